@@ -1,0 +1,55 @@
+/** Users and their PIN state. SQL for users lives here only. */
+import { randomUUID } from 'node:crypto';
+import type { Role, UserView } from '../../src-shared/domain';
+import type { Db } from '../journal/open-journal';
+
+export interface UserRow {
+  id: string;
+  name: string;
+  role: Role;
+  pin_hash: string;
+  badge: string | null;
+  failed_attempts: number;
+  locked_until: string | null;
+  active: number;
+}
+
+export interface UserReader {
+  byId(id: string): UserRow | null;
+  byBadge(badge: string): UserRow | null;
+  listActive(): UserView[];
+  count(): number;
+}
+
+export interface UserWriter {
+  create(user: { id?: string; name: string; role: Role; pinHash: string; badge?: string | null }): string;
+  recordFailure(id: string, lockedUntil: string | null): void;
+  clearFailures(id: string): void;
+}
+
+export function toUserView(row: UserRow): UserView {
+  return { id: row.id, name: row.name, role: row.role };
+}
+
+export function createUserRepository(db: Db): UserReader & UserWriter {
+  const byId = db.prepare('SELECT * FROM users WHERE id = ?');
+  const byBadge = db.prepare('SELECT * FROM users WHERE badge = ? AND active = 1');
+  const list = db.prepare("SELECT id, name, role FROM users WHERE active = 1 ORDER BY role = 'manager', name");
+  const count = db.prepare('SELECT COUNT(*) AS n FROM users');
+  const insert = db.prepare('INSERT INTO users (id, name, role, pin_hash, badge, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const failure = db.prepare('UPDATE users SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE id = ?');
+  const clear = db.prepare('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?');
+  return {
+    byId: (id) => (byId.get(id) as UserRow | undefined) ?? null,
+    byBadge: (badge) => (byBadge.get(badge) as UserRow | undefined) ?? null,
+    listActive: () => list.all() as UserView[],
+    count: () => (count.get() as { n: number }).n,
+    create(user) {
+      const id = user.id ?? randomUUID();
+      insert.run(id, user.name, user.role, user.pinHash, user.badge ?? null, new Date().toISOString());
+      return id;
+    },
+    recordFailure: (id, lockedUntil) => void failure.run(lockedUntil, id),
+    clearFailures: (id) => void clear.run(id),
+  };
+}

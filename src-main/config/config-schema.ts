@@ -1,0 +1,78 @@
+/**
+ * The config file (DESIGN.md §4), validated with zod. Unknown keys are refused so a
+ * typo in a key is reported instead of silently ignored.
+ */
+import { z } from 'zod';
+import { isSupportedCurrency } from '../../src-shared/money';
+import { DEFAULT_NOMENCLATURE, nomenclatureSchema } from '../catalog/nomenclature';
+
+const currency = z.string().refine(isSupportedCurrency, { message: 'unsupported currency (use an ISO 4217 code such as CAD, USD, EUR)' });
+
+const taxSchema = z.object({
+  code: z.string().regex(/^[A-Z0-9_]{1,12}$/, 'tax codes are 1–12 capital letters/digits'),
+  label: z.string().min(1).max(30),
+  /** Percent, e.g. 5 or 9.975. Stored as parts per million. */
+  ratePercent: z.number().min(0).max(100),
+  inclusive: z.boolean().default(false),
+}).strict();
+
+const iotpaySchema = z.object({
+  baseUrl: z.url().default('https://api.iotpaycloud.com'),
+  ccBaseUrl: z.url().default('https://ccapi.iotpaycloud.com'),
+  mchId: z.string().min(1),
+  loginName: z.string().min(1),
+  key: z.string().min(1),
+  device: z.string().min(1).default('countertop'),
+  card: z.boolean().default(true),
+  wallet: z.boolean().default(true),
+}).strict();
+
+const codepaySchema = z.object({
+  appId: z.string().min(1),
+  terminals: z.array(z.object({ name: z.string().min(1), url: z.string().regex(/^ws:\/\/[^/\s]+(:\d+)?\/?.*$/, 'a ws:// URL such as ws://192.168.1.20:35779') }).strict()).default([]),
+}).strict();
+
+const yabandpaySchema = z.object({
+  baseUrl: z.url().default('https://mapi.yabandpay.com'),
+  user: z.string().min(1),
+  secretKey: z.string().min(1),
+  tid: z.string().min(1).optional(),
+  notifyUrl: z.url(),
+  currency: z.enum(['EUR', 'CHF']),
+}).strict();
+
+export const configSchema = z.object({
+  store: z.object({
+    name: z.string().min(1).max(60),
+    address: z.array(z.string().max(60)).max(4).default([]),
+    taxId: z.string().max(40).default(''),
+    currency,
+    locale: z.string().min(2).max(20).default('en-CA'),
+    /** Cash rounding step in minor units (5 = nickel rounding in Canada); 1 = none. */
+    cashRoundingStep: z.number().int().min(1).max(100).default(1),
+    /** Quick-cash buttons, in minor units. */
+    quickCash: z.array(z.number().int().positive()).max(8).default([500, 1000, 2000, 5000, 10000]),
+  }).strict(),
+  dataDir: z.string().min(1),
+  demo: z.boolean().default(false),
+  taxes: z.array(taxSchema).default([]),
+  /** Barcode nomenclature: cashier badge prefix and price/weight-embedded label patterns. */
+  barcodes: nomenclatureSchema.default(DEFAULT_NOMENCLATURE),
+  security: z.object({
+    idleLockSeconds: z.number().int().min(0).max(86_400).default(300),
+    maxPinAttempts: z.number().int().min(1).max(20).default(5),
+    lockoutSeconds: z.number().int().min(10).max(86_400).default(300),
+  }).strict().default({ idleLockSeconds: 300, maxPinAttempts: 5, lockoutSeconds: 300 }),
+  providers: z.object({
+    iotpay: iotpaySchema.optional(),
+    codepay: codepaySchema.optional(),
+    yabandpay: yabandpaySchema.optional(),
+  }).strict().default({}),
+  devices: z.object({
+    scanner: z.record(z.string(), z.unknown()).optional(),
+    printer: z.record(z.string(), z.unknown()).optional(),
+  }).strict().default({}),
+}).strict();
+
+export type AppConfig = z.output<typeof configSchema>;
+export type AppConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,120 @@
+/**
+ * Builds the whole app from a config: journal, catalogue, sessions, cart, checkout,
+ * payments, devices and (in demo mode) the simulators. Both shells (Electron and the
+ * headless host) run exactly this; they only carry its dispatch and events.
+ */
+import { join } from 'node:path';
+import type { OrderView } from '../src-shared/domain';
+import { formatMoney } from '../src-shared/money';
+import { PPM, type TaxRate } from '../src-shared/pricing';
+import { createAuditLog } from './auth/audit-log';
+import { createSessionManager } from './auth/session-manager';
+import { createUserRepository } from './auth/user-repository';
+import { createCatalog } from './catalog/catalog';
+import type { AppConfig } from './config/config-schema';
+import { seedDemo } from './demo/seed-demo';
+import { startDemoServices, type DemoServices } from './demo/demo-services';
+import { createDispatcher, type Dispatch } from './ipc/dispatcher';
+import { createEventBus, type EventBus } from './ipc/event-bus';
+import { createHandlers } from './ipc/handlers';
+import { openJournal, type JournalHandle } from './journal/open-journal';
+import { createAttemptRepository } from './payments/attempt-repository';
+import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
+import { createProviders } from './payments/provider-registry';
+import { createCartService } from './sales/cart-service';
+import { createCheckout } from './sales/checkout';
+import { createOrderRepository, type OrderRow } from './sales/order-repository';
+import { buildOrderView } from './sales/order-view';
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export const consoleLogger: Logger = {
+  info: (message) => console.error(`[countertop] ${message}`),
+  error: (message, error) => console.error(`[countertop] ${message}`, error instanceof Error ? error.stack ?? error.message : error ?? ''),
+};
+
+export interface CoreOptions {
+  config: AppConfig;
+  /** Where resources/ (sample catalogue, icons) live in this build. */
+  resourcesDir: string;
+  log?: Logger;
+  /** Payment engine re-query delays (tests shorten them). */
+  backoffMs?: readonly number[];
+}
+
+export interface Core {
+  config: AppConfig;
+  journal: JournalHandle;
+  dispatch: Dispatch;
+  events: EventBus;
+  engine: PaymentEngine;
+  demo: DemoServices | null;
+  /** Resolves once attempts left by a crash are reconciled. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+export function taxRatesOf(config: AppConfig): Map<string, TaxRate> {
+  return new Map(config.taxes.map((t) => [t.code, { code: t.code, label: t.label, ratePpm: Math.round(t.ratePercent * (PPM / 100)), inclusive: t.inclusive }]));
+}
+
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const { config } = options;
+  const log = options.log ?? consoleLogger;
+  const journal = openJournal(join(config.dataDir, 'journal.sqlite'));
+  const { db } = journal;
+  const events = createEventBus();
+  const audit = createAuditLog(db);
+  const users = createUserRepository(db);
+  const orders = createOrderRepository(db);
+  const attempts = createAttemptRepository(db);
+  const taxRates = taxRatesOf(config);
+  const catalog = createCatalog({ db, currency: config.store.currency, taxCodes: [...taxRates.keys()], nomenclature: config.barcodes });
+
+  const demo = config.demo ? await startDemoServices({ log }) : null;
+  if (config.demo) await seedDemo({ db, users, catalog, resourcesDir: options.resourcesDir, log });
+
+  const format = (amount: number, currency: string) => formatMoney(amount, currency, config.store.locale);
+  const cashierName = (order: OrderRow) => users.byId(order.cashier_id)?.name ?? 'Unknown';
+  // `engine` is assigned below; the view reads attempts through it only after start.
+  let engine: PaymentEngine;
+  const view = (order: OrderRow): OrderView => buildOrderView({
+    order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: engine ? engine.viewsFor(order.id) : [],
+    cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep,
+  });
+  const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
+
+  const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
+  const cart = createCartService({ orders, products: catalog, taxRates, currency: config.store.currency, view, changed: orderChanged });
+  const checkout = createCheckout({
+    db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
+    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
+    cashTaken: () => undefined,
+    completed: () => undefined,
+  });
+  const providers = createProviders({ config, demo, log });
+  engine = createPaymentEngine({
+    db, attempts, orders, checkout, providers, audit,
+    amountDue: (orderId) => view(orders.byId(orderId)!).due,
+    attemptChanged: (attempt) => events.emit('pos:payment.changed', attempt),
+    orderChanged: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
+    log: (message, error) => (error ? log.error(message, error) : log.info(message)),
+    ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
+  });
+
+  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, events, view, format, providers });
+  const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
+  const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
+
+  return {
+    config, journal, dispatch, events, engine, demo, ready,
+    async close() {
+      await engine.close();
+      await demo?.close();
+      journal.close();
+    },
+  };
+}

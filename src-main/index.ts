@@ -1,0 +1,66 @@
+/**
+ * Electron shell: only wiring. The app itself is core.ts; this file opens a hardened
+ * window, applies the security policy and carries the contract over IPC.
+ */
+import { app, BrowserWindow, dialog } from 'electron';
+import { join } from 'node:path';
+import { ConfigError } from './config/load-config';
+import { resolveConfig } from './config/demo-config';
+import { consoleLogger, createCore, type Core } from './core';
+import { registerIpc } from './electron-ipc';
+import { applySecurityPolicy, type TrustedRenderer } from './security';
+
+const rendererFileDir = join(__dirname, '../renderer');
+const trusted: TrustedRenderer = { rendererFileDir, devServerOrigin: process.env.ELECTRON_RENDERER_URL ?? null };
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    show: false,
+    title: 'Countertop',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  if (trusted.devServerOrigin) void window.loadURL(trusted.devServerOrigin);
+  else void window.loadFile(join(rendererFileDir, 'index.html'));
+  return window;
+}
+
+async function start(): Promise<Core> {
+  const configPath = process.argv.find((a) => a.startsWith('--config='))?.slice('--config='.length) ?? process.env.COUNTERTOP_CONFIG ?? null;
+  const config = resolveConfig(configPath);
+  const resources = app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources');
+  const dataDir = configPath ? config.dataDir : join(app.getPath('userData'), 'demo');
+  return createCore({ config: { ...config, dataDir }, resourcesDir: resources });
+}
+
+app.enableSandbox();
+app.whenReady().then(async () => {
+  applySecurityPolicy(trusted);
+  let core: Core;
+  try {
+    core = await start();
+  } catch (error) {
+    dialog.showErrorBox('Countertop could not start', error instanceof ConfigError ? error.message : String(error));
+    app.exit(error instanceof ConfigError ? 2 : 1);
+    return;
+  }
+  registerIpc({ dispatch: core.dispatch, events: core.events, trusted, windows: () => BrowserWindow.getAllWindows() });
+  createWindow();
+  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(); });
+  app.on('before-quit', () => void core.close());
+}).catch((error) => consoleLogger.error('Electron start failed', error));
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,140 @@
+/**
+ * One handler per contract channel. Inputs arrive already validated by the dispatcher;
+ * every handler that touches the till first asks the session manager for the signed-in
+ * user, so permissions hold whatever the renderer shows.
+ */
+import type { OrderView } from '../../src-shared/domain';
+import { PosError } from '../../src-shared/errors';
+import { buildReceipt } from '../../src-shared/receipt';
+import type { AuditLog } from '../auth/audit-log';
+import type { SessionManager } from '../auth/session-manager';
+import type { UserReader } from '../auth/user-repository';
+import type { Catalog } from '../catalog/catalog';
+import type { AppConfig } from '../config/config-schema';
+import type { Db } from '../journal/open-journal';
+import type { PaymentEngine } from '../payments/payment-engine';
+import type { PaymentProvider } from '../payments/provider';
+import type { CartService } from '../sales/cart-service';
+import type { Checkout } from '../sales/checkout';
+import type { OrderRepository, OrderRow } from '../sales/order-repository';
+import { DEMO_USERS } from '../config/demo-config';
+import type { Handlers } from './dispatcher';
+import type { EventBus } from './event-bus';
+
+export const APP_VERSION = '0.1.0';
+
+export interface HandlerDeps {
+  config: AppConfig;
+  db: Db;
+  users: UserReader;
+  sessions: SessionManager;
+  catalog: Catalog;
+  cart: CartService;
+  checkout: Checkout;
+  orders: OrderRepository;
+  engine: PaymentEngine;
+  audit: AuditLog;
+  events: EventBus;
+  providers: ReadonlyMap<string, PaymentProvider>;
+  view(order: OrderRow): OrderView;
+  format(amount: number, currency: string): string;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { config, sessions, catalog, cart, engine } = deps;
+
+  const orderView = (orderId: string): OrderView => {
+    const order = deps.orders.byId(orderId);
+    if (!order) throw new PosError('NOT_FOUND', 'That sale does not exist.', 'orderId');
+    return deps.view(order);
+  };
+
+  const walletProvider = (): PaymentProvider | null => [...deps.providers.values()].find((p) => p.method === 'wallet') ?? null;
+
+  return {
+    'pos:app.info': () => ({
+      version: APP_VERSION,
+      demo: config.demo,
+      store: { name: config.store.name, address: config.store.address, taxId: config.store.taxId, currency: config.store.currency, locale: config.store.locale },
+      demoPins: config.demo ? DEMO_USERS.map(({ name, role, pin }) => ({ name, role, pin })) : [],
+      quickCash: config.store.quickCash,
+      cashRoundingStep: config.store.cashRoundingStep,
+      tenders: [...deps.providers.values()].map((p) => ({ provider: p.id, label: p.label, method: p.method, terminal: null })),
+    }),
+
+    'pos:session.users': () => deps.users.listActive(),
+    'pos:session.login': ({ userId, pin }) => sessions.login(userId, pin),
+    'pos:session.current': () => sessions.current(),
+    'pos:session.lock': () => { sessions.lock(); return { ok: true as const }; },
+    'pos:session.logout': () => { sessions.logout(); return { ok: true as const }; },
+
+    'pos:catalog.search': (input) => { sessions.require(); return catalog.search(input); },
+    'pos:catalog.grid': (input) => { sessions.require(); return catalog.grid(input); },
+    'pos:catalog.import': async (input) => {
+      const user = sessions.require();
+      if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can import the catalogue.');
+      const report = await catalog.importCsv(input, (done, total) => deps.events.emit('pos:catalog.importProgress', { done, total }));
+      deps.audit.append({ userId: user.id, action: 'catalog.import', object: null, detail: { imported: report.imported, updated: report.updated, rejected: report.rejected } });
+      return report;
+    },
+
+    'pos:cart.current': () => cart.current(sessions.require().id),
+    'pos:cart.scan': ({ code }) => {
+      const user = sessions.require();
+      const scan = catalog.resolveScan(code);
+      switch (scan.kind) {
+        case 'product':
+        case 'price-embedded':
+        case 'weight-embedded':
+          return cart.addScanned(user.id, scan);
+        case 'wallet': {
+          // A customer's payment code goes to payment, never to product lookup (DESIGN.md §5).
+          const provider = walletProvider();
+          if (!provider) throw new PosError('NOT_FOUND', 'Wallet payments are not set up on this till.', 'code');
+          const order = cart.current(user.id);
+          if (order.lines.length === 0 || order.due === 0) throw new PosError('CONFLICT', 'Ring up the items before scanning the customer\'s payment code.', 'code');
+          engine.start({ orderId: order.id, providerId: provider.id, amount: order.due, tip: 0, userId: user.id, walletCode: { value: scan.wallet.reveal(), masked: scan.wallet.masked } });
+          return { kind: 'wallet' as const, order: orderView(order.id) };
+        }
+        case 'badge':
+          throw new PosError('CONFLICT', 'That is a staff badge: scan it when the till asks for a manager\'s approval.', 'code');
+        case 'rejected':
+          throw new PosError('NOT_FOUND', `${scan.message} Nothing was added.`, 'code');
+      }
+    },
+    'pos:cart.addProduct': ({ productId, qty }) => cart.addProductById(sessions.require().id, productId, qty),
+    'pos:cart.setQuantity': ({ lineId, qtyMilli }) => cart.setQuantity(sessions.require().id, lineId, qtyMilli),
+    'pos:cart.removeLine': ({ lineId }) => cart.removeLine(sessions.require().id, lineId),
+    'pos:cart.setLineDiscount': ({ lineId, discount }) => cart.setLineDiscount(sessions.require().id, lineId, discount),
+    'pos:cart.setOrderDiscount': ({ discount }) => cart.setOrderDiscount(sessions.require().id, discount),
+    'pos:cart.cancel': () => {
+      const user = sessions.require();
+      const before = cart.current(user.id);
+      const next = cart.cancel(user.id);
+      if (before.lines.length) deps.audit.append({ userId: user.id, action: 'order.cancelled', object: `order:${before.id}`, detail: { number: before.number, lines: before.lines.length, total: before.total } });
+      return next;
+    },
+
+    'pos:tender.cash': ({ orderId, tendered }) => { sessions.require(); return deps.checkout.takeCash(orderId, tendered); },
+    'pos:tender.start': ({ orderId, provider, amount, tip, walletCode }) => {
+      const user = sessions.require();
+      let wallet: { value: string; masked: string } | undefined;
+      if (walletCode !== undefined) {
+        const scan = catalog.resolveScan(walletCode);
+        if (scan.kind !== 'wallet') throw new PosError('INVALID_PAYLOAD', 'That is not a customer payment code.', 'walletCode');
+        wallet = { value: scan.wallet.reveal(), masked: scan.wallet.masked };
+      }
+      return engine.start({ orderId, providerId: provider, amount, tip, userId: user.id, ...(wallet ? { walletCode: wallet } : {}) });
+    },
+    'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),
+
+    'pos:orders.history': ({ query, limit, beforeNumber }) => { sessions.require(); return deps.orders.history(query, limit, beforeNumber); },
+    'pos:orders.get': ({ orderId }) => { sessions.require(); return orderView(orderId); },
+    'pos:orders.receipt': ({ orderId, copy }) => {
+      const user = sessions.require();
+      const order = orderView(orderId);
+      if (copy) deps.audit.append({ userId: user.id, action: 'receipt.reprint', object: `order:${orderId}`, detail: { number: order.number } });
+      return buildReceipt(order, config.store, { copy, demo: config.demo, format: deps.format });
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** Every schema migration, in order. Add a new file and one line here; never edit a shipped one. */
+import type { Migration } from '../migrate';
+import { foundation } from './001-foundation';
+import { payments } from './002-payments';
+
+export const MIGRATIONS: readonly Migration[] = [foundation, payments];

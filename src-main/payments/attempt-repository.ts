@@ -1,0 +1,131 @@
+/** Payment attempts and their events: the only place their SQL lives. */
+import type { AttemptState, AttemptView, CardBlock } from '../../src-shared/domain';
+import type { Db } from '../journal/open-journal';
+import { assertTransition } from './attempt-states';
+import type { AttemptKind, PaymentMethod } from './provider';
+
+export interface AttemptRow {
+  id: string;
+  order_id: string;
+  provider: string;
+  terminal: string | null;
+  kind: AttemptKind;
+  method: PaymentMethod;
+  amount: number;
+  tip: number;
+  currency: string;
+  reference: string;
+  request_id: string;
+  provider_ref: string | null;
+  original_attempt_id: string | null;
+  wallet_code_masked: string | null;
+  options: string | null;
+  state: AttemptState;
+  message: string;
+  card: string | null;
+  approved_amount: number | null;
+  refunded: number;
+  abandoned: number;
+  needs_attention: string | null;
+  query_count: number;
+  next_check_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewAttempt {
+  id: string;
+  orderId: string;
+  provider: string;
+  terminal: string | null;
+  kind: AttemptKind;
+  method: PaymentMethod;
+  amount: number;
+  tip: number;
+  currency: string;
+  reference: string;
+  requestId: string;
+  originalAttemptId: string | null;
+  walletCodeMasked: string | null;
+  options: Record<string, string | number | boolean> | null;
+}
+
+export interface Transition {
+  to: AttemptState;
+  cause: string;
+  message?: string;
+  providerRef?: string | null;
+  card?: CardBlock | null;
+  approvedAmount?: number | null;
+  tip?: number;
+  detail?: Record<string, unknown>;
+}
+
+export function toAttemptView(row: AttemptRow): AttemptView {
+  const settled = row.approved_amount ?? 0;
+  const refundable = row.kind === 'sale' && (row.state === 'approved' || row.state === 'partially_refunded') ? settled - row.refunded : 0;
+  return {
+    id: row.id, orderId: row.order_id, provider: row.provider, terminal: row.terminal, kind: row.kind, method: row.method,
+    amount: row.amount, tip: row.tip, currency: row.currency, state: row.state, message: row.message,
+    nextCheckAt: row.next_check_at, refundable, card: row.card ? (JSON.parse(row.card) as CardBlock) : null,
+    createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
+
+export function createAttemptRepository(db: Db, now: () => Date = () => new Date()) {
+  const q = {
+    insert: db.prepare(`INSERT INTO payment_attempts (id, order_id, provider, terminal, kind, method, amount, tip, currency, reference, request_id,
+      original_attempt_id, wallet_code_masked, options, state, message, created_at, updated_at)
+      VALUES (@id, @orderId, @provider, @terminal, @kind, @method, @amount, @tip, @currency, @reference, @requestId,
+      @originalAttemptId, @walletCodeMasked, @options, 'created', '', @at, @at)`),
+    event: db.prepare('INSERT INTO attempt_events (attempt_id, at, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+    byId: db.prepare('SELECT * FROM payment_attempts WHERE id = ?'),
+    byOrder: db.prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at, rowid'),
+    unresolved: db.prepare("SELECT * FROM payment_attempts WHERE state IN ('created', 'sending', 'pending', 'unknown') ORDER BY created_at"),
+    attention: db.prepare('SELECT * FROM payment_attempts WHERE needs_attention IS NOT NULL ORDER BY updated_at DESC'),
+    busy: db.prepare("SELECT * FROM payment_attempts WHERE provider = ? AND COALESCE(terminal, '') = ? AND state IN ('sending', 'pending') AND abandoned = 0 LIMIT 1"),
+    update: db.prepare(`UPDATE payment_attempts SET state = @state, message = @message, provider_ref = COALESCE(@providerRef, provider_ref),
+      card = COALESCE(@card, card), approved_amount = COALESCE(@approvedAmount, approved_amount), tip = @tip, updated_at = @at WHERE id = @id`),
+    schedule: db.prepare('UPDATE payment_attempts SET next_check_at = ?, query_count = query_count + 1 WHERE id = ?'),
+    abandon: db.prepare('UPDATE payment_attempts SET abandoned = 1, updated_at = ? WHERE id = ?'),
+    attention_set: db.prepare('UPDATE payment_attempts SET needs_attention = ?, updated_at = ? WHERE id = ?'),
+    refunded: db.prepare('UPDATE payment_attempts SET refunded = refunded + ?, updated_at = ? WHERE id = ?'),
+    events: db.prepare('SELECT * FROM attempt_events WHERE attempt_id = ? ORDER BY seq'),
+  };
+  const byId = (id: string) => (q.byId.get(id) as AttemptRow | undefined) ?? null;
+
+  return {
+    byId,
+    byOrder: (orderId: string) => q.byOrder.all(orderId) as AttemptRow[],
+    unresolved: () => q.unresolved.all() as AttemptRow[],
+    needingAttention: () => q.attention.all() as AttemptRow[],
+    busyOn: (provider: string, terminal: string | null) => (q.busy.get(provider, terminal ?? '') as AttemptRow | undefined) ?? null,
+    events: (id: string) => q.events.all(id) as { seq: number; at: string; from_state: string | null; to_state: string; cause: string; detail: string | null }[],
+    /** Journals a new attempt in state `created`; callers commit it before anything is sent. */
+    insert(attempt: NewAttempt, cause: string): AttemptRow {
+      const at = now().toISOString();
+      q.insert.run({ ...attempt, options: attempt.options ? JSON.stringify(attempt.options) : null, at });
+      q.event.run(attempt.id, at, null, 'created', cause, null);
+      return byId(attempt.id)!;
+    },
+    /** Moves an attempt to a new state and journals why; throws on an illegal transition. */
+    transition(id: string, change: Transition): AttemptRow {
+      const row = byId(id);
+      if (!row) throw new Error(`No payment attempt ${id}`);
+      assertTransition(row.state, change.to);
+      const at = now().toISOString();
+      q.update.run({
+        id, state: change.to, message: change.message ?? row.message, providerRef: change.providerRef ?? null,
+        card: change.card ? JSON.stringify(change.card) : null, approvedAmount: change.approvedAmount ?? null, tip: change.tip ?? row.tip, at,
+      });
+      q.event.run(id, at, row.state, change.to, change.cause, change.detail ? JSON.stringify(change.detail) : null);
+      return byId(id)!;
+    },
+    scheduleCheck: (id: string, at: Date | null) => void q.schedule.run(at ? at.toISOString() : null, id),
+    abandon: (id: string) => void q.abandon.run(now().toISOString(), id),
+    flag: (id: string, reason: string | null) => void q.attention_set.run(reason, now().toISOString(), id),
+    addRefunded: (id: string, amount: number) => void q.refunded.run(amount, now().toISOString(), id),
+  };
+}
+
+export type AttemptRepository = ReturnType<typeof createAttemptRepository>;

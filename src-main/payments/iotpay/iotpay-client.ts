@@ -1,0 +1,226 @@
+/**
+ * HTTP client for the IOTPay v1 endpoints (PAYMENTS.md §1.2–1.3) over global fetch.
+ * It signs, sends once, and sorts every result into either a verified, schema-checked
+ * gateway reply or a transport failure. A reply that fails verification is NOT an answer
+ * (DESIGN.md §6 rule 7): the caller must treat it like a timeout and query. No retries
+ * here — resending a sale is the one thing a payment client must never do on its own.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { iotpaySign, verifyIotpaySignature } from './iotpay-sign';
+
+/** Merchant settings shared by the IOTPay providers (config `providers.iotpay`). */
+export interface IotpayConfig {
+  /** e.g. https://api.iotpaycloud.com (or the simulator's URL); `/v1/...` is appended. */
+  baseUrl: string;
+  mchId: string;
+  /** Merchant login name, sent as `jobNo` (create) and `loginName` (refund). */
+  loginName: string;
+  /** Merchant MD5 key. Never logged. */
+  key: string;
+  /** Default device name sent with orders (e.g. the PAX terminal's "V1-B25"). */
+  device: string;
+  /** The merchant account currency (IOTPay: CAD or USD). */
+  currency: string;
+  /** Sent as clientIp; defaults to 127.0.0.1. */
+  clientIp?: string;
+}
+
+/** The v1 endpoints the POS uses; each is `POST {baseUrl}/v1/{endpoint}`. */
+export type IotpayEndpoint = 'create_order' | 'query_order' | 'refund_order';
+
+const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const textLike = z.union([z.string(), z.number().transform(String)]);
+
+/** An order as create_order (`payOrder`) or query_order (flat fields) returns it. */
+const orderSchema = z.looseObject({
+  payOrderId: textLike.optional(),
+  mchOrderNo: textLike.optional(),
+  channelId: z.string().optional(),
+  currency: z.string().optional(),
+  status: intLike,
+  amount: intLike.optional(),
+  tip: intLike.optional(),
+  refundable: intLike.optional(),
+  channelOrderNo: z.string().nullish(),
+  extra: z.unknown().optional(),
+  paySuccTime: z.unknown().optional(),
+});
+export type IotpayOrder = z.infer<typeof orderSchema>;
+
+const replySchema = z.looseObject({
+  retCode: z.string(),
+  resCode: z.string().nullish(),
+  retMsg: z.string().nullish(),
+  errCode: z.string().nullish(),
+  errCodeDes: z.string().nullish(),
+  payOrder: z.record(z.string(), z.unknown()).nullish(),
+  sign: z.string().nullish(),
+});
+
+/** A gateway reply that passed signature and schema checks. */
+export interface IotpayReply {
+  retCode: string;
+  resCode?: string;
+  retMsg?: string;
+  errCode?: string;
+  errCodeDes?: string;
+  /** retCode and resCode both SUCCESS (the request was processed; check the order status). */
+  success: boolean;
+  /** create_order's payOrder, or query_order's flat order fields; null when absent. */
+  order: IotpayOrder | null;
+  /** The whole parsed reply (unknown extra fields included). */
+  raw: Record<string, unknown>;
+}
+
+/** Why there is no trustworthy answer. */
+export type IotpayFailureKind =
+  | 'timeout' | 'aborted' | 'unreachable' | 'network' | 'http-status' | 'malformed' | 'schema' | 'bad-signature';
+
+export interface IotpayTransportFailure {
+  kind: IotpayFailureKind;
+  /**
+   * False only when the request provably never reached the gateway (connection refused,
+   * host not found): nothing can have been charged. True means "may have been processed".
+   */
+  delivered: boolean;
+  /** Short, safe description for the journal (no request body, no card or wallet data). */
+  message: string;
+  httpStatus?: number;
+}
+
+export type IotpayCallResult = { ok: true; reply: IotpayReply } | { ok: false; failure: IotpayTransportFailure };
+
+export interface IotpayCallOptions {
+  /** Per-call limit; the request is aborted and reported as 'timeout' after it. */
+  timeoutMs: number;
+  /** The caller giving up (cashier stopped waiting, provider closing): reported as 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface IotpayClientConfig {
+  baseUrl: string;
+  /** Merchant key used to sign requests and verify replies. */
+  key: string;
+}
+
+export interface IotpayClient {
+  /** Signs `params` (values sent as strings), POSTs them once as `params=<JSON>`, classifies the result. */
+  call(endpoint: IotpayEndpoint, params: Record<string, string | number | undefined>, options: IotpayCallOptions): Promise<IotpayCallResult>;
+}
+
+/** Connection errors that prove the request never left this machine. */
+const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+function errorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown; errors?: Array<{ code?: unknown }> } } | null)?.cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Values as strings; undefined left out (the sign drops empty values anyway). */
+function stringParams(params: Record<string, string | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) out[name] = String(value);
+  return out;
+}
+
+/**
+ * Turns a parsed body into a reply, or says why it is not one. Signature rule: a reply
+ * with retCode SUCCESS must carry a valid sign. A protocol-level FAIL (retCode FAIL:
+ * bad signature, empty body, unknown merchant…) is accepted unsigned because the gateway
+ * cannot always sign it and it never reports money moving; if it does carry a sign, the
+ * sign must verify.
+ */
+export function checkIotpayReply(body: unknown, key: string): IotpayCallResult {
+  const parsed = replySchema.safeParse(body);
+  if (!parsed.success) return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay reply is missing retCode' } };
+  const raw = body as Record<string, unknown>;
+  const hasSign = typeof raw.sign === 'string' && raw.sign !== '';
+  if ((parsed.data.retCode === 'SUCCESS' || hasSign) && !verifyIotpaySignature(raw, key)) {
+    return { ok: false, failure: { kind: 'bad-signature', delivered: true, message: 'IOTPay reply signature did not verify' } };
+  }
+  const success = parsed.data.retCode === 'SUCCESS' && parsed.data.resCode === 'SUCCESS';
+  // create_order nests the order in payOrder; query_order returns it flat ([IOT-query]).
+  const orderSource = parsed.data.payOrder ?? (raw.status !== undefined ? raw : null);
+  let order: IotpayOrder | null = null;
+  if (orderSource) {
+    const checked = orderSchema.safeParse(orderSource);
+    if (!checked.success) return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay order fields are malformed' } };
+    order = checked.data;
+  }
+  return {
+    ok: true,
+    reply: {
+      retCode: parsed.data.retCode,
+      resCode: parsed.data.resCode ?? undefined,
+      retMsg: parsed.data.retMsg ?? undefined,
+      errCode: parsed.data.errCode ?? undefined,
+      errCodeDes: parsed.data.errCodeDes ?? undefined,
+      success,
+      order,
+      raw,
+    },
+  };
+}
+
+/** Creates the client. `fetchImpl` defaults to the global fetch. */
+export function createIotpayClient(config: IotpayClientConfig, fetchImpl: typeof fetch = fetch): IotpayClient {
+  const base = config.baseUrl.replace(/\/+$/, '');
+  return {
+    async call(endpoint, params, options) {
+      const fields = stringParams(params);
+      const signed = { ...fields, sign: iotpaySign(fields, config.key) };
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+      const gaveUp = (): IotpayCallResult | null => {
+        if (options.signal?.aborted) return { ok: false, failure: { kind: 'aborted', delivered: true, message: `${endpoint} abandoned by the caller` } };
+        if (timeout.aborted) return { ok: false, failure: { kind: 'timeout', delivered: true, message: `${endpoint} got no reply within ${options.timeoutMs} ms` } };
+        return null;
+      };
+      if (options.signal?.aborted) return { ok: false, failure: { kind: 'aborted', delivered: false, message: `${endpoint} not sent: already abandoned` } };
+      let text: string;
+      let status: number;
+      try {
+        const response = await fetchImpl(`${base}/v1/${endpoint}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          body: new URLSearchParams({ params: JSON.stringify(signed) }).toString(),
+          signal,
+        });
+        status = response.status;
+        text = await response.text();
+      } catch (error) {
+        const abandoned = gaveUp();
+        if (abandoned) return abandoned;
+        const code = errorCode(error);
+        if (code && NOT_DELIVERED.has(code)) return { ok: false, failure: { kind: 'unreachable', delivered: false, message: `${endpoint} could not connect (${code})` } };
+        return { ok: false, failure: { kind: 'network', delivered: true, message: `${endpoint} failed in transit (${code ?? 'connection lost'})` } };
+      }
+      if (status < 200 || status >= 300) {
+        return { ok: false, failure: { kind: 'http-status', delivered: true, httpStatus: status, message: `${endpoint} answered HTTP ${status}` } };
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return { ok: false, failure: { kind: 'malformed', delivered: true, message: `${endpoint} answered with a body that is not JSON` } };
+      }
+      return checkIotpayReply(body, config.key);
+    },
+  };
+}
+
+/**
+ * Waits `ms`, returning early (false) when `signal` aborts; true when the full time passed.
+ * Used between order queries so a cashier giving up stops the polling at once.
+ */
+export async function pauseUnlessAborted(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return false;
+  try {
+    await delay(ms, undefined, signal ? { signal } : undefined);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * Card sales on a PAX terminal through the IOTPay cloud (`create_order`, channel CC_PAX,
+ * seed0). The call blocks while the customer uses the terminal. When its reply is lost,
+ * late, unsigned or garbled the sale is NEVER sent again: the order is queried by
+ * mchOrderNo every 2 s for a minute (seed0), then handed back as `unknown` for the
+ * engine to keep checking (DESIGN.md §6 rule 2).
+ */
+import type {
+  PaymentProvider, ProviderAttempt, ProviderCapabilities, ProviderOutcome,
+} from '../provider';
+import { iotpayCardBlock } from './iotpay-card-block';
+import {
+  createIotpayClient, pauseUnlessAborted, type IotpayCallResult, type IotpayConfig, type IotpayOrder,
+} from './iotpay-client';
+import { iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
+
+export type { IotpayConfig } from './iotpay-client';
+
+/** Timings of the CC_PAX flow; production defaults follow seed0 and PAYMENTS.md §6. */
+export interface IotpayPaxTiming {
+  /** How long create_order may block while the customer is at the terminal. */
+  createTimeoutMs: number;
+  /** Pause between order queries after a lost reply. */
+  queryIntervalMs: number;
+  /** How long to keep querying before returning `unknown`. */
+  queryWindowMs: number;
+  /** Limit for one query_order call. */
+  queryTimeoutMs: number;
+}
+
+export const IOTPAY_PAX_DEFAULT_TIMING: Readonly<IotpayPaxTiming> = {
+  createTimeoutMs: 95_000,
+  queryIntervalMs: 2_000,
+  queryWindowMs: 60_000,
+  queryTimeoutMs: 10_000,
+};
+
+/** IOTPay documents no cancel, void or refund for CC_PAX: those happen on the terminal (§1.3). */
+export const IOTPAY_PAX_CAPABILITIES: Readonly<ProviderCapabilities> = {
+  cancel: false,
+  void: false,
+  refund: false,
+  partialRefund: false,
+  tip: false,
+};
+
+/** mchOrderNo is String(30) (seed0). */
+const MAX_ORDER_NO = 30;
+
+function truncate(text: string, max: number): string {
+  return [...text].slice(0, max).join('');
+}
+
+/** The journal detail of a call: ids, codes and status only (the extra's card data goes to the card block). */
+function callDetail(endpoint: string, result: IotpayCallResult): Record<string, unknown> {
+  if (!result.ok) return { endpoint, failure: result.failure.kind, delivered: result.failure.delivered, reason: result.failure.message };
+  const { reply } = result;
+  return {
+    endpoint,
+    retCode: reply.retCode,
+    resCode: reply.resCode,
+    errCode: iotpayErrorCode(reply) ?? reply.errCode,
+    retMsg: reply.retMsg ?? reply.errCodeDes,
+    status: reply.order?.status,
+    payOrderId: reply.order?.payOrderId,
+    channelId: reply.order?.channelId,
+  };
+}
+
+/** Reads a CC_PAX order status (§1.3): 2/3 paid, 0/1 still at the terminal, 4 system cancel, other >3 declined. */
+function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: Record<string, unknown>): ProviderOutcome {
+  if (order.mchOrderNo !== undefined && order.mchOrderNo !== attempt.reference) {
+    return { state: 'unknown', message: 'IOTPay answered about a different sale. The sale is being checked.', detail: { ...detail, answeredFor: order.mchOrderNo } };
+  }
+  const card = iotpayCardBlock(order);
+  const providerRef = order.payOrderId;
+  const base = { providerRef, detail } as const;
+  if (order.status === 2 || order.status === 3) {
+    return {
+      ...base,
+      state: 'approved',
+      message: card.responseText ? `Approved: ${card.responseText}` : 'Approved.',
+      card,
+      approvedAmount: order.amount,
+      tip: order.tip,
+    };
+  }
+  if (order.status === 0 || order.status === 1) {
+    return { ...base, state: 'pending', message: 'The customer is still at the terminal.' };
+  }
+  if (order.status === 4) {
+    return { ...base, state: 'cancelled', message: card.responseText ? `Cancelled by the terminal: ${card.responseText}` : 'The terminal cancelled the sale (it timed out or expired). Nothing was charged.', card };
+  }
+  return { ...base, state: 'declined', message: card.responseText ? `Not approved: ${card.responseText}` : 'The card payment was not approved.', card };
+}
+
+/**
+ * Creates the IOTPay CC_PAX card provider ('iotpay-pax'). `timing` overrides the
+ * production defaults (tests pass milliseconds).
+ */
+export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<IotpayPaxTiming> = {}): PaymentProvider {
+  const t: IotpayPaxTiming = { ...IOTPAY_PAX_DEFAULT_TIMING, ...timing };
+  const client = createIotpayClient(config);
+  const inFlight = new Set<AbortController>();
+  let closed = false;
+
+  /** One query_order by mchOrderNo, read as an outcome (never final without a verified reply). */
+  async function queryOnce(attempt: ProviderAttempt, signal?: AbortSignal): Promise<ProviderOutcome> {
+    const result = await client.call('query_order', { mchId: config.mchId, mchOrderNo: attempt.reference }, { timeoutMs: t.queryTimeoutMs, signal });
+    const detail = callDetail('query_order', result);
+    if (!result.ok) return { state: 'unknown', message: 'IOTPay did not give a trustworthy answer. The sale is being checked.', detail };
+    const { reply } = result;
+    if (reply.success && reply.order) return outcomeFromOrder(reply.order, attempt, detail);
+    const code = iotpayErrorCode(reply);
+    // 0112 "order does not exist": query_order is documented for wallets only (§1.3 Gap),
+    // so a missing CC_PAX order is not proof that nothing was charged. Stay unknown.
+    const message = iotpayErrorKind(code) === 'not-found'
+      ? 'IOTPay has no record of this sale yet. It is being checked.'
+      : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes)} The sale is being checked.`;
+    return { state: 'unknown', message, detail };
+  }
+
+  /** Queries every interval until a final answer, the end of the window, or the signal. */
+  async function pollUntilFinal(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void, cause: Record<string, unknown>): Promise<ProviderOutcome> {
+    const deadline = Date.now() + t.queryWindowMs;
+    let last: ProviderOutcome | null = null;
+    progress('No reply from IOTPay yet. Checking the sale (it will not be sent again)…');
+    while (Date.now() < deadline) {
+      if (!(await pauseUnlessAborted(t.queryIntervalMs, signal))) break;
+      last = await queryOnce(attempt, signal);
+      if (last.state === 'approved' || last.state === 'declined' || last.state === 'cancelled') return { ...last, detail: { ...last.detail, after: cause } };
+      if (signal.aborted) break;
+      progress(last.state === 'pending' ? 'The customer is still at the terminal…' : 'Still checking the sale with IOTPay…');
+    }
+    if (signal.aborted) return stoppedWaiting(last, cause);
+    const stillAtTerminal = last?.state === 'pending';
+    return {
+      state: 'unknown',
+      message: stillAtTerminal
+        ? 'The terminal has not finished the sale. Do not take another card payment for it; it is being checked.'
+        : 'IOTPay has not confirmed the sale. Do not take another card payment for it; it is being checked.',
+      providerRef: last?.providerRef,
+      detail: { ...last?.detail, after: cause, windowMs: t.queryWindowMs },
+    };
+  }
+
+  function stoppedWaiting(last: ProviderOutcome | null, cause: Record<string, unknown>): ProviderOutcome {
+    return {
+      state: 'pending',
+      message: 'Stopped waiting. If the customer is still at the terminal, cancel the sale there; it keeps being checked.',
+      providerRef: last?.providerRef,
+      detail: { ...last?.detail, after: cause, abandoned: true },
+    };
+  }
+
+  async function sale(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void): Promise<ProviderOutcome> {
+    if (attempt.currency !== config.currency) {
+      return { state: 'declined', message: `The IOTPay account takes ${config.currency}, not ${attempt.currency}. Nothing was sent.` };
+    }
+    if (attempt.reference.length === 0 || attempt.reference.length > MAX_ORDER_NO) {
+      return { state: 'declined', message: 'The payment reference is not valid for IOTPay (1–30 characters). Nothing was sent.' };
+    }
+    const title = truncate(attempt.description || 'Countertop sale', 64);
+    progress('Waiting for the customer on the terminal…');
+    const created = await client.call('create_order', {
+      mchId: config.mchId,
+      mchOrderNo: attempt.reference,
+      channelId: 'CC_PAX',
+      currency: attempt.currency,
+      amount: attempt.amount,
+      tip: attempt.tip,
+      clientIp: config.clientIp ?? '127.0.0.1',
+      device: attempt.terminal ?? config.device,
+      // seed0: 'http://localhost' means no webhook for CC_PAX; we poll instead (§1.4, §5).
+      notifyUrl: 'http://localhost',
+      subject: title,
+      body: truncate(attempt.description || 'Countertop sale', 255),
+      // seed0: "not used now, but must have a value".
+      extra: 'CC_API',
+      jobNo: config.loginName,
+    }, { timeoutMs: t.createTimeoutMs, signal });
+    const detail = callDetail('create_order', created);
+
+    if (!created.ok) {
+      if (created.failure.kind === 'aborted') {
+        if (closed) return stoppedWaiting(null, detail);
+        // The cashier stopped waiting: one honest look, then hand back what is known.
+        const now = await queryOnce(attempt);
+        return now.state === 'approved' || now.state === 'declined' || now.state === 'cancelled' ? now : stoppedWaiting(now, detail);
+      }
+      if (!created.failure.delivered) {
+        return { state: 'declined', message: 'Could not reach IOTPay, so the sale was not sent and nothing was charged. Check the network.', detail };
+      }
+      return pollUntilFinal(attempt, signal, progress, detail);
+    }
+    const { reply } = created;
+    if (reply.success && reply.order) {
+      const outcome = outcomeFromOrder(reply.order, attempt, detail);
+      if (outcome.state !== 'pending' && outcome.state !== 'unknown') return outcome;
+      return pollUntilFinal(attempt, signal, progress, detail);
+    }
+    const code = iotpayErrorCode(reply);
+    const kind = iotpayErrorKind(code);
+    if (kind === 'refused') return { state: 'declined', message: iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes), detail };
+    // 0113 "already paid": this mchOrderNo was charged before — read it, don't fail it.
+    // Uncertain errors (0010, 0110, 0111, 0118, unknown): the order may exist; query it.
+    return pollUntilFinal(attempt, signal, progress, detail);
+  }
+
+  function withCloseSignal(signal: AbortSignal): { controller: AbortController; signal: AbortSignal } {
+    const controller = new AbortController();
+    inFlight.add(controller);
+    return { controller, signal: AbortSignal.any([signal, controller.signal]) };
+  }
+
+  return {
+    id: 'iotpay-pax',
+    label: 'Card (IOTPay terminal)',
+    method: 'card',
+    capabilities: IOTPAY_PAX_CAPABILITIES,
+
+    async start(attempt, signal, progress) {
+      if (closed) return { state: 'declined', message: 'The IOTPay terminal link is closed. Nothing was sent.' };
+      if (attempt.kind !== 'sale') {
+        return {
+          state: 'declined',
+          message: attempt.kind === 'refund'
+            ? 'IOTPay terminal card refunds are done on the PAX terminal itself (Refund in its menu). Nothing was sent.'
+            : 'IOTPay has no void for terminal card sales; use the terminal. Nothing was sent.',
+        };
+      }
+      const linked = withCloseSignal(signal);
+      try {
+        return await sale(attempt, linked.signal, progress);
+      } finally {
+        inFlight.delete(linked.controller);
+      }
+    },
+
+    async query(attempt) {
+      if (attempt.kind !== 'sale') return { state: 'declined', message: 'IOTPay terminal refunds and voids are not sent from the register; nothing to check.' };
+      return queryOnce(attempt);
+    },
+
+    async cancel(attempt) {
+      // No documented cancel for CC_PAX (§1.3): say so, and report the order as it stands.
+      const now = await queryOnce(attempt);
+      if (now.state === 'approved' || now.state === 'declined' || now.state === 'cancelled') return now;
+      return {
+        ...now,
+        state: now.state === 'pending' ? 'pending' : 'unknown',
+        message: 'IOTPay cannot cancel a terminal sale from the register: press Cancel on the terminal. The sale keeps being checked.',
+      };
+    },
+
+    async close() {
+      closed = true;
+      for (const controller of inFlight) controller.abort();
+      inFlight.clear();
+    },
+  };
+}

@@ -1,0 +1,332 @@
+/**
+ * The payment engine (DESIGN.md §6): exactly-once charging whatever the network, the
+ * gateway or the power does. Every attempt is committed before its request leaves;
+ * every transition is journaled with its cause; a lost or late reply is resolved by
+ * querying, never by sending again; attempts left unresolved by a crash are reconciled
+ * before new ones are accepted. The engine sees providers only through PaymentProvider.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AttemptView } from '../../src-shared/domain';
+import { PosError } from '../../src-shared/errors';
+import type { AuditLog } from '../auth/audit-log';
+import type { Db } from '../journal/open-journal';
+import type { Checkout } from '../sales/checkout';
+import type { OrderRepository } from '../sales/order-repository';
+import { toAttemptView, type AttemptRepository, type AttemptRow, type Transition } from './attempt-repository';
+import { isUnresolved } from './attempt-states';
+import type { PaymentProvider, ProviderAttempt, ProviderOutcome } from './provider';
+
+/** Re-query delays for unresolved attempts: quick at first, then every 5 minutes, forever. */
+export const DEFAULT_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+
+export interface EngineDeps {
+  db: Db;
+  attempts: AttemptRepository;
+  orders: OrderRepository;
+  checkout: Checkout;
+  providers: ReadonlyMap<string, PaymentProvider>;
+  audit: AuditLog;
+  /** What the order still owes (priced by sales; the engine never prices). */
+  amountDue(orderId: string): number;
+  attemptChanged(attempt: AttemptView): void;
+  orderChanged(orderId: string): void;
+  log(message: string, error?: unknown): void;
+  backoffMs?: readonly number[];
+  now?: () => Date;
+}
+
+export interface StartRequest {
+  orderId: string;
+  providerId: string;
+  amount: number;
+  tip: number;
+  userId: string;
+  /** Wallet micropay: the customer's code, in memory only; `masked` is what gets journaled. */
+  walletCode?: { value: string; masked: string };
+  options?: Record<string, string | number | boolean>;
+}
+
+let referenceCounter = 0;
+
+/** Digits only and under 20 characters: fits IOTPay mchOrderNo, CodePay merchant_order_no and YabandPay order_id. */
+function newReference(now: Date): string {
+  referenceCounter = (referenceCounter + 1) % 1000;
+  return `${now.getTime()}${String(referenceCounter).padStart(3, '0')}${randomBytes(1)[0] % 100}`.padEnd(18, '0');
+}
+
+export function createPaymentEngine(deps: EngineDeps) {
+  const now = deps.now ?? (() => new Date());
+  const backoff = deps.backoffMs ?? DEFAULT_BACKOFF_MS;
+  const { attempts, db } = deps;
+  const inFlight = new Map<string, AbortController>();
+  /** Attempts whose start() has returned: a late progress report must not reopen them. */
+  const inFlightDone = new Set<string>();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let reconciled = false;
+  let closed = false;
+
+  function providerFor(row: AttemptRow): PaymentProvider | null {
+    return deps.providers.get(row.provider) ?? null;
+  }
+
+  function toProviderAttempt(row: AttemptRow, walletCode?: string): ProviderAttempt {
+    const original = row.original_attempt_id ? attempts.byId(row.original_attempt_id) : null;
+    return {
+      id: row.id, orderId: row.order_id, kind: row.kind, method: row.method, amount: row.amount, tip: row.tip, currency: row.currency,
+      reference: row.reference, requestId: row.request_id, providerRef: row.provider_ref, terminal: row.terminal,
+      description: `Sale ${deps.orders.byId(row.order_id)?.number ?? ''}`.trim(),
+      ...(walletCode ? { walletCode } : {}),
+      ...(original ? { original: { reference: original.reference, providerRef: original.provider_ref, amount: original.approved_amount ?? original.amount, tip: original.tip } } : {}),
+      ...(row.options ? { options: JSON.parse(row.options) as Record<string, string | number | boolean> } : {}),
+    };
+  }
+
+  function publish(row: AttemptRow): void {
+    deps.attemptChanged(toAttemptView(row));
+    deps.orderChanged(row.order_id);
+  }
+
+  /** What an approval does to the order or to the sale it reverses; inside the transition's transaction. */
+  function settleApproved(row: AttemptRow): void {
+    const amount = row.approved_amount ?? row.amount;
+    if (row.kind === 'sale') {
+      const order = deps.orders.byId(row.order_id);
+      if (row.abandoned || !order || order.status !== 'open' || deps.amountDue(row.order_id) < amount) {
+        // Rule 6: a late approval is never silently dropped; the manager decides on the refund.
+        attempts.flag(row.id, 'late-approval');
+        deps.audit.append({ userId: null, action: 'payment.lateApproval', object: `attempt:${row.id}`, detail: { amount, provider: row.provider, orderId: row.order_id } });
+        return;
+      }
+      const card = row.card ? JSON.parse(row.card) : null;
+      deps.checkout.addElectronicTender(row.order_id, {
+        kind: row.method, label: card?.brand ? `${card.brand}` : (providerFor(row)?.label ?? row.provider), amount, tip: row.tip, attemptId: row.id, card,
+      });
+      return;
+    }
+    const original = row.original_attempt_id ? attempts.byId(row.original_attempt_id) : null;
+    if (!original) return;
+    if (row.kind === 'void') {
+      attempts.transition(original.id, { to: 'voided', cause: `voided by attempt ${row.id}` });
+      return;
+    }
+    attempts.addRefunded(original.id, amount);
+    const after = attempts.byId(original.id)!;
+    const fully = after.refunded >= (after.approved_amount ?? after.amount);
+    attempts.transition(original.id, { to: fully ? 'refunded' : 'partially_refunded', cause: `refund ${row.id} of ${amount}` });
+  }
+
+  /** Applies a provider's outcome: journal the transition, then tell the UI. */
+  function apply(id: string, outcome: ProviderOutcome, cause: string): void {
+    if (closed) return;
+    const row = attempts.byId(id);
+    if (!row) return;
+    if (!isUnresolved(row.state)) {
+      // A re-delivered or late result for an attempt already settled: applied once, ignored after.
+      if (outcome.state !== 'pending' && outcome.state !== 'unknown' && outcome.state !== row.state) {
+        deps.log(`Attempt ${id} is ${row.state}; ignoring a later ${outcome.state} (${cause})`);
+      }
+      return;
+    }
+    const change: Transition = {
+      to: outcome.state, cause, message: outcome.message, providerRef: outcome.providerRef ?? null,
+      card: outcome.card ?? null, detail: outcome.detail,
+      ...(outcome.state === 'approved' ? { approvedAmount: outcome.approvedAmount ?? row.amount, tip: outcome.tip ?? row.tip } : {}),
+    };
+    const updated = db.transaction(() => {
+      const next = attempts.transition(id, change);
+      if (next.state === 'approved') settleApproved(next);
+      return attempts.byId(id)!;
+    }).immediate();
+    if (isUnresolved(updated.state)) scheduleCheck(updated);
+    else clearCheck(id);
+    publish(attempts.byId(id)!);
+  }
+
+  function clearCheck(id: string): void {
+    const timer = timers.get(id);
+    if (timer) clearTimeout(timer);
+    timers.delete(id);
+    attempts.scheduleCheck(id, null);
+  }
+
+  function scheduleCheck(row: AttemptRow): void {
+    if (closed) return;
+    const existing = timers.get(row.id);
+    if (existing) clearTimeout(existing);
+    const delay = backoff[Math.min(row.query_count, backoff.length - 1)];
+    attempts.scheduleCheck(row.id, new Date(now().getTime() + delay));
+    const timer = setTimeout(() => void requery(row.id, 'scheduled query'), delay);
+    timer.unref();
+    timers.set(row.id, timer);
+  }
+
+  async function requery(id: string, cause: string): Promise<void> {
+    timers.delete(id);
+    const row = attempts.byId(id);
+    if (!row || !isUnresolved(row.state) || closed) return;
+    // The provider's own start() is still waiting (e.g. CC_PAX blocks ~90 s): let it finish.
+    if (inFlight.has(id)) return scheduleCheck(row);
+    const provider = providerFor(row);
+    if (!provider) {
+      apply(id, { state: 'unknown', message: `${row.provider} is not configured on this till; a manager must settle this payment with the provider's records.` }, cause);
+      return;
+    }
+    let outcome: ProviderOutcome;
+    try {
+      outcome = await provider.query(toProviderAttempt(row));
+    } catch (error) {
+      outcome = { state: 'unknown', message: `Could not reach ${provider.label}: ${(error as Error).message}. Checking again shortly.` };
+    }
+    apply(id, outcome, cause);
+  }
+
+  function run(row: AttemptRow, provider: PaymentProvider, walletCode?: string): void {
+    const controller = new AbortController();
+    inFlight.set(row.id, controller);
+    const progress = (message: string) => {
+      const current = attempts.byId(row.id);
+      if (current && isUnresolved(current.state) && !inFlightDone.has(row.id)) apply(row.id, { state: 'pending', message }, 'provider progress');
+    };
+    provider.start(toProviderAttempt(row, walletCode), controller.signal, progress)
+      .catch((error: Error): ProviderOutcome => ({ state: 'unknown', message: `No answer from ${provider.label} (${error.message}); checking with a query, never by charging again.` }))
+      .then((outcome) => {
+        inFlightDone.add(row.id);
+        inFlight.delete(row.id);
+        apply(row.id, outcome, 'provider replied');
+      })
+      .catch((error) => deps.log(`Applying the outcome of attempt ${row.id} failed`, error))
+      .finally(() => inFlightDone.delete(row.id));
+  }
+
+  function unresolvedSaleOf(orderId: string): AttemptRow | null {
+    return attempts.byOrder(orderId).find((a) => a.kind === 'sale' && !a.abandoned && isUnresolved(a.state)) ?? null;
+  }
+
+  function begin(request: Omit<StartRequest, 'walletCode'> & { kind: AttemptRow['kind']; originalAttemptId: string | null; walletMasked: string | null }, provider: PaymentProvider, walletCode?: string): AttemptView {
+    const busy = attempts.busyOn(provider.id, null);
+    if (busy) throw new PosError('PAYMENT_IN_PROGRESS', `${provider.label} is busy with another payment; wait for it to finish.`);
+    const at = now();
+    const inserted = db.transaction(() => attempts.insert({
+      id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal: null, kind: request.kind, method: provider.method,
+      amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: newReference(at), requestId: randomBytes(16).toString('hex'),
+      originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked, options: request.options ?? null,
+    }, `${request.kind} requested by user ${request.userId}`)).immediate();
+    // Committed as `created`; now committed as `sending` before the request leaves (rule 1).
+    const sending = db.transaction(() => attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` })).immediate();
+    publish(sending);
+    run(sending, provider, walletCode);
+    return toAttemptView(sending);
+  }
+
+  function currencyOf(orderId: string): string {
+    const order = deps.orders.byId(orderId);
+    if (!order) throw new PosError('NOT_FOUND', 'That sale does not exist.', 'orderId');
+    return order.currency;
+  }
+
+  function requireProvider(id: string): PaymentProvider {
+    const provider = deps.providers.get(id);
+    if (!provider) throw new PosError('NOT_FOUND', `Payment method ${id} is not set up on this till.`, 'provider');
+    return provider;
+  }
+
+  return {
+    get reconciled() { return reconciled; },
+
+    /** Rule 3: every attempt a crash left unresolved is queried before new tenders are accepted. */
+    async reconcile(): Promise<void> {
+      const pending = attempts.unresolved();
+      await Promise.all(pending.map(async (row) => {
+        if (row.state === 'created') {
+          // Committed but never marked sending: the request cannot have left.
+          apply(row.id, { state: 'cancelled', message: 'The till stopped before this payment was sent; nothing was charged.' }, 'reconciled at start: never sent');
+          return;
+        }
+        await requery(row.id, 'reconciled at start');
+      }));
+      reconciled = true;
+    },
+
+    start(request: StartRequest): AttemptView {
+      if (!reconciled) throw new PosError('PAYMENT_IN_PROGRESS', 'Checking payments left from before the restart; try again in a moment.');
+      const provider = requireProvider(request.providerId);
+      const order = deps.checkout.openOrderFor(request.orderId);
+      if (provider.method === 'wallet' && !request.walletCode) throw new PosError('INVALID_PAYLOAD', 'Scan the customer\'s payment code to pay by wallet.', 'walletCode');
+      if (provider.method !== 'wallet' && request.walletCode) throw new PosError('INVALID_PAYLOAD', `${provider.label} does not take wallet codes.`, 'walletCode');
+      if (request.tip > 0 && !provider.capabilities.tip) throw new PosError('INVALID_PAYLOAD', `${provider.label} does not take tips.`, 'tip');
+      const unresolved = unresolvedSaleOf(order.id);
+      if (unresolved) throw new PosError('PAYMENT_IN_PROGRESS', 'A payment for this sale is still being checked; its outcome comes first.');
+      const due = deps.amountDue(order.id);
+      if (request.amount > due) throw new PosError('INVALID_PAYLOAD', 'The amount is more than what is due.', 'amount');
+      return begin({ ...request, kind: 'sale', originalAttemptId: null, walletMasked: request.walletCode?.masked ?? null }, provider, request.walletCode?.value);
+    },
+
+    /** Refund (part of) an approved sale through its provider. The caller has checked the manager's approval. */
+    refund(request: { attemptId: string; amount: number; userId: string }): AttemptView {
+      if (!reconciled) throw new PosError('PAYMENT_IN_PROGRESS', 'Checking payments left from before the restart; try again in a moment.');
+      const original = attempts.byId(request.attemptId);
+      if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
+      const provider = requireProvider(original.provider);
+      if (!provider.capabilities.refund) throw new PosError('CONFLICT', `${provider.label} refunds are done on the terminal itself.`);
+      const refundable = toAttemptView(original).refundable;
+      if (request.amount > refundable) throw new PosError('INVALID_PAYLOAD', `At most ${refundable} can still be refunded on this payment.`, 'amount');
+      if (request.amount < refundable && !provider.capabilities.partialRefund) throw new PosError('INVALID_PAYLOAD', `${provider.label} only refunds the full amount.`, 'amount');
+      const running = attempts.byOrder(original.order_id).find((a) => a.original_attempt_id === original.id && isUnresolved(a.state));
+      if (running) throw new PosError('PAYMENT_IN_PROGRESS', 'A refund of this payment is still being checked.');
+      return begin({ orderId: original.order_id, providerId: provider.id, amount: request.amount, tip: 0, userId: request.userId, kind: 'refund', originalAttemptId: original.id, walletMasked: null }, provider);
+    },
+
+    /** The cashier stops waiting. The attempt is never forgotten: it is cancelled where the provider can, else re-queried. */
+    async cancel(attemptId: string, userId: string): Promise<AttemptView> {
+      const row = attempts.byId(attemptId);
+      if (!row) throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
+      if (!isUnresolved(row.state)) return toAttemptView(row);
+      attempts.abandon(row.id);
+      deps.audit.append({ userId, action: 'payment.abandoned', object: `attempt:${row.id}`, detail: { state: row.state, amount: row.amount } });
+      const provider = providerFor(row);
+      if (provider?.capabilities.cancel) {
+        try {
+          const outcome = await provider.cancel(toProviderAttempt(row));
+          inFlight.get(row.id)?.abort();
+          apply(row.id, outcome, `cancel requested by user ${userId}`);
+        } catch (error) {
+          inFlight.get(row.id)?.abort();
+          apply(row.id, { state: 'unknown', message: `Cancel did not get through (${(error as Error).message}); still checking.` }, 'cancel failed');
+        }
+      } else {
+        inFlight.get(row.id)?.abort();
+        const current = attempts.byId(row.id)!;
+        if (isUnresolved(current.state)) {
+          apply(row.id, { state: current.state === 'sending' ? 'unknown' : current.state as 'pending' | 'unknown', message: `Stopped waiting. ${provider?.label ?? row.provider} is still checked so a late payment is caught and refunded.` }, `cashier stopped waiting (user ${userId})`);
+        }
+      }
+      return toAttemptView(attempts.byId(row.id)!);
+    },
+
+    /** Rule 4: a manager settles an unresolved attempt with evidence and a reason; audited. */
+    settle(request: { attemptId: string; outcome: 'approved' | 'declined'; evidence: string; reason: string; managerId: string }): AttemptView {
+      const row = attempts.byId(request.attemptId);
+      if (!row) throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
+      if (!isUnresolved(row.state)) throw new PosError('CONFLICT', `That payment is already ${row.state}.`);
+      if (inFlight.has(row.id)) throw new PosError('PAYMENT_IN_PROGRESS', 'The terminal is still working on this payment.');
+      deps.audit.append({ userId: request.managerId, action: 'payment.settled', object: `attempt:${row.id}`, detail: { outcome: request.outcome, evidence: request.evidence, reason: request.reason, amount: row.amount } });
+      apply(row.id, { state: request.outcome, message: `Settled by a manager: ${request.reason} (evidence: ${request.evidence})` }, `settled by manager ${request.managerId}`);
+      return toAttemptView(attempts.byId(row.id)!);
+    },
+
+    hasUnresolved: (orderId: string) => unresolvedSaleOf(orderId) !== null,
+    viewsFor: (orderId: string) => attempts.byOrder(orderId).map(toAttemptView),
+    needingAttention: () => attempts.needingAttention().map(toAttemptView),
+    unresolved: () => attempts.unresolved().map(toAttemptView),
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
+      for (const controller of inFlight.values()) controller.abort();
+      await Promise.all([...deps.providers.values()].map((p) => p.close().catch(() => undefined)));
+    },
+  };
+}
+
+export type PaymentEngine = ReturnType<typeof createPaymentEngine>;

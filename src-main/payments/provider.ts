@@ -1,0 +1,93 @@
+/**
+ * What the payment engine needs from a provider (IOTPay, CodePay, YabandPay, …).
+ * The engine owns the attempt state machine and the journal; a provider only talks to
+ * its gateway or terminal. Providers must never resend a sale on their own: a lost or
+ * late reply is reported as `unknown` and resolved by `query`.
+ */
+import type { CardBlock } from '../../src-shared/domain';
+
+export type AttemptKind = 'sale' | 'refund' | 'void';
+export type PaymentMethod = 'card' | 'wallet';
+
+/** The attempt as the engine hands it to a provider. Already journaled before any call. */
+export interface ProviderAttempt {
+  id: string;
+  orderId: string;
+  kind: AttemptKind;
+  method: PaymentMethod;
+  /** Integer minor units; providers convert with the currency's exponent at their edge. */
+  amount: number;
+  tip: number;
+  currency: string;
+  /**
+   * The idempotency key journaled before sending: IOTPay mchOrderNo / mchRefundNo,
+   * CodePay merchant_order_no, YabandPay order_id (digits). Unique per attempt.
+   */
+  reference: string;
+  /** A second unique key where the provider wants one (YabandPay / CodePay request_id). */
+  requestId: string;
+  /** The provider's own id once known (IOTPay payOrderId, CodePay trans_no, YabandPay trade_id). */
+  providerRef: string | null;
+  terminal: string | null;
+  description: string;
+  /** Wallet micropay only: the customer's code, held in memory, never journaled in full. */
+  walletCode?: string;
+  /** Void / refund only: the approved sale being reversed. */
+  original?: {
+    reference: string;
+    providerRef: string | null;
+    amount: number;
+    tip: number;
+  };
+  /** Provider-specific options (e.g. CodePay on-screen tip, terminal authentication). */
+  options?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export type OutcomeState = 'approved' | 'declined' | 'cancelled' | 'pending' | 'unknown';
+
+export interface ProviderOutcome {
+  /**
+   * approved / declined / cancelled are final. pending: accepted, customer or terminal
+   * still acting. unknown: no trustworthy answer (timeout, lost reply, bad signature).
+   */
+  state: OutcomeState;
+  /** A sentence for the cashier (the provider's reason, translated where needed). */
+  message: string;
+  providerRef?: string;
+  card?: CardBlock;
+  /** Amounts the terminal changed (on-screen tip, partial approval), in minor units. */
+  approvedAmount?: number;
+  tip?: number;
+  /** Raw, already-masked reply details for the journal (never a full PAN or wallet code). */
+  detail?: Record<string, unknown>;
+}
+
+export interface ProviderCapabilities {
+  /** Close the terminal screen / cancel an unpaid order. */
+  cancel: boolean;
+  void: boolean;
+  refund: boolean;
+  partialRefund: boolean;
+  tip: boolean;
+}
+
+export interface PaymentProvider {
+  /** Stable id used in config, journal rows and the contract (e.g. 'iotpay-pax'). */
+  readonly id: string;
+  readonly label: string;
+  readonly method: PaymentMethod;
+  readonly capabilities: ProviderCapabilities;
+  /**
+   * Send the sale (or refund / void, by attempt.kind) once and wait for its outcome,
+   * within the provider's own rules (e.g. CC_PAX: block ~90 s, then query every 2 s for
+   * 60 s). Aborting the signal means the cashier stopped waiting: return what is known,
+   * never a guess. `progress` reports intermediate pending states for the screen.
+   */
+  start(attempt: ProviderAttempt, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome>;
+  /** Ask for the outcome of an attempt already sent. Never creates a charge. */
+  query(attempt: ProviderAttempt): Promise<ProviderOutcome>;
+  /** Cancel an attempt that has not been paid (close the terminal's waiting screen). */
+  cancel(attempt: ProviderAttempt): Promise<ProviderOutcome>;
+  /** Release sockets and timers. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,46 @@
+/**
+ * Capturing a YabandPay pre-authorisation (`operation 2`, state 01): `v3.Capture`, once,
+ * within 30 days (PAYMENTS.md §3.2). When the reply is a refusal or lost, the order's own
+ * state tells whether the capture happened (00 paid) — a capture is never sent twice.
+ */
+import type { ProviderAttempt, ProviderOutcome } from '../provider';
+import { moneyText, outcome, type YabandpayContext } from './yabandpay-context';
+import { newYabandpayRequestId } from './yabandpay-ids';
+import { lookUpOrder } from './yabandpay-order-status';
+import { readPaymentState, transactionDetail } from './yabandpay-states';
+import { toDecimalString } from '../../../src-shared/money';
+
+/**
+ * Captures `amount` (minor units, tip included; default the whole authorisation) of an
+ * approved authorisation attempt. approved → `approvedAmount` is the captured amount.
+ */
+export async function captureAuthorisation(ctx: YabandpayContext, attempt: ProviderAttempt, amount = attempt.amount + attempt.tip): Promise<ProviderOutcome> {
+  const tradeId = attempt.providerRef;
+  if (!tradeId) return outcome('declined', 'This authorisation has no YabandPay trade id, so it cannot be captured; nothing was sent.');
+  const authorised = attempt.amount + attempt.tip;
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > authorised) {
+    return outcome('declined', `The capture must be more than zero and at most the authorised ${moneyText(authorised, attempt.currency)}; nothing was sent.`);
+  }
+  const reply = await ctx.client.call('v3.Capture', {
+    trade_id: tradeId,
+    amount: toDecimalString(amount, attempt.currency),
+    currency: attempt.currency,
+    description: attempt.description.trim() || `Order ${attempt.reference}`,
+    notify_url: ctx.config.notifyUrl,
+    request_id: newYabandpayRequestId(),
+  }, ctx.closed);
+  if (reply.kind === 'ok') {
+    return outcome('approved', `Captured ${moneyText(amount, attempt.currency)}.`, { providerRef: tradeId, approvedAmount: amount, detail: { trade_id: tradeId, captured: amount } });
+  }
+  const refusal = reply.kind === 'error' ? reply.cashierMessage : null;
+  const lookup = await lookUpOrder(ctx, tradeId);
+  if (lookup.kind === 'info') {
+    const read = readPaymentState(lookup.info.state);
+    const detail = transactionDetail(lookup.info);
+    if (read.code === '00') return outcome('approved', 'This authorisation is already captured.', { providerRef: tradeId, detail });
+    if (refusal !== null) return outcome('declined', `${refusal} (${read.sentence})`, { providerRef: tradeId, detail });
+  } else if (refusal !== null) {
+    return outcome('declined', refusal, { providerRef: tradeId });
+  }
+  return outcome('unknown', 'YabandPay did not confirm the capture; it will be checked before anything else is tried.', { providerRef: tradeId });
+}

@@ -1,0 +1,91 @@
+/**
+ * What every YabandPay flow (sale, void, refund, capture) shares: the config, the timing
+ * rules, the client and a sleep that stops when the cashier stops waiting or the
+ * provider closes.
+ */
+import type { ProviderAttempt, ProviderOutcome } from '../provider';
+import type { YabandpayClient } from './yabandpay-client';
+import { toDecimalString } from '../../../src-shared/money';
+
+/** The `providers.yabandpay` config block (DESIGN.md §4), with the terminal's TID resolved. */
+export interface YabandpayConfig {
+  baseUrl: string;
+  /** Top-level `user` of every call (for POS calls the docs use the terminal TID). */
+  user: string;
+  secretKey: string;
+  /** The cloud POS terminal's TID (`tid` of v3.POS / POSCancel / POSReversal). */
+  tid: string;
+  /** Required by v3.POS (§3.3); the POS itself polls, so any receiver the merchant runs will do. */
+  notifyUrl: string;
+  currency: 'EUR' | 'CHF';
+}
+
+/** Timing rules; tests shrink them to milliseconds. */
+export interface YabandpayTiming {
+  /** Between two `v3.QueryOrder` / `v3.QueryRefundOrder` polls. */
+  pollIntervalMs: number;
+  /** How long `start` polls a sale before answering `unknown` (the engine then re-queries). */
+  pollWindowMs: number;
+  /** How long `start` polls a refund before answering `unknown`. */
+  refundPollWindowMs: number;
+  /** Per HTTP request. */
+  requestTimeoutMs: number;
+  /** Wall clock for `time` and the same-day / 00:30 CET rules; injectable for tests. */
+  now: () => number;
+}
+
+export const DEFAULT_YABANDPAY_TIMING: Readonly<YabandpayTiming> = {
+  pollIntervalMs: 2_000,
+  pollWindowMs: 180_000,
+  refundPollWindowMs: 60_000,
+  requestTimeoutMs: 15_000,
+  now: () => Date.now(),
+};
+
+export interface YabandpayContext {
+  config: YabandpayConfig;
+  timing: YabandpayTiming;
+  client: YabandpayClient;
+  /** Aborted by `close()`. */
+  closed: AbortSignal;
+  /** Waits `ms`; false when `signal` or `closed` aborted first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<boolean>;
+}
+
+/** The sleep a context uses: clears its timer and listeners whichever way it ends. */
+export function abortableSleep(closed: AbortSignal) {
+  return (ms: number, signal?: AbortSignal): Promise<boolean> =>
+    new Promise((resolve) => {
+      const signals = signal ? [closed, signal] : [closed];
+      if (signals.some((s) => s.aborted)) return resolve(false);
+      const finish = (completed: boolean) => {
+        clearTimeout(timer);
+        for (const s of signals) s.removeEventListener('abort', onAbort);
+        resolve(completed);
+      };
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(true), ms);
+      for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+/** Combines the caller's signal (if any) with the provider's `closed` signal. */
+export function withClosed(ctx: YabandpayContext, signal?: AbortSignal): AbortSignal {
+  return signal ? AbortSignal.any([signal, ctx.closed]) : ctx.closed;
+}
+
+/** "EUR 12.50" for cashier sentences. */
+export function moneyText(minor: number, currency: string): string {
+  return `${currency} ${toDecimalString(minor, currency)}`;
+}
+
+/** An outcome for which nothing was sent (or nothing trustworthy came back). */
+export function outcome(state: ProviderOutcome['state'], message: string, extra: Omit<ProviderOutcome, 'state' | 'message'> = {}): ProviderOutcome {
+  return { state, message, ...extra };
+}
+
+/** attempt.options.authorisation: a pre-authorisation (operation 2) instead of a sale. */
+export function isAuthorisation(attempt: ProviderAttempt): boolean {
+  const flag = attempt.options?.authorisation;
+  return flag === true || flag === 'true' || flag === 1;
+}

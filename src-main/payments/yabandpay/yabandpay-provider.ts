@@ -1,0 +1,98 @@
+/**
+ * YabandPay cloud POS terminals as a PaymentProvider (PAYMENTS.md §3). The engine hands
+ * over attempts it has already journaled; this module only talks to the gateway:
+ * sale / authorisation (v3.POS + v3.QueryOrder polling), void (v3.POSReversal or
+ * v3.CancelPayment), refund (v3.CreateRefund + v3.QueryRefundOrder), cancel of a waiting
+ * terminal (v3.POSCancel) and capture of an authorisation (v3.Capture).
+ */
+import type { PaymentProvider, ProviderAttempt, ProviderOutcome } from '../provider';
+import { captureAuthorisation } from './yabandpay-capture';
+import { createYabandpayClient } from './yabandpay-client';
+import {
+  abortableSleep,
+  DEFAULT_YABANDPAY_TIMING,
+  outcome,
+  type YabandpayConfig,
+  type YabandpayContext,
+  type YabandpayTiming,
+} from './yabandpay-context';
+import { queryRefund, startRefund } from './yabandpay-refund';
+import { cancelSale, querySale, startSale } from './yabandpay-sale';
+import { queryVoid, startVoid } from './yabandpay-void';
+
+export type { YabandpayConfig, YabandpayTiming } from './yabandpay-context';
+
+/** The YabandPay provider: the PaymentProvider contract plus capture of authorisations. */
+export interface YabandpayProvider extends PaymentProvider {
+  /**
+   * Captures an approved authorisation (attempt.options.authorisation, state 01) once.
+   * `amount` in minor units, tip included; defaults to the whole authorisation.
+   */
+  capture(attempt: ProviderAttempt, amount?: number): Promise<ProviderOutcome>;
+}
+
+const CLOSED = 'The YabandPay connection is closed; nothing was sent.';
+
+/**
+ * Creates the provider. `timing` overrides the production defaults (poll every 2 s for
+ * 3 min, refunds for 1 min, 15 s per request).
+ *
+ * attempt.amount excludes the tip (as everywhere in Countertop); YabandPay's `amount`
+ * includes it, so the provider sends amount + tip with `tip_amount` = tip.
+ */
+export function createYabandpayProvider(config: YabandpayConfig, timing: Partial<YabandpayTiming> = {}): YabandpayProvider {
+  const resolved: YabandpayTiming = { ...DEFAULT_YABANDPAY_TIMING, ...timing };
+  const lifetime = new AbortController();
+  const ctx: YabandpayContext = {
+    config,
+    timing: resolved,
+    client: createYabandpayClient({
+      baseUrl: config.baseUrl,
+      user: config.user,
+      secretKey: config.secretKey,
+      timeoutMs: resolved.requestTimeoutMs,
+      now: resolved.now,
+    }),
+    closed: lifetime.signal,
+    sleep: abortableSleep(lifetime.signal),
+  };
+
+  async function query(attempt: ProviderAttempt): Promise<ProviderOutcome> {
+    if (lifetime.signal.aborted) return outcome('unknown', CLOSED);
+    if (attempt.kind === 'refund') return queryRefund(ctx, attempt);
+    if (attempt.kind === 'void') return queryVoid(ctx, attempt);
+    return querySale(ctx, attempt);
+  }
+
+  return {
+    id: 'yabandpay',
+    label: 'YabandPay card terminal',
+    method: 'card',
+    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true },
+
+    async start(attempt, signal, progress) {
+      if (lifetime.signal.aborted) return outcome('declined', CLOSED);
+      if (attempt.kind === 'refund') return startRefund(ctx, attempt, signal, progress);
+      if (attempt.kind === 'void') return startVoid(ctx, attempt, signal, progress);
+      return startSale(ctx, attempt, signal, progress);
+    },
+
+    query,
+
+    async cancel(attempt) {
+      if (lifetime.signal.aborted) return outcome('unknown', CLOSED);
+      // Only a sale waits on the terminal; for anything else say where it stands instead.
+      if (attempt.kind !== 'sale') return query(attempt);
+      return cancelSale(ctx, attempt);
+    },
+
+    async capture(attempt, amount) {
+      if (lifetime.signal.aborted) return outcome('declined', CLOSED);
+      return captureAuthorisation(ctx, attempt, amount);
+    },
+
+    async close() {
+      lifetime.abort();
+    },
+  };
+}

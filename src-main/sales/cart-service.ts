@@ -1,0 +1,145 @@
+/**
+ * The open order (the cart) lives in the journal, not in the renderer: every scan and
+ * edit is one durable transaction, so a crash mid-ring-up loses nothing.
+ */
+import type { OrderView, ProductView, ScanKind } from '../../src-shared/domain';
+import { PosError } from '../../src-shared/errors';
+import { lineGross, type Discount, type TaxRate } from '../../src-shared/pricing';
+import type { ScanResolution } from '../catalog/catalog';
+import type { OrderRepository, OrderRow } from './order-repository';
+
+/** The catalogue as the cart sees it. */
+export interface ProductLookup {
+  product(id: string): ProductView | null;
+}
+
+/** Scans that name something to sell (the catalogue already found the product). */
+export type ItemScan = Extract<ScanResolution, { kind: 'product' | 'price-embedded' | 'weight-embedded' }>;
+
+export interface CartDeps {
+  orders: OrderRepository;
+  products: ProductLookup;
+  taxRates: ReadonlyMap<string, TaxRate>;
+  currency: string;
+  view(order: OrderRow): OrderView;
+  changed(order: OrderView): void;
+}
+
+export function createCartService(deps: CartDeps) {
+  const { orders } = deps;
+
+  function openOrder(cashierId: string): OrderRow {
+    return orders.openOrder() ?? orders.createOrder(deps.currency, cashierId);
+  }
+
+  function editable(cashierId: string): OrderRow {
+    const order = openOrder(cashierId);
+    if (orders.tenders(order.id).length > 0) {
+      throw new PosError('CONFLICT', 'Payment has started on this sale: finish or refund the payment before changing items.');
+    }
+    return order;
+  }
+
+  function lineOf(order: OrderRow, lineId: string) {
+    const line = orders.line(lineId);
+    if (!line || line.order_id !== order.id) throw new PosError('NOT_FOUND', 'That line is no longer in the cart.', 'lineId');
+    return line;
+  }
+
+  function publish(order: OrderRow): OrderView {
+    const view = deps.view(orders.byId(order.id)!);
+    deps.changed(view);
+    return view;
+  }
+
+  function taxesOf(product: ProductView): TaxRate[] {
+    return product.taxCodes.map((code) => {
+      const rate = deps.taxRates.get(code);
+      if (!rate) throw new PosError('CONFLICT', `${product.name} uses tax ${code}, which this store does not define.`);
+      return rate;
+    });
+  }
+
+  function addProduct(cashierId: string, product: ProductView, qtyMilli: number, embedded: 'price' | 'weight' | null, unitPrice = product.price, barcode = product.barcode): OrderView {
+    const order = editable(cashierId);
+    // A repeat scan of a plain each-item adds to its line (never a new quantity typed by the scanner).
+    const same = embedded === null && product.unit === 'each'
+      ? orders.lines(order.id).find((l) => l.product_id === Number(product.id) && l.embedded === null && l.discount === null && l.unit_price === unitPrice)
+      : undefined;
+    if (same) orders.setQuantity(same.id, same.qty_milli + qtyMilli);
+    else {
+      orders.addLine(order.id, {
+        productId: Number(product.id), name: product.name, barcode, unit: product.unit,
+        unitPrice, qtyMilli, taxes: taxesOf(product), embedded,
+      });
+    }
+    return publish(order);
+  }
+
+  return {
+    current: (cashierId: string) => deps.view(openOrder(cashierId)),
+
+    /** Adds what a scan names; the catalogue resolved it, wallet codes and badges went elsewhere. */
+    addScanned(cashierId: string, scan: ItemScan): { kind: ScanKind; order: OrderView } {
+      switch (scan.kind) {
+        case 'product':
+          if (scan.product.unit === 'kg') throw new PosError('CONFLICT', `${scan.product.name} is sold by weight: weigh it and scan the scale label.`, 'code');
+          return { kind: scan.kind, order: addProduct(cashierId, scan.product, 1000, null) };
+        case 'price-embedded':
+          return { kind: scan.kind, order: addProduct(cashierId, scan.product, 1000, 'price', scan.price, scan.barcode) };
+        case 'weight-embedded':
+          return { kind: scan.kind, order: addProduct(cashierId, scan.product, scan.qtyMilli, 'weight', scan.product.price, scan.barcode) };
+      }
+    },
+
+    addProductById(cashierId: string, productId: string, qty: number): OrderView {
+      const product = deps.products.product(productId);
+      if (!product) throw new PosError('NOT_FOUND', 'That product is no longer in the catalogue.', 'productId');
+      if (product.unit === 'kg') throw new PosError('CONFLICT', `${product.name} is sold by weight: weigh it and scan the scale label, or enter the weight on its line.`);
+      return addProduct(cashierId, product, qty * 1000, null);
+    },
+
+    setQuantity(cashierId: string, lineId: string, qtyMilli: number): OrderView {
+      const order = editable(cashierId);
+      const line = lineOf(order, lineId);
+      if (line.embedded === 'price') throw new PosError('CONFLICT', 'A price-label item is one item: scan the label again to add another.');
+      if (line.unit === 'each' && qtyMilli % 1000 !== 0) throw new PosError('INVALID_PAYLOAD', `${line.name} is sold by the item: use a whole number.`, 'qtyMilli');
+      if (!Number.isSafeInteger(lineGross(line.unit_price, qtyMilli))) throw new PosError('INVALID_PAYLOAD', 'That quantity is too large.', 'qtyMilli');
+      orders.setQuantity(lineId, qtyMilli);
+      return publish(order);
+    },
+
+    removeLine(cashierId: string, lineId: string): OrderView {
+      const order = editable(cashierId);
+      lineOf(order, lineId);
+      orders.removeLine(lineId);
+      return publish(order);
+    },
+
+    setLineDiscount(cashierId: string, lineId: string, discount: Discount | null): OrderView {
+      const order = editable(cashierId);
+      const line = lineOf(order, lineId);
+      if (discount?.kind === 'amount' && discount.amount > lineGross(line.unit_price, line.qty_milli)) {
+        throw new PosError('INVALID_PAYLOAD', 'The discount is larger than the line.', 'discount.amount');
+      }
+      orders.setLineDiscount(lineId, discount);
+      return publish(order);
+    },
+
+    setOrderDiscount(cashierId: string, discount: Discount | null): OrderView {
+      const order = editable(cashierId);
+      orders.setOrderDiscount(order.id, discount);
+      return publish(order);
+    },
+
+    /** Drops the open sale. Only before any payment; paid sales are voided or refunded instead. */
+    cancel(cashierId: string): OrderView {
+      const order = editable(cashierId);
+      orders.cancel(order.id);
+      publish(order);
+      return deps.view(openOrder(cashierId));
+    },
+  };
+}
+
+export type CartService = ReturnType<typeof createCartService>;

@@ -1,0 +1,78 @@
+/**
+ * Tenders and completion. A sale completes, in the same transaction as the tender
+ * that pays it off, with its totals frozen for history and reports.
+ */
+import type { CardBlock, OrderView } from '../../src-shared/domain';
+import { PosError } from '../../src-shared/errors';
+import type { Db } from '../journal/open-journal';
+import type { OrderRepository, OrderRow } from './order-repository';
+
+export interface CheckoutDeps {
+  db: Db;
+  orders: OrderRepository;
+  cashRoundingStep: number;
+  view(order: OrderRow): OrderView;
+  changed(order: OrderView): void;
+  /** True while an electronic attempt of this order is in flight or unresolved. */
+  hasUnresolvedAttempt(orderId: string): boolean;
+  /** Told once per cash tender (the drawer opens for cash and change). */
+  cashTaken(order: OrderView, tendered: number, change: number): void;
+  completed(order: OrderView): void;
+}
+
+export function createCheckout(deps: CheckoutDeps) {
+  const { db, orders } = deps;
+
+  function openOrderFor(orderId: string): OrderRow {
+    const order = orders.byId(orderId);
+    if (!order) throw new PosError('NOT_FOUND', 'That sale does not exist.', 'orderId');
+    if (order.status !== 'open') throw new PosError('CONFLICT', `Sale ${order.number} is already ${order.status}.`, 'orderId');
+    return order;
+  }
+
+  /** Completes the order if its tenders cover it. Runs inside the caller's transaction. */
+  function completeIfPaid(orderId: string): OrderView {
+    const view = deps.view(orders.byId(orderId)!);
+    if (view.lines.length > 0 && view.due === 0 && view.status === 'open') {
+      orders.complete(orderId, { subtotal: view.subtotal, discountTotal: view.discountTotal, taxTotal: view.addedTax + view.includedTax, total: view.total });
+      return deps.view(orders.byId(orderId)!);
+    }
+    return view;
+  }
+
+  const takeCash = db.transaction((orderId: string, tendered: number) => {
+    const order = openOrderFor(orderId);
+    const before = deps.view(order);
+    if (before.lines.length === 0) throw new PosError('CONFLICT', 'The cart is empty.');
+    if (before.due === 0) throw new PosError('CONFLICT', 'This sale is already paid.');
+    if (deps.hasUnresolvedAttempt(orderId)) {
+      throw new PosError('PAYMENT_IN_PROGRESS', 'A card or wallet payment for this sale is still being checked; wait for its outcome before taking cash.');
+    }
+    const settles = tendered >= before.cashDue;
+    const applied = settles ? before.cashDue : tendered;
+    const change = settles ? tendered - before.cashDue : 0;
+    if (settles && before.cashDue !== before.due) orders.setCashRounding(orderId, order.cash_rounding + before.cashDue - before.due);
+    orders.addTender(orderId, { kind: 'cash', label: 'Cash', amount: applied, tendered, change, tip: 0, attemptId: null, card: null });
+    return { view: completeIfPaid(orderId), change };
+  });
+
+  /** Records an approved electronic payment as a tender, inside the engine's transaction. */
+  function addElectronicTender(orderId: string, tender: { kind: 'card' | 'wallet'; label: string; amount: number; tip: number; attemptId: string; card: CardBlock | null }): OrderView {
+    orders.addTender(orderId, { ...tender, tendered: tender.amount, change: 0 });
+    return completeIfPaid(orderId);
+  }
+
+  return {
+    takeCash(orderId: string, tendered: number): { order: OrderView; change: number; completed: boolean } {
+      const { view, change } = takeCash.immediate(orderId, tendered);
+      deps.changed(view);
+      deps.cashTaken(view, tendered, change);
+      if (view.status === 'completed') deps.completed(view);
+      return { order: view, change, completed: view.status === 'completed' };
+    },
+    addElectronicTender,
+    openOrderFor,
+  };
+}
+
+export type Checkout = ReturnType<typeof createCheckout>;

@@ -1,0 +1,159 @@
+/** Orders, lines and tenders: the only place their SQL lives. One writer (the core's connection). */
+import { randomUUID } from 'node:crypto';
+import type { CardBlock, OrderSummary } from '../../src-shared/domain';
+import type { Discount, TaxRate } from '../../src-shared/pricing';
+import type { Db } from '../journal/open-journal';
+
+export interface OrderRow {
+  id: string;
+  number: number;
+  status: 'open' | 'completed' | 'cancelled';
+  currency: string;
+  cashier_id: string;
+  opened_at: string;
+  completed_at: string | null;
+  order_discount: string | null;
+  cash_rounding: number;
+  total: number;
+}
+
+export interface LineRow {
+  id: string;
+  order_id: string;
+  seq: number;
+  product_id: number | null;
+  name: string;
+  barcode: string | null;
+  unit: 'each' | 'kg';
+  unit_price: number;
+  qty_milli: number;
+  discount: string | null;
+  /** JSON TaxRate[]: the rates as they were when the line was rung up. */
+  tax_codes: string;
+  embedded: 'price' | 'weight' | null;
+}
+
+export interface TenderRow {
+  id: string;
+  order_id: string;
+  kind: 'cash' | 'card' | 'wallet';
+  label: string;
+  amount: number;
+  tendered: number;
+  change: number;
+  tip: number;
+  attempt_id: string | null;
+  card: string | null;
+  created_at: string;
+}
+
+export interface NewLine {
+  productId: number | null;
+  name: string;
+  barcode: string | null;
+  unit: 'each' | 'kg';
+  unitPrice: number;
+  qtyMilli: number;
+  taxes: readonly TaxRate[];
+  embedded: 'price' | 'weight' | null;
+}
+
+export interface NewTender {
+  kind: TenderRow['kind'];
+  label: string;
+  amount: number;
+  tendered: number;
+  change: number;
+  tip: number;
+  attemptId: string | null;
+  card: CardBlock | null;
+}
+
+export interface FrozenTotals { subtotal: number; discountTotal: number; taxTotal: number; total: number }
+
+export function parseDiscount(json: string | null): Discount | null {
+  return json ? (JSON.parse(json) as Discount) : null;
+}
+
+export function createOrderRepository(db: Db) {
+  const q = {
+    open: db.prepare("SELECT * FROM orders WHERE status = 'open' ORDER BY number DESC LIMIT 1"),
+    byId: db.prepare('SELECT * FROM orders WHERE id = ?'),
+    nextNumber: db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders'),
+    insertOrder: db.prepare("INSERT INTO orders (id, number, status, currency, cashier_id, opened_at) VALUES (?, ?, 'open', ?, ?, ?)"),
+    lines: db.prepare('SELECT * FROM order_lines WHERE order_id = ? AND removed_at IS NULL ORDER BY seq'),
+    line: db.prepare('SELECT * FROM order_lines WHERE id = ? AND removed_at IS NULL'),
+    nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM order_lines WHERE order_id = ?'),
+    insertLine: db.prepare(`INSERT INTO order_lines (id, order_id, seq, product_id, name, barcode, unit, unit_price, qty_milli, tax_codes, embedded)
+      VALUES (@id, @orderId, @seq, @productId, @name, @barcode, @unit, @unitPrice, @qtyMilli, @taxes, @embedded)`),
+    setQty: db.prepare('UPDATE order_lines SET qty_milli = ? WHERE id = ?'),
+    removeLine: db.prepare('UPDATE order_lines SET removed_at = ? WHERE id = ?'),
+    setLineDiscount: db.prepare('UPDATE order_lines SET discount = ? WHERE id = ?'),
+    setOrderDiscount: db.prepare('UPDATE orders SET order_discount = ? WHERE id = ?'),
+    tenders: db.prepare('SELECT * FROM tenders WHERE order_id = ? ORDER BY created_at, rowid'),
+    insertTender: db.prepare(`INSERT INTO tenders (id, order_id, kind, label, amount, tendered, change, tip, attempt_id, card, created_at)
+      VALUES (@id, @orderId, @kind, @label, @amount, @tendered, @change, @tip, @attemptId, @card, @createdAt)`),
+    setCashRounding: db.prepare('UPDATE orders SET cash_rounding = ? WHERE id = ?'),
+    complete: db.prepare(`UPDATE orders SET status = 'completed', completed_at = @at, subtotal = @subtotal, discount_total = @discountTotal,
+      tax_total = @taxTotal, total = @total WHERE id = @id AND status = 'open'`),
+    cancel: db.prepare("UPDATE orders SET status = 'cancelled', completed_at = ? WHERE id = ? AND status = 'open'"),
+  };
+
+  return {
+    openOrder: () => (q.open.get() as OrderRow | undefined) ?? null,
+    byId: (id: string) => (q.byId.get(id) as OrderRow | undefined) ?? null,
+    createOrder(currency: string, cashierId: string): OrderRow {
+      const id = randomUUID();
+      db.transaction(() => {
+        const { n } = q.nextNumber.get() as { n: number };
+        q.insertOrder.run(id, n, currency, cashierId, new Date().toISOString());
+      }).immediate();
+      return q.byId.get(id) as OrderRow;
+    },
+    lines: (orderId: string) => q.lines.all(orderId) as LineRow[],
+    line: (lineId: string) => (q.line.get(lineId) as LineRow | undefined) ?? null,
+    addLine(orderId: string, line: NewLine): string {
+      const id = randomUUID();
+      db.transaction(() => {
+        const { n } = q.nextSeq.get(orderId) as { n: number };
+        q.insertLine.run({ id, orderId, seq: n, ...line, taxes: JSON.stringify(line.taxes) });
+      })();
+      return id;
+    },
+    setQuantity: (lineId: string, qtyMilli: number) => void q.setQty.run(qtyMilli, lineId),
+    removeLine: (lineId: string) => void q.removeLine.run(new Date().toISOString(), lineId),
+    setLineDiscount: (lineId: string, discount: Discount | null) => void q.setLineDiscount.run(discount ? JSON.stringify(discount) : null, lineId),
+    setOrderDiscount: (orderId: string, discount: Discount | null) => void q.setOrderDiscount.run(discount ? JSON.stringify(discount) : null, orderId),
+    tenders: (orderId: string) => q.tenders.all(orderId) as TenderRow[],
+    addTender(orderId: string, tender: NewTender): string {
+      const id = randomUUID();
+      q.insertTender.run({ id, orderId, ...tender, card: tender.card ? JSON.stringify(tender.card) : null, createdAt: new Date().toISOString() });
+      return id;
+    },
+    setCashRounding: (orderId: string, amount: number) => void q.setCashRounding.run(amount, orderId),
+    complete(orderId: string, totals: FrozenTotals): boolean {
+      return q.complete.run({ id: orderId, at: new Date().toISOString(), ...totals }).changes === 1;
+    },
+    cancel: (orderId: string) => q.cancel.run(new Date().toISOString(), orderId).changes === 1,
+    /** Newest first; `query` matches the order number or a line's name or barcode. */
+    history(query: string, limit: number, beforeNumber: number | null): OrderSummary[] {
+      const text = query.trim();
+      const asNumber = /^\d+$/.test(text) ? Number(text) : null;
+      const rows = db.prepare(`
+        SELECT o.id, o.number, o.status, o.currency, u.name AS cashierName, o.completed_at AS completedAt, o.total,
+          (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id AND l.removed_at IS NULL) AS lineCount,
+          (SELECT GROUP_CONCAT(DISTINCT t.kind) FROM tenders t WHERE t.order_id = o.id) AS tenderKinds
+        FROM orders o JOIN users u ON u.id = o.cashier_id
+        WHERE o.status != 'open'
+          AND (@before IS NULL OR o.number < @before)
+          AND (@text = '' OR o.number = @asNumber OR EXISTS (
+            SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND (l.name LIKE @like ESCAPE '\\' OR l.barcode = @text)))
+        ORDER BY o.number DESC LIMIT @limit`).all({
+        before: beforeNumber, text, asNumber, like: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit,
+      }) as (Omit<OrderSummary, 'tenderKinds'> & { tenderKinds: string | null })[];
+      return rows.map((r) => ({ ...r, tenderKinds: r.tenderKinds ? r.tenderKinds.split(',') : [] }));
+    },
+  };
+}
+
+export type OrderRepository = ReturnType<typeof createOrderRepository>;

@@ -1,0 +1,42 @@
+/**
+ * Security policy shared by both shells: the renderer's Content-Security-Policy and
+ * the rules for which URLs the app may load. Electron wiring lives in security.ts.
+ */
+
+/** No inline script or style, no remote code; WebSocket only to the loopback host. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * True only for the app's own pages: the packaged renderer (file:// inside the app's
+ * renderer folder) or the dev server origin. Compared by parsed origin and path, never
+ * with startsWith on the raw string (`http://localhost:5173.evil.com`).
+ */
+export function isTrustedRendererUrl(raw: string, trusted: { rendererFileDir: string | null; devServerOrigin: string | null }): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'file:' && trusted.rendererFileDir) {
+    const dir = trusted.rendererFileDir.replace(/\\/g, '/').replace(/\/+$/, '');
+    const path = decodeURIComponent(url.pathname).replace(/\\/g, '/');
+    const normalized = path.replace(/^\/([A-Za-z]:)/, '$1');
+    return !normalized.split('/').includes('..') && (normalized === `${dir}/index.html` || normalized.startsWith(`${dir}/`));
+  }
+  if (trusted.devServerOrigin && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    return url.origin === new URL(trusted.devServerOrigin).origin;
+  }
+  return false;
+}

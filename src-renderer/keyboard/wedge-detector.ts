@@ -1,0 +1,110 @@
+/**
+ * Keyboard-wedge scan detection by timing, as pure logic over timestamped keys.
+ *
+ * A scanner in keyboard mode "types" the code faster than a person can, then sends Enter
+ * (or Tab). Every printable key is held back in a buffer; the buffer becomes:
+ *  - a scan, when a terminator follows a burst of ≥ minLength keys whose gaps were all
+ *    ≤ maxGapMs, before the buffer settled;
+ *  - replayed text (human typing, to be inserted where the cashier is typing) when a gap
+ *    is too long, the burst is too short or slow at the terminator, a non-printable key
+ *    arrives, or nothing follows for settleMs.
+ * Holding every key back is what keeps scanned digits out of whatever input has focus
+ * (a quantity field must never receive a barcode), and swallowing the terminator keeps
+ * the scanner's Enter from clicking a button or submitting a form (DESIGN §5).
+ * Similar heuristics: onscan.js (avgTimeByChar 30 ms, minLength 6, suffix keys 9/13).
+ */
+
+export interface WedgeOptions {
+  /** Longest gap between two keys of one scan. */
+  maxGapMs?: number;
+  /** Shortest scan, in characters. */
+  minLength?: number;
+  /** A buffer with no key for this long is human typing and is replayed. */
+  settleMs?: number;
+}
+
+export interface WedgeKey {
+  /** KeyboardEvent.key */
+  key: string;
+  /** KeyboardEvent.timeStamp (ms) */
+  time: number;
+  ctrl?: boolean;
+  alt?: boolean;
+  meta?: boolean;
+  /** Auto-repeat from a held key: never part of a scan. */
+  repeat?: boolean;
+}
+
+export interface WedgeDecision {
+  /** Buffered characters judged to be typing: insert them, in order, before this key has any effect. */
+  replay: string;
+  /**
+   * pass: let this key do what it normally does. buffer: swallow it (held in the buffer).
+   * scan: swallow it, it terminated a scan of `code`.
+   */
+  key: 'pass' | 'buffer' | 'scan';
+  code?: string;
+}
+
+export interface WedgeDetector {
+  keydown(key: WedgeKey): WedgeDecision;
+  /** Called when the settle timer fires: returns text to replay ('' if keys are still coming). */
+  settle(now: number): string;
+  /** True while keys are held back. */
+  holding(): boolean;
+  readonly settleMs: number;
+}
+
+export const DEFAULT_WEDGE_OPTIONS = { maxGapMs: 30, minLength: 6, settleMs: 50 } as const;
+
+const TERMINATORS = new Set(['Enter', 'Tab']);
+
+/** A single printable character typed without a command modifier (Shift is part of typing). */
+function isPrintable(key: WedgeKey): boolean {
+  return key.key.length === 1 && !key.ctrl && !key.alt && !key.meta;
+}
+
+export function createWedgeDetector(options: WedgeOptions = {}): WedgeDetector {
+  const maxGapMs = options.maxGapMs ?? DEFAULT_WEDGE_OPTIONS.maxGapMs;
+  const minLength = options.minLength ?? DEFAULT_WEDGE_OPTIONS.minLength;
+  const settleMs = Math.max(options.settleMs ?? DEFAULT_WEDGE_OPTIONS.settleMs, maxGapMs);
+
+  let buffer = '';
+  let lastTime = 0;
+
+  function takeBuffer(): string {
+    const text = buffer;
+    buffer = '';
+    return text;
+  }
+
+  return {
+    settleMs,
+
+    keydown(key) {
+      const gap = key.time - lastTime;
+      if (key.repeat) return { replay: takeBuffer(), key: 'pass' };
+
+      if (isPrintable(key)) {
+        // A space cannot start a scan: it is how a focused button is pressed.
+        if (buffer === '' && key.key === ' ') return { replay: '', key: 'pass' };
+        const replay = buffer !== '' && gap > maxGapMs ? takeBuffer() : '';
+        buffer += key.key;
+        lastTime = key.time;
+        return { replay, key: 'buffer' };
+      }
+
+      if (TERMINATORS.has(key.key) && !key.ctrl && !key.alt && !key.meta) {
+        if (buffer.length >= minLength && gap <= settleMs) return { replay: '', key: 'scan', code: takeBuffer() };
+      }
+      // Any other key (or a terminator after typing): the typing lands first, then the key.
+      return { replay: takeBuffer(), key: 'pass' };
+    },
+
+    settle(now) {
+      return buffer !== '' && now - lastTime >= settleMs ? takeBuffer() : '';
+    },
+
+    holding: () => buffer !== '',
+  };
+}

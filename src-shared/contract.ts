@@ -1,0 +1,79 @@
+/**
+ * The IPC contract: every request channel (input schema → output schema) and every
+ * event (payload schema), declared once. Main validates inputs against it before any
+ * handler runs; the preload bridge and the renderer client are generic over its keys.
+ * Channel names: `pos:<area>.<verb>` in camelCase, nothing else is accepted.
+ */
+import { z } from 'zod';
+import {
+  appInfoSchema, attemptSchema, discountSchema, id, importReportSchema, minor, orderSchema, orderSummarySchema,
+  productSchema, scanKindSchema, sessionSchema, userSchema,
+} from './domain';
+import { receiptSchema } from './receipt';
+
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+/** Scanned or typed codes: printable ASCII only, bounded (scanner noise is refused here). */
+const code = z.string().min(1).max(128).regex(/^[\x20-\x7e]+$/, 'only printable characters');
+
+export const channels = {
+  'pos:app.info': { input: empty, output: appInfoSchema },
+
+  'pos:session.users': { input: empty, output: z.array(userSchema) },
+  'pos:session.login': { input: z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict(), output: sessionSchema },
+  'pos:session.current': { input: empty, output: sessionSchema.nullable() },
+  'pos:session.lock': { input: empty, output: ok },
+  'pos:session.logout': { input: empty, output: ok },
+
+  'pos:catalog.search': { input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).default(20) }).strict(), output: z.array(productSchema) },
+  'pos:catalog.grid': { input: z.object({ department: z.string().max(60).nullable().default(null), limit: z.number().int().min(1).max(120).default(40) }).strict(), output: z.object({ departments: z.array(z.string()), products: z.array(productSchema) }) },
+  'pos:catalog.import': { input: z.object({ csv: z.string().max(64 * 1024 * 1024) }).strict(), output: importReportSchema },
+
+  'pos:cart.current': { input: empty, output: orderSchema },
+  'pos:cart.scan': { input: z.object({ code, source: z.enum(['wedge', 'keyed', 'hid']) }).strict(), output: z.object({ kind: scanKindSchema, order: orderSchema }) },
+  'pos:cart.addProduct': { input: z.object({ productId: id, qty: z.number().int().min(1).max(9999).default(1) }).strict(), output: orderSchema },
+  'pos:cart.setQuantity': { input: z.object({ lineId: id, qtyMilli: z.number().int().min(1).max(9_999_000) }).strict(), output: orderSchema },
+  'pos:cart.removeLine': { input: z.object({ lineId: id }).strict(), output: orderSchema },
+  'pos:cart.setLineDiscount': { input: z.object({ lineId: id, discount: discountSchema.nullable() }).strict(), output: orderSchema },
+  'pos:cart.setOrderDiscount': { input: z.object({ discount: discountSchema.nullable() }).strict(), output: orderSchema },
+  'pos:cart.cancel': { input: empty, output: orderSchema },
+
+  'pos:tender.cash': { input: z.object({ orderId: id, tendered: minor.positive().max(100_000_000) }).strict(), output: z.object({ order: orderSchema, change: minor, completed: z.boolean() }) },
+  'pos:tender.start': { input: z.object({ orderId: id, provider: z.string().min(1).max(40), amount: minor.positive(), tip: minor.nonnegative().default(0), walletCode: code.optional() }).strict(), output: attemptSchema },
+  'pos:tender.cancel': { input: z.object({ attemptId: id }).strict(), output: attemptSchema },
+
+  'pos:orders.history': { input: z.object({ query: z.string().max(60).default(''), limit: z.number().int().min(1).max(200).default(50), beforeNumber: z.number().int().positive().nullable().default(null) }).strict(), output: z.array(orderSummarySchema) },
+  'pos:orders.get': { input: z.object({ orderId: id }).strict(), output: orderSchema },
+  'pos:orders.receipt': { input: z.object({ orderId: id, copy: z.boolean() }).strict(), output: receiptSchema },
+} as const;
+
+export const events = {
+  'pos:order.changed': orderSchema,
+  'pos:session.changed': sessionSchema.nullable(),
+  'pos:scan.received': z.object({ kind: scanKindSchema.nullable(), display: z.string(), error: z.string().nullable() }),
+  'pos:catalog.importProgress': z.object({ done: z.number().int(), total: z.number().int() }),
+  'pos:payment.changed': attemptSchema,
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type ChannelInput<K extends ChannelName> = z.input<Channels[K]['input']>;
+export type ChannelParsedInput<K extends ChannelName> = z.output<Channels[K]['input']>;
+export type ChannelOutput<K extends ChannelName> = z.output<Channels[K]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as ChannelName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+const NAME_PATTERN = /^pos:[a-z][a-zA-Z]*\.[a-z][a-zA-Z]*$/;
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && NAME_PATTERN.test(name) && Object.hasOwn(channels, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && NAME_PATTERN.test(name) && Object.hasOwn(events, name);
+}

@@ -1,0 +1,208 @@
+/**
+ * Schemas of what crosses the boundary (views of orders, products, sessions…).
+ * Declared once with zod; the types are inferred from them.
+ */
+import { z } from 'zod';
+
+export const minor = z.number().int().safe();
+export const id = z.string().min(1).max(64);
+
+export const discountSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('percent'), basisPoints: z.number().int().min(0).max(10_000) }),
+  z.object({ kind: z.literal('amount'), amount: minor.nonnegative() }),
+]);
+
+export const roleSchema = z.enum(['cashier', 'manager']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const userSchema = z.object({ id, name: z.string(), role: roleSchema });
+export type UserView = z.infer<typeof userSchema>;
+
+export const sessionSchema = z.object({
+  user: userSchema,
+  startedAt: z.string(),
+  idleLockSeconds: z.number().int().nonnegative(),
+});
+export type SessionView = z.infer<typeof sessionSchema>;
+
+export const appInfoSchema = z.object({
+  version: z.string(),
+  demo: z.boolean(),
+  store: z.object({
+    name: z.string(),
+    address: z.array(z.string()),
+    taxId: z.string(),
+    currency: z.string(),
+    locale: z.string(),
+  }),
+  /** Demo mode only: the default PINs shown on the login screen. */
+  demoPins: z.array(z.object({ name: z.string(), role: roleSchema, pin: z.string() })),
+  quickCash: z.array(minor),
+  cashRoundingStep: z.number().int().positive(),
+  /** Electronic tenders configured for this station. */
+  tenders: z.array(z.object({ provider: z.string(), label: z.string(), method: z.enum(['card', 'wallet']), terminal: z.string().nullable() })),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+export const productSchema = z.object({
+  id,
+  sku: z.string(),
+  name: z.string(),
+  barcode: z.string().nullable(),
+  plu: z.string().nullable(),
+  price: minor,
+  unit: z.enum(['each', 'kg']),
+  department: z.string(),
+  taxCodes: z.array(z.string()),
+});
+export type ProductView = z.infer<typeof productSchema>;
+
+export const taxAmountSchema = z.object({
+  code: z.string(),
+  label: z.string(),
+  inclusive: z.boolean(),
+  amount: minor,
+  base: minor,
+});
+
+export const lineSchema = z.object({
+  id,
+  productId: z.string().nullable(),
+  name: z.string(),
+  barcode: z.string().nullable(),
+  unit: z.enum(['each', 'kg']),
+  unitPrice: minor,
+  qtyMilli: z.number().int(),
+  discount: discountSchema.nullable(),
+  /** How the line came in: an embedded price/weight barcode fixes its amount or quantity. */
+  embedded: z.enum(['price', 'weight']).nullable(),
+  gross: minor,
+  lineDiscount: minor,
+  orderDiscount: minor,
+  net: minor,
+  taxes: z.array(taxAmountSchema),
+});
+export type LineView = z.infer<typeof lineSchema>;
+
+/** Card or wallet data a terminal or gateway returned, for receipts. Never a full PAN or an expiry date. */
+export const cardBlockSchema = z.object({
+  provider: z.string(),
+  method: z.enum(['card', 'wallet']),
+  brand: z.string().optional(),
+  maskedPan: z.string().optional(),
+  entryMode: z.string().optional(),
+  emvLabel: z.string().optional(),
+  aid: z.string().optional(),
+  tvr: z.string().optional(),
+  tsi: z.string().optional(),
+  tc: z.string().optional(),
+  authCode: z.string().optional(),
+  batch: z.string().optional(),
+  sequence: z.string().optional(),
+  invoice: z.string().optional(),
+  terminalId: z.string().optional(),
+  reference: z.string().optional(),
+  channelOrderNo: z.string().optional(),
+  transactionTime: z.string().optional(),
+  cvm: z.enum(['signature', 'pin', 'none', 'unknown']).optional(),
+  responseText: z.string().optional(),
+  language: z.enum(['en', 'fr']).optional(),
+  tip: minor.optional(),
+  cashback: minor.optional(),
+});
+export type CardBlock = z.infer<typeof cardBlockSchema>;
+
+export const attemptStateSchema = z.enum([
+  'created', 'sending', 'pending', 'approved', 'declined', 'cancelled', 'unknown', 'voided', 'refunded', 'partially_refunded',
+]);
+export type AttemptState = z.infer<typeof attemptStateSchema>;
+
+export const attemptSchema = z.object({
+  id,
+  orderId: id,
+  provider: z.string(),
+  terminal: z.string().nullable(),
+  kind: z.enum(['sale', 'refund', 'void']),
+  method: z.enum(['card', 'wallet']),
+  amount: minor,
+  tip: minor,
+  currency: z.string(),
+  state: attemptStateSchema,
+  /** The provider's words (or ours) for the current state, for the cashier. */
+  message: z.string(),
+  /** When an unknown attempt is checked next (ISO time), if it is. */
+  nextCheckAt: z.string().nullable(),
+  refundable: minor,
+  card: cardBlockSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type AttemptView = z.infer<typeof attemptSchema>;
+
+export const tenderSchema = z.object({
+  id,
+  kind: z.enum(['cash', 'card', 'wallet']),
+  label: z.string(),
+  /** What the tender pays towards the order. */
+  amount: minor,
+  /** Cash handed over (cash only; equals amount otherwise). */
+  tendered: minor,
+  change: minor,
+  tip: minor,
+  attemptId: z.string().nullable(),
+  card: cardBlockSchema.nullable(),
+  createdAt: z.string(),
+});
+export type TenderView = z.infer<typeof tenderSchema>;
+
+export const orderSchema = z.object({
+  id,
+  number: z.number().int(),
+  status: z.enum(['open', 'completed', 'cancelled']),
+  currency: z.string(),
+  cashierName: z.string(),
+  openedAt: z.string(),
+  completedAt: z.string().nullable(),
+  lines: z.array(lineSchema),
+  orderDiscount: discountSchema.nullable(),
+  subtotal: minor,
+  discountTotal: minor,
+  taxes: z.array(taxAmountSchema),
+  addedTax: minor,
+  includedTax: minor,
+  total: minor,
+  /** Cash rounding applied when the balance was settled in cash (may be negative). */
+  cashRounding: minor,
+  paid: minor,
+  /** total + cashRounding − paid; 0 when settled. */
+  due: minor,
+  /** What settles the order in cash: `due` rounded to the store's cash rounding step. */
+  cashDue: minor,
+  tenders: z.array(tenderSchema),
+  attempts: z.array(attemptSchema),
+});
+export type OrderView = z.infer<typeof orderSchema>;
+
+export const orderSummarySchema = z.object({
+  id,
+  number: z.number().int(),
+  status: z.enum(['open', 'completed', 'cancelled']),
+  currency: z.string(),
+  cashierName: z.string(),
+  completedAt: z.string().nullable(),
+  total: minor,
+  lineCount: z.number().int(),
+  tenderKinds: z.array(z.string()),
+});
+export type OrderSummary = z.infer<typeof orderSummarySchema>;
+
+export const importReportSchema = z.object({
+  imported: z.number().int(),
+  updated: z.number().int(),
+  rejected: z.number().int(),
+  errors: z.array(z.object({ row: z.number().int(), field: z.string().nullable(), message: z.string() })),
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
+
+export const scanKindSchema = z.enum(['product', 'price-embedded', 'weight-embedded', 'wallet', 'badge']);
+export type ScanKind = z.infer<typeof scanKindSchema>;

@@ -1,0 +1,118 @@
+/**
+ * One receipt model, built from an order; rendered on screen (React) and to the printer
+ * (receiptline → ESC/POS) from the same data.
+ */
+import { z } from 'zod';
+import { cardBlockSchema, minor, type CardBlock, type OrderView } from './domain';
+
+export const receiptSchema = z.object({
+  storeName: z.string(),
+  address: z.array(z.string()),
+  taxId: z.string(),
+  demo: z.boolean(),
+  /** Reprints say COPY. */
+  copy: z.boolean(),
+  orderNumber: z.number().int(),
+  cashierName: z.string(),
+  at: z.string(),
+  currency: z.string(),
+  locale: z.string(),
+  lines: z.array(z.object({
+    name: z.string(),
+    /** "2 × 3.49", "1.250 kg × 8.99/kg", or "" for a single item. */
+    detail: z.string(),
+    amount: minor,
+    discount: minor,
+  })),
+  subtotal: minor,
+  discountTotal: minor,
+  taxes: z.array(z.object({ label: z.string(), amount: minor, inclusive: z.boolean() })),
+  total: minor,
+  cashRounding: minor,
+  tenders: z.array(z.object({
+    label: z.string(),
+    amount: minor,
+    tendered: minor,
+    change: minor,
+    tip: minor,
+    card: cardBlockSchema.nullable(),
+  })),
+  footer: z.array(z.string()),
+});
+export type Receipt = z.infer<typeof receiptSchema>;
+
+export interface ReceiptStore {
+  name: string;
+  address: readonly string[];
+  taxId: string;
+  locale: string;
+}
+
+function quantityDetail(unit: 'each' | 'kg', qtyMilli: number, unitPrice: number, currency: string, format: (n: number, c: string) => string): string {
+  if (unit === 'kg') return `${(qtyMilli / 1000).toFixed(3)} kg × ${format(unitPrice, currency)}/kg`;
+  if (qtyMilli === 1000) return '';
+  return `${qtyMilli / 1000} × ${format(unitPrice, currency)}`;
+}
+
+export function buildReceipt(
+  order: OrderView,
+  store: ReceiptStore,
+  options: { copy: boolean; demo: boolean; format: (minorAmount: number, currency: string) => string },
+): Receipt {
+  return {
+    storeName: store.name,
+    address: [...store.address],
+    taxId: store.taxId,
+    demo: options.demo,
+    copy: options.copy,
+    orderNumber: order.number,
+    cashierName: order.cashierName,
+    at: order.completedAt ?? order.openedAt,
+    currency: order.currency,
+    locale: store.locale,
+    lines: order.lines.map((line) => ({
+      name: line.name,
+      detail: quantityDetail(line.unit, line.qtyMilli, line.unitPrice, order.currency, options.format),
+      amount: line.gross,
+      discount: line.lineDiscount,
+    })),
+    subtotal: order.subtotal,
+    discountTotal: order.discountTotal,
+    taxes: order.taxes.map((t) => ({ label: t.label, amount: t.amount, inclusive: t.inclusive })),
+    total: order.total,
+    cashRounding: order.cashRounding,
+    tenders: order.tenders.map((t) => ({ label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip, card: t.card })),
+    footer: ['Thank you for shopping with us'],
+  };
+}
+
+const CARD_LABELS = {
+  en: {
+    brand: 'Card', maskedPan: 'Number', entryMode: 'Entry', emvLabel: 'Application', aid: 'AID', tvr: 'TVR', tsi: 'TSI', tc: 'TC',
+    authCode: 'Auth #', batch: 'Batch #', sequence: 'Seq #', invoice: 'Invoice #', terminalId: 'Terminal', reference: 'Reference',
+    channelOrderNo: 'Wallet order #', transactionTime: 'Time', responseText: 'Result', tip: 'Tip', cashback: 'Cashback',
+    signature: 'Signature: ______________________', pin: 'Verified by PIN', approved: 'APPROVED',
+  },
+  fr: {
+    brand: 'Carte', maskedPan: 'Numéro', entryMode: 'Mode', emvLabel: 'Application', aid: 'AID', tvr: 'TVR', tsi: 'TSI', tc: 'TC',
+    authCode: "No d'autor.", batch: 'No de lot', sequence: 'No de séq.', invoice: 'No de facture', terminalId: 'Terminal', reference: 'Référence',
+    channelOrderNo: 'No de commande', transactionTime: 'Heure', responseText: 'Résultat', tip: 'Pourboire', cashback: 'Remise en argent',
+    signature: 'Signature : ______________________', pin: 'Vérifié par NIP', approved: 'APPROUVÉE',
+  },
+} as const;
+
+const CARD_FIELDS = [
+  'brand', 'maskedPan', 'entryMode', 'emvLabel', 'aid', 'tvr', 'tsi', 'tc', 'authCode', 'batch', 'sequence', 'invoice',
+  'terminalId', 'reference', 'channelOrderNo', 'transactionTime', 'responseText',
+] as const;
+
+/** Turns a card block into label/value rows in the card's language (IOTPay langCode E/F). */
+export function cardBlockRows(card: CardBlock): { rows: { label: string; value: string }[]; cvmLine: string | null } {
+  const labels = CARD_LABELS[card.language ?? 'en'];
+  const rows = CARD_FIELDS.flatMap((field) => {
+    const value = card[field];
+    return value ? [{ label: labels[field], value }] : [];
+  });
+  const cvmLine = card.cvm === 'signature' ? labels.signature : card.cvm === 'pin' ? labels.pin : null;
+  return { rows, cvmLine };
+}
