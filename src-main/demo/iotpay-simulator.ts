@@ -94,7 +94,7 @@ export interface IotpaySimulator {
   /** Queue a behaviour for the next create_order (calls queue up in order). */
   setBehaviour(behaviour: IotpayBehaviour, opts?: IotpayBehaviourOptions): void;
   clearBehaviours(): void;
-  /** Break the next `count` query_order replies. */
+  /** Break the next `count` query_order replies (replaces any earlier setting; count 0 clears). */
   setQueryFault(fault: IotpayReplyFault, count?: number): void;
   /** Break the next refund_order reply; `charge` false: fail before refunding. */
   setRefundFault(fault: IotpayReplyFault, opts?: { charge?: boolean }): void;
@@ -159,7 +159,7 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   const createCalls = new Map<string, number>();
   const refundCallCounts = new Map<string, number>();
   const queue: { behaviour: IotpayBehaviour; opts: IotpayBehaviourOptions }[] = [];
-  const queryFaults: IotpayReplyFault[] = [];
+  let queryFault: { fault: IotpayReplyFault; remaining: number } | null = null;
   let refundFault: { fault: IotpayReplyFault; charge: boolean } | null = null;
   const timers = new Set<NodeJS.Timeout>();
   const listeners = new Set<() => void>();
@@ -359,7 +359,8 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
 
   function queryOrder(params: Record<string, unknown>): Reply {
     const order = params.mchOrderNo ? orders.get(String(params.mchOrderNo)) : byPayOrderId.get(String(params.payOrderId ?? ''));
-    const fault = queryFaults.shift();
+    const fault = queryFault && queryFault.remaining > 0 ? queryFault.fault : undefined;
+    if (queryFault) queryFault.remaining -= 1;
     if (!order) return { ...businessFail('0112', 'merchant order id not exist'), fault };
     order.queries += 1;
     if (order.behaviour === 'timeout-then-success' && order.queries >= (order.opts.paidAtQuery ?? 2)) paid(order);
@@ -468,7 +469,7 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     key,
     setBehaviour(behaviour, opts = {}) { queue.push({ behaviour, opts }); },
     clearBehaviours() { queue.length = 0; },
-    setQueryFault(fault, count = 1) { for (let i = 0; i < count; i += 1) queryFaults.push(fault); },
+    setQueryFault(fault, count = 1) { queryFault = { fault, remaining: count }; },
     setRefundFault(fault, opts = {}) { refundFault = { fault, charge: opts.charge !== false }; },
     charges: () => chargeCount,
     createOrderCalls: (mchOrderNo) => createCalls.get(mchOrderNo) ?? 0,

@@ -2,8 +2,7 @@
 import { useState } from 'react';
 import type { LineView, OrderView } from '../../src-shared/domain';
 import { quantityText } from '../format/parse-input';
-import { useStores } from '../stores/use-stores';
-import { useMoney } from '../stores/use-stores';
+import { useMoney, useStores } from '../stores/use-stores';
 import { DiscountDialog } from './discount-dialog';
 import { QuantityDialog } from './quantity-dialog';
 

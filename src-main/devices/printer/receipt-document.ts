@@ -26,14 +26,22 @@ export interface ReceiptDocumentOptions {
 const TIP_LABEL = { en: 'Tip', fr: 'Pourboire' } as const;
 const CASHBACK_LABEL = { en: 'Cashback', fr: 'Remise en argent' } as const;
 
-/** A left label and a right-aligned value on one line. */
-function row(label: string, value: string, emphasis = ''): string {
-  return `|${emphasis}${escapeReceiptLine(label)} | ${emphasis}${escapeReceiptLine(value)}|`;
+interface RowStyle {
+  /** Indent under the line above (receiptline eats leading spaces; `~` is a kept space). */
+  indent?: boolean;
+  /** receiptline decoration toggles: '^' double width, '"' bold. */
+  emphasis?: string;
 }
 
-/** Text on its own line, left-aligned. */
-function left(text: string): string {
-  return `|${escapeReceiptLine(text)}|`.replace(/\|$/, ' |');
+/** A left label and a right-aligned value on one line (`|label | value|`). */
+function row(label: string, value: string, style: RowStyle = {}): string {
+  const e = style.emphasis ?? '';
+  return `|${style.indent ? '~~' : ''}${e}${escapeReceiptLine(label)} | ${e}${escapeReceiptLine(value)}|`;
+}
+
+/** Text on its own line, left-aligned (`|text |`). */
+function left(text: string, indent = false): string {
+  return `|${indent ? '~~' : ''}${escapeReceiptLine(text)} |`;
 }
 
 /** Text on its own line, centred. */
@@ -41,10 +49,13 @@ function centre(text: string, emphasis = ''): string {
   return `${emphasis}${escapeReceiptLine(text)}`;
 }
 
-function formatTime(iso: string, locale: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }).format(date);
+function formatTime(iso: string, locale: string): { date: string; time: string } {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return { date: iso, time: '' };
+  return {
+    date: new Intl.DateTimeFormat(locale, { dateStyle: 'short' }).format(when),
+    time: new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(when),
+  };
 }
 
 /**
@@ -58,31 +69,32 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
   const negative = (minor: number) => money(-Math.abs(minor));
   const out: string[] = [];
   // Column widths: the amount column is fixed so long item names wrap in their own column.
-  const amountWidth = cpl >= 42 ? 14 : 12;
+  const amountWidth = cpl >= 42 ? 14 : 11;
   out.push('{width:auto; border:space; text:wrap}');
 
-  if (receipt.demo) out.push('`^DEMO - NOT A VALID RECEIPT`', '');
+  if (receipt.demo) out.push('`^DEMO / TRAINING`', centre('Not a valid receipt'), '');
   out.push(centre(receipt.storeName, '^^'));
   for (const line of receipt.address) out.push(centre(line));
   if (receipt.taxId) out.push(centre(`Tax ID ${receipt.taxId}`));
-  if (receipt.copy) out.push('', '^^^COPY', centre('Duplicate of the original receipt'));
+  if (receipt.copy) out.push('', '^^^COPY', centre('Reprint of the original'));
   out.push('');
-  out.push(`{width:*,${amountWidth}}`);
-  out.push(row(`Order #${receipt.orderNumber}`, formatTime(receipt.at, receipt.locale)));
-  out.push(row('Cashier', receipt.cashierName));
+  const at = formatTime(receipt.at, receipt.locale);
+  out.push(row(`Order #${receipt.orderNumber}`, at.date));
+  out.push(row(`Cashier ${receipt.cashierName}`, at.time));
   out.push('---');
+  out.push(`{width:*,${amountWidth}}`);
 
   for (const line of receipt.lines) {
     out.push(row(line.name, money(line.amount)));
-    if (line.detail) out.push(left(`  ${line.detail}`).replace('|  ', '|~~'));
-    if (line.discount !== 0) out.push(row('  Discount', negative(line.discount)).replace('|  ', '|~~'));
+    if (line.detail) out.push(left(line.detail, true));
+    if (line.discount !== 0) out.push(row('Discount', negative(line.discount), { indent: true }));
   }
   out.push('---');
 
   out.push(row('Subtotal', money(receipt.subtotal)));
   if (receipt.discountTotal !== 0) out.push(row('Discounts', negative(receipt.discountTotal)));
   for (const tax of receipt.taxes.filter((t) => !t.inclusive)) out.push(row(tax.label, money(tax.amount)));
-  out.push(row('TOTAL', money(receipt.total), '^'));
+  out.push(row('TOTAL', money(receipt.total), { emphasis: '^' }));
   if (receipt.cashRounding !== 0) {
     out.push(row('Cash rounding', money(receipt.cashRounding)));
     out.push(row('Total paid in cash', money(receipt.total + receipt.cashRounding)));
@@ -92,27 +104,27 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
   if (receipt.tenders.length > 0) out.push('---');
   for (const tender of receipt.tenders) {
     out.push(row(tender.label, money(tender.amount)));
-    if (tender.tendered > tender.amount) out.push(row('  Tendered', money(tender.tendered)).replace('|  ', '|~~'));
-    if (tender.change > 0) out.push(row('Change', money(tender.change), '"'));
+    if (tender.tendered > tender.amount) out.push(row('Tendered', money(tender.tendered), { indent: true }));
+    if (tender.change > 0) out.push(row('Change', money(tender.change), { emphasis: '"' }));
     const card = tender.card;
     const language = card?.language ?? 'en';
-    if (tender.tip > 0) out.push(row(`  ${TIP_LABEL[language]}`, money(tender.tip)).replace('|  ', '|~~'));
+    if (tender.tip > 0) out.push(row(TIP_LABEL[language], money(tender.tip), { indent: true }));
     if (!card) continue;
-    if (card.cashback) out.push(row(`  ${CASHBACK_LABEL[language]}`, money(card.cashback)).replace('|  ', '|~~'));
+    if (card.cashback) out.push(row(CASHBACK_LABEL[language], money(card.cashback), { indent: true }));
     const { rows, cvmLine } = cardBlockRows(card);
     out.push('{width:auto}');
-    for (const r of rows) out.push(row(`  ${r.label}`, r.value).replace('|  ', '|~~'));
+    for (const r of rows) out.push(row(r.label, r.value, { indent: true }));
     if (cvmLine) {
       // A signature needs room to sign above the line.
       if (card.cvm === 'signature') out.push('', '');
-      out.push(left(cvmLine));
+      out.push(left(cvmLine, true));
     }
     out.push(`{width:*,${amountWidth}}`);
   }
 
   out.push('---', '{width:auto}');
   for (const line of receipt.footer) out.push(centre(line));
-  if (receipt.demo) out.push('', '`DEMO - NOT A VALID RECEIPT`');
+  if (receipt.demo) out.push('', '`^DEMO / TRAINING`');
   out.push('=');
   return `${out.join('\n')}\n`;
 }

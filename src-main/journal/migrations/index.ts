@@ -2,5 +2,6 @@
 import type { Migration } from '../migrate';
 import { foundation } from './001-foundation';
 import { payments } from './002-payments';
+import { printJobs } from './003-print-jobs';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, payments];
+export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs];

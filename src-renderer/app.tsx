@@ -1,0 +1,97 @@
+/**
+ * The shell: banners, login/lock or the signed-in workspace, and the page-wide keyboard
+ * bindings (wedge scanner, shortcuts, idle lock).
+ */
+import { useEffect, type ReactElement } from 'react';
+import { useStore } from 'zustand';
+import { MessageArea } from './components/message-area';
+import { ShortcutLegend } from './components/shortcut-legend';
+import { ConnectionBanner, DemoBanner } from './components/status-banners';
+import { TopBar } from './components/top-bar';
+import { bindIdleLock } from './keyboard/idle-timer';
+import { bindShortcuts, type ShortcutAction } from './keyboard/shortcuts';
+import { bindWedgeScanner } from './keyboard/wedge-binding';
+import { DevicesScreen } from './screens/admin/devices-screen';
+import { ManagerScreen } from './screens/admin/manager-screen';
+import { HistoryScreen } from './screens/history-screen';
+import { LockScreen } from './screens/lock-screen';
+import { LoginScreen } from './screens/login-screen';
+import { ReceiptScreen } from './screens/receipt-screen';
+import { SaleScreen } from './screens/sale-screen';
+import { TenderScreen } from './screens/tender-screen';
+import type { AppStores } from './stores/app-stores';
+import type { Screen } from './stores/nav-store';
+import { useStores } from './stores/use-stores';
+import type { WedgeOptions } from './keyboard/wedge-detector';
+
+const SCREENS: Record<Screen, () => ReactElement> = {
+  sale: SaleScreen,
+  tender: TenderScreen,
+  receipt: ReceiptScreen,
+  history: HistoryScreen,
+  devices: DevicesScreen,
+  manager: ManagerScreen,
+};
+
+function runShortcut(stores: AppStores, action: ShortcutAction): void {
+  if (stores.session.getState().status !== 'active') return;
+  switch (action) {
+    case 'focus-search':
+      return stores.nav.getState().focusSearch();
+    case 'pay':
+      return stores.commands.pay();
+    case 'history':
+      return stores.commands.openHistory();
+    case 'lock':
+      return void stores.session.getState().lock();
+    case 'back':
+      return stores.nav.getState().screen === 'sale' ? stores.catalog.getState().clearSearch() : stores.commands.back();
+  }
+}
+
+function Workspace() {
+  const screen = useStore(useStores().nav, (s) => s.screen);
+  const Current = SCREENS[screen];
+  return (
+    <>
+      <TopBar />
+      <MessageArea />
+      <main className={`workspace screen-${screen}`}>
+        <Current />
+      </main>
+      <ShortcutLegend />
+    </>
+  );
+}
+
+export function App({ wedge }: { wedge?: WedgeOptions }) {
+  const stores = useStores();
+  const status = useStore(stores.session, (s) => s.status);
+  const lockedUser = useStore(stores.session, (s) => s.lockedUser);
+  const idleLockSeconds = useStore(stores.session, (s) => s.session?.idleLockSeconds ?? 0);
+
+  useEffect(() => bindWedgeScanner(window, { ...wedge, onScan: (code) => void stores.commands.scan(code, 'wedge') }), [stores, wedge]);
+  useEffect(() => bindShortcuts(window, (action) => runShortcut(stores, action)), [stores]);
+  useEffect(() => {
+    if (status !== 'active' || idleLockSeconds <= 0) return;
+    return bindIdleLock(window, idleLockSeconds * 1000, () => {
+      // Never lock over a payment the customer is still making; ask again later.
+      if (stores.commands.paymentInFlight()) return false;
+      void stores.session.getState().lock();
+    });
+  }, [stores, status, idleLockSeconds]);
+
+  let body: ReactElement;
+  if (status === 'starting') body = <main className="starting"><p role="status">Starting…</p></main>;
+  else if (status === 'active') body = <Workspace />;
+  else if (status === 'locked' && lockedUser) body = <LockScreen user={lockedUser} />;
+  else body = <LoginScreen />;
+
+  return (
+    <div className="app">
+      <DemoBanner />
+      <ConnectionBanner />
+      {body}
+    </div>
+  );
+}

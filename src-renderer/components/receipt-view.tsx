@@ -1,0 +1,74 @@
+/** The on-screen rendering of the shared Receipt model (the printer renders the same model). */
+import { cardBlockRows, type Receipt } from '../../src-shared/receipt';
+import { formatMoney } from '../../src-shared/money';
+import { dateTime } from '../format/time-text';
+
+export function ReceiptView({ receipt }: { receipt: Receipt }) {
+  const m = (amount: number) => formatMoney(amount, receipt.currency, receipt.locale);
+  return (
+    <article className="receipt" aria-label={`Receipt for order ${receipt.orderNumber}`}>
+      {receipt.demo && <p className="receipt-mark">DEMO — TRAINING RECEIPT</p>}
+      {receipt.copy && <p className="receipt-mark">COPY</p>}
+      <header>
+        <h3>{receipt.storeName}</h3>
+        {receipt.address.map((line) => <p key={line}>{line}</p>)}
+        {receipt.taxId && <p>Tax ID {receipt.taxId}</p>}
+        <p>Order #{receipt.orderNumber} · {dateTime(receipt.at, receipt.locale)}</p>
+        <p>Cashier: {receipt.cashierName}</p>
+      </header>
+
+      <table className="receipt-lines">
+        <tbody>
+          {receipt.lines.map((line, index) => (
+            <tr key={index}>
+              <td>
+                {line.name}
+                {line.detail && <span className="receipt-detail">{line.detail}</span>}
+                {line.discount > 0 && <span className="receipt-detail">Discount −{m(line.discount)}</span>}
+              </td>
+              <td className="num">{m(line.amount)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <dl className="receipt-totals">
+        <div><dt>Subtotal</dt><dd>{m(receipt.subtotal)}</dd></div>
+        {receipt.discountTotal > 0 && <div><dt>Discounts</dt><dd>−{m(receipt.discountTotal)}</dd></div>}
+        {receipt.taxes.map((tax) => (
+          <div key={tax.label}><dt>{tax.inclusive ? `${tax.label} incl.` : tax.label}</dt><dd>{m(tax.amount)}</dd></div>
+        ))}
+        <div className="grand-total"><dt>Total</dt><dd>{m(receipt.total)}</dd></div>
+        {receipt.cashRounding !== 0 && <div><dt>Cash rounding</dt><dd>{m(receipt.cashRounding)}</dd></div>}
+      </dl>
+
+      {receipt.tenders.map((tender, index) => (
+        <section key={index} className="receipt-tender" aria-label={`Payment: ${tender.label}`}>
+          <dl>
+            <div><dt>{tender.label}</dt><dd>{m(tender.amount)}</dd></div>
+            {tender.tendered !== tender.amount && <div><dt>Tendered</dt><dd>{m(tender.tendered)}</dd></div>}
+            {tender.change > 0 && <div><dt>Change</dt><dd>{m(tender.change)}</dd></div>}
+            {tender.tip > 0 && <div><dt>Tip</dt><dd>{m(tender.tip)}</dd></div>}
+          </dl>
+          {tender.card && <CardBlock card={tender.card} />}
+        </section>
+      ))}
+
+      <footer>
+        {receipt.footer.map((line) => <p key={line}>{line}</p>)}
+      </footer>
+    </article>
+  );
+}
+
+function CardBlock({ card }: { card: NonNullable<Receipt['tenders'][number]['card']> }) {
+  const { rows, cvmLine } = cardBlockRows(card);
+  return (
+    <div className="card-block">
+      <dl>
+        {rows.map((row) => <div key={row.label}><dt>{row.label}</dt><dd>{row.value}</dd></div>)}
+      </dl>
+      {cvmLine && <p className="cvm-line">{cvmLine}</p>}
+    </div>
+  );
+}

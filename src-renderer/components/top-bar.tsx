@@ -1,0 +1,42 @@
+/** Store, cashier, screen navigation, lock and log out. Devices and Manager are the lead's screens to fill. */
+import { useStore } from 'zustand';
+import type { Screen } from '../stores/nav-store';
+import { useStores } from '../stores/use-stores';
+
+const MAIN_SCREENS: { screen: Screen; label: string }[] = [
+  { screen: 'sale', label: 'Sale' },
+  { screen: 'history', label: 'History (F8)' },
+];
+
+const ADMIN_SCREENS: { screen: Screen; label: string }[] = [
+  { screen: 'devices', label: 'Devices' },
+  { screen: 'manager', label: 'Manager' },
+];
+
+export function TopBar() {
+  const { nav, session, appInfo, commands } = useStores();
+  const screen = useStore(nav, (s) => s.screen);
+  const user = useStore(session, (s) => s.session?.user ?? null);
+  const storeName = useStore(appInfo, (s) => s.info?.store.name ?? 'Countertop');
+
+  const goTo = (target: Screen) => (target === 'history' ? commands.openHistory() : nav.getState().go(target));
+  const current = (target: Screen) => (screen === target || (target === 'sale' && (screen === 'tender' || screen === 'receipt')) ? 'page' : undefined);
+
+  return (
+    <header className="top-bar">
+      <span className="store-name">{storeName}</span>
+      <nav aria-label="Screens">
+        {MAIN_SCREENS.map(({ screen: target, label }) => (
+          <button key={target} type="button" aria-current={current(target)} onClick={() => goTo(target)}>{label}</button>
+        ))}
+        <span className="nav-divider" aria-hidden="true" />
+        {ADMIN_SCREENS.map(({ screen: target, label }) => (
+          <button key={target} type="button" aria-current={current(target)} onClick={() => goTo(target)}>{label}</button>
+        ))}
+      </nav>
+      <span className="cashier">{user ? `${user.name} (${user.role})` : ''}</span>
+      <button type="button" onClick={() => void session.getState().lock()}>Lock (F9)</button>
+      <button type="button" onClick={() => void session.getState().logout()}>Log out</button>
+    </header>
+  );
+}
