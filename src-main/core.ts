@@ -18,7 +18,7 @@ import { createDispatcher, type Dispatch } from './ipc/dispatcher';
 import { createEventBus, type EventBus } from './ipc/event-bus';
 import { createHandlers } from './ipc/handlers';
 import { openJournal, type JournalHandle } from './journal/open-journal';
-import { createAttemptRepository } from './payments/attempt-repository';
+import { createAttemptRepository, toAttemptView } from './payments/attempt-repository';
 import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
 import { createProviders } from './payments/provider-registry';
 import { createCartService } from './sales/cart-service';
@@ -79,16 +79,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const format = (amount: number, currency: string) => formatMoney(amount, currency, config.store.locale);
   const cashierName = (order: OrderRow) => users.byId(order.cashier_id)?.name ?? 'Unknown';
-  // `engine` is assigned below; the view reads attempts through it only after start.
-  let engine: PaymentEngine;
   const view = (order: OrderRow): OrderView => buildOrderView({
-    order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: engine ? engine.viewsFor(order.id) : [],
+    order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: attempts.byOrder(order.id).map(toAttemptView),
     cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep,
   });
   const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
 
   const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
   const cart = createCartService({ orders, products: catalog, taxRates, currency: config.store.currency, view, changed: orderChanged });
+  // The engine is built below; checkout only calls into it once the till is running.
   const checkout = createCheckout({
     db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
@@ -96,7 +95,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     completed: () => undefined,
   });
   const providers = createProviders({ config, demo, log });
-  engine = createPaymentEngine({
+  const engine = createPaymentEngine({
     db, attempts, orders, checkout, providers, audit,
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
     attemptChanged: (attempt) => events.emit('pos:payment.changed', attempt),
