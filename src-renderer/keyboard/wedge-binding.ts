@@ -4,13 +4,14 @@
  */
 import { createWedgeDetector, type WedgeDetector, type WedgeOptions } from './wedge-detector';
 
-/** The element typing would go into, if it takes text. */
+const TEXT_INPUT_TYPES = new Set(['text', 'search', 'password', 'tel', 'number', 'email', 'url']);
+
+/** The element typing would go into, if it takes text. (Tag checks, not instanceof: testable without a DOM.) */
 function editableTarget(doc: Document): HTMLElement | null {
-  const el = doc.activeElement as HTMLElement | null;
+  const el = doc.activeElement as (HTMLElement & { type?: string; readOnly?: boolean; disabled?: boolean }) | null;
   if (!el) return null;
-  if (el instanceof HTMLTextAreaElement) return el.readOnly || el.disabled ? null : el;
-  if (el instanceof HTMLInputElement) {
-    const textual = ['text', 'search', 'password', 'tel', 'number', 'email', 'url', ''].includes(el.type);
+  if (el.tagName === 'TEXTAREA' || el.tagName === 'INPUT') {
+    const textual = el.tagName === 'TEXTAREA' || TEXT_INPUT_TYPES.has(el.type ?? 'text');
     return textual && !el.readOnly && !el.disabled ? el : null;
   }
   return el.isContentEditable ? el : null;
