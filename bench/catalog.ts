@@ -15,7 +15,7 @@ const WORDS = ['organic', 'apple', 'cola', 'bread', 'cheese', 'pen', 'soap', 'cr
 const DEPARTMENTS = ['Bakery', 'Deli', 'Drinks', 'Household', 'Produce', 'Snacks', 'Stationery', 'Frozen'];
 
 function barcodeOf(i: number): string {
-  return withCheckDigit(`5${String(i).padStart(11, '0')}`);
+  return withCheckDigit(`0${String(i).padStart(11, '0')}`);
 }
 
 function catalogueCsv(size: number): string {

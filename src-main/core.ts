@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { OrderView } from '../src-shared/domain';
 import { formatMoney } from '../src-shared/money';
 import { PPM, type TaxRate } from '../src-shared/pricing';
+import { createApprovals } from './auth/approvals';
 import { createAuditLog } from './auth/audit-log';
 import { createSessionManager } from './auth/session-manager';
 import { createUserRepository } from './auth/user-repository';
@@ -104,7 +105,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
   });
 
-  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, events, view, format, providers });
+  const approvals = createApprovals({ users, audit, policy: config.security });
+  demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
+  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, approvals, demo, events, view, format, providers });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 

@@ -15,6 +15,9 @@ const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 /** Scanned or typed codes: printable ASCII only, bounded (scanner noise is refused here). */
 const code = z.string().min(1).max(128).regex(/^[\x20-\x7e]+$/, 'only printable characters');
+/** A manager's credential for one protected action: PIN, or a scanned badge with the PIN. */
+const approval = z.object({ managerId: id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict();
+const reason = z.string().trim().min(3, 'say why (3 characters or more)').max(200);
 
 export const channels = {
   'pos:app.info': { input: empty, output: appInfoSchema },
@@ -42,6 +45,15 @@ export const channels = {
   'pos:tender.start': { input: z.object({ orderId: id, provider: z.string().min(1).max(40), amount: minor.positive(), tip: minor.nonnegative().default(0), walletCode: code.optional() }).strict(), output: attemptSchema },
   'pos:tender.cancel': { input: z.object({ attemptId: id }).strict(), output: attemptSchema },
 
+  /** Payments that are unresolved or need a manager (late approvals, unknown outcomes). */
+  'pos:payments.attention': { input: empty, output: z.object({ unresolved: z.array(attemptSchema), flagged: z.array(attemptSchema) }) },
+  'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval }).strict(), output: attemptSchema },
+  'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval }).strict(), output: attemptSchema },
+
+  /** Demo / training mode only: the virtual terminal where the trainee plays the customer. */
+  'pos:demo.terminal': { input: empty, output: z.array(z.object({ provider: z.string(), key: z.string(), amount: minor, currency: z.string() })) },
+  'pos:demo.act': { input: z.object({ provider: z.string().max(40), key: z.string().max(64), action: z.enum(['approve', 'decline', 'walk-away']) }).strict(), output: ok },
+
   'pos:orders.history': { input: z.object({ query: z.string().max(60).default(''), limit: z.number().int().min(1).max(200).default(50), beforeNumber: z.number().int().positive().nullable().default(null) }).strict(), output: z.array(orderSummarySchema) },
   'pos:orders.get': { input: z.object({ orderId: id }).strict(), output: orderSchema },
   'pos:orders.receipt': { input: z.object({ orderId: id, copy: z.boolean() }).strict(), output: receiptSchema },
@@ -53,6 +65,7 @@ export const events = {
   'pos:scan.received': z.object({ kind: scanKindSchema.nullable(), display: z.string(), error: z.string().nullable() }),
   'pos:catalog.importProgress': z.object({ done: z.number().int(), total: z.number().int() }),
   'pos:payment.changed': attemptSchema,
+  'pos:demo.changed': z.object({ waiting: z.number().int() }),
 } as const;
 
 export type Channels = typeof channels;

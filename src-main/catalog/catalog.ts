@@ -120,10 +120,12 @@ export function createCatalog(options: CatalogOptions): Catalog {
       const exact: ProductRecord[] = [];
       if (!/\s/.test(text)) {
         const seen = classifyCode(text, nomenclature);
-        // Never look a wallet code or a badge up as a product.
+        // A wallet code typed here is a customer's payment code: it is not searched for at all.
+        if (seen.kind === 'wallet') return [];
         if (seen.kind === 'product') exact.push(...reader.byBarcodes(seen.keys));
         if (/^\d{1,8}$/.test(text)) exact.push(...[reader.byPlu(canonicalPlu(text))].filter((p) => p !== null));
-        exact.push(...[reader.bySku(text)].filter((p) => p !== null));
+        // SKUs are case-sensitive in the index; cashiers type them in lower case.
+        exact.push(...[reader.bySku(text) ?? reader.bySku(text.toUpperCase())].filter((p) => p !== null));
       }
       const results = new Map<number, ProductRecord>();
       for (const record of [...exact, ...reader.search(text, limit)]) {

@@ -82,6 +82,8 @@ export interface SimCounts {
   closes: number;
   connections: number;
   malformedFrames: number;
+  /** ecrhub.unpair notices a POS sent to this terminal. */
+  unpairNotices: number;
 }
 
 export interface CodepayTerminalSimulatorOptions {
@@ -172,7 +174,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
   const orders = new Map<string, SimOrder>();
   const queue: SimBehaviour[] = [];
   const redeliveries: { frame: string; times: number }[] = [];
-  const counts: SimCounts = { charges: 0, preauths: 0, completions: 0, voids: 0, refunds: 0, authorisations: 0, orderMessages: {}, queries: 0, closes: 0, connections: 0, malformedFrames: 0 };
+  const counts: SimCounts = { charges: 0, preauths: 0, completions: 0, voids: 0, refunds: 0, authorisations: 0, orderMessages: {}, queries: 0, closes: 0, connections: 0, malformedFrames: 0, unpairNotices: 0 };
   let answerPings = true;
   let busy: string | null = null;
   let transCounter = 0;
@@ -445,6 +447,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         return;
       }
       case CODEPAY_TOPICS.unpair:
+        counts.unpairNotices += 1;
         send(socket, frame(request.topic, request, '000', 'Unpaired'));
         return;
       default:

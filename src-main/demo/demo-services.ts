@@ -1,10 +1,62 @@
-/** The simulators demo/training mode runs in-process, so `npm start` works with no credentials. */
+/**
+ * The simulators demo/training mode runs in-process, so `npm start` works with no
+ * credentials, and the "virtual terminal" through which the trainee plays the customer
+ * (tap and approve, decline, walk away).
+ */
+import { PosError } from '../../src-shared/errors';
 import type { Logger } from '../core';
+import { startIotpaySimulator, type IotpaySimulator } from './iotpay-simulator';
+import { startYabandpaySimulator, type YabandpaySimulator } from './yabandpay-simulator';
+
+export const DEMO_IOTPAY = { mchId: '10000576', loginName: 'demo', key: 'demo-merchant-key', device: 'DEMO-PAX' };
+export const DEMO_YABANDPAY = { user: 'T125119061', secretKey: 'demo-yabandpay-secret', notifyUrl: 'https://demo.invalid/notify' };
+
+export type VirtualTerminalAction = 'approve' | 'decline' | 'walk-away';
+
+export interface WaitingPayment {
+  provider: string;
+  /** The simulator's key for the sale (mchOrderNo / trade_id). */
+  key: string;
+  amount: number;
+  currency: string;
+}
 
 export interface DemoServices {
+  iotpay: IotpaySimulator;
+  yabandpay: YabandpaySimulator;
+  /** Sales the virtual terminals are showing to the (pretend) customer. */
+  waiting(): WaitingPayment[];
+  act(provider: string, key: string, action: VirtualTerminalAction): void;
+  onChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
 export async function startDemoServices(_deps: { log: Logger }): Promise<DemoServices> {
-  return { close: async () => undefined };
+  const iotpay = await startIotpaySimulator({ interactive: true, mchId: DEMO_IOTPAY.mchId, key: DEMO_IOTPAY.key });
+  const yabandpay = await startYabandpaySimulator({ secretKey: DEMO_YABANDPAY.secretKey, outcome: 'interactive' });
+  const listeners = new Set<() => void>();
+  const notify = () => { for (const listener of listeners) listener(); };
+  const unsubscribe = [iotpay.onChange(notify), yabandpay.onChange(notify)];
+  return {
+    iotpay,
+    yabandpay,
+    waiting: () => [
+      ...iotpay.pendingCardSales().map((s) => ({ provider: 'iotpay-pax', key: s.mchOrderNo, amount: s.amount, currency: s.currency })),
+      ...yabandpay.waitingOrders().filter((o) => o.outcome === 'interactive').map((o) => ({ provider: 'yabandpay', key: o.tradeId, amount: o.amount + o.tip, currency: o.currency })),
+    ],
+    act(provider, key, action) {
+      const done = provider === 'iotpay-pax'
+        ? iotpay.act(key, action === 'approve' ? 'tap-approve' : action)
+        : provider === 'yabandpay' ? yabandpay.act(key, action) : false;
+      if (!done) throw new PosError('NOT_FOUND', 'That payment is no longer waiting on the virtual terminal.');
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      for (const off of unsubscribe) off();
+      await Promise.all([iotpay.close(), yabandpay.close()]);
+    },
+  };
 }

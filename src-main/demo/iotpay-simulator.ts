@@ -21,7 +21,7 @@ export type IotpayBehaviour =
   | 'system-cancel' // status 4 (cancelled by the system)
   | 'timeout-then-success' // hold create_order without replying; the order turns paid later
   | 'stuck-pending' // status 1 forever; card create_order held
-  | 'walk-away' // card: customer leaves; status 1, request held, 4 after expiry
+  | 'walk-away' // card: customer leaves; status 1, request held, 4 after expiry (wallet: 1, then 4)
   | 'bad-signature' // order processed, reply's sign corrupted
   | 'already-paid' // an earlier create paid this mchOrderNo: reply 0113
   | 'server-error' // order processed, HTTP 502
@@ -110,7 +110,7 @@ export interface IotpaySimulator {
   pendingCardSales(): { mchOrderNo: string; amount: number; currency: string }[];
   /** Plays the customer at the virtual terminal. False when no such sale is waiting. */
   act(mchOrderNo: string, action: VirtualTerminalAction): boolean;
-  /** Subscribe to any change (new order, status, terminal); returns unsubscribe. */
+  /** Subscribe to any change (new order, status, terminal, each query); returns unsubscribe. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
 }
@@ -320,7 +320,10 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
       res.on('close', () => { if (order.held === res) order.held = null; });
       return null;
     };
-    if (behaviour === 'timeout-then-success' || behaviour === 'stuck-pending' || behaviour === 'walk-away') {
+    // Held create_order: the timeout behaviours, and a card terminal that never finishes.
+    // A wallet create_order answers at once whatever happens next (seed3).
+    const cardHolds = channelId === 'CC_PAX' && (behaviour === 'stuck-pending' || behaviour === 'walk-away');
+    if (behaviour === 'timeout-then-success' || cardHolds) {
       setStatus(order, 1);
       if (behaviour === 'timeout-then-success' && opts.lateMs !== undefined) later(opts.lateMs, () => paid(order));
       if (behaviour === 'walk-away') later(opts.expireMs ?? options.walkAwayExpireMs ?? 90_000, () => setStatus(order, 4));
@@ -350,7 +353,8 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   function advanceWallet(order: Order): void {
     if (order.channelId === 'CC_PAX' || FINAL(order.status)) return;
     const b = order.behaviour;
-    if (b === 'stuck-pending' || b === 'timeout-then-success' || b === 'walk-away') return;
+    if (b === 'stuck-pending' || b === 'walk-away') { if (order.queries > 0) setStatus(order, 1); return; }
+    if (b === 'timeout-then-success') return;
     if (order.queries < (order.opts.walletSteps ?? 2)) { setStatus(order, 1); return; }
     if (b === 'decline') setStatus(order, 9);
     else if (b === 'system-cancel') setStatus(order, 4);
@@ -363,6 +367,7 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     if (queryFault) queryFault.remaining -= 1;
     if (!order) return { ...businessFail('0112', 'merchant order id not exist'), fault };
     order.queries += 1;
+    changed();
     if (order.behaviour === 'timeout-then-success' && order.queries >= (order.opts.paidAtQuery ?? 2)) paid(order);
     if (order.walkedAway && order.opts.expireAtQuery !== undefined && order.queries >= order.opts.expireAtQuery) setStatus(order, 4);
     advanceWallet(order);
@@ -400,7 +405,8 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     if (!order) reply = businessFail('0112', 'pay order not exist').obj;
     else if (order.channelId === 'CC_PAX') reply = businessFail('0014', 'refund is for WeChat/Alipay/UnionPay only').obj;
     else if (order.status !== 2 && order.status !== 3) reply = businessFail('0014', 'order is not paid').obj;
-    else if (Number(amount) > order.refundable) reply = businessFail('0014', 'refund amount exceeds refundable amount').obj;
+    // No documented code for this (§1.3 Gap): a WeChat-style errCode plus a plain description.
+    else if (Number(amount) > order.refundable) reply = businessFail('REFUND_AMOUNT_EXCEED', 'refund amount exceeds refundable amount').obj;
     else {
       order.refundable -= Number(amount);
       refundCount += 1;

@@ -91,6 +91,8 @@ export interface YabandpaySimulator {
   ordersFor(orderId: string): YabandpaySimOrder[];
   /** v3.POS requests received for an order_id (accepted or not). */
   posCallsFor(orderId: string): number;
+  /** The request_id of each v3.POS received for an order_id, in order. */
+  posRequestIdsFor(orderId: string): string[];
   refundsFor(tradeId: string): YabandpaySimRefund[];
   stats(): YabandpaySimStats;
   close(): Promise<void>;
@@ -139,7 +141,7 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
   const orders = new Map<string, YabandpaySimOrder>();
   const refunds = new Map<string, YabandpaySimRefund>();
   const requestIds = new Map<string, string | null>(); // request_id → trade_id of the v3.POS it created
-  const posCalls = new Map<string, number>();
+  const posCalls = new Map<string, string[]>(); // order_id → request_id of each v3.POS
   const listeners = new Set<(order: YabandpaySimOrder) => void>();
   const timers = new Set<NodeJS.Timeout>();
   const stats: YabandpaySimStats = { charges: 0, reversals: 0, refunds: 0, refundedMinor: 0, captures: 0, calls: {} };
@@ -204,7 +206,7 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
 
   const handlers: Record<string, (d: Record<string, string>) => Record<string, unknown>> = {
     'v3.POS'(d) {
-      posCalls.set(d.order_id, (posCalls.get(d.order_id) ?? 0) + 1);
+      posCalls.set(d.order_id, [...(posCalls.get(d.order_id) ?? []), d.request_id]);
       if (d.pay_method !== 'offline' || d.sub_pay_method !== 'point_of_sales') throw new Refusal('-4011', 'Not support the payment method');
       if (!/^\d{1,19}$/.test(d.order_id)) throw new Refusal('-3001', 'Invalid field: order_id');
       if (!/^[A-Za-z0-9]{24,}$/.test(d.request_id)) throw new Refusal('-3001', 'Invalid field: request_id');
@@ -406,7 +408,8 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
     onChange(listener) { listeners.add(listener); return () => listeners.delete(listener); },
     order: (tradeId) => { const o = orders.get(tradeId); return o && { ...o }; },
     ordersFor: (orderId) => [...orders.values()].filter((o) => o.orderId === orderId).map((o) => ({ ...o })),
-    posCallsFor: (orderId) => posCalls.get(orderId) ?? 0,
+    posCallsFor: (orderId) => posCalls.get(orderId)?.length ?? 0,
+    posRequestIdsFor: (orderId) => [...(posCalls.get(orderId) ?? [])],
     refundsFor: (tradeId) => [...refunds.values()].filter((r) => r.tradeId === tradeId).map((r) => ({ ...r })),
     stats: () => ({ ...stats, calls: { ...stats.calls } }),
     async close() {

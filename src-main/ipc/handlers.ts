@@ -6,11 +6,13 @@
 import type { OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import { buildReceipt } from '../../src-shared/receipt';
+import type { Approvals } from '../auth/approvals';
 import type { AuditLog } from '../auth/audit-log';
 import type { SessionManager } from '../auth/session-manager';
 import type { UserReader } from '../auth/user-repository';
 import type { Catalog } from '../catalog/catalog';
 import type { AppConfig } from '../config/config-schema';
+import type { DemoServices } from '../demo/demo-services';
 import type { Db } from '../journal/open-journal';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
@@ -34,6 +36,8 @@ export interface HandlerDeps {
   orders: OrderRepository;
   engine: PaymentEngine;
   audit: AuditLog;
+  approvals: Approvals;
+  demo: DemoServices | null;
   events: EventBus;
   providers: ReadonlyMap<string, PaymentProvider>;
   view(order: OrderRow): OrderView;
@@ -47,6 +51,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const order = deps.orders.byId(orderId);
     if (!order) throw new PosError('NOT_FOUND', 'That sale does not exist.', 'orderId');
     return deps.view(order);
+  };
+
+  const demoOnly = (): DemoServices => {
+    if (!deps.demo) throw new PosError('FORBIDDEN', 'The virtual terminal exists only in demo / training mode.');
+    return deps.demo;
   };
 
   const walletProvider = (): PaymentProvider | null => [...deps.providers.values()].find((p) => p.method === 'wallet') ?? null;
@@ -127,6 +136,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return engine.start({ orderId, providerId: provider, amount, tip, userId: user.id, ...(wallet ? { walletCode: wallet } : {}) });
     },
     'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),
+
+    'pos:payments.attention': () => { sessions.require(); return { unresolved: engine.unresolved(), flagged: engine.needingAttention() }; },
+    'pos:payments.refund': async ({ attemptId, amount, reason, approval }) => {
+      const user = sessions.require();
+      const manager = await deps.approvals.verify(approval, { action: 'payment.refund', object: `attempt:${attemptId}`, requestedBy: user.id, reason, amount });
+      return engine.refund({ attemptId, amount, userId: manager.id });
+    },
+    'pos:payments.settle': async ({ attemptId, outcome, evidence, reason, approval }) => {
+      const user = sessions.require();
+      const manager = await deps.approvals.verify(approval, { action: 'payment.settle', object: `attempt:${attemptId}`, requestedBy: user.id, reason });
+      return engine.settle({ attemptId, outcome, evidence, reason, managerId: manager.id });
+    },
+
+    'pos:demo.terminal': () => demoOnly().waiting(),
+    'pos:demo.act': ({ provider, key, action }) => { demoOnly().act(provider, key, action); return { ok: true as const }; },
 
     'pos:orders.history': ({ query, limit, beforeNumber }) => { sessions.require(); return deps.orders.history(query, limit, beforeNumber); },
     'pos:orders.get': ({ orderId }) => { sessions.require(); return orderView(orderId); },

@@ -1,10 +1,40 @@
-/** Builds the configured payment providers (or, in demo mode, providers pointed at the simulators). */
+/**
+ * Builds the configured payment providers. In demo mode, providers the config does not
+ * set are pointed at the built-in simulators; the engine cannot tell the difference.
+ */
 import type { AppConfig } from '../config/config-schema';
 import type { Logger } from '../core';
-import type { DemoServices } from '../demo/demo-services';
+import { DEMO_IOTPAY, DEMO_YABANDPAY, type DemoServices } from '../demo/demo-services';
+import type { IotpayConfig } from './iotpay/iotpay-client';
+import { createIotpayPaxProvider } from './iotpay/iotpay-pax-provider';
+import { createIotpayWalletProvider } from './iotpay/iotpay-wallet-provider';
 import type { PaymentProvider } from './provider';
+import { createYabandpayProvider } from './yabandpay/yabandpay-provider';
 
-export function createProviders(_deps: { config: AppConfig; demo: DemoServices | null; log: Logger }): Map<string, PaymentProvider> {
+export function createProviders(deps: { config: AppConfig; demo: DemoServices | null; log: Logger }): Map<string, PaymentProvider> {
+  const { config, demo } = deps;
   const providers = new Map<string, PaymentProvider>();
+  const add = (provider: PaymentProvider) => providers.set(provider.id, provider);
+
+  const iotpay = config.providers.iotpay ?? (demo ? { ...DEMO_IOTPAY, baseUrl: demo.iotpay.url, card: true, wallet: true } : null);
+  if (iotpay) {
+    const iotpayConfig: IotpayConfig = {
+      baseUrl: iotpay.baseUrl, mchId: iotpay.mchId, loginName: iotpay.loginName, key: iotpay.key, device: iotpay.device, currency: config.store.currency,
+    };
+    if (iotpay.card) add(createIotpayPaxProvider(iotpayConfig));
+    if (iotpay.wallet) add(createIotpayWalletProvider(iotpayConfig));
+  }
+
+  const yabandpay = config.providers.yabandpay
+    ?? (demo && (config.store.currency === 'EUR' || config.store.currency === 'CHF')
+      ? { ...DEMO_YABANDPAY, baseUrl: demo.yabandpay.url, currency: config.store.currency, tid: undefined }
+      : null);
+  if (yabandpay) {
+    if (yabandpay.currency !== config.store.currency) {
+      deps.log.error(`YabandPay is set up for ${yabandpay.currency} but the store sells in ${config.store.currency}; it is not offered at the till.`);
+    } else {
+      add(createYabandpayProvider({ baseUrl: yabandpay.baseUrl, user: yabandpay.user, secretKey: yabandpay.secretKey, tid: yabandpay.tid ?? yabandpay.user, notifyUrl: yabandpay.notifyUrl, currency: yabandpay.currency }));
+    }
+  }
   return providers;
 }

@@ -5,7 +5,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
-import { currencyExponent, roundToStep } from '../../src-shared/money';
+import { currencyExponent } from '../../src-shared/money';
 import { AttemptList } from '../components/attempt-list';
 import { OrderTotals } from '../components/order-totals';
 import { isAttemptOpen } from '../format/attempt-text';
@@ -30,8 +30,8 @@ export function TenderScreen() {
   const m = (amount: number) => money(amount, order.currency);
   const attempts = attemptsForOrder(order, known);
   const electronicBusy = attempts.some(isAttemptOpen);
-  // What the drawer can actually take: the due amount after cash rounding (e.g. CAD nickels).
-  const cashDue = roundToStep(order.due, info?.cashRoundingStep ?? 1);
+  // What settles the order in cash: main rounds the due amount (e.g. CAD nickels).
+  const cashDue = order.cashDue;
   const quickCash = (info?.quickCash ?? []).filter((amount) => amount >= cashDue && amount !== cashDue);
   const partialCash = lastCash && lastCash.orderId === order.id && !lastCash.completed ? lastCash : null;
 

@@ -99,9 +99,10 @@ export function createCartStore(client: PosClient): CartStore {
           say('info', scanNotice(kind, kind === 'product' || kind.endsWith('embedded') ? touchedLine(before, order) : undefined));
           return kind;
         } catch (error) {
+          // Main words the refusal (unknown code, bad check digit, wallet not set up) and
+          // masks what must not be shown; its message is shown as is.
           const failure = toClientError(error);
-          if (failure.code === 'NOT_FOUND') say('error', `Unknown barcode ${code}`);
-          else if (failure.code !== 'NOT_AUTHENTICATED' && failure.code !== 'SESSION_LOCKED') say('error', failure.message);
+          if (failure.code !== 'NOT_AUTHENTICATED' && failure.code !== 'SESSION_LOCKED') say('error', failure.message);
           return null;
         }
       },

@@ -173,6 +173,7 @@ describe('YabandPay lost replies', () => {
     expect(checked.message).toContain('EUR 12.50');
     expect(checked.detail).toMatchObject({ code: '-3002', needsSlip: true });
     expect(sim.posCallsFor(attempt.reference)).toBe(2);
+    expect(sim.posRequestIdsFor(attempt.reference)).toEqual([attempt.requestId, attempt.requestId]);
     expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
     expect(sim.stats().charges).toBe(1);
   });
@@ -333,6 +334,19 @@ describe('YabandPay void', () => {
     expect(sim.stats()).toMatchObject({ charges: 1, reversals: 0, refundedMinor: 200 });
   });
 
+  it('a lost reversal reply is unknown; the query finds the sale reversed', async () => {
+    const { sim, provider } = await setup();
+    const { attempt, result } = await paidSale(provider);
+    sim.injectFault('v3.POSReversal', 'drop');
+    const voidAttempt = followUp('void', attempt, result);
+    const lost = await run(provider, voidAttempt);
+    expect(lost.state).toBe('unknown');
+    expect(lost.providerRef).toBe(result.providerRef);
+    expect((await provider.query(voidAttempt)).state).toBe('approved');
+    expect(sim.stats().calls['v3.POSReversal']).toBe(1);
+    expect(sim.stats()).toMatchObject({ charges: 1, reversals: 1 });
+  });
+
   it('only the full amount: a partial void is refused without calling', async () => {
     const { sim, provider } = await setup();
     const { attempt, result } = await paidSale(provider);
@@ -425,7 +439,7 @@ describe('YabandPay refund', () => {
 describe('YabandPay authorisation and capture', () => {
   it('authorises (no charge), captures once (one charge); a second capture does not charge again', async () => {
     const { sim, provider } = await setup();
-    const attempt = sale({ options: { authorisation: true } });
+    const attempt = sale({ amount: 1200, tip: 50, options: { authorisation: true } });
     const authorised = await run(provider, attempt);
     expect(authorised.state).toBe('approved');
     expect(authorised.detail).toMatchObject({ authorisedOnly: true });
@@ -434,7 +448,8 @@ describe('YabandPay authorisation and capture', () => {
     const approved = { ...attempt, providerRef: authorised.providerRef! };
     expect(await provider.capture(approved, 1300)).toMatchObject({ state: 'declined' });
     const captured = await provider.capture(approved, 1000);
-    expect(captured).toMatchObject({ state: 'approved', approvedAmount: 1000 });
+    expect(captured).toMatchObject({ state: 'approved', approvedAmount: 1000, tip: 50 });
+    expect(sim.order(authorised.providerRef!)?.captured).toBe(1050); // YabandPay's amount includes the tip
     const again = await provider.capture(approved);
     expect(again.state).toBe('approved');
     expect(again.message).toMatch(/already captured/);
@@ -449,6 +464,30 @@ describe('YabandPay authorisation and capture', () => {
     clock += 31 * DAY;
     expect((await provider.capture({ ...attempt, providerRef: authorised.providerRef! })).state).toBe('declined');
     expect(sim.stats()).toMatchObject({ charges: 0, captures: 0 });
+  });
+});
+
+describe('YabandPay provider lifecycle', () => {
+  it('sends nothing when the cashier already stopped waiting', async () => {
+    const { sim, provider } = await setup();
+    const controller = new AbortController();
+    controller.abort();
+    expect((await run(provider, sale(), controller.signal)).state).toBe('declined');
+    expect(sim.stats().calls['v3.POS']).toBeUndefined();
+  });
+
+  it('close() ends a waiting start() with what is known, and nothing is sent afterwards', async () => {
+    const { sim, provider } = await setup({ outcome: 'interactive' });
+    const attempt = sale();
+    const pending = run(provider, attempt);
+    await until(() => sim.waitingOrders().length === 1, 'the terminal to show the order');
+    await provider.close();
+    const ended = await pending;
+    expect(ended.state).toBe('pending');
+    expect(ended.providerRef).toBe(sim.waitingOrders()[0].tradeId);
+    expect((await run(provider, sale())).state).toBe('declined');
+    expect(sim.stats().calls['v3.POS']).toBe(1);
+    expect(sim.stats().charges).toBe(0);
   });
 });
 

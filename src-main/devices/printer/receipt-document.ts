@@ -125,7 +125,7 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
   out.push('---', '{width:auto}');
   for (const line of receipt.footer) out.push(centre(line));
   if (receipt.demo) out.push('', '`^DEMO / TRAINING`');
-  out.push('=');
+  // No trailing "=": renderEscPos cuts at the end, and a second cut wastes paper.
   return `${out.join('\n')}\n`;
 }
 
@@ -144,7 +144,6 @@ export function testPageDocument(options: { cpl?: PrinterWidth; storeName?: stri
     left('éèàçêô ÉÀÇ $ # % & * + / = ? @'),
     '---',
     '^Printer OK',
-    '=',
     '',
   ].join('\n');
 }

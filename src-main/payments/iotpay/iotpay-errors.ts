@@ -57,7 +57,11 @@ export interface IotpayErrorFields {
   retMsg?: unknown;
 }
 
-/** The four-digit IOTPay code of a FAIL reply (errCode, or found in retMsg / errCodeDes), or null. */
+/**
+ * The IOTPay code of a FAIL reply: a four-digit code from errCode / retMsg / errCodeDes,
+ * else one recognised from the text ('signature fail' → 0013, a refund above the
+ * refundable amount → 'refund-exceeds'), else null.
+ */
 export function iotpayErrorCode(reply: IotpayErrorFields): string | null {
   const texts = [reply.errCode, reply.retMsg, reply.errCodeDes].filter((t): t is string => typeof t === 'string' && t !== '');
   for (const text of texts) {

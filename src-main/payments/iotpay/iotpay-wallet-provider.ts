@@ -165,7 +165,14 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
     };
   }
 
+  /** Every sale outcome carries the masked code and channel for the journal, never the code. */
   async function sale(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void): Promise<ProviderOutcome> {
+    const outcome = await sendSale(attempt, signal, progress);
+    const channelId = walletChannelForCode(attempt.walletCode ?? '');
+    return channelId ? { ...outcome, detail: { ...outcome.detail, walletCode: maskWalletCode(attempt.walletCode ?? ''), channelId } } : outcome;
+  }
+
+  async function sendSale(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void): Promise<ProviderOutcome> {
     const code = attempt.walletCode ?? '';
     const channelId = walletChannelForCode(code);
     if (!channelId) return { state: 'declined', message: 'This is not a WeChat Pay, Alipay or UnionPay payment code. Nothing was sent.' };
@@ -175,7 +182,6 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
     if (attempt.reference.length === 0 || attempt.reference.length > MAX_ORDER_NO) {
       return { state: 'declined', message: 'The payment reference is not valid for IOTPay (1–30 characters). Nothing was sent.' };
     }
-    const codeDetail = { walletCode: maskWalletCode(code), channelId };
     progress('Sending the payment code to IOTPay…');
     const created = await client.call('create_order', {
       mchId: config.mchId,
@@ -193,7 +199,7 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       identityCode: code.trim(),
       clientIp: config.clientIp ?? '127.0.0.1',
     }, { timeoutMs: t.createTimeoutMs, signal });
-    const detail = { ...callDetail('create_order', created), ...codeDetail };
+    const detail = callDetail('create_order', created);
 
     if (!created.ok) {
       if (created.failure.kind === 'aborted') return stoppedWaiting(null, detail);

@@ -11,26 +11,30 @@ import { readPaymentState, transactionDetail } from './yabandpay-states';
 import { toDecimalString } from '../../../src-shared/money';
 
 /**
- * Captures `amount` (minor units, tip included; default the whole authorisation) of an
- * approved authorisation attempt. approved → `approvedAmount` is the captured amount.
+ * Captures `amount` (minor units, tip excluded like attempt.amount; default the whole
+ * authorisation) plus attempt.tip, of an approved authorisation attempt. approved →
+ * `approvedAmount` = amount and `tip` = attempt.tip, in the engine's terms.
  */
-export async function captureAuthorisation(ctx: YabandpayContext, attempt: ProviderAttempt, amount = attempt.amount + attempt.tip): Promise<ProviderOutcome> {
+export async function captureAuthorisation(ctx: YabandpayContext, attempt: ProviderAttempt, amount = attempt.amount): Promise<ProviderOutcome> {
   const tradeId = attempt.providerRef;
   if (!tradeId) return outcome('declined', 'This authorisation has no YabandPay trade id, so it cannot be captured; nothing was sent.');
-  const authorised = attempt.amount + attempt.tip;
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > authorised) {
-    return outcome('declined', `The capture must be more than zero and at most the authorised ${moneyText(authorised, attempt.currency)}; nothing was sent.`);
+  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > attempt.amount) {
+    return outcome('declined', `The capture must be more than zero and at most the authorised ${moneyText(attempt.amount, attempt.currency)}; nothing was sent.`);
   }
+  // YabandPay amounts include the tip (seed 004).
+  const total = amount + attempt.tip;
   const reply = await ctx.client.call('v3.Capture', {
     trade_id: tradeId,
-    amount: toDecimalString(amount, attempt.currency),
+    amount: toDecimalString(total, attempt.currency),
     currency: attempt.currency,
     description: attempt.description.trim() || `Order ${attempt.reference}`,
     notify_url: ctx.config.notifyUrl,
     request_id: newYabandpayRequestId(),
   }, ctx.closed);
   if (reply.kind === 'ok') {
-    return outcome('approved', `Captured ${moneyText(amount, attempt.currency)}.`, { providerRef: tradeId, approvedAmount: amount, detail: { trade_id: tradeId, captured: amount } });
+    return outcome('approved', `Captured ${moneyText(total, attempt.currency)}.`, {
+      providerRef: tradeId, approvedAmount: amount, tip: attempt.tip, detail: { trade_id: tradeId, captured: total },
+    });
   }
   const refusal = reply.kind === 'error' ? reply.cashierMessage : null;
   const lookup = await lookUpOrder(ctx, tradeId);

@@ -26,7 +26,8 @@ export type { YabandpayConfig, YabandpayTiming } from './yabandpay-context';
 export interface YabandpayProvider extends PaymentProvider {
   /**
    * Captures an approved authorisation (attempt.options.authorisation, state 01) once.
-   * `amount` in minor units, tip included; defaults to the whole authorisation.
+   * `amount` in minor units excluding the tip (like attempt.amount; attempt.tip is added),
+   * default the whole authorisation. approved → approvedAmount = amount, tip = attempt.tip.
    */
   capture(attempt: ProviderAttempt, amount?: number): Promise<ProviderOutcome>;
 }
@@ -72,6 +73,7 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
 
     async start(attempt, signal, progress) {
       if (lifetime.signal.aborted) return outcome('declined', CLOSED);
+      if (signal.aborted) return outcome('declined', 'Stopped before anything was sent to YabandPay.');
       if (attempt.kind === 'refund') return startRefund(ctx, attempt, signal, progress);
       if (attempt.kind === 'void') return startVoid(ctx, attempt, signal, progress);
       return startSale(ctx, attempt, signal, progress);

@@ -30,6 +30,9 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:orders.history': { limit: 10_000 },
   'pos:orders.get': { orderId: null },
   'pos:orders.receipt': { orderId: 'o', copy: 'yes' },
+  'pos:payments.refund': { attemptId: 'a', amount: 100, reason: 'customer changed mind', approval: { managerId: 'm' } },
+  'pos:payments.settle': { attemptId: 'a', outcome: 'maybe', evidence: 'slip 12', reason: 'terminal printed approval', approval: { managerId: 'm', pin: '9876' } },
+  'pos:demo.act': { provider: 'iotpay-pax', key: 'k', action: 'explode' },
 };
 
 describe('the validating dispatcher', () => {
@@ -49,7 +52,7 @@ describe('the validating dispatcher', () => {
   });
 
   it('has a wrong-field example for every channel that takes input', () => {
-    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel'].includes(c));
+    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal'].includes(c));
     expect(withInput.filter((c) => WRONG_FIELD[c] === undefined)).toEqual([]);
   });
 

@@ -199,8 +199,11 @@ describe('search and grid', () => {
     expect(search('036000291452')).toEqual([]);
   });
 
-  it('respects the limit', () => {
-    expect(search('s', 2)).toHaveLength(2);
+  it('respects the limit, and leaves one-letter queries to exact codes', async () => {
+    await importCsv('sku,name,price\nP1,Pear one,1.00\nP2,Pear two,1.00\nC,Single letter sku,1.00\n');
+    expect(search('pe')).toHaveLength(3);
+    expect(search('pe', 2)).toHaveLength(2);
+    expect(search('c')).toEqual(['C']);
   });
 
   it('lists departments and products by department, refreshed after an import', async () => {
@@ -227,6 +230,8 @@ describe('ftsQuery', () => {
   it('quotes each word as a prefix and drops everything else', () => {
     expect(ftsQuery('Cola "NEAR(x)" 3*')).toBe('"Cola"* "NEAR"* "x"* "3"*');
     expect(ftsQuery(' ,;" ')).toBeNull();
+    expect(ftsQuery('a b')).toBeNull();
+    expect(ftsQuery('a bc')).toBe('"a"* "bc"*');
   });
 });
 

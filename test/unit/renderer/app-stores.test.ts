@@ -1,0 +1,111 @@
+/** The wiring between feature stores: auth failures, completed sales, scans from any screen, reconnects. */
+import { describe, expect, it } from 'vitest';
+import { PosError } from '../../../src-shared/errors';
+import type { AppInfo, SessionView } from '../../../src-shared/domain';
+import { createClient } from '../../../src-renderer/api/client';
+import { createAppStores } from '../../../src-renderer/stores/app-stores';
+import { fakeTransport, settle } from './fake-transport';
+import { line, order } from './fixtures';
+
+const session: SessionView = { user: { id: 'u1', name: 'Casey', role: 'cashier' }, startedAt: '2025-01-01T09:00:00Z', idleLockSeconds: 0 };
+const info: AppInfo = {
+  version: '0.1.0', demo: true, store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
+  demoPins: [], quickCash: [2000, 5000], cashRoundingStep: 5, tenders: [],
+};
+
+async function started(current: SessionView | null = session) {
+  const transport = fakeTransport({
+    'pos:app.info': () => info,
+    'pos:session.current': () => current,
+    'pos:session.users': () => [session.user],
+    'pos:cart.current': () => order({ lines: [line()], total: 349, due: 349 }),
+    'pos:catalog.grid': () => ({ departments: ['Dairy'], products: [] }),
+    'pos:orders.receipt': ({ orderId, copy }) => ({ orderNumber: 1, copy, orderId }) as never,
+  });
+  const stores = createAppStores(createClient(transport));
+  await stores.commands.start();
+  await settle();
+  return { transport, stores };
+}
+
+describe('app stores wiring', () => {
+  it('an active session loads the cart and the grid', async () => {
+    const { stores } = await started();
+    expect(stores.cart.getState().order?.lines).toHaveLength(1);
+    expect(stores.catalog.getState().departments).toEqual(['Dairy']);
+    expect(stores.appInfo.getState().info?.demo).toBe(true);
+  });
+
+  it('any call answered SESSION_LOCKED shows the lock screen', async () => {
+    const { transport, stores } = await started();
+    transport.handlers['pos:cart.removeLine'] = () => { throw new PosError('SESSION_LOCKED', 'The till is locked.'); };
+    await stores.cart.getState().removeLine('L1');
+    expect(stores.session.getState()).toMatchObject({ status: 'locked', lockedUser: session.user });
+  });
+
+  it('a cash tender that completes the order opens its receipt with the change', async () => {
+    const { transport, stores } = await started();
+    stores.commands.pay();
+    expect(stores.nav.getState().screen).toBe('tender');
+    transport.handlers['pos:tender.cash'] = () => ({ order: order({ status: 'completed', lines: [line()], paid: 350 }), change: 1650, completed: true });
+    await stores.payment.getState().payCash('O1', 2000);
+    await settle();
+    expect(stores.nav.getState()).toMatchObject({ screen: 'receipt', receiptFrom: 'sale' });
+    expect(stores.receipt.getState()).toMatchObject({ orderId: 'O1', receipt: { copy: false } });
+    expect(stores.payment.getState().lastCash?.change).toBe(1650);
+    await stores.receipt.getState().reprint();
+    expect(stores.receipt.getState().receipt?.copy).toBe(true);
+  });
+
+  it('an electronic approval that completes the order (by event) opens the receipt too', async () => {
+    const { transport, stores } = await started();
+    stores.nav.getState().go('tender');
+    transport.emit('pos:order.changed', order({ status: 'completed' }));
+    await settle();
+    expect(stores.nav.getState().screen).toBe('receipt');
+  });
+
+  it('a scan on the receipt screen starts the next sale', async () => {
+    const { transport, stores } = await started();
+    stores.nav.getState().showReceipt('sale');
+    transport.handlers['pos:cart.scan'] = () => ({ kind: 'product', order: order({ id: 'O2', lines: [line()] }) });
+    await stores.commands.scan('0068700011005', 'wedge');
+    expect(stores.nav.getState().screen).toBe('sale');
+    expect(stores.cart.getState().order?.id).toBe('O2');
+  });
+
+  it('a wallet code scanned on the sale screen opens the tender panel', async () => {
+    const { transport, stores } = await started();
+    transport.handlers['pos:cart.scan'] = () => ({ kind: 'wallet', order: order({ lines: [line()] }) });
+    await stores.commands.scan('134567890123456789', 'wedge');
+    expect(stores.nav.getState().screen).toBe('tender');
+  });
+
+  it('a scan before login is not sent; the login screen says why', async () => {
+    const { transport, stores } = await started(null);
+    await stores.commands.scan('0068700011005', 'wedge');
+    expect(transport.calls.some((c) => c.channel === 'pos:cart.scan')).toBe(false);
+    expect(stores.session.getState().error?.message).toBe('Log in before scanning.');
+  });
+
+  it('Esc on a sale receipt starts a new sale; on a history receipt it returns to history', async () => {
+    const { stores } = await started();
+    stores.nav.getState().showReceipt('history');
+    stores.commands.back();
+    expect(stores.nav.getState().screen).toBe('history');
+    stores.nav.getState().showReceipt('sale');
+    stores.commands.back();
+    expect(stores.nav.getState().screen).toBe('sale');
+  });
+
+  it('after a reconnect, main\'s session and cart are read again', async () => {
+    const { transport } = await started();
+    const reads = () => transport.calls.filter((c) => c.channel === 'pos:cart.current').length;
+    const before = reads();
+    transport.setStatus('closed');
+    transport.setStatus('connecting');
+    transport.setStatus('open');
+    await settle();
+    expect(reads()).toBe(before + 1);
+  });
+});
