@@ -21,7 +21,7 @@ import { createHandlers } from './ipc/handlers';
 import { openJournal, type JournalHandle } from './journal/open-journal';
 import { createAttemptRepository, toAttemptView } from './payments/attempt-repository';
 import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
-import { createProviders } from './payments/provider-registry';
+import { createProviders, type ProviderTimings } from './payments/provider-registry';
 import { createCartService } from './sales/cart-service';
 import { createCheckout } from './sales/checkout';
 import { createOrderRepository, type OrderRow } from './sales/order-repository';
@@ -44,6 +44,8 @@ export interface CoreOptions {
   log?: Logger;
   /** Payment engine re-query delays (tests shorten them). */
   backoffMs?: readonly number[];
+  /** Provider timing overrides (tests shorten them). */
+  providerTimings?: ProviderTimings;
 }
 
 export interface Core {
@@ -95,7 +97,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cashTaken: () => undefined,
     completed: () => undefined,
   });
-  const providers = createProviders({ config, demo, log });
+  const providers = createProviders({ config, demo, log, ...(options.providerTimings ? { timings: options.providerTimings } : {}) });
   const engine = createPaymentEngine({
     db, attempts, orders, checkout, providers, audit,
     amountDue: (orderId) => view(orders.byId(orderId)!).due,

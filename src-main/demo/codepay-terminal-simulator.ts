@@ -13,6 +13,9 @@
  *
  * Response codes for refusals are not published by CodePay (§2.4 Gap); the ones below are
  * this simulator's own and configurable.
+ *
+ * Kept in one file on purpose: it is one simulated device whose order book, refusal rules
+ * and delivery (push / re-delivery) share state, and demo mode imports just this module.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';

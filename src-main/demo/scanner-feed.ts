@@ -2,11 +2,14 @@
  * Encodes codes into the report frames real scanners send, so the demo and the tests
  * drive the real decoders (src-main/devices/scanner) through a FIFO or hidraw-like
  * stream: boot-keyboard press/release reports, and Honeywell / Newland / Zebra HID-POS
- * packets, split into several packets when the code is long.
+ * packets, split into several packets when the code is long. `createDemoScanner` is
+ * the in-process demo source (every OS, no FIFO): the trainee "scans" from the UI.
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { charToKeystroke, KEY_ENTER, KEY_TAB } from '../devices/scanner/keyboard-report-decoder';
+import { createReportDecoder } from '../devices/scanner/report-decoder';
+import { ScanSourceBase } from '../devices/scanner/scanner-source';
 
 const LEFT_SHIFT = 0x02;
 const LEFT_CTRL = 0x01;
@@ -140,4 +143,42 @@ export async function writeReports(path: string, reports: readonly Buffer[]): Pr
   } finally {
     await handle.close();
   }
+}
+
+/** A demo ScanSource whose codes go through real report frames and the real decoder. */
+export class DemoScanner extends ScanSourceBase {
+  readonly #format: 'keyboard' | 'honeywell';
+  readonly #decoder;
+  #running = false;
+
+  constructor(format: 'keyboard' | 'honeywell' = 'honeywell') {
+    super({ state: 'disconnected', message: 'Demo scanner not started.' });
+    this.#format = format;
+    this.#decoder = createReportDecoder(format === 'keyboard' ? { kind: 'keyboard' } : { kind: 'hid-pos', vendor: 'honeywell' });
+  }
+
+  async start(): Promise<void> {
+    this.#running = true;
+    this.setStatus({ state: 'connected', message: 'Demo scanner ready (scans typed in the virtual scanner panel).', device: { product: 'Demo scanner', decoder: this.#decoder.description } });
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#decoder.reset();
+    this.setStatus({ state: 'disconnected', message: 'Demo scanner stopped.' });
+  }
+
+  /** Plays a scan of `code` (AIM ID for the HID-POS format, default "]E0"). Ignored while stopped. */
+  scan(code: string, aim = ']E0'): void {
+    if (!this.#running) return;
+    const frames = this.#format === 'keyboard' ? keyboardReportsFor(code) : honeywellPacketsFor(code, { aim });
+    for (const frame of frames) {
+      for (const decoded of this.#decoder.push(new Uint8Array(frame))) this.emitScan(decoded.code, { ...decoded.meta, device: 'demo' });
+    }
+  }
+}
+
+/** The demo mode scanner. */
+export function createDemoScanner(format: 'keyboard' | 'honeywell' = 'honeywell'): DemoScanner {
+  return new DemoScanner(format);
 }

@@ -6,12 +6,20 @@ import type { AppConfig } from '../config/config-schema';
 import type { Logger } from '../core';
 import { DEMO_IOTPAY, DEMO_YABANDPAY, type DemoServices } from '../demo/demo-services';
 import type { IotpayConfig } from './iotpay/iotpay-client';
-import { createIotpayPaxProvider } from './iotpay/iotpay-pax-provider';
-import { createIotpayWalletProvider } from './iotpay/iotpay-wallet-provider';
+import { createIotpayPaxProvider, type IotpayPaxTiming } from './iotpay/iotpay-pax-provider';
+import { createIotpayWalletProvider, type IotpayWalletTiming } from './iotpay/iotpay-wallet-provider';
 import type { PaymentProvider } from './provider';
+import type { YabandpayTiming } from './yabandpay/yabandpay-context';
 import { createYabandpayProvider } from './yabandpay/yabandpay-provider';
 
-export function createProviders(deps: { config: AppConfig; demo: DemoServices | null; log: Logger }): Map<string, PaymentProvider> {
+/** Provider timing overrides: production uses the vendors' figures; tests shrink them. */
+export interface ProviderTimings {
+  iotpayPax?: Partial<IotpayPaxTiming>;
+  iotpayWallet?: Partial<IotpayWalletTiming>;
+  yabandpay?: Partial<YabandpayTiming>;
+}
+
+export function createProviders(deps: { config: AppConfig; demo: DemoServices | null; log: Logger; timings?: ProviderTimings }): Map<string, PaymentProvider> {
   const { config, demo } = deps;
   const providers = new Map<string, PaymentProvider>();
   const add = (provider: PaymentProvider) => providers.set(provider.id, provider);
@@ -21,8 +29,8 @@ export function createProviders(deps: { config: AppConfig; demo: DemoServices | 
     const iotpayConfig: IotpayConfig = {
       baseUrl: iotpay.baseUrl, mchId: iotpay.mchId, loginName: iotpay.loginName, key: iotpay.key, device: iotpay.device, currency: config.store.currency,
     };
-    if (iotpay.card) add(createIotpayPaxProvider(iotpayConfig));
-    if (iotpay.wallet) add(createIotpayWalletProvider(iotpayConfig));
+    if (iotpay.card) add(createIotpayPaxProvider(iotpayConfig, deps.timings?.iotpayPax));
+    if (iotpay.wallet) add(createIotpayWalletProvider(iotpayConfig, deps.timings?.iotpayWallet));
   }
 
   const yabandpay = config.providers.yabandpay
@@ -33,7 +41,7 @@ export function createProviders(deps: { config: AppConfig; demo: DemoServices | 
     if (yabandpay.currency !== config.store.currency) {
       deps.log.error(`YabandPay is set up for ${yabandpay.currency} but the store sells in ${config.store.currency}; it is not offered at the till.`);
     } else {
-      add(createYabandpayProvider({ baseUrl: yabandpay.baseUrl, user: yabandpay.user, secretKey: yabandpay.secretKey, tid: yabandpay.tid ?? yabandpay.user, notifyUrl: yabandpay.notifyUrl, currency: yabandpay.currency }));
+      add(createYabandpayProvider({ baseUrl: yabandpay.baseUrl, user: yabandpay.user, secretKey: yabandpay.secretKey, tid: yabandpay.tid ?? yabandpay.user, notifyUrl: yabandpay.notifyUrl, currency: yabandpay.currency }, deps.timings?.yabandpay));
     }
   }
   return providers;

@@ -70,10 +70,10 @@ function startRawTerminal(onText: (text: string, reply: (text: string) => void) 
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    let head = Buffer.alloc(0);
+    let head: Buffer = Buffer.alloc(0);
     let upgraded = false;
-    let pending = Buffer.alloc(0);
-    socket.on('data', (chunk) => {
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
       if (!upgraded) {
         head = Buffer.concat([head, chunk]);
         const end = head.indexOf('\r\n\r\n');
@@ -178,7 +178,7 @@ describe('simulator status line', () => {
     cleanups.push(async () => void socket.destroy());
     const firstLine = await new Promise<string>((resolve, reject) => {
       let text = '';
-      socket.on('data', (chunk) => {
+      socket.on('data', (chunk: Buffer) => {
         text += chunk.toString('latin1');
         const end = text.indexOf('\r\n');
         if (end >= 0) resolve(text.slice(0, end));

@@ -97,10 +97,11 @@ describe('pairing requested by the terminal', () => {
   });
 
   it('rejects: answers 001 and stores nothing', async () => {
-    const { pairing, events, requests } = await pairingServer({ decide: () => false });
+    const requests: PairRequest[] = [];
+    const { pairing, events } = await pairingServer({ decide: (request) => (requests.push(request), false) });
     const sim = await simulator();
     expect(await sim.pairWith(pairing.url)).toBe('001');
-    expect(requests).toHaveLength(0); // this decide does not record
+    expect(requests).toEqual([expect.objectContaining({ serial: sim.serial, url: sim.url, known: null })]);
     expect(pairing.terminals()).toEqual([]);
     expect(events).toEqual([]);
   });
@@ -204,8 +205,9 @@ describe('pairing server port', () => {
   });
 });
 
+// Multicast works on this build host; set COUNTERTOP_NO_MULTICAST=1 where it is blocked.
 describe('real multicast DNS', () => {
-  it('advertises _ecr-hub-client._tcp and follows a terminal re-announcing on _ecr-hub-server._tcp', async () => {
+  it.skipIf(Boolean(process.env.COUNTERTOP_NO_MULTICAST))('advertises _ecr-hub-client._tcp and follows a terminal re-announcing on _ecr-hub-server._tcp', async () => {
     const unique = `T${process.pid}${Date.now().toString(36)}`.toUpperCase();
     const { pairing, events } = await pairingServer({ mdns: createBonjourMdns(), posName: `Till${unique}` });
 

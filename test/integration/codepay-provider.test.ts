@@ -174,8 +174,8 @@ describe('sales', () => {
     expect(sim.counts().orderMessages[refOf(a)]).toBe(1);
   });
 
-  it('survives malformed frames and heartbeats from the terminal', async () => {
-    const { sim, provider } = await rig();
+  it('survives malformed frames and heartbeats, and never takes another order\'s result', async () => {
+    const { sim, provider, late } = await rig();
     await until(() => provider.terminals()[0]?.state === 'open');
     sim.sendRaw('not json at all');
     sim.sendRaw('{"topic":""}');
@@ -183,7 +183,11 @@ describe('sales', () => {
     sim.sendRaw('{"topic":"ecrhub.heartbeat","response_code":"000"}');
     sim.sendRaw('{"topic":"ecrhub.pay.order","response_code":"000","biz_data":{"merchant_order_no":"SOMEONEELSE","trans_type":"1","trans_status":"2"}}');
     const a = attempt();
-    expect((await run(provider, a).outcome).state).toBe('approved');
+    const outcome = await run(provider, a).outcome;
+    expect(outcome.state).toBe('approved');
+    expect(outcome.providerRef).toMatch(/^5021/);
+    // The stray result for another order went to the late-result hook, not to this sale.
+    expect(late).toEqual([expect.objectContaining({ merchantOrderNo: 'SOMEONEELSE' })]);
     expect(sim.counts().charges).toBe(1);
     expect(sim.counts().orderMessages[refOf(a)]).toBe(1);
   });

@@ -94,7 +94,9 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
   out.push(row('Subtotal', money(receipt.subtotal)));
   if (receipt.discountTotal !== 0) out.push(row('Discounts', negative(receipt.discountTotal)));
   for (const tax of receipt.taxes.filter((t) => !t.inclusive)) out.push(row(tax.label, money(tax.amount)));
-  out.push(row('TOTAL', money(receipt.total), { emphasis: '^' }));
+  // Double width: "TOTAL" takes 10 columns and the amount gets the rest, so a
+  // five-digit total still fits on a 32-column roll.
+  out.push('{width:10,*}', row('TOTAL', money(receipt.total), { emphasis: '^' }), `{width:*,${amountWidth}}`);
   if (receipt.cashRounding !== 0) {
     out.push(row('Cash rounding', money(receipt.cashRounding)));
     out.push(row('Total paid in cash', money(receipt.total + receipt.cashRounding)));

@@ -236,7 +236,11 @@ class OrderRun {
   private async confirmRejection(message: string, detail: Record<string, unknown>): Promise<ProviderOutcome> {
     const answer = await queryOnce(this.ctx, this.merchantOrderNo);
     if (answer?.kind === 'final') return answer.outcome;
-    if (answer?.kind === 'pending') return this.recover('The terminal already has this order');
+    if (answer?.kind === 'pending') {
+      // It is working on this very order after all: hold the terminal again.
+      this.ctx.link.claim(this.merchantOrderNo);
+      return this.recover('The terminal already has this order');
+    }
     if (answer?.kind === 'rejected') {
       this.ctx.link.release(this.merchantOrderNo);
       return { state: 'declined', message, detail };

@@ -6,6 +6,10 @@
  * start(): sale (1, or 4 pre-auth with options.preauth, 11 with cash back), void (2),
  * refund (3); extra operations: pre-auth cancel (5), completion (6), tip adjustment,
  * batch close. The provider sends each order once; lost answers are queried.
+ *
+ * Amounts: attempt.amount is the goods amount (order_amount) and attempt.tip a tip the POS
+ * already knows (tip_amount); an approval reports approvedAmount = order_amount and tip =
+ * the tip_amount the terminal returned (e.g. chosen on screen), both in minor units.
  */
 import { PosError } from '../../../src-shared/errors';
 import { toDecimalString } from '../../../src-shared/money';

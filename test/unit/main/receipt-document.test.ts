@@ -149,10 +149,12 @@ describe('receiptDocument', () => {
 
   it('fits every line within 32, 42 and 48 characters', () => {
     for (const cpl of [32, 42, 48] as const) {
-      const { lines } = printed(sampleReceipt({ lines: [{ name: 'A very long product name that has to wrap somewhere sensible', detail: '12 × $1,234.56', amount: 1481472, discount: 0 }] }), cpl);
+      const { lines } = printed(sampleReceipt({ lines: [{ name: 'A very long product name that has to wrap somewhere sensible', detail: '12 × $1,234.56', amount: 1481472, discount: 0 }], total: 1481472 }), cpl);
       const widths = lines.map((l) => l.length);
       expect(Math.max(...widths)).toBeLessThanOrEqual(cpl);
-      expect(lines.some((l) => l.endsWith('$14,814.72'))).toBe(true);
+      expect(lines.some((l) => /^A very long\s.*\$14,814\.72$/.test(l))).toBe(true);
+      // The double-width total keeps its amount on one line.
+      expect(lines.find((l) => l.startsWith('TOTAL'))).toMatch(/\$14,814\.72$/);
     }
   });
 

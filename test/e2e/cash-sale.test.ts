@@ -1,0 +1,208 @@
+/**
+ * A cash sale driven as a cashier would: the built renderer in Debian Chromium against
+ * the headless host in demo mode, controls found by role and accessible name, items
+ * scanned as keyboard-wedge bursts. Needs `npm run build` first (npm test does it).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HOST_SCRIPT = resolve('out/main/host.js');
+
+/** From resources/sample-catalogue.csv. */
+const WATER = { code: '2000000010007', name: 'Sparkling water 500 ml' };
+const CHOCOLATE = { code: '2000000010151', name: 'Dark chocolate bar 100 g' };
+/** Smoked ham (PLU 302) on a scale label: prefix 23, item 00302, price 00685 ($6.85), check digit. */
+const HAM_LABEL = { code: withCheckDigit('230030200685'), name: 'Smoked ham' };
+const UNKNOWN = '4006381333931';
+
+function withCheckDigit(twelve: string): string {
+  const sum = [...twelve].reduce((total, digit, i) => total + Number(digit) * (i % 2 === 0 ? 1 : 3), 0);
+  return twelve + ((10 - (sum % 10)) % 10);
+}
+
+/** "$1,234.50" → 123450 */
+function cents(text: string): number {
+  const match = /\$([\d,]+)\.(\d{2})/.exec(text);
+  if (!match) throw new Error(`no amount in "${text}"`);
+  return Number(match[1].replace(/,/g, '')) * 100 + Number(match[2]);
+}
+
+function startHost(configPath: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
+  const child = spawn(process.execPath, [HOST_SCRIPT, '--config', configPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`host printed no URL in 30 s:\n${stderr}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`host exited (${code}) before printing its URL:\n${stderr}`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      resolveUrl({ child, url: line.trim(), stderr: () => stderr });
+    });
+  });
+}
+
+/** A keyboard-wedge scanner: a fast burst of keys, then Enter. */
+async function scan(page: Page, code: string): Promise<void> {
+  await page.keyboard.type(code, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+async function logInAsDemoCashier(page: Page): Promise<void> {
+  await expect.poll(() => page.getByRole('heading', { name: 'Log in' }).isVisible(), { timeout: 15_000 }).toBe(true);
+  const pins = page.getByRole('region', { name: 'Demo PINs' });
+  const cashierLine = await pins.getByText(/\(cashier\)/).innerText();
+  const [, name, pin] = /^(.*) \(cashier\): (\d+)$/.exec(cashierLine.trim())!;
+  await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
+  for (const digit of pin) await page.getByRole('group', { name: 'PIN pad' }).getByRole('button', { name: digit, exact: true }).click();
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect.poll(() => page.getByRole('heading', { name: /^Sale #\d+$/ }).isVisible(), { timeout: 15_000 }).toBe(true);
+}
+
+const cartRows = (page: Page) => page.getByRole('table', { name: 'Items in this sale' }).locator('tbody tr');
+const rowOf = (page: Page, name: string) => cartRows(page).filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
+
+describe.skipIf(!existsSync(CHROMIUM))('cash sale in Chromium against the headless host', () => {
+  let dir: string;
+  let host: Awaited<ReturnType<typeof startHost>>;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(HOST_SCRIPT)) throw new Error(`${HOST_SCRIPT} is missing: run npm run build first`);
+    dir = mkdtempSync(join(tmpdir(), 'countertop-e2e-'));
+    const configPath = join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ demo: true, dataDir: join(dir, 'data') }), { mode: 0o600 });
+    host = await startHost(configPath);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      // A <meta> CSP cannot carry frame-ancestors; the host sends it as a header too.
+      const text = message.text();
+      // Resource failures are reported with their URL by the response listener.
+      if (message.type() === 'error' && !text.includes('frame-ancestors') && !text.startsWith('Failed to load resource')) pageErrors.push(text);
+    });
+    await page.goto(host.url);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (host) {
+      const exited = new Promise((done) => host.child.once('exit', done));
+      host.child.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rings up scanned items, changes a quantity, takes cash with change, and finds the order in history after a reload', async () => {
+    await expect.poll(() => page.getByText('DEMO / TRAINING MODE').isVisible(), { timeout: 15_000 }).toBe(true);
+    await logInAsDemoCashier(page);
+    const saleHeading = await page.getByRole('heading', { name: /^Sale #\d+$/ }).innerText();
+    const orderNumber = Number(saleHeading.replace(/\D/g, ''));
+
+    // The scanner's Enter must not press the focused button.
+    const bakery = page.getByRole('group', { name: 'Departments' }).getByRole('button', { name: 'Bakery' });
+    await bakery.focus();
+    await scan(page, WATER.code);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `Added ${WATER.name}` }).count()).toBe(1);
+    expect(await bakery.getAttribute('aria-pressed')).toBe('false');
+
+    await scan(page, CHOCOLATE.code);
+    await expect.poll(() => rowOf(page, CHOCOLATE.name).count()).toBe(1);
+    await scan(page, HAM_LABEL.code);
+    await expect.poll(() => rowOf(page, HAM_LABEL.name).count()).toBe(1);
+    expect(await rowOf(page, HAM_LABEL.name).innerText()).toContain('$6.85');
+    expect(await cartRows(page).count()).toBe(3);
+
+    // Quantity typed at human speed: held back by the wedge detector, then replayed into the field.
+    await page.getByRole('button', { name: `Quantity: ${WATER.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Quantity of ${WATER.name}` });
+    await dialog.getByLabel('Quantity').focus();
+    await page.keyboard.press('3');
+    await page.waitForTimeout(120);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => rowOf(page, WATER.name).getByRole('cell').first().innerText()).toBe('3');
+
+    await page.keyboard.press('F4');
+    await expect.poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible()).toBe(true);
+    const due = await page.locator('.amount-due').innerText();
+    const rounded = page.getByText(/^In cash: /);
+    const cashDue = cents((await rounded.count()) ? await rounded.innerText() : due);
+    await page.getByLabel('Cash received').fill('50');
+    await page.getByRole('button', { name: 'Take cash' }).click();
+
+    const change = ((5000 - cashDue) / 100).toFixed(2);
+    await expect.poll(() => page.getByText(`Change due $${change}`).isVisible(), { timeout: 15_000 }).toBe(true);
+    const receipt = page.getByRole('article', { name: `Receipt for order ${orderNumber}` });
+    await expect.poll(() => receipt.isVisible()).toBe(true);
+    const receiptText = await receipt.innerText();
+    expect(receiptText).toContain('DEMO');
+    expect(receiptText).toContain(WATER.name);
+    expect(receiptText).toContain(HAM_LABEL.name);
+    expect(receiptText).toMatch(new RegExp(`Change\\s+\\$${change.replace('.', '\\.')}`));
+
+    await page.reload();
+    if (await page.getByRole('heading', { name: 'Log in' }).isVisible()) await logInAsDemoCashier(page);
+    await expect.poll(() => page.getByRole('button', { name: 'Pay (F4)' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await page.keyboard.press('F8');
+    const openButton = page.getByRole('button', { name: `Open order ${orderNumber}` });
+    await expect.poll(() => openButton.isVisible(), { timeout: 15_000 }).toBe(true);
+    const historyRow = page.getByRole('row').filter({ has: openButton });
+    expect(await historyRow.innerText()).toContain('Completed');
+    await openButton.click();
+    await expect.poll(() => receipt.isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Reprint' }).click();
+    await expect.poll(() => receipt.getByText('COPY', { exact: true }).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('heading', { name: 'History' }).isVisible()).toBe(true);
+
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('an unknown barcode shows a message and leaves the cart unchanged', async () => {
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('button', { name: 'Pay (F4)' }).isVisible()).toBe(true);
+    await scan(page, WATER.code);
+    await expect.poll(() => cartRows(page).count()).toBe(1);
+    const before = await page.getByRole('table', { name: 'Items in this sale' }).innerText();
+
+    await scan(page, UNKNOWN);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: UNKNOWN }).isVisible()).toBe(true);
+    expect(await page.getByRole('table', { name: 'Items in this sale' }).innerText()).toBe(before);
+    // Nothing of the scan went into the focused search box either.
+    expect(await page.getByLabel('Scan or search').inputValue()).toBe('');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('a scan while the quantity field has focus lands in the cart, not in the field, and its Enter confirms nothing', async () => {
+    await page.getByRole('button', { name: `Quantity: ${WATER.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Quantity of ${WATER.name}` });
+    const quantity = dialog.getByLabel('Quantity');
+    await quantity.focus();
+    await scan(page, CHOCOLATE.code);
+    await expect.poll(() => rowOf(page, CHOCOLATE.name).count()).toBe(1);
+    expect(await quantity.inputValue()).toBe('1');
+    expect(await dialog.isVisible()).toBe(true);
+    // Esc closes the dialog only; the sale screen stays.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await rowOf(page, WATER.name).getByRole('cell').first().innerText()).toBe('1');
+    expect(await page.getByRole('button', { name: 'Pay (F4)' }).isVisible()).toBe(true);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/demo/iotpay-simulator';
+import { startHarness, type Harness } from '../support/core-harness';
+
+const PAX = 'iotpay-pax';
+const TIMINGS = {
+  iotpayPax: { createTimeoutMs: 400, queryIntervalMs: 20, queryWindowMs: 300, queryTimeoutMs: 300 },
+  iotpayWallet: { createTimeoutMs: 400, pollIntervalMs: 20, maxPolls: 10, queryTimeoutMs: 300, refundTimeoutMs: 400 },
+};
+
+describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
+  let sim: IotpaySimulator;
+  let h: Harness;
+  const referenceOf = (attemptId: string) => (h.core.journal.db.prepare('SELECT reference FROM payment_attempts WHERE id = ?').get(attemptId) as { reference: string }).reference;
+  const events = (attemptId: string) => (h.core.journal.db.prepare('SELECT from_state, to_state, cause FROM attempt_events WHERE attempt_id = ? ORDER BY seq').all(attemptId) as { from_state: string | null; to_state: string; cause: string }[]);
+
+  beforeEach(async () => {
+    sim = await startIotpaySimulator();
+    h = await startHarness({ providers: { iotpay: { baseUrl: sim.url, mchId: sim.mchId, loginName: 'lane1', key: sim.key, device: 'PAX-1', wallet: true } } }, { providerTimings: TIMINGS });
+  });
+  afterEach(async () => { await h.close(); await sim.close(); });
+
+  it('approve: the attempt is journaled before sending, the order completes, the receipt has the card block', async () => {
+    sim.setBehaviour('approve', { cardMs: 30 });
+    const order = await h.ringUp();
+    const started = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    expect(started.state).toBe('sending');
+    const approved = await h.attempt(started.id, (a) => a.state === 'approved');
+    expect(approved.card).toMatchObject({ maskedPan: expect.stringMatching(/^[X*]+\d{4}$/), authCode: expect.any(String) });
+    const states = events(started.id).map((e) => e.to_state);
+    expect(states.slice(0, 2)).toEqual(['created', 'sending']);
+    expect(states.at(-1)).toBe('approved');
+    expect(states.filter((s) => s === 'approved')).toHaveLength(1);
+    const completed = await h.call('pos:orders.get', { orderId: order.id });
+    expect(completed.status).toBe('completed');
+    expect(completed.tenders[0]).toMatchObject({ kind: 'card', amount: order.due, attemptId: started.id });
+    const receipt = await h.call('pos:orders.receipt', { orderId: order.id, copy: false });
+    expect(receipt.tenders[0].card?.maskedPan).toBe(approved.card?.maskedPan);
+    expect(JSON.stringify(receipt)).not.toMatch(/expire/i);
+    expect(sim.charges()).toBe(1);
+    expect(sim.createOrderCalls(referenceOf(started.id))).toBe(1);
+  });
+
+  it('decline: the reason is shown, the order stays open, and a second card attempt can pay it', async () => {
+    sim.setBehaviour('decline', { cardMs: 10 });
+    sim.setBehaviour('approve', { cardMs: 10 });
+    const order = await h.ringUp();
+    const first = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const declined = await h.attempt(first.id, (a) => a.state === 'declined');
+    expect(declined.message).toContain('Not Completed');
+    expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('open');
+    const second = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    await h.attempt(second.id, (a) => a.state === 'approved');
+    expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
+    expect(sim.charges()).toBe(1);
+    expect(sim.createOrderCalls(referenceOf(first.id))).toBe(1);
+    expect(sim.createOrderCalls(referenceOf(second.id))).toBe(1);
+  });
+
+  it('timeout then late success: resolved by query, never a second create_order', async () => {
+    sim.setBehaviour('timeout-then-success', { paidAtQuery: 3 });
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    await h.attempt(attempt.id, (a) => a.state === 'approved');
+    expect(sim.createOrderCalls(referenceOf(attempt.id))).toBe(1);
+    expect(sim.queryCalls(referenceOf(attempt.id))).toBeGreaterThanOrEqual(3);
+    expect(sim.charges()).toBe(1);
+    expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
+  });
+
+  it.each(['bad-signature', 'server-error', 'malformed-json', 'drop-connection', 'already-paid'] as const)('%s reply: the attempt is not trusted, queried, and approved once', async (fault) => {
+    sim.setBehaviour(fault, { cardMs: 10 });
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const approved = await h.attempt(attempt.id, (a) => a.state === 'approved');
+    expect(approved.state).toBe('approved');
+    expect(events(attempt.id).some((e) => e.to_state === 'approved')).toBe(true);
+    expect(sim.createOrderCalls(referenceOf(attempt.id))).toBe(1);
+    expect(sim.charges()).toBe(1);
+  });
+
+  it('stuck pending: the attempt stays unknown, keeps being queried, blocks cash and new cards, and only a manager with evidence settles it', async () => {
+    sim.setBehaviour('stuck-pending');
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const unknown = await h.attempt(attempt.id, (a) => a.state === 'unknown');
+    expect(unknown.nextCheckAt).not.toBeNull();
+    const reference = referenceOf(attempt.id);
+    const queriesBefore = sim.queryCalls(reference);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sim.queryCalls(reference)).toBeGreaterThan(queriesBefore);
+    await expect(h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await expect(h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    expect((await h.call('pos:payments.attention', {})).unresolved.map((a) => a.id)).toContain(attempt.id);
+
+    await expect(h.call('pos:payments.settle', { attemptId: attempt.id, outcome: 'declined', evidence: 'terminal slip 0042 says NOT COMPLETED', reason: 'customer card declined on slip', approval: { managerId: 'demo-cashier', pin: '1234' } }))
+      .rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    const settled = await h.call('pos:payments.settle', { attemptId: attempt.id, outcome: 'declined', evidence: 'terminal slip 0042 says NOT COMPLETED', reason: 'customer card declined on slip', approval: { managerId: 'demo-manager', pin: '9876' } });
+    expect(settled.state).toBe('declined');
+    const audit = h.core.journal.db.prepare("SELECT action, user_id FROM audit WHERE action IN ('approval', 'approval.refused', 'payment.settled') ORDER BY seq").all();
+    expect(audit).toEqual([
+      { action: 'approval.refused', user_id: 'demo-cashier' },
+      { action: 'approval', user_id: 'demo-manager' },
+      { action: 'payment.settled', user_id: 'demo-manager' },
+    ]);
+    expect(sim.createOrderCalls(reference)).toBe(1);
+    expect(sim.charges()).toBe(0);
+    const paid = await h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue });
+    expect(paid.completed).toBe(true);
+  });
+
+  it('one attempt in flight per terminal', async () => {
+    sim.setBehaviour('slow-card', { cardMs: 300 });
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: 100 });
+    await expect(h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: 100 })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await h.attempt(attempt.id, (a) => a.state === 'approved');
+    const rest = await h.call('pos:orders.get', { orderId: order.id });
+    expect(rest.due).toBe(order.due - 100);
+    expect(sim.charges()).toBe(1);
+  });
+
+  it('after a restart, an attempt left unknown is reconciled by query before new tenders, and the order completes', async () => {
+    sim.setBehaviour('timeout-then-success', { lateMs: 1_200, paidAtQuery: 10_000 });
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    await h.attempt(attempt.id, (a) => a.state === 'unknown');
+    const reference = referenceOf(attempt.id);
+    await h.core.close();
+    // The gateway records the payment while the till is closed.
+    for (let i = 0; i < 100 && (sim.order(reference)?.status ?? 0) < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
+    expect(sim.order(reference)!.status).toBeGreaterThanOrEqual(2);
+    await h.reopen();
+    expect(h.core.engine.reconciled).toBe(true);
+    const row = h.core.journal.db.prepare('SELECT state FROM payment_attempts WHERE id = ?').get(attempt.id) as { state: string };
+    expect(row.state).toBe('approved');
+    expect(events(attempt.id).map((e) => e.cause)).toContain('reconciled at start');
+    await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
+    expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
+    expect(sim.createOrderCalls(reference)).toBe(1);
+    expect(sim.charges()).toBe(1);
+  });
+});
