@@ -77,7 +77,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const taxRates = taxRatesOf(config);
   const catalog = createCatalog({ db, currency: config.store.currency, taxCodes: [...taxRates.keys()], nomenclature: config.barcodes });
 
-  const demo = config.demo ? await startDemoServices({ log }) : null;
+  const demo = config.demo ? await startDemoServices({ log, currency: config.store.currency }) : null;
   if (config.demo) await seedDemo({ db, users, catalog, resourcesDir: options.resourcesDir, log });
 
   const format = (amount: number, currency: string) => formatMoney(amount, currency, config.store.locale);
@@ -97,7 +97,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     cashTaken: () => undefined,
     completed: () => undefined,
   });
-  const providers = createProviders({ config, demo, log, ...(options.providerTimings ? { timings: options.providerTimings } : {}) });
+  const { providers, terminals } = createProviders({
+    config, demo, log, ...(options.providerTimings ? { timings: options.providerTimings } : {}),
+    lateResult: (providerId, reference, outcome) => engine.lateResult(providerId, reference, outcome),
+  });
   const engine = createPaymentEngine({
     db, attempts, orders, checkout, providers, audit,
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
@@ -109,7 +112,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const approvals = createApprovals({ users, audit, policy: config.security });
   demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
-  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, approvals, demo, events, view, format, providers });
+  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, approvals, demo, events, view, format, providers, terminals });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 

@@ -22,7 +22,6 @@ import { TenderScreen } from './screens/tender-screen';
 import type { AppStores } from './stores/app-stores';
 import type { Screen } from './stores/nav-store';
 import { useStores } from './stores/use-stores';
-import type { WedgeOptions } from './keyboard/wedge-detector';
 
 const SCREENS: Record<Screen, () => ReactElement> = {
   sale: SaleScreen,
@@ -64,13 +63,13 @@ function Workspace() {
   );
 }
 
-export function App({ wedge }: { wedge?: WedgeOptions }) {
+export function App() {
   const stores = useStores();
   const status = useStore(stores.session, (s) => s.status);
   const lockedUser = useStore(stores.session, (s) => s.lockedUser);
   const idleLockSeconds = useStore(stores.session, (s) => s.session?.idleLockSeconds ?? 0);
 
-  useEffect(() => bindWedgeScanner(window, { ...wedge, onScan: (code) => void stores.commands.scan(code, 'wedge') }), [stores, wedge]);
+  useEffect(() => bindWedgeScanner(window, { onScan: (code) => void stores.commands.scan(code, 'wedge') }), [stores]);
   useEffect(() => bindShortcuts(window, (action) => runShortcut(stores, action)), [stores]);
   useEffect(() => {
     if (status !== 'active' || idleLockSeconds <= 0) return;

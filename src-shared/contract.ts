@@ -42,17 +42,26 @@ export const channels = {
   'pos:cart.cancel': { input: empty, output: orderSchema },
 
   'pos:tender.cash': { input: z.object({ orderId: id, tendered: minor.positive().max(100_000_000) }).strict(), output: z.object({ order: orderSchema, change: minor, completed: z.boolean() }) },
-  'pos:tender.start': { input: z.object({ orderId: id, provider: z.string().min(1).max(40), amount: minor.positive(), tip: minor.nonnegative().default(0), walletCode: code.optional() }).strict(), output: attemptSchema },
+  'pos:tender.start': {
+    input: z.object({
+      orderId: id, provider: z.string().min(1).max(40), terminal: z.string().min(1).max(60).nullable().default(null),
+      amount: minor.positive(), tip: minor.nonnegative().default(0), walletCode: code.optional(),
+      /** Let the customer choose a tip on the terminal's screen (CodePay). */
+      onScreenTip: z.boolean().default(false),
+    }).strict(),
+    output: attemptSchema,
+  },
   'pos:tender.cancel': { input: z.object({ attemptId: id }).strict(), output: attemptSchema },
 
   /** Payments that are unresolved or need a manager (late approvals, unknown outcomes). */
   'pos:payments.attention': { input: empty, output: z.object({ unresolved: z.array(attemptSchema), flagged: z.array(attemptSchema) }) },
+  'pos:payments.void': { input: z.object({ attemptId: id, reason, approval }).strict(), output: attemptSchema },
   'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval }).strict(), output: attemptSchema },
   'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval }).strict(), output: attemptSchema },
 
   /** Demo / training mode only: the virtual terminal where the trainee plays the customer. */
   'pos:demo.terminal': { input: empty, output: z.array(z.object({ provider: z.string(), key: z.string(), amount: minor, currency: z.string() })) },
-  'pos:demo.act': { input: z.object({ provider: z.string().max(40), key: z.string().max(64), action: z.enum(['approve', 'decline', 'walk-away']) }).strict(), output: ok },
+  'pos:demo.act': { input: z.object({ provider: z.string().max(40), key: z.string().max(64), action: z.enum(['approve', 'approve-with-tip', 'decline', 'walk-away']) }).strict(), output: ok },
 
   'pos:orders.history': { input: z.object({ query: z.string().max(60).default(''), limit: z.number().int().min(1).max(200).default(50), beforeNumber: z.number().int().positive().nullable().default(null) }).strict(), output: z.array(orderSummarySchema) },
   'pos:orders.get': { input: z.object({ orderId: id }).strict(), output: orderSchema },

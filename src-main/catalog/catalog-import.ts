@@ -15,7 +15,7 @@
 import { parseDecimalString } from '../../src-shared/money';
 import type { ImportReport } from '../../src-shared/domain';
 import type { ProductInput, ProductReader, ProductWriter } from '../journal/product-repository';
-import { CsvSyntaxError, parseCsv } from './csv';
+import { CsvSyntaxError, estimateDataRows, readCsv, type CsvRecord } from './csv';
 import { barcodeLookupKeys, canonicalBarcode, isMistypedGtin } from './gtin';
 import { canonicalPlu, classifyCode, type Nomenclature } from './nomenclature';
 
@@ -185,17 +185,21 @@ export async function importCatalogCsv(
 ): Promise<ImportReport> {
   const report: ImportReport = { imported: 0, updated: 0, rejected: 0, errors: [] };
 
-  let records;
-  try {
-    records = parseCsv(csv);
-  } catch (error) {
-    if (!(error instanceof CsvSyntaxError)) throw error;
-    return { ...report, errors: [{ row: error.row, field: null, message: error.message }] };
-  }
-  const [headerRecord, ...rows] = records;
-  if (!headerRecord) return { ...report, errors: [{ row: 1, field: null, message: 'The file is empty.' }] };
-  const { columns, errors: headerErrors } = readHeader(headerRecord.fields);
-  if (headerErrors.length) return { ...report, rejected: rows.length, errors: headerErrors };
+  const records = readCsv(csv);
+  /** The next record, or a syntax error reported on its row (nothing after it is read). */
+  const next = (): CsvRecord | ImportError | null => {
+    try {
+      return records.next().value ?? null;
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      return { row: error.row, field: null, message: `${error.message} Nothing from that row on was imported.` };
+    }
+  };
+  const header = next();
+  if (header === null) return { ...report, errors: [{ row: 1, field: null, message: 'The file is empty.' }] };
+  if (!('fields' in header)) return { ...report, errors: [header] };
+  const { columns, errors: headerErrors } = readHeader(header.fields);
+  if (headerErrors.length) return { ...report, rejected: estimateDataRows(csv), errors: headerErrors };
 
   /** SKU → first row that carried it, to refuse a second row for the same product. */
   const skuRows = new Map<string, number>();
@@ -249,18 +253,32 @@ export async function importCatalogCsv(
 
   const chunkSize = options.chunkSize ?? 1000;
   const now = options.now ?? (() => new Date());
-  for (let start = 0; start < rows.length; start += chunkSize) {
+  const reportErrors = (errors: ImportError[]) => {
+    report.rejected += 1;
+    report.errors.push(...errors.slice(0, MAX_REPORTED_ERRORS - report.errors.length));
+  };
+  let total = estimateDataRows(csv);
+  let done = 0;
+  let pending = next();
+  while (pending !== null) {
+    // Read the chunk before writing it, so a syntax error cannot roll back the rows before it.
+    const chunk: CsvRecord[] = [];
+    while (pending !== null && chunk.length < chunkSize) {
+      if (!('fields' in pending)) { reportErrors([pending]); pending = null; break; }
+      chunk.push(pending);
+      pending = next();
+    }
     const at = now().toISOString();
     store.writer.transaction(() => {
-      for (const record of rows.slice(start, start + chunkSize)) {
-        const errors = importRow(record.row, record.fields, at);
-        if (!errors) continue;
-        report.rejected += 1;
-        report.errors.push(...errors.slice(0, MAX_REPORTED_ERRORS - report.errors.length));
+      for (const { row, fields } of chunk) {
+        const errors = importRow(row, fields, at);
+        if (errors) reportErrors(errors);
       }
     });
-    options.onProgress?.(Math.min(start + chunkSize, rows.length), rows.length);
-    if (start + chunkSize < rows.length) await nextTurn();
+    done += chunk.length;
+    if (pending === null) total = done;
+    options.onProgress?.(done, Math.max(total, done));
+    if (pending !== null) await nextTurn();
   }
   return report;
 }

@@ -8,7 +8,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { charToKeystroke, KEY_ENTER, KEY_TAB } from '../devices/scanner/keyboard-report-decoder';
-import { createReportDecoder } from '../devices/scanner/report-decoder';
+import { createReportDecoder, type ReportDecoder } from '../devices/scanner/report-decoder';
 import { ScanSourceBase } from '../devices/scanner/scanner-source';
 
 const LEFT_SHIFT = 0x02;
@@ -148,7 +148,7 @@ export async function writeReports(path: string, reports: readonly Buffer[]): Pr
 /** A demo ScanSource whose codes go through real report frames and the real decoder. */
 export class DemoScanner extends ScanSourceBase {
   readonly #format: 'keyboard' | 'honeywell';
-  readonly #decoder;
+  readonly #decoder: ReportDecoder;
   #running = false;
 
   constructor(format: 'keyboard' | 'honeywell' = 'honeywell') {

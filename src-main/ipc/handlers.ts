@@ -40,6 +40,8 @@ export interface HandlerDeps {
   demo: DemoServices | null;
   events: EventBus;
   providers: ReadonlyMap<string, PaymentProvider>;
+  /** Terminal names of a provider that drives several (CodePay lanes); [] otherwise. */
+  terminals(providerId: string): string[];
   view(order: OrderRow): OrderView;
   format(amount: number, currency: string): string;
 }
@@ -52,6 +54,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!order) throw new PosError('NOT_FOUND', 'That sale does not exist.', 'orderId');
     return deps.view(order);
   };
+
+  const defaultTerminal = (providerId: string): string | null => deps.terminals(providerId)[0] ?? null;
 
   const demoOnly = (): DemoServices => {
     if (!deps.demo) throw new PosError('FORBIDDEN', 'The virtual terminal exists only in demo / training mode.');
@@ -68,7 +72,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       demoPins: config.demo ? DEMO_USERS.map(({ name, role, pin }) => ({ name, role, pin })) : [],
       quickCash: config.store.quickCash,
       cashRoundingStep: config.store.cashRoundingStep,
-      tenders: [...deps.providers.values()].map((p) => ({ provider: p.id, label: p.label, method: p.method, terminal: null })),
+      tenders: [...deps.providers.values()].flatMap((p): { provider: string; label: string; method: 'card' | 'wallet'; terminal: string | null }[] => {
+        const lanes = deps.terminals(p.id);
+        return lanes.length ? lanes.map((t) => ({ provider: p.id, label: `${p.label} – ${t}`, method: p.method, terminal: t })) : [{ provider: p.id, label: p.label, method: p.method, terminal: null }];
+      }),
     }),
 
     'pos:session.users': () => deps.users.listActive(),
@@ -125,7 +132,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'pos:tender.cash': ({ orderId, tendered }) => { sessions.require(); return deps.checkout.takeCash(orderId, tendered); },
-    'pos:tender.start': ({ orderId, provider, amount, tip, walletCode }) => {
+    'pos:tender.start': ({ orderId, provider, terminal, amount, tip, walletCode, onScreenTip }) => {
       const user = sessions.require();
       let wallet: { value: string; masked: string } | undefined;
       if (walletCode !== undefined) {
@@ -133,11 +140,19 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (scan.kind !== 'wallet') throw new PosError('INVALID_PAYLOAD', 'That is not a customer payment code.', 'walletCode');
         wallet = { value: scan.wallet.reveal(), masked: scan.wallet.masked };
       }
-      return engine.start({ orderId, providerId: provider, amount, tip, userId: user.id, ...(wallet ? { walletCode: wallet } : {}) });
+      return engine.start({
+        orderId, providerId: provider, terminal: terminal ?? defaultTerminal(provider), amount, tip, userId: user.id,
+        ...(wallet ? { walletCode: wallet } : {}), ...(onScreenTip ? { options: { on_screen_tip: true } } : {}),
+      });
     },
     'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),
 
     'pos:payments.attention': () => { sessions.require(); return { unresolved: engine.unresolved(), flagged: engine.needingAttention() }; },
+    'pos:payments.void': async ({ attemptId, reason, approval }) => {
+      const user = sessions.require();
+      const manager = await deps.approvals.verify(approval, { action: 'payment.void', object: `attempt:${attemptId}`, requestedBy: user.id, reason });
+      return engine.void({ attemptId, userId: manager.id });
+    },
     'pos:payments.refund': async ({ attemptId, amount, reason, approval }) => {
       const user = sessions.require();
       const manager = await deps.approvals.verify(approval, { action: 'payment.refund', object: `attempt:${attemptId}`, requestedBy: user.id, reason, amount });

@@ -80,6 +80,7 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       @originalAttemptId, @walletCodeMasked, @options, 'created', '', @at, @at)`),
     event: db.prepare('INSERT INTO attempt_events (attempt_id, at, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?, ?)'),
     byId: db.prepare('SELECT * FROM payment_attempts WHERE id = ?'),
+    byReference: db.prepare('SELECT * FROM payment_attempts WHERE reference = ?'),
     byOrder: db.prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at, rowid'),
     unresolved: db.prepare("SELECT * FROM payment_attempts WHERE state IN ('created', 'sending', 'pending', 'unknown') ORDER BY created_at"),
     attention: db.prepare('SELECT * FROM payment_attempts WHERE needs_attention IS NOT NULL ORDER BY updated_at DESC'),
@@ -96,6 +97,7 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
 
   return {
     byId,
+    byReference: (reference: string) => (q.byReference.get(reference) as AttemptRow | undefined) ?? null,
     byOrder: (orderId: string) => q.byOrder.all(orderId) as AttemptRow[],
     unresolved: () => q.unresolved.all() as AttemptRow[],
     needingAttention: () => q.attention.all() as AttemptRow[],

@@ -41,6 +41,8 @@ export interface StartRequest {
   amount: number;
   tip: number;
   userId: string;
+  /** Which terminal of the provider (CodePay lanes); null when the provider has one. */
+  terminal?: string | null;
   /** Wallet micropay: the customer's code, in memory only; `masked` is what gets journaled. */
   walletCode?: { value: string; masked: string };
   options?: Record<string, string | number | boolean>;
@@ -188,7 +190,10 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (current && isUnresolved(current.state) && !inFlightDone.has(row.id)) apply(row.id, { state: 'pending', message }, 'provider progress');
     };
     provider.start(toProviderAttempt(row, walletCode), controller.signal, progress)
-      .catch((error: Error): ProviderOutcome => ({ state: 'unknown', message: `No answer from ${provider.label} (${error.message}); checking with a query, never by charging again.` }))
+      .catch((error: Error): ProviderOutcome => (error instanceof PosError
+        // Providers throw a PosError only when nothing was sent (terminal offline, busy, bad input).
+        ? { state: 'declined', message: `Not sent: ${error.message}` }
+        : { state: 'unknown', message: `No answer from ${provider.label} (${error.message}); checking with a query, never by charging again.` }))
       .then((outcome) => {
         inFlightDone.add(row.id);
         inFlight.delete(row.id);
@@ -203,11 +208,12 @@ export function createPaymentEngine(deps: EngineDeps) {
   }
 
   function begin(request: Omit<StartRequest, 'walletCode'> & { kind: AttemptRow['kind']; originalAttemptId: string | null; walletMasked: string | null }, provider: PaymentProvider, walletCode?: string): AttemptView {
-    const busy = attempts.busyOn(provider.id, null);
-    if (busy) throw new PosError('PAYMENT_IN_PROGRESS', `${provider.label} is busy with another payment; wait for it to finish.`);
+    const terminal = request.terminal ?? null;
+    const busy = attempts.busyOn(provider.id, terminal);
+    if (busy) throw new PosError('PAYMENT_IN_PROGRESS', `${terminal ?? provider.label} is busy with another payment; wait for it to finish.`);
     const at = now();
     const inserted = db.transaction(() => attempts.insert({
-      id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal: null, kind: request.kind, method: provider.method,
+      id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal, kind: request.kind, method: provider.method,
       amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: newReference(at), requestId: randomBytes(16).toString('hex'),
       originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked, options: request.options ?? null,
     }, `${request.kind} requested by user ${request.userId}`)).immediate();
@@ -273,7 +279,29 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (request.amount < refundable && !provider.capabilities.partialRefund) throw new PosError('INVALID_PAYLOAD', `${provider.label} only refunds the full amount.`, 'amount');
       const running = attempts.byOrder(original.order_id).find((a) => a.original_attempt_id === original.id && isUnresolved(a.state));
       if (running) throw new PosError('PAYMENT_IN_PROGRESS', 'A refund of this payment is still being checked.');
-      return begin({ orderId: original.order_id, providerId: provider.id, amount: request.amount, tip: 0, userId: request.userId, kind: 'refund', originalAttemptId: original.id, walletMasked: null }, provider);
+      return begin({ orderId: original.order_id, providerId: provider.id, amount: request.amount, tip: 0, userId: request.userId, terminal: original.terminal, kind: 'refund', originalAttemptId: original.id, walletMasked: null }, provider);
+    },
+
+    /** Void an approved sale in full through its provider. The caller has checked the manager's approval. */
+    void(request: { attemptId: string; userId: string }): AttemptView {
+      if (!reconciled) throw new PosError('PAYMENT_IN_PROGRESS', 'Checking payments left from before the restart; try again in a moment.');
+      const original = attempts.byId(request.attemptId);
+      if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
+      if (original.state !== 'approved') throw new PosError('CONFLICT', `Only an approved payment that was not refunded can be voided; this one is ${original.state}.`);
+      const provider = requireProvider(original.provider);
+      if (!provider.capabilities.void) throw new PosError('CONFLICT', `${provider.label} cannot void from the till; refund it instead.`);
+      const running = attempts.byOrder(original.order_id).find((a) => a.original_attempt_id === original.id && isUnresolved(a.state));
+      if (running) throw new PosError('PAYMENT_IN_PROGRESS', 'A void or refund of this payment is still being checked.');
+      return begin({
+        orderId: original.order_id, providerId: provider.id, amount: original.approved_amount ?? original.amount, tip: original.tip, userId: request.userId,
+        terminal: original.terminal, kind: 'void', originalAttemptId: original.id, walletMasked: null,
+      }, provider);
+    },
+
+    /** A result the provider learned on its own (e.g. a terminal re-delivering after a reconnect): applied once. */
+    lateResult(providerId: string, reference: string, outcome: ProviderOutcome): void {
+      const row = attempts.byReference(reference);
+      if (row && row.provider === providerId) apply(row.id, outcome, 'result re-delivered by the provider');
     },
 
     /** The cashier stops waiting. The attempt is never forgotten: it is cancelled where the provider can, else re-queried. */

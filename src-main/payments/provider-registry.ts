@@ -4,11 +4,12 @@
  */
 import type { AppConfig } from '../config/config-schema';
 import type { Logger } from '../core';
-import { DEMO_IOTPAY, DEMO_YABANDPAY, type DemoServices } from '../demo/demo-services';
+import { DEMO_CODEPAY, DEMO_IOTPAY, DEMO_YABANDPAY, type DemoServices } from '../demo/demo-services';
+import { createCodepayProvider, type CodepayProvider } from './codepay/codepay-provider';
 import type { IotpayConfig } from './iotpay/iotpay-client';
 import { createIotpayPaxProvider, type IotpayPaxTiming } from './iotpay/iotpay-pax-provider';
 import { createIotpayWalletProvider, type IotpayWalletTiming } from './iotpay/iotpay-wallet-provider';
-import type { PaymentProvider } from './provider';
+import type { PaymentProvider, ProviderOutcome } from './provider';
 import type { YabandpayTiming } from './yabandpay/yabandpay-context';
 import { createYabandpayProvider } from './yabandpay/yabandpay-provider';
 
@@ -17,9 +18,24 @@ export interface ProviderTimings {
   iotpayPax?: Partial<IotpayPaxTiming>;
   iotpayWallet?: Partial<IotpayWalletTiming>;
   yabandpay?: Partial<YabandpayTiming>;
+  codepay?: Parameters<typeof createCodepayProvider>[1];
 }
 
-export function createProviders(deps: { config: AppConfig; demo: DemoServices | null; log: Logger; timings?: ProviderTimings }): Map<string, PaymentProvider> {
+export interface ProviderSet {
+  providers: Map<string, PaymentProvider>;
+  codepay: CodepayProvider | null;
+  /** Terminal names of a provider that drives several (CodePay lanes); [] otherwise. */
+  terminals(providerId: string): string[];
+}
+
+export function createProviders(deps: {
+  config: AppConfig;
+  demo: DemoServices | null;
+  log: Logger;
+  timings?: ProviderTimings;
+  /** A provider learned a result on its own (terminal re-delivery); the engine applies it once. */
+  lateResult(providerId: string, reference: string, outcome: ProviderOutcome): void;
+}): ProviderSet {
   const { config, demo } = deps;
   const providers = new Map<string, PaymentProvider>();
   const add = (provider: PaymentProvider) => providers.set(provider.id, provider);
@@ -44,5 +60,19 @@ export function createProviders(deps: { config: AppConfig; demo: DemoServices | 
       add(createYabandpayProvider({ baseUrl: yabandpay.baseUrl, user: yabandpay.user, secretKey: yabandpay.secretKey, tid: yabandpay.tid ?? yabandpay.user, notifyUrl: yabandpay.notifyUrl, currency: yabandpay.currency }, deps.timings?.yabandpay));
     }
   }
-  return providers;
+  const codepayConfig = config.providers.codepay ?? (demo ? { appId: DEMO_CODEPAY.appId, terminals: [{ name: DEMO_CODEPAY.terminal, url: demo.codepay.url }] } : null);
+  let codepay: CodepayProvider | null = null;
+  if (codepayConfig && codepayConfig.terminals.length) {
+    codepay = createCodepayProvider({ appId: codepayConfig.appId, terminals: codepayConfig.terminals, currency: config.store.currency }, deps.timings?.codepay, {
+      log: (line) => deps.log.info(line),
+      onLateResult: ({ merchantOrderNo, outcome }) => deps.lateResult('codepay', merchantOrderNo, outcome),
+    });
+    add(codepay);
+  }
+
+  return {
+    providers,
+    codepay,
+    terminals: (providerId) => (providerId === 'codepay' && codepay ? codepay.terminals().map((t) => t.name) : []),
+  };
 }

@@ -114,7 +114,9 @@ export function createPrinterService(options: PrinterServiceOptions): PrinterSer
     now,
     preflight: configured?.statusCheck === false ? undefined : () => checkStatus(),
     onJob(job) {
-      printing = job.state === 'printing';
+      // A job just journaled (queued, no error yet) says nothing about the one printing.
+      if (job.state === 'printing') printing = true;
+      else if (job.state !== 'queued' || job.lastError) printing = false;
       if (job.state === 'done') lastProblem = null;
       if (job.state === 'queued' && job.lastError) lastProblem = `${job.label} did not print: ${job.lastError} It is kept; retry once the printer is ready.`;
       if (job.state === 'failed') lastProblem = `${job.label} failed: ${job.lastError}`;

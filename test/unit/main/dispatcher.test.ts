@@ -30,6 +30,7 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:orders.history': { limit: 10_000 },
   'pos:orders.get': { orderId: null },
   'pos:orders.receipt': { orderId: 'o', copy: 'yes' },
+  'pos:payments.void': { attemptId: 'a', reason: 'no', approval: { managerId: 'm', pin: '9876' } },
   'pos:payments.refund': { attemptId: 'a', amount: 100, reason: 'customer changed mind', approval: { managerId: 'm' } },
   'pos:payments.settle': { attemptId: 'a', outcome: 'maybe', evidence: 'slip 12', reason: 'terminal printed approval', approval: { managerId: 'm', pin: '9876' } },
   'pos:demo.act': { provider: 'iotpay-pax', key: 'k', action: 'explode' },

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { honeywellPacketsFor } from '../../../src-main/demo/scanner-feed';
+import { createDemoScanner, honeywellPacketsFor } from '../../../src-main/demo/scanner-feed';
 import { createHidScanner, listHidDevices, loadHidLibrary, type HidLoader } from '../../../src-main/devices/scanner/hid-scanner';
 import type { ScanSource, ScannerState, ScannerStatus } from '../../../src-main/devices/scanner/scanner-source';
 import { classifyHidDevice, defaultDecoderFor } from '../../../src-main/devices/scanner/scanner-vendors';
@@ -132,5 +132,24 @@ describe('scanner-vendors', () => {
     expect(classifyHidDevice({ vendorId: 0x046d, productId: 0xc52b, usagePage: 0xff00 })).toBe('other');
     expect(defaultDecoderFor({ vendorId: 0x1eab, productId: 0x1310, usagePage: 0x8c })).toEqual({ kind: 'hid-pos', vendor: 'newland' });
     expect(defaultDecoderFor({ vendorId: 0x05e0, productId: 0x1200, usagePage: 1, usage: 6 })).toEqual({ kind: 'keyboard' });
+  });
+});
+
+describe('demo scanner', () => {
+  it('plays scans through real frames and decoders, only while started', async () => {
+    for (const format of ['honeywell', 'keyboard'] as const) {
+      const demo = createDemoScanner(format);
+      sources.push(demo);
+      const scans: [string, string | null][] = [];
+      demo.on('scan', (code, meta) => scans.push([code, meta.aim]));
+      demo.scan('ignored');
+      await demo.start();
+      expect(demo.status().state).toBe('connected');
+      demo.scan('4006381333931');
+      demo.scan(`W${'x'.repeat(70)}`, ']Q1');
+      expect(scans).toEqual(format === 'honeywell'
+        ? [['4006381333931', ']E0'], [`W${'x'.repeat(70)}`, ']Q1']]
+        : [['4006381333931', null], [`W${'x'.repeat(70)}`, null]]);
+    }
   });
 });

@@ -94,6 +94,13 @@ describe('import', () => {
     expect(await importCsv('sku,name\nA,"open\n')).toMatchObject({ imported: 0, errors: [{ row: 2 }] });
   });
 
+  it('keeps the rows before a syntax error and says where it stopped', async () => {
+    const report = await importCsv('sku,name,price\nA,Apple,1.00\nB,"Broken"x,1.00\nC,Cherry,1.00\n');
+    expect(report).toMatchObject({ imported: 1, rejected: 1, errors: [{ row: 3, message: expect.stringContaining('Nothing from that row on') }] });
+    expect(search('apple')).toEqual(['A']);
+    expect(search('cherry')).toEqual([]);
+  });
+
   it('reads semicolon files and quoted names', async () => {
     expect(await importCsv('sku;name;price\nX1;"Soap; ""lavender""";2.00\n')).toMatchObject({ imported: 1 });
     expect(search('lavender')).toEqual(['X1']);

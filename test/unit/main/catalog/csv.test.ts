@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, parseCsv } from '../../../../src-main/catalog/csv';
+import { CsvSyntaxError, estimateDataRows, parseCsv, readCsv } from '../../../../src-main/catalog/csv';
 
 describe('parseCsv', () => {
   it('reads quoted fields, doubled quotes and line breaks inside quotes', () => {
@@ -31,5 +31,31 @@ describe('parseCsv', () => {
 
   it('refuses text after a closing quote', () => {
     expect(() => parseCsv('a\n"x"y\n')).toThrow(/after a closing quote/);
+  });
+
+  it('keeps a stray quote inside an unquoted field as text', () => {
+    expect(parseCsv('a,b\n12" pizza,x\n')[1].fields).toEqual(['12" pizza', 'x']);
+  });
+
+  it('yields the records before a syntax error', () => {
+    const records = readCsv('sku\nA\nB\n"C\n');
+    expect(records.next().value).toMatchObject({ row: 1 });
+    expect(records.next().value).toMatchObject({ row: 2, fields: ['A'] });
+    expect(records.next().value).toMatchObject({ row: 3, fields: ['B'] });
+    expect(() => records.next()).toThrow(/Row 4/);
+  });
+
+  it('handles empty input and a lone byte-order mark', () => {
+    expect(parseCsv('')).toEqual([]);
+    expect(parseCsv('\uFEFF')).toEqual([]);
+  });
+});
+
+describe('estimateDataRows', () => {
+  it('counts the lines after the header', () => {
+    expect(estimateDataRows('h\na\nb')).toBe(2);
+    expect(estimateDataRows('h\na\nb\n')).toBe(2);
+    expect(estimateDataRows('h')).toBe(0);
+    expect(estimateDataRows('')).toBe(0);
   });
 });
