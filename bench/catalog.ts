@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createCatalog } from '../src-main/catalog/catalog';
 import { withCheckDigit } from '../src-main/catalog/gtin';
 import { openJournal } from '../src-main/journal/open-journal';
@@ -46,14 +46,17 @@ async function bench(size: number): Promise<void> {
   try {
     const catalog = createCatalog({ db: journal.db, currency: 'CAD', taxCodes: [] });
     const csv = catalogueCsv(size);
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     let start = performance.now();
     const report = await catalog.importCsv({ csv });
     const importMs = performance.now() - start;
+    loopDelay.disable();
     start = performance.now();
     const again = await catalog.importCsv({ csv });
     const reimportMs = performance.now() - start;
     console.log(`\n## ${size.toLocaleString('en')} products (${(csv.length / 1e6).toFixed(1)} MB CSV)`);
-    console.log(`import:             ${(importMs / 1000).toFixed(1)} s (${report.imported} imported, ${report.rejected} rejected)`);
+    console.log(`import:             ${(importMs / 1000).toFixed(1)} s (${report.imported} imported, ${report.rejected} rejected); event loop blocked at most ${(loopDelay.max / 1e6).toFixed(0)} ms at a time (p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`);
     console.log(`re-import, no change: ${(reimportMs / 1000).toFixed(1)} s (${again.updated} updated)`);
     console.log(`scan EAN-13:        ${measure(5000, (i) => catalog.resolveScan(barcodeOf((i * 7919) % size)))}`);
     console.log(`scan as UPC-A:      ${measure(5000, (i) => catalog.resolveScan(barcodeOf((i * 7919) % size).slice(1)))}`);
