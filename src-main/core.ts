@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import type { OrderView } from '../src-shared/domain';
+import { PosError } from '../src-shared/errors';
 import { formatMoney } from '../src-shared/money';
+import { buildReceipt } from '../src-shared/receipt';
 import { PPM, type TaxRate } from '../src-shared/pricing';
 import { createApprovals } from './auth/approvals';
 import { createAuditLog } from './auth/audit-log';
@@ -14,6 +16,7 @@ import { createUserRepository } from './auth/user-repository';
 import { createCatalog } from './catalog/catalog';
 import type { AppConfig } from './config/config-schema';
 import { seedDemo } from './demo/seed-demo';
+import { startDeviceHub, type DeviceHub } from './devices/device-hub';
 import { startDemoServices, type DemoServices } from './demo/demo-services';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher';
 import { createEventBus, type EventBus } from './ipc/event-bus';
@@ -24,6 +27,7 @@ import { createPaymentEngine, type PaymentEngine } from './payments/payment-engi
 import { createProviders, type ProviderTimings } from './payments/provider-registry';
 import { createCartService } from './sales/cart-service';
 import { createCheckout } from './sales/checkout';
+import { createScanRouter } from './sales/scan-router';
 import { createOrderRepository, type OrderRow } from './sales/order-repository';
 import { buildOrderView } from './sales/order-view';
 
@@ -54,6 +58,7 @@ export interface Core {
   dispatch: Dispatch;
   events: EventBus;
   engine: PaymentEngine;
+  devices: DeviceHub;
   demo: DemoServices | null;
   /** Resolves once attempts left by a crash are reconciled. */
   ready: Promise<void>;
@@ -94,8 +99,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const checkout = createCheckout({
     db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
-    cashTaken: () => undefined,
-    completed: () => undefined,
+    // The drawer opens only for cash taken or change given (DESIGN.md §8), and every opening is audited.
+    cashTaken: (order, _tendered, change) => {
+      if (devices.printer.status().state === 'not-configured') return;
+      const reason = change > 0 ? { kind: 'change' as const, orderNumber: order.number } : { kind: 'cash-tender' as const, orderNumber: order.number };
+      audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: reason.kind, number: order.number } });
+      void devices.printer.openDrawer(reason).catch((error) => log.error('Drawer kick failed', error));
+    },
+    completed: (order) => {
+      if (!config.devices.autoPrint || devices.printer.status().state === 'not-configured') return;
+      void devices.printer.printReceipt(buildReceipt(order, config.store, { copy: false, demo: config.demo, format }))
+        .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
+    },
   });
   const { providers, terminals } = createProviders({
     config, demo, log, ...(options.providerTimings ? { timings: options.providerTimings } : {}),
@@ -111,15 +126,34 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const approvals = createApprovals({ users, audit, policy: config.security });
+  const orderView = (orderId: string) => view(orders.byId(orderId)!);
+  const scans = createScanRouter({ sessions, catalog, cart, engine, providers, orderView });
+  const printerConfig = config.devices.printer.type === 'none' && demo ? { type: 'tcp' as const, host: demo.printer.host, port: demo.printer.port } : config.devices.printer;
+  const devices: DeviceHub = await startDeviceHub({
+    db, printer: printerConfig, scanner: demo && config.devices.scanner.type === 'none' ? demo.scanner : config.devices.scanner, storeName: config.store.name, log,
+    // A scan read in main lands in the cart like a wedge scan; its outcome is told to the window.
+    onScan: (code) => {
+      try {
+        const routed = scans.route(code);
+        events.emit('pos:scan.received', { kind: routed.kind, display: routed.display, error: null });
+      } catch (error) {
+        const message = error instanceof PosError ? error.message : 'The scan could not be handled.';
+        if (!(error instanceof PosError)) log.error('Scan failed', error);
+        events.emit('pos:scan.received', { kind: null, display: catalog.resolveScan(code).display, error: message });
+      }
+    },
+    onChange: (view) => events.emit('pos:devices.changed', view),
+  });
   demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
-  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, approvals, demo, events, view, format, providers, terminals });
+  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, approvals, demo, events, view, format, providers, terminals, scans, devices });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 
   return {
-    config, journal, dispatch, events, engine, demo, ready,
+    config, journal, dispatch, events, engine, devices, demo, ready,
     async close() {
       await engine.close();
+      await devices.close();
       await demo?.close();
       journal.close();
     },

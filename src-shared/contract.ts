@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  appInfoSchema, attemptSchema, discountSchema, id, importReportSchema, minor, orderSchema, orderSummarySchema,
+  appInfoSchema, attemptSchema, devicesSchema, hidDeviceSchema, printJobSchema, discountSchema, id, importReportSchema, minor, orderSchema, orderSummarySchema,
   productSchema, scanKindSchema, sessionSchema, userSchema,
 } from './domain';
 import { receiptSchema } from './receipt';
@@ -59,8 +59,18 @@ export const channels = {
   'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval }).strict(), output: attemptSchema },
   'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval }).strict(), output: attemptSchema },
 
+  'pos:devices.status': { input: empty, output: devicesSchema },
+  'pos:devices.hidList': { input: empty, output: z.object({ available: z.boolean(), message: z.string(), devices: z.array(hidDeviceSchema) }) },
+  'pos:print.receipt': { input: z.object({ orderId: id, copy: z.boolean() }).strict(), output: printJobSchema },
+  'pos:print.retry': { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printJobSchema },
+  'pos:print.testPage': { input: empty, output: printJobSchema },
+  /** Open the drawer without a sale: a manager approves, every opening is audited. */
+  'pos:drawer.noSale': { input: z.object({ reason, approval }).strict(), output: printJobSchema },
+
   /** Demo / training mode only: the virtual terminal where the trainee plays the customer. */
   'pos:demo.terminal': { input: empty, output: z.array(z.object({ provider: z.string(), key: z.string(), amount: minor, currency: z.string() })) },
+  /** The virtual scanner: the code goes through real HID-POS frames and the decoder in main. */
+  'pos:demo.scan': { input: z.object({ code }).strict(), output: ok },
   'pos:demo.act': { input: z.object({ provider: z.string().max(40), key: z.string().max(64), action: z.enum(['approve', 'approve-with-tip', 'decline', 'walk-away']) }).strict(), output: ok },
 
   'pos:orders.history': { input: z.object({ query: z.string().max(60).default(''), limit: z.number().int().min(1).max(200).default(50), beforeNumber: z.number().int().positive().nullable().default(null) }).strict(), output: z.array(orderSummarySchema) },
@@ -75,6 +85,7 @@ export const events = {
   'pos:catalog.importProgress': z.object({ done: z.number().int(), total: z.number().int() }),
   'pos:payment.changed': attemptSchema,
   'pos:demo.changed': z.object({ waiting: z.number().int() }),
+  'pos:devices.changed': devicesSchema,
 } as const;
 
 export type Channels = typeof channels;

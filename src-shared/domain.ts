@@ -206,3 +206,43 @@ export type ImportReport = z.infer<typeof importReportSchema>;
 
 export const scanKindSchema = z.enum(['product', 'price-embedded', 'weight-embedded', 'wallet', 'badge']);
 export type ScanKind = z.infer<typeof scanKindSchema>;
+
+export const printJobSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  label: z.string(),
+  state: z.enum(['queued', 'printing', 'done', 'failed']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type PrintJobView = z.infer<typeof printJobSchema>;
+
+/** What the device panel shows: each device's state in words, last scan or print. */
+export const devicesSchema = z.object({
+  scanner: z.object({
+    configured: z.boolean(),
+    state: z.enum(['connected', 'disconnected', 'unavailable', 'error', 'not-configured']),
+    message: z.string(),
+    device: z.string().nullable(),
+    lastScanAt: z.string().nullable(),
+  }),
+  printer: z.object({
+    state: z.enum(['ready', 'printing', 'attention', 'not-configured']),
+    message: z.string(),
+    transport: z.string().nullable(),
+    queued: z.number().int(),
+    jobs: z.array(printJobSchema),
+  }),
+});
+export type DevicesView = z.infer<typeof devicesSchema>;
+
+export const hidDeviceSchema = z.object({
+  vendorId: z.number().int(),
+  productId: z.number().int(),
+  path: z.string().nullable(),
+  usagePage: z.number().int().nullable(),
+  product: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  kind: z.string(),
+});

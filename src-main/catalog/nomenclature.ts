@@ -40,7 +40,8 @@ export class WalletCode {
 
   constructor(readonly wallet: WalletKind, digits: string) {
     this.#digits = digits;
-    this.masked = maskCode(digits, 2, 4);
+    // Same form as the IOTPay provider's maskWalletCode, so the screen and the journal agree.
+    this.masked = maskCode(digits, 0, 4);
   }
 
   reveal(): string {

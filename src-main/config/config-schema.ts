@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { isSupportedCurrency } from '../../src-shared/money';
 import { DEFAULT_NOMENCLATURE, nomenclatureSchema } from '../catalog/nomenclature';
+import { printerConfigSchema } from '../devices/printer/printer-config';
+import { scannerConfigSchema } from '../devices/scanner/scanner-config';
 
 const currency = z.string().refine(isSupportedCurrency, { message: 'unsupported currency (use an ISO 4217 code such as CAD, USD, EUR)' });
 
@@ -69,9 +71,12 @@ export const configSchema = z.object({
     yabandpay: yabandpaySchema.optional(),
   }).strict().default({}),
   devices: z.object({
-    scanner: z.record(z.string(), z.unknown()).optional(),
-    printer: z.record(z.string(), z.unknown()).optional(),
-  }).strict().default({}),
+    /** A scanner read in main (HID-POS / hidraw). Keyboard-wedge scanners need nothing here. */
+    scanner: scannerConfigSchema.default({ type: 'none' }),
+    printer: printerConfigSchema.default({ type: 'none' }),
+    /** Print the customer receipt when a sale completes. */
+    autoPrint: z.boolean().default(true),
+  }).strict().default({ scanner: { type: 'none' }, printer: { type: 'none' }, autoPrint: true }),
 }).strict();
 
 export type AppConfig = z.output<typeof configSchema>;

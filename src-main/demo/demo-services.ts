@@ -7,6 +7,8 @@ import { PosError } from '../../src-shared/errors';
 import type { Logger } from '../core';
 import { startCodepayTerminalSimulator, type CodepayTerminalSimulator } from './codepay-terminal-simulator';
 import { startIotpaySimulator, type IotpaySimulator } from './iotpay-simulator';
+import { startPrinterSink, type PrinterSink } from './printer-sink';
+import { createDemoScanner, type DemoScanner } from './scanner-feed';
 import { startYabandpaySimulator, type YabandpaySimulator } from './yabandpay-simulator';
 
 export const DEMO_IOTPAY = { mchId: '10000576', loginName: 'demo', key: 'demo-merchant-key', device: 'DEMO-PAX' };
@@ -27,6 +29,9 @@ export interface DemoServices {
   iotpay: IotpaySimulator;
   yabandpay: YabandpaySimulator;
   codepay: CodepayTerminalSimulator;
+  /** The virtual receipt printer (ESC/POS over TCP) and a HID scanner fed from the virtual scanner panel. */
+  printer: PrinterSink;
+  scanner: DemoScanner;
   /** Sales the virtual terminals are showing to the (pretend) customer. */
   waiting(): WaitingPayment[];
   act(provider: string, key: string, action: VirtualTerminalAction): void;
@@ -39,12 +44,16 @@ export async function startDemoServices(deps: { log: Logger; currency: string })
   const notify = () => { for (const listener of listeners) listener(); };
   const iotpay = await startIotpaySimulator({ interactive: true, mchId: DEMO_IOTPAY.mchId, key: DEMO_IOTPAY.key });
   const yabandpay = await startYabandpaySimulator({ secretKey: DEMO_YABANDPAY.secretKey, outcome: 'interactive' });
+  const printer = await startPrinterSink();
+  const scanner = createDemoScanner('honeywell');
   const codepay = await startCodepayTerminalSimulator({ interactive: true, appId: DEMO_CODEPAY.appId, currency: deps.currency, onEvent: notify });
   const unsubscribe = [iotpay.onChange(notify), yabandpay.onChange(notify)];
   return {
     iotpay,
     yabandpay,
     codepay,
+    printer,
+    scanner,
     waiting: () => [
       ...codepay.pending().map((o) => ({ provider: 'codepay', key: o.merchantOrderNo, amount: o.amount + o.tip, currency: o.currency })),
       ...iotpay.pendingCardSales().map((s) => ({ provider: 'iotpay-pax', key: s.mchOrderNo, amount: s.amount, currency: s.currency })),
@@ -64,7 +73,7 @@ export async function startDemoServices(deps: { log: Logger; currency: string })
     },
     async close() {
       for (const off of unsubscribe) off();
-      await Promise.all([iotpay.close(), yabandpay.close(), codepay.close()]);
+      await Promise.all([iotpay.close(), yabandpay.close(), codepay.close(), printer.close()]);
     },
   };
 }

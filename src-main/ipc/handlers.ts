@@ -3,7 +3,7 @@
  * every handler that touches the till first asks the session manager for the signed-in
  * user, so permissions hold whatever the renderer shows.
  */
-import type { OrderView } from '../../src-shared/domain';
+import type { OrderView, PrintJobView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import { buildReceipt } from '../../src-shared/receipt';
 import type { Approvals } from '../auth/approvals';
@@ -13,17 +13,25 @@ import type { UserReader } from '../auth/user-repository';
 import type { Catalog } from '../catalog/catalog';
 import type { AppConfig } from '../config/config-schema';
 import type { DemoServices } from '../demo/demo-services';
+import type { DeviceHub } from '../devices/device-hub';
+import type { PrintJob } from '../devices/printer/printer-service';
+import { listHidDevices } from '../devices/scanner/hid-scanner';
 import type { Db } from '../journal/open-journal';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
 import type { CartService } from '../sales/cart-service';
 import type { Checkout } from '../sales/checkout';
 import type { OrderRepository, OrderRow } from '../sales/order-repository';
+import type { ScanRouter } from '../sales/scan-router';
 import { DEMO_USERS } from '../config/demo-config';
 import type { Handlers } from './dispatcher';
 import type { EventBus } from './event-bus';
 
 export const APP_VERSION = '0.1.0';
+
+function toJobView(job: PrintJob): PrintJobView {
+  return { id: job.id, kind: job.kind, label: job.label, state: job.state, attempts: job.attempts, lastError: job.lastError, createdAt: job.createdAt };
+}
 
 export interface HandlerDeps {
   config: AppConfig;
@@ -39,6 +47,8 @@ export interface HandlerDeps {
   approvals: Approvals;
   demo: DemoServices | null;
   events: EventBus;
+  scans: ScanRouter;
+  devices: DeviceHub;
   providers: ReadonlyMap<string, PaymentProvider>;
   /** Terminal names of a provider that drives several (CodePay lanes); [] otherwise. */
   terminals(providerId: string): string[];
@@ -61,8 +71,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!deps.demo) throw new PosError('FORBIDDEN', 'The virtual terminal exists only in demo / training mode.');
     return deps.demo;
   };
-
-  const walletProvider = (): PaymentProvider | null => [...deps.providers.values()].find((p) => p.method === 'wallet') ?? null;
 
   return {
     'pos:app.info': () => ({
@@ -96,27 +104,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'pos:cart.current': () => cart.current(sessions.require().id),
     'pos:cart.scan': ({ code }) => {
-      const user = sessions.require();
-      const scan = catalog.resolveScan(code);
-      switch (scan.kind) {
-        case 'product':
-        case 'price-embedded':
-        case 'weight-embedded':
-          return cart.addScanned(user.id, scan);
-        case 'wallet': {
-          // A customer's payment code goes to payment, never to product lookup (DESIGN.md §5).
-          const provider = walletProvider();
-          if (!provider) throw new PosError('NOT_FOUND', 'Wallet payments are not set up on this till.', 'code');
-          const order = cart.current(user.id);
-          if (order.lines.length === 0 || order.due === 0) throw new PosError('CONFLICT', 'Ring up the items before scanning the customer\'s payment code.', 'code');
-          engine.start({ orderId: order.id, providerId: provider.id, amount: order.due, tip: 0, userId: user.id, walletCode: { value: scan.wallet.reveal(), masked: scan.wallet.masked } });
-          return { kind: 'wallet' as const, order: orderView(order.id) };
-        }
-        case 'badge':
-          throw new PosError('CONFLICT', 'That is a staff badge: scan it when the till asks for a manager\'s approval.', 'code');
-        case 'rejected':
-          throw new PosError('NOT_FOUND', `${scan.message} Nothing was added.`, 'code');
-      }
+      const { kind, order } = deps.scans.route(code);
+      return { kind, order };
     },
     'pos:cart.addProduct': ({ productId, qty }) => cart.addProductById(sessions.require().id, productId, qty),
     'pos:cart.setQuantity': ({ lineId, qtyMilli }) => cart.setQuantity(sessions.require().id, lineId, qtyMilli),
@@ -164,6 +153,36 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return engine.settle({ attemptId, outcome, evidence, reason, managerId: manager.id });
     },
 
+    'pos:devices.status': () => { sessions.require(); return deps.devices.view(); },
+    'pos:devices.hidList': async () => {
+      sessions.require();
+      try {
+        const devices = await listHidDevices();
+        return { available: true, message: `${devices.length} HID device(s) found.`, devices: devices.map((d) => ({ vendorId: d.vendorId, productId: d.productId, path: d.path ?? null, usagePage: d.usagePage ?? null, product: d.product ?? null, manufacturer: d.manufacturer ?? null, kind: d.kind })) };
+      } catch (error) {
+        return { available: false, message: error instanceof PosError ? error.message : 'USB HID scanning is not available on this machine.', devices: [] };
+      }
+    },
+    'pos:print.receipt': async ({ orderId, copy }) => {
+      const user = sessions.require();
+      const order = orderView(orderId);
+      if (copy) deps.audit.append({ userId: user.id, action: 'receipt.reprint', object: `order:${orderId}`, detail: { number: order.number, printed: true } });
+      return toJobView(await deps.devices.printer.printReceipt(buildReceipt(order, config.store, { copy, demo: config.demo, format: deps.format })));
+    },
+    'pos:print.retry': async ({ jobId }) => { sessions.require(); return toJobView(await deps.devices.printer.retry(jobId)); },
+    'pos:print.testPage': async () => { sessions.require(); return toJobView(await deps.devices.printer.printTestPage()); },
+    'pos:drawer.noSale': async ({ reason, approval }) => {
+      const user = sessions.require();
+      const manager = await deps.approvals.verify(approval, { action: 'drawer.noSale', object: 'drawer', requestedBy: user.id, reason });
+      deps.audit.append({ userId: user.id, action: 'drawer.open', object: 'drawer', detail: { reason: 'no-sale', note: reason, approvedBy: manager.id } });
+      return toJobView(await deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: manager.name, note: reason }));
+    },
+
+    'pos:demo.scan': ({ code }) => {
+      sessions.require();
+      demoOnly().scanner.scan(code);
+      return { ok: true as const };
+    },
     'pos:demo.terminal': () => demoOnly().waiting(),
     'pos:demo.act': ({ provider, key, action }) => { demoOnly().act(provider, key, action); return { ok: true as const }; },
 

@@ -75,6 +75,7 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
 
     async newSale() {
       nav.getState().go('sale');
+      cart.getState().clearNotice();
       catalog.getState().clearSearch();
       payment.getState().clearError();
       if (cart.getState().order?.status !== 'open') await cart.getState().load();
@@ -82,6 +83,7 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
 
     openHistory() {
       nav.getState().go('history');
+      cart.getState().clearNotice();
       void history.getState().search(history.getState().query);
     },
 
@@ -124,6 +126,7 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
       if (!done || done === before.finished || done.status !== 'completed') return;
       if (before.finished?.id === done.id && before.finished.status === 'completed') return;
       nav.getState().showReceipt('sale');
+      cart.getState().clearNotice();
       void receipt.getState().load(done.id, false);
     }),
 

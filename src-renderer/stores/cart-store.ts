@@ -36,6 +36,7 @@ export interface CartState {
   /** Takes an order main sent (reply or event). */
   applyOrder(order: OrderView): void;
   say(tone: Notice['tone'], text: string): void;
+  clearNotice(): void;
 }
 
 export type CartStore = StoreApi<CartState>;
@@ -138,6 +139,7 @@ export function createCartStore(client: PosClient): CartStore {
       },
 
       say,
+      clearNotice: () => set({ notice: null }),
     };
   });
 

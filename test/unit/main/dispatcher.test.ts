@@ -33,6 +33,10 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:payments.void': { attemptId: 'a', reason: 'no', approval: { managerId: 'm', pin: '9876' } },
   'pos:payments.refund': { attemptId: 'a', amount: 100, reason: 'customer changed mind', approval: { managerId: 'm' } },
   'pos:payments.settle': { attemptId: 'a', outcome: 'maybe', evidence: 'slip 12', reason: 'terminal printed approval', approval: { managerId: 'm', pin: '9876' } },
+  'pos:print.receipt': { orderId: 'o', copy: 1 },
+  'pos:print.retry': { jobId: -1 },
+  'pos:drawer.noSale': { reason: 'x', approval: { managerId: 'm', pin: '9876' } },
+  'pos:demo.scan': { code: '' },
   'pos:demo.act': { provider: 'iotpay-pax', key: 'k', action: 'explode' },
 };
 
@@ -53,7 +57,7 @@ describe('the validating dispatcher', () => {
   });
 
   it('has a wrong-field example for every channel that takes input', () => {
-    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal'].includes(c));
+    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal', 'pos:devices.status', 'pos:devices.hidList', 'pos:print.testPage'].includes(c));
     expect(withInput.filter((c) => WRONG_FIELD[c] === undefined)).toEqual([]);
   });
 

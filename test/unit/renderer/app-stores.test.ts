@@ -45,12 +45,14 @@ describe('app stores wiring', () => {
 
   it('a cash tender that completes the order opens its receipt with the change', async () => {
     const { transport, stores } = await started();
+    stores.cart.getState().say('info', 'Added Milk 2% 1L');
     stores.commands.pay();
     expect(stores.nav.getState().screen).toBe('tender');
     transport.handlers['pos:tender.cash'] = () => ({ order: order({ status: 'completed', lines: [line()], paid: 350 }), change: 1650, completed: true });
     await stores.payment.getState().payCash('O1', 2000);
     await settle();
     expect(stores.nav.getState()).toMatchObject({ screen: 'receipt', receiptFrom: 'sale' });
+    expect(stores.cart.getState().notice).toBeNull();
     expect(stores.receipt.getState()).toMatchObject({ orderId: 'O1', receipt: { copy: false } });
     expect(stores.payment.getState().lastCash?.change).toBe(1650);
     await stores.receipt.getState().reprint();

@@ -173,7 +173,7 @@ describe('resolveScan', () => {
 
   it('routes wallet codes to payment and badges to login without touching the catalogue', () => {
     const wallet = catalog.resolveScan('134567890123456789');
-    expect(wallet).toMatchObject({ kind: 'wallet', display: '13************6789' });
+    expect(wallet).toMatchObject({ kind: 'wallet', display: '**************6789' });
     expect(JSON.stringify(wallet)).not.toContain('134567890123456789');
     expect(catalog.resolveScan('0410000000120')).toMatchObject({ kind: 'badge', badge: '0410000000120' });
   });

@@ -34,9 +34,9 @@ describe('wallet payment codes', () => {
   it('never exposes the full code by display, JSON, string or inspect', () => {
     const seen = classify('134567890123456789');
     if (seen.kind !== 'wallet') throw new Error('expected a wallet code');
-    expect(seen.display).toBe('13************6789');
+    expect(seen.display).toBe('**************6789');
     expect(JSON.stringify(seen)).not.toContain('134567890123456789');
-    expect(`${seen.wallet}`).toBe('13************6789');
+    expect(`${seen.wallet}`).toBe('**************6789');
     expect(inspect(seen, { depth: 5, showHidden: true })).not.toContain('134567890123456789');
     expect(seen.wallet.reveal()).toBe('134567890123456789');
   });

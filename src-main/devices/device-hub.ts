@@ -1,0 +1,63 @@
+/**
+ * The devices the till runs with, built from config: the receipt printer (with the
+ * drawer behind it) and a scanner in main. A device that fails to load or connect
+ * degrades to a status in words; it never stops the till.
+ */
+import type { DevicesView } from '../../src-shared/domain';
+import type { Logger } from '../core';
+import type { Db } from '../journal/open-journal';
+import { createPrinterService, type PrinterConfig, type PrinterService } from './printer/printer-service';
+import { createScanSource, type ScannerConfig } from './scanner/scanner-config';
+import type { ScanMeta, ScanSource, ScannerStatus } from './scanner/scanner-source';
+
+export interface DeviceHub {
+  printer: PrinterService;
+  scanner: ScanSource | null;
+  view(): DevicesView;
+  close(): Promise<void>;
+}
+
+export async function startDeviceHub(deps: {
+  db: Db;
+  printer: PrinterConfig;
+  scanner: ScannerConfig | ScanSource | null;
+  storeName: string;
+  log: Logger;
+  onScan(code: string, meta: ScanMeta): void;
+  onChange(view: DevicesView): void;
+}): Promise<DeviceHub> {
+  let hub: DeviceHub | null = null;
+  const changed = () => { if (hub) deps.onChange(hub.view()); };
+  const printer = createPrinterService({ db: deps.db, config: deps.printer, storeName: deps.storeName, onStatus: changed, onJob: changed });
+  const scanner = deps.scanner === null ? null : 'start' in deps.scanner ? deps.scanner : createScanSource(deps.scanner);
+  let scannerStatus: ScannerStatus | null = null;
+  if (scanner) {
+    scanner.on('scan', (code, meta) => deps.onScan(code, meta));
+    scanner.on('status', (status) => { scannerStatus = status; changed(); });
+    await scanner.start().catch((error) => deps.log.error('Scanner failed to start', error));
+    scannerStatus = scanner.status();
+  }
+
+  hub = {
+    printer,
+    scanner,
+    view() {
+      const p = printer.status();
+      const s = scannerStatus;
+      return {
+        scanner: s
+          ? { configured: true, state: s.state, message: s.message, device: s.device?.product ?? s.device?.path ?? null, lastScanAt: s.lastScanAt ?? null }
+          : { configured: false, state: 'not-configured', message: 'No scanner in main: scans typed by a keyboard-wedge scanner are detected in the window.', device: null, lastScanAt: null },
+        printer: {
+          state: p.state, message: p.message, transport: p.transport, queued: p.queued,
+          jobs: printer.jobs({ limit: 10 }).map((j) => ({ id: j.id, kind: j.kind, label: j.label, state: j.state, attempts: j.attempts, lastError: j.lastError, createdAt: j.createdAt })),
+        },
+      };
+    },
+    async close() {
+      await scanner?.stop().catch(() => undefined);
+      await printer.close();
+    },
+  };
+  return hub;
+}
