@@ -3,16 +3,13 @@
  * the headless host in demo mode, controls found by role and accessible name, items
  * scanned as keyboard-wedge bursts. Needs `npm run build` first (npm test does it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const HOST_SCRIPT = resolve('out/main/host.js');
+import { launchChromium } from '../support/browser';
+import { HOST_ENTRY, startHost, writeConfig, type HostProcess } from '../support/host-process';
 
 /** From resources/sample-catalogue.csv. */
 const WATER = { code: '2000000010007', name: 'Sparkling water 500 ml' };
@@ -31,20 +28,6 @@ function cents(text: string): number {
   const match = /\$([\d,]+)\.(\d{2})/.exec(text);
   if (!match) throw new Error(`no amount in "${text}"`);
   return Number(match[1].replace(/,/g, '')) * 100 + Number(match[2]);
-}
-
-function startHost(configPath: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(process.execPath, [HOST_SCRIPT, '--config', configPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`host printed no URL in 30 s:\n${stderr}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`host exited (${code}) before printing its URL:\n${stderr}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => {
-      clearTimeout(timer);
-      resolveUrl({ child, url: line.trim(), stderr: () => stderr });
-    });
-  });
 }
 
 /** A keyboard-wedge scanner: a fast burst of keys, then Enter. */
@@ -67,23 +50,18 @@ async function logInAsDemoCashier(page: Page): Promise<void> {
 const cartRows = (page: Page) => page.getByRole('table', { name: 'Items in this sale' }).locator('tbody tr');
 const rowOf = (page: Page, name: string) => cartRows(page).filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
 
-describe.skipIf(!existsSync(CHROMIUM))('cash sale in Chromium against the headless host', () => {
+describe('cash sale in Chromium against the headless host', () => {
   let dir: string;
-  let host: Awaited<ReturnType<typeof startHost>>;
+  let host: HostProcess;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(HOST_SCRIPT)) throw new Error(`${HOST_SCRIPT} is missing: run npm run build first`);
+    if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build first`);
     dir = mkdtempSync(join(tmpdir(), 'countertop-e2e-'));
-    const configPath = join(dir, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ demo: true, dataDir: join(dir, 'data') }), { mode: 0o600 });
-    host = await startHost(configPath);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
+    host = await startHost(writeConfig(dir, { demo: true, dataDir: join(dir, 'data') }));
+    browser = await launchChromium();
     page = await browser.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('response', (response) => {
@@ -100,11 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM))('cash sale in Chromium against the headle
 
   afterAll(async () => {
     await browser?.close();
-    if (host) {
-      const exited = new Promise((done) => host.child.once('exit', done));
-      host.child.kill('SIGTERM');
-      await exited;
-    }
+    await host?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -481,6 +481,8 @@ describe('YabandPay provider lifecycle', () => {
     const attempt = sale();
     const pending = run(provider, attempt);
     await until(() => sim.waitingOrders().length === 1, 'the terminal to show the order');
+    // The provider has the trade_id once it polls QueryOrder; before that, close() can only say unknown.
+    await until(() => (sim.stats().calls['v3.QueryOrder'] ?? 0) >= 1, 'the provider to poll the order');
     await provider.close();
     const ended = await pending;
     expect(ended.state).toBe('pending');
