@@ -10,6 +10,7 @@ import { formatMoney } from '../src-shared/money';
 import { buildReceipt } from '../src-shared/receipt';
 import { PPM, type TaxRate } from '../src-shared/pricing';
 import { createApprovals } from './auth/approvals';
+import { createPermissions } from './auth/permissions';
 import { createAuditLog } from './auth/audit-log';
 import { createSessionManager } from './auth/session-manager';
 import { createUserRepository } from './auth/user-repository';
@@ -21,13 +22,19 @@ import { startDemoServices, type DemoServices } from './demo/demo-services';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher';
 import { createEventBus, type EventBus } from './ipc/event-bus';
 import { createHandlers } from './ipc/handlers';
+import { createManagerHandlers } from './ipc/manager-handlers';
+import { createRefundRepository } from './journal/refund-repository';
+import { createShiftRepository } from './journal/shift-repository';
 import { openJournal, type JournalHandle } from './journal/open-journal';
 import { createAttemptRepository, toAttemptView } from './payments/attempt-repository';
 import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
 import { createProviders, type ProviderTimings } from './payments/provider-registry';
 import { createCartService } from './sales/cart-service';
 import { createCheckout } from './sales/checkout';
+import { createRefundService } from './sales/refund-service';
 import { createScanRouter } from './sales/scan-router';
+import type { ReportDeps } from './sales/shift-report';
+import { createShiftService } from './sales/shift-service';
 import { createOrderRepository, type OrderRow } from './sales/order-repository';
 import { buildOrderView } from './sales/order-view';
 
@@ -93,8 +100,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
 
+  const userName = (id: string | null) => (id ? users.byId(id)?.name ?? 'Unknown' : '');
+  const shiftRows = createShiftRepository(db);
+  const shifts = createShiftService({ db, shifts: shiftRows, audit, userName });
   const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
-  const cart = createCartService({ orders, products: catalog, taxRates, currency: config.store.currency, view, changed: orderChanged });
+  const cart = createCartService({
+    orders, products: catalog, shiftFor: (cashierId) => shifts.ensureOpen(cashierId), recordVoid: (entry) => shiftRows.recordVoid(entry), taxRates, currency: config.store.currency, view, changed: orderChanged });
   // The engine is built below; checkout only calls into it once the till is running.
   const checkout = createCheckout({
     db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
@@ -126,6 +137,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
 
   const approvals = createApprovals({ users, audit, policy: config.security });
+  const permissions = createPermissions({ approvals, audit });
   const orderView = (orderId: string) => view(orders.byId(orderId)!);
   const scans = createScanRouter({ sessions, catalog, cart, engine, providers, orderView });
   const printerConfig = config.devices.printer.type === 'none' && demo ? { type: 'tcp' as const, host: demo.printer.host, port: demo.printer.port } : config.devices.printer;
@@ -145,7 +157,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     onChange: (view) => events.emit('pos:devices.changed', view),
   });
   demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
-  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, approvals, demo, events, view, format, providers, terminals, scans, devices });
+  const refunds = createRefundService({
+    db, refunds: createRefundRepository(db), attempts, engine, providers, audit, orderView, userName,
+    shiftId: (userId) => shifts.ensureOpen(userId),
+    cashRefunded: (order, amount) => {
+      if (devices.printer.status().state === 'not-configured') return;
+      audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: 'refund', amount } });
+      void devices.printer.openDrawer({ kind: 'change', orderNumber: order.number }).catch((error) => log.error('Drawer kick failed', error));
+    },
+  });
+  const reportDeps: ReportDeps = {
+    db, storeName: config.store.name, currency: config.store.currency, orderView, userName,
+    providerLabel: (id) => providers.get(id)?.label ?? id, unresolved: () => engine.unresolved(), expectedCash: (shift) => shifts.expectedCash(shift),
+  };
+  const manager = createManagerHandlers({ config, db, sessions, permissions, audit, shifts, shiftRows, refunds, engine, devices, reportDeps, orderView, format });
+  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, permissions, manager, demo, events, view, format, providers, terminals, scans, devices });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 

@@ -8,6 +8,7 @@ import { MessageArea } from './components/message-area';
 import { ShortcutLegend } from './components/shortcut-legend';
 import { ConnectionBanner, DemoBanner } from './components/status-banners';
 import { TopBar } from './components/top-bar';
+import { VirtualTerminalPanel } from './components/virtual-terminal';
 import { bindIdleLock } from './keyboard/idle-timer';
 import { bindShortcuts, type ShortcutAction } from './keyboard/shortcuts';
 import { bindWedgeScanner } from './keyboard/wedge-binding';
@@ -49,15 +50,20 @@ function runShortcut(stores: AppStores, action: ShortcutAction): void {
 }
 
 function Workspace() {
-  const screen = useStore(useStores().nav, (s) => s.screen);
+  const stores = useStores();
+  const screen = useStore(stores.nav, (s) => s.screen);
+  const demo = useStore(stores.appInfo, (s) => s.info?.demo ?? false);
   const Current = SCREENS[screen];
   return (
     <>
       <TopBar />
       <MessageArea />
-      <main className={`workspace screen-${screen}`}>
-        <Current />
-      </main>
+      <div className="workspace-row">
+        <main className={`workspace screen-${screen}`}>
+          <Current />
+        </main>
+        {demo && <VirtualTerminalPanel />}
+      </div>
       <ShortcutLegend />
     </>
   );

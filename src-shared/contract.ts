@@ -10,6 +10,7 @@ import {
   productSchema, scanKindSchema, sessionSchema, userSchema,
 } from './domain';
 import { receiptSchema } from './receipt';
+import { denominationCountsSchema, refundableSchema, refundSchema, reportSchema, shiftSchema } from './report';
 
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
@@ -18,6 +19,7 @@ const code = z.string().min(1).max(128).regex(/^[\x20-\x7e]+$/, 'only printable 
 /** A manager's credential for one protected action: PIN, or a scanned badge with the PIN. */
 const approval = z.object({ managerId: id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict();
 const reason = z.string().trim().min(3, 'say why (3 characters or more)').max(200);
+const optionalReason = z.string().trim().max(200).default('');
 
 export const channels = {
   'pos:app.info': { input: empty, output: appInfoSchema },
@@ -35,11 +37,14 @@ export const channels = {
   'pos:cart.current': { input: empty, output: orderSchema },
   'pos:cart.scan': { input: z.object({ code, source: z.enum(['wedge', 'keyed', 'hid']) }).strict(), output: z.object({ kind: scanKindSchema, order: orderSchema }) },
   'pos:cart.addProduct': { input: z.object({ productId: id, qty: z.number().int().min(1).max(9999).default(1) }).strict(), output: orderSchema },
-  'pos:cart.setQuantity': { input: z.object({ lineId: id, qtyMilli: z.number().int().min(1).max(9_999_000) }).strict(), output: orderSchema },
-  'pos:cart.removeLine': { input: z.object({ lineId: id }).strict(), output: orderSchema },
-  'pos:cart.setLineDiscount': { input: z.object({ lineId: id, discount: discountSchema.nullable() }).strict(), output: orderSchema },
-  'pos:cart.setOrderDiscount': { input: z.object({ discount: discountSchema.nullable() }).strict(), output: orderSchema },
-  'pos:cart.cancel': { input: empty, output: orderSchema },
+  /** Lowering a quantity voids items: a cashier needs a manager's approval for it. */
+  'pos:cart.setQuantity': { input: z.object({ lineId: id, qtyMilli: z.number().int().min(1).max(9_999_000), reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
+  'pos:cart.removeLine': { input: z.object({ lineId: id, reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
+  'pos:cart.setLineDiscount': { input: z.object({ lineId: id, discount: discountSchema.nullable(), approval: approval.optional() }).strict(), output: orderSchema },
+  'pos:cart.setOrderDiscount': { input: z.object({ discount: discountSchema.nullable(), approval: approval.optional() }).strict(), output: orderSchema },
+  'pos:cart.overridePrice': { input: z.object({ lineId: id, unitPrice: minor.nonnegative().max(100_000_000), reason, approval: approval.optional() }).strict(), output: orderSchema },
+  /** Voids the open sale (a cashier needs approval once it has items). */
+  'pos:cart.cancel': { input: z.object({ reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
 
   'pos:tender.cash': { input: z.object({ orderId: id, tendered: minor.positive().max(100_000_000) }).strict(), output: z.object({ order: orderSchema, change: minor, completed: z.boolean() }) },
   'pos:tender.start': {
@@ -55,9 +60,9 @@ export const channels = {
 
   /** Payments that are unresolved or need a manager (late approvals, unknown outcomes). */
   'pos:payments.attention': { input: empty, output: z.object({ unresolved: z.array(attemptSchema), flagged: z.array(attemptSchema) }) },
-  'pos:payments.void': { input: z.object({ attemptId: id, reason, approval }).strict(), output: attemptSchema },
-  'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval }).strict(), output: attemptSchema },
-  'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval }).strict(), output: attemptSchema },
+  'pos:payments.void': { input: z.object({ attemptId: id, reason, approval: approval.optional() }).strict(), output: attemptSchema },
+  'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval: approval.optional() }).strict(), output: attemptSchema },
+  'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(), output: attemptSchema },
 
   'pos:devices.status': { input: empty, output: devicesSchema },
   'pos:devices.hidList': { input: empty, output: z.object({ available: z.boolean(), message: z.string(), devices: z.array(hidDeviceSchema) }) },
@@ -65,7 +70,36 @@ export const channels = {
   'pos:print.retry': { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printJobSchema },
   'pos:print.testPage': { input: empty, output: printJobSchema },
   /** Open the drawer without a sale: a manager approves, every opening is audited. */
-  'pos:drawer.noSale': { input: z.object({ reason, approval }).strict(), output: printJobSchema },
+  'pos:drawer.noSale': { input: z.object({ reason, approval: approval.optional() }).strict(), output: printJobSchema },
+
+  'pos:shift.current': { input: empty, output: shiftSchema.nullable() },
+  'pos:shift.open': { input: z.object({ float: denominationCountsSchema }).strict(), output: shiftSchema },
+  'pos:shift.cashMove': { input: z.object({ kind: z.enum(['in', 'out']), amount: minor.positive().max(100_000_000), reason, approval: approval.optional() }).strict(), output: shiftSchema },
+  /** Counts the drawer, closes the shift and writes its numbered Z report. */
+  'pos:shift.close': { input: z.object({ counted: denominationCountsSchema, reason: optionalReason, approval: approval.optional() }).strict(), output: reportSchema },
+  'pos:reports.x': { input: empty, output: reportSchema },
+  'pos:reports.z': { input: z.object({ number: z.number().int().positive(), copy: z.boolean().default(true) }).strict(), output: reportSchema },
+  'pos:reports.list': { input: empty, output: z.array(z.object({ number: z.number().int(), closedAt: z.string(), closedBy: z.string(), net: minor })) },
+  'pos:reports.print': { input: z.object({ number: z.number().int().positive().nullable(), copy: z.boolean().default(false) }).strict(), output: printJobSchema },
+  'pos:reports.csv': { input: z.object({ number: z.number().int().positive().nullable() }).strict(), output: z.object({ filename: z.string(), csv: z.string() }) },
+
+  'pos:refunds.refundable': { input: z.object({ orderId: id }).strict(), output: refundableSchema },
+  'pos:refunds.forOrder': { input: z.object({ orderId: id }).strict(), output: z.array(refundSchema) },
+  /** Refund by lines and quantities, or by amount; back to the original tenders or to cash. */
+  'pos:refunds.create': {
+    input: z.object({
+      orderId: id,
+      lines: z.array(z.object({ lineId: id, qtyMilli: z.number().int().positive() }).strict()).max(500).default([]),
+      amount: minor.positive().optional(),
+      to: z.enum(['original', 'cash']).default('original'),
+      reason,
+      approval: approval.optional(),
+    }).strict(),
+    output: refundSchema,
+  },
+  'pos:refunds.receipt': { input: z.object({ refundId: id, copy: z.boolean() }).strict(), output: receiptSchema },
+
+  'pos:audit.verify': { input: empty, output: z.object({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().nullable(), reason: z.string().nullable() }) },
 
   /** Demo / training mode only: the virtual terminal where the trainee plays the customer. */
   'pos:demo.terminal': { input: empty, output: z.array(z.object({ provider: z.string(), key: z.string(), amount: minor, currency: z.string() })) },

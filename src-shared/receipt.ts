@@ -12,6 +12,8 @@ export const receiptSchema = z.object({
   demo: z.boolean(),
   /** Reprints say COPY. */
   copy: z.boolean(),
+  /** A heading for receipts that are not plain sales, e.g. "REFUND 3 of sale 12". */
+  title: z.string().nullable(),
   orderNumber: z.number().int(),
   cashierName: z.string(),
   at: z.string(),
@@ -65,6 +67,7 @@ export function buildReceipt(
     taxId: store.taxId,
     demo: options.demo,
     copy: options.copy,
+    title: null,
     orderNumber: order.number,
     cashierName: order.cashierName,
     at: order.completedAt ?? order.openedAt,

@@ -64,7 +64,11 @@ export const configSchema = z.object({
     idleLockSeconds: z.number().int().min(0).max(86_400).default(300),
     maxPinAttempts: z.number().int().min(1).max(20).default(5),
     lockoutSeconds: z.number().int().min(10).max(86_400).default(300),
-  }).strict().default({ idleLockSeconds: 300, maxPinAttempts: 5, lockoutSeconds: 300 }),
+    /** Discounts above this (basis points: 1000 = 10 %) need a manager. */
+    discountLimitBasisPoints: z.number().int().min(0).max(10_000).default(1000),
+    /** A drawer count off by more than this (minor units) must be explained at close. */
+    varianceLimit: z.number().int().min(0).default(500),
+  }).strict().default({ idleLockSeconds: 300, maxPinAttempts: 5, lockoutSeconds: 300, discountLimitBasisPoints: 1000, varianceLimit: 500 }),
   providers: z.object({
     iotpay: iotpaySchema.optional(),
     codepay: codepaySchema.optional(),

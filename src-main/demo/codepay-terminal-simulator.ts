@@ -139,11 +139,16 @@ export interface CodepayTerminalSimulator {
   readonly serial: string;
   /** Script the next orders' behaviours (FIFO). */
   next(...behaviours: SimBehaviour[]): void;
-  /** Play the customer / cashier on a waiting order. */
-  act(merchantOrderNo: string, action: SimAction): boolean;
+  /**
+   * Play the customer / cashier on a waiting order. `redeliver: false` finishes it the way
+   * a terminal that lost track of the POS does: nothing is pushed, the POS must query.
+   */
+  act(merchantOrderNo: string, action: SimAction, delivery?: { redeliver: boolean }): boolean;
   pending(): SimOrderView[];
   order(merchantOrderNo: string): SimOrderView | undefined;
   counts(): SimCounts;
+  /** POS connections open right now (a killed POS drops to 0 once its socket is closed). */
+  openConnections(): number;
   /** Stop (false) or resume answering WebSocket pings. */
   setAnswerPings(answer: boolean): void;
   /** Cut every POS connection. */
@@ -277,7 +282,8 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
   };
   const decline = (o: SimOrder, message?: string, delivery?: { redeliver: boolean; times: number }): void =>
     finish(o, TRANS_STATUS.closed, codes.declined, message ?? 'Declined (51 insufficient funds)', delivery);
-  const operatorCancel = (o: SimOrder): void => finish(o, TRANS_STATUS.cancelled, '110', '[K026] manual cancel');
+  const operatorCancel = (o: SimOrder, delivery?: { redeliver: boolean; times: number }): void =>
+    finish(o, TRANS_STATUS.cancelled, '110', '[K026] manual cancel', delivery);
   const defaultTip = (o: SimOrder): number => mulDivRound(o.amount, options.tipBasisPoints ?? 1500, 10_000);
 
   const play = (o: SimOrder): void => {
@@ -510,13 +516,14 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     next(...behaviours) {
       queue.push(...behaviours);
     },
-    act(merchantOrderNo, action) {
+    act(merchantOrderNo, action, delivery) {
       const o = orders.get(merchantOrderNo);
       if (!o || !WAITING.has(o.status)) return false;
-      if (action === 'approve') approve(o, undefined, '000');
-      else if (action === 'approve-with-tip') approve(o, defaultTip(o), '000');
-      else if (action === 'decline') decline(o);
-      else operatorCancel(o);
+      const how = { redeliver: delivery?.redeliver ?? true, times: 1 };
+      if (action === 'approve') approve(o, undefined, '000', how);
+      else if (action === 'approve-with-tip') approve(o, defaultTip(o), '000', how);
+      else if (action === 'decline') decline(o, undefined, how);
+      else operatorCancel(o, how);
       return true;
     },
     pending() {
@@ -528,6 +535,9 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     },
     counts() {
       return { ...counts, orderMessages: { ...counts.orderMessages } };
+    },
+    openConnections() {
+      return [...wss.clients].filter((s) => s.readyState === WebSocket.OPEN).length;
     },
     setAnswerPings(answer) {
       answerPings = answer;

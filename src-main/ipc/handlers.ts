@@ -6,7 +6,10 @@
 import type { OrderView, PrintJobView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import { buildReceipt } from '../../src-shared/receipt';
-import type { Approvals } from '../auth/approvals';
+import type { ApprovalRequest } from '../auth/approvals';
+import type { Permissions } from '../auth/permissions';
+import type { UserRow } from '../auth/user-repository';
+import type { Discount } from '../../src-shared/pricing';
 import type { AuditLog } from '../auth/audit-log';
 import type { SessionManager } from '../auth/session-manager';
 import type { UserReader } from '../auth/user-repository';
@@ -19,7 +22,7 @@ import { listHidDevices } from '../devices/scanner/hid-scanner';
 import type { Db } from '../journal/open-journal';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
-import type { CartService } from '../sales/cart-service';
+import type { CartService, VoidBy } from '../sales/cart-service';
 import type { Checkout } from '../sales/checkout';
 import type { OrderRepository, OrderRow } from '../sales/order-repository';
 import type { ScanRouter } from '../sales/scan-router';
@@ -44,7 +47,9 @@ export interface HandlerDeps {
   orders: OrderRepository;
   engine: PaymentEngine;
   audit: AuditLog;
-  approvals: Approvals;
+  permissions: Permissions;
+  /** The manager's channels (shifts, reports, refunds, audit), built beside these. */
+  manager: Pick<Handlers, Exclude<keyof Handlers, CoreChannels>>;
   demo: DemoServices | null;
   events: EventBus;
   scans: ScanRouter;
@@ -56,8 +61,26 @@ export interface HandlerDeps {
   format(amount: number, currency: string): string;
 }
 
+type CoreChannels = Exclude<keyof Handlers, 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
+  | 'pos:reports.list' | 'pos:reports.print' | 'pos:reports.csv' | 'pos:refunds.refundable' | 'pos:refunds.forOrder' | 'pos:refunds.create'
+  | 'pos:refunds.receipt' | 'pos:audit.verify'>;
+
 export function createHandlers(deps: HandlerDeps): Handlers {
-  const { config, sessions, catalog, cart, engine } = deps;
+  const { config, sessions, catalog, cart, engine, permissions } = deps;
+
+  /** A void needs the right or a manager's approval; the void record names both people. */
+  const voidAuthority = async (user: UserRow, action: 'line.void' | 'order.void', object: string, reason: string, approval: ApprovalRequest | undefined): Promise<VoidBy> => {
+    // No approval is asked for a change that cannot happen anyway.
+    cart.assertEditable(user.id);
+    const { approvedBy } = await permissions.authorize({ user, action, object, reason, approval });
+    return { reason, userId: user.id, approvedBy: approvedBy.id };
+  };
+
+  const overLimit = (discount: Discount | null, base: number): boolean => {
+    if (!discount) return false;
+    const basisPoints = discount.kind === 'percent' ? discount.basisPoints : base > 0 ? Math.ceil((discount.amount * 10_000) / base) : 10_000;
+    return basisPoints > config.security.discountLimitBasisPoints;
+  };
 
   const orderView = (orderId: string): OrderView => {
     const order = deps.orders.byId(orderId);
@@ -73,6 +96,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   };
 
   return {
+    ...deps.manager,
     'pos:app.info': () => ({
       version: APP_VERSION,
       demo: config.demo,
@@ -108,16 +132,42 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { kind, order };
     },
     'pos:cart.addProduct': ({ productId, qty }) => cart.addProductById(sessions.require().id, productId, qty),
-    'pos:cart.setQuantity': ({ lineId, qtyMilli }) => cart.setQuantity(sessions.require().id, lineId, qtyMilli),
-    'pos:cart.removeLine': ({ lineId }) => cart.removeLine(sessions.require().id, lineId),
-    'pos:cart.setLineDiscount': ({ lineId, discount }) => cart.setLineDiscount(sessions.require().id, lineId, discount),
-    'pos:cart.setOrderDiscount': ({ discount }) => cart.setOrderDiscount(sessions.require().id, discount),
-    'pos:cart.cancel': () => {
+    'pos:cart.setQuantity': async ({ lineId, qtyMilli, reason, approval }) => {
+      const user = sessions.require();
+      const line = cart.current(user.id).lines.find((l) => l.id === lineId);
+      const voidBy = line && qtyMilli < line.qtyMilli ? await voidAuthority(user, 'line.void', `line:${lineId}`, reason || 'quantity lowered', approval) : null;
+      return cart.setQuantity(user.id, lineId, qtyMilli, voidBy);
+    },
+    'pos:cart.removeLine': async ({ lineId, reason, approval }) => {
+      const user = sessions.require();
+      return cart.removeLine(user.id, lineId, await voidAuthority(user, 'line.void', `line:${lineId}`, reason || 'removed from the sale', approval));
+    },
+    'pos:cart.setLineDiscount': async ({ lineId, discount, approval }) => {
+      const user = sessions.require();
+      const line = cart.current(user.id).lines.find((l) => l.id === lineId);
+      if (line && overLimit(discount, line.gross)) await permissions.authorize({ user, action: 'discount.overLimit', object: `line:${lineId}`, reason: 'line discount', approval });
+      return cart.setLineDiscount(user.id, lineId, discount);
+    },
+    'pos:cart.setOrderDiscount': async ({ discount, approval }) => {
+      const user = sessions.require();
+      const order = cart.current(user.id);
+      if (overLimit(discount, order.subtotal - order.lines.reduce((s, l) => s + l.lineDiscount, 0))) {
+        await permissions.authorize({ user, action: 'discount.overLimit', object: `order:${order.id}`, reason: 'order discount', approval });
+      }
+      return cart.setOrderDiscount(user.id, discount);
+    },
+    'pos:cart.overridePrice': async ({ lineId, unitPrice, reason, approval }) => {
+      const user = sessions.require();
+      const { approvedBy } = await permissions.authorize({ user, action: 'price.override', object: `line:${lineId}`, reason, amount: unitPrice, approval });
+      const { order, from, name } = cart.overridePrice(user.id, lineId, unitPrice, approvedBy.id);
+      deps.audit.append({ userId: user.id, action: 'price.override', object: `order:${order.id}`, detail: { product: name, from, to: unitPrice, reason, approvedBy: approvedBy.id } });
+      return order;
+    },
+    'pos:cart.cancel': async ({ reason, approval }) => {
       const user = sessions.require();
       const before = cart.current(user.id);
-      const next = cart.cancel(user.id);
-      if (before.lines.length) deps.audit.append({ userId: user.id, action: 'order.cancelled', object: `order:${before.id}`, detail: { number: before.number, lines: before.lines.length, total: before.total } });
-      return next;
+      const voidBy = before.lines.length ? await voidAuthority(user, 'order.void', `order:${before.id}`, reason || 'sale voided', approval) : null;
+      return cart.cancel(user.id, voidBy);
     },
 
     'pos:tender.cash': ({ orderId, tendered }) => { sessions.require(); return deps.checkout.takeCash(orderId, tendered); },
@@ -139,18 +189,20 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:payments.attention': () => { sessions.require(); return { unresolved: engine.unresolved(), flagged: engine.needingAttention() }; },
     'pos:payments.void': async ({ attemptId, reason, approval }) => {
       const user = sessions.require();
-      const manager = await deps.approvals.verify(approval, { action: 'payment.void', object: `attempt:${attemptId}`, requestedBy: user.id, reason });
-      return engine.void({ attemptId, userId: manager.id });
+      const { approvedBy } = await permissions.authorize({ user, action: 'payment.void', object: `attempt:${attemptId}`, reason, approval });
+      const attempt = engine.void({ attemptId, userId: approvedBy.id });
+      deps.audit.append({ userId: user.id, action: 'payment.voided', object: `attempt:${attemptId}`, detail: { amount: attempt.amount, reason, orderNumber: orderView(attempt.orderId).number, provider: attempt.provider, approvedBy: approvedBy.id } });
+      return attempt;
     },
     'pos:payments.refund': async ({ attemptId, amount, reason, approval }) => {
       const user = sessions.require();
-      const manager = await deps.approvals.verify(approval, { action: 'payment.refund', object: `attempt:${attemptId}`, requestedBy: user.id, reason, amount });
-      return engine.refund({ attemptId, amount, userId: manager.id });
+      const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `attempt:${attemptId}`, reason, amount, approval });
+      return engine.refund({ attemptId, amount, userId: approvedBy.id });
     },
     'pos:payments.settle': async ({ attemptId, outcome, evidence, reason, approval }) => {
       const user = sessions.require();
-      const manager = await deps.approvals.verify(approval, { action: 'payment.settle', object: `attempt:${attemptId}`, requestedBy: user.id, reason });
-      return engine.settle({ attemptId, outcome, evidence, reason, managerId: manager.id });
+      const { approvedBy } = await permissions.authorize({ user, action: 'payment.settle', object: `attempt:${attemptId}`, reason, approval });
+      return engine.settle({ attemptId, outcome, evidence, reason, managerId: approvedBy.id });
     },
 
     'pos:devices.status': () => { sessions.require(); return deps.devices.view(); },
@@ -173,9 +225,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:print.testPage': async () => { sessions.require(); return toJobView(await deps.devices.printer.printTestPage()); },
     'pos:drawer.noSale': async ({ reason, approval }) => {
       const user = sessions.require();
-      const manager = await deps.approvals.verify(approval, { action: 'drawer.noSale', object: 'drawer', requestedBy: user.id, reason });
-      deps.audit.append({ userId: user.id, action: 'drawer.open', object: 'drawer', detail: { reason: 'no-sale', note: reason, approvedBy: manager.id } });
-      return toJobView(await deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: manager.name, note: reason }));
+      const { approvedBy } = await permissions.authorize({ user, action: 'drawer.noSale', object: 'drawer', reason, approval });
+      deps.audit.append({ userId: user.id, action: 'drawer.open', object: 'drawer', detail: { reason: 'no-sale', note: reason, approvedBy: approvedBy.id } });
+      return toJobView(await deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: approvedBy.name, note: reason }));
     },
 
     'pos:demo.scan': ({ code }) => {

@@ -6,6 +6,7 @@ import type { OrderView, ProductView, ScanKind } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import { lineGross, type Discount, type TaxRate } from '../../src-shared/pricing';
 import type { ScanResolution } from '../catalog/catalog';
+import type { NewVoid } from '../journal/shift-repository';
 import type { OrderRepository, OrderRow } from './order-repository';
 
 /** The catalogue as the cart sees it. */
@@ -16,8 +17,18 @@ export interface ProductLookup {
 /** Scans that name something to sell (the catalogue already found the product). */
 export type ItemScan = Extract<ScanResolution, { kind: 'product' | 'price-embedded' | 'weight-embedded' }>;
 
+/** Who voided items and who approved it, for the void record and the Z report. */
+export interface VoidBy {
+  reason: string;
+  userId: string;
+  approvedBy: string | null;
+}
+
 export interface CartDeps {
   orders: OrderRepository;
+  /** The shift a new sale joins (opened on demand). */
+  shiftFor(cashierId: string): number;
+  recordVoid(entry: NewVoid): void;
   products: ProductLookup;
   taxRates: ReadonlyMap<string, TaxRate>;
   currency: string;
@@ -29,7 +40,7 @@ export function createCartService(deps: CartDeps) {
   const { orders } = deps;
 
   function openOrder(cashierId: string): OrderRow {
-    return orders.openOrder() ?? orders.createOrder(deps.currency, cashierId);
+    return orders.openOrder() ?? orders.createOrder(deps.currency, cashierId, deps.shiftFor(cashierId));
   }
 
   function editable(cashierId: string): OrderRow {
@@ -78,6 +89,8 @@ export function createCartService(deps: CartDeps) {
 
   return {
     current: (cashierId: string) => deps.view(openOrder(cashierId)),
+    /** Throws CONFLICT when the open sale can no longer change (payment started). */
+    assertEditable: (cashierId: string) => void editable(cashierId),
 
     /** Adds what a scan names; the catalogue resolved it, wallet codes and badges went elsewhere. */
     addScanned(cashierId: string, scan: ItemScan): { kind: ScanKind; order: OrderView } {
@@ -99,9 +112,15 @@ export function createCartService(deps: CartDeps) {
       return addProduct(cashierId, product, qty * 1000, null);
     },
 
-    setQuantity(cashierId: string, lineId: string, qtyMilli: number): OrderView {
+    /** Raising a quantity is free; lowering it voids items and needs `voidBy` (checked by the caller). */
+    setQuantity(cashierId: string, lineId: string, qtyMilli: number, voidBy: VoidBy | null): OrderView {
       const order = editable(cashierId);
       const line = lineOf(order, lineId);
+      if (qtyMilli < line.qty_milli) {
+        if (!voidBy) throw new PosError('APPROVAL_REQUIRED', 'Lowering a quantity voids items: a manager must approve.', 'approval');
+        const removed = line.qty_milli - qtyMilli;
+        deps.recordVoid({ shiftId: order.shift_id, orderId: order.id, lineId, kind: 'line', description: line.name, qtyMilli: removed, amount: lineGross(line.unit_price, removed), ...voidBy });
+      }
       if (line.embedded === 'price') throw new PosError('CONFLICT', 'A price-label item is one item: scan the label again to add another.');
       if (line.unit === 'each' && qtyMilli % 1000 !== 0) throw new PosError('INVALID_PAYLOAD', `${line.name} is sold by the item: use a whole number.`, 'qtyMilli');
       if (!Number.isSafeInteger(lineGross(line.unit_price, qtyMilli))) throw new PosError('INVALID_PAYLOAD', 'That quantity is too large.', 'qtyMilli');
@@ -109,11 +128,21 @@ export function createCartService(deps: CartDeps) {
       return publish(order);
     },
 
-    removeLine(cashierId: string, lineId: string): OrderView {
+    removeLine(cashierId: string, lineId: string, voidBy: VoidBy): OrderView {
       const order = editable(cashierId);
-      lineOf(order, lineId);
+      const line = lineOf(order, lineId);
       orders.removeLine(lineId);
+      deps.recordVoid({ shiftId: order.shift_id, orderId: order.id, lineId, kind: 'line', description: line.name, qtyMilli: line.qty_milli, amount: lineGross(line.unit_price, line.qty_milli), ...voidBy });
       return publish(order);
+    },
+
+    /** Sets a line's price; the list price is kept for the receipt trail and the Z report. */
+    overridePrice(cashierId: string, lineId: string, unitPrice: number, approvedBy: string): { order: OrderView; from: number; name: string } {
+      const order = editable(cashierId);
+      const line = lineOf(order, lineId);
+      if (line.embedded === 'price') throw new PosError('CONFLICT', 'A price-label item carries its own price.');
+      orders.overridePrice(lineId, unitPrice, approvedBy);
+      return { order: publish(order), from: line.unit_price, name: line.name };
     },
 
     setLineDiscount(cashierId: string, lineId: string, discount: Discount | null): OrderView {
@@ -132,9 +161,14 @@ export function createCartService(deps: CartDeps) {
       return publish(order);
     },
 
-    /** Drops the open sale. Only before any payment; paid sales are voided or refunded instead. */
-    cancel(cashierId: string): OrderView {
+    /** Voids the open sale. Only before any payment; paid sales are refunded instead. */
+    cancel(cashierId: string, voidBy: VoidBy | null): OrderView {
       const order = editable(cashierId);
+      const before = deps.view(order);
+      if (before.lines.length > 0) {
+        if (!voidBy) throw new PosError('APPROVAL_REQUIRED', 'Voiding a sale with items needs a manager\'s approval.', 'approval');
+        deps.recordVoid({ shiftId: order.shift_id, orderId: order.id, lineId: null, kind: 'order', description: `${before.lines.length} line(s)`, qtyMilli: 0, amount: before.total, ...voidBy });
+      }
       orders.cancel(order.id);
       publish(order);
       return deps.view(openOrder(cashierId));

@@ -15,6 +15,7 @@ export interface OrderRow {
   order_discount: string | null;
   cash_rounding: number;
   total: number;
+  shift_id: number | null;
 }
 
 export interface LineRow {
@@ -80,7 +81,8 @@ export function createOrderRepository(db: Db) {
     open: db.prepare("SELECT * FROM orders WHERE status = 'open' ORDER BY number DESC LIMIT 1"),
     byId: db.prepare('SELECT * FROM orders WHERE id = ?'),
     nextNumber: db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders'),
-    insertOrder: db.prepare("INSERT INTO orders (id, number, status, currency, cashier_id, opened_at) VALUES (?, ?, 'open', ?, ?, ?)"),
+    insertOrder: db.prepare("INSERT INTO orders (id, number, status, currency, cashier_id, opened_at, shift_id) VALUES (?, ?, 'open', ?, ?, ?, ?)"),
+    overridePrice: db.prepare('UPDATE order_lines SET list_price = COALESCE(list_price, unit_price), unit_price = ?, override_by = ? WHERE id = ?'),
     lines: db.prepare('SELECT * FROM order_lines WHERE order_id = ? AND removed_at IS NULL ORDER BY seq'),
     line: db.prepare('SELECT * FROM order_lines WHERE id = ? AND removed_at IS NULL'),
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM order_lines WHERE order_id = ?'),
@@ -102,11 +104,11 @@ export function createOrderRepository(db: Db) {
   return {
     openOrder: () => (q.open.get() as OrderRow | undefined) ?? null,
     byId: (id: string) => (q.byId.get(id) as OrderRow | undefined) ?? null,
-    createOrder(currency: string, cashierId: string): OrderRow {
+    createOrder(currency: string, cashierId: string, shiftId: number | null): OrderRow {
       const id = randomUUID();
       db.transaction(() => {
         const { n } = q.nextNumber.get() as { n: number };
-        q.insertOrder.run(id, n, currency, cashierId, new Date().toISOString());
+        q.insertOrder.run(id, n, currency, cashierId, new Date().toISOString(), shiftId);
       }).immediate();
       return q.byId.get(id) as OrderRow;
     },
@@ -121,6 +123,7 @@ export function createOrderRepository(db: Db) {
       return id;
     },
     setQuantity: (lineId: string, qtyMilli: number) => void q.setQty.run(qtyMilli, lineId),
+    overridePrice: (lineId: string, unitPrice: number, by: string) => void q.overridePrice.run(unitPrice, by, lineId),
     removeLine: (lineId: string) => void q.removeLine.run(new Date().toISOString(), lineId),
     setLineDiscount: (lineId: string, discount: Discount | null) => void q.setLineDiscount.run(discount ? JSON.stringify(discount) : null, lineId),
     setOrderDiscount: (orderId: string, discount: Discount | null) => void q.setOrderDiscount.run(discount ? JSON.stringify(discount) : null, orderId),

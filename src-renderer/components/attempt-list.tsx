@@ -2,18 +2,17 @@
  * The order's electronic payment attempts, each in the state main reports. No retry
  * button anywhere: an unknown attempt is being checked by main (DESIGN §6 rule 2).
  */
-import { useStore } from 'zustand';
 import type { AttemptView } from '../../src-shared/domain';
 import { attemptText, canStopWaiting } from '../format/attempt-text';
 import { clockTime } from '../format/time-text';
 import { useLocale, useMoney, useStores } from '../stores/use-stores';
+import { useTenderLabel } from './payment-summary';
 
 export function AttemptList({ attempts }: { attempts: AttemptView[] }) {
-  const { payment, appInfo } = useStores();
-  const tenders = useStore(appInfo, (s) => s.info?.tenders ?? null);
+  const { payment } = useStores();
   const money = useMoney();
   const locale = useLocale();
-  const labelOf = (attempt: AttemptView) => tenders?.find((t) => t.provider === attempt.provider)?.label ?? attempt.provider;
+  const labelOf = useTenderLabel();
 
   return (
     <ul className="attempts" aria-label="Card and wallet payments" aria-live="polite">

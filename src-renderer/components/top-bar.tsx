@@ -19,7 +19,7 @@ export function TopBar() {
   const user = useStore(session, (s) => s.session?.user ?? null);
   const storeName = useStore(appInfo, (s) => s.info?.store.name ?? 'Countertop');
 
-  const goTo = (target: Screen) => (target === 'history' ? commands.openHistory() : nav.getState().go(target));
+  const goTo = (target: Screen) => commands.open(target);
   const current = (target: Screen) => (screen === target || (target === 'sale' && (screen === 'tender' || screen === 'receipt')) ? 'page' : undefined);
 
   return (

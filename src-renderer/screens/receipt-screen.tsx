@@ -1,21 +1,45 @@
 /**
  * The receipt of a sale that just completed (with the change to hand back) or of an
  * order opened from history. "New sale" has focus, so Enter starts the next sale.
+ * Print sends the receipt to the printer; Reprint prints a COPY and shows it. The
+ * order's card and wallet payments are listed with their void / refund actions.
  */
 import { useStore } from 'zustand';
+import { OrderPayments } from '../components/order-payments';
 import { ReceiptView } from '../components/receipt-view';
+import { jobText } from '../stores/devices-store';
 import { useMoney, useStores } from '../stores/use-stores';
 
+function PrintStatus({ orderId }: { orderId: string }) {
+  const { devices } = useStores();
+  const print = useStore(devices, (s) => (s.receiptPrint?.orderId === orderId ? s.receiptPrint : null));
+  const retrying = useStore(devices, (s) => s.busy?.startsWith('retry:') ?? false);
+  const what = print?.copy ? 'Copy' : 'Receipt';
+  const failed = print?.error ?? (print?.job?.state === 'failed' ? jobText(print.job) : null);
+  return (
+    <>
+      <p role="status" className="hint">{print && !failed ? `${what}: ${print.job ? jobText(print.job) : 'Sending to the printer…'}` : ''}</p>
+      <p role="alert" className="field-error">{failed ? `${what}: ${failed}` : ''}</p>
+      {print?.job?.state === 'failed' && (
+        <button type="button" disabled={retrying} onClick={() => void devices.getState().retry(print.job!.id)}>Retry printing</button>
+      )}
+    </>
+  );
+}
+
 export function ReceiptScreen() {
-  const { receipt, nav, payment, commands } = useStores();
+  const { receipt, nav, payment, devices, commands } = useStores();
   const current = useStore(receipt, (s) => s.receipt);
+  const order = useStore(receipt, (s) => s.order);
   const orderId = useStore(receipt, (s) => s.orderId);
   const loading = useStore(receipt, (s) => s.loading);
   const error = useStore(receipt, (s) => s.error);
   const from = useStore(nav, (s) => s.receiptFrom);
   const lastCash = useStore(payment, (s) => s.lastCash);
+  const printing = useStore(devices, (s) => s.receiptPrint !== null && s.receiptPrint.orderId === orderId && s.receiptPrint.job === null && s.receiptPrint.error === null);
   const money = useMoney();
   const change = from === 'sale' && lastCash?.completed && lastCash.orderId === orderId ? lastCash.change : null;
+  const canPrint = !!orderId && !loading && !printing;
 
   return (
     <div className="receipt-screen">
@@ -28,9 +52,12 @@ export function ReceiptScreen() {
           ) : (
             <button type="button" autoFocus onClick={() => nav.getState().go('history')}>Back to history</button>
           )}
-          <button type="button" disabled={!orderId || loading} onClick={() => void receipt.getState().reprint()}>Reprint</button>
+          <button type="button" disabled={!canPrint} onClick={() => void commands.printReceipt(false)}>Print</button>
+          <button type="button" disabled={!canPrint} onClick={() => void commands.printReceipt(true)}>Reprint</button>
         </div>
+        {orderId && <PrintStatus orderId={orderId} />}
         <p role="alert" className="field-error">{error ?? ''}</p>
+        {order && order.id === orderId && <OrderPayments order={order} />}
       </section>
       <section className="receipt-paper" aria-label="Receipt preview">
         {current ? <ReceiptView receipt={current} /> : <p>{loading ? 'Loading the receipt…' : ''}</p>}

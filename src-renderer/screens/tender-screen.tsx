@@ -1,17 +1,22 @@
 /**
  * Taking payment: cash (quick amounts ≥ what is due, exact, or typed) and one button per
- * electronic tender. Attempts are listed as main reports them, including ones main
- * started itself (a wallet code scanned while this panel is open).
+ * electronic tender (its terminal too; CodePay may let the customer add a tip on the
+ * terminal; a wallet tender asks for the customer's code). Attempts are listed as main
+ * reports them, including ones main started itself (a wallet code scanned here).
  */
 import { useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { currencyExponent } from '../../src-shared/money';
+import type { AppInfo } from '../../src-shared/domain';
 import { AttemptList } from '../components/attempt-list';
 import { OrderTotals } from '../components/order-totals';
+import { WalletCodeDialog } from '../components/wallet-code-dialog';
 import { isAttemptOpen } from '../format/attempt-text';
 import { parseFixed } from '../format/parse-input';
 import { attemptsForOrder } from '../stores/payment-store';
 import { useMoney, useStores } from '../stores/use-stores';
+
+type Tender = AppInfo['tenders'][number];
 
 export function TenderScreen() {
   const { cart, payment, appInfo, nav } = useStores();
@@ -24,18 +29,24 @@ export function TenderScreen() {
   const money = useMoney();
   const [typed, setTyped] = useState('');
   const [typedError, setTypedError] = useState<string | null>(null);
+  const [onScreenTip, setOnScreenTip] = useState(false);
+  const [walletTender, setWalletTender] = useState<Tender | null>(null);
 
   if (!order || order.status !== 'open') return <p className="cart-empty">No open sale.</p>;
 
   const m = (amount: number) => money(amount, order.currency);
   const attempts = attemptsForOrder(order, known);
   const electronicBusy = attempts.some(isAttemptOpen);
+  // A payment started (keyed here, or a code scanned while the dialog was open): the code dialog is done.
+  if (walletTender && electronicBusy) setWalletTender(null);
   // What settles the order in cash: main rounds the due amount (e.g. CAD nickels).
   const cashDue = order.cashDue;
   const quickCash = (info?.quickCash ?? []).filter((amount) => amount >= cashDue && amount !== cashDue);
   const partialCash = lastCash && lastCash.orderId === order.id && !lastCash.completed ? lastCash : null;
 
   const takeCash = (tendered: number) => void payment.getState().payCash(order.id, tendered);
+  const startCard = (tender: Tender) =>
+    void payment.getState().startElectronic(order.id, tender, order.due, { onScreenTip: tender.provider === 'codepay' && onScreenTip });
 
   function submitTyped(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -77,13 +88,19 @@ export function TenderScreen() {
         {info && info.tenders.length > 0 && (
           <section aria-labelledby="electronic-heading" className="tender-electronic">
             <h3 id="electronic-heading">Card and wallet</h3>
+            {info.tenders.some((tender) => tender.provider === 'codepay') && (
+              <label className="check">
+                <input type="checkbox" checked={onScreenTip} onChange={(event) => setOnScreenTip(event.target.checked)} />
+                Customer adds tip on terminal
+              </label>
+            )}
             <div className="tender-buttons">
               {info.tenders.map((tender) => (
                 <button
                   key={`${tender.provider}:${tender.terminal ?? ''}`}
                   type="button"
                   disabled={busy || electronicBusy || order.due <= 0}
-                  onClick={() => void payment.getState().startElectronic(order.id, tender.provider, order.due)}
+                  onClick={() => (tender.method === 'wallet' ? setWalletTender(tender) : startCard(tender))}
                 >
                   {tender.label}
                 </button>
@@ -102,6 +119,17 @@ export function TenderScreen() {
 
         <button type="button" onClick={() => nav.getState().go('sale')}>Back to sale (Esc)</button>
       </section>
+
+      {walletTender && (
+        <WalletCodeDialog
+          orderId={order.id}
+          tender={walletTender}
+          label={walletTender.label}
+          amount={order.due}
+          amountText={m(order.due)}
+          onClose={() => setWalletTender(null)}
+        />
+      )}
 
       <aside className="tender-summary" aria-label="Order summary">
         <OrderTotals order={order} />

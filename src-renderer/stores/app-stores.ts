@@ -8,8 +8,11 @@ import { isAttemptOpen } from '../format/attempt-text';
 import { createAppInfoStore, type AppInfoStore } from './app-info-store';
 import { createCartStore, type CartStore, type ScanSource } from './cart-store';
 import { createCatalogStore, type CatalogStore, type CatalogStoreOptions } from './catalog-store';
+import { createDemoStore, type DemoStore } from './demo-store';
+import { createDevicesStore, type DevicesStore } from './devices-store';
 import { createHistoryStore, type HistoryStore } from './history-store';
-import { createNavStore, type NavStore } from './nav-store';
+import { createNavStore, type NavStore, type Screen } from './nav-store';
+import { createPaymentAdminStore, type PaymentAdminStore } from './payment-admin-store';
 import { attemptsForOrder, createPaymentStore, type PaymentStore } from './payment-store';
 import { createReceiptStore, type ReceiptStore } from './receipt-store';
 import { createSessionStore, type SessionStore } from './session-store';
@@ -23,6 +26,10 @@ export interface Commands {
   newSale(): Promise<void>;
   openHistory(): void;
   openHistoryReceipt(orderId: string): Promise<void>;
+  /** Goes to a screen from the top bar, reading what that screen shows. */
+  open(screen: Screen): void;
+  /** Prints the receipt on screen: the original, or a copy (which the screen then shows as COPY). */
+  printReceipt(copy: boolean): Promise<void>;
   /** Esc: one step back from where the cashier is. */
   back(): void;
   /** True while an electronic payment of the open order is still undecided. */
@@ -38,6 +45,9 @@ export interface AppStores {
   payment: PaymentStore;
   history: HistoryStore;
   receipt: ReceiptStore;
+  demo: DemoStore;
+  devices: DevicesStore;
+  paymentAdmin: PaymentAdminStore;
   nav: NavStore;
   commands: Commands;
   dispose(): void;
@@ -51,6 +61,9 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
   const payment = createPaymentStore(client, { applyOrder: (order) => cart.getState().applyOrder(order) });
   const history = createHistoryStore(client);
   const receipt = createReceiptStore(client);
+  const demo = createDemoStore(client);
+  const devices = createDevicesStore(client);
+  const paymentAdmin = createPaymentAdminStore(client, { receive: (attempt) => payment.getState().receive(attempt) });
   const nav = createNavStore();
 
   const commands: Commands = {
@@ -92,6 +105,19 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
       await receipt.getState().load(orderId, false);
     },
 
+    open(screen) {
+      if (screen === 'history') return commands.openHistory();
+      nav.getState().go(screen);
+      if (screen === 'devices') void devices.getState().load();
+      if (screen === 'manager') void paymentAdmin.getState().loadAttention();
+    },
+
+    async printReceipt(copy) {
+      const orderId = receipt.getState().orderId;
+      if (!orderId) return;
+      await Promise.all([devices.getState().printReceipt(orderId, copy), copy ? receipt.getState().reprint() : Promise.resolve()]);
+    },
+
     back() {
       const { screen, receiptFrom } = nav.getState();
       if (screen === 'receipt') {
@@ -122,12 +148,23 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
     }),
 
     cart.subscribe((now, before) => {
-      const done = now.finished;
-      if (!done || done === before.finished || done.status !== 'completed') return;
-      if (before.finished?.id === done.id && before.finished.status === 'completed') return;
+      // Only the sale on the till completing opens its receipt: a later change to an
+      // older order (a payment voided from history) must not take the screen.
+      const done = now.order;
+      if (!done || done === before.order || done.status !== 'completed') return;
+      if (before.order?.id !== done.id || before.order.status !== 'open') return;
       nav.getState().showReceipt('sale');
       cart.getState().clearNotice();
       void receipt.getState().load(done.id, false);
+    }),
+
+    // A scan read in main (a HID scanner, the virtual scanner) moves the screen as a wedge scan does;
+    // the devices screen stays put, as that is where a scanner is tried out.
+    client.on('pos:scan.received', (scan) => {
+      const screen = nav.getState().screen;
+      if (scan.error || session.getState().status !== 'active' || screen === 'devices') return;
+      if (scan.kind === 'wallet') nav.getState().go('tender');
+      else if (scan.kind !== null && scan.kind !== 'badge' && screen !== 'tender') nav.getState().go('sale');
     }),
 
     (() => {
@@ -138,14 +175,18 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
         // Events sent while we were away are gone: read main's state again.
         lost = false;
         void session.getState().start().then(() => {
-          if (session.getState().status === 'active') void cart.getState().load();
+          if (session.getState().status !== 'active') return;
+          void cart.getState().load();
+          if (appInfo.getState().info?.demo) void demo.getState().load();
+          if (nav.getState().screen === 'devices') void devices.getState().load();
+          if (paymentAdmin.getState().loaded) void paymentAdmin.getState().loadAttention();
         });
       });
     })(),
   ];
 
   return {
-    client, appInfo, session, cart, catalog, payment, history, receipt, nav, commands,
+    client, appInfo, session, cart, catalog, payment, history, receipt, demo, devices, paymentAdmin, nav, commands,
     dispose: () => unsubscribers.forEach((unsubscribe) => unsubscribe()),
   };
 }

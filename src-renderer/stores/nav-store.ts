@@ -1,7 +1,7 @@
 /** Which screen the signed-in cashier sees. Login and lock are the session's, not here. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-/** 'devices' and 'manager' are placeholders for the screens the lead adds. */
+/** Screens of the signed-in workspace; 'devices' and 'manager' are the admin screens. */
 export type Screen = 'sale' | 'tender' | 'receipt' | 'history' | 'devices' | 'manager';
 
 export interface NavState {

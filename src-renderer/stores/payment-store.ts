@@ -14,6 +14,19 @@ export interface CashResult {
   completed: boolean;
 }
 
+/** Which electronic tender: a provider and, for providers that drive several, its terminal. */
+export interface TenderChoice {
+  provider: string;
+  terminal: string | null;
+}
+
+export interface ElectronicOptions {
+  /** CodePay: the customer picks a tip on the terminal's screen. */
+  onScreenTip?: boolean;
+  /** A customer's wallet code keyed by the cashier (a scanned one goes through the scan path). */
+  walletCode?: string;
+}
+
 export interface PaymentState {
   /** Attempts main told us about, by id. */
   attempts: Record<string, AttemptView>;
@@ -21,7 +34,7 @@ export interface PaymentState {
   busy: boolean;
   error: string | null;
   payCash(orderId: string, tendered: number): Promise<CashResult | null>;
-  startElectronic(orderId: string, provider: string, amount: number): Promise<AttemptView | null>;
+  startElectronic(orderId: string, tender: TenderChoice, amount: number, options?: ElectronicOptions): Promise<AttemptView | null>;
   stopWaiting(attemptId: string): Promise<void>;
   /** Takes an attempt main reported (reply or `pos:payment.changed`). */
   receive(attempt: AttemptView): void;
@@ -71,10 +84,14 @@ export function createPaymentStore(client: PosClient, hooks: { applyOrder(order:
         }
       },
 
-      async startElectronic(orderId, provider, amount) {
+      async startElectronic(orderId, tender, amount, options = {}) {
         set({ busy: true, error: null });
         try {
-          const attempt = await client.invoke('pos:tender.start', { orderId, provider, amount });
+          const attempt = await client.invoke('pos:tender.start', {
+            orderId, provider: tender.provider, terminal: tender.terminal, amount,
+            ...(options.onScreenTip ? { onScreenTip: true } : {}),
+            ...(options.walletCode ? { walletCode: options.walletCode } : {}),
+          });
           get().receive(attempt);
           set({ busy: false });
           return attempt;

@@ -1,5 +1,10 @@
-/** The receipt on screen (`pos:orders.receipt`); a reprint asks main for the COPY. */
+/**
+ * The receipt on screen (`pos:orders.receipt`, the shared receipt model) and the order
+ * behind it (`pos:orders.get`), whose card and wallet payments the receipt screen lists
+ * with their void / refund actions. The order follows `pos:order.changed`.
+ */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { OrderView } from '../../src-shared/domain';
 import type { Receipt } from '../../src-shared/receipt';
 import type { PosClient } from '../api/client';
 import { errorText } from '../api/client-error';
@@ -7,9 +12,12 @@ import { errorText } from '../api/client-error';
 export interface ReceiptState {
   orderId: string | null;
   receipt: Receipt | null;
+  /** The order as main reports it now (payments voided or refunded after the sale show here). */
+  order: OrderView | null;
   loading: boolean;
   error: string | null;
   load(orderId: string, copy: boolean): Promise<void>;
+  /** Shows the COPY view (printing the copy is the devices store's). */
   reprint(): Promise<void>;
 }
 
@@ -17,24 +25,34 @@ export type ReceiptStore = StoreApi<ReceiptState>;
 
 export function createReceiptStore(client: PosClient): ReceiptStore {
   let seq = 0;
-  return createStore<ReceiptState>()((set, get) => ({
+  const store = createStore<ReceiptState>()((set, get) => ({
     orderId: null,
     receipt: null,
+    order: null,
     loading: false,
     error: null,
     async load(orderId, copy) {
       const mine = ++seq;
-      set({ orderId, loading: true, error: null, ...(get().orderId === orderId ? {} : { receipt: null }) });
-      try {
-        const receipt = await client.invoke('pos:orders.receipt', { orderId, copy });
-        if (mine === seq) set({ receipt, loading: false });
-      } catch (error) {
-        if (mine === seq) set({ loading: false, error: errorText(error) });
-      }
+      set({ orderId, loading: true, error: null, ...(get().orderId === orderId ? {} : { receipt: null, order: null }) });
+      const [receipt, order] = await Promise.allSettled([
+        client.invoke('pos:orders.receipt', { orderId, copy }),
+        client.invoke('pos:orders.get', { orderId }),
+      ]);
+      if (mine !== seq) return;
+      // The receipt is what the screen is for; a failed order read only hides the payment actions.
+      if (order.status === 'fulfilled') set({ order: order.value });
+      if (receipt.status === 'fulfilled') set({ receipt: receipt.value, loading: false });
+      else set({ loading: false, error: errorText(receipt.reason) });
     },
     async reprint() {
       const { orderId } = get();
       if (orderId) await get().load(orderId, true);
     },
   }));
+
+  client.on('pos:order.changed', (order) => {
+    if (order.id === store.getState().orderId) store.setState({ order });
+  });
+
+  return store;
 }

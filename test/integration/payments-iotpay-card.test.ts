@@ -11,8 +11,6 @@ const TIMINGS = {
 describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
   let sim: IotpaySimulator;
   let h: Harness;
-  const referenceOf = (attemptId: string) => (h.core.journal.db.prepare('SELECT reference FROM payment_attempts WHERE id = ?').get(attemptId) as { reference: string }).reference;
-  const events = (attemptId: string) => (h.core.journal.db.prepare('SELECT from_state, to_state, cause FROM attempt_events WHERE attempt_id = ? ORDER BY seq').all(attemptId) as { from_state: string | null; to_state: string; cause: string }[]);
 
   beforeEach(async () => {
     sim = await startIotpaySimulator();
@@ -27,7 +25,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect(started.state).toBe('sending');
     const approved = await h.attempt(started.id, (a) => a.state === 'approved');
     expect(approved.card).toMatchObject({ maskedPan: expect.stringMatching(/^[X*]+\d{4}$/), authCode: expect.any(String) });
-    const states = events(started.id).map((e) => e.to_state);
+    const states = h.events(started.id).map((e) => e.to_state);
     expect(states.slice(0, 2)).toEqual(['created', 'sending']);
     expect(states.at(-1)).toBe('approved');
     expect(states.filter((s) => s === 'approved')).toHaveLength(1);
@@ -38,7 +36,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect(receipt.tenders[0].card?.maskedPan).toBe(approved.card?.maskedPan);
     expect(JSON.stringify(receipt)).not.toMatch(/expire/i);
     expect(sim.charges()).toBe(1);
-    expect(sim.createOrderCalls(referenceOf(started.id))).toBe(1);
+    expect(sim.createOrderCalls(h.reference(started.id))).toBe(1);
   });
 
   it('decline: the reason is shown, the order stays open, and a second card attempt can pay it', async () => {
@@ -53,8 +51,8 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     await h.attempt(second.id, (a) => a.state === 'approved');
     expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
     expect(sim.charges()).toBe(1);
-    expect(sim.createOrderCalls(referenceOf(first.id))).toBe(1);
-    expect(sim.createOrderCalls(referenceOf(second.id))).toBe(1);
+    expect(sim.createOrderCalls(h.reference(first.id))).toBe(1);
+    expect(sim.createOrderCalls(h.reference(second.id))).toBe(1);
   });
 
   it('timeout then late success: resolved by query, never a second create_order', async () => {
@@ -62,8 +60,8 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     const order = await h.ringUp();
     const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
     await h.attempt(attempt.id, (a) => a.state === 'approved');
-    expect(sim.createOrderCalls(referenceOf(attempt.id))).toBe(1);
-    expect(sim.queryCalls(referenceOf(attempt.id))).toBeGreaterThanOrEqual(3);
+    expect(sim.createOrderCalls(h.reference(attempt.id))).toBe(1);
+    expect(sim.queryCalls(h.reference(attempt.id))).toBeGreaterThanOrEqual(3);
     expect(sim.charges()).toBe(1);
     expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
   });
@@ -74,8 +72,8 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
     const approved = await h.attempt(attempt.id, (a) => a.state === 'approved');
     expect(approved.state).toBe('approved');
-    expect(events(attempt.id).some((e) => e.to_state === 'approved')).toBe(true);
-    expect(sim.createOrderCalls(referenceOf(attempt.id))).toBe(1);
+    expect(h.events(attempt.id).some((e) => e.to_state === 'approved')).toBe(true);
+    expect(sim.createOrderCalls(h.reference(attempt.id))).toBe(1);
     expect(sim.charges()).toBe(1);
   });
 
@@ -85,7 +83,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
     const unknown = await h.attempt(attempt.id, (a) => a.state === 'unknown');
     expect(unknown.nextCheckAt).not.toBeNull();
-    const reference = referenceOf(attempt.id);
+    const reference = h.reference(attempt.id);
     const queriesBefore = sim.queryCalls(reference);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sim.queryCalls(reference)).toBeGreaterThan(queriesBefore);
@@ -125,7 +123,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     const order = await h.ringUp();
     const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
     await h.attempt(attempt.id, (a) => a.state === 'unknown');
-    const reference = referenceOf(attempt.id);
+    const reference = h.reference(attempt.id);
     await h.core.close();
     // The gateway records the payment while the till is closed.
     for (let i = 0; i < 100 && (sim.order(reference)?.status ?? 0) < 2; i += 1) await new Promise((r) => setTimeout(r, 50));
@@ -134,7 +132,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect(h.core.engine.reconciled).toBe(true);
     const row = h.core.journal.db.prepare('SELECT state FROM payment_attempts WHERE id = ?').get(attempt.id) as { state: string };
     expect(row.state).toBe('approved');
-    expect(events(attempt.id).map((e) => e.cause)).toContain('reconciled at start');
+    expect(h.events(attempt.id).map((e) => e.cause)).toContain('reconciled at start');
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
     expect(sim.createOrderCalls(reference)).toBe(1);

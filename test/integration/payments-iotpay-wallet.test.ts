@@ -53,7 +53,7 @@ describe('customer wallet codes (IOTPay micropay) through the payment engine', (
     await h.call('pos:cart.scan', { code: ALIPAY, source: 'wedge' });
     const attempt = attemptOf(order.id);
     // The customer is entering the wallet password: the gateway has the order, unpaid.
-    const reference = h.core.journal.db.prepare('SELECT reference FROM payment_attempts WHERE id = ?').pluck().get(attempt.id) as string;
+    const reference = h.reference(attempt.id);
     for (let i = 0; i < 100 && (sim.order(reference)?.queries ?? 0) < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
     expect(sim.order(reference)!.status).toBeLessThan(2);
     const stopped = await h.call('pos:tender.cancel', { attemptId: attempt.id });

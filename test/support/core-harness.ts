@@ -19,6 +19,10 @@ export interface Harness {
   attempt(id: string, done: (a: AttemptView) => boolean, timeoutMs?: number): Promise<AttemptView>;
   /** Logs the demo cashier in and rings up two items; returns the open order. */
   ringUp(): Promise<OrderView>;
+  /** The attempt's idempotency key as journaled (what the provider / simulator sees). */
+  reference(attemptId: string): string;
+  /** The attempt's journaled transitions, in order. */
+  events(attemptId: string): { from_state: string | null; to_state: string; cause: string }[];
   reopen(): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,6 +63,8 @@ export async function startHarness(fileConfig: Record<string, unknown>, options:
       await harness.call('pos:cart.scan', { code: codes.plain[0].barcode, source: 'wedge' });
       return (await harness.call('pos:cart.scan', { code: codes.plain[1].barcode, source: 'wedge' })).order;
     },
+    reference: (attemptId) => harness.core.journal.db.prepare('SELECT reference FROM payment_attempts WHERE id = ?').pluck().get(attemptId) as string,
+    events: (attemptId) => harness.core.journal.db.prepare('SELECT from_state, to_state, cause FROM attempt_events WHERE attempt_id = ? ORDER BY seq').all(attemptId) as { from_state: string | null; to_state: string; cause: string }[],
     async reopen() {
       await harness.core.close();
       harness.core = await open();

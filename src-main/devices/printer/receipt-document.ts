@@ -77,6 +77,7 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
   for (const line of receipt.address) out.push(centre(line));
   if (receipt.taxId) out.push(centre(`Tax ID ${receipt.taxId}`));
   if (receipt.copy) out.push('', '^^^COPY', centre('Reprint of the original'));
+  if (receipt.title) out.push('', centre(receipt.title, '^^'));
   out.push('');
   const at = formatTime(receipt.at, receipt.locale);
   out.push(row(`Order #${receipt.orderNumber}`, at.date));

@@ -3,5 +3,6 @@ import type { Migration } from '../migrate';
 import { foundation } from './001-foundation';
 import { payments } from './002-payments';
 import { printJobs } from './003-print-jobs';
+import { manager } from './004-manager';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs];
+export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs, manager];

@@ -34,6 +34,17 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:payments.refund': { attemptId: 'a', amount: 100, reason: 'customer changed mind', approval: { managerId: 'm' } },
   'pos:payments.settle': { attemptId: 'a', outcome: 'maybe', evidence: 'slip 12', reason: 'terminal printed approval', approval: { managerId: 'm', pin: '9876' } },
   'pos:print.receipt': { orderId: 'o', copy: 1 },
+  'pos:cart.overridePrice': { lineId: 'l', unitPrice: -1, reason: 'price tag' },
+  'pos:shift.open': { float: [{ denomination: 0, count: 1 }] },
+  'pos:shift.cashMove': { kind: 'sideways', amount: 100, reason: 'bank run' },
+  'pos:shift.close': { counted: [{ denomination: 2000, count: -1 }] },
+  'pos:reports.z': { number: 0 },
+  'pos:reports.print': { number: 'last' },
+  'pos:reports.csv': { number: 1.5 },
+  'pos:refunds.refundable': { orderId: '' },
+  'pos:refunds.forOrder': { orderId: 7 },
+  'pos:refunds.create': { orderId: 'o', lines: [{ lineId: 'l', qtyMilli: 0 }], reason: 'broken' },
+  'pos:refunds.receipt': { refundId: 'r' },
   'pos:print.retry': { jobId: -1 },
   'pos:drawer.noSale': { reason: 'x', approval: { managerId: 'm', pin: '9876' } },
   'pos:demo.scan': { code: '' },
@@ -57,7 +68,7 @@ describe('the validating dispatcher', () => {
   });
 
   it('has a wrong-field example for every channel that takes input', () => {
-    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal', 'pos:devices.status', 'pos:devices.hidList', 'pos:print.testPage'].includes(c));
+    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal', 'pos:devices.status', 'pos:devices.hidList', 'pos:print.testPage', 'pos:shift.current', 'pos:reports.x', 'pos:reports.list', 'pos:audit.verify'].includes(c));
     expect(withInput.filter((c) => WRONG_FIELD[c] === undefined)).toEqual([]);
   });
 

@@ -64,10 +64,10 @@ describe('payment store', () => {
   it('an electronic attempt follows the reply, then pos:payment.changed events', async () => {
     const { transport, payment } = setup();
     transport.handlers['pos:tender.start'] = (input) => {
-      expect(input).toEqual({ orderId: 'O1', provider: 'demo-card', amount: 1000 });
+      expect(input).toEqual({ orderId: 'O1', provider: 'demo-card', terminal: 'Lane 1', amount: 1000 });
       return attempt({ state: 'sending', updatedAt: '2025-01-01T10:00:00.000Z' });
     };
-    await payment.getState().startElectronic('O1', 'demo-card', 1000);
+    await payment.getState().startElectronic('O1', { provider: 'demo-card', terminal: 'Lane 1' }, 1000);
     const view = order({ due: 1000 });
     const text = () => attemptText(attemptsForOrder(view, payment.getState().attempts)[0], clock).headline;
     expect(text()).toBe('Sending to terminal…');

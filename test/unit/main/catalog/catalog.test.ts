@@ -114,12 +114,14 @@ describe('import', () => {
     const report = await catalog.importCsv({ csv: ['sku,name,price', ...rows].join('\n') }, (done, total) => progress.push([done, total]));
     clearInterval(timer);
     expect(report.imported).toBe(2500);
-    expect(progress).toEqual([[1000, 2500], [2000, 2500], [2500, 2500]]);
+    expect(progress).toHaveLength(10);
+    expect(progress[0]).toEqual([250, 2500]);
+    expect(progress.at(-1)).toEqual([2500, 2500]);
     expect(ticks).toBeGreaterThan(0);
   });
 
   it('runs one import at a time', async () => {
-    const first = importCsv(['sku,name,price', ...Array.from({ length: 1500 }, (_, i) => `S${i},Item,1.00`)].join('\n'));
+    const first = importCsv(['sku,name,price', ...Array.from({ length: 600 }, (_, i) => `S${i},Item,1.00`)].join('\n'));
     await expect(importCsv(SAMPLE)).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(importCsv(SAMPLE)).rejects.toBeInstanceOf(PosError);
     await first;

@@ -1,0 +1,145 @@
+/**
+ * Handlers of the manager's channels: shifts and cash counts, X and Z reports, refunds,
+ * and the audit check. Every protected one goes through permissions.authorize first.
+ */
+import { PosError } from '../../src-shared/errors';
+import { countedTotal, type Report } from '../../src-shared/report';
+import type { Receipt } from '../../src-shared/receipt';
+import { verifyAuditChain, type AuditLog } from '../auth/audit-log';
+import type { Permissions } from '../auth/permissions';
+import type { SessionManager } from '../auth/session-manager';
+import type { AppConfig } from '../config/config-schema';
+import type { DeviceHub } from '../devices/device-hub';
+import { reportDocument } from '../devices/printer/report-document';
+import type { Db } from '../journal/open-journal';
+import type { ShiftRepository } from '../journal/shift-repository';
+import type { PaymentEngine } from '../payments/payment-engine';
+import type { OrderView } from '../../src-shared/domain';
+import type { RefundService } from '../sales/refund-service';
+import { buildShiftReport, reportCsv, type ReportDeps } from '../sales/shift-report';
+import type { ShiftService } from '../sales/shift-service';
+import type { Handlers } from './dispatcher';
+
+type ManagerChannels = 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
+  | 'pos:reports.list' | 'pos:reports.print' | 'pos:reports.csv' | 'pos:refunds.refundable' | 'pos:refunds.forOrder' | 'pos:refunds.create'
+  | 'pos:refunds.receipt' | 'pos:audit.verify';
+
+export interface ManagerHandlerDeps {
+  config: AppConfig;
+  db: Db;
+  sessions: SessionManager;
+  permissions: Permissions;
+  audit: AuditLog;
+  shifts: ShiftService;
+  shiftRows: ShiftRepository;
+  refunds: RefundService;
+  engine: PaymentEngine;
+  devices: DeviceHub;
+  reportDeps: ReportDeps;
+  orderView(orderId: string): OrderView;
+  format(amount: number, currency: string): string;
+}
+
+export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, ManagerChannels> {
+  const { sessions, permissions, shifts, config } = deps;
+
+  const storedZ = (number: number, copy: boolean): Report => {
+    const body = deps.shiftRows.zBody(number);
+    if (!body) throw new PosError('NOT_FOUND', `There is no Z report ${number}.`, 'number');
+    return { ...(JSON.parse(body) as Report), copy };
+  };
+  const xReport = (): Report => buildShiftReport(deps.reportDeps, shifts.requireOpen(), { kind: 'X', number: null, copy: false });
+
+  return {
+    'pos:shift.current': () => { sessions.require(); return shifts.current(); },
+    'pos:shift.open': ({ float }) => shifts.open(sessions.require().id, float),
+    'pos:shift.cashMove': async ({ kind, amount, reason, approval }) => {
+      const user = sessions.require();
+      const { approvedBy } = await permissions.authorize({ user, action: 'cash.move', object: 'drawer', reason, amount, approval });
+      const shift = shifts.cashMove({ kind, amount, reason, userId: user.id, approvedBy: approvedBy.id });
+      if (deps.devices.printer.status().state !== 'not-configured') {
+        deps.audit.append({ userId: user.id, action: 'drawer.open', object: 'drawer', detail: { reason: 'cash-move', note: `${kind}: ${reason}`, approvedBy: approvedBy.id } });
+        void deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: approvedBy.name, note: `cash ${kind}: ${reason}` }).catch(() => undefined);
+      }
+      return shift;
+    },
+    'pos:shift.close': async ({ counted, reason, approval }) => {
+      const user = sessions.require();
+      const shift = shifts.requireOpen();
+      const busy = deps.db.prepare(`SELECT o.number FROM orders o WHERE o.shift_id = ? AND o.status = 'open' AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id)`).pluck().get(shift.id) as number | undefined;
+      if (busy) throw new PosError('CONFLICT', `Sale ${busy} is part-paid: finish it before closing the shift.`);
+      const countedCash = countedTotal(counted);
+      const variance = countedCash - shifts.expectedCash(shift);
+      if (Math.abs(variance) > config.security.varianceLimit && reason.length < 3) {
+        throw new PosError('INVALID_PAYLOAD', `The drawer is off by ${deps.format(variance, config.store.currency)}: say why before closing.`, 'reason');
+      }
+      const { approvedBy } = await permissions.authorize({ user, action: 'shift.close', object: `shift:${shift.id}`, reason: reason || 'end of shift', amount: variance, approval });
+      return deps.db.transaction(() => {
+        const zNumber = deps.shiftRows.nextZNumber();
+        const at = new Date().toISOString();
+        deps.shiftRows.close(shift.id, { closedBy: user.id, approvedBy: approvedBy.id, counted, countedCash, expectedCash: countedCash - variance, variance, zNumber });
+        const report = buildShiftReport(deps.reportDeps, deps.shiftRows.byId(shift.id)!, { kind: 'Z', number: zNumber, copy: false, at });
+        deps.shiftRows.insertZ(zNumber, shift.id, JSON.stringify(report));
+        deps.audit.append({ userId: user.id, action: 'shift.close', object: `shift:${shift.id}`, detail: { z: zNumber, counted: countedCash, variance, approvedBy: approvedBy.id, reason } });
+        return report;
+      }).immediate();
+    },
+
+    'pos:reports.x': () => { sessions.require(); return xReport(); },
+    'pos:reports.z': ({ number, copy }) => { sessions.require(); return storedZ(number, copy); },
+    'pos:reports.list': () => {
+      sessions.require();
+      return deps.shiftRows.zBodies().map(({ number, body }) => {
+        const report = JSON.parse(body) as Report;
+        return { number, closedAt: report.shift.closedAt ?? report.generatedAt, closedBy: report.shift.closedBy ?? '', net: report.sales.net };
+      });
+    },
+    'pos:reports.print': async ({ number, copy }) => {
+      const user = sessions.require();
+      const report = number === null ? xReport() : storedZ(number, copy);
+      if (number !== null && copy) deps.audit.append({ userId: user.id, action: 'report.reprint', object: `z:${number}`, detail: {} });
+      const job = await deps.devices.printer.printReport(reportDocument(report, config.store.locale), number === null ? 'X report' : `Z report ${number}${copy ? ' (copy)' : ''}`);
+      return { id: job.id, kind: job.kind, label: job.label, state: job.state, attempts: job.attempts, lastError: job.lastError, createdAt: job.createdAt };
+    },
+    'pos:reports.csv': ({ number }) => {
+      const user = sessions.require();
+      const report = number === null ? xReport() : storedZ(number, false);
+      deps.audit.append({ userId: user.id, action: 'report.export', object: number === null ? 'x' : `z:${number}`, detail: {} });
+      return { filename: number === null ? `x-report-${report.generatedAt.slice(0, 10)}.csv` : `z-report-${number}.csv`, csv: reportCsv(report) };
+    },
+
+    'pos:refunds.refundable': ({ orderId }) => { sessions.require(); return deps.refunds.refundable(orderId); },
+    'pos:refunds.forOrder': ({ orderId }) => { sessions.require(); return deps.refunds.forOrder(orderId); },
+    'pos:refunds.create': async ({ orderId, lines, amount, to, reason, approval }) => {
+      const user = sessions.require();
+      const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `order:${orderId}`, reason, ...(amount !== undefined ? { amount } : {}), approval });
+      return deps.refunds.create({ orderId, lines, ...(amount !== undefined ? { amount } : {}), to, reason, userId: user.id, approvedBy: approvedBy.id });
+    },
+    'pos:refunds.receipt': ({ refundId, copy }) => {
+      sessions.require();
+      const refund = deps.refunds.view(refundId);
+      const order = deps.orderView(refund.orderId);
+      const receipt: Receipt = {
+        storeName: config.store.name, address: config.store.address, taxId: config.store.taxId, demo: config.demo, copy,
+        title: `REFUND ${refund.number} of sale ${refund.orderNumber}`, orderNumber: order.number, cashierName: refund.user, at: refund.createdAt,
+        currency: order.currency, locale: config.store.locale,
+        lines: refund.lines.length
+          ? refund.lines.map((l) => ({ name: l.name, detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`, amount: l.amount, discount: 0 }))
+          : [{ name: refund.reason, detail: 'Refund by amount', amount: refund.amount, discount: 0 }],
+        subtotal: refund.amount, discountTotal: 0, taxes: [{ label: 'Tax refunded', amount: refund.tax, inclusive: true }], total: refund.amount, cashRounding: 0,
+        tenders: refund.tenders.map((t) => {
+          const attempt = t.attemptId ? deps.engine.viewsFor(order.id).find((a) => a.id === t.attemptId) : null;
+          return { label: t.kind === 'cash' ? 'Refunded in cash' : `Refunded to ${attempt?.card?.brand ?? t.kind}`, amount: t.amount, tendered: t.amount, change: 0, tip: 0, card: attempt?.card ?? null };
+        }),
+        footer: [`Approved by ${refund.approvedBy ?? refund.user}`, refund.reason],
+      };
+      return receipt;
+    },
+
+    'pos:audit.verify': () => {
+      sessions.require();
+      const verdict = verifyAuditChain(deps.db);
+      return verdict.ok ? { ok: true, entries: verdict.entries, brokenAt: null, reason: null } : { ok: false, entries: verdict.entries, brokenAt: verdict.brokenAt, reason: verdict.reason };
+    },
+  };
+}

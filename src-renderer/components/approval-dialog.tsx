@@ -1,0 +1,88 @@
+/**
+ * Manager approval for one protected action (void, refund, settle, no-sale; the lead
+ * reuses it for overrides and shift close): pick the approving manager, their PIN on
+ * the pad, and the reason. The action's own fields (an amount, evidence…) come in as
+ * children and are checked by `validate` first. Main checks the PIN and audits; this
+ * dialog only collects. The PIN is cleared after every try, right or wrong.
+ */
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { Approval } from '../stores/payment-admin-store';
+import { useStores } from '../stores/use-stores';
+import { ModalDialog } from './modal-dialog';
+import { PinField } from './pin-field';
+
+export interface ApprovalDialogProps {
+  title: string;
+  /** The approve button's words, e.g. "Void payment". */
+  submitLabel: string;
+  /** What is being approved, and the action's own fields. */
+  children?: ReactNode;
+  /** Checks the action's own fields before anything is sent: a sentence stops the submit. */
+  validate?(): string | null;
+  defaultReason?: string;
+  /** Sends the action. Resolves with null when main accepted it (the dialog closes), else the sentence to show. */
+  onApprove(approval: Approval, reason: string): Promise<string | null>;
+  onClose(): void;
+}
+
+const REASON_MIN = 3;
+const REASON_MAX = 200;
+
+export function ApprovalDialog({ title, submitLabel, children, validate, defaultReason = '', onApprove, onClose }: ApprovalDialogProps) {
+  const users = useStore(useStores().session, (s) => s.users);
+  const managers = users.filter((user) => user.role === 'manager');
+  const [picked, setPicked] = useState<string | null>(null);
+  const managerId = picked ?? (managers.length === 1 ? managers[0].id : null);
+  const [pin, setPin] = useState('');
+  const [reason, setReason] = useState(defaultReason);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const reasonId = useId();
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (busy) return;
+    const problem = validate?.()
+      ?? (managerId === null ? 'Choose the approving manager.' : null)
+      ?? (!/^\d{4,8}$/.test(pin) ? 'Enter the manager\'s PIN (4 to 8 digits).' : null)
+      ?? (reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null);
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    const typedPin = pin;
+    setPin('');
+    const failure = await onApprove({ managerId: managerId!, pin: typedPin }, reason.trim());
+    setBusy(false);
+    if (failure) setError(failure);
+    else onClose();
+  }
+
+  return (
+    <ModalDialog title={title} onClose={onClose}>
+      <form className="approval-form" onSubmit={submit}>
+        {children}
+        {managers.length === 0 ? (
+          <p className="field-error">No manager is set up on this till, so this cannot be approved here.</p>
+        ) : (
+          <fieldset className="choice">
+            <legend>Approving manager</legend>
+            {managers.map((manager) => (
+              <label key={manager.id}>
+                <input type="radio" name="manager" checked={manager.id === managerId} onChange={() => setPicked(manager.id)} /> {manager.name}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <PinField label="Manager PIN" value={pin} onChange={setPin} autoFocus />
+        <label htmlFor={reasonId}>Reason</label>
+        <input id={reasonId} name="reason" autoComplete="off" maxLength={REASON_MAX} value={reason} onChange={(event) => setReason(event.target.value)} />
+        <p role="alert" className="field-error">{error ?? ''}</p>
+        <div className="dialog-buttons">
+          <button type="submit" className="primary" disabled={busy || managers.length === 0}>{busy ? 'Checking…' : submitLabel}</button>
+          <button type="button" onClick={onClose}>Cancel</button>
+        </div>
+      </form>
+    </ModalDialog>
+  );
+}
