@@ -1,4 +1,4 @@
-/** Store, cashier, screen navigation, lock and log out. Devices and Manager are the lead's screens to fill. */
+/** Store, cashier, screen navigation (sale, history, devices, manager), lock and log out. */
 import { useStore } from 'zustand';
 import type { Screen } from '../stores/nav-store';
 import { useStores } from '../stores/use-stores';
