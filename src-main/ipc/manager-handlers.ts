@@ -70,10 +70,10 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
       if (busy) throw new PosError('CONFLICT', `Sale ${busy} is part-paid: finish it before closing the shift.`);
       const countedCash = countedTotal(counted);
       const variance = countedCash - shifts.expectedCash(shift);
+      const { approvedBy } = await permissions.authorize({ user, action: 'shift.close', object: `shift:${shift.id}`, reason: reason || 'end of shift', amount: variance, approval });
       if (Math.abs(variance) > config.security.varianceLimit && reason.length < 3) {
         throw new PosError('INVALID_PAYLOAD', `The drawer is off by ${deps.format(variance, config.store.currency)}: say why before closing.`, 'reason');
       }
-      const { approvedBy } = await permissions.authorize({ user, action: 'shift.close', object: `shift:${shift.id}`, reason: reason || 'end of shift', amount: variance, approval });
       return deps.db.transaction(() => {
         const zNumber = deps.shiftRows.nextZNumber();
         const at = new Date().toISOString();

@@ -32,6 +32,16 @@ function lineTotal(line: OrderView['lines'][number]): { amount: number; tax: num
   };
 }
 
+/**
+ * What refunding `qtyMilli` of a line gives back: a pro-rata share of the line's total,
+ * except that the last items get exactly what is left, so partial refunds of a line
+ * always add up to the line's total, never a cent more or less.
+ */
+export function lineRefundAmount(line: { total: number; qtyMilli: number }, left: { amount: number; qtyMilli: number }, qtyMilli: number): number {
+  if (qtyMilli === left.qtyMilli) return left.amount;
+  return Math.min(left.amount, mulDivRound(line.total, qtyMilli, line.qtyMilli));
+}
+
 export function createRefundService(deps: {
   db: Db;
   refunds: RefundRepository;
@@ -81,7 +91,7 @@ export function createRefundService(deps: {
       if (!line || !rest) throw new PosError('NOT_FOUND', 'That line is not on this sale.', 'lines');
       if (qtyMilli > rest.qtyMilli) throw new PosError('INVALID_PAYLOAD', `Only ${rest.qtyMilli / 1000} of ${line.name} can still be refunded.`, 'lines');
       const full = lineTotal(line);
-      const amount = qtyMilli === rest.qtyMilli ? rest.amount : Math.min(rest.amount, mulDivRound(full.amount, qtyMilli, line.qtyMilli));
+      const amount = lineRefundAmount({ total: full.amount, qtyMilli: line.qtyMilli }, rest, qtyMilli);
       return { lineId, qtyMilli, amount, tax: full.amount ? mulDivRound(full.tax, amount, full.amount) : 0, name: line.name };
     });
   }

@@ -3,17 +3,12 @@
  * the headless host in demo mode, controls found by role and accessible name, items
  * scanned as keyboard-wedge bursts. Needs `npm run build` first (npm test does it).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
-import { HOST_ENTRY, startHost, writeConfig, type HostProcess } from '../support/host-process';
+import { cartRows, cents, logInAsDemo, openStation, rowOf, SAMPLE, scan, type Station } from './e2e-helpers';
 
-/** From resources/sample-catalogue.csv. */
-const WATER = { code: '2000000010007', name: 'Sparkling water 500 ml' };
-const CHOCOLATE = { code: '2000000010151', name: 'Dark chocolate bar 100 g' };
+const WATER = SAMPLE.water;
+const CHOCOLATE = SAMPLE.chocolate;
 /** Smoked ham (PLU 302) on a scale label: prefix 23, item 00302, price 00685 ($6.85), check digit. */
 const HAM_LABEL = { code: withCheckDigit('230030200685'), name: 'Smoked ham' };
 const UNKNOWN = '4006381333931';
@@ -23,68 +18,24 @@ function withCheckDigit(twelve: string): string {
   return twelve + ((10 - (sum % 10)) % 10);
 }
 
-/** "$1,234.50" → 123450 */
-function cents(text: string): number {
-  const match = /\$([\d,]+)\.(\d{2})/.exec(text);
-  if (!match) throw new Error(`no amount in "${text}"`);
-  return Number(match[1].replace(/,/g, '')) * 100 + Number(match[2]);
-}
-
-/** A keyboard-wedge scanner: a fast burst of keys, then Enter. */
-async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
-
-async function logInAsDemoCashier(page: Page): Promise<void> {
-  await expect.poll(() => page.getByRole('heading', { name: 'Log in' }).isVisible(), { timeout: 15_000 }).toBe(true);
-  const pins = page.getByRole('region', { name: 'Demo PINs' });
-  const cashierLine = await pins.getByText(/\(cashier\)/).innerText();
-  const [, name, pin] = /^(.*) \(cashier\): (\d+)$/.exec(cashierLine.trim())!;
-  await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
-  for (const digit of pin) await page.getByRole('group', { name: 'PIN pad' }).getByRole('button', { name: digit, exact: true }).click();
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect.poll(() => page.getByRole('heading', { name: /^Sale #\d+$/ }).isVisible(), { timeout: 15_000 }).toBe(true);
-}
-
-const cartRows = (page: Page) => page.getByRole('table', { name: 'Items in this sale' }).locator('tbody tr');
-const rowOf = (page: Page, name: string) => cartRows(page).filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
-
 describe('cash sale in Chromium against the headless host', () => {
-  let dir: string;
-  let host: HostProcess;
-  let browser: Browser;
+  let station: Station;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build first`);
-    dir = mkdtempSync(join(tmpdir(), 'countertop-e2e-'));
-    host = await startHost(writeConfig(dir, { demo: true, dataDir: join(dir, 'data') }));
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('console', (message) => {
-      // A <meta> CSP cannot carry frame-ancestors; the host sends it as a header too.
-      const text = message.text();
-      // Resource failures are reported with their URL by the response listener.
-      if (message.type() === 'error' && !text.includes('frame-ancestors') && !text.startsWith('Failed to load resource')) pageErrors.push(text);
-    });
-    await page.goto(host.url);
+    station = await openStation((dataDir) => ({ demo: true, dataDir }));
+    ({ page, pageErrors } = station);
+    await page.goto(station.host.url);
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await station?.close();
   });
 
   it('rings up scanned items, changes a quantity, takes cash with change, and finds the order in history after a reload', async () => {
     await expect.poll(() => page.getByText('DEMO / TRAINING MODE').isVisible(), { timeout: 15_000 }).toBe(true);
-    await logInAsDemoCashier(page);
+    await logInAsDemo(page);
     const saleHeading = await page.getByRole('heading', { name: /^Sale #\d+$/ }).innerText();
     const orderNumber = Number(saleHeading.replace(/\D/g, ''));
 
@@ -131,7 +82,7 @@ describe('cash sale in Chromium against the headless host', () => {
     expect(receiptText).toMatch(new RegExp(`Change\\s+\\$${change.replace('.', '\\.')}`));
 
     await page.reload();
-    if (await page.getByRole('heading', { name: 'Log in' }).isVisible()) await logInAsDemoCashier(page);
+    if (await page.getByRole('heading', { name: 'Log in' }).isVisible()) await logInAsDemo(page);
     await expect.poll(() => page.getByRole('button', { name: 'Pay (F4)' }).isVisible(), { timeout: 15_000 }).toBe(true);
     await page.keyboard.press('F8');
     const openButton = page.getByRole('button', { name: `Open order ${orderNumber}` });
@@ -140,7 +91,7 @@ describe('cash sale in Chromium against the headless host', () => {
     expect(await historyRow.innerText()).toContain('Completed');
     await openButton.click();
     await expect.poll(() => receipt.isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Reprint' }).click();
+    await page.getByRole('button', { name: 'Reprint', exact: true }).click();
     await expect.poll(() => receipt.getByText('COPY', { exact: true }).isVisible()).toBe(true);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('heading', { name: 'History' }).isVisible()).toBe(true);
