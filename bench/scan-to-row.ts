@@ -145,7 +145,8 @@ async function openRig(skus: number): Promise<RendererRig> {
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.addInitScript(installScanProbe);
+    // tsx compiles with esbuild's keepNames, which wraps named functions in __name(); the page has no such helper.
+    await page.addInitScript({ content: `globalThis.__name ??= (fn) => fn;\n(${installScanProbe.toString()})();` });
     await page.goto(host.url);
     // The manager: cancelling a sale with items never needs an approval dialog.
     await logInAsDemoUser(page, 'manager');

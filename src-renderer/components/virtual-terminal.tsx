@@ -59,7 +59,7 @@ function VirtualScanner() {
 
   return (
     <form className="virtual-scanner" onSubmit={submit}>
-      <label htmlFor={inputId}>Virtual scanner</label>
+      <label htmlFor={inputId} className="visually-hidden">Virtual scanner</label>
       <input id={inputId} autoComplete="off" spellCheck={false} value={code} onChange={(event) => setCode(event.target.value)} />
       <button type="submit" disabled={scanning}>Scan</button>
     </form>

@@ -131,9 +131,9 @@ export const rowOf = (page: Page, name: string) => cartRows(page).filter({ has: 
 export async function ringUpAndPay(page: Page, code: string, name: string): Promise<{ orderNumber: number; due: number }> {
   const orderNumber = await saleNumber(page);
   await scan(page, code);
-  await expect.poll(() => rowOf(page, name).count()).toBe(1);
+  await expect.poll(() => rowOf(page, name).count(), { timeout: 10_000 }).toBe(1);
   await page.keyboard.press('F4');
-  await expect.poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible(), { timeout: 10_000 }).toBe(true);
   return { orderNumber, due: cents(await page.locator('.amount-due').innerText()) };
 }
 

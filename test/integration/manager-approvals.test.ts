@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChannelInput, ChannelName } from '../../src-shared/contract';
+import type { ChannelName } from '../../src-shared/contract';
 import { startHarness, type Harness } from '../support/core-harness';
 import { demoCodes } from '../support/demo-codes';
 
