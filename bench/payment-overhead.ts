@@ -41,7 +41,7 @@ export async function paymentOverheadBench(samples: number, budgetMs: number): P
         providerRef: null, terminal: null, description: `Sale ${serial}`,
       };
       const start = performance.now();
-      const outcome = await provider.start(attempt, new AbortController().signal, () => undefined);
+      const outcome = await provider.start(attempt, AbortSignal.timeout(5000), () => undefined);
       const took = performance.now() - start;
       if (outcome.state !== 'approved') throw new Error(`bare IOTPay sale was ${outcome.state}: ${outcome.message}`);
       return took;
@@ -103,7 +103,7 @@ export async function paymentOverheadBench(samples: number, budgetMs: number): P
       met: b.n > 0 && e.n > 0 ? overhead <= AIM_MS : null,
       method: `IOTPay simulator on loopback (behaviour 'approve', cardMs 0); (a) the PAX provider's \`start()\` for a sale, timed to its resolved outcome; (b) an in-process core (\`startHarness\` with \`providers.iotpay\` pointing at the same simulator), a fresh two-item sale per sample, timed from \`dispatch('pos:tender.start')\` to the \`pos:payment.changed\` event that carries the approval (checked: the order is completed); alternating which goes first, ${ran} pairs after 5 warm-up pairs.`,
       notes: [
-        'The engine journals the attempt as created, then sending (both before the request leaves), then the provider\'s pending progress, then the approval with the tender and the completion: four transactions, each fsync\'d (synchronous=FULL), plus the order view built for each event.',
+        'Path (b) commits six times before the approval event (seen by logging the statements it runs): the attempt created, then sending (both before the request leaves), the provider\'s pending progress and its next-check time (an autocommit UPDATE), the approval with the tender and the completion, then the next-check time cleared (another autocommit UPDATE). Each commit is an fsync with synchronous=FULL, and each event builds the order view.',
       ],
     };
   } finally {

@@ -7,8 +7,7 @@
  * One host, one page and one login serve both.
  */
 import { execFileSync } from 'node:child_process';
-import { constants, existsSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -107,7 +106,8 @@ interface RendererRig {
   host: HostProcess;
   browser: Browser;
   page: Page;
-  fifo: FileHandle;
+  /** Write end of the scanner FIFO, held open like a plugged-in device. */
+  fifo: number;
   pageErrors: string[];
   close(): Promise<void>;
 }
@@ -119,9 +119,9 @@ async function openRig(skus: number): Promise<RendererRig> {
   const fifoPath = join(dir, 'scanner.fifo');
   let host: HostProcess | null = null;
   let browser: Browser | null = null;
-  let fifo: FileHandle | null = null;
+  let fifo: number | null = null;
   const close = async () => {
-    await fifo?.close().catch(() => undefined);
+    if (fifo !== null) closeSync(fifo);
     await browser?.close().catch(() => undefined);
     await host?.stop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
@@ -136,11 +136,7 @@ async function openRig(skus: number): Promise<RendererRig> {
     });
     progress('scan benches: starting the host and Chromium');
     host = await startHost(config);
-    // The host's scanner holds the FIFO open for reading by now; this open waits for it otherwise.
-    fifo = await Promise.race([
-      open(fifoPath, constants.O_WRONLY),
-      sleep(15_000).then(() => { throw new Error('the host never opened the scanner FIFO'); }),
-    ]);
+    fifo = await openFifoWriter(fifoPath, 15_000);
     browser = await launchChromium();
     const page = await browser.newPage();
     const pageErrors: string[] = [];
@@ -154,6 +150,20 @@ async function openRig(skus: number): Promise<RendererRig> {
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** Opens the FIFO for writing once the host's scanner has it open for reading (non-blocking: ENXIO until then). */
+async function openFifoWriter(path: string, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      if (Date.now() > deadline) throw new Error(`the host did not open the scanner FIFO within ${timeoutMs} ms`);
+      await sleep(50);
+    }
   }
 }
 
@@ -214,7 +224,7 @@ async function runHid(rig: RendererRig, options: ScanBenchOptions, firstProduct:
     // A scanner's scans are at least ~100 ms apart; let the last one's renders settle.
     await sleep(30);
     const wroteAt = epochMs();
-    writeSync(fifo.fd, reports);
+    writeSync(fifo, reports);
     const sample = await waitRow(page, 3000);
     const nodeSawAt = epochMs();
     if (sample) lines += 1;

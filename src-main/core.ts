@@ -24,7 +24,13 @@ import { createEventBus, type EventBus } from './ipc/event-bus';
 import { createHandlers } from './ipc/handlers';
 import { createManagerHandlers } from './ipc/manager-handlers';
 import { createRefundRepository } from './journal/refund-repository';
+import { createSettingsRepository } from './journal/settings-repository';
 import { createShiftRepository } from './journal/shift-repository';
+import { createSettingsHandlers, SCANNER_SETTING } from './ipc/settings-handlers';
+import type { ScannerConfig } from './devices/scanner/scanner-config';
+import { DEFAULT_PAIRING_PORT } from './payments/codepay/codepay-pairing';
+import { createBonjourMdns, createLoopbackMdnsBus } from './payments/codepay/codepay-mdns';
+import { startTerminalPairing } from './payments/codepay/terminal-pairing-service';
 import { openJournal, type JournalHandle } from './journal/open-journal';
 import { createAttemptRepository, toAttemptView } from './payments/attempt-repository';
 import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
@@ -123,7 +129,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
         .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
     },
   });
-  const { providers, terminals } = createProviders({
+  const settings = createSettingsRepository(db);
+  const { providers, terminals, codepay } = createProviders({
     config, demo, log, ...(options.providerTimings ? { timings: options.providerTimings } : {}),
     lateResult: (providerId, reference, outcome) => engine.lateResult(providerId, reference, outcome),
   });
@@ -142,7 +149,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const scans = createScanRouter({ sessions, catalog, cart, engine, providers, orderView });
   const printerConfig = config.devices.printer.type === 'none' && demo ? { type: 'tcp' as const, host: demo.printer.host, port: demo.printer.port } : config.devices.printer;
   const devices: DeviceHub = await startDeviceHub({
-    db, printer: printerConfig, scanner: demo && config.devices.scanner.type === 'none' ? demo.scanner : config.devices.scanner, storeName: config.store.name, log,
+    db, printer: printerConfig, storeName: config.store.name, log,
+    // A scanner the manager chose at the till wins over the file's; the demo has its virtual one.
+    scanner: settings.get<ScannerConfig>(SCANNER_SETTING) ?? (demo && config.devices.scanner.type === 'none' ? demo.scanner : config.devices.scanner),
     // A scan read in main lands in the cart like a wedge scan; its outcome is told to the window.
     onScan: (code) => {
       try {
@@ -170,14 +179,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     db, storeName: config.store.name, currency: config.store.currency, orderView, userName,
     providerLabel: (id) => providers.get(id)?.label ?? id, unresolved: () => engine.unresolved(), expectedCash: (shift) => shifts.expectedCash(shift),
   };
+  const pairing = codepay ? await startTerminalPairing({
+    provider: codepay, settings, posName: config.store.name,
+    // Demo: any free port and an in-process mDNS; a real till: the ECR Hub port and multicast mDNS.
+    port: demo ? 0 : config.providers.codepay?.pairingPort ?? DEFAULT_PAIRING_PORT,
+    mdns: demo ? createLoopbackMdnsBus().create() : config.providers.codepay?.mdns === false ? null : createBonjourMdns((line) => log.info(line)),
+    changed: (view) => events.emit('pos:terminals.changed', view),
+    log: (line) => log.info(line),
+  }).catch((error) => { log.error('CodePay pairing is off', error); return null; }) : null;
+  const settingsHandlers = createSettingsHandlers({ sessions, audit, settings, devices, pairing, demo });
   const manager = createManagerHandlers({ config, db, sessions, permissions, audit, shifts, shiftRows, refunds, engine, devices, reportDeps, orderView, format });
-  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, permissions, manager, demo, events, view, format, providers, terminals, scans, devices });
+  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, permissions, manager, demo, events, view, format, providers, terminals, scans, devices, settingsHandlers });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 
   return {
     config, journal, dispatch, events, engine, devices, demo, ready,
     async close() {
+      await pairing?.close();
       await engine.close();
       await devices.close();
       await demo?.close();

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  appInfoSchema, attemptSchema, devicesSchema, hidDeviceSchema, printJobSchema, discountSchema, id, importReportSchema, minor, orderSchema, orderSummarySchema,
+  appInfoSchema, attemptSchema, devicesSchema, hidDeviceSchema, printJobSchema, terminalsSchema, discountSchema, id, importReportSchema, minor, orderSchema, orderSummarySchema,
   productSchema, scanKindSchema, sessionSchema, userSchema,
 } from './domain';
 import { receiptSchema } from './receipt';
@@ -65,6 +65,18 @@ export const channels = {
   'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(), output: attemptSchema },
 
   'pos:devices.status': { input: empty, output: devicesSchema },
+  /** Manager: use this USB scanner in main (from the live list), or none (keyboard wedge only). */
+  'pos:devices.chooseScanner': {
+    input: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('hid'), vendorId: z.number().int().min(0).max(0xffff), productId: z.number().int().min(0).max(0xffff), usagePage: z.number().int().min(0).max(0xffff).nullable() }).strict(),
+      z.object({ type: z.literal('none') }).strict(),
+    ]),
+    output: devicesSchema,
+  },
+  'pos:terminals.list': { input: empty, output: terminalsSchema },
+  'pos:terminals.decide': { input: z.object({ requestId: id, accept: z.boolean(), name: z.string().trim().min(1).max(60).nullable().default(null) }).strict(), output: terminalsSchema },
+  'pos:terminals.add': { input: z.object({ name: z.string().trim().min(1).max(60), url: z.string().regex(/^ws:\/\/[^/\s]+(:\d+)?\/?$/, 'a ws:// address such as ws://192.168.1.20:35779') }).strict(), output: terminalsSchema },
+  'pos:terminals.remove': { input: z.object({ name: z.string().min(1).max(60) }).strict(), output: terminalsSchema },
   'pos:devices.hidList': { input: empty, output: z.object({ available: z.boolean(), message: z.string(), devices: z.array(hidDeviceSchema) }) },
   'pos:print.receipt': { input: z.object({ orderId: id, copy: z.boolean() }).strict(), output: printJobSchema },
   'pos:print.retry': { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printJobSchema },
@@ -105,6 +117,8 @@ export const channels = {
   'pos:demo.terminal': { input: empty, output: z.array(z.object({ provider: z.string(), key: z.string(), amount: minor, currency: z.string() })) },
   /** The virtual scanner: the code goes through real HID-POS frames and the decoder in main. */
   'pos:demo.scan': { input: z.object({ code }).strict(), output: ok },
+  /** The demo terminal asks to pair with this till (as a real one does from its screen). */
+  'pos:demo.pairTerminal': { input: empty, output: ok },
   'pos:demo.act': { input: z.object({ provider: z.string().max(40), key: z.string().max(64), action: z.enum(['approve', 'approve-with-tip', 'decline', 'walk-away']) }).strict(), output: ok },
 
   'pos:orders.history': { input: z.object({ query: z.string().max(60).default(''), limit: z.number().int().min(1).max(200).default(50), beforeNumber: z.number().int().positive().nullable().default(null) }).strict(), output: z.array(orderSummarySchema) },
@@ -120,6 +134,7 @@ export const events = {
   'pos:payment.changed': attemptSchema,
   'pos:demo.changed': z.object({ waiting: z.number().int() }),
   'pos:devices.changed': devicesSchema,
+  'pos:terminals.changed': terminalsSchema,
 } as const;
 
 export type Channels = typeof channels;

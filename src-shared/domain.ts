@@ -246,3 +246,11 @@ export const hidDeviceSchema = z.object({
   manufacturer: z.string().nullable(),
   kind: z.string(),
 });
+
+/** CodePay terminals on the LAN and terminals waiting for the manager to accept pairing. */
+export const terminalsSchema = z.object({
+  pairingUrl: z.string().nullable(),
+  terminals: z.array(z.object({ name: z.string(), url: z.string(), source: z.string(), status: z.string(), lastSeen: z.string().nullable() })),
+  requests: z.array(z.object({ id: z.string(), deviceName: z.string().nullable(), serial: z.string().nullable(), url: z.string(), knownAs: z.string().nullable() })),
+});
+export type TerminalsView = z.infer<typeof terminalsSchema>;

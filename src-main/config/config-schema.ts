@@ -31,6 +31,10 @@ const iotpaySchema = z.object({
 
 const codepaySchema = z.object({
   appId: z.string().min(1),
+  /** The till's own pairing server (terminals dial it); 35779 as the ECR Hub SDKs use. */
+  pairingPort: z.number().int().min(0).max(65_535).default(35_779),
+  /** Advertise and discover over multicast mDNS; off where the network blocks it (use manual addresses). */
+  mdns: z.boolean().default(true),
   terminals: z.array(z.object({ name: z.string().min(1), url: z.string().regex(/^ws:\/\/[^/\s]+(:\d+)?\/?.*$/, 'a ws:// URL such as ws://192.168.1.20:35779') }).strict()).default([]),
 }).strict();
 

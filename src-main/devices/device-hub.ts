@@ -12,7 +12,9 @@ import type { ScanMeta, ScanSource, ScannerStatus } from './scanner/scanner-sour
 
 export interface DeviceHub {
   printer: PrinterService;
-  scanner: ScanSource | null;
+  scanner(): ScanSource | null;
+  /** Swaps the scanner read in main (the manager chose another one in settings). */
+  setScanner(config: ScannerConfig): Promise<void>;
   view(): DevicesView;
   close(): Promise<void>;
 }
@@ -29,18 +31,25 @@ export async function startDeviceHub(deps: {
   let hub: DeviceHub | null = null;
   const changed = () => { if (hub) deps.onChange(hub.view()); };
   const printer = createPrinterService({ db: deps.db, config: deps.printer, storeName: deps.storeName, onStatus: changed, onJob: changed });
-  const scanner = deps.scanner === null ? null : 'start' in deps.scanner ? deps.scanner : createScanSource(deps.scanner);
+  let scanner: ScanSource | null = null;
   let scannerStatus: ScannerStatus | null = null;
-  if (scanner) {
-    scanner.on('scan', (code, meta) => deps.onScan(code, meta));
-    scanner.on('status', (status) => { scannerStatus = status; changed(); });
-    await scanner.start().catch((error) => deps.log.error('Scanner failed to start', error));
-    scannerStatus = scanner.status();
-  }
+  const useScanner = async (source: ScanSource | null) => {
+    await scanner?.stop().catch(() => undefined);
+    scanner = source;
+    scannerStatus = null;
+    if (!source) return changed();
+    source.on('scan', (code, meta) => deps.onScan(code, meta));
+    source.on('status', (status) => { scannerStatus = status; changed(); });
+    await source.start().catch((error) => deps.log.error('Scanner failed to start', error));
+    scannerStatus = source.status();
+    changed();
+  };
+  await useScanner(deps.scanner === null ? null : 'start' in deps.scanner ? deps.scanner : createScanSource(deps.scanner));
 
   hub = {
     printer,
-    scanner,
+    scanner: () => scanner,
+    setScanner: (config) => useScanner(createScanSource(config)),
     view() {
       const p = printer.status();
       const s = scannerStatus;

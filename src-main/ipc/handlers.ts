@@ -28,6 +28,8 @@ import type { OrderRepository, OrderRow } from '../sales/order-repository';
 import type { ScanRouter } from '../sales/scan-router';
 import { DEMO_USERS } from '../config/demo-config';
 import type { Handlers } from './dispatcher';
+import type { ManagerChannels } from './manager-handlers';
+import type { SettingsChannels } from './settings-handlers';
 import type { EventBus } from './event-bus';
 
 export const APP_VERSION = '0.1.0';
@@ -49,7 +51,8 @@ export interface HandlerDeps {
   audit: AuditLog;
   permissions: Permissions;
   /** The manager's channels (shifts, reports, refunds, audit), built beside these. */
-  manager: Pick<Handlers, Exclude<keyof Handlers, CoreChannels>>;
+  manager: Pick<Handlers, ManagerChannels>;
+  settingsHandlers: Pick<Handlers, SettingsChannels>;
   demo: DemoServices | null;
   events: EventBus;
   scans: ScanRouter;
@@ -60,10 +63,6 @@ export interface HandlerDeps {
   view(order: OrderRow): OrderView;
   format(amount: number, currency: string): string;
 }
-
-type CoreChannels = Exclude<keyof Handlers, 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
-  | 'pos:reports.list' | 'pos:reports.print' | 'pos:reports.csv' | 'pos:refunds.refundable' | 'pos:refunds.forOrder' | 'pos:refunds.create'
-  | 'pos:refunds.receipt' | 'pos:audit.verify'>;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { config, sessions, catalog, cart, engine, permissions } = deps;
@@ -97,6 +96,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   return {
     ...deps.manager,
+    ...deps.settingsHandlers,
     'pos:app.info': () => ({
       version: APP_VERSION,
       demo: config.demo,

@@ -20,7 +20,7 @@ import { buildShiftReport, reportCsv, type ReportDeps } from '../sales/shift-rep
 import type { ShiftService } from '../sales/shift-service';
 import type { Handlers } from './dispatcher';
 
-type ManagerChannels = 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
+export type ManagerChannels = 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
   | 'pos:reports.list' | 'pos:reports.print' | 'pos:reports.csv' | 'pos:refunds.refundable' | 'pos:refunds.forOrder' | 'pos:refunds.create'
   | 'pos:refunds.receipt' | 'pos:audit.verify';
 

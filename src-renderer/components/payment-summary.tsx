@@ -35,7 +35,7 @@ export function PaymentSummary({ attempt }: { attempt: AttemptView }) {
         {attempt.tip > 0 && <> (tip {m(attempt.tip)})</>}
       </span>
       <strong className="attempt-state">{text.headline}</strong>
-      {text.detail && <span className="attempt-detail">{text.detail}</span>}
+      {text.detail && text.detail.toLowerCase() !== text.headline.toLowerCase() && <span className="attempt-detail">{text.detail}</span>}
       {reversible && <span className="attempt-detail">Refundable: {m(attempt.refundable)}</span>}
       {attempt.card?.maskedPan && <span className="attempt-detail">{attempt.card.brand ?? 'Card'} {attempt.card.maskedPan}</span>}
     </div>

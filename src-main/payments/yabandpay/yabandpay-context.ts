@@ -50,6 +50,38 @@ export interface YabandpayContext {
   closed: AbortSignal;
   /** Waits `ms`; false when `signal` or `closed` aborted first. */
   sleep(ms: number, signal?: AbortSignal): Promise<boolean>;
+  /** trade_ids learned by this process, by order_id (attempt.reference). */
+  tradeIds: TradeIdMemory;
+}
+
+/**
+ * The trade_id of each sale this process sent, by order_id. The engine journals a
+ * trade_id only when start() returns, but a cashier cancel (v3.POSCancel) or a query
+ * can come while start() is still polling; without the trade_id the first could not
+ * close the terminal screen and the second would resend v3.POS. Bounded: entries are
+ * needed for minutes, not for the life of the till.
+ */
+export class TradeIdMemory {
+  private readonly byOrderId = new Map<string, string>();
+  constructor(private readonly limit = 500) {}
+
+  remember(orderId: string, tradeId: string): void {
+    this.byOrderId.delete(orderId);
+    this.byOrderId.set(orderId, tradeId);
+    if (this.byOrderId.size > this.limit) {
+      const oldest = this.byOrderId.keys().next().value;
+      if (oldest !== undefined) this.byOrderId.delete(oldest);
+    }
+  }
+
+  recall(orderId: string): string | undefined {
+    return this.byOrderId.get(orderId);
+  }
+}
+
+/** The attempt's trade_id: journaled by the engine, else learned earlier by this process. */
+export function tradeIdOf(ctx: YabandpayContext, attempt: ProviderAttempt): string | null {
+  return attempt.providerRef ?? ctx.tradeIds.recall(attempt.reference) ?? null;
 }
 
 /** The sleep a context uses: clears its timer and listeners whichever way it ends. */

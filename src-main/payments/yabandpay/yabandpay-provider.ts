@@ -12,6 +12,7 @@ import {
   abortableSleep,
   DEFAULT_YABANDPAY_TIMING,
   outcome,
+  TradeIdMemory,
   type YabandpayConfig,
   type YabandpayContext,
   type YabandpayTiming,
@@ -56,6 +57,7 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     }),
     closed: lifetime.signal,
     sleep: abortableSleep(lifetime.signal),
+    tradeIds: new TradeIdMemory(),
   };
 
   async function query(attempt: ProviderAttempt): Promise<ProviderOutcome> {

@@ -7,7 +7,7 @@
  */
 import type { ProviderAttempt, ProviderOutcome } from '../provider';
 import { YABANDPAY_ERROR } from './yabandpay-errors';
-import { isAuthorisation, moneyText, outcome, withClosed, type YabandpayContext } from './yabandpay-context';
+import { isAuthorisation, moneyText, outcome, tradeIdOf, withClosed, type YabandpayContext } from './yabandpay-context';
 import { newYabandpayRequestId, orderIdProblem, requestIdProblem } from './yabandpay-ids';
 import { lookUpOrder, querySaleByTradeId, saleOutcomeFromInfo } from './yabandpay-order-status';
 import { posReplyDataSchema } from './yabandpay-states';
@@ -59,7 +59,10 @@ export function slipCheckMessage(attempt: ProviderAttempt): string {
 /** -3002 duplicate: recover through the trade_id if the (signed) reply gives it, else ask for the slip. */
 async function resolveDuplicate(ctx: YabandpayContext, attempt: ProviderAttempt, data: Record<string, unknown> | null, signal?: AbortSignal): Promise<ProviderOutcome> {
   const parsed = data ? posReplyDataSchema.safeParse(data) : null;
-  if (parsed?.success) return querySaleByTradeId(ctx, attempt, parsed.data.trade_id, signal);
+  if (parsed?.success) {
+    ctx.tradeIds.remember(attempt.reference, parsed.data.trade_id);
+    return querySaleByTradeId(ctx, attempt, parsed.data.trade_id, signal);
+  }
   return outcome('unknown', slipCheckMessage(attempt), { detail: { code: YABANDPAY_ERROR.duplicateRequest, needsSlip: true } });
 }
 
@@ -107,6 +110,7 @@ export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt,
   const posReply = posReplyDataSchema.safeParse(reply.data);
   if (!posReply.success) return outcome('unknown', 'YabandPay replied without a trade id; the payment will be checked.', { detail: { reason: 'no trade_id' } });
   const tradeId = posReply.data.trade_id;
+  ctx.tradeIds.remember(attempt.reference, tradeId);
   progress('The terminal is waiting for the card…');
   return pollSale(ctx, attempt, tradeId, signal, progress);
 }
@@ -119,7 +123,8 @@ export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt,
  * (v3.POSCancel) and report what the order really became.
  */
 export async function querySale(ctx: YabandpayContext, attempt: ProviderAttempt): Promise<ProviderOutcome> {
-  if (attempt.providerRef) return querySaleByTradeId(ctx, attempt, attempt.providerRef);
+  const known = tradeIdOf(ctx, attempt);
+  if (known) return querySaleByTradeId(ctx, attempt, known);
   const request = posRequestData(ctx, attempt);
   if ('problem' in request) return outcome('declined', request.problem, { detail: { sent: false } });
   const reply = await ctx.client.call('v3.POS', request.data, ctx.closed);
@@ -132,6 +137,7 @@ export async function querySale(ctx: YabandpayContext, attempt: ProviderAttempt)
   const posReply = posReplyDataSchema.safeParse(reply.data);
   if (!posReply.success) return outcome('unknown', 'YabandPay replied without a trade id; the payment will be checked again.');
   const tradeId = posReply.data.trade_id;
+  ctx.tradeIds.remember(attempt.reference, tradeId);
   const now = await querySaleByTradeId(ctx, attempt, tradeId);
   if (now.state !== 'pending' && now.state !== 'unknown') return now;
   const closed = await closeTerminalScreen(ctx, attempt, tradeId);
@@ -155,8 +161,10 @@ async function closeTerminalScreen(ctx: YabandpayContext, attempt: ProviderAttem
 
 /** `cancel` for a sale: close the terminal's waiting screen (unpaid orders only). */
 export async function cancelSale(ctx: YabandpayContext, attempt: ProviderAttempt): Promise<ProviderOutcome> {
-  if (!attempt.providerRef) {
+  // The engine journals the trade_id only when start() returns; the cashier cancels while it polls.
+  const tradeId = tradeIdOf(ctx, attempt);
+  if (!tradeId) {
     return outcome('unknown', 'The terminal screen cannot be closed from here before YabandPay gives a trade id; press cancel on the terminal. The payment will be checked.');
   }
-  return closeTerminalScreen(ctx, attempt, attempt.providerRef);
+  return closeTerminalScreen(ctx, attempt, tradeId);
 }

@@ -34,6 +34,10 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:payments.refund': { attemptId: 'a', amount: 100, reason: 'customer changed mind', approval: { managerId: 'm' } },
   'pos:payments.settle': { attemptId: 'a', outcome: 'maybe', evidence: 'slip 12', reason: 'terminal printed approval', approval: { managerId: 'm', pin: '9876' } },
   'pos:print.receipt': { orderId: 'o', copy: 1 },
+  'pos:devices.chooseScanner': { type: 'hid', vendorId: 70_000, productId: 1, usagePage: null },
+  'pos:terminals.decide': { requestId: 'r', accept: 'yes' },
+  'pos:terminals.add': { name: 'Lane 2', url: 'http://10.0.0.2' },
+  'pos:terminals.remove': { name: '' },
   'pos:cart.overridePrice': { lineId: 'l', unitPrice: -1, reason: 'price tag' },
   'pos:shift.open': { float: [{ denomination: 0, count: 1 }] },
   'pos:shift.cashMove': { kind: 'sideways', amount: 100, reason: 'bank run' },
@@ -68,7 +72,7 @@ describe('the validating dispatcher', () => {
   });
 
   it('has a wrong-field example for every channel that takes input', () => {
-    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal', 'pos:devices.status', 'pos:devices.hidList', 'pos:print.testPage', 'pos:shift.current', 'pos:reports.x', 'pos:reports.list', 'pos:audit.verify'].includes(c));
+    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal', 'pos:devices.status', 'pos:devices.hidList', 'pos:print.testPage', 'pos:shift.current', 'pos:reports.x', 'pos:reports.list', 'pos:audit.verify', 'pos:terminals.list', 'pos:demo.pairTerminal'].includes(c));
     expect(withInput.filter((c) => WRONG_FIELD[c] === undefined)).toEqual([]);
   });
 

@@ -21,6 +21,8 @@ async function started(current: SessionView | null = session) {
     'pos:cart.current': () => order({ lines: [line()], total: 349, due: 349 }),
     'pos:catalog.grid': () => ({ departments: ['Dairy'], products: [] }),
     'pos:orders.receipt': ({ orderId, copy }) => ({ orderNumber: 1, copy, orderId }) as never,
+    'pos:orders.get': ({ orderId }) => order({ id: orderId, status: 'completed' }),
+    'pos:print.receipt': ({ copy }) => ({ id: 1, kind: 'receipt', label: copy ? 'Receipt #1 (copy)' : 'Receipt #1', state: 'done', attempts: 1, lastError: null, createdAt: '2025-01-01T10:00:00Z' }),
   });
   const stores = createAppStores(createClient(transport));
   await stores.commands.start();
@@ -65,6 +67,38 @@ describe('app stores wiring', () => {
     transport.emit('pos:order.changed', order({ status: 'completed' }));
     await settle();
     expect(stores.nav.getState().screen).toBe('receipt');
+  });
+
+  it('a change to an older completed order (a payment voided from history) does not take the screen', async () => {
+    const { transport, stores } = await started();
+    await stores.commands.openHistoryReceipt('OLD');
+    transport.emit('pos:order.changed', order({ id: 'OLD', status: 'completed' }));
+    await settle();
+    expect(stores.nav.getState()).toMatchObject({ screen: 'receipt', receiptFrom: 'history' });
+    expect(stores.receipt.getState().orderId).toBe('OLD');
+  });
+
+  it('Reprint prints a copy and shows the COPY view; Print prints the original', async () => {
+    const { transport, stores } = await started();
+    await stores.commands.openHistoryReceipt('O1');
+    await stores.commands.printReceipt(true);
+    expect(transport.calls.filter((c) => c.channel === 'pos:print.receipt').map((c) => c.payload)).toEqual([{ orderId: 'O1', copy: true }]);
+    expect(stores.receipt.getState().receipt?.copy).toBe(true);
+    expect(stores.devices.getState().receiptPrint?.job?.state).toBe('done');
+    await stores.commands.printReceipt(false);
+    expect(transport.calls.filter((c) => c.channel === 'pos:print.receipt').at(-1)?.payload).toEqual({ orderId: 'O1', copy: false });
+  });
+
+  it('a scan read in main (HID or virtual scanner) moves the screen like a wedge scan', async () => {
+    const { transport, stores } = await started();
+    stores.nav.getState().showReceipt('sale');
+    transport.emit('pos:scan.received', { kind: 'product', display: '0068700011005', error: null });
+    expect(stores.nav.getState().screen).toBe('sale');
+    transport.emit('pos:scan.received', { kind: 'wallet', display: '**************6789', error: null });
+    expect(stores.nav.getState().screen).toBe('tender');
+    stores.commands.open('devices');
+    transport.emit('pos:scan.received', { kind: 'product', display: '0068700011005', error: null });
+    expect(stores.nav.getState().screen).toBe('devices');
   });
 
   it('a scan on the receipt screen starts the next sale', async () => {

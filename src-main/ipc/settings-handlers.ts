@@ -1,0 +1,79 @@
+/**
+ * Settings a manager changes at the till: which USB scanner main reads, and the
+ * CodePay terminals (pairing decisions, manual addresses). Every change is audited.
+ */
+import { PosError } from '../../src-shared/errors';
+import type { TerminalsView } from '../../src-shared/domain';
+import type { AuditLog } from '../auth/audit-log';
+import type { SessionManager } from '../auth/session-manager';
+import type { UserRow } from '../auth/user-repository';
+import type { DemoServices } from '../demo/demo-services';
+import type { DeviceHub } from '../devices/device-hub';
+import type { ScannerConfig } from '../devices/scanner/scanner-config';
+import type { SettingsRepository } from '../journal/settings-repository';
+import type { TerminalPairingService } from '../payments/codepay/terminal-pairing-service';
+import type { Handlers } from './dispatcher';
+
+export const SCANNER_SETTING = 'devices.scanner';
+
+export type SettingsChannels = 'pos:devices.chooseScanner' | 'pos:terminals.list' | 'pos:terminals.decide' | 'pos:terminals.add' | 'pos:terminals.remove' | 'pos:demo.pairTerminal';
+
+export function createSettingsHandlers(deps: {
+  sessions: SessionManager;
+  audit: AuditLog;
+  settings: SettingsRepository;
+  devices: DeviceHub;
+  pairing: TerminalPairingService | null;
+  demo: DemoServices | null;
+}): Pick<Handlers, SettingsChannels> {
+  const manager = (): UserRow => {
+    const user = deps.sessions.require();
+    if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can change the till\'s settings.');
+    return user;
+  };
+  const pairing = (): TerminalPairingService => {
+    if (!deps.pairing) throw new PosError('NOT_FOUND', 'No CodePay terminals are set up on this till.');
+    return deps.pairing;
+  };
+  const audited = (user: UserRow, what: string, detail: Record<string, unknown>): void => {
+    deps.audit.append({ userId: user.id, action: 'settings.change', object: what, detail });
+  };
+  const none: TerminalsView = { pairingUrl: null, terminals: [], requests: [] };
+
+  return {
+    'pos:devices.chooseScanner': async (choice) => {
+      const user = manager();
+      const config: ScannerConfig = choice.type === 'none' ? { type: 'none' } : { type: 'hid', vendorId: choice.vendorId, productId: choice.productId, ...(choice.usagePage === null ? {} : { usagePage: choice.usagePage }) };
+      deps.settings.set(SCANNER_SETTING, config);
+      audited(user, 'devices.scanner', { ...config });
+      await deps.devices.setScanner(config);
+      return deps.devices.view();
+    },
+    'pos:terminals.list': () => { deps.sessions.require(); return deps.pairing?.view() ?? none; },
+    'pos:terminals.decide': ({ requestId, accept, name }) => {
+      const user = manager();
+      const view = pairing().decide(requestId, accept, name);
+      audited(user, 'codepay.pairing', { requestId, accept, name });
+      return view;
+    },
+    'pos:terminals.add': ({ name, url }) => {
+      const user = manager();
+      audited(user, 'codepay.terminal', { added: name, url });
+      return pairing().addManual(name, url);
+    },
+    'pos:terminals.remove': async ({ name }) => {
+      const user = manager();
+      audited(user, 'codepay.terminal', { removed: name });
+      return pairing().remove(name);
+    },
+    'pos:demo.pairTerminal': async () => {
+      deps.sessions.require();
+      if (!deps.demo) throw new PosError('FORBIDDEN', 'The demo terminal exists only in demo / training mode.');
+      const url = pairing().view().pairingUrl;
+      if (!url) throw new PosError('DEVICE_ERROR', 'The pairing server is not running.');
+      // The terminal waits for the manager's answer; do not hold this call open for it.
+      void deps.demo.codepay.pairWith(url.replace(/^ws:\/\/[^:/]+/, 'ws://127.0.0.1')).catch(() => undefined);
+      return { ok: true as const };
+    },
+  };
+}
