@@ -7,7 +7,10 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       lib: { entry: { index: resolve('src-main/index.ts'), host: resolve('src-main/host.ts') } },
-      rollupOptions: { external: ['better-sqlite3', 'node-hid', 'serialport', 'bonjour-service', 'receiptline', 'ws', 'zod', 'electron'] },
+      rollupOptions: {
+        external: ['better-sqlite3', 'node-hid', 'serialport', 'bonjour-service', 'receiptline', 'ws', 'zod', 'electron'],
+        output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      },
     },
   },
   preload: {
@@ -22,6 +25,6 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     plugins: [react()],
-    build: { outDir: 'out/renderer', rollupOptions: { input: resolve('src-renderer/index.html') } },
+    build: { outDir: 'out/renderer', minify: true, rollupOptions: { input: resolve('src-renderer/index.html') } },
   },
 });

@@ -1,5 +1,6 @@
 /** The on-screen rendering of the shared Receipt model (the printer renders the same model). */
-import { cardBlockRows, type Receipt } from '../../src-shared/receipt';
+import { cardBlockRows } from '../../src-shared/card-block-rows';
+import type { Receipt } from '../../src-shared/receipt';
 import { formatMoney } from '../../src-shared/money';
 import { dateTime } from '../format/time-text';
 

@@ -280,4 +280,23 @@ describe('payment engine with a CodePay terminal over a real WebSocket', () => {
     expect(sim.counts().charges).toBe(1);
     expect(orderMessages(reference)).toBe(1);
   });
+
+  it('the cashier stops waiting just after the card went through: the approval is never dropped, it is flagged and the manager voids it', async () => {
+    await till();
+    sim.next({ kind: 'hold' });
+    const { order, attempt, reference } = await pay();
+    await until(() => sim.pending().length === 1, 'the terminal to show the sale');
+    // Approved on the terminal, its push lost: only the close's refusal and the query reveal it.
+    expect(sim.act(reference, 'approve', { redeliver: false })).toBe(true);
+    const stopped = await h.call('pos:tender.cancel', { attemptId: attempt.id });
+    expect(stopped.state).toBe('approved');
+    const { flagged } = await h.call('pos:payments.attention', {});
+    expect(flagged.map((a) => a.id)).toEqual([attempt.id]);
+    expect((await orderOf(order.id)).status).toBe('open'); // not silently taken as this sale's tender
+    const voiding = await h.call('pos:payments.void', { attemptId: attempt.id, reason: 'customer walked away after paying', approval: MANAGER });
+    await h.attempt(voiding.id, (a) => a.state === 'approved');
+    await h.attempt(attempt.id, (a) => a.state === 'voided');
+    expect(sim.counts()).toMatchObject({ charges: 1, voids: 1, closes: 1 });
+    expect(orderMessages(reference)).toBe(1);
+  });
 });

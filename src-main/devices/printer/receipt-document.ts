@@ -5,7 +5,8 @@
  * gives meaning to | { } ` ^ ~ _ " \ and to lines made only of - or =.
  */
 import { formatMoney } from '../../../src-shared/money';
-import { cardBlockRows, type Receipt } from '../../../src-shared/receipt';
+import { CARD_LABELS, cardBlockRows } from '../../../src-shared/card-block-rows';
+import type { Receipt } from '../../../src-shared/receipt';
 import type { PrinterWidth } from './escpos';
 
 /** Escapes text so receiptline prints it literally (README "Escape sequences in text"). */
@@ -22,9 +23,6 @@ export interface ReceiptDocumentOptions {
   /** Characters per line (default 42). */
   cpl?: PrinterWidth;
 }
-
-const TIP_LABEL = { en: 'Tip', fr: 'Pourboire' } as const;
-const CASHBACK_LABEL = { en: 'Cashback', fr: 'Remise en argent' } as const;
 
 interface RowStyle {
   /** Indent under the line above (receiptline eats leading spaces; `~` is a kept space). */
@@ -111,9 +109,9 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
     if (tender.change > 0) out.push(row('Change', money(tender.change), { emphasis: '"' }));
     const card = tender.card;
     const language = card?.language ?? 'en';
-    if (tender.tip > 0) out.push(row(TIP_LABEL[language], money(tender.tip), { indent: true }));
+    if (tender.tip > 0) out.push(row(CARD_LABELS[language].tip, money(tender.tip), { indent: true }));
     if (!card) continue;
-    if (card.cashback) out.push(row(CASHBACK_LABEL[language], money(card.cashback), { indent: true }));
+    if (card.cashback) out.push(row(CARD_LABELS[language].cashback, money(card.cashback), { indent: true }));
     const { rows, cvmLine } = cardBlockRows(card);
     out.push('{width:auto}');
     for (const r of rows) out.push(row(r.label, r.value, { indent: true }));
