@@ -13,7 +13,7 @@ import { createApprovals } from './auth/approvals';
 import { createPermissions } from './auth/permissions';
 import { createAuditLog } from './auth/audit-log';
 import { createSessionManager } from './auth/session-manager';
-import { createUserRepository } from './auth/user-repository';
+import { createUserRepository } from './journal/user-repository';
 import { createCatalog } from './catalog/catalog';
 import type { AppConfig } from './config/config-schema';
 import { seedDemo } from './demo/seed-demo';
@@ -32,7 +32,7 @@ import { DEFAULT_PAIRING_PORT } from './payments/codepay/codepay-pairing';
 import { createBonjourMdns, createLoopbackMdnsBus } from './payments/codepay/codepay-mdns';
 import { startTerminalPairing } from './payments/codepay/terminal-pairing-service';
 import { openJournal, type JournalHandle } from './journal/open-journal';
-import { createAttemptRepository, toAttemptView } from './payments/attempt-repository';
+import { createAttemptRepository, toAttemptView } from './journal/attempt-repository';
 import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
 import { createProviders, type ProviderTimings } from './payments/provider-registry';
 import { createCartService } from './sales/cart-service';
@@ -41,7 +41,7 @@ import { createRefundService } from './sales/refund-service';
 import { createScanRouter } from './sales/scan-router';
 import type { ReportDeps } from './sales/shift-report';
 import { createShiftService } from './sales/shift-service';
-import { createOrderRepository, type OrderRow } from './sales/order-repository';
+import { createOrderRepository, type OrderRow } from './journal/order-repository';
 import { buildOrderView } from './sales/order-view';
 
 export interface Logger {

@@ -13,7 +13,7 @@ export const receiptSchema = z.object({
   /** Reprints say COPY. */
   copy: z.boolean(),
   /** A heading for receipts that are not plain sales, e.g. "REFUND 3 of sale 12". */
-  title: z.string().nullable(),
+  title: z.string().nullable().default(null),
   orderNumber: z.number().int(),
   cashierName: z.string(),
   at: z.string(),

@@ -7,7 +7,7 @@ import { PosError } from '../../src-shared/errors';
 import type { AuditLog } from './audit-log';
 import { verifyPin } from './pin-hash';
 import type { SecurityPolicy } from './session-manager';
-import type { UserReader, UserRow, UserWriter } from './user-repository';
+import type { UserReader, UserRow, UserWriter } from '../journal/user-repository';
 
 export interface ApprovalRequest {
   managerId: string;

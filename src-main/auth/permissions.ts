@@ -8,7 +8,7 @@ import type { Role } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { Approvals, ApprovalRequest } from './approvals';
 import type { AuditLog } from './audit-log';
-import type { UserRow } from './user-repository';
+import type { UserRow } from '../journal/user-repository';
 
 export const PROTECTED_ACTIONS = {
   'line.void': 'void an item',

@@ -6,7 +6,7 @@ import { PosError } from '../../src-shared/errors';
 import type { SessionView } from '../../src-shared/domain';
 import type { AuditLog } from './audit-log';
 import { verifyPin } from './pin-hash';
-import { toUserView, type UserReader, type UserRow, type UserWriter } from './user-repository';
+import { toUserView, type UserReader, type UserRow, type UserWriter } from '../journal/user-repository';
 
 export interface SecurityPolicy {
   idleLockSeconds: number;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyAuditChain } from '../auth/audit-log';
 import { hashPin } from '../auth/pin-hash';
-import { createUserRepository } from '../auth/user-repository';
+import { createUserRepository } from '../journal/user-repository';
 import { resolveConfig } from '../config/demo-config';
 import { openJournal } from '../journal/open-journal';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPin } from '../auth/pin-hash';
-import type { UserReader, UserWriter } from '../auth/user-repository';
+import type { UserReader, UserWriter } from '../journal/user-repository';
 import type { Catalog } from '../catalog/catalog';
 import { DEMO_USERS } from '../config/demo-config';
 import type { Logger } from '../core';

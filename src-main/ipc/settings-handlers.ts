@@ -6,7 +6,7 @@ import { PosError } from '../../src-shared/errors';
 import type { TerminalsView } from '../../src-shared/domain';
 import type { AuditLog } from '../auth/audit-log';
 import type { SessionManager } from '../auth/session-manager';
-import type { UserRow } from '../auth/user-repository';
+import type { UserRow } from '../journal/user-repository';
 import type { DemoServices } from '../demo/demo-services';
 import type { DeviceHub } from '../devices/device-hub';
 import type { ScannerConfig } from '../devices/scanner/scanner-config';

@@ -11,8 +11,8 @@ import { PosError } from '../../src-shared/errors';
 import type { AuditLog } from '../auth/audit-log';
 import type { Db } from '../journal/open-journal';
 import type { Checkout } from '../sales/checkout';
-import type { OrderRepository } from '../sales/order-repository';
-import { toAttemptView, type AttemptRepository, type AttemptRow, type Transition } from './attempt-repository';
+import type { OrderRepository } from '../journal/order-repository';
+import { toAttemptView, type AttemptRepository, type AttemptRow, type Transition } from '../journal/attempt-repository';
 import { isUnresolved } from './attempt-states';
 import type { PaymentProvider, ProviderAttempt, ProviderOutcome } from './provider';
 

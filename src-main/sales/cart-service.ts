@@ -7,7 +7,7 @@ import { PosError } from '../../src-shared/errors';
 import { lineGross, type Discount, type TaxRate } from '../../src-shared/pricing';
 import type { ScanResolution } from '../catalog/catalog';
 import type { NewVoid } from '../journal/shift-repository';
-import type { OrderRepository, OrderRow } from './order-repository';
+import type { OrderRepository, OrderRow } from '../journal/order-repository';
 
 /** The catalogue as the cart sees it. */
 export interface ProductLookup {

@@ -5,7 +5,7 @@
 import type { CardBlock, OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { Db } from '../journal/open-journal';
-import type { OrderRepository, OrderRow } from './order-repository';
+import type { OrderRepository, OrderRow } from '../journal/order-repository';
 
 export interface CheckoutDeps {
   db: Db;

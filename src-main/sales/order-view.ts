@@ -2,7 +2,7 @@
 import type { AttemptView, CardBlock, OrderView } from '../../src-shared/domain';
 import { roundToStep } from '../../src-shared/money';
 import { priceOrder, type TaxRate } from '../../src-shared/pricing';
-import { parseDiscount, type LineRow, type OrderRow, type TenderRow } from './order-repository';
+import { parseDiscount, type LineRow, type OrderRow, type TenderRow } from '../journal/order-repository';
 
 export function lineTaxRates(line: LineRow): TaxRate[] {
   return JSON.parse(line.tax_codes) as TaxRate[];

@@ -10,7 +10,7 @@ import type { Refundable, RefundView } from '../../src-shared/report';
 import type { AuditLog } from '../auth/audit-log';
 import type { Db } from '../journal/open-journal';
 import type { RefundRepository, RefundRow } from '../journal/refund-repository';
-import type { AttemptRepository } from '../payments/attempt-repository';
+import type { AttemptRepository } from '../journal/attempt-repository';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
 

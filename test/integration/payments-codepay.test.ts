@@ -150,9 +150,9 @@ describe('payment engine with a CodePay terminal over a real WebSocket', () => {
   });
 
   it('socket dropped, the provider gives up, the terminal re-delivers on reconnect: onLateResult → engine.lateResult, applied once', async () => {
-    // The till reconnects only after 1.5 s, long after the provider answered `unknown`; the
+    // The till reconnects only after 2.5 s, long after the provider answered `unknown`; the
     // engine's own re-query waits longer still, so only the re-delivery can settle it.
-    await till({ redeliveryWindowMs: 30, recoveryMs: 60, reconnectInitialMs: 1_500, reconnectMaxMs: 1_500 }, { backoffMs: [30_000] });
+    await till({ redeliveryWindowMs: 30, recoveryMs: 60, reconnectInitialMs: 2_500, reconnectMaxMs: 2_500 }, { backoffMs: [30_000] });
     sim.next({ kind: 'drop', redeliver: true, redeliverTimes: 2 });
     const { order, attempt, reference } = await pay();
     await h.attempt(attempt.id, (a) => a.state === 'unknown');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPrinterSink, type PrinterSink } from '../../src-main/demo/printer-sink';
-import { createPrintJobStore } from '../../src-main/devices/printer/print-job-store';
+import { createPrintJobStore } from '../../src-main/journal/print-job-repository';
 import { createPrintQueue } from '../../src-main/devices/printer/print-queue';
 import { createPrinterService, type PrinterServiceStatus } from '../../src-main/devices/printer/printer-service';
 import { createTcpTransport } from '../../src-main/devices/printer/tcp-transport';

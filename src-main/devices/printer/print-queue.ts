@@ -7,10 +7,10 @@
  */
 import { PosError } from '../../../src-shared/errors';
 import type { Db } from '../../journal/open-journal';
-import { createPrintJobStore, type PrintJob, type PrintJobKind, type PrintJobState } from './print-job-store';
+import { createPrintJobStore, type PrintJob, type PrintJobKind, type PrintJobState } from '../../journal/print-job-repository';
 import type { PrinterTransport } from './printer-transport';
 
-export type { PrintJob, PrintJobKind, PrintJobState } from './print-job-store';
+export type { PrintJob, PrintJobKind, PrintJobState } from '../../journal/print-job-repository';
 
 export interface PrintQueueOptions {
   db: Db;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../../src-main/auth/audit-log';
 import { hashPin, verifyPin } from '../../../src-main/auth/pin-hash';
 import { createSessionManager } from '../../../src-main/auth/session-manager';
-import { createUserRepository } from '../../../src-main/auth/user-repository';
+import { createUserRepository } from '../../../src-main/journal/user-repository';
 import { openJournal, type JournalHandle } from '../../../src-main/journal/open-journal';
 
 const FAST = { N: 1024, r: 8, p: 1 };

@@ -247,7 +247,9 @@ describe('ftsQuery', () => {
 describe('the sample catalogue (resources/)', () => {
   it('imports cleanly and sells by barcode, PLU label and search', async () => {
     const csv = readFileSync(new URL('../../../../resources/sample-catalogue.csv', import.meta.url), 'utf8');
-    expect(await importCsv(csv)).toMatchObject({ imported: 24, rejected: 0 });
+    const rows = csv.trim().split('\n').length - 1;
+    expect(rows).toBeGreaterThanOrEqual(250);
+    expect(await importCsv(csv)).toMatchObject({ imported: rows, rejected: 0 });
     expect(catalog.resolveScan('2000000010007')).toMatchObject({ kind: 'product', product: { name: 'Sparkling water 500 ml' } });
     expect(catalog.resolveScan('2104011012347')).toMatchObject({ kind: 'weight-embedded', product: { name: 'Bananas' }, qtyMilli: 1234 });
     expect(search('olives')).toEqual(['DL-003']);

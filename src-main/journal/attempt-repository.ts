@@ -1,8 +1,8 @@
 /** Payment attempts and their events: the only place their SQL lives. */
 import type { AttemptState, AttemptView, CardBlock } from '../../src-shared/domain';
 import type { Db } from '../journal/open-journal';
-import { assertTransition } from './attempt-states';
-import type { AttemptKind, PaymentMethod } from './provider';
+import { assertTransition } from '../payments/attempt-states';
+import type { AttemptKind, PaymentMethod } from '../payments/provider';
 
 export interface AttemptRow {
   id: string;

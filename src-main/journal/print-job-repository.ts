@@ -2,7 +2,7 @@
  * The print_jobs table (migration 003): every SQL statement about print jobs lives
  * here, behind a typed reader/writer, so the queue holds no SQL (STYLE 9).
  */
-import type { Db } from '../../journal/open-journal';
+import type { Db } from './open-journal';
 
 export const PRINT_JOB_KINDS = ['receipt', 'test', 'report', 'drawer'] as const;
 export type PrintJobKind = (typeof PRINT_JOB_KINDS)[number];

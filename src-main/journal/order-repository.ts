@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CardBlock, OrderSummary } from '../../src-shared/domain';
 import type { Discount, TaxRate } from '../../src-shared/pricing';
-import type { Db } from '../journal/open-journal';
+import type { Db } from './open-journal';
 
 export interface OrderRow {
   id: string;

@@ -1,7 +1,7 @@
 /** Users and their PIN state. SQL for users lives here only. */
 import { randomUUID } from 'node:crypto';
 import type { Role, UserView } from '../../src-shared/domain';
-import type { Db } from '../journal/open-journal';
+import type { Db } from './open-journal';
 
 export interface UserRow {
   id: string;
