@@ -102,10 +102,38 @@ export async function logInAsDemo(page: Page, role: 'cashier' | 'manager' = 'cas
   return pins;
 }
 
-/** A keyboard-wedge scanner: a fast burst of keys, then Enter. */
+/** Gap between a scanner's keys (a real one sends a key every 2–10 ms). */
+const SCAN_KEY_GAP_S = 0.005;
+
+function scanKey(ch: string): { key: string; code: string; text: string; vk: number } {
+  if (ch === '\n') return { key: 'Enter', code: 'Enter', text: '\r', vk: 13 };
+  if (/\d/.test(ch)) return { key: ch, code: `Digit${ch}`, text: ch, vk: ch.charCodeAt(0) };
+  if (/[a-z]/i.test(ch)) return { key: ch, code: `Key${ch.toUpperCase()}`, text: ch, vk: ch.toUpperCase().charCodeAt(0) };
+  return { key: ch, code: '', text: ch, vk: 0 };
+}
+
+/**
+ * A keyboard-wedge scanner: a burst of real (trusted) key events, then Enter. The keys
+ * carry their own timestamps 5 ms apart, as a scanner's do, and are sent in one go:
+ * typing them one CDP round trip at a time lets a busy test machine stretch a single
+ * gap past the detector's 50 ms and split the scan into "typing", which no scanner does.
+ */
 export async function scan(page: Page, code: string): Promise<void> {
-  await page.keyboard.type(code, { delay: 5 });
-  await page.keyboard.press('Enter');
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const start = Date.now() / 1000;
+    await Promise.all([...code, '\n'].flatMap((ch, i) => {
+      const { key, code: keyCode, text, vk } = scanKey(ch);
+      const timestamp = start + i * SCAN_KEY_GAP_S;
+      const common = { key, code: keyCode, windowsVirtualKeyCode: vk, nativeVirtualKeyCode: vk };
+      return [
+        cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...common, text, unmodifiedText: text, timestamp }),
+        cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common, timestamp: timestamp + SCAN_KEY_GAP_S / 2 }),
+      ];
+    }));
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /**
