@@ -83,6 +83,11 @@ export function loadAverage(): string {
   return loadavg().map((x) => x.toFixed(2)).join(' / ');
 }
 
+/** True when either 1-minute load average exceeded the number of cores. */
+function busy(...loads: string[]): boolean {
+  return loads.some((load) => Number(load.split(' / ')[0]) > cpus().length);
+}
+
 function markdownTable(table: BenchTable): string {
   const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(table.header), line(table.header.map(() => '---')), ...table.rows.map(line)].join('\n');
@@ -109,7 +114,7 @@ export function renderReport(input: { machine: Machine; extra: [string, string][
     `- SQLite: ${machine.sqlite}`,
     `- Journals and FIFOs in: ${machine.scratch}`,
     ...input.extra.map(([key, value]) => `- ${key}: ${value}`),
-    `- Load average (1/5/15 min) before: ${input.loadBefore}; after: ${input.loadAfter}`,
+    `- Load average (1/5/15 min) before: ${input.loadBefore}; after: ${input.loadAfter}${busy(input.loadBefore, input.loadAfter) ? ' — above the core count: other work competed for the CPU and the disk, which inflates the tails (p95 and up) most' : ''}`,
     `- Run took ${input.durationS.toFixed(0)} s`,
     '',
     '## Summary',

@@ -4,6 +4,8 @@
  * the pad, and the reason. The action's own fields (an amount, evidence…) come in as
  * children and are checked by `validate` first. Main checks the PIN and audits; this
  * dialog only collects. The PIN is cleared after every try, right or wrong.
+ * A manager signed in at the till already holds the right (main records them as the
+ * approver): the dialog then asks only for the reason and sends no approval.
  */
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
@@ -21,8 +23,11 @@ export interface ApprovalDialogProps {
   /** Checks the action's own fields before anything is sent: a sentence stops the submit. */
   validate?(): string | null;
   defaultReason?: string;
-  /** Sends the action. Resolves with null when main accepted it (the dialog closes), else the sentence to show. */
-  onApprove(approval: Approval, reason: string): Promise<string | null>;
+  /**
+   * Sends the action. `approval` is undefined when the signed-in user is a manager.
+   * Resolves with null when main accepted it (the dialog closes), else the sentence to show.
+   */
+  onApprove(approval: Approval | undefined, reason: string): Promise<string | null>;
   onClose(): void;
 }
 
@@ -30,7 +35,10 @@ const REASON_MIN = 3;
 const REASON_MAX = 200;
 
 export function ApprovalDialog({ title, submitLabel, children, validate, defaultReason = '', onApprove, onClose }: ApprovalDialogProps) {
-  const users = useStore(useStores().session, (s) => s.users);
+  const { session } = useStores();
+  const users = useStore(session, (s) => s.users);
+  const signedIn = useStore(session, (s) => s.session?.user ?? null);
+  const selfApproved = signedIn?.role === 'manager';
   const managers = users.filter((user) => user.role === 'manager');
   const [picked, setPicked] = useState<string | null>(null);
   const managerId = picked ?? (managers.length === 1 ? managers[0].id : null);
@@ -44,15 +52,15 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
     event.preventDefault();
     if (busy) return;
     const problem = validate?.()
-      ?? (managerId === null ? 'Choose the approving manager.' : null)
-      ?? (!/^\d{4,8}$/.test(pin) ? 'Enter the manager\'s PIN (4 to 8 digits).' : null)
+      ?? (!selfApproved && managerId === null ? 'Choose the approving manager.' : null)
+      ?? (!selfApproved && !/^\d{4,8}$/.test(pin) ? 'Enter the manager\'s PIN (4 to 8 digits).' : null)
       ?? (reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null);
     if (problem) return setError(problem);
     setBusy(true);
     setError(null);
     const typedPin = pin;
     setPin('');
-    const failure = await onApprove({ managerId: managerId!, pin: typedPin }, reason.trim());
+    const failure = await onApprove(selfApproved ? undefined : { managerId: managerId!, pin: typedPin }, reason.trim());
     setBusy(false);
     if (failure) setError(failure);
     else onClose();
@@ -62,24 +70,28 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
     <ModalDialog title={title} onClose={onClose}>
       <form className="approval-form" onSubmit={submit}>
         {children}
-        {managers.length === 0 ? (
+        {selfApproved ? (
+          <p className="hint">You are signed in as a manager ({signedIn.name}): this is recorded as approved by you.</p>
+        ) : managers.length === 0 ? (
           <p className="field-error">No manager is set up on this till, so this cannot be approved here.</p>
         ) : (
-          <fieldset className="choice">
-            <legend>Approving manager</legend>
-            {managers.map((manager) => (
-              <label key={manager.id}>
-                <input type="radio" name="manager" checked={manager.id === managerId} onChange={() => setPicked(manager.id)} /> {manager.name}
-              </label>
-            ))}
-          </fieldset>
+          <>
+            <fieldset className="choice">
+              <legend>Approving manager</legend>
+              {managers.map((manager) => (
+                <label key={manager.id}>
+                  <input type="radio" name="manager" checked={manager.id === managerId} onChange={() => setPicked(manager.id)} /> {manager.name}
+                </label>
+              ))}
+            </fieldset>
+            <PinField label="Manager PIN" value={pin} onChange={setPin} autoFocus />
+          </>
         )}
-        <PinField label="Manager PIN" value={pin} onChange={setPin} autoFocus />
         <label htmlFor={reasonId}>Reason</label>
-        <input id={reasonId} name="reason" autoComplete="off" maxLength={REASON_MAX} value={reason} onChange={(event) => setReason(event.target.value)} />
+        <input id={reasonId} name="reason" autoComplete="off" maxLength={REASON_MAX} data-autofocus={selfApproved ? true : undefined} value={reason} onChange={(event) => setReason(event.target.value)} />
         <p role="alert" className="field-error">{error ?? ''}</p>
         <div className="dialog-buttons">
-          <button type="submit" className="primary" disabled={busy || managers.length === 0}>{busy ? 'Checking…' : submitLabel}</button>
+          <button type="submit" className="primary" disabled={busy || (!selfApproved && managers.length === 0)}>{busy ? 'Checking…' : submitLabel}</button>
           <button type="button" onClick={onClose}>Cancel</button>
         </div>
       </form>

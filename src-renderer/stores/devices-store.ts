@@ -5,13 +5,14 @@
  * no-sale drawer opening. Main decides; this only asks and shows.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ChannelOutput } from '../../src-shared/contract';
+import type { ChannelInput, ChannelOutput } from '../../src-shared/contract';
 import type { DevicesView, PrintJobView } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
-import type { Approval } from './payment-admin-store';
+import { withApproval, type Approval } from './payment-admin-store';
 
 export type HidList = ChannelOutput<'pos:devices.hidList'>;
+export type ScannerChoice = ChannelInput<'pos:devices.chooseScanner'>;
 
 /** A receipt print the cashier asked for, followed until it is done or failed. */
 export interface ReceiptPrint {
@@ -34,11 +35,13 @@ export interface DevicesState {
   /** Takes a report from main (reply or `pos:devices.changed`). */
   applyView(view: DevicesView): void;
   findHid(): Promise<void>;
+  /** Manager: the USB scanner main reads from (or none: keyboard-wedge scanners only). */
+  chooseScanner(choice: ScannerChoice): Promise<boolean>;
   printReceipt(orderId: string, copy: boolean): Promise<PrintJobView | null>;
   retry(jobId: number): Promise<PrintJobView | null>;
   testPage(): Promise<PrintJobView | null>;
   /** Resolves with null when the drawer was told to open, else the sentence to show in the approval dialog. */
-  noSale(reason: string, approval: Approval): Promise<string | null>;
+  noSale(reason: string, approval?: Approval): Promise<string | null>;
   clearReceiptPrint(): void;
 }
 
@@ -119,6 +122,14 @@ export function createDevicesStore(client: PosClient): DevicesStore {
         if (hid) set({ hid });
       },
 
+      async chooseScanner(choice) {
+        const view = await run('scanner', () => client.invoke('pos:devices.chooseScanner', choice));
+        if (!view) return false;
+        get().applyView(view);
+        set({ notice: choice.type === 'none' ? 'No USB scanner is read by the till now.' : `Scanner chosen: ${view.scanner.message}` });
+        return true;
+      },
+
       async printReceipt(orderId, copy) {
         set({ receiptPrint: { orderId, copy, job: null, error: null } });
         try {
@@ -153,7 +164,7 @@ export function createDevicesStore(client: PosClient): DevicesStore {
       async noSale(reason, approval) {
         set({ busy: 'drawer', error: null, notice: null });
         try {
-          const job = await client.invoke('pos:drawer.noSale', { reason, approval });
+          const job = await client.invoke('pos:drawer.noSale', { reason, ...withApproval(approval) });
           trackJob(job);
           set({ notice: job.state === 'failed' ? `The drawer did not open: ${job.lastError ?? 'printer error'}` : 'Drawer opened (no sale).' });
           return null;

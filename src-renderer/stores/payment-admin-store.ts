@@ -13,8 +13,11 @@ import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
 import { isAttemptOpen } from '../format/attempt-text';
 
-/** A manager's credential for one protected action (contract `approval`). */
-export type Approval = ChannelInput<'pos:payments.void'>['approval'];
+/**
+ * A manager's credential for one protected action (contract `approval`). Left out when
+ * the signed-in user is a manager: main then records them as the approver.
+ */
+export type Approval = NonNullable<ChannelInput<'pos:payments.void'>['approval']>;
 export type SettleOutcome = ChannelInput<'pos:payments.settle'>['outcome'];
 
 export interface PaymentAdminState {
@@ -26,9 +29,9 @@ export interface PaymentAdminState {
   /** Re-reads the attention list. */
   loadAttention(): Promise<void>;
   /** Each action resolves with null once main accepted it, else the sentence to show in the approval dialog. */
-  voidPayment(attemptId: string, reason: string, approval: Approval): Promise<string | null>;
-  refundPayment(attemptId: string, amount: number, reason: string, approval: Approval): Promise<string | null>;
-  settlePayment(attemptId: string, outcome: SettleOutcome, evidence: string, reason: string, approval: Approval): Promise<string | null>;
+  voidPayment(attemptId: string, reason: string, approval?: Approval): Promise<string | null>;
+  refundPayment(attemptId: string, amount: number, reason: string, approval?: Approval): Promise<string | null>;
+  settlePayment(attemptId: string, outcome: SettleOutcome, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
 }
 
 export type PaymentAdminStore = StoreApi<PaymentAdminState>;
@@ -46,6 +49,11 @@ export function canVoid(attempt: AttemptView): boolean {
 /** A void or refund of this sale attempt is still on its way. */
 export function hasReversalInFlight(attempt: AttemptView, all: readonly AttemptView[]): boolean {
   return all.some((other) => other.kind !== 'sale' && other.orderId === attempt.orderId && isAttemptOpen(other));
+}
+
+/** The approval field of a protected call: present only when a manager's PIN was given. */
+export function withApproval(approval: Approval | undefined): { approval?: Approval } {
+  return approval ? { approval } : {};
 }
 
 export function createPaymentAdminStore(client: PosClient, hooks: { receive(attempt: AttemptView): void }): PaymentAdminStore {
@@ -82,10 +90,11 @@ export function createPaymentAdminStore(client: PosClient, hooks: { receive(atte
         }
       },
 
-      voidPayment: (attemptId, reason, approval) => act(() => client.invoke('pos:payments.void', { attemptId, reason, approval })),
-      refundPayment: (attemptId, amount, reason, approval) => act(() => client.invoke('pos:payments.refund', { attemptId, amount, reason, approval })),
+      voidPayment: (attemptId, reason, approval) => act(() => client.invoke('pos:payments.void', { attemptId, reason, ...withApproval(approval) })),
+      refundPayment: (attemptId, amount, reason, approval) =>
+        act(() => client.invoke('pos:payments.refund', { attemptId, amount, reason, ...withApproval(approval) })),
       settlePayment: (attemptId, outcome, evidence, reason, approval) =>
-        act(() => client.invoke('pos:payments.settle', { attemptId, outcome, evidence, reason, approval })),
+        act(() => client.invoke('pos:payments.settle', { attemptId, outcome, evidence, reason, ...withApproval(approval) })),
     };
   });
 

@@ -43,13 +43,13 @@ describe('cash sale in Chromium against the headless host', () => {
     const bakery = page.getByRole('group', { name: 'Departments' }).getByRole('button', { name: 'Bakery' });
     await bakery.focus();
     await scan(page, WATER.code);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: `Added ${WATER.name}` }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: `Added ${WATER.name}` }).count(), { timeout: 10_000 }).toBe(1);
     expect(await bakery.getAttribute('aria-pressed')).toBe('false');
 
     await scan(page, CHOCOLATE.code);
-    await expect.poll(() => rowOf(page, CHOCOLATE.name).count()).toBe(1);
+    await expect.poll(() => rowOf(page, CHOCOLATE.name).count(), { timeout: 10_000 }).toBe(1);
     await scan(page, HAM_LABEL.code);
-    await expect.poll(() => rowOf(page, HAM_LABEL.name).count()).toBe(1);
+    await expect.poll(() => rowOf(page, HAM_LABEL.name).count(), { timeout: 10_000 }).toBe(1);
     expect(await rowOf(page, HAM_LABEL.name).innerText()).toContain('$6.85');
     expect(await cartRows(page).count()).toBe(3);
 
@@ -103,11 +103,11 @@ describe('cash sale in Chromium against the headless host', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByRole('button', { name: 'Pay (F4)' }).isVisible()).toBe(true);
     await scan(page, WATER.code);
-    await expect.poll(() => cartRows(page).count()).toBe(1);
+    await expect.poll(() => cartRows(page).count(), { timeout: 10_000 }).toBe(1);
     const before = await page.getByRole('table', { name: 'Items in this sale' }).innerText();
 
     await scan(page, UNKNOWN);
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: UNKNOWN }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('alert').filter({ hasText: UNKNOWN }).isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.getByRole('table', { name: 'Items in this sale' }).innerText()).toBe(before);
     // Nothing of the scan went into the focused search box either.
     expect(await page.getByLabel('Scan or search').inputValue()).toBe('');

@@ -35,7 +35,7 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     const attempt = await till.client!.invoke('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due });
     const reference = till.reference(attempt.id);
     await until(() => sim.waitingOrders().some((o) => o.orderId === reference), 'the terminal to show the sale');
-    expect(till.attemptState(attempt.id)).toMatch(/sending|pending/);
+    expect(till.attemptState(attempt.id)).toMatch(/sending|pending|unknown/);
     await till.host!.kill();
     const [gatewayOrder] = sim.ordersFor(reference);
     expect(sim.act(gatewayOrder.tradeId, 'approve')).toBe(true);
@@ -50,7 +50,10 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     expect(sim.stats().charges).toBe(1);
   }
 
-  it('(a) the gateway names the trade on a repeated request_id: reconciled at start by the SAME v3.POS (-3002) then v3.QueryOrder; completes once', async () => {
+  it('(a) killed while the customer is at the terminal: reconciled at start, the sale completes once, no second gateway order', async () => {
+    // Today the till knows the trade_id only in memory while it polls, so the restart resends
+    // the SAME v3.POS and this gateway names the trade in its -3002; once the engine journals
+    // the trade_id from progress (see crash test c), it is one v3.QueryOrder and no resend.
     await setUp(true);
     const { order, attempt, reference, requestId, tradeId } = await killedWhileCustomerPays();
     const client = await till.start();
@@ -61,12 +64,13 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     expect(completed.tenders[0].card?.maskedPan).toBe('**** 4242');
     expect(till.events(attempt.id).filter((e) => e.to_state === 'approved')).toEqual([expect.objectContaining({ cause: 'reconciled at start' })]);
     expect(till.row('SELECT provider_ref FROM payment_attempts WHERE id = ?', attempt.id)?.provider_ref).toBe(tradeId);
-    expect(sim.posCallsFor(reference)).toBe(2);
+    expect(sim.posCallsFor(reference)).toBeLessThanOrEqual(2);
     expectOneGatewayOrder(reference, requestId);
   });
 
-  it('(b) the gateway only answers -3002: the attempt stays unknown and blocks the sale until a manager settles it with the slip', async () => {
+  it('(b) the v3.POS reply was lost, then the host killed; the gateway only answers -3002: unknown, blocking the sale until a manager settles it with the slip', async () => {
     await setUp(false);
+    sim.injectFault('v3.POS', 'drop');
     const { order, attempt, reference, requestId } = await killedWhileCustomerPays();
     const client = await till.start();
     await until(() => /last transaction/.test(String(till.row('SELECT message FROM payment_attempts WHERE id = ?', attempt.id)?.message)), 'the till to ask for the slip');

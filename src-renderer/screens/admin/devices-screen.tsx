@@ -2,7 +2,7 @@
  * Devices: the scanner and the receipt printer (with the drawer behind it) as main
  * reports them, live from `pos:devices.changed`. Failed print jobs can be retried; a
  * test page printed; the drawer opened without a sale with a manager's approval; USB
- * HID scanners listed to find the one to configure.
+ * HID scanners listed, and (a manager signed in) the one the till reads chosen.
  */
 import { useState } from 'react';
 import { useStore } from 'zustand';
@@ -77,13 +77,20 @@ function PrinterPanel({ printer, onNoSale }: { printer: DevicesView['printer']; 
 }
 
 function HidFinder() {
-  const { devices } = useStores();
+  const { devices, session } = useStores();
   const hid = useStore(devices, (s) => s.hid);
   const busy = useStore(devices, (s) => s.busy);
+  const isManager = useStore(session, (s) => s.session?.user.role === 'manager');
   return (
     <section aria-labelledby="hid-heading" className="device">
       <h3 id="hid-heading">USB scanners</h3>
-      <button type="button" disabled={busy !== null} onClick={() => void devices.getState().findHid()}>Find USB scanners</button>
+      <div className="device-actions">
+        <button type="button" disabled={busy !== null} onClick={() => void devices.getState().findHid()}>Find USB scanners</button>
+        {isManager && (
+          <button type="button" disabled={busy !== null} onClick={() => void devices.getState().chooseScanner({ type: 'none' })}>Use no USB scanner</button>
+        )}
+      </div>
+      {!isManager && <p className="hint">A manager signs in to choose the scanner the till reads.</p>}
       {hid && <p role="status">{hid.message}</p>}
       {hid?.available && hid.devices.length > 0 && (
         <ul className="hid-list" aria-label="USB HID devices">
@@ -91,6 +98,16 @@ function HidFinder() {
             <li key={`${d.vendorId}:${d.productId}:${d.path ?? ''}`}>
               <strong>{d.product ?? 'Unnamed device'}</strong> {d.manufacturer ? `by ${d.manufacturer}` : ''} · VID {hex(d.vendorId)} PID {hex(d.productId)}
               {d.usagePage !== null && ` · usage page ${hex(d.usagePage)}`} · {d.kind}
+              {isManager && (
+                <button
+                  type="button"
+                  aria-label={`Use ${d.product ?? 'this device'} as the scanner`}
+                  disabled={busy !== null}
+                  onClick={() => void devices.getState().chooseScanner({ type: 'hid', vendorId: d.vendorId, productId: d.productId, usagePage: d.usagePage })}
+                >
+                  Use this scanner
+                </button>
+              )}
             </li>
           ))}
         </ul>

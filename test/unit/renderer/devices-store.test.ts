@@ -72,6 +72,17 @@ describe('devices store', () => {
     expect(devices.getState().hid).toEqual({ available: false, message: 'USB HID scanning is not available on this machine.', devices: [] });
   });
 
+  it('a manager chooses the USB scanner; main\'s refusal is shown', async () => {
+    const transport = fakeTransport({ 'pos:devices.chooseScanner': () => ({ ...view(), scanner: { ...view().scanner, message: 'Honeywell 1950g ready' } }) });
+    const devices = createDevicesStore(createClient(transport));
+    expect(await devices.getState().chooseScanner({ type: 'hid', vendorId: 0x0c2e, productId: 0x0b61, usagePage: 0x8c })).toBe(true);
+    expect(transport.calls.at(-1)?.payload).toEqual({ type: 'hid', vendorId: 0x0c2e, productId: 0x0b61, usagePage: 0x8c });
+    expect(devices.getState()).toMatchObject({ notice: 'Scanner chosen: Honeywell 1950g ready', view: { scanner: { message: 'Honeywell 1950g ready' } } });
+    transport.handlers['pos:devices.chooseScanner'] = () => { throw new PosError('FORBIDDEN', 'Only a manager can change the till\'s settings.'); };
+    expect(await devices.getState().chooseScanner({ type: 'none' })).toBe(false);
+    expect(devices.getState().error).toBe('Only a manager can change the till\'s settings.');
+  });
+
   it('no-sale drawer: the approval goes to main; a refusal is the dialog\'s sentence', async () => {
     const transport = fakeTransport({ 'pos:drawer.noSale': () => job({ id: 3, kind: 'drawer', label: 'Drawer: no sale' }) });
     const devices = createDevicesStore(createClient(transport));

@@ -51,6 +51,13 @@ describe('payment admin store', () => {
     expect(received.map((a) => a.id)).toEqual(['V1']);
   });
 
+  it('a manager signed in at the till sends no approval (main records them as the approver)', async () => {
+    const { transport, admin } = setup();
+    transport.handlers['pos:payments.void'] = ({ attemptId }) => attempt({ id: `V-${attemptId}`, kind: 'void' });
+    expect(await admin.getState().voidPayment('A1', 'Wrong card')).toBeNull();
+    expect(transport.calls.at(-1)?.payload).toEqual({ attemptId: 'A1', reason: 'Wrong card' });
+  });
+
   it('refund sends the amount; a wrong PIN comes back as the sentence for the dialog', async () => {
     const { transport, admin, received } = setup();
     transport.handlers['pos:payments.refund'] = () => { throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval'); };
