@@ -75,6 +75,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { reason, userId: user.id, approvedBy: approvedBy.id };
   };
 
+  const terminalAuth = (on: boolean) => (on ? { options: { required_terminal_authentication: true } } : {});
+
   const overLimit = (discount: Discount | null, base: number): boolean => {
     if (!discount) return false;
     const basisPoints = discount.kind === 'percent' ? discount.basisPoints : base > 0 ? Math.ceil((discount.amount * 10_000) / base) : 10_000;
@@ -187,17 +189,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),
 
     'pos:payments.attention': () => { sessions.require(); return { unresolved: engine.unresolved(), flagged: engine.needingAttention() }; },
-    'pos:payments.void': async ({ attemptId, reason, approval }) => {
+    'pos:payments.void': async ({ attemptId, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'payment.void', object: `attempt:${attemptId}`, reason, approval });
-      const attempt = engine.void({ attemptId, userId: approvedBy.id });
+      const attempt = engine.void({ attemptId, userId: approvedBy.id, ...terminalAuth(terminalAuthentication) });
       deps.audit.append({ userId: user.id, action: 'payment.voided', object: `attempt:${attemptId}`, detail: { amount: attempt.amount, reason, orderNumber: orderView(attempt.orderId).number, provider: attempt.provider, approvedBy: approvedBy.id } });
       return attempt;
     },
-    'pos:payments.refund': async ({ attemptId, amount, reason, approval }) => {
+    'pos:payments.refund': async ({ attemptId, amount, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `attempt:${attemptId}`, reason, amount, approval });
-      return engine.refund({ attemptId, amount, userId: approvedBy.id });
+      return engine.refund({ attemptId, amount, userId: approvedBy.id, ...terminalAuth(terminalAuthentication) });
     },
     'pos:payments.settle': async ({ attemptId, outcome, evidence, reason, approval }) => {
       const user = sessions.require();

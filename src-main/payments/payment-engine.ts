@@ -14,7 +14,7 @@ import type { Checkout } from '../sales/checkout';
 import type { OrderRepository } from '../journal/order-repository';
 import { toAttemptView, type AttemptRepository, type AttemptRow, type Transition } from '../journal/attempt-repository';
 import { isUnresolved } from './attempt-states';
-import type { PaymentProvider, ProviderAttempt, ProviderOutcome } from './provider';
+import type { PaymentProvider, ProgressReport, ProviderAttempt, ProviderOutcome } from './provider';
 
 /** Re-query delays for unresolved attempts: quick at first, then every 5 minutes, forever. */
 export const DEFAULT_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
@@ -185,9 +185,11 @@ export function createPaymentEngine(deps: EngineDeps) {
   function run(row: AttemptRow, provider: PaymentProvider, walletCode?: string): void {
     const controller = new AbortController();
     inFlight.set(row.id, controller);
-    const progress = (message: string) => {
+    const progress: ProgressReport = (message, known) => {
       const current = attempts.byId(row.id);
-      if (current && isUnresolved(current.state) && !inFlightDone.has(row.id)) apply(row.id, { state: 'pending', message }, 'provider progress');
+      if (current && isUnresolved(current.state) && !inFlightDone.has(row.id)) {
+        apply(row.id, { state: 'pending', message, ...(known?.providerRef ? { providerRef: known.providerRef } : {}) }, 'provider progress');
+      }
     };
     provider.start(toProviderAttempt(row, walletCode), controller.signal, progress)
       .catch((error: Error): ProviderOutcome => (error instanceof PosError
@@ -268,7 +270,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     },
 
     /** Refund (part of) an approved sale through its provider. The caller has checked the manager's approval. */
-    refund(request: { attemptId: string; amount: number; userId: string }): AttemptView {
+    refund(request: { attemptId: string; amount: number; userId: string; options?: Record<string, string | number | boolean> }): AttemptView {
       if (!reconciled) throw new PosError('PAYMENT_IN_PROGRESS', 'Checking payments left from before the restart; try again in a moment.');
       const original = attempts.byId(request.attemptId);
       if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
@@ -279,11 +281,14 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (request.amount < refundable && !provider.capabilities.partialRefund) throw new PosError('INVALID_PAYLOAD', `${provider.label} only refunds the full amount.`, 'amount');
       const running = attempts.byOrder(original.order_id).find((a) => a.original_attempt_id === original.id && isUnresolved(a.state));
       if (running) throw new PosError('PAYMENT_IN_PROGRESS', 'A refund of this payment is still being checked.');
-      return begin({ orderId: original.order_id, providerId: provider.id, amount: request.amount, tip: 0, userId: request.userId, terminal: original.terminal, kind: 'refund', originalAttemptId: original.id, walletMasked: null }, provider);
+      return begin({
+        orderId: original.order_id, providerId: provider.id, amount: request.amount, tip: 0, userId: request.userId, terminal: original.terminal,
+        kind: 'refund', originalAttemptId: original.id, walletMasked: null, ...(request.options ? { options: request.options } : {}),
+      }, provider);
     },
 
     /** Void an approved sale in full through its provider. The caller has checked the manager's approval. */
-    void(request: { attemptId: string; userId: string }): AttemptView {
+    void(request: { attemptId: string; userId: string; options?: Record<string, string | number | boolean> }): AttemptView {
       if (!reconciled) throw new PosError('PAYMENT_IN_PROGRESS', 'Checking payments left from before the restart; try again in a moment.');
       const original = attempts.byId(request.attemptId);
       if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
@@ -294,7 +299,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (running) throw new PosError('PAYMENT_IN_PROGRESS', 'A void or refund of this payment is still being checked.');
       return begin({
         orderId: original.order_id, providerId: provider.id, amount: original.approved_amount ?? original.amount, tip: original.tip, userId: request.userId,
-        terminal: original.terminal, kind: 'void', originalAttemptId: original.id, walletMasked: null,
+        terminal: original.terminal, kind: 'void', originalAttemptId: original.id, walletMasked: null, ...(request.options ? { options: request.options } : {}),
       }, provider);
     },
 

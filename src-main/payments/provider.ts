@@ -71,6 +71,9 @@ export interface ProviderCapabilities {
   tip: boolean;
 }
 
+/** A pending state for the screen, with the provider's id for the journal once it has one. */
+export type ProgressReport = (message: string, known?: { providerRef?: string }) => void;
+
 export interface PaymentProvider {
   /** Stable id used in config, journal rows and the contract (e.g. 'iotpay-pax'). */
   readonly id: string;
@@ -81,9 +84,10 @@ export interface PaymentProvider {
    * Send the sale (or refund / void, by attempt.kind) once and wait for its outcome,
    * within the provider's own rules (e.g. CC_PAX: block ~90 s, then query every 2 s for
    * 60 s). Aborting the signal means the cashier stopped waiting: return what is known,
-   * never a guess. `progress` reports intermediate pending states for the screen.
+   * never a guess. `progress` reports intermediate pending states for the screen, and the
+   * provider's own id as soon as it is known, so it is journaled before the outcome is.
    */
-  start(attempt: ProviderAttempt, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome>;
+  start(attempt: ProviderAttempt, signal: AbortSignal, progress: ProgressReport): Promise<ProviderOutcome>;
   /** Ask for the outcome of an attempt already sent. Never creates a charge. */
   query(attempt: ProviderAttempt): Promise<ProviderOutcome>;
   /** Cancel an attempt that has not been paid (close the terminal's waiting screen). */

@@ -5,7 +5,7 @@
  * so recovery resends the SAME request (same order_id and request_id): the gateway must
  * answer -3002 and never create a second order.
  */
-import type { ProviderAttempt, ProviderOutcome } from '../provider';
+import type { ProgressReport, ProviderAttempt, ProviderOutcome } from '../provider';
 import { YABANDPAY_ERROR } from './yabandpay-errors';
 import { isAuthorisation, moneyText, outcome, tradeIdOf, withClosed, type YabandpayContext } from './yabandpay-context';
 import { newYabandpayRequestId, orderIdProblem, requestIdProblem } from './yabandpay-ids';
@@ -67,7 +67,7 @@ async function resolveDuplicate(ctx: YabandpayContext, attempt: ProviderAttempt,
 }
 
 /** Polls an order until a final state, the window's end (unknown), or the cashier stops waiting (what is known). */
-async function pollSale(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId: string, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome> {
+async function pollSale(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId: string, signal: AbortSignal, progress: ProgressReport): Promise<ProviderOutcome> {
   const started = performance.now();
   let known = outcome('pending', 'Waiting for the customer at the terminal…', { providerRef: tradeId, detail: { trade_id: tradeId } });
   let told = '';
@@ -93,7 +93,7 @@ async function pollSale(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId
 }
 
 /** `start` for kind 'sale': one v3.POS, then polling. */
-export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome> {
+export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt, signal: AbortSignal, progress: ProgressReport): Promise<ProviderOutcome> {
   const request = posRequestData(ctx, attempt);
   if ('problem' in request) return outcome('declined', request.problem, { detail: { sent: false } });
   progress('Sending the payment to the terminal…');
@@ -111,7 +111,7 @@ export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt,
   if (!posReply.success) return outcome('unknown', 'YabandPay replied without a trade id; the payment will be checked.', { detail: { reason: 'no trade_id' } });
   const tradeId = posReply.data.trade_id;
   ctx.tradeIds.remember(attempt.reference, tradeId);
-  progress('The terminal is waiting for the card…');
+  progress('The terminal is waiting for the card…', { providerRef: tradeId });
   return pollSale(ctx, attempt, tradeId, signal, progress);
 }
 
