@@ -47,6 +47,9 @@ export async function importSyntheticCatalogue(path: string, size: number, curre
   }
 }
 
+/** 'once': a one-off after an import, shown but outside the aim. */
+type LookupKind = 'lookup' | 'search' | 'once';
+
 export interface CatalogMeasurement {
   size: number;
   csvMb: number;
@@ -55,7 +58,7 @@ export interface CatalogMeasurement {
   /** Longest and p99 event-loop stall during the first import. */
   loopMaxMs: number;
   loopP99Ms: number;
-  lookups: { label: string; kind: 'lookup' | 'search'; summary: Summary }[];
+  lookups: { label: string; kind: LookupKind; summary: Summary }[];
 }
 
 /** Imports `size` synthetic products into a fresh journal and times lookups and searches on it. */
@@ -76,7 +79,7 @@ export async function measureCatalog(size: number): Promise<CatalogMeasurement> 
     await catalog.importCsv({ csv });
     const reimportMs = performance.now() - start;
     const lookups: CatalogMeasurement['lookups'] = [];
-    const time = async (label: string, kind: 'lookup' | 'search', runs: number, call: (i: number) => unknown) => {
+    const time = async (label: string, kind: LookupKind, runs: number, call: (i: number) => unknown) => {
       lookups.push({ label, kind, summary: await sampleMs(runs, 20_000, (i) => timeSync(() => call(i))) });
     };
     await time('scan EAN-13', 'lookup', 5000, (i) => catalog.resolveScan(syntheticBarcode((i * 7919) % size)));
@@ -88,7 +91,7 @@ export async function measureCatalog(size: number): Promise<CatalogMeasurement> 
     await time('search "organic apple 12"', 'search', 200, () => catalog.search({ query: 'organic apple 12', limit: 20 }));
     await time('search "crem"', 'search', 200, () => catalog.search({ query: 'crem', limit: 20 }));
     // The department list is built by a full scan on the first grid after an import, then cached.
-    await time('grid, first call after the import', 'search', 1, () => catalog.grid({ department: DEPARTMENTS[0], limit: 40 }));
+    await time('grid, first call after the import', 'once', 1, () => catalog.grid({ department: DEPARTMENTS[0], limit: 40 }));
     await time('grid (one department)', 'search', 1000, (i) => catalog.grid({ department: DEPARTMENTS[i % DEPARTMENTS.length], limit: 40 }));
     return { size, csvMb: csv.length / 1e6, importMs, reimportMs, loopMaxMs: loopDelay.max / 1e6, loopP99Ms: loopDelay.percentile(99) / 1e6, lookups };
   } finally {
@@ -107,7 +110,7 @@ export async function catalogBench(sizes: readonly number[]): Promise<BenchResul
     progress(`catalogue: importing and querying ${size.toLocaleString('en')} products`);
     measured.push(await measureCatalog(size));
   }
-  const met = measured.every((m) => m.lookups.every((l) => l.summary.p95 <= (l.kind === 'lookup' ? LOOKUP_P95_MS : SEARCH_P95_MS)));
+  const met = measured.every((m) => m.lookups.every((l) => l.kind === 'once' || l.summary.p95 <= (l.kind === 'lookup' ? LOOKUP_P95_MS : SEARCH_P95_MS)));
   return {
     title: `Barcode lookup and name search at ${sizes.map((s) => `${s / 1000}k`).join(' and ')} SKUs`,
     tables: [
@@ -120,7 +123,7 @@ export async function catalogBench(sizes: readonly number[]): Promise<BenchResul
         rows: measured.map((m) => [m.size.toLocaleString('en'), `${m.csvMb.toFixed(1)} MB`, `${(m.importMs / 1000).toFixed(1)} s`, `${(m.reimportMs / 1000).toFixed(1)} s`, `${ms(m.loopMaxMs)} (${ms(m.loopP99Ms)})`]),
       },
     ],
-    aim: `every scan lookup p95 ≤ ${LOOKUP_P95_MS} ms and every search / grid query p95 ≤ ${SEARCH_P95_MS} ms (aims set by this benchmark; none was given)`,
+    aim: `every scan lookup p95 ≤ ${LOOKUP_P95_MS} ms and every search / grid query p95 ≤ ${SEARCH_P95_MS} ms (aims set by this benchmark; none was given; the one-off first grid after an import is shown but not held to it)`,
     met,
     method: '`createCatalog` on a fresh journal file on disk (WAL, synchronous=FULL) filled by `importCsv` with a synthetic catalogue; each call timed alone with performance.now() in the same process, distinct codes per call.',
     notes: sizes.includes(1_000_000) ? [] : ['1M SKUs: `npm run bench -- --catalog-1m` (adds about a minute and a half).'],

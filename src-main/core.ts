@@ -109,6 +109,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const userName = (id: string | null) => (id ? users.byId(id)?.name ?? 'Unknown' : '');
   const shiftRows = createShiftRepository(db);
   const shifts = createShiftService({ db, shifts: shiftRows, audit, userName });
+  /** Every completed sale, cash or card, prints its receipt when the till is set to. */
+  const printOnCompletion = (order: OrderView): void => {
+    if (!config.devices.autoPrint || devices.printer.status().state === 'not-configured') return;
+    void devices.printer.printReceipt(buildReceipt(order, config.store, { copy: false, demo: config.demo, format }))
+      .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
+  };
   const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
   const cart = createCartService({
     orders, products: catalog, shiftFor: (cashierId) => shifts.ensureOpen(cashierId), recordVoid: (entry) => shiftRows.recordVoid(entry), taxRates, currency: config.store.currency, view, changed: orderChanged });
@@ -123,11 +129,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: reason.kind, number: order.number } });
       void devices.printer.openDrawer(reason).catch((error) => log.error('Drawer kick failed', error));
     },
-    completed: (order) => {
-      if (!config.devices.autoPrint || devices.printer.status().state === 'not-configured') return;
-      void devices.printer.printReceipt(buildReceipt(order, config.store, { copy: false, demo: config.demo, format }))
-        .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
-    },
+    completed: (order) => printOnCompletion(order),
   });
   const settings = createSettingsRepository(db);
   const { providers, terminals, codepay } = createProviders({
@@ -139,6 +141,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
     attemptChanged: (attempt) => events.emit('pos:payment.changed', attempt),
     orderChanged: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
+    orderCompleted: (orderId) => printOnCompletion(view(orders.byId(orderId)!)),
     log: (message, error) => (error ? log.error(message, error) : log.info(message)),
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
   });

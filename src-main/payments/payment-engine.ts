@@ -30,6 +30,8 @@ export interface EngineDeps {
   amountDue(orderId: string): number;
   attemptChanged(attempt: AttemptView): void;
   orderChanged(orderId: string): void;
+  /** An approval paid the order off (after the commit): receipts print as for cash. */
+  orderCompleted(orderId: string): void;
   log(message: string, error?: unknown): void;
   backoffMs?: readonly number[];
   now?: () => Date;
@@ -88,8 +90,8 @@ export function createPaymentEngine(deps: EngineDeps) {
     deps.orderChanged(row.order_id);
   }
 
-  /** What an approval does to the order or to the sale it reverses; inside the transition's transaction. */
-  function settleApproved(row: AttemptRow): void {
+  /** What an approval does to the order or to the sale it reverses; inside the transition's transaction. True when it completed the order. */
+  function settleApproved(row: AttemptRow): boolean {
     const amount = row.approved_amount ?? row.amount;
     if (row.kind === 'sale') {
       const order = deps.orders.byId(row.order_id);
@@ -97,24 +99,25 @@ export function createPaymentEngine(deps: EngineDeps) {
         // Rule 6: a late approval is never silently dropped; the manager decides on the refund.
         attempts.flag(row.id, 'late-approval');
         deps.audit.append({ userId: null, action: 'payment.lateApproval', object: `attempt:${row.id}`, detail: { amount, provider: row.provider, orderId: row.order_id } });
-        return;
+        return false;
       }
       const card = row.card ? JSON.parse(row.card) : null;
-      deps.checkout.addElectronicTender(row.order_id, {
+      const after = deps.checkout.addElectronicTender(row.order_id, {
         kind: row.method, label: card?.brand ? `${card.brand}` : (providerFor(row)?.label ?? row.provider), amount, tip: row.tip, attemptId: row.id, card,
       });
-      return;
+      return after.status === 'completed';
     }
     const original = row.original_attempt_id ? attempts.byId(row.original_attempt_id) : null;
-    if (!original) return;
+    if (!original) return false;
     if (row.kind === 'void') {
       attempts.transition(original.id, { to: 'voided', cause: `voided by attempt ${row.id}` });
-      return;
+      return false;
     }
     attempts.addRefunded(original.id, amount);
     const after = attempts.byId(original.id)!;
     const fully = after.refunded >= (after.approved_amount ?? after.amount);
     attempts.transition(original.id, { to: fully ? 'refunded' : 'partially_refunded', cause: `refund ${row.id} of ${amount}` });
+    return false;
   }
 
   /** Applies a provider's outcome: journal the transition, then tell the UI. */
@@ -134,14 +137,16 @@ export function createPaymentEngine(deps: EngineDeps) {
       card: outcome.card ?? null, detail: outcome.detail,
       ...(outcome.state === 'approved' ? { approvedAmount: outcome.approvedAmount ?? row.amount, tip: outcome.tip ?? row.tip } : {}),
     };
+    let completedOrder = false;
     const updated = db.transaction(() => {
       const next = attempts.transition(id, change);
-      if (next.state === 'approved') settleApproved(next);
+      if (next.state === 'approved') completedOrder = settleApproved(next);
       return attempts.byId(id)!;
     }).immediate();
     if (isUnresolved(updated.state)) scheduleCheck(updated);
     else clearCheck(id);
     publish(attempts.byId(id)!);
+    if (completedOrder) deps.orderCompleted(updated.order_id);
   }
 
   function clearCheck(id: string): void {

@@ -37,6 +37,19 @@ describe('devices in the running core', () => {
     expect(audit.map((d) => JSON.parse(d).reason)).toEqual(['change']);
   });
 
+  it('a card sale completed on the (virtual) terminal prints its receipt with the card block, and opens no drawer', async () => {
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: 'iotpay-pax', amount: order.due });
+    let waiting: { key: string }[] = [];
+    await until(() => { waiting = h.core.demo!.waiting().filter((w) => w.provider === 'iotpay-pax'); return waiting.length === 1; }, 'the virtual terminal to show the sale');
+    await h.call('pos:demo.act', { provider: 'iotpay-pax', key: waiting[0].key, action: 'approve' });
+    await h.attempt(attempt.id, (a) => a.state === 'approved');
+    await until(() => sink.prints().some((p) => p.text.includes('TOTAL')), 'the receipt');
+    const receipt = sink.prints().find((p) => p.text.includes('TOTAL'))!;
+    expect(receipt.text).toMatch(/Auth #/);
+    expect(sink.prints().flatMap((p) => p.drawerKicks)).toHaveLength(0);
+  });
+
   it('a card sale never opens the drawer; a no-sale opening needs a manager and is audited with both names', async () => {
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     await expect(h.call('pos:drawer.noSale', { reason: 'float check', approval: { managerId: 'demo-cashier', pin: '1234' } })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
