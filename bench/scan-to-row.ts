@@ -194,12 +194,13 @@ interface ScanRun {
   samples: { enterToRow: number; stampToRow: number; enterToFrame: number; longestKeyGap: number }[];
   /** Longest key gap of each burst the wedge detector let through as typing. */
   notTaken: number[];
-  missed: number;
+  /** Scans the detector took with no new row: what the message area said, and the burst's longest key gap. */
+  missed: { notice: string; longestKeyGap: number }[];
 }
 
 async function runWedge(rig: RendererRig, options: ScanBenchOptions, firstProduct: number, deadlineMs: number): Promise<ScanRun> {
   const { page } = rig;
-  const run: ScanRun = { samples: [], notTaken: [], missed: 0 };
+  const run: ScanRun = { samples: [], notTaken: [], missed: [] };
   let lines = 0;
   const total = options.warmup + options.scans;
   for (let k = 0; k < total && Date.now() < deadlineMs; k += 1) {
@@ -212,7 +213,10 @@ async function runWedge(rig: RendererRig, options: ScanBenchOptions, firstProduc
     if (k < options.warmup) continue;
     const { rowAt, frameAt, enterAt, enterStamp } = sample;
     if (sample.passedThrough) run.notTaken.push(sample.longestKeyGap);
-    else if (rowAt === null || frameAt === null || enterAt === null || enterStamp === null) run.missed += 1;
+    else if (rowAt === null || frameAt === null || enterAt === null || enterStamp === null) {
+      const notice = (await page.locator('.message-area').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+      run.missed.push({ notice, longestKeyGap: sample.longestKeyGap });
+    }
     else run.samples.push({ enterToRow: rowAt - enterAt, stampToRow: rowAt - enterStamp, enterToFrame: frameAt - enterAt, longestKeyGap: sample.longestKeyGap });
     if ((k - options.warmup + 1) % 50 === 0) progress(`wedge scans: ${k - options.warmup + 1}/${options.scans}`);
   }
@@ -285,7 +289,7 @@ export async function scanBenches(options: ScanBenchOptions, budgetMs: number): 
       notes: [
         `The ${skus} synthetic products (bench/catalog.ts) are written into the host's journal with the catalogue's own \`importCsv\` before the host starts in demo mode (which then skips the sample catalogue).`,
         `${options.warmup} warm-up scans not counted; the sale is cancelled through the UI (Cancel sale → confirm, logged in as the demo manager so no approval is asked) every ${options.clearEvery} lines, so the table holds 1–${options.clearEvery} rows.`,
-        `Bursts the wedge detector let through as typing (their Enter reached the page): ${wedgeRun.notTaken.length}${wedgeRun.notTaken.length ? `, longest key gap in each ${wedgeRun.notTaken.slice(0, 10).map((g) => g.toFixed(0)).join(', ')}${wedgeRun.notTaken.length > 10 ? ', …' : ''} ms (the detector takes bursts averaging ≤ 30 ms a key with no gap over 50 ms)` : ''}; scans taken with no new row within 3 s: ${wedgeRun.missed}. Neither is in the figures; longest key gap in the scans counted: ${ms(Math.max(0, ...wedgeRun.samples.map((x) => x.longestKeyGap)))}.`,
+        `Bursts the wedge detector let through as typing (their Enter reached the page): ${wedgeRun.notTaken.length}${wedgeRun.notTaken.length ? `, longest key gap in each ${wedgeRun.notTaken.slice(0, 10).map((g) => g.toFixed(0)).join(', ')}${wedgeRun.notTaken.length > 10 ? ', …' : ''} ms (the detector takes bursts averaging ≤ 30 ms a key with no gap over 50 ms)` : ''}; scans taken with no new row within 3 s: ${wedgeRun.missed.length}${wedgeRun.missed.slice(0, 3).map((m) => ` (longest key gap ${ms(m.longestKeyGap)}, message "${m.notice || 'none'}")`).join('')}. Neither is in the figures; longest key gap in the scans counted: ${ms(Math.max(0, ...wedgeRun.samples.map((x) => x.longestKeyGap)))}.`,
         'event.timeStamp is when Chromium created the key event; the gap to the listener is input queueing in the renderer.',
       ],
     };

@@ -225,8 +225,10 @@ describe('YabandPay lost replies', () => {
 });
 
 describe('YabandPay virtual terminal, cancel and abort', () => {
+  /** The terminal shows the order and the till knows its trade id (it has polled QueryOrder once). */
   async function waitingOrder(sim: YabandpaySimulator, reference: string) {
     await until(() => sim.waitingOrders().some((o) => o.orderId === reference), 'the terminal to show the order');
+    await until(() => (sim.stats().calls['v3.QueryOrder'] ?? 0) >= 1, 'the till to poll the order');
     return sim.waitingOrders().find((o) => o.orderId === reference)!;
   }
 
