@@ -60,9 +60,9 @@ export const channels = {
 
   /** Payments that are unresolved or need a manager (late approvals, unknown outcomes). */
   'pos:payments.attention': { input: empty, output: z.object({ unresolved: z.array(attemptSchema), flagged: z.array(attemptSchema) }) },
-  /** terminalAuthentication: the terminal also asks its own manager to authorise (CodePay). */
-  'pos:payments.void': { input: z.object({ attemptId: id, reason, approval: approval.optional(), terminalAuthentication: z.boolean().default(false) }).strict(), output: attemptSchema },
-  'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval: approval.optional(), terminalAuthentication: z.boolean().default(false) }).strict(), output: attemptSchema },
+  /** terminalAuthentication: the terminal also asks its own manager to authorise (CodePay); unset = the provider's setting. */
+  'pos:payments.void': { input: z.object({ attemptId: id, reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
+  'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
   'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(), output: attemptSchema },
 
   'pos:devices.status': { input: empty, output: devicesSchema },

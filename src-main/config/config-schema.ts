@@ -35,6 +35,8 @@ const codepaySchema = z.object({
   pairingPort: z.number().int().min(0).max(65_535).default(35_779),
   /** Advertise and discover over multicast mDNS; off where the network blocks it (use manual addresses). */
   mdns: z.boolean().default(true),
+  /** Voids and refunds also need the store manager's authorisation on the terminal itself. */
+  terminalAuthentication: z.boolean().default(true),
   terminals: z.array(z.object({ name: z.string().min(1), url: z.string().regex(/^ws:\/\/[^/\s]+(:\d+)?\/?.*$/, 'a ws:// URL such as ws://192.168.1.20:35779') }).strict()).default([]),
 }).strict();
 

@@ -75,7 +75,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { reason, userId: user.id, approvedBy: approvedBy.id };
   };
 
-  const terminalAuth = (on: boolean) => (on ? { options: { required_terminal_authentication: true } } : {});
+  /** CodePay voids and refunds ask the terminal's own manager too, unless the call or the config says otherwise. */
+  const terminalAuth = (attemptId: string, asked: boolean | undefined) => {
+    const provider = engine.attempt(attemptId)?.provider;
+    const on = asked ?? (provider === 'codepay' && (config.providers.codepay?.terminalAuthentication ?? true));
+    return on ? { options: { required_terminal_authentication: true } } : {};
+  };
 
   const overLimit = (discount: Discount | null, base: number): boolean => {
     if (!discount) return false;
@@ -192,14 +197,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:payments.void': async ({ attemptId, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'payment.void', object: `attempt:${attemptId}`, reason, approval });
-      const attempt = engine.void({ attemptId, userId: approvedBy.id, ...terminalAuth(terminalAuthentication) });
+      const attempt = engine.void({ attemptId, userId: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
       deps.audit.append({ userId: user.id, action: 'payment.voided', object: `attempt:${attemptId}`, detail: { amount: attempt.amount, reason, orderNumber: orderView(attempt.orderId).number, provider: attempt.provider, approvedBy: approvedBy.id } });
       return attempt;
     },
     'pos:payments.refund': async ({ attemptId, amount, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `attempt:${attemptId}`, reason, amount, approval });
-      return engine.refund({ attemptId, amount, userId: approvedBy.id, ...terminalAuth(terminalAuthentication) });
+      return engine.refund({ attemptId, amount, userId: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
     },
     'pos:payments.settle': async ({ attemptId, outcome, evidence, reason, approval }) => {
       const user = sessions.require();

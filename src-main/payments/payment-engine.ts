@@ -352,6 +352,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       return toAttemptView(attempts.byId(row.id)!);
     },
 
+    attempt: (attemptId: string) => { const row = attempts.byId(attemptId); return row ? toAttemptView(row) : null; },
     hasUnresolved: (orderId: string) => unresolvedSaleOf(orderId) !== null,
     viewsFor: (orderId: string) => attempts.byOrder(orderId).map(toAttemptView),
     needingAttention: () => attempts.needingAttention().map(toAttemptView),

@@ -12,12 +12,10 @@ import type { AttemptView } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
 import { isAttemptOpen } from '../format/attempt-text';
+import { withApproval, type Approval } from './approval';
 
-/**
- * A manager's credential for one protected action (contract `approval`). Left out when
- * the signed-in user is a manager: main then records them as the approver.
- */
-export type Approval = NonNullable<ChannelInput<'pos:payments.void'>['approval']>;
+export { withApproval, type Approval } from './approval';
+
 export type SettleOutcome = ChannelInput<'pos:payments.settle'>['outcome'];
 
 export interface PaymentAdminState {
@@ -49,11 +47,6 @@ export function canVoid(attempt: AttemptView): boolean {
 /** A void or refund of this sale attempt is still on its way. */
 export function hasReversalInFlight(attempt: AttemptView, all: readonly AttemptView[]): boolean {
   return all.some((other) => other.kind !== 'sale' && other.orderId === attempt.orderId && isAttemptOpen(other));
-}
-
-/** The approval field of a protected call: present only when a manager's PIN was given. */
-export function withApproval(approval: Approval | undefined): { approval?: Approval } {
-  return approval ? { approval } : {};
 }
 
 export function createPaymentAdminStore(client: PosClient, hooks: { receive(attempt: AttemptView): void }): PaymentAdminStore {

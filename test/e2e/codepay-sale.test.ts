@@ -3,6 +3,8 @@
  * then the payment voided from the order with a manager's approval. The demo CodePay
  * terminal approves with a 15 % tip and authorises voids on the terminal.
  */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -55,6 +57,11 @@ describe('CodePay sale with an on-screen tip, then a void, in Chromium against t
     const voidEntry = orderPayments(page).getByRole('listitem').filter({ hasText: /^Void · / });
     await expect.poll(() => voidEntry.innerText(), { timeout: 30_000 }).toContain('Approved');
     expect(await salePayment(page).getByRole('button', { name: /Void payment|Refund payment/ }).count()).toBe(0);
+    // The void went to the terminal asking its own manager to authorise it (required_terminal_authentication).
+    const journal = new Database(join(station.dir, 'data', 'journal.sqlite'), { readonly: true });
+    const voidOptions = journal.prepare("SELECT options FROM payment_attempts WHERE kind = 'void'").pluck().all() as string[];
+    journal.close();
+    expect(voidOptions.map((o) => JSON.parse(o))).toEqual([{ required_terminal_authentication: true }]);
     expect(station.pageErrors).toEqual([]);
   }, 120_000);
 });
