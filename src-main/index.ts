@@ -9,6 +9,7 @@ import { resolveConfig } from './config/demo-config';
 import { consoleLogger, createCore, type Core } from './core';
 import { registerIpc } from './electron-ipc';
 import { applySecurityPolicy, type TrustedRenderer } from './security';
+import { HARDENED_WEB_PREFERENCES } from './security-policy';
 
 const rendererFileDir = join(__dirname, '../renderer');
 const trusted: TrustedRenderer = { rendererFileDir, devServerOrigin: process.env.ELECTRON_RENDERER_URL ?? null };
@@ -19,16 +20,7 @@ function createWindow(): BrowserWindow {
     height: 800,
     show: false,
     title: 'Countertop',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      spellcheck: false,
-    },
+    webPreferences: { ...HARDENED_WEB_PREFERENCES, preload: join(__dirname, '../preload/index.cjs') },
   });
   window.once('ready-to-show', () => window.show());
   if (trusted.devServerOrigin) void window.loadURL(trusted.devServerOrigin);

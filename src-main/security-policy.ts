@@ -18,6 +18,23 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
+ * The renderer's webPreferences (electron docs security.md 2–4, 6, 8–10): isolated,
+ * sandboxed, no Node. Plain data so a test can hold the line without Electron.
+ */
+export const HARDENED_WEB_PREFERENCES = Object.freeze({
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  spellcheck: false,
+} as const);
+
+/**
  * True only for the app's own pages: the packaged renderer (file:// inside the app's
  * renderer folder) or the dev server origin. Compared by parsed origin and path, never
  * with startsWith on the raw string (`http://localhost:5173.evil.com`).

@@ -24,6 +24,11 @@ export interface ApprovalDialogProps {
   validate?(): string | null;
   defaultReason?: string;
   /**
+   * 'required' (the default): 3 characters or more. 'optional': may stay empty (main then
+   * words it). 'none': the call carries no reason, so none is asked; '' is passed on.
+   */
+  reason?: 'required' | 'optional' | 'none';
+  /**
    * Sends the action. `approval` is undefined when the signed-in user is a manager.
    * Resolves with null when main accepted it (the dialog closes), else the sentence to show.
    */
@@ -34,7 +39,7 @@ export interface ApprovalDialogProps {
 const REASON_MIN = 3;
 const REASON_MAX = 200;
 
-export function ApprovalDialog({ title, submitLabel, children, validate, defaultReason = '', onApprove, onClose }: ApprovalDialogProps) {
+export function ApprovalDialog({ title, submitLabel, children, validate, defaultReason = '', reason: reasonMode = 'required', onApprove, onClose }: ApprovalDialogProps) {
   const { session } = useStores();
   const users = useStore(session, (s) => s.users);
   const signedIn = useStore(session, (s) => s.session?.user ?? null);
@@ -54,13 +59,14 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
     const problem = validate?.()
       ?? (!selfApproved && managerId === null ? 'Choose the approving manager.' : null)
       ?? (!selfApproved && !/^\d{4,8}$/.test(pin) ? 'Enter the manager\'s PIN (4 to 8 digits).' : null)
-      ?? (reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null);
+      ?? (reasonMode === 'required' && reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null)
+      ?? (reasonMode === 'optional' && reason.trim().length > 0 && reason.trim().length < REASON_MIN ? 'Say why in 3 characters or more, or leave the reason empty.' : null);
     if (problem) return setError(problem);
     setBusy(true);
     setError(null);
     const typedPin = pin;
     setPin('');
-    const failure = await onApprove(selfApproved ? undefined : { managerId: managerId!, pin: typedPin }, reason.trim());
+    const failure = await onApprove(selfApproved ? undefined : { managerId: managerId!, pin: typedPin }, reasonMode === 'none' ? '' : reason.trim());
     setBusy(false);
     if (failure) setError(failure);
     else onClose();
@@ -87,8 +93,12 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
             <PinField label="Manager PIN" value={pin} onChange={setPin} autoFocus />
           </>
         )}
-        <label htmlFor={reasonId}>Reason</label>
-        <input id={reasonId} name="reason" autoComplete="off" maxLength={REASON_MAX} data-autofocus={selfApproved ? true : undefined} value={reason} onChange={(event) => setReason(event.target.value)} />
+        {reasonMode !== 'none' && (
+          <>
+            <label htmlFor={reasonId}>{reasonMode === 'optional' ? 'Reason (optional)' : 'Reason'}</label>
+            <input id={reasonId} name="reason" autoComplete="off" maxLength={REASON_MAX} data-autofocus={selfApproved ? true : undefined} value={reason} onChange={(event) => setReason(event.target.value)} />
+          </>
+        )}
         <p role="alert" className="field-error">{error ?? ''}</p>
         <div className="dialog-buttons">
           <button type="submit" className="primary" disabled={busy || (!selfApproved && managers.length === 0)}>{busy ? 'Checking…' : submitLabel}</button>

@@ -2,12 +2,20 @@
  * The open order as main prices it. Main owns the cart: every change is a call, and the
  * order comes back from the reply or from `pos:order.changed`; nothing is priced here.
  * Also holds the message area's latest notice (scan results and cart errors).
+ *
+ * Voids (removing a line, lowering a quantity, cancelling the sale), discounts over the
+ * limit and price overrides are protected: main answers APPROVAL_REQUIRED when the
+ * signed-in user may not do them alone. The store then asks for a manager
+ * (`approvalAsk`, shown by the approval dialog) and sends the SAME call again with the
+ * reason and the manager's approval; the action's promise settles only once that is
+ * decided, so the dialog that started it can wait for the outcome.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput } from '../../src-shared/contract';
 import type { LineView, OrderView, ScanKind } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
-import { toClientError } from '../api/client-error';
+import { toClientError, type ClientError } from '../api/client-error';
+import { withApproval, type Approval } from './approval';
 
 export type ScanSource = ChannelInput<'pos:cart.scan'>['source'];
 export type DiscountInput = NonNullable<ChannelInput<'pos:cart.setOrderDiscount'>['discount']>;
@@ -19,12 +27,33 @@ export interface Notice {
   text: string;
 }
 
+/** A protected change main refused without a manager, waiting for the approval dialog. */
+export interface ApprovalAsk {
+  /** Grows with every ask: a new ask is a new dialog. */
+  id: number;
+  title: string;
+  submitLabel: string;
+  /** Main's sentence: why a manager is needed. */
+  message: string;
+  defaultReason: string;
+  /** False when the call carries no reason (discounts): the dialog does not ask for one. */
+  withReason: boolean;
+}
+
+/** What a protected call adds on its retry. */
+interface Approved {
+  reason?: string;
+  approval?: Approval;
+}
+
 export interface CartState {
   /** The order being rung up (status open), or the one that just left the till until the next is loaded. */
   order: OrderView | null;
   /** The last order seen leaving 'open' (completed or cancelled). */
   finished: OrderView | null;
   notice: Notice | null;
+  /** A protected change waiting for a manager, or null. */
+  approvalAsk: ApprovalAsk | null;
   load(): Promise<void>;
   scan(code: string, source: ScanSource): Promise<ScanKind | null>;
   addProduct(productId: string, qty?: number): Promise<boolean>;
@@ -32,7 +61,17 @@ export interface CartState {
   removeLine(lineId: string): Promise<boolean>;
   setLineDiscount(lineId: string, discount: DiscountInput | null): Promise<boolean>;
   setOrderDiscount(discount: DiscountInput | null): Promise<boolean>;
+  /** A new unit price for a line, with the reason (always asked). */
+  overridePrice(lineId: string, unitPrice: number, reason: string): Promise<boolean>;
   cancel(): Promise<boolean>;
+  /**
+   * Retries the change waiting in `approvalAsk` with the manager's approval (undefined
+   * when a manager is signed in). Resolves with null once main accepted it, else the
+   * sentence for the dialog (a wrong PIN leaves the change waiting).
+   */
+  approve(approval: Approval | undefined, reason: string): Promise<string | null>;
+  /** No manager approved: the waiting change is dropped and nothing changes. */
+  dismissApproval(): void;
   /** Takes an order main sent (reply or event). */
   applyOrder(order: OrderView): void;
   say(tone: Notice['tone'], text: string): void;
@@ -62,8 +101,13 @@ function scanNotice(kind: ScanKind, line: LineView | undefined): string {
   }
 }
 
+const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
+
 export function createCartStore(client: PosClient): CartStore {
   let noticeId = 0;
+  let askId = 0;
+  /** The call behind `approvalAsk`, and the settle of the action's promise. */
+  let waiting: { call(extra: Approved): Promise<OrderView>; settle(done: boolean): void } | null = null;
 
   const store = createStore<CartState>()((set, get) => {
     function say(tone: Notice['tone'], text: string): void {
@@ -71,22 +115,49 @@ export function createCartStore(client: PosClient): CartStore {
       set({ notice: { id: noticeId, tone, text } });
     }
 
-    /** Runs one cart call; failures become the notice. Auth failures are the session's to show. */
+    /** Auth failures are the session's to show; anything else becomes the notice. */
+    function refused(failure: ClientError): false {
+      if (!QUIET.has(failure.code)) say('error', failure.message);
+      return false;
+    }
+
+    /** Runs one cart call; failures become the notice. */
     async function change(call: () => Promise<OrderView>): Promise<boolean> {
       try {
         get().applyOrder(await call());
         return true;
       } catch (error) {
-        const failure = toClientError(error);
-        if (failure.code !== 'NOT_AUTHENTICATED' && failure.code !== 'SESSION_LOCKED') say('error', failure.message);
-        return false;
+        return refused(toClientError(error));
       }
     }
+
+    /**
+     * Runs a protected call as the signed-in user; when main wants a manager, waits for
+     * the approval dialog and resolves with its outcome.
+     */
+    async function guarded(ask: Omit<ApprovalAsk, 'id' | 'message'>, call: (extra: Approved) => Promise<OrderView>, first: Approved = {}): Promise<boolean> {
+      try {
+        get().applyOrder(await call(first));
+        return true;
+      } catch (error) {
+        const failure = toClientError(error);
+        if (failure.code !== 'APPROVAL_REQUIRED') return refused(failure);
+        waiting?.settle(false);
+        return new Promise<boolean>((settle) => {
+          waiting = { call, settle };
+          askId += 1;
+          set({ approvalAsk: { ...ask, id: askId, message: failure.message } });
+        });
+      }
+    }
+
+    const lineName = (lineId: string): string => get().order?.lines.find((line) => line.id === lineId)?.name ?? 'this item';
 
     return {
       order: null,
       finished: null,
       notice: null,
+      approvalAsk: null,
 
       async load() {
         await change(() => client.invoke('pos:cart.current', {}));
@@ -116,18 +187,68 @@ export function createCartStore(client: PosClient): CartStore {
         return ok;
       },
 
-      setQuantity: (lineId, qtyMilli) => change(() => client.invoke('pos:cart.setQuantity', { lineId, qtyMilli })),
-      removeLine: (lineId) => change(() => client.invoke('pos:cart.removeLine', { lineId })),
-      setLineDiscount: (lineId, discount) => change(() => client.invoke('pos:cart.setLineDiscount', { lineId, discount })),
-      setOrderDiscount: (discount) => change(() => client.invoke('pos:cart.setOrderDiscount', { discount })),
+      setQuantity: (lineId, qtyMilli) => guarded(
+        { title: `Lower the quantity of ${lineName(lineId)}`, submitLabel: 'Set quantity', defaultReason: 'Fewer items taken', withReason: true },
+        (extra) => client.invoke('pos:cart.setQuantity', { lineId, qtyMilli, ...extra }),
+      ),
+      removeLine: (lineId) => guarded(
+        { title: `Remove ${lineName(lineId)}`, submitLabel: 'Remove item', defaultReason: 'Removed from the sale', withReason: true },
+        (extra) => client.invoke('pos:cart.removeLine', { lineId, ...extra }),
+      ),
+      // The discount channels carry no reason: only the approval is added.
+      setLineDiscount: (lineId, discount) => guarded(
+        { title: `Discount on ${lineName(lineId)}`, submitLabel: 'Apply discount', defaultReason: '', withReason: false },
+        ({ approval }) => client.invoke('pos:cart.setLineDiscount', { lineId, discount, ...withApproval(approval) }),
+      ),
+      setOrderDiscount: (discount) => guarded(
+        { title: 'Discount on the whole order', submitLabel: 'Apply discount', defaultReason: '', withReason: false },
+        ({ approval }) => client.invoke('pos:cart.setOrderDiscount', { discount, ...withApproval(approval) }),
+      ),
+      overridePrice: (lineId, unitPrice, reason) => guarded(
+        { title: `New price for ${lineName(lineId)}`, submitLabel: 'Override price', defaultReason: reason, withReason: true },
+        (extra) => client.invoke('pos:cart.overridePrice', { lineId, unitPrice, reason, ...extra }),
+        { reason },
+      ),
 
       async cancel() {
-        const ok = await change(() => client.invoke('pos:cart.cancel', {}));
+        const ok = await guarded(
+          { title: 'Void this sale', submitLabel: 'Void the sale', defaultReason: 'Customer cancelled the sale', withReason: true },
+          (extra) => client.invoke('pos:cart.cancel', extra),
+        );
         if (ok) {
           say('info', 'Sale cancelled');
           if (get().order?.status !== 'open') await get().load();
         }
         return ok;
+      },
+
+      async approve(approval, reason) {
+        const current = waiting;
+        if (!current) return 'Nothing is waiting for a manager.';
+        let order: OrderView;
+        try {
+          order = await current.call({ ...(reason ? { reason } : {}), ...withApproval(approval) });
+        } catch (error) {
+          // A wrong PIN, a lockout, or the change no longer possible: said in the dialog.
+          return toClientError(error).message;
+        }
+        if (waiting === current) {
+          waiting = null;
+          set({ approvalAsk: null });
+        }
+        get().applyOrder(order);
+        current.settle(true);
+        return null;
+      },
+
+      dismissApproval() {
+        const current = waiting;
+        waiting = null;
+        set({ approvalAsk: null });
+        if (current) {
+          say('info', 'Nothing was changed: no manager approved it.');
+          current.settle(false);
+        }
       },
 
       applyOrder(order) {

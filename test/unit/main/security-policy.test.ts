@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, isTrustedRendererUrl } from '../../../src-main/security-policy';
+import { CONTENT_SECURITY_POLICY, HARDENED_WEB_PREFERENCES, isTrustedRendererUrl } from '../../../src-main/security-policy';
 
 const packaged = { rendererFileDir: '/opt/Countertop/resources/app.asar/out/renderer', devServerOrigin: null };
 const dev = { rendererFileDir: null, devServerOrigin: 'http://localhost:5173' };
@@ -38,5 +38,12 @@ describe('the content security policy', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|https?:|(^|\s)\*(\s|;|$)/);
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('the renderer window', () => {
+  it('is isolated, sandboxed and has no Node', () => {
+    expect(HARDENED_WEB_PREFERENCES).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(Object.isFrozen(HARDENED_WEB_PREFERENCES)).toBe(true);
   });
 });
