@@ -27,7 +27,7 @@ function checkoutOn(harness: Harness) {
   const users = createUserRepository(db);
   const view = (order: OrderRow): OrderView => buildOrderView({
     order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: attempts.byOrder(order.id).map(toAttemptView),
-    cashierName: users.byId(order.cashier_id)?.name ?? 'Unknown', cashRoundingStep: config.store.cashRoundingStep,
+    cashierName: users.byId(order.cashier_id)?.name ?? 'Unknown', cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
   });
   const ignore = () => undefined;
   return createCheckout({ db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: ignore, hasUnresolvedAttempt: (id) => harness.core.engine.hasUnresolved(id), cashTaken: ignore, completed: ignore });

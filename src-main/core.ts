@@ -102,7 +102,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const cashierName = (order: OrderRow) => users.byId(order.cashier_id)?.name ?? 'Unknown';
   const view = (order: OrderRow): OrderView => buildOrderView({
     order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: attempts.byOrder(order.id).map(toAttemptView),
-    cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep,
+    cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
   });
   const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
 

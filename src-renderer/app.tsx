@@ -4,6 +4,7 @@
  */
 import { useEffect, type ReactElement } from 'react';
 import { useStore } from 'zustand';
+import { CartApproval } from './components/cart-approval';
 import { MessageArea } from './components/message-area';
 import { ShortcutLegend } from './components/shortcut-legend';
 import { ConnectionBanner, DemoBanner } from './components/status-banners';
@@ -19,6 +20,7 @@ import { LockScreen } from './screens/lock-screen';
 import { LoginScreen } from './screens/login-screen';
 import { ReceiptScreen } from './screens/receipt-screen';
 import { SaleScreen } from './screens/sale-screen';
+import { ShiftScreen } from './screens/shift/shift-screen';
 import { TenderScreen } from './screens/tender-screen';
 import type { AppStores } from './stores/app-stores';
 import type { Screen } from './stores/nav-store';
@@ -29,6 +31,7 @@ const SCREENS: Record<Screen, () => ReactElement> = {
   tender: TenderScreen,
   receipt: ReceiptScreen,
   history: HistoryScreen,
+  shift: ShiftScreen,
   devices: DevicesScreen,
   manager: ManagerScreen,
 };
@@ -42,6 +45,8 @@ function runShortcut(stores: AppStores, action: ShortcutAction): void {
       return stores.commands.pay();
     case 'history':
       return stores.commands.openHistory();
+    case 'shift':
+      return stores.commands.open('shift');
     case 'lock':
       return void stores.session.getState().lock();
     case 'back':
@@ -65,6 +70,7 @@ function Workspace() {
         {demo && <VirtualTerminalPanel />}
       </div>
       <ShortcutLegend />
+      <CartApproval />
     </>
   );
 }

@@ -178,6 +178,8 @@ export const orderSchema = z.object({
   due: minor,
   /** What settles the order in cash: `due` rounded to the store's cash rounding step. */
   cashDue: minor,
+  /** Given back since: refunds and voided or refunded payments. */
+  refunded: minor,
   tenders: z.array(tenderSchema),
   attempts: z.array(attemptSchema),
 });
@@ -191,6 +193,7 @@ export const orderSummarySchema = z.object({
   cashierName: z.string(),
   completedAt: z.string().nullable(),
   total: minor,
+  refunded: minor,
   lineCount: z.number().int(),
   tenderKinds: z.array(z.string()),
 });

@@ -99,6 +99,9 @@ export function createOrderRepository(db: Db) {
     complete: db.prepare(`UPDATE orders SET status = 'completed', completed_at = @at, subtotal = @subtotal, discount_total = @discountTotal,
       tax_total = @taxTotal, total = @total WHERE id = @id AND status = 'open'`),
     cancel: db.prepare("UPDATE orders SET status = 'cancelled', completed_at = ? WHERE id = ? AND status = 'open'"),
+    refunded: db.prepare(`SELECT (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = @orderId)
+      + (SELECT COALESCE(SUM(COALESCE(approved_amount, amount)), 0) FROM payment_attempts a WHERE a.order_id = @orderId AND a.kind IN ('void', 'refund')
+         AND a.state = 'approved' AND NOT EXISTS (SELECT 1 FROM refund_tenders rt WHERE rt.attempt_id = a.id))`),
   };
 
   return {
@@ -138,12 +141,17 @@ export function createOrderRepository(db: Db) {
       return q.complete.run({ id: orderId, at: new Date().toISOString(), ...totals }).changes === 1;
     },
     cancel: (orderId: string) => q.cancel.run(new Date().toISOString(), orderId).changes === 1,
+    /** Refunds plus payments voided or refunded outside a refund (manager payment actions). */
+    refunded: (orderId: string) => q.refunded.pluck().get({ orderId }) as number,
     /** Newest first; `query` matches the order number or a line's name or barcode. */
     history(query: string, limit: number, beforeNumber: number | null): OrderSummary[] {
       const text = query.trim();
       const asNumber = /^\d+$/.test(text) ? Number(text) : null;
       const rows = db.prepare(`
         SELECT o.id, o.number, o.status, o.currency, u.name AS cashierName, o.completed_at AS completedAt, o.total,
+          (SELECT COALESCE(SUM(amount), 0) FROM refunds r WHERE r.order_id = o.id)
+            + (SELECT COALESCE(SUM(COALESCE(a.approved_amount, a.amount)), 0) FROM payment_attempts a WHERE a.order_id = o.id AND a.kind IN ('void', 'refund')
+               AND a.state = 'approved' AND NOT EXISTS (SELECT 1 FROM refund_tenders rt WHERE rt.attempt_id = a.id)) AS refunded,
           (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id AND l.removed_at IS NULL) AS lineCount,
           (SELECT GROUP_CONCAT(DISTINCT t.kind) FROM tenders t WHERE t.order_id = o.id) AS tenderKinds
         FROM orders o JOIN users u ON u.id = o.cashier_id

@@ -15,6 +15,7 @@ export function buildOrderView(input: {
   attempts: readonly AttemptView[];
   cashierName: string;
   cashRoundingStep: number;
+  refunded: number;
 }): OrderView {
   const { order, lines, tenders } = input;
   // Each line carries its own snapshot of rates, so history never re-prices with today's config.
@@ -67,6 +68,7 @@ export function buildOrderView(input: {
     paid,
     due,
     cashDue: roundToStep(due, input.cashRoundingStep),
+    refunded: input.refunded,
     tenders: tenders.map((t) => ({
       id: t.id, kind: t.kind, label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip,
       attemptId: t.attempt_id, card: t.card ? (JSON.parse(t.card) as CardBlock) : null, createdAt: t.created_at,

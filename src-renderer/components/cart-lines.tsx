@@ -1,12 +1,13 @@
-/** The order's lines with their per-line actions (quantity, discount, remove). */
+/** The order's lines with their per-line actions (quantity, price, discount, remove). */
 import { useState } from 'react';
 import type { LineView, OrderView } from '../../src-shared/domain';
 import { quantityText } from '../format/parse-input';
 import { useMoney, useStores } from '../stores/use-stores';
 import { DiscountDialog } from './discount-dialog';
+import { PriceDialog } from './price-dialog';
 import { QuantityDialog } from './quantity-dialog';
 
-type Editing = { line: LineView; what: 'quantity' | 'discount' } | null;
+type Editing = { line: LineView; what: 'quantity' | 'price' | 'discount' } | null;
 
 export function CartLines({ order }: { order: OrderView }) {
   const { cart } = useStores();
@@ -41,6 +42,7 @@ export function CartLines({ order }: { order: OrderView }) {
               <td className="num">{line.lineDiscount ? `−${money(line.lineDiscount, order.currency)}` : ''}</td>
               <td className="line-actions">
                 <button type="button" aria-label={`Quantity: ${line.name}`} disabled={line.embedded !== null} onClick={() => setEditing({ line, what: 'quantity' })}>Quantity</button>
+                <button type="button" aria-label={`Price: ${line.name}`} disabled={line.embedded === 'price'} onClick={() => setEditing({ line, what: 'price' })}>Price…</button>
                 <button type="button" aria-label={`Discount: ${line.name}`} onClick={() => setEditing({ line, what: 'discount' })}>Discount</button>
                 <button type="button" aria-label={`Remove: ${line.name}`} onClick={() => void cart.getState().removeLine(line.id)}>Remove</button>
               </td>
@@ -49,6 +51,7 @@ export function CartLines({ order }: { order: OrderView }) {
         </tbody>
       </table>
       {editing?.what === 'quantity' && <QuantityDialog line={editing.line} onDone={() => setEditing(null)} />}
+      {editing?.what === 'price' && <PriceDialog line={editing.line} currency={order.currency} onDone={() => setEditing(null)} />}
       {editing?.what === 'discount' && (
         <DiscountDialog
           title={`Discount on ${editing.line.name}`}

@@ -1,4 +1,7 @@
-/** The on-screen rendering of the shared Receipt model (the printer renders the same model). */
+/**
+ * The on-screen rendering of the shared Receipt model (the printer renders the same model).
+ * A receipt that is not a plain sale (a refund) carries its title, which names it.
+ */
 import { cardBlockRows } from '../../src-shared/card-block-rows';
 import type { Receipt } from '../../src-shared/receipt';
 import { formatMoney } from '../../src-shared/money';
@@ -7,9 +10,10 @@ import { dateTime } from '../format/time-text';
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
   const m = (amount: number) => formatMoney(amount, receipt.currency, receipt.locale);
   return (
-    <article className="receipt" aria-label={`Receipt for order ${receipt.orderNumber}`}>
+    <article className="receipt" aria-label={receipt.title ?? `Receipt for order ${receipt.orderNumber}`}>
       {receipt.demo && <p className="receipt-mark">DEMO — TRAINING RECEIPT</p>}
       {receipt.copy && <p className="receipt-mark">COPY</p>}
+      {receipt.title && <p className="receipt-mark receipt-title">{receipt.title}</p>}
       <header>
         <h3>{receipt.storeName}</h3>
         {receipt.address.map((line) => <p key={line}>{line}</p>)}

@@ -1,4 +1,4 @@
-/** Store, cashier, screen navigation (sale, history, devices, manager), lock and log out. */
+/** Store, cashier, screen navigation (sale, history, shift, devices, manager), lock and log out. */
 import { useStore } from 'zustand';
 import type { Screen } from '../stores/nav-store';
 import { useStores } from '../stores/use-stores';
@@ -6,6 +6,7 @@ import { useStores } from '../stores/use-stores';
 const MAIN_SCREENS: { screen: Screen; label: string }[] = [
   { screen: 'sale', label: 'Sale' },
   { screen: 'history', label: 'History (F8)' },
+  { screen: 'shift', label: 'Shift (F9)' },
 ];
 
 const ADMIN_SCREENS: { screen: Screen; label: string }[] = [
@@ -35,7 +36,7 @@ export function TopBar() {
         ))}
       </nav>
       <span className="cashier">{user ? `${user.name} (${user.role})` : ''}</span>
-      <button type="button" onClick={() => void session.getState().lock()}>Lock (F9)</button>
+      <button type="button" onClick={() => void session.getState().lock()}>Lock (F12)</button>
       <button type="button" onClick={() => void session.getState().logout()}>Log out</button>
     </header>
   );

@@ -3,7 +3,7 @@
  * the legend cannot drift from what the keys do.
  */
 
-export type ShortcutAction = 'focus-search' | 'pay' | 'history' | 'lock' | 'back';
+export type ShortcutAction = 'focus-search' | 'pay' | 'history' | 'shift' | 'lock' | 'back';
 
 export interface Shortcut {
   key: string;
@@ -16,7 +16,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { key: 'F2', action: 'focus-search', label: 'Scan or search' },
   { key: 'F4', action: 'pay', label: 'Pay' },
   { key: 'F8', action: 'history', label: 'History' },
-  { key: 'F9', action: 'lock', label: 'Lock' },
+  { key: 'F9', action: 'shift', label: 'Shift' },
+  // F10 and F11 belong to the window (menu, full screen) in browsers and on Windows.
+  { key: 'F12', action: 'lock', label: 'Lock' },
   { key: 'Escape', action: 'back', label: 'Close / back' },
 ];
 

@@ -1,4 +1,4 @@
-/** The till is locked (idle or F9): the same user's PIN unlocks; someone else may switch in. */
+/** The till is locked (idle or F12): the same user's PIN unlocks; someone else may switch in. */
 import { useStore } from 'zustand';
 import type { UserView } from '../../src-shared/domain';
 import { PinEntry } from '../components/pin-entry';

@@ -6,6 +6,7 @@
 import type { PosClient } from '../api/client';
 import { isAttemptOpen } from '../format/attempt-text';
 import { createAppInfoStore, type AppInfoStore } from './app-info-store';
+import { createAuditStore, type AuditStore } from './audit-store';
 import { createCartStore, type CartStore, type ScanSource } from './cart-store';
 import { createCatalogStore, type CatalogStore, type CatalogStoreOptions } from './catalog-store';
 import { createDemoStore, type DemoStore } from './demo-store';
@@ -15,7 +16,11 @@ import { createNavStore, type NavStore, type Screen } from './nav-store';
 import { createPaymentAdminStore, type PaymentAdminStore } from './payment-admin-store';
 import { attemptsForOrder, createPaymentStore, type PaymentStore } from './payment-store';
 import { createReceiptStore, type ReceiptStore } from './receipt-store';
+import { createRefundStore, type RefundStore } from './refund-store';
+import { createReportsStore, type ReportsStore } from './reports-store';
 import { createSessionStore, type SessionStore } from './session-store';
+import { createShiftStore, type ShiftStore } from './shift-store';
+import { createTerminalsStore, type TerminalsStore } from './terminals-store';
 
 export interface Commands {
   /** Reads station facts and the session; call once when the page opens. */
@@ -48,6 +53,11 @@ export interface AppStores {
   demo: DemoStore;
   devices: DevicesStore;
   paymentAdmin: PaymentAdminStore;
+  refunds: RefundStore;
+  shift: ShiftStore;
+  reports: ReportsStore;
+  terminals: TerminalsStore;
+  audit: AuditStore;
   nav: NavStore;
   commands: Commands;
   dispose(): void;
@@ -64,6 +74,12 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
   const demo = createDemoStore(client);
   const devices = createDevicesStore(client);
   const paymentAdmin = createPaymentAdminStore(client, { receive: (attempt) => payment.getState().receive(attempt) });
+  const refunds = createRefundStore(client);
+  const reports = createReportsStore(client);
+  const shift = createShiftStore(client, { closed: (report) => reports.getState().show(report) });
+  // Paired or removed terminals change the tenders main offers.
+  const terminals = createTerminalsStore(client, { changed: () => void appInfo.getState().load() });
+  const audit = createAuditStore(client);
   const nav = createNavStore();
 
   const commands: Commands = {
@@ -108,7 +124,8 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
     open(screen) {
       if (screen === 'history') return commands.openHistory();
       nav.getState().go(screen);
-      if (screen === 'devices') void devices.getState().load();
+      if (screen === 'devices') void Promise.all([devices.getState().load(), terminals.getState().load()]);
+      if (screen === 'shift') void Promise.all([shift.getState().load(), reports.getState().loadList()]);
       if (screen === 'manager') void paymentAdmin.getState().loadAttention();
     },
 
@@ -178,7 +195,11 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
           if (session.getState().status !== 'active') return;
           void cart.getState().load();
           if (appInfo.getState().info?.demo) void demo.getState().load();
-          if (nav.getState().screen === 'devices') void devices.getState().load();
+          const screen = nav.getState().screen;
+          if (screen === 'devices') void Promise.all([devices.getState().load(), terminals.getState().load()]);
+          if (screen === 'shift') void shift.getState().load();
+          const refundOrder = refunds.getState().orderId;
+          if (screen === 'receipt' && refundOrder) void refunds.getState().load(refundOrder);
           if (paymentAdmin.getState().loaded) void paymentAdmin.getState().loadAttention();
         });
       });
@@ -186,7 +207,7 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
   ];
 
   return {
-    client, appInfo, session, cart, catalog, payment, history, receipt, demo, devices, paymentAdmin, nav, commands,
+    client, appInfo, session, cart, catalog, payment, history, receipt, demo, devices, paymentAdmin, refunds, shift, reports, terminals, audit, nav, commands,
     dispose: () => unsubscribers.forEach((unsubscribe) => unsubscribe()),
   };
 }

@@ -2,7 +2,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
 /** Screens of the signed-in workspace; 'devices' and 'manager' are the admin screens. */
-export type Screen = 'sale' | 'tender' | 'receipt' | 'history' | 'devices' | 'manager';
+export type Screen = 'sale' | 'tender' | 'receipt' | 'history' | 'shift' | 'devices' | 'manager';
 
 export interface NavState {
   screen: Screen;

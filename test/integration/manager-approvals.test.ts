@@ -99,6 +99,8 @@ describe('refunds, shifts and the Z report', () => {
     const left = await h.call('pos:refunds.refundable', { orderId: order.id });
     expect(left.lines.find((l) => l.lineId === twoItemLine.lineId)).toMatchObject({ qtyMilli: 1000, amount: twoItemLine.amount - refund.amount });
     await expect(h.call('pos:refunds.create', { orderId: order.id, lines: [{ lineId: twoItemLine.lineId, qtyMilli: 2000 }], reason: 'again', approval: MANAGER })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    expect((await h.call('pos:orders.get', { orderId: order.id })).refunded).toBe(refund.amount);
+    expect((await h.call('pos:orders.history', {})).find((o) => o.id === order.id)?.refunded).toBe(refund.amount);
     const receipt = await h.call('pos:refunds.receipt', { refundId: refund.id, copy: false });
     expect(receipt.title).toBe(`REFUND ${refund.number} of sale ${order.number}`);
 

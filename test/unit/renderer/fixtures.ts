@@ -13,7 +13,7 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
   return {
     id: 'O1', number: 1, status: 'open', currency: 'CAD', cashierName: 'Casey', openedAt: '2025-01-01T10:00:00Z', completedAt: null,
     lines: [], orderDiscount: null, subtotal: 0, discountTotal: 0, taxes: [], addedTax: 0, includedTax: 0, total: 0,
-    cashRounding: 0, paid: 0, due: 0, cashDue: 0, tenders: [], attempts: [],
+    cashRounding: 0, paid: 0, due: 0, cashDue: 0, refunded: 0, tenders: [], attempts: [],
     ...overrides,
   };
 }
