@@ -2,10 +2,12 @@
  * The receipt of a sale that just completed (with the change to hand back) or of an
  * order opened from history. "New sale" has focus, so Enter starts the next sale.
  * Print sends the receipt to the printer; Reprint prints a COPY and shows it. The
- * order's card and wallet payments are listed with their void / refund actions.
+ * order's card and wallet payments are listed with their void / refund actions, and a
+ * completed sale can be refunded by item or amount (with its past refunds listed).
  */
 import { useStore } from 'zustand';
 import { OrderPayments } from '../components/order-payments';
+import { OrderRefunds } from '../components/order-refunds';
 import { ReceiptView } from '../components/receipt-view';
 import { jobText } from '../stores/devices-store';
 import { useMoney, useStores } from '../stores/use-stores';
@@ -57,7 +59,12 @@ export function ReceiptScreen() {
         </div>
         {orderId && <PrintStatus orderId={orderId} />}
         <p role="alert" className="field-error">{error ?? ''}</p>
-        {order && order.id === orderId && <OrderPayments order={order} />}
+        {order && order.id === orderId && (
+          <>
+            <OrderPayments order={order} />
+            <OrderRefunds order={order} />
+          </>
+        )}
       </section>
       <section className="receipt-paper" aria-label="Receipt preview">
         {current ? <ReceiptView receipt={current} /> : <p>{loading ? 'Loading the receipt…' : ''}</p>}

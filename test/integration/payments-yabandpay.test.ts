@@ -164,5 +164,4 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
 
   // The engine has no capture operation (authorisations are not taken at the till), so
   // v3.Capture is proved at provider level only: test/integration/yabandpay-provider.test.ts.
-  it.skip('capture of an authorisation: provider-level only, no engine operation');
 });

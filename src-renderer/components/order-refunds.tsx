@@ -1,0 +1,90 @@
+/**
+ * Refunds of a completed sale, on its receipt screen: "Refund…" (lines or an amount,
+ * back to the original payment or to cash, with a manager's approval), the refund just
+ * made with its status and where the money went, and every refund of the sale with its
+ * receipt.
+ */
+import { useEffect, useId, useState } from 'react';
+import { useStore } from 'zustand';
+import type { OrderView } from '../../src-shared/domain';
+import { dateTime } from '../format/time-text';
+import { REFUND_STATUS_TEXT, refundTendersText } from '../stores/refund-store';
+import { useLocale, useMoney, useStores } from '../stores/use-stores';
+import { ModalDialog } from './modal-dialog';
+import { ReceiptView } from './receipt-view';
+import { RefundDialog } from './refund-dialog';
+
+export function OrderRefunds({ order }: { order: OrderView }) {
+  const { refunds } = useStores();
+  const forOrder = useStore(refunds, (s) => (s.orderId === order.id ? s : null));
+  const money = useMoney();
+  const locale = useLocale();
+  const headingId = useId();
+  const [refunding, setRefunding] = useState(false);
+  const m = (minor: number) => money(minor, order.currency);
+
+  useEffect(() => {
+    if (order.status === 'completed') void refunds.getState().load(order.id);
+  }, [refunds, order.id, order.status]);
+
+  if (order.status !== 'completed') return null;
+  const refundable = forOrder?.refundable ?? null;
+  const list = forOrder?.refunds ?? [];
+  const last = forOrder?.last ?? null;
+  const receipt = forOrder?.receipt ?? null;
+  const numberOf = (refundId: string) => list.find((r) => r.id === refundId)?.number;
+
+  return (
+    <section className="order-refunds" aria-labelledby={headingId}>
+      <h3 id={headingId}>Refunds</h3>
+      {refundable && refundable.total > 0 ? (
+        <button type="button" onClick={() => setRefunding(true)}>Refund…</button>
+      ) : (
+        refundable && <p className="hint">Everything paid on this sale has been refunded.</p>
+      )}
+      <p role="status" className="refund-result">
+        {last ? `Refund ${last.number} ${REFUND_STATUS_TEXT[last.status].toLowerCase()}: ${m(last.amount)} · ${refundTendersText(last, m)}` : ''}
+      </p>
+      <p role="alert" className="field-error">{forOrder?.error ?? ''}</p>
+      {list.length > 0 && (
+        <table className="history-table" aria-label="Refunds of this sale">
+          <thead>
+            <tr>
+              <th scope="col">Refund</th>
+              <th scope="col">Time</th>
+              <th scope="col" className="num">Amount</th>
+              <th scope="col">Status</th>
+              <th scope="col">By</th>
+              <th scope="col">Approved by</th>
+              <th scope="col"><span className="visually-hidden">Receipt</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((refund) => (
+              <tr key={refund.id}>
+                <th scope="row">#{refund.number}</th>
+                <td>{dateTime(refund.createdAt, locale)}</td>
+                <td className="num">{m(refund.amount)}</td>
+                <td>{REFUND_STATUS_TEXT[refund.status]}</td>
+                <td>{refund.user}</td>
+                <td>{refund.approvedBy ?? '—'}</td>
+                <td>
+                  <button type="button" aria-label={`Receipt of refund ${refund.number}`} onClick={() => void refunds.getState().showReceipt(refund.id)}>Receipt</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {refunding && refundable && <RefundDialog order={order} refundable={refundable} onClose={() => setRefunding(false)} />}
+      {receipt && (
+        <ModalDialog title={`Refund ${numberOf(receipt.refundId) ?? ''} receipt`} onClose={() => refunds.getState().closeReceipt()}>
+          <ReceiptView receipt={receipt.receipt} />
+          <div className="dialog-buttons">
+            <button type="button" data-autofocus onClick={() => refunds.getState().closeReceipt()}>Close</button>
+          </div>
+        </ModalDialog>
+      )}
+    </section>
+  );
+}
