@@ -19,6 +19,8 @@ export interface TerminalsState {
   load(): Promise<void>;
   /** Manager: accept a waiting terminal under a name, or reject it. Resolves with null when done, else the sentence. */
   decide(requestId: string, accept: boolean, name?: string): Promise<string | null>;
+  /** decide(…, false) with a failure shown as the panel's error. */
+  reject(requestId: string): Promise<boolean>;
   add(name: string, url: string): Promise<string | null>;
   remove(name: string): Promise<boolean>;
   /** Demo: the simulated terminal asks to pair, as a real one does from its screen. */
@@ -32,7 +34,7 @@ const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
 export function createTerminalsStore(client: PosClient, hooks: { changed(view: TerminalsView): void } = { changed: () => {} }): TerminalsStore {
   let seq = 0;
 
-  const store = createStore<TerminalsState>()((set) => {
+  const store = createStore<TerminalsState>()((set, get) => {
     function apply(view: TerminalsView): void {
       seq += 1;
       set({ view });
@@ -80,6 +82,10 @@ export function createTerminalsStore(client: PosClient, hooks: { changed(view: T
         const as = accept ? name?.trim() || null : null;
         return act(`decide:${requestId}`, () => client.invoke('pos:terminals.decide', { requestId, accept, name: as }),
           !accept ? 'Pairing rejected.' : as ? `Terminal paired as ${as}.` : 'Terminal paired.');
+      },
+
+      async reject(requestId) {
+        return shown(await get().decide(requestId, false));
       },
 
       add: (name, url) => act('add', () => client.invoke('pos:terminals.add', { name: name.trim(), url: url.trim() }), `Terminal ${name.trim()} added.`),

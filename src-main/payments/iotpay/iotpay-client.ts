@@ -7,6 +7,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
+import { iotpayErrorCode } from './iotpay-errors';
 import { iotpaySign, verifyIotpaySignature } from './iotpay-sign';
 
 /** Merchant settings shared by the IOTPay providers (config `providers.iotpay`). */
@@ -223,4 +224,28 @@ export async function pauseUnlessAborted(ms: number, signal?: AbortSignal): Prom
   } catch {
     return false;
   }
+}
+
+/** mchOrderNo and mchRefundNo are String(30) (seed0, seed3). */
+export const MAX_ORDER_NO = 30;
+
+/** Cuts to `max` characters (not UTF-16 units), for the gateway's String(n) fields. */
+export function truncate(text: string, max: number): string {
+  return [...text].slice(0, max).join('');
+}
+
+/** The journal detail of a call: ids, codes and status only (the extra's card data goes to the card block). */
+export function callDetail(endpoint: string, result: IotpayCallResult): Record<string, unknown> {
+  if (!result.ok) return { endpoint, failure: result.failure.kind, delivered: result.failure.delivered, reason: result.failure.message };
+  const { reply } = result;
+  return {
+    endpoint,
+    retCode: reply.retCode,
+    resCode: reply.resCode,
+    errCode: iotpayErrorCode(reply) ?? reply.errCode,
+    retMsg: reply.retMsg ?? reply.errCodeDes,
+    status: reply.order?.status,
+    payOrderId: reply.order?.payOrderId,
+    channelId: reply.order?.channelId,
+  };
 }

@@ -10,7 +10,7 @@ import type {
 } from '../provider';
 import { iotpayCardBlock } from './iotpay-card-block';
 import {
-  createIotpayClient, pauseUnlessAborted, type IotpayCallResult, type IotpayConfig, type IotpayOrder,
+  callDetail, createIotpayClient, MAX_ORDER_NO, pauseUnlessAborted, truncate, type IotpayConfig, type IotpayOrder,
 } from './iotpay-client';
 import { iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
 
@@ -44,28 +44,6 @@ export const IOTPAY_PAX_CAPABILITIES: Readonly<ProviderCapabilities> = {
   tip: false,
 };
 
-/** mchOrderNo is String(30) (seed0). */
-const MAX_ORDER_NO = 30;
-
-function truncate(text: string, max: number): string {
-  return [...text].slice(0, max).join('');
-}
-
-/** The journal detail of a call: ids, codes and status only (the extra's card data goes to the card block). */
-function callDetail(endpoint: string, result: IotpayCallResult): Record<string, unknown> {
-  if (!result.ok) return { endpoint, failure: result.failure.kind, delivered: result.failure.delivered, reason: result.failure.message };
-  const { reply } = result;
-  return {
-    endpoint,
-    retCode: reply.retCode,
-    resCode: reply.resCode,
-    errCode: iotpayErrorCode(reply) ?? reply.errCode,
-    retMsg: reply.retMsg ?? reply.errCodeDes,
-    status: reply.order?.status,
-    payOrderId: reply.order?.payOrderId,
-    channelId: reply.order?.channelId,
-  };
-}
 
 /** Reads a CC_PAX order status (§1.3): 2/3 paid, 0/1 still at the terminal, 4 system cancel, other >3 declined. */
 function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: Record<string, unknown>): ProviderOutcome {

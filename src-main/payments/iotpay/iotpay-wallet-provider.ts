@@ -12,7 +12,7 @@ import type {
 } from '../provider';
 import { iotpayWalletBlock } from './iotpay-card-block';
 import {
-  createIotpayClient, pauseUnlessAborted, type IotpayCallResult, type IotpayConfig, type IotpayOrder,
+  callDetail, createIotpayClient, MAX_ORDER_NO, pauseUnlessAborted, truncate, type IotpayConfig, type IotpayOrder,
 } from './iotpay-client';
 import { iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
 
@@ -68,27 +68,7 @@ export const IOTPAY_WALLET_CAPABILITIES: Readonly<ProviderCapabilities> = {
   tip: false,
 };
 
-const MAX_ORDER_NO = 30;
 const FINAL_STATES = new Set(['approved', 'declined', 'cancelled']);
-
-function truncate(text: string, max: number): string {
-  return [...text].slice(0, max).join('');
-}
-
-function callDetail(endpoint: string, result: IotpayCallResult): Record<string, unknown> {
-  if (!result.ok) return { endpoint, failure: result.failure.kind, delivered: result.failure.delivered, reason: result.failure.message };
-  const { reply } = result;
-  return {
-    endpoint,
-    retCode: reply.retCode,
-    resCode: reply.resCode,
-    errCode: iotpayErrorCode(reply) ?? reply.errCode,
-    retMsg: reply.retMsg ?? reply.errCodeDes,
-    status: reply.order?.status,
-    payOrderId: reply.order?.payOrderId,
-    channelId: reply.order?.channelId,
-  };
-}
 
 /** seed3 statuses: 0 created, 1 customer confirming, 2/3 paid, 4 system cancel, 9 customer cancel. */
 function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: Record<string, unknown>): ProviderOutcome {

@@ -2,7 +2,8 @@
  * Devices: the scanner and the receipt printer (with the drawer behind it) as main
  * reports them, live from `pos:devices.changed`. Failed print jobs can be retried; a
  * test page printed; the drawer opened without a sale with a manager's approval; USB
- * HID scanners listed, and (a manager signed in) the one the till reads chosen.
+ * HID scanners listed, and (a manager signed in) the one the till reads chosen; CodePay
+ * terminals listed, paired, added by address and removed.
  */
 import { useState } from 'react';
 import { useStore } from 'zustand';
@@ -11,6 +12,7 @@ import { ApprovalDialog } from '../../components/approval-dialog';
 import { dateTime } from '../../format/time-text';
 import { jobText } from '../../stores/devices-store';
 import { useLocale, useStores } from '../../stores/use-stores';
+import { TerminalsPanel } from './terminals-panel';
 
 const SCANNER_STATE = { connected: 'Connected', disconnected: 'Disconnected', unavailable: 'Unavailable', error: 'Error', 'not-configured': 'Not set up' } as const;
 const PRINTER_STATE = { ready: 'Ready', printing: 'Printing', attention: 'Needs attention', 'not-configured': 'Not set up' } as const;
@@ -136,6 +138,7 @@ export function DevicesScreen() {
       ) : (
         <p>Reading the devices…</p>
       )}
+      <TerminalsPanel />
       <HidFinder />
       {noSale && (
         <ApprovalDialog

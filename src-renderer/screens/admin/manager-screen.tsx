@@ -3,13 +3,15 @@
  * outcome main could not learn ("Settle…" with evidence from the terminal or provider)
  * and late approvals of payments the cashier had given up on ("Refund…" to give the
  * money back). Voids and refunds of a sale's payments are done from its receipt
- * (History → Open). The lead adds shift, drawer count and reports here.
+ * (History → Open); shifts, drawer counts and reports on the Shift screen. The audit
+ * trail's hash chain can be verified here.
  */
 import { useId, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AttemptView } from '../../../src-shared/domain';
 import { PaymentActionDialog, type PaymentAction } from '../../components/payment-action-dialogs';
 import { PaymentSummary } from '../../components/payment-summary';
+import { verdictText } from '../../stores/audit-store';
 import { isReversible } from '../../stores/payment-admin-store';
 import { useStores } from '../../stores/use-stores';
 
@@ -41,6 +43,21 @@ function AttentionList({ label, attempts, action, actionLabel, empty, onAction }
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+function AuditCheck() {
+  const { audit } = useStores();
+  const verifying = useStore(audit, (s) => s.verifying);
+  const verdict = useStore(audit, (s) => s.verdict);
+  const error = useStore(audit, (s) => s.error);
+  return (
+    <section aria-labelledby="audit-heading" className="audit-check">
+      <h3 id="audit-heading">Audit trail</h3>
+      <p className="hint">Every approval, void, refund and drawer opening is chained in the audit log; a change to any entry breaks the chain.</p>
+      <button type="button" disabled={verifying} onClick={() => void audit.getState().verify()}>{verifying ? 'Verifying…' : 'Verify audit trail'}</button>
+      <p role="alert" className={verdict?.ok ? 'audit-ok' : 'field-error'}>{verdict ? verdictText(verdict) : (error ?? '')}</p>
     </section>
   );
 }
@@ -86,6 +103,7 @@ export function ManagerScreen() {
           </>
         )}
       </section>
+      <AuditCheck />
       {dialog && <PaymentActionDialog action={dialog.action} attempt={dialog.attempt} onClose={() => setDialog(null)} />}
     </section>
   );
