@@ -63,6 +63,8 @@ export interface CoreOptions {
   backoffMs?: readonly number[];
   /** Provider timing overrides (tests shorten them). */
   providerTimings?: ProviderTimings;
+  /** better_sqlite3.node built for the running runtime (the Electron shell's own build). */
+  sqliteBinding?: string;
 }
 
 export interface Core {
@@ -85,7 +87,7 @@ export function taxRatesOf(config: AppConfig): Map<string, TaxRate> {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { config } = options;
   const log = options.log ?? consoleLogger;
-  const journal = openJournal(join(config.dataDir, 'journal.sqlite'));
+  const journal = openJournal(join(config.dataDir, 'journal.sqlite'), options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {});
   const { db } = journal;
   const events = createEventBus();
   const audit = createAuditLog(db);

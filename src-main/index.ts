@@ -33,7 +33,9 @@ async function start(): Promise<Core> {
   const config = resolveConfig(configPath);
   const resources = app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources');
   const dataDir = configPath ? config.dataDir : join(app.getPath('userData'), 'demo');
-  return createCore({ config: { ...config, dataDir }, resourcesDir: resources });
+  // better-sqlite3 built for Electron's ABI, beside node_modules' Node build (scripts/build-electron-sqlite.mjs).
+  const sqliteBinding = app.isPackaged ? join(process.resourcesPath, 'native', 'better_sqlite3.node') : join(__dirname, '../../.electron-native/better_sqlite3.node');
+  return createCore({ config: { ...config, dataDir }, resourcesDir: resources, sqliteBinding });
 }
 
 app.enableSandbox();

@@ -23,9 +23,13 @@ export class JournalIntegrityError extends Error {
   }
 }
 
-export function openJournal(path: string): JournalHandle {
+/**
+ * `nativeBinding`: the better_sqlite3.node to load. The Electron shell passes a build for
+ * Electron's ABI (scripts/build-electron-sqlite.mjs); under Node the package's own is used.
+ */
+export function openJournal(path: string, options: { nativeBinding?: string } = {}): JournalHandle {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
