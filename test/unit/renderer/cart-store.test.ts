@@ -71,9 +71,10 @@ describe('cart store', () => {
 
   it('refused changes become an error notice and report false', async () => {
     const { transport, cart } = setup();
-    transport.handlers['pos:cart.setLineDiscount'] = () => { throw new PosError('APPROVAL_REQUIRED', 'A manager must approve a discount over 20 %.'); };
-    await expect(cart.getState().setLineDiscount('L1', { kind: 'percent', basisPoints: 5000 })).resolves.toBe(false);
-    expect(cart.getState().notice).toMatchObject({ tone: 'error', text: 'A manager must approve a discount over 20 %.' });
+    transport.handlers['pos:cart.setLineDiscount'] = () => { throw new PosError('INVALID_PAYLOAD', 'The discount is larger than the line.', 'discount.amount'); };
+    await expect(cart.getState().setLineDiscount('L1', { kind: 'amount', amount: 5000 })).resolves.toBe(false);
+    expect(cart.getState().notice).toMatchObject({ tone: 'error', text: 'The discount is larger than the line.' });
+    expect(cart.getState().approvalAsk).toBeNull();
   });
 
   it('auth failures are left to the session (no cart notice)', async () => {

@@ -43,8 +43,8 @@ describe('shortcuts', () => {
     key: k, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, defaultPrevented: false, ...extra,
   });
 
-  it('maps F2, F4, F8, F9 and Esc', () => {
-    expect(['F2', 'F4', 'F8', 'F9', 'Escape'].map((k) => shortcutFor(key(k), false))).toEqual(['focus-search', 'pay', 'history', 'lock', 'back']);
+  it('maps F2, F4, F8, F9, F12 and Esc', () => {
+    expect(['F2', 'F4', 'F8', 'F9', 'F12', 'Escape'].map((k) => shortcutFor(key(k), false))).toEqual(['focus-search', 'pay', 'history', 'shift', 'lock', 'back']);
   });
 
   it('ignores modified keys, handled keys, and leaves Esc to an open dialog', () => {
