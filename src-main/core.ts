@@ -113,7 +113,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const shifts = createShiftService({ db, shifts: shiftRows, audit, userName });
   /** Every completed sale, cash or card, prints its receipt when the till is set to. */
   const printOnCompletion = (order: OrderView): void => {
-    if (!config.devices.autoPrint || devices.printer.status().state === 'not-configured') return;
+    if (!db.open || !config.devices.autoPrint || devices.printer.status().state === 'not-configured') return;
     void devices.printer.printReceipt(buildReceipt(order, config.store, { copy: false, demo: config.demo, format }))
       .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
   };
@@ -124,14 +124,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const checkout = createCheckout({
     db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
-    // The drawer opens only for cash taken or change given (DESIGN.md §8), and every opening is audited.
-    cashTaken: (order, _tendered, change) => {
-      if (devices.printer.status().state === 'not-configured') return;
+    // The drawer opens only for cash taken or change given (DESIGN.md §8), and every opening is
+    // audited; after the reply, so the cashier sees the change due without waiting on the printer's journal.
+    cashTaken: (order, _tendered, change) => setImmediate(() => {
+      if (!db.open || devices.printer.status().state === 'not-configured') return;
       const reason = change > 0 ? { kind: 'change' as const, orderNumber: order.number } : { kind: 'cash-tender' as const, orderNumber: order.number };
       audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: reason.kind, number: order.number } });
       void devices.printer.openDrawer(reason).catch((error) => log.error('Drawer kick failed', error));
-    },
-    completed: (order) => printOnCompletion(order),
+    }),
+    completed: (order) => setImmediate(() => printOnCompletion(order)),
   });
   const settings = createSettingsRepository(db);
   const { providers, terminals, codepay } = createProviders({

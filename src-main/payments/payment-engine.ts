@@ -141,30 +141,36 @@ export function createPaymentEngine(deps: EngineDeps) {
     const updated = db.transaction(() => {
       const next = attempts.transition(id, change);
       if (next.state === 'approved') completedOrder = settleApproved(next);
+      // The next check is journaled in the same commit as the transition.
+      attempts.scheduleCheck(id, isUnresolved(next.state) ? nextCheckAt(next) : null);
       return attempts.byId(id)!;
     }).immediate();
-    if (isUnresolved(updated.state)) scheduleCheck(updated);
-    else clearCheck(id);
-    publish(attempts.byId(id)!);
+    armCheck(updated);
+    publish(updated);
     if (completedOrder) deps.orderCompleted(updated.order_id);
   }
 
-  function clearCheck(id: string): void {
-    const timer = timers.get(id);
-    if (timer) clearTimeout(timer);
-    timers.delete(id);
-    attempts.scheduleCheck(id, null);
+  /** When an unresolved attempt is queried next: quick at first, then every few minutes. */
+  function nextCheckAt(row: AttemptRow): Date {
+    return new Date(now().getTime() + backoff[Math.min(row.query_count, backoff.length - 1)]);
   }
 
-  function scheduleCheck(row: AttemptRow): void {
-    if (closed) return;
+  /** Sets (or clears) the timer for the check the journal says is next. */
+  function armCheck(row: AttemptRow): void {
     const existing = timers.get(row.id);
     if (existing) clearTimeout(existing);
-    const delay = backoff[Math.min(row.query_count, backoff.length - 1)];
-    attempts.scheduleCheck(row.id, new Date(now().getTime() + delay));
-    const timer = setTimeout(() => void requery(row.id, 'scheduled query'), delay);
+    timers.delete(row.id);
+    if (closed || !row.next_check_at || !isUnresolved(row.state)) return;
+    const timer = setTimeout(() => void requery(row.id, 'scheduled query'), Math.max(0, Date.parse(row.next_check_at) - now().getTime()));
     timer.unref();
     timers.set(row.id, timer);
+  }
+
+  /** Re-schedules without a transition (the provider is still busy with the attempt). */
+  function scheduleCheck(row: AttemptRow): void {
+    if (closed) return;
+    attempts.scheduleCheck(row.id, nextCheckAt(row));
+    armCheck(attempts.byId(row.id)!);
   }
 
   async function requery(id: string, cause: string): Promise<void> {
