@@ -111,7 +111,7 @@ export async function durableCommitBench(samples: number, budgetMs: number): Pro
       method: `An in-process core (\`startHarness\`, demo config, journal on disk with the production pragmas) with the demo cashier logged in; each round rings up a fresh two-item sale, then times \`checkout.takeCash\` (the real \`createCheckout\` on the core's connection, wired as core.ts wires it), a whole \`pos:tender.cash\` dispatch on another fresh sale, and one bare insert on a separate better-sqlite3 file (journal_mode=WAL, synchronous=FULL) in the same directory; the three rotate order each round, ${ran} rounds.`,
       notes: [
         'Each sample is one synchronous span (SQLite calls block the thread), timed with performance.now(); the print queue is let idle before each sale sample so its asynchronous writes do not land inside one.',
-        'The dispatch commits five times before it answers (seen by logging the statements it runs): the checkout transaction, the drawer-open audit row, the drawer-kick and receipt print jobs (each inserted in its own autocommit), and the drawer job marked printing (the queue starts in a microtask that runs before the reply); three more commits follow asynchronously. Each commit is an fsync with synchronous=FULL.',
+        'The dispatch commits once before it answers: the checkout transaction (tender, completion, frozen totals). The drawer-open audit row and the drawer-kick and receipt print jobs are journaled right after the reply (setImmediate), each in its own commit. Each commit is an fsync with synchronous=FULL.',
       ],
     };
   } finally {
