@@ -41,10 +41,12 @@ export function CartLines({ order }: { order: OrderView }) {
               <td className="num">{money(line.gross, order.currency)}</td>
               <td className="num">{line.lineDiscount ? `−${money(line.lineDiscount, order.currency)}` : ''}</td>
               <td className="line-actions">
-                <button type="button" aria-label={`Quantity: ${line.name}`} disabled={line.embedded !== null} onClick={() => setEditing({ line, what: 'quantity' })}>Quantity</button>
-                <button type="button" aria-label={`Price: ${line.name}`} disabled={line.embedded === 'price'} onClick={() => setEditing({ line, what: 'price' })}>Price…</button>
-                <button type="button" aria-label={`Discount: ${line.name}`} onClick={() => setEditing({ line, what: 'discount' })}>Discount</button>
-                <button type="button" aria-label={`Remove: ${line.name}`} onClick={() => void cart.getState().removeLine(line.id)}>Remove</button>
+                <div className="line-buttons">
+                  <button type="button" aria-label={`Quantity: ${line.name}`} disabled={line.embedded !== null} onClick={() => setEditing({ line, what: 'quantity' })}>Quantity</button>
+                  <button type="button" aria-label={`Price: ${line.name}`} disabled={line.embedded === 'price'} onClick={() => setEditing({ line, what: 'price' })}>Price…</button>
+                  <button type="button" aria-label={`Discount: ${line.name}`} onClick={() => setEditing({ line, what: 'discount' })}>Discount</button>
+                  <button type="button" aria-label={`Remove: ${line.name}`} onClick={() => void cart.getState().removeLine(line.id)}>Remove</button>
+                </div>
               </td>
             </tr>
           ))}

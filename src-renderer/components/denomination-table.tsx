@@ -7,11 +7,13 @@ import { useId } from 'react';
 import { denominationsFor, parseCount, readCount, TOTAL_KEY, type CountTexts } from '../format/denominations';
 import { useMoney } from '../stores/use-stores';
 
-export function DenominationTable({ caption, currency, texts, onChange }: {
+export function DenominationTable({ caption, currency, texts, onChange, autoFocus = false }: {
   caption: string;
   currency: string;
   texts: CountTexts;
   onChange(texts: CountTexts): void;
+  /** The first field takes the focus when a dialog opens (counting starts at once). */
+  autoFocus?: boolean;
 }) {
   const money = useMoney();
   const totalId = useId();
@@ -23,7 +25,7 @@ export function DenominationTable({ caption, currency, texts, onChange }: {
     return (
       <div className="cash-count">
         <label htmlFor={totalId}>{caption}: cash total ({currency})</label>
-        <input id={totalId} inputMode="decimal" autoComplete="off" value={texts[TOTAL_KEY] ?? ''} onChange={(event) => set(TOTAL_KEY, event.target.value)} />
+        <input id={totalId} inputMode="decimal" autoComplete="off" data-autofocus={autoFocus || undefined} value={texts[TOTAL_KEY] ?? ''} onChange={(event) => set(TOTAL_KEY, event.target.value)} />
       </div>
     );
   }
@@ -39,7 +41,7 @@ export function DenominationTable({ caption, currency, texts, onChange }: {
         </tr>
       </thead>
       <tbody>
-        {denominations.map(({ value, label }) => {
+        {denominations.map(({ value, label }, index) => {
           const text = texts[value] ?? '';
           const count = parseCount(text);
           return (
@@ -54,6 +56,7 @@ export function DenominationTable({ caption, currency, texts, onChange }: {
                   step={1}
                   inputMode="numeric"
                   autoComplete="off"
+                  data-autofocus={(autoFocus && index === 0) || undefined}
                   aria-invalid={count === null ? true : undefined}
                   value={text}
                   placeholder="0"

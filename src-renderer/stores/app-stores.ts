@@ -157,6 +157,11 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
     }),
 
     session.subscribe((now, before) => {
+      // The dialogs waiting on a manager go with the workspace: a cart change left waiting is dropped.
+      if (now.status !== 'active' && before.status === 'active' && cart.getState().approvalAsk) cart.getState().dismissApproval();
+    }),
+
+    session.subscribe((now, before) => {
       if (now.status !== 'active' || before.status === 'active') return;
       // A new cashier starts on the sale screen; an unlock returns to where they were.
       if (before.status !== 'locked') nav.getState().go('sale');

@@ -173,8 +173,7 @@ export function createCartStore(client: PosClient): CartStore {
         } catch (error) {
           // Main words the refusal (unknown code, bad check digit, wallet not set up) and
           // masks what must not be shown; its message is shown as is.
-          const failure = toClientError(error);
-          if (failure.code !== 'NOT_AUTHENTICATED' && failure.code !== 'SESSION_LOCKED') say('error', failure.message);
+          refused(toClientError(error));
           return null;
         }
       },
@@ -197,11 +196,11 @@ export function createCartStore(client: PosClient): CartStore {
       ),
       // The discount channels carry no reason: only the approval is added.
       setLineDiscount: (lineId, discount) => guarded(
-        { title: `Discount on ${lineName(lineId)}`, submitLabel: 'Apply discount', defaultReason: '', withReason: false },
+        { title: `Approve the discount on ${lineName(lineId)}`, submitLabel: 'Apply discount', defaultReason: '', withReason: false },
         ({ approval }) => client.invoke('pos:cart.setLineDiscount', { lineId, discount, ...withApproval(approval) }),
       ),
       setOrderDiscount: (discount) => guarded(
-        { title: 'Discount on the whole order', submitLabel: 'Apply discount', defaultReason: '', withReason: false },
+        { title: 'Approve the discount on the whole order', submitLabel: 'Apply discount', defaultReason: '', withReason: false },
         ({ approval }) => client.invoke('pos:cart.setOrderDiscount', { discount, ...withApproval(approval) }),
       ),
       overridePrice: (lineId, unitPrice, reason) => guarded(

@@ -35,18 +35,20 @@ export function createTerminalsStore(client: PosClient, hooks: { changed(view: T
   let seq = 0;
 
   const store = createStore<TerminalsState>()((set, get) => {
-    function apply(view: TerminalsView): void {
-      seq += 1;
-      set({ view });
-      hooks.changed(view);
-    }
-
-    /** Runs one call under a busy tag; resolves with null when done, else main's sentence. */
+    /**
+     * Runs one call under a busy tag; resolves with null when done, else main's sentence.
+     * Main tells `pos:terminals.changed` while it works (a pairing decided), which can
+     * reach us before the reply: a reply older than an event is not shown over it.
+     */
     async function act(tag: string, call: () => Promise<TerminalsView | null>, notice: string): Promise<string | null> {
       set({ busy: tag, error: null, notice: null });
+      const mine = ++seq;
       try {
         const view = await call();
-        if (view) apply(view);
+        if (view && mine === seq) {
+          set({ view });
+          hooks.changed(view);
+        }
         set({ notice });
         return null;
       } catch (error) {

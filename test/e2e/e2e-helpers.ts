@@ -16,6 +16,8 @@ import { HOST_ENTRY, startHost, writeConfig, type HostProcess } from '../support
 export const SAMPLE = {
   water: { code: '2000000010007', name: 'Sparkling water 500 ml' },
   chocolate: { code: '2000000010151', name: 'Dark chocolate bar 100 g' },
+  /** No tax: one loaf is exactly $5.50, so a refund of one keeps the drawer countable in nickels. */
+  sourdough: { code: '2000000010045', name: 'Sourdough loaf' },
 } as const;
 
 export interface Station {
@@ -192,3 +194,20 @@ export async function approveAsManager(dialog: Locator, manager: DemoPin, reason
 /** The order's payment list on the receipt screen, and the entry of its card or wallet payment (kind "Payment"). */
 export const orderPayments = (page: Page) => page.getByRole('list', { name: 'Payments on this order' });
 export const salePayment = (page: Page) => orderPayments(page).getByRole('listitem').filter({ hasText: /^Payment · / });
+
+/** The Canadian notes and coins the drawer count asks for (label of its field, value in cents). */
+const CAD_PIECES: [string, number][] = [
+  ['$100 notes', 10000], ['$50 notes', 5000], ['$20 notes', 2000], ['$10 notes', 1000], ['$5 notes', 500],
+  ['$2 coins', 200], ['$1 coins', 100], ['25¢ coins', 25], ['10¢ coins', 10], ['5¢ coins', 5],
+];
+
+/** Types a drawer count that adds up to exactly `amount` cents, fewest pieces first, into the count fields in `scope`. */
+export async function countDrawer(scope: Locator, amount: number): Promise<void> {
+  let rest = amount;
+  for (const [label, value] of CAD_PIECES) {
+    const count = Math.floor(rest / value);
+    rest -= count * value;
+    if (count > 0) await scope.getByLabel(label, { exact: true }).fill(String(count));
+  }
+  if (rest !== 0) throw new Error(`${amount} cents cannot be counted in Canadian notes and coins`);
+}

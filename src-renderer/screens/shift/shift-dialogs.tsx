@@ -62,7 +62,7 @@ export function CloseShiftDialog({ current, currency, onClose }: { current: Shif
       onClose={onClose}
     >
       <p>Count the drawer. The shift closes with this count and its Z report is written.</p>
-      <DenominationTable caption="Drawer count" currency={currency} texts={texts} onChange={setTexts} />
+      <DenominationTable caption="Drawer count" currency={currency} texts={texts} onChange={setTexts} autoFocus />
       <dl className="cash-compare" aria-live="polite">
         <div><dt>Expected</dt><dd>{m(current.expectedCash)}</dd></div>
         <div><dt>Counted</dt><dd>{m(total)}</dd></div>

@@ -91,9 +91,13 @@ export function ShiftScreen() {
     <section className="admin-screen shift-screen" aria-labelledby="shift-heading">
       <h2 id="shift-heading">Shift</h2>
       <p role="alert" className="field-error">{error ?? reportError ?? ''}</p>
-      {!loaded ? <p role="status">Reading the shift…</p> : current ? <OpenShift current={current} currency={currency} /> : <OpenShiftForm currency={currency} />}
-      <ShownReport />
-      <ZReportList />
+      <div className="shift-columns">
+        <div className="shift-side">
+          {!loaded ? <p role="status">Reading the shift…</p> : current ? <OpenShift current={current} currency={currency} /> : <OpenShiftForm currency={currency} />}
+          <ZReportList />
+        </div>
+        <ShownReport />
+      </div>
     </section>
   );
 }

@@ -144,4 +144,40 @@ describe('app stores wiring', () => {
     await settle();
     expect(reads()).toBe(before + 1);
   });
+
+  it('the shift screen reads the shift and the Z list; a close shows its Z report', async () => {
+    const { transport, stores } = await started();
+    const shift = { id: 1, openedBy: 'Casey', openedAt: '2025-01-01T08:00:00Z', float: 0, expectedCash: 915, cashMoves: 0 };
+    transport.handlers['pos:shift.current'] = () => shift;
+    transport.handlers['pos:reports.list'] = () => [];
+    stores.commands.open('shift');
+    await settle();
+    expect(stores.nav.getState().screen).toBe('shift');
+    expect(stores.shift.getState().shift?.expectedCash).toBe(915);
+    expect(stores.reports.getState().listLoaded).toBe(true);
+    transport.handlers['pos:shift.close'] = () => ({ kind: 'Z', number: 1, copy: false }) as never;
+    await stores.shift.getState().close([{ denomination: 500, count: 1 }], 'Short', { managerId: 'm', pin: '9876' });
+    expect(stores.reports.getState().shown).toMatchObject({ kind: 'Z', number: 1 });
+  });
+
+  it('a paired or removed terminal reads the station facts again (its tenders change)', async () => {
+    const { transport } = await started();
+    const reads = () => transport.calls.filter((c) => c.channel === 'pos:app.info').length;
+    const before = reads();
+    transport.emit('pos:terminals.changed', { pairingUrl: null, terminals: [], requests: [] });
+    await settle();
+    expect(reads()).toBe(before + 1);
+  });
+
+  it('a cart change waiting for a manager is dropped when the session locks or ends', async () => {
+    const { transport, stores } = await started();
+    transport.handlers['pos:cart.removeLine'] = () => { throw new PosError('APPROVAL_REQUIRED', 'A manager must approve: void an item.', 'approval'); };
+    transport.handlers['pos:session.lock'] = () => ({ ok: true });
+    const removing = stores.cart.getState().removeLine('L1');
+    await settle();
+    expect(stores.cart.getState().approvalAsk).not.toBeNull();
+    await stores.session.getState().lock();
+    await expect(removing).resolves.toBe(false);
+    expect(stores.cart.getState().approvalAsk).toBeNull();
+  });
 });

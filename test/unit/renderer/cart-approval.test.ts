@@ -73,7 +73,7 @@ describe('cart changes a manager must approve', () => {
     const { transport, cart } = setup({ 'pos:cart.setOrderDiscount': protect(() => order({ lines: [line()], orderDiscount: { kind: 'percent', basisPoints: 5000 } })) });
     const discounting = cart.getState().setOrderDiscount({ kind: 'percent', basisPoints: 5000 });
     await settle();
-    expect(cart.getState().approvalAsk).toMatchObject({ withReason: false, title: 'Discount on the whole order' });
+    expect(cart.getState().approvalAsk).toMatchObject({ withReason: false, title: 'Approve the discount on the whole order' });
     expect(await cart.getState().approve(manager, '')).toBeNull();
     await expect(discounting).resolves.toBe(true);
     expect(transport.calls.at(-1)?.payload).toEqual({ discount: { kind: 'percent', basisPoints: 5000 }, approval: manager });

@@ -38,6 +38,16 @@ describe('terminals store', () => {
     expect(transport.calls.at(-1)?.payload).toEqual({ requestId: 'Q1', accept: false, name: null });
   });
 
+  it('an event main sent while deciding is newer than the reply: the reply does not replace it', async () => {
+    const { transport, store } = setup();
+    transport.handlers['pos:terminals.decide'] = () => {
+      transport.emit('pos:terminals.changed', paired);
+      return { ...asking, requests: [] };
+    };
+    expect(await store.getState().decide('Q1', true, 'Lane 2')).toBeNull();
+    expect(store.getState().view?.terminals.map((t) => t.name)).toEqual(['Lane 1', 'Lane 2']);
+  });
+
   it('a cashier is refused: the sentence comes back (reject shows it as the panel error)', async () => {
     const { transport, store } = setup();
     transport.handlers['pos:terminals.decide'] = () => { throw new PosError('FORBIDDEN', 'Only a manager can change the till\'s settings.'); };
