@@ -174,7 +174,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
   const refunds = createRefundService({
     db, refunds: createRefundRepository(db), attempts, engine, providers, audit, orderView, userName,
-    shiftId: (userId) => shifts.ensureOpen(userId),
+    shiftId: (userId) => shifts.ensureOpen(userId), cashRoundingStep: config.store.cashRoundingStep,
     cashRefunded: (order, amount) => {
       if (devices.printer.status().state === 'not-configured') return;
       audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: 'refund', amount } });

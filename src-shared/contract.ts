@@ -40,8 +40,8 @@ export const channels = {
   /** Lowering a quantity voids items: a cashier needs a manager's approval for it. */
   'pos:cart.setQuantity': { input: z.object({ lineId: id, qtyMilli: z.number().int().min(1).max(9_999_000), reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
   'pos:cart.removeLine': { input: z.object({ lineId: id, reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
-  'pos:cart.setLineDiscount': { input: z.object({ lineId: id, discount: discountSchema.nullable(), approval: approval.optional() }).strict(), output: orderSchema },
-  'pos:cart.setOrderDiscount': { input: z.object({ discount: discountSchema.nullable(), approval: approval.optional() }).strict(), output: orderSchema },
+  'pos:cart.setLineDiscount': { input: z.object({ lineId: id, discount: discountSchema.nullable(), reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
+  'pos:cart.setOrderDiscount': { input: z.object({ discount: discountSchema.nullable(), reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
   'pos:cart.overridePrice': { input: z.object({ lineId: id, unitPrice: minor.nonnegative().max(100_000_000), reason, approval: approval.optional() }).strict(), output: orderSchema },
   /** Voids the open sale (a cashier needs approval once it has items). */
   'pos:cart.cancel': { input: z.object({ reason: optionalReason, approval: approval.optional() }).strict(), output: orderSchema },
@@ -80,6 +80,7 @@ export const channels = {
   'pos:terminals.remove': { input: z.object({ name: z.string().min(1).max(60) }).strict(), output: terminalsSchema },
   'pos:devices.hidList': { input: empty, output: z.object({ available: z.boolean(), message: z.string(), devices: z.array(hidDeviceSchema) }) },
   'pos:print.receipt': { input: z.object({ orderId: id, copy: z.boolean() }).strict(), output: printJobSchema },
+  'pos:print.refundReceipt': { input: z.object({ refundId: id, copy: z.boolean() }).strict(), output: printJobSchema },
   'pos:print.retry': { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printJobSchema },
   'pos:print.testPage': { input: empty, output: printJobSchema },
   /** Open the drawer without a sale: a manager approves, every opening is audited. */

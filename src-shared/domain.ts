@@ -39,6 +39,11 @@ export const appInfoSchema = z.object({
   demoPins: z.array(z.object({ name: z.string(), role: roleSchema, pin: z.string() })),
   quickCash: z.array(minor),
   cashRoundingStep: z.number().int().positive(),
+  /** Discounts above this need a manager (basis points); a closing count off by more than varianceLimit must be explained. */
+  discountLimitBasisPoints: z.number().int(),
+  varianceLimit: minor,
+  /** Receipts print by themselves when a sale completes. */
+  autoPrint: z.boolean(),
   /** Electronic tenders configured for this station. */
   tenders: z.array(z.object({ provider: z.string(), label: z.string(), method: z.enum(['card', 'wallet']), terminal: z.string().nullable() })),
 });

@@ -20,6 +20,8 @@ export const reportSchema = z.object({
     openedBy: z.string(),
     openedAt: z.string(),
     closedBy: z.string().nullable(),
+    /** The manager who approved the close (the closer when a manager closed it). */
+    closeApprovedBy: z.string().nullable(),
     closedAt: z.string().nullable(),
   }),
   sales: z.object({ count: z.number().int(), gross: minor, discounts: minor, net: minor, tips: minor, cashRounding: minor }),

@@ -111,6 +111,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       demoPins: config.demo ? DEMO_USERS.map(({ name, role, pin }) => ({ name, role, pin })) : [],
       quickCash: config.store.quickCash,
       cashRoundingStep: config.store.cashRoundingStep,
+      discountLimitBasisPoints: config.security.discountLimitBasisPoints,
+      varianceLimit: config.security.varianceLimit,
+      autoPrint: config.devices.autoPrint && deps.devices.printer.status().state !== 'not-configured',
       tenders: [...deps.providers.values()].flatMap((p): { provider: string; label: string; method: 'card' | 'wallet'; terminal: string | null }[] => {
         const lanes = deps.terminals(p.id);
         return lanes.length ? lanes.map((t) => ({ provider: p.id, label: `${p.label} – ${t}`, method: p.method, terminal: t })) : [{ provider: p.id, label: p.label, method: p.method, terminal: null }];
@@ -149,17 +152,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const user = sessions.require();
       return cart.removeLine(user.id, lineId, await voidAuthority(user, 'line.void', `line:${lineId}`, reason || 'removed from the sale', approval));
     },
-    'pos:cart.setLineDiscount': async ({ lineId, discount, approval }) => {
+    'pos:cart.setLineDiscount': async ({ lineId, discount, reason, approval }) => {
       const user = sessions.require();
       const line = cart.current(user.id).lines.find((l) => l.id === lineId);
-      if (line && overLimit(discount, line.gross)) await permissions.authorize({ user, action: 'discount.overLimit', object: `line:${lineId}`, reason: 'line discount', approval });
+      if (line && overLimit(discount, line.gross)) await permissions.authorize({ user, action: 'discount.overLimit', object: `line:${lineId}`, reason: reason || 'line discount', approval });
       return cart.setLineDiscount(user.id, lineId, discount);
     },
-    'pos:cart.setOrderDiscount': async ({ discount, approval }) => {
+    'pos:cart.setOrderDiscount': async ({ discount, reason, approval }) => {
       const user = sessions.require();
       const order = cart.current(user.id);
       if (overLimit(discount, order.subtotal - order.lines.reduce((s, l) => s + l.lineDiscount, 0))) {
-        await permissions.authorize({ user, action: 'discount.overLimit', object: `order:${order.id}`, reason: 'order discount', approval });
+        await permissions.authorize({ user, action: 'discount.overLimit', object: `order:${order.id}`, reason: reason || 'order discount', approval });
       }
       return cart.setOrderDiscount(user.id, discount);
     },

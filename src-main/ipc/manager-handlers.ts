@@ -20,7 +20,7 @@ import { buildShiftReport, reportCsv, type ReportDeps } from '../sales/shift-rep
 import type { ShiftService } from '../sales/shift-service';
 import type { Handlers } from './dispatcher';
 
-export type ManagerChannels = 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
+export type ManagerChannels = 'pos:print.refundReceipt' | 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
   | 'pos:reports.list' | 'pos:reports.print' | 'pos:reports.csv' | 'pos:refunds.refundable' | 'pos:refunds.forOrder' | 'pos:refunds.create'
   | 'pos:refunds.receipt' | 'pos:audit.verify';
 
@@ -48,6 +48,26 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     if (!body) throw new PosError('NOT_FOUND', `There is no Z report ${number}.`, 'number');
     return { ...(JSON.parse(body) as Report), copy };
   };
+  /** A refund's receipt: the same model as a sale's, titled, with where the money went back. */
+  const refundReceipt = (refundId: string, copy: boolean): Receipt => {
+    const refund = deps.refunds.view(refundId);
+    const order = deps.orderView(refund.orderId);
+    return {
+      storeName: config.store.name, address: config.store.address, taxId: config.store.taxId, demo: config.demo, copy,
+      title: `REFUND ${refund.number} of sale ${refund.orderNumber}`, orderNumber: order.number, cashierName: refund.user, at: refund.createdAt,
+      currency: order.currency, locale: config.store.locale,
+      lines: refund.lines.length
+        ? refund.lines.map((l) => ({ name: l.name, detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`, amount: l.amount, discount: 0 }))
+        : [{ name: refund.reason, detail: 'Refund by amount', amount: refund.amount, discount: 0 }],
+      subtotal: refund.amount, discountTotal: 0, taxes: [{ label: 'Tax refunded', amount: refund.tax, inclusive: true }], total: refund.amount, cashRounding: 0,
+      tenders: refund.tenders.map((t) => {
+        const attempt = t.attemptId ? deps.engine.attempt(t.attemptId) : null;
+        return { label: t.kind === 'cash' ? 'Refunded in cash' : `Refunded to ${attempt?.card?.brand ?? t.kind}`, amount: t.amount, tendered: t.amount, change: 0, tip: 0, card: attempt?.card ?? null };
+      }),
+      footer: [`Approved by ${refund.approvedBy ?? refund.user}`, refund.reason],
+    };
+  };
+
   const xReport = (): Report => buildShiftReport(deps.reportDeps, shifts.requireOpen(), { kind: 'X', number: null, copy: false });
 
   return {
@@ -70,10 +90,12 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
       if (busy) throw new PosError('CONFLICT', `Sale ${busy} is part-paid: finish it before closing the shift.`);
       const countedCash = countedTotal(counted);
       const variance = countedCash - shifts.expectedCash(shift);
-      const { approvedBy } = await permissions.authorize({ user, action: 'shift.close', object: `shift:${shift.id}`, reason: reason || 'end of shift', amount: variance, approval });
-      if (Math.abs(variance) > config.security.varianceLimit && reason.length < 3) {
+      // Ask for the explanation before the manager's PIN is spent; a bare call without any approval is refused first.
+      const mayClose = Boolean(approval) || user.role === 'manager';
+      if (mayClose && Math.abs(variance) > config.security.varianceLimit && reason.length < 3) {
         throw new PosError('INVALID_PAYLOAD', `The drawer is off by ${deps.format(variance, config.store.currency)}: say why before closing.`, 'reason');
       }
+      const { approvedBy } = await permissions.authorize({ user, action: 'shift.close', object: `shift:${shift.id}`, reason: reason || 'end of shift', amount: variance, approval });
       return deps.db.transaction(() => {
         const zNumber = deps.shiftRows.nextZNumber();
         const at = new Date().toISOString();
@@ -115,25 +137,12 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
       const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `order:${orderId}`, reason, ...(amount !== undefined ? { amount } : {}), approval });
       return deps.refunds.create({ orderId, lines, ...(amount !== undefined ? { amount } : {}), to, reason, userId: user.id, approvedBy: approvedBy.id });
     },
-    'pos:refunds.receipt': ({ refundId, copy }) => {
-      sessions.require();
-      const refund = deps.refunds.view(refundId);
-      const order = deps.orderView(refund.orderId);
-      const receipt: Receipt = {
-        storeName: config.store.name, address: config.store.address, taxId: config.store.taxId, demo: config.demo, copy,
-        title: `REFUND ${refund.number} of sale ${refund.orderNumber}`, orderNumber: order.number, cashierName: refund.user, at: refund.createdAt,
-        currency: order.currency, locale: config.store.locale,
-        lines: refund.lines.length
-          ? refund.lines.map((l) => ({ name: l.name, detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`, amount: l.amount, discount: 0 }))
-          : [{ name: refund.reason, detail: 'Refund by amount', amount: refund.amount, discount: 0 }],
-        subtotal: refund.amount, discountTotal: 0, taxes: [{ label: 'Tax refunded', amount: refund.tax, inclusive: true }], total: refund.amount, cashRounding: 0,
-        tenders: refund.tenders.map((t) => {
-          const attempt = t.attemptId ? deps.engine.viewsFor(order.id).find((a) => a.id === t.attemptId) : null;
-          return { label: t.kind === 'cash' ? 'Refunded in cash' : `Refunded to ${attempt?.card?.brand ?? t.kind}`, amount: t.amount, tendered: t.amount, change: 0, tip: 0, card: attempt?.card ?? null };
-        }),
-        footer: [`Approved by ${refund.approvedBy ?? refund.user}`, refund.reason],
-      };
-      return receipt;
+    'pos:refunds.receipt': ({ refundId, copy }) => { sessions.require(); return refundReceipt(refundId, copy); },
+    'pos:print.refundReceipt': async ({ refundId, copy }) => {
+      const user = sessions.require();
+      if (copy) deps.audit.append({ userId: user.id, action: 'receipt.reprint', object: `refund:${refundId}`, detail: { printed: true } });
+      const job = await deps.devices.printer.printReceipt(refundReceipt(refundId, copy));
+      return { id: job.id, kind: job.kind, label: job.label, state: job.state, attempts: job.attempts, lastError: job.lastError, createdAt: job.createdAt };
     },
 
     'pos:audit.verify': () => {

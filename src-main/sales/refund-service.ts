@@ -5,7 +5,7 @@
  */
 import type { OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
-import { mulDivRound } from '../../src-shared/money';
+import { mulDivRound, roundToStep } from '../../src-shared/money';
 import type { Refundable, RefundView } from '../../src-shared/report';
 import type { AuditLog } from '../auth/audit-log';
 import type { Db } from '../journal/open-journal';
@@ -53,6 +53,8 @@ export function createRefundService(deps: {
   shiftId(userId: string): number;
   userName(id: string): string;
   cashRefunded(order: OrderView, amount: number): void;
+  /** The store's cash rounding step: cash handed back is a countable amount. */
+  cashRoundingStep: number;
 }) {
   const { refunds } = deps;
 
@@ -117,6 +119,23 @@ export function createRefundService(deps: {
     return parts;
   }
 
+  /**
+   * Cash handed back is rounded to the store's cash step (nickel rounding), like cash
+   * taken, so the drawer stays countable; rounded down when rounding up would give back
+   * more than is left on the sale.
+   */
+  function roundCash(parts: ReturnType<typeof allocate>, leftTotal: number): { parts: ReturnType<typeof allocate>; amount: number } {
+    const step = deps.cashRoundingStep;
+    const rounded = parts.map((part) => {
+      if (part.kind !== 'cash' || step <= 1) return part;
+      const others = parts.filter((p) => p !== part).reduce((s, p) => s + p.amount, 0);
+      let cash = roundToStep(part.amount, step);
+      if (cash + others > leftTotal) cash -= step;
+      return { ...part, amount: cash };
+    }).filter((part) => part.amount > 0);
+    return { parts: rounded, amount: rounded.reduce((s, p) => s + p.amount, 0) };
+  }
+
   function view(row: RefundRow): RefundView {
     const order = deps.orderView(row.order_id);
     const names = new Map(order.lines.map((l) => [l.id, l.name]));
@@ -153,16 +172,19 @@ export function createRefundService(deps: {
       const lines = priceLines(order, left, request);
       const amount = request.amount ?? lines.reduce((s, l) => s + l.amount, 0);
       if (amount <= 0) throw new PosError('INVALID_PAYLOAD', 'Nothing to refund.', 'lines');
+      // Lines and amounts above are exact; only the cash handed back is rounded (roundCash).
       if (amount > left.total) throw new PosError('INVALID_PAYLOAD', `At most ${left.total} can still be refunded on this sale.`, 'amount');
       const tax = request.amount !== undefined ? mulDivRound(order.addedTax + order.includedTax, amount, order.total || 1) : lines.reduce((s, l) => s + l.tax, 0);
-      const parts = allocate(left, amount, request.to);
+      const exactParts = allocate(left, amount, request.to);
+      const { parts, amount: refunded } = roundCash(exactParts, left.total);
+      if (refunded <= 0) throw new PosError('INVALID_PAYLOAD', 'That is less than the smallest coin: nothing can be handed back in cash.', 'amount');
       const shiftId = deps.shiftId(request.userId);
 
       // Journal the refund and its cash part first; provider refunds are each journaled by the engine before they leave.
       const row = deps.db.transaction(() => {
-        const created = refunds.create({ orderId: order.id, shiftId, amount, tax, reason: request.reason, userId: request.userId, approvedBy: request.approvedBy, lines });
+        const created = refunds.create({ orderId: order.id, shiftId, amount: refunded, tax, reason: request.reason, userId: request.userId, approvedBy: request.approvedBy, lines });
         for (const part of parts.filter((p) => p.kind === 'cash')) refunds.addTender(created.id, { kind: 'cash', amount: part.amount, attemptId: null, originalAttemptId: null });
-        deps.audit.append({ userId: request.userId, action: 'refund', object: `order:${order.id}`, detail: { refund: created.number, amount, approvedBy: request.approvedBy, reason: request.reason, to: request.to } });
+        deps.audit.append({ userId: request.userId, action: 'refund', object: `order:${order.id}`, detail: { refund: created.number, amount: refunded, approvedBy: request.approvedBy, reason: request.reason, to: request.to } });
         return created;
       }).immediate();
       for (const part of parts) {

@@ -68,7 +68,7 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
     storeName: deps.storeName,
     currency: deps.currency,
     generatedAt: options.at ?? new Date().toISOString(),
-    shift: { id: shift.id, openedBy: deps.userName(shift.opened_by), openedAt: shift.opened_at, closedBy: name(shift.closed_by), closedAt: shift.closed_at },
+    shift: { id: shift.id, openedBy: deps.userName(shift.opened_by), openedAt: shift.opened_at, closedBy: name(shift.closed_by), closeApprovedBy: name(shift.closing_approved_by), closedAt: shift.closed_at },
     sales: {
       count: orders.length,
       gross: orders.reduce((s, o) => s + o.subtotal, 0),
@@ -121,7 +121,7 @@ export function reportCsv(report: Report): string {
   const add = (section: string, when: string | null, what: string, user: string | null, approvedBy: string | null, amount: number | null, detail = '') => rows.push([section, when, what, user, approvedBy, amount, detail]);
   add('report', report.generatedAt, `${report.kind}${report.number ? ` ${report.number}` : ''}${report.copy ? ' COPY' : ''}`, null, null, null, `${report.storeName} ${report.currency}`);
   add('shift', report.shift.openedAt, 'opened', report.shift.openedBy, null, report.cash.float);
-  if (report.shift.closedAt) add('shift', report.shift.closedAt, 'closed', report.shift.closedBy, null, report.cash.counted);
+  if (report.shift.closedAt) add('shift', report.shift.closedAt, 'closed', report.shift.closedBy, report.shift.closeApprovedBy, report.cash.counted);
   for (const [key, value] of Object.entries(report.sales)) add('sales', null, key, null, null, value);
   for (const tax of report.taxes) add('tax', null, tax.label, null, null, tax.amount);
   for (const t of report.tenders) add('tender', null, t.label, null, null, t.amount, `count ${t.count}; refunded ${t.refunded}`);

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ChannelName } from '../../src-shared/contract';
 import { startHarness, type Harness } from '../support/core-harness';
 import { demoCodes } from '../support/demo-codes';
+import { roundToStep } from '../../src-shared/money';
 
 const MANAGER = { managerId: 'demo-manager', pin: '9876' };
 
@@ -95,9 +96,12 @@ describe('refunds, shifts and the Z report', () => {
     const twoItemLine = refundable.lines.find((l) => l.qtyMilli === 2000)!;
     const refund = await h.call('pos:refunds.create', { orderId: order.id, lines: [{ lineId: twoItemLine.lineId, qtyMilli: 1000 }], to: 'original', reason: 'damaged item', approval: MANAGER });
     expect(refund).toMatchObject({ status: 'completed', user: 'Casey Cashier', approvedBy: 'Morgan Manager', tenders: [{ kind: 'cash' }] });
-    expect(refund.amount).toBe(Math.round(twoItemLine.amount / 2));
+    // The line gives back exactly half; the cash handed over is rounded to the nickel like cash taken.
+    const exact = Math.round(twoItemLine.amount / 2);
+    expect(refund.lines[0].amount).toBe(exact);
+    expect(refund.amount).toBe(roundToStep(exact, 5));
     const left = await h.call('pos:refunds.refundable', { orderId: order.id });
-    expect(left.lines.find((l) => l.lineId === twoItemLine.lineId)).toMatchObject({ qtyMilli: 1000, amount: twoItemLine.amount - refund.amount });
+    expect(left.lines.find((l) => l.lineId === twoItemLine.lineId)).toMatchObject({ qtyMilli: 1000, amount: twoItemLine.amount - exact });
     await expect(h.call('pos:refunds.create', { orderId: order.id, lines: [{ lineId: twoItemLine.lineId, qtyMilli: 2000 }], reason: 'again', approval: MANAGER })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     expect((await h.call('pos:orders.get', { orderId: order.id })).refunded).toBe(refund.amount);
     expect((await h.call('pos:orders.history', {})).find((o) => o.id === order.id)?.refunded).toBe(refund.amount);
@@ -117,6 +121,7 @@ describe('refunds, shifts and the Z report', () => {
     expect(z.overrides).toEqual([expect.objectContaining({ product: order.lines[1].name, to: 100, user: 'Casey Cashier', approvedBy: 'Morgan Manager' })]);
     expect(z.cashMoves).toEqual([expect.objectContaining({ kind: 'out', amount: 5_000, approvedBy: 'Morgan Manager' })]);
     expect(z.sales.count).toBe(1);
+    expect(z.shift).toMatchObject({ closedBy: 'Casey Cashier', closeApprovedBy: 'Morgan Manager' });
     expect(z.tenders).toEqual([expect.objectContaining({ label: 'Cash', count: 1, refunded: refund.amount })]);
 
     // Immutable and numbered: the stored Z comes back as a COPY, the table refuses edits, the next shift gets Z 2.

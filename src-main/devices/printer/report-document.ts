@@ -11,7 +11,7 @@ export function reportDocument(report: Report, locale: string): string {
   out.push(`^^${esc(report.storeName)}`, `^^${report.kind} REPORT${report.number ? ` ${report.number}` : ''}`);
   if (report.copy) out.push('^^^COPY');
   out.push(row('Shift opened', `${report.shift.openedAt.slice(0, 16).replace('T', ' ')} ${report.shift.openedBy}`));
-  if (report.shift.closedAt) out.push(row('Shift closed', `${report.shift.closedAt.slice(0, 16).replace('T', ' ')} ${report.shift.closedBy ?? ''}`));
+  if (report.shift.closedAt) out.push(row('Shift closed', `${report.shift.closedAt.slice(0, 16).replace('T', ' ')} ${who(report.shift.closedBy ?? '', report.shift.closeApprovedBy)}`));
   out.push(row('Printed', report.generatedAt.slice(0, 16).replace('T', ' ')), '---', '{width:*,14}');
   out.push(row(`Sales (${report.sales.count})`, money(report.sales.net)), row('Gross', money(report.sales.gross)), row('Discounts', money(-report.sales.discounts)), row('Tips', money(report.sales.tips)));
   for (const tax of report.taxes) out.push(row(tax.label, money(tax.amount)));

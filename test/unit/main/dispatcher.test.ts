@@ -50,6 +50,7 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:refunds.create': { orderId: 'o', lines: [{ lineId: 'l', qtyMilli: 0 }], reason: 'broken' },
   'pos:refunds.receipt': { refundId: 'r' },
   'pos:print.retry': { jobId: -1 },
+  'pos:print.refundReceipt': { refundId: 'r', copy: 'no' },
   'pos:drawer.noSale': { reason: 'x', approval: { managerId: 'm', pin: '9876' } },
   'pos:demo.scan': { code: '' },
   'pos:demo.act': { provider: 'iotpay-pax', key: 'k', action: 'explode' },

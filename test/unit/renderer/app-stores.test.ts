@@ -10,7 +10,7 @@ import { line, order } from './fixtures';
 const session: SessionView = { user: { id: 'u1', name: 'Casey', role: 'cashier' }, startedAt: '2025-01-01T09:00:00Z', idleLockSeconds: 0 };
 const info: AppInfo = {
   version: '0.1.0', demo: true, store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
-  demoPins: [], quickCash: [2000, 5000], cashRoundingStep: 5, tenders: [],
+  demoPins: [], quickCash: [2000, 5000], cashRoundingStep: 5, discountLimitBasisPoints: 1000, varianceLimit: 500, autoPrint: false, tenders: [],
 };
 
 async function started(current: SessionView | null = session) {
