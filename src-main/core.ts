@@ -114,8 +114,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   /** Every completed sale, cash or card, prints its receipt when the till is set to. */
   const printOnCompletion = (order: OrderView): void => {
     if (!db.open || !config.devices.autoPrint || devices.printer.status().state === 'not-configured') return;
-    void devices.printer.printReceipt(buildReceipt(order, config.store, { copy: false, demo: config.demo, format }))
-      .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
+    // A card sale prints the merchant copy first (kept in the drawer), then the customer's.
+    const audiences = order.tenders.some((t) => t.card) ? (['merchant', 'customer'] as const) : (['customer'] as const);
+    for (const audience of audiences) {
+      void devices.printer.printReceipt(buildReceipt(order, config.store, { copy: false, demo: config.demo, format, audience }))
+        .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
+    }
   };
   const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
   const cart = createCartService({

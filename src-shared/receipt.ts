@@ -14,6 +14,11 @@ export const receiptSchema = z.object({
   copy: z.boolean(),
   /** A heading for receipts that are not plain sales, e.g. "REFUND 3 of sale 12". */
   title: z.string().nullable().default(null),
+  /**
+   * Card sales print twice: the merchant copy (kept, signed when the card asks for a
+   * signature) and the customer copy. null: a receipt without card data.
+   */
+  audience: z.enum(['merchant', 'customer']).nullable().default(null),
   orderNumber: z.number().int(),
   cashierName: z.string(),
   at: z.string(),
@@ -59,7 +64,7 @@ function quantityDetail(unit: 'each' | 'kg', qtyMilli: number, unitPrice: number
 export function buildReceipt(
   order: OrderView,
   store: ReceiptStore,
-  options: { copy: boolean; demo: boolean; format: (minorAmount: number, currency: string) => string },
+  options: { copy: boolean; demo: boolean; format: (minorAmount: number, currency: string) => string; audience?: 'merchant' | 'customer' },
 ): Receipt {
   return {
     storeName: store.name,
@@ -68,6 +73,7 @@ export function buildReceipt(
     demo: options.demo,
     copy: options.copy,
     title: null,
+    audience: order.tenders.some((t) => t.card) ? options.audience ?? 'customer' : null,
     orderNumber: order.number,
     cashierName: order.cashierName,
     at: order.completedAt ?? order.openedAt,

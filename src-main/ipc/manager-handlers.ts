@@ -54,7 +54,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     const order = deps.orderView(refund.orderId);
     return {
       storeName: config.store.name, address: config.store.address, taxId: config.store.taxId, demo: config.demo, copy,
-      title: `REFUND ${refund.number} of sale ${refund.orderNumber}`, orderNumber: order.number, cashierName: refund.user, at: refund.createdAt,
+      title: `REFUND ${refund.number} of sale ${refund.orderNumber}`, audience: refund.tenders.some((t) => t.kind !== 'cash') ? 'customer' : null, orderNumber: order.number, cashierName: refund.user, at: refund.createdAt,
       currency: order.currency, locale: config.store.locale,
       lines: refund.lines.length
         ? refund.lines.map((l) => ({ name: l.name, detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`, amount: l.amount, discount: 0 }))

@@ -13,6 +13,7 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
     <article className="receipt" aria-label={receipt.title ?? `Receipt for order ${receipt.orderNumber}`}>
       {receipt.demo && <p className="receipt-mark">DEMO — TRAINING RECEIPT</p>}
       {receipt.copy && <p className="receipt-mark">COPY</p>}
+      {receipt.audience && <p className="receipt-audience">{receipt.audience === 'merchant' ? 'MERCHANT COPY' : 'CUSTOMER COPY'}</p>}
       {receipt.title && <p className="receipt-mark receipt-title">{receipt.title}</p>}
       <header>
         <h3>{receipt.storeName}</h3>

@@ -44,9 +44,11 @@ describe('devices in the running core', () => {
     await until(() => { waiting = h.core.demo!.waiting().filter((w) => w.provider === 'iotpay-pax'); return waiting.length === 1; }, 'the virtual terminal to show the sale');
     await h.call('pos:demo.act', { provider: 'iotpay-pax', key: waiting[0].key, action: 'approve' });
     await h.attempt(attempt.id, (a) => a.state === 'approved');
-    await until(() => sink.prints().some((p) => p.text.includes('TOTAL')), 'the receipt');
-    const receipt = sink.prints().find((p) => p.text.includes('TOTAL'))!;
-    expect(receipt.text).toMatch(/Auth #/);
+    await until(() => sink.prints().filter((p) => p.text.includes('TOTAL')).length === 2, 'the merchant and customer copies');
+    const [merchant, customer] = sink.prints().filter((p) => p.text.includes('TOTAL'));
+    expect(merchant.text).toContain('MERCHANT COPY');
+    expect(customer.text).toContain('CUSTOMER COPY');
+    for (const copy of [merchant, customer]) expect(copy.text).toMatch(/Auth #/);
     expect(sink.prints().flatMap((p) => p.drawerKicks)).toHaveLength(0);
   });
 

@@ -76,6 +76,7 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
   if (receipt.taxId) out.push(centre(`Tax ID ${receipt.taxId}`));
   if (receipt.copy) out.push('', '^^^COPY', centre('Reprint of the original'));
   if (receipt.title) out.push('', centre(receipt.title, '^^'));
+  if (receipt.audience) out.push('', centre(receipt.audience === 'merchant' ? 'MERCHANT COPY' : 'CUSTOMER COPY', '"'));
   out.push('');
   const at = formatTime(receipt.at, receipt.locale);
   out.push(row(`Order #${receipt.orderNumber}`, at.date));
@@ -115,7 +116,8 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
     const { rows, cvmLine } = cardBlockRows(card);
     out.push('{width:auto}');
     for (const r of rows) out.push(row(r.label, r.value, { indent: true }));
-    if (cvmLine) {
+    // The customer signs the merchant's copy; theirs only says how the card was verified.
+    if (cvmLine && !(card.cvm === 'signature' && receipt.audience === 'customer')) {
       // A signature needs room to sign above the line.
       if (card.cvm === 'signature') out.push('', '');
       out.push(left(cvmLine, true));

@@ -107,6 +107,16 @@ describe('receiptDocument', () => {
     expect(text).toContain('Thank you for shopping with us');
   });
 
+  it('prints the merchant copy with the signature line and the customer copy without it', () => {
+    const merchant = printed({ ...sampleReceipt(), audience: 'merchant' }).text;
+    const customer = printed({ ...sampleReceipt(), audience: 'customer' }).text;
+    expect(merchant).toContain('MERCHANT COPY');
+    expect(merchant).toContain('Signature: ______');
+    expect(customer).toContain('CUSTOMER COPY');
+    expect(customer).not.toContain('Signature: ______');
+    expect(customer).toContain('Auth #');
+  });
+
   it('uses the card language for card labels and the PIN line', () => {
     const receipt = sampleReceipt();
     receipt.tenders[1].card = { ...receipt.tenders[1].card!, language: 'fr', cvm: 'pin' };
