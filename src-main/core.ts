@@ -197,7 +197,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     changed: (view) => events.emit('pos:terminals.changed', view),
     log: (line) => log.info(line),
   }).catch((error) => { log.error('CodePay pairing is off', error); return null; }) : null;
-  const settingsHandlers = createSettingsHandlers({ sessions, audit, settings, devices, pairing, demo });
+  const settingsHandlers = createSettingsHandlers({ sessions, audit, settings, devices, pairing, demo, terminalProvider: codepay });
   const manager = createManagerHandlers({ config, db, sessions, permissions, audit, shifts, shiftRows, refunds, engine, devices, reportDeps, orderView, format });
   const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, permissions, manager, demo, events, view, format, providers, terminals, scans, devices, settingsHandlers });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));

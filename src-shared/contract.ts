@@ -53,6 +53,10 @@ export const channels = {
       amount: minor.positive(), tip: minor.nonnegative().default(0), walletCode: code.optional(),
       /** Let the customer choose a tip on the terminal's screen (CodePay). */
       onScreenTip: z.boolean().default(false),
+      /** Hold the amount only (pre-authorisation); `pos:payments.capture` takes it later. */
+      preauth: z.boolean().default(false),
+      /** Cash handed to the customer on top of the sale, charged to the card (CodePay). */
+      cashback: minor.nonnegative().max(100_000).default(0),
     }).strict(),
     output: attemptSchema,
   },
@@ -61,6 +65,10 @@ export const channels = {
   /** Payments that are unresolved or need a manager (late approvals, unknown outcomes). */
   'pos:payments.attention': { input: empty, output: z.object({ unresolved: z.array(attemptSchema), flagged: z.array(attemptSchema) }) },
   /** terminalAuthentication: the terminal also asks its own manager to authorise (CodePay); unset = the provider's setting. */
+  /** Takes (part of) a held pre-authorisation; its approval pays the order. */
+  'pos:payments.capture': { input: z.object({ attemptId: id, amount: minor.positive(), tip: minor.nonnegative().default(0) }).strict(), output: attemptSchema },
+  /** Changes the tip of an approved card sale (restaurants), where the provider can. */
+  'pos:payments.adjustTip': { input: z.object({ attemptId: id, tip: minor.nonnegative().max(10_000_000) }).strict(), output: attemptSchema },
   'pos:payments.void': { input: z.object({ attemptId: id, reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
   'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
   'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(), output: attemptSchema },
@@ -77,6 +85,8 @@ export const channels = {
   'pos:terminals.list': { input: empty, output: terminalsSchema },
   'pos:terminals.decide': { input: z.object({ requestId: id, accept: z.boolean(), name: z.string().trim().min(1).max(60).nullable().default(null) }).strict(), output: terminalsSchema },
   'pos:terminals.add': { input: z.object({ name: z.string().trim().min(1).max(60), url: z.string().regex(/^ws:\/\/[^/\s]+(:\d+)?\/?$/, 'a ws:// address such as ws://192.168.1.20:35779') }).strict(), output: terminalsSchema },
+  /** End-of-day settlement on one terminal (manager). */
+  'pos:terminals.batchClose': { input: z.object({ name: z.string().min(1).max(60) }).strict(), output: z.object({ ok: z.boolean(), message: z.string() }) },
   'pos:terminals.remove': { input: z.object({ name: z.string().min(1).max(60) }).strict(), output: terminalsSchema },
   'pos:devices.hidList': { input: empty, output: z.object({ available: z.boolean(), message: z.string(), devices: z.array(hidDeviceSchema) }) },
   'pos:print.receipt': { input: z.object({ orderId: id, copy: z.boolean() }).strict(), output: printJobSchema },

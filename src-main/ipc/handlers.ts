@@ -181,7 +181,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'pos:tender.cash': ({ orderId, tendered }) => { sessions.require(); return deps.checkout.takeCash(orderId, tendered); },
-    'pos:tender.start': ({ orderId, provider, terminal, amount, tip, walletCode, onScreenTip }) => {
+    'pos:tender.start': ({ orderId, provider, terminal, amount, tip, walletCode, onScreenTip, preauth, cashback }) => {
       const user = sessions.require();
       let wallet: { value: string; masked: string } | undefined;
       if (walletCode !== undefined) {
@@ -191,12 +191,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       return engine.start({
         orderId, providerId: provider, terminal: terminal ?? defaultTerminal(provider), amount, tip, userId: user.id,
-        ...(wallet ? { walletCode: wallet } : {}), ...(onScreenTip ? { options: { on_screen_tip: true } } : {}),
+        ...(wallet ? { walletCode: wallet } : {}), preauth,
+        ...(onScreenTip || cashback ? { options: { ...(onScreenTip ? { on_screen_tip: true } : {}), ...(cashback ? { cashback_amount: cashback } : {}) } } : {}),
       });
     },
     'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),
 
     'pos:payments.attention': () => { sessions.require(); return { unresolved: engine.unresolved(), flagged: engine.needingAttention() }; },
+    'pos:payments.capture': ({ attemptId, amount, tip }) => engine.capture({ attemptId, amount, tip, userId: sessions.require().id }),
+    'pos:payments.adjustTip': ({ attemptId, tip }) => engine.adjustTip({ attemptId, tip, userId: sessions.require().id }),
     'pos:payments.void': async ({ attemptId, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'payment.void', object: `attempt:${attemptId}`, reason, approval });

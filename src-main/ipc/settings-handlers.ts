@@ -12,11 +12,12 @@ import type { DeviceHub } from '../devices/device-hub';
 import type { ScannerConfig } from '../devices/scanner/scanner-config';
 import type { SettingsRepository } from '../journal/settings-repository';
 import type { TerminalPairingService } from '../payments/codepay/terminal-pairing-service';
+import type { PaymentProvider } from '../payments/provider';
 import type { Handlers } from './dispatcher';
 
 export const SCANNER_SETTING = 'devices.scanner';
 
-export type SettingsChannels = 'pos:devices.chooseScanner' | 'pos:terminals.list' | 'pos:terminals.decide' | 'pos:terminals.add' | 'pos:terminals.remove' | 'pos:demo.pairTerminal';
+export type SettingsChannels = 'pos:terminals.batchClose' | 'pos:devices.chooseScanner' | 'pos:terminals.list' | 'pos:terminals.decide' | 'pos:terminals.add' | 'pos:terminals.remove' | 'pos:demo.pairTerminal';
 
 export function createSettingsHandlers(deps: {
   sessions: SessionManager;
@@ -24,6 +25,8 @@ export function createSettingsHandlers(deps: {
   settings: SettingsRepository;
   devices: DeviceHub;
   pairing: TerminalPairingService | null;
+  /** The provider whose terminals are listed (CodePay), for end-of-day settlement. */
+  terminalProvider: PaymentProvider | null;
   demo: DemoServices | null;
 }): Pick<Handlers, SettingsChannels> {
   const manager = (): UserRow => {
@@ -60,6 +63,14 @@ export function createSettingsHandlers(deps: {
       const user = manager();
       audited(user, 'codepay.terminal', { added: name, url });
       return pairing().addManual(name, url);
+    },
+    'pos:terminals.batchClose': async ({ name }) => {
+      const user = manager();
+      const provider = deps.terminalProvider;
+      if (!provider?.batchClose) throw new PosError('NOT_FOUND', 'No terminal here settles its batch from the till.');
+      const result = await provider.batchClose(name);
+      deps.audit.append({ userId: user.id, action: 'terminal.batchClose', object: `terminal:${name}`, detail: { ok: result.ok, message: result.message } });
+      return { ok: result.ok, message: result.message };
     },
     'pos:terminals.remove': async ({ name }) => {
       const user = manager();

@@ -63,7 +63,9 @@ export interface Transition {
 
 export function toAttemptView(row: AttemptRow): AttemptView {
   const settled = row.approved_amount ?? 0;
-  const refundable = row.kind === 'sale' && (row.state === 'approved' || row.state === 'partially_refunded') ? settled - row.refunded : 0;
+  const held = row.options !== null && (JSON.parse(row.options) as Record<string, unknown>).preauth === true;
+  // A held pre-authorisation took no money: there is nothing to refund on it (its capture is refunded).
+  const refundable = row.kind === 'sale' && !held && (row.state === 'approved' || row.state === 'partially_refunded') ? settled - row.refunded : 0;
   return {
     id: row.id, orderId: row.order_id, provider: row.provider, terminal: row.terminal, kind: row.kind, method: row.method,
     amount: row.amount, tip: row.tip, currency: row.currency, state: row.state, message: row.message,
@@ -91,6 +93,7 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     abandon: db.prepare('UPDATE payment_attempts SET abandoned = 1, updated_at = ? WHERE id = ?'),
     attention_set: db.prepare('UPDATE payment_attempts SET needs_attention = ?, updated_at = ? WHERE id = ?'),
     refunded: db.prepare('UPDATE payment_attempts SET refunded = refunded + ?, updated_at = ? WHERE id = ?'),
+    setTip: db.prepare('UPDATE payment_attempts SET tip = ?, updated_at = ? WHERE id = ?'),
     events: db.prepare('SELECT * FROM attempt_events WHERE attempt_id = ? ORDER BY seq'),
   };
   const byId = (id: string) => (q.byId.get(id) as AttemptRow | undefined) ?? null;
@@ -127,6 +130,13 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     abandon: (id: string) => void q.abandon.run(now().toISOString(), id),
     flag: (id: string, reason: string | null) => void q.attention_set.run(reason, now().toISOString(), id),
     addRefunded: (id: string, amount: number) => void q.refunded.run(amount, now().toISOString(), id),
+    /** A tip changed after approval: journaled as an event of the attempt (its state stays). */
+    setTip(id: string, tip: number, cause: string): void {
+      const row = byId(id)!;
+      const at = now().toISOString();
+      q.setTip.run(tip, at, id);
+      q.event.run(id, at, row.state, row.state, cause, JSON.stringify({ tipFrom: row.tip, tipTo: tip }));
+    },
   };
 }
 

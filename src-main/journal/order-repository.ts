@@ -96,6 +96,7 @@ export function createOrderRepository(db: Db) {
     insertTender: db.prepare(`INSERT INTO tenders (id, order_id, kind, label, amount, tendered, change, tip, attempt_id, card, created_at)
       VALUES (@id, @orderId, @kind, @label, @amount, @tendered, @change, @tip, @attemptId, @card, @createdAt)`),
     setCashRounding: db.prepare('UPDATE orders SET cash_rounding = ? WHERE id = ?'),
+    setTenderTip: db.prepare('UPDATE tenders SET tip = ? WHERE attempt_id = ?'),
     complete: db.prepare(`UPDATE orders SET status = 'completed', completed_at = @at, subtotal = @subtotal, discount_total = @discountTotal,
       tax_total = @taxTotal, total = @total WHERE id = @id AND status = 'open'`),
     cancel: db.prepare("UPDATE orders SET status = 'cancelled', completed_at = ? WHERE id = ? AND status = 'open'"),
@@ -137,6 +138,7 @@ export function createOrderRepository(db: Db) {
       return id;
     },
     setCashRounding: (orderId: string, amount: number) => void q.setCashRounding.run(amount, orderId),
+    setTenderTip: (attemptId: string, tip: number) => void q.setTenderTip.run(tip, attemptId),
     complete(orderId: string, totals: FrozenTotals): boolean {
       return q.complete.run({ id: orderId, at: new Date().toISOString(), ...totals }).changes === 1;
     },

@@ -17,6 +17,11 @@ import { isUnresolved } from './attempt-states';
 import type { PaymentProvider, ProgressReport, ProviderAttempt, ProviderOutcome } from './provider';
 
 /** Re-query delays for unresolved attempts: quick at first, then every 5 minutes, forever. */
+/** A sale that only holds the amount until it is captured (DESIGN.md §6: it pays nothing yet). */
+export function isPreauth(row: Pick<AttemptRow, 'kind' | 'options'>): boolean {
+  return row.kind === 'sale' && row.options !== null && (JSON.parse(row.options) as Record<string, unknown>).preauth === true;
+}
+
 export const DEFAULT_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
 
 export interface EngineDeps {
@@ -48,6 +53,8 @@ export interface StartRequest {
   /** Wallet micropay: the customer's code, in memory only; `masked` is what gets journaled. */
   walletCode?: { value: string; masked: string };
   options?: Record<string, string | number | boolean>;
+  /** Hold the amount only (pre-authorisation); it is taken later by `capture`. */
+  preauth?: boolean;
 }
 
 let referenceCounter = 0;
@@ -80,7 +87,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       reference: row.reference, requestId: row.request_id, providerRef: row.provider_ref, terminal: row.terminal,
       description: `Sale ${deps.orders.byId(row.order_id)?.number ?? ''}`.trim(),
       ...(walletCode ? { walletCode } : {}),
-      ...(original ? { original: { reference: original.reference, providerRef: original.provider_ref, amount: original.approved_amount ?? original.amount, tip: original.tip } } : {}),
+      ...(original ? { original: { reference: original.reference, providerRef: original.provider_ref, amount: original.approved_amount ?? original.amount, tip: original.tip, preauth: isPreauth(original) } } : {}),
       ...(row.options ? { options: JSON.parse(row.options) as Record<string, string | number | boolean> } : {}),
     };
   }
@@ -93,6 +100,8 @@ export function createPaymentEngine(deps: EngineDeps) {
   /** What an approval does to the order or to the sale it reverses; inside the transition's transaction. True when it completed the order. */
   function settleApproved(row: AttemptRow): boolean {
     const amount = row.approved_amount ?? row.amount;
+    // A held pre-authorisation pays nothing until its capture is approved.
+    if (isPreauth(row)) return false;
     if (row.kind === 'sale') {
       const order = deps.orders.byId(row.order_id);
       if (row.abandoned || !order || order.status !== 'open' || deps.amountDue(row.order_id) < amount) {
@@ -273,11 +282,14 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (provider.method === 'wallet' && !request.walletCode) throw new PosError('INVALID_PAYLOAD', 'Scan the customer\'s payment code to pay by wallet.', 'walletCode');
       if (provider.method !== 'wallet' && request.walletCode) throw new PosError('INVALID_PAYLOAD', `${provider.label} does not take wallet codes.`, 'walletCode');
       if (request.tip > 0 && !provider.capabilities.tip) throw new PosError('INVALID_PAYLOAD', `${provider.label} does not take tips.`, 'tip');
+      if (request.preauth && !provider.capabilities.preauth) throw new PosError('INVALID_PAYLOAD', `${provider.label} cannot pre-authorise.`, 'preauth');
       const unresolved = unresolvedSaleOf(order.id);
       if (unresolved) throw new PosError('PAYMENT_IN_PROGRESS', 'A payment for this sale is still being checked; its outcome comes first.');
       const due = deps.amountDue(order.id);
-      if (request.amount > due) throw new PosError('INVALID_PAYLOAD', 'The amount is more than what is due.', 'amount');
-      return begin({ ...request, kind: 'sale', originalAttemptId: null, walletMasked: request.walletCode?.masked ?? null }, provider, request.walletCode?.value);
+      // A pre-authorisation may hold more than is due (a tip margin); only its capture is bounded by the sale.
+      if (request.amount > due && !request.preauth) throw new PosError('INVALID_PAYLOAD', 'The amount is more than what is due.', 'amount');
+      const options = request.preauth ? { ...request.options, preauth: true } : request.options;
+      return begin({ ...request, ...(options ? { options } : {}), kind: 'sale', originalAttemptId: null, walletMasked: request.walletCode?.masked ?? null }, provider, request.walletCode?.value);
     },
 
     /** Refund (part of) an approved sale through its provider. The caller has checked the manager's approval. */
@@ -312,6 +324,40 @@ export function createPaymentEngine(deps: EngineDeps) {
         orderId: original.order_id, providerId: provider.id, amount: original.approved_amount ?? original.amount, tip: original.tip, userId: request.userId,
         terminal: original.terminal, kind: 'void', originalAttemptId: original.id, walletMasked: null, ...(request.options ? { options: request.options } : {}),
       }, provider);
+    },
+
+    /** Takes (part of) a held pre-authorisation: the capture's approval pays the order. */
+    capture(request: { attemptId: string; amount: number; tip: number; userId: string }): AttemptView {
+      if (!reconciled) throw new PosError('PAYMENT_IN_PROGRESS', 'Checking payments left from before the restart; try again in a moment.');
+      const held = attempts.byId(request.attemptId);
+      if (!held || !isPreauth(held)) throw new PosError('NOT_FOUND', 'That is not a pre-authorisation.', 'attemptId');
+      if (held.state !== 'approved') throw new PosError('CONFLICT', `The pre-authorisation is ${held.state}; only an approved one can be captured.`);
+      const taken = attempts.byOrder(held.order_id).find((a) => a.original_attempt_id === held.id && a.kind === 'sale' && (isUnresolved(a.state) || a.state === 'approved'));
+      if (taken) throw new PosError('CONFLICT', 'This pre-authorisation is already captured (or being captured).');
+      if (request.amount > (held.approved_amount ?? held.amount)) throw new PosError('INVALID_PAYLOAD', 'The capture is more than was authorised.', 'amount');
+      if (request.amount > deps.amountDue(held.order_id)) throw new PosError('INVALID_PAYLOAD', 'The capture is more than what is due.', 'amount');
+      const provider = requireProvider(held.provider);
+      return begin({
+        orderId: held.order_id, providerId: provider.id, amount: request.amount, tip: request.tip, userId: request.userId, terminal: held.terminal,
+        kind: 'sale', originalAttemptId: held.id, walletMasked: null, options: { capture: true },
+      }, provider);
+    },
+
+    /** Changes the tip of an approved sale on the provider, then in the journal (attempt and tender). */
+    async adjustTip(request: { attemptId: string; tip: number; userId: string }): Promise<AttemptView> {
+      const sale = attempts.byId(request.attemptId);
+      if (!sale || sale.kind !== 'sale' || sale.state !== 'approved') throw new PosError('NOT_FOUND', 'Only an approved card sale can have its tip changed.', 'attemptId');
+      const provider = requireProvider(sale.provider);
+      if (!provider.adjustTip) throw new PosError('CONFLICT', `${provider.label} cannot change a tip after the sale.`);
+      const outcome = await provider.adjustTip(toProviderAttempt(sale), request.tip);
+      if (outcome.state !== 'approved') throw new PosError('PROVIDER_ERROR', `The tip was not changed: ${outcome.message}`);
+      db.transaction(() => {
+        attempts.setTip(sale.id, request.tip, `tip adjusted from ${sale.tip} to ${request.tip} by user ${request.userId}`);
+        deps.orders.setTenderTip(sale.id, request.tip);
+        deps.audit.append({ userId: request.userId, action: 'payment.tipAdjusted', object: `attempt:${sale.id}`, detail: { from: sale.tip, to: request.tip } });
+      }).immediate();
+      publish(attempts.byId(sale.id)!);
+      return toAttemptView(attempts.byId(sale.id)!);
     },
 
     /** A result the provider learned on its own (e.g. a terminal re-delivering after a reconnect): applied once. */

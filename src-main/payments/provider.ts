@@ -32,14 +32,21 @@ export interface ProviderAttempt {
   description: string;
   /** Wallet micropay only: the customer's code, held in memory, never journaled in full. */
   walletCode?: string;
-  /** Void / refund only: the approved sale being reversed. */
+  /** Void / refund / capture only: the approved sale (or pre-authorisation) being acted on. */
   original?: {
     reference: string;
     providerRef: string | null;
     amount: number;
     tip: number;
+    /** The original is a pre-authorisation (held, not yet taken). */
+    preauth?: boolean;
   };
-  /** Provider-specific options (e.g. CodePay on-screen tip, terminal authentication). */
+  /**
+   * Options. Engine-level, every provider with the `preauth` capability reads them:
+   * `preauth` (a sale that only holds the amount) and `capture` (take a held amount;
+   * `original` is the pre-authorisation). Provider-specific ones pass through
+   * (CodePay on_screen_tip, cashback_amount, required_terminal_authentication).
+   */
   options?: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -69,6 +76,8 @@ export interface ProviderCapabilities {
   refund: boolean;
   partialRefund: boolean;
   tip: boolean;
+  /** Pre-authorisation then capture (CodePay pre-auth + completion, YabandPay authorisation + capture). */
+  preauth: boolean;
 }
 
 /** A pending state for the screen, with the provider's id for the journal once it has one. */
@@ -92,6 +101,10 @@ export interface PaymentProvider {
   query(attempt: ProviderAttempt): Promise<ProviderOutcome>;
   /** Cancel an attempt that has not been paid (close the terminal's waiting screen). */
   cancel(attempt: ProviderAttempt): Promise<ProviderOutcome>;
+  /** Change the tip of an approved sale afterwards (restaurants), where the provider can. */
+  adjustTip?(sale: ProviderAttempt, tip: number): Promise<ProviderOutcome>;
+  /** End-of-day settlement of a terminal, where the provider has one. */
+  batchClose?(terminal: string): Promise<{ ok: boolean; message: string }>;
   /** Release sockets and timers. */
   close(): Promise<void>;
 }

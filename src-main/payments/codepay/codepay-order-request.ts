@@ -62,9 +62,14 @@ function readOptions(attempt: ProviderAttempt): CodepayOrderOptions {
   };
 }
 
-/** The kind implied by attempt.kind (+ options.preauth for a sale). */
+/**
+ * The kind implied by attempt.kind and the engine's options: a sale with `preauth` is a
+ * pre-auth (4), with `capture` the completion (6) of one; a void of a pre-auth is a
+ * pre-auth cancel (5).
+ */
 export function orderKindOf(attempt: ProviderAttempt): CodepayOrderKind {
-  if (attempt.kind === 'sale') return attempt.options?.preauth === true ? 'preauth' : 'sale';
+  if (attempt.kind === 'sale') return attempt.options?.capture === true ? 'completion' : attempt.options?.preauth === true ? 'preauth' : 'sale';
+  if (attempt.kind === 'void' && attempt.original?.preauth) return 'preauth-cancel';
   return attempt.kind;
 }
 

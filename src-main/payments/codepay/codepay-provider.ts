@@ -102,7 +102,7 @@ export interface CodepayProvider extends PaymentProvider {
   releaseTerminal(name: string): void;
 }
 
-const CAPABILITIES: ProviderCapabilities = { cancel: true, void: true, refund: true, partialRefund: true, tip: true };
+const CAPABILITIES: ProviderCapabilities = { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true };
 
 /** Create the provider; links open at once and stay up (reconnecting) until close(). */
 export function createCodepayProvider(
@@ -191,6 +191,10 @@ export function createCodepayProvider(
 
     async completion(attempt, signal, progress) {
       return runKind(attempt, 'completion', signal, progress);
+    },
+
+    adjustTip(sale, tip) {
+      return this.tipAdjust(sale, tip);
     },
 
     async tipAdjust(sale, tip) {

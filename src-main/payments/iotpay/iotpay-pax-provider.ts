@@ -42,6 +42,7 @@ export const IOTPAY_PAX_CAPABILITIES: Readonly<ProviderCapabilities> = {
   refund: false,
   partialRefund: false,
   tip: false,
+  preauth: false,
 };
 
 

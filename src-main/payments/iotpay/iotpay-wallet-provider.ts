@@ -66,6 +66,7 @@ export const IOTPAY_WALLET_CAPABILITIES: Readonly<ProviderCapabilities> = {
   refund: true,
   partialRefund: true,
   tip: false,
+  preauth: false,
 };
 
 const FINAL_STATES = new Set(['approved', 'declined', 'cancelled']);

@@ -48,3 +48,20 @@ export async function captureAuthorisation(ctx: YabandpayContext, attempt: Provi
   }
   return outcome('unknown', 'YabandPay did not confirm the capture; it will be checked before anything else is tried.', { providerRef: tradeId });
 }
+
+/** The held authorisation a capture attempt points at, as captureAuthorisation wants it. */
+export function authorisationOf(capture: ProviderAttempt): ProviderAttempt {
+  const original = capture.original;
+  return { ...capture, providerRef: original?.providerRef ?? null, amount: original?.amount ?? capture.amount, tip: capture.tip };
+}
+
+/** Whether a capture whose reply was lost happened: the authorisation reads 00 paid once captured. */
+export async function queryCapture(ctx: YabandpayContext, capture: ProviderAttempt): Promise<ProviderOutcome> {
+  const tradeId = capture.original?.providerRef;
+  if (!tradeId) return outcome('declined', 'The authorisation has no YabandPay trade id; nothing was captured.');
+  const lookup = await lookUpOrder(ctx, tradeId);
+  if (lookup.kind !== 'info') return outcome('unknown', 'YabandPay did not answer about the capture; it will be checked again.', { providerRef: tradeId });
+  const read = readPaymentState(lookup.info.state);
+  if (read.code === '00') return outcome('approved', 'The authorisation is captured.', { providerRef: tradeId, approvedAmount: capture.amount, tip: capture.tip, detail: transactionDetail(lookup.info) });
+  return outcome('unknown', `Not captured yet (${read.sentence}); a manager can settle it with the portal's record.`, { providerRef: tradeId, detail: transactionDetail(lookup.info) });
+}

@@ -116,8 +116,13 @@ export function outcome(state: ProviderOutcome['state'], message: string, extra:
   return { state, message, ...extra };
 }
 
-/** attempt.options.authorisation: a pre-authorisation (operation 2) instead of a sale. */
+/** A pre-authorisation (operation 2) instead of a sale: the engine's `preauth`, or `authorisation`. */
 export function isAuthorisation(attempt: ProviderAttempt): boolean {
-  const flag = attempt.options?.authorisation;
+  const flag = attempt.options?.preauth ?? attempt.options?.authorisation;
   return flag === true || flag === 'true' || flag === 1;
+}
+
+/** The engine's capture of a held authorisation (`original` is the authorisation). */
+export function isCapture(attempt: ProviderAttempt): boolean {
+  return attempt.kind === 'sale' && attempt.options?.capture === true;
 }

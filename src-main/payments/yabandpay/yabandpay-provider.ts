@@ -6,11 +6,12 @@
  * terminal (v3.POSCancel) and capture of an authorisation (v3.Capture).
  */
 import type { PaymentProvider, ProviderAttempt, ProviderOutcome } from '../provider';
-import { captureAuthorisation } from './yabandpay-capture';
+import { authorisationOf, captureAuthorisation, queryCapture } from './yabandpay-capture';
 import { createYabandpayClient } from './yabandpay-client';
 import {
   abortableSleep,
   DEFAULT_YABANDPAY_TIMING,
+  isCapture,
   outcome,
   TradeIdMemory,
   type YabandpayConfig,
@@ -64,6 +65,8 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     if (lifetime.signal.aborted) return outcome('unknown', CLOSED);
     if (attempt.kind === 'refund') return queryRefund(ctx, attempt);
     if (attempt.kind === 'void') return queryVoid(ctx, attempt);
+    // A capture is never resent: the authorisation's own state says whether it happened.
+    if (isCapture(attempt)) return queryCapture(ctx, attempt);
     return querySale(ctx, attempt);
   }
 
@@ -71,13 +74,14 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     id: 'yabandpay',
     label: 'YabandPay card terminal',
     method: 'card',
-    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true },
+    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true },
 
     async start(attempt, signal, progress) {
       if (lifetime.signal.aborted) return outcome('declined', CLOSED);
       if (signal.aborted) return outcome('declined', 'Stopped before anything was sent to YabandPay.');
       if (attempt.kind === 'refund') return startRefund(ctx, attempt, signal, progress);
       if (attempt.kind === 'void') return startVoid(ctx, attempt, signal, progress);
+      if (isCapture(attempt)) return captureAuthorisation(ctx, authorisationOf(attempt), attempt.amount);
       return startSale(ctx, attempt, signal, progress);
     },
 
