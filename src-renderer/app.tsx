@@ -25,6 +25,7 @@ import { TenderScreen } from './screens/tender-screen';
 import type { AppStores } from './stores/app-stores';
 import type { Screen } from './stores/nav-store';
 import { useStores } from './stores/use-stores';
+import { offerScan } from './keyboard/scan-interceptor';
 
 const SCREENS: Record<Screen, () => ReactElement> = {
   sale: SaleScreen,
@@ -81,7 +82,8 @@ export function App() {
   const lockedUser = useStore(stores.session, (s) => s.lockedUser);
   const idleLockSeconds = useStore(stores.session, (s) => s.session?.idleLockSeconds ?? 0);
 
-  useEffect(() => bindWedgeScanner(window, { onScan: (code) => void stores.commands.scan(code, 'wedge') }), [stores]);
+  // An open approval prompt takes a scan as the manager's badge; otherwise it goes to the cart.
+  useEffect(() => bindWedgeScanner(window, { onScan: (code) => { if (!offerScan(code)) void stores.commands.scan(code, 'wedge'); } }), [stores]);
   useEffect(() => bindShortcuts(window, (action) => runShortcut(stores, action)), [stores]);
   useEffect(() => {
     if (status !== 'active' || idleLockSeconds <= 0) return;

@@ -16,8 +16,11 @@ const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 /** Scanned or typed codes: printable ASCII only, bounded (scanner noise is refused here). */
 const code = z.string().min(1).max(128).regex(/^[\x20-\x7e]+$/, 'only printable characters');
-/** A manager's credential for one protected action: PIN, or a scanned badge with the PIN. */
-const approval = z.object({ managerId: id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict();
+/** A manager's credential for one protected action: their PIN, or their staff badge scanned. */
+const approval = z.union([
+  z.object({ managerId: id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict(),
+  z.object({ badge: code }).strict(),
+]);
 const reason = z.string().trim().min(3, 'say why (3 characters or more)').max(200);
 const optionalReason = z.string().trim().max(200).default('');
 

@@ -7,7 +7,8 @@
  * A manager signed in at the till already holds the right (main records them as the
  * approver): the dialog then asks only for the reason and sends no approval.
  */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { interceptScans } from '../keyboard/scan-interceptor';
 import { useStore } from 'zustand';
 import type { Approval } from '../stores/payment-admin-store';
 import { useStores } from '../stores/use-stores';
@@ -53,24 +54,40 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
   const [busy, setBusy] = useState(false);
   const reasonId = useId();
 
+  const reasonProblem = (): string | null => (reasonMode === 'required' && reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null)
+    ?? (reasonMode === 'optional' && reason.trim().length > 0 && reason.trim().length < REASON_MIN ? 'Say why in 3 characters or more, or leave the reason empty.' : null);
+
+  async function send(approval: Approval | undefined) {
+    setBusy(true);
+    setError(null);
+    const failure = await onApprove(approval, reasonMode === 'none' ? '' : reason.trim());
+    setBusy(false);
+    if (failure) setError(failure);
+    else onClose();
+  }
+
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (busy) return;
     const problem = validate?.()
       ?? (!selfApproved && managerId === null ? 'Choose the approving manager.' : null)
       ?? (!selfApproved && !/^\d{4,8}$/.test(pin) ? 'Enter the manager\'s PIN (4 to 8 digits).' : null)
-      ?? (reasonMode === 'required' && reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null)
-      ?? (reasonMode === 'optional' && reason.trim().length > 0 && reason.trim().length < REASON_MIN ? 'Say why in 3 characters or more, or leave the reason empty.' : null);
+      ?? reasonProblem();
     if (problem) return setError(problem);
-    setBusy(true);
-    setError(null);
     const typedPin = pin;
     setPin('');
-    const failure = await onApprove(selfApproved ? undefined : { managerId: managerId!, pin: typedPin }, reasonMode === 'none' ? '' : reason.trim());
-    setBusy(false);
-    if (failure) setError(failure);
-    else onClose();
+    await send(selfApproved ? undefined : { managerId: managerId!, pin: typedPin });
   }
+
+  // A manager's staff badge scanned at this prompt approves, like their PIN (main checks it).
+  const onBadge = useRef<(code: string) => void>(() => undefined);
+  onBadge.current = (code: string) => {
+    if (busy || selfApproved) return;
+    const problem = validate?.() ?? reasonProblem();
+    if (problem) return setError(`${problem} Then scan the badge again.`);
+    void send({ badge: code });
+  };
+  useEffect(() => interceptScans((code) => onBadge.current(code)), []);
 
   return (
     <ModalDialog title={title} onClose={onClose}>
@@ -91,6 +108,7 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
               ))}
             </fieldset>
             <PinField label="Manager PIN" value={pin} onChange={setPin} autoFocus />
+            <p className="hint">Or scan the manager's staff badge.</p>
           </>
         )}
         {reasonMode !== 'none' && (

@@ -7,8 +7,13 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../src-main/config/demo-config';
 import { approveAsManager, cartRows, logInAsDemo, openStation, rowOf, SAMPLE, scan, typePin, type DemoPin, type Station } from './e2e-helpers';
 
+const DEMO_BADGES = {
+  cashier: DEMO_USERS.find((u) => u.role === 'cashier')!.badge,
+  manager: DEMO_USERS.find((u) => u.role === 'manager')!.badge,
+};
 const WATER = SAMPLE.water;
 const CHOCOLATE = SAMPLE.chocolate;
 
@@ -96,4 +101,20 @@ describe('cart voids with a manager\'s approval, in Chromium against the headles
     expect(await cartRows(page).count()).toBe(0);
     expect(station.pageErrors).toEqual([]);
   }, 60_000);
+  it('a manager\'s staff badge scanned at the prompt approves; a cashier\'s badge is refused and the item stays', async () => {
+    await scan(page, WATER.code);
+    await expect.poll(() => rowOf(page, WATER.name).count(), { timeout: 10_000 }).toBe(1);
+    await page.getByRole('button', { name: `Remove: ${WATER.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Remove ${WATER.name}` });
+    await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(true);
+    // The demo staff badges (src-main/config/demo-config.ts): scanned, they go to the prompt, not the cart.
+    await scan(page, DEMO_BADGES.cashier);
+    await expect.poll(() => dialog.getByRole('alert').innerText(), { timeout: 10_000 }).toMatch(/not a manager/i);
+    expect(await rowOf(page, WATER.name).count()).toBe(1);
+    expect(await dialog.getByLabel('Manager PIN').inputValue()).toBe('');
+    await scan(page, DEMO_BADGES.manager);
+    await expect.poll(() => dialog.count(), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => rowOf(page, WATER.name).count(), { timeout: 10_000 }).toBe(0);
+    expect(station.pageErrors).toEqual([]);
+  }, 90_000);
 });

@@ -66,6 +66,16 @@ describe('manager approval is enforced in main', () => {
     expect(auditActions().filter((a) => a.startsWith('approval'))).toEqual(['approval.refused', 'approval.refused', 'approval']);
   });
 
+  it('a manager\'s staff badge scanned at the prompt approves; a cashier\'s badge does not', async () => {
+    const order = await h.ringUp();
+    await expect(h.call('pos:cart.removeLine', { lineId: order.lines[0].id, reason: 'wrong item', approval: { badge: '0410000000011' } })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    const after = await h.call('pos:cart.removeLine', { lineId: order.lines[0].id, reason: 'wrong item', approval: { badge: '0410000000028' } });
+    expect(after.lines).toHaveLength(1);
+    const approvals = h.core.journal.db.prepare("SELECT action, user_id, detail FROM audit WHERE action LIKE 'approval%' ORDER BY seq").all() as { action: string; user_id: string; detail: string }[];
+    expect(approvals.map((a) => [a.action, a.user_id, JSON.parse(a.detail).by])).toEqual([['approval.refused', 'demo-cashier', 'badge'], ['approval', 'demo-manager', 'badge']]);
+    expect(h.core.journal.db.prepare('SELECT approved_by FROM voids').pluck().all()).toEqual(['demo-manager']);
+  });
+
   it('discounts within the limit need no approval; over it they do', async () => {
     const order = await h.ringUp();
     await expect(h.call('pos:cart.setLineDiscount', { lineId: order.lines[0].id, discount: { kind: 'percent', basisPoints: 1000 } })).resolves.toBeTruthy();

@@ -10,9 +10,9 @@ const manager = { managerId: 'demo-manager', pin: '9876' };
 
 /** Main as a cashier meets it: no approval → APPROVAL_REQUIRED; a wrong PIN → refused; the right one → done. */
 function protect<T>(done: (input: Record<string, unknown>) => T) {
-  return (input: { approval?: { pin: string } }): T => {
+  return (input: { approval?: { pin: string } | { badge: string } }): T => {
     if (!input.approval) throw new PosError('APPROVAL_REQUIRED', 'A manager must approve: void an item.', 'approval');
-    if (input.approval.pin !== manager.pin) throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval');
+    if (!('pin' in input.approval) || input.approval.pin !== manager.pin) throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval');
     return done(input as Record<string, unknown>);
   };
 }
