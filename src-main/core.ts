@@ -18,6 +18,7 @@ import { createCatalog } from './catalog/catalog';
 import type { AppConfig } from './config/config-schema';
 import { seedDemo } from './demo/seed-demo';
 import { startDeviceHub, type DeviceHub } from './devices/device-hub';
+import type { OsPrint } from './devices/printer/os-transport';
 import { startDemoServices, type DemoServices } from './demo/demo-services';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher';
 import { createEventBus, type EventBus } from './ipc/event-bus';
@@ -65,6 +66,8 @@ export interface CoreOptions {
   providerTimings?: ProviderTimings;
   /** better_sqlite3.node built for the running runtime (the Electron shell's own build). */
   sqliteBinding?: string;
+  /** OS printing, which only the Electron shell has (printer type 'os'). */
+  osPrint?: OsPrint;
 }
 
 export interface Core {
@@ -159,7 +162,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const scans = createScanRouter({ sessions, catalog, cart, engine, providers, orderView });
   const printerConfig = config.devices.printer.type === 'none' && demo ? { type: 'tcp' as const, host: demo.printer.host, port: demo.printer.port } : config.devices.printer;
   const devices: DeviceHub = await startDeviceHub({
-    db, printer: printerConfig, storeName: config.store.name, log,
+    db, printer: printerConfig, storeName: config.store.name, log, ...(options.osPrint ? { osPrint: options.osPrint } : {}),
     // A scanner the manager chose at the till wins over the file's; the demo has its virtual one.
     scanner: settings.get<ScannerConfig>(SCANNER_SETTING) ?? (demo && config.devices.scanner.type === 'none' ? demo.scanner : config.devices.scanner),
     // A scan read in main lands in the cart like a wedge scan; its outcome is told to the window.

@@ -8,6 +8,7 @@ import { ConfigError } from './config/load-config';
 import { resolveConfig } from './config/demo-config';
 import { consoleLogger, createCore, type Core } from './core';
 import { registerIpc } from './electron-ipc';
+import { electronOsPrint } from './os-print';
 import { applySecurityPolicy, type TrustedRenderer } from './security';
 import { HARDENED_WEB_PREFERENCES } from './security-policy';
 
@@ -35,7 +36,7 @@ async function start(): Promise<Core> {
   const dataDir = configPath ? config.dataDir : join(app.getPath('userData'), 'demo');
   // better-sqlite3 built for Electron's ABI, beside node_modules' Node build (scripts/build-electron-sqlite.mjs).
   const sqliteBinding = app.isPackaged ? join(process.resourcesPath, 'native', 'better_sqlite3.node') : join(__dirname, '../../.electron-native/better_sqlite3.node');
-  return createCore({ config: { ...config, dataDir }, resourcesDir: resources, sqliteBinding });
+  return createCore({ config: { ...config, dataDir }, resourcesDir: resources, sqliteBinding, osPrint: electronOsPrint });
 }
 
 app.enableSandbox();

@@ -6,6 +6,7 @@
 import type { DevicesView } from '../../src-shared/domain';
 import type { Logger } from '../core';
 import type { Db } from '../journal/open-journal';
+import type { OsPrint } from './printer/os-transport';
 import { createPrinterService, type PrinterConfig, type PrinterService } from './printer/printer-service';
 import { createScanSource, type ScannerConfig } from './scanner/scanner-config';
 import type { ScanMeta, ScanSource, ScannerStatus } from './scanner/scanner-source';
@@ -22,6 +23,8 @@ export interface DeviceHub {
 export async function startDeviceHub(deps: {
   db: Db;
   printer: PrinterConfig;
+  /** The desktop shell's OS printing (Electron only), for a printer of type 'os'. */
+  osPrint?: OsPrint;
   scanner: ScannerConfig | ScanSource | null;
   storeName: string;
   log: Logger;
@@ -30,7 +33,7 @@ export async function startDeviceHub(deps: {
 }): Promise<DeviceHub> {
   let hub: DeviceHub | null = null;
   const changed = () => { if (hub) deps.onChange(hub.view()); };
-  const printer = createPrinterService({ db: deps.db, config: deps.printer, storeName: deps.storeName, onStatus: changed, onJob: changed });
+  const printer = createPrinterService({ db: deps.db, config: deps.printer, storeName: deps.storeName, onStatus: changed, onJob: changed, ...(deps.osPrint ? { osPrint: deps.osPrint } : {}) });
   let scanner: ScanSource | null = null;
   let scannerStatus: ScannerStatus | null = null;
   const useScanner = async (source: ScanSource | null) => {

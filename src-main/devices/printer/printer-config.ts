@@ -6,6 +6,7 @@ import { PRINTER_ENCODINGS } from './escpos';
 import { createFileTransport } from './file-transport';
 import type { PrinterTransport } from './printer-transport';
 import { createSerialTransport } from './serial-transport';
+import { createOsTransport, type OsPrint } from './os-transport';
 import { createTcpTransport } from './tcp-transport';
 
 /** Settings every printer kind shares; all optional. */
@@ -38,14 +39,22 @@ export const printerConfigSchema = z.discriminatedUnion('type', [
     path: z.string().min(1),
     ...common,
   }).strict(),
+  /** Fallback: the OS print system (desktop app only), for printers with no raw path. */
+  z.object({
+    type: z.literal('os'),
+    deviceName: z.string().min(1).nullable().default(null),
+    /** Paper width in microns (80 mm roll: 80000). */
+    widthMicrons: z.number().int().min(40_000).max(120_000).default(80_000),
+    ...common,
+  }).strict(),
   z.object({ type: z.literal('none') }).strict(),
 ]);
 
 /** A parsed printer config: tcp (host, port), serial (path, baudRate), file (/dev/usb/lp0) or none. */
 export type PrinterConfig = z.output<typeof printerConfigSchema>;
 
-/** The transport a config asks for, or null for 'none'. */
-export function createPrinterTransport(config: PrinterConfig): PrinterTransport | null {
+/** The transport a config asks for, or null for 'none'. `osPrint` comes from the desktop shell. */
+export function createPrinterTransport(config: PrinterConfig, osPrint: OsPrint | null = null): PrinterTransport | null {
   switch (config.type) {
     case 'tcp':
       return createTcpTransport({ host: config.host, port: config.port });
@@ -53,6 +62,8 @@ export function createPrinterTransport(config: PrinterConfig): PrinterTransport 
       return createSerialTransport({ path: config.path, baudRate: config.baudRate });
     case 'file':
       return createFileTransport({ path: config.path });
+    case 'os':
+      return createOsTransport({ deviceName: config.deviceName, widthMicrons: config.widthMicrons, osPrint });
     case 'none':
       return null;
   }

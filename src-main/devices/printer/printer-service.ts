@@ -13,6 +13,7 @@ import {
   describePrinterProblem, DRAWER_KICK, DRAWER_KICK_PIN5, renderEscPos, type PrinterEncoding, type PrinterStatusFlags, type PrinterWidth,
 } from './escpos';
 import { createPrintQueue, type PrintJob, type PrintJobState } from './print-queue';
+import type { OsPrint } from './os-transport';
 import { createPrinterTransport, type PrinterConfig } from './printer-config';
 import type { PrinterTransport } from './printer-transport';
 import { receiptDocument, testPageDocument } from './receipt-document';
@@ -54,6 +55,8 @@ export interface PrinterServiceOptions {
   storeName?: string;
   /** Replaces the transport the config implies (e.g. one a test or the demo built). */
   transport?: PrinterTransport;
+  /** The desktop shell's OS printing, for a printer of type 'os'. */
+  osPrint?: OsPrint;
   now?: () => Date;
 }
 
@@ -91,7 +94,7 @@ export function createPrinterService(options: PrinterServiceOptions): PrinterSer
   const configured = config.type === 'none' ? null : config;
   const cpl: PrinterWidth = options.cpl ?? configured?.cpl ?? 42;
   const encoding: PrinterEncoding = options.encoding ?? configured?.encoding ?? 'cp437';
-  const transport = options.transport ?? createPrinterTransport(config);
+  const transport = options.transport ?? createPrinterTransport(config, options.osPrint ?? null);
   const now = options.now ?? (() => new Date());
   let flags: PrinterStatusFlags | null = null;
   let checkedAt: string | null = null;
