@@ -234,15 +234,19 @@ export function createPaymentEngine(deps: EngineDeps) {
     const busy = attempts.busyOn(provider.id, terminal);
     if (busy) throw new PosError('PAYMENT_IN_PROGRESS', `${terminal ?? provider.label} is busy with another payment; wait for it to finish.`);
     const at = now();
-    const inserted = db.transaction(() => attempts.insert({
-      id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal, kind: request.kind, method: provider.method,
-      amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: newReference(at), requestId: randomBytes(16).toString('hex'),
-      originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked, options: request.options ?? null,
-    }, `${request.kind} requested by user ${request.userId}`)).immediate();
-    // Committed as `created`; now committed as `sending` before the request leaves (rule 1).
-    const sending = db.transaction(() => attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` })).immediate();
-    publish(sending);
+    // One commit journals the attempt and its move to `sending`, before the request leaves (rule 1):
+    // after a crash there is no window in which an attempt exists without being marked sent.
+    const sending = db.transaction(() => {
+      const inserted = attempts.insert({
+        id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal, kind: request.kind, method: provider.method,
+        amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: newReference(at), requestId: randomBytes(16).toString('hex'),
+        originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked, options: request.options ?? null,
+      }, `${request.kind} requested by user ${request.userId}`);
+      return attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` });
+    }).immediate();
+    // The request leaves first; the screens are told right after (building views is not on the wire's path).
     run(sending, provider, walletCode);
+    publish(sending);
     return toAttemptView(sending);
   }
 
@@ -266,7 +270,8 @@ export function createPaymentEngine(deps: EngineDeps) {
       const pending = attempts.unresolved();
       await Promise.all(pending.map(async (row) => {
         if (row.state === 'created') {
-          // Committed but never marked sending: the request cannot have left.
+          // Journals written before attempts were inserted and marked sending in one commit
+          // may hold one that was never marked sending: its request cannot have left.
           apply(row.id, { state: 'cancelled', message: 'The till stopped before this payment was sent; nothing was charged.' }, 'reconciled at start: never sent');
           return;
         }
