@@ -126,7 +126,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
   const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
   const cart = createCartService({
-    orders, products: catalog, shiftFor: (cashierId) => shifts.ensureOpen(cashierId), recordVoid: (entry) => shiftRows.recordVoid(entry), taxRates, currency: config.store.currency, view, changed: orderChanged });
+    orders, products: catalog, shiftFor: (cashierId) => shifts.ensureOpen(cashierId), recordVoid: (entry) => shiftRows.recordVoid(entry),
+    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), taxRates, currency: config.store.currency, view, changed: orderChanged });
   // The engine is built below; checkout only calls into it once the till is running.
   const checkout = createCheckout({
     db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,

@@ -139,8 +139,10 @@ export function createOrderRepository(db: Db) {
     },
     setCashRounding: (orderId: string, amount: number) => void q.setCashRounding.run(amount, orderId),
     setTenderTip: (attemptId: string, tip: number) => void q.setTenderTip.run(tip, attemptId),
-    complete(orderId: string, totals: FrozenTotals): boolean {
-      return q.complete.run({ id: orderId, at: new Date().toISOString(), ...totals }).changes === 1;
+    /** Marks the order completed with its frozen totals; the completion time, or null if it was not open. */
+    complete(orderId: string, totals: FrozenTotals): string | null {
+      const at = new Date().toISOString();
+      return q.complete.run({ id: orderId, at, ...totals }).changes === 1 ? at : null;
     },
     cancel: (orderId: string) => q.cancel.run(new Date().toISOString(), orderId).changes === 1,
     /** Refunds plus payments voided or refunded outside a refund (manager payment actions). */

@@ -28,6 +28,8 @@ export interface CartDeps {
   orders: OrderRepository;
   /** The shift a new sale joins (opened on demand). */
   shiftFor(cashierId: string): number;
+  /** True while a card or wallet attempt of the order is in flight or unresolved. */
+  hasUnresolvedAttempt(orderId: string): boolean;
   recordVoid(entry: NewVoid): void;
   products: ProductLookup;
   taxRates: ReadonlyMap<string, TaxRate>;
@@ -45,6 +47,10 @@ export function createCartService(deps: CartDeps) {
 
   function editable(cashierId: string): OrderRow {
     const order = openOrder(cashierId);
+    // A card or wallet attempt in flight pays for these items as they are: they may not change under it.
+    if (deps.hasUnresolvedAttempt(order.id)) {
+      throw new PosError('PAYMENT_IN_PROGRESS', 'A card or wallet payment for this sale is under way: wait for its outcome (or stop waiting) before changing items.');
+    }
     if (orders.tenders(order.id).length > 0) {
       throw new PosError('CONFLICT', 'Payment has started on this sale: finish or refund the payment before changing items.');
     }

@@ -34,8 +34,9 @@ export function createCheckout(deps: CheckoutDeps) {
   function completeIfPaid(orderId: string): OrderView {
     const view = deps.view(orders.byId(orderId)!);
     if (view.lines.length > 0 && view.due === 0 && view.status === 'open') {
-      orders.complete(orderId, { subtotal: view.subtotal, discountTotal: view.discountTotal, taxTotal: view.addedTax + view.includedTax, total: view.total });
-      return deps.view(orders.byId(orderId)!);
+      const at = orders.complete(orderId, { subtotal: view.subtotal, discountTotal: view.discountTotal, taxTotal: view.addedTax + view.includedTax, total: view.total });
+      // Only the status changed: no need to read and price the order again.
+      if (at) return { ...view, status: 'completed', completedAt: at };
     }
     return view;
   }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/demo/iotpay-simulator';
 import { startHarness, type Harness } from '../support/core-harness';
+import { demoCodes } from '../support/demo-codes';
 
 const PAX = 'iotpay-pax';
 const TIMINGS = {
@@ -105,6 +106,20 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect(sim.charges()).toBe(0);
     const paid = await h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue });
     expect(paid.completed).toBe(true);
+  });
+
+  it('while the card is at the terminal the items cannot change under it', async () => {
+    sim.setBehaviour('slow-card', { cardMs: 400 });
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const codes = demoCodes(h.core.journal.db);
+    await expect(h.call('pos:cart.scan', { code: codes.plain[3].barcode, source: 'wedge' })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await expect(h.call('pos:cart.setQuantity', { lineId: order.lines[0].id, qtyMilli: 5000 })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await expect(h.call('pos:cart.cancel', { reason: 'changed mind', approval: { managerId: 'demo-manager', pin: '9876' } })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await h.attempt(attempt.id, (a) => a.state === 'approved');
+    const paid = await h.call('pos:orders.get', { orderId: order.id });
+    expect(paid).toMatchObject({ status: 'completed', total: order.total });
+    expect(paid.lines.map((l) => l.qtyMilli)).toEqual(order.lines.map((l) => l.qtyMilli));
   });
 
   it('one attempt in flight per terminal', async () => {
