@@ -9,6 +9,7 @@ import type { ChannelInput, ChannelOutput } from '../../src-shared/contract';
 import type { DevicesView, PrintJobView } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
+import { busyRunner, isQuiet } from './busy-call';
 import { withApproval, type Approval } from './payment-admin-store';
 
 export type HidList = ChannelOutput<'pos:devices.hidList'>;
@@ -47,7 +48,6 @@ export interface DevicesState {
 
 export type DevicesStore = StoreApi<DevicesState>;
 
-const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
 
 /** "Printed", "Waiting to print", "Print failed: …": a job's state in a cashier's words. */
 export function jobText(job: PrintJobView): string {
@@ -78,18 +78,8 @@ export function createDevicesStore(client: PosClient): DevicesStore {
     }
 
     /** Runs one printer call under a busy tag; failures become the panel's error. */
-    async function run<T>(tag: string, call: () => Promise<T>): Promise<T | null> {
-      set({ busy: tag, error: null, notice: null });
-      try {
-        return await call();
-      } catch (error) {
-        const failure = toClientError(error);
-        if (!QUIET.has(failure.code)) set({ error: failure.message });
-        return null;
-      } finally {
-        set({ busy: null });
-      }
-    }
+    const runBusy = busyRunner(set);
+    const run = <T>(tag: string, call: () => Promise<T>) => { set({ notice: null }); return runBusy(tag, call); };
 
     return {
       view: null,
@@ -106,7 +96,7 @@ export function createDevicesStore(client: PosClient): DevicesStore {
           if (mine === loadSeq) get().applyView(view);
         } catch (error) {
           const failure = toClientError(error);
-          if (mine === loadSeq && !QUIET.has(failure.code)) set({ error: failure.message });
+          if (mine === loadSeq && !isQuiet(failure.code)) set({ error: failure.message });
         }
       },
 

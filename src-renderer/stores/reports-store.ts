@@ -9,6 +9,7 @@ import type { PrintJobView } from '../../src-shared/domain';
 import type { Report } from '../../src-shared/report';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
+import { busyRunner, isQuiet } from './busy-call';
 
 export type ZSummary = ChannelOutput<'pos:reports.list'>[number];
 export type ReportFile = ChannelOutput<'pos:reports.csv'>;
@@ -37,7 +38,6 @@ export interface ReportsState {
 
 export type ReportsStore = StoreApi<ReportsState>;
 
-const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
 
 /** "X report", "Z report 3". */
 export function reportName(report: Pick<Report, 'kind' | 'number'>): string {
@@ -48,18 +48,7 @@ export function createReportsStore(client: PosClient): ReportsStore {
   let listSeq = 0;
 
   const store = createStore<ReportsState>()((set, get) => {
-    async function run<T>(tag: string, call: () => Promise<T>): Promise<T | null> {
-      set({ busy: tag, error: null });
-      try {
-        return await call();
-      } catch (error) {
-        const failure = toClientError(error);
-        if (!QUIET.has(failure.code)) set({ error: failure.message });
-        return null;
-      } finally {
-        set({ busy: null });
-      }
-    }
+    const run = busyRunner(set);
 
     return {
       list: [],
@@ -77,7 +66,7 @@ export function createReportsStore(client: PosClient): ReportsStore {
           if (mine === listSeq) set({ list: [...list].sort((a, b) => b.number - a.number), listLoaded: true });
         } catch (error) {
           const failure = toClientError(error);
-          if (mine === listSeq && !QUIET.has(failure.code)) set({ error: failure.message });
+          if (mine === listSeq && !isQuiet(failure.code)) set({ error: failure.message });
         }
       },
 
