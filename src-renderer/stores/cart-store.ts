@@ -16,6 +16,7 @@ import type { LineView, OrderView, ScanKind } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError, type ClientError } from '../api/client-error';
 import { withApproval, type Approval } from './approval';
+import { isQuiet } from './busy-call';
 
 export type ScanSource = ChannelInput<'pos:cart.scan'>['source'];
 export type DiscountInput = NonNullable<ChannelInput<'pos:cart.setOrderDiscount'>['discount']>;
@@ -101,7 +102,6 @@ function scanNotice(kind: ScanKind, line: LineView | undefined): string {
   }
 }
 
-const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
 
 export function createCartStore(client: PosClient): CartStore {
   let noticeId = 0;
@@ -117,7 +117,7 @@ export function createCartStore(client: PosClient): CartStore {
 
     /** Auth failures are the session's to show; anything else becomes the notice. */
     function refused(failure: ClientError): false {
-      if (!QUIET.has(failure.code)) say('error', failure.message);
+      if (!isQuiet(failure.code)) say('error', failure.message);
       return false;
     }
 

@@ -13,6 +13,7 @@ import type { Refundable, RefundView } from '../../src-shared/report';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
 import { withApproval, type Approval } from './approval';
+import { isQuiet } from './busy-call';
 
 export type RefundTo = NonNullable<ChannelInput<'pos:refunds.create'>['to']>;
 
@@ -43,7 +44,6 @@ export interface RefundState {
 
 export type RefundStore = StoreApi<RefundState>;
 
-const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
 
 /** "Cash $1.36 · Card $4.00": where the money of a refund went. */
 export function refundTendersText(refund: RefundView, money: (minor: number) => string): string {
@@ -75,7 +75,7 @@ export function createRefundStore(client: PosClient): RefundStore {
         last: last ? (refundList.find((r) => r.id === last.id) ?? last) : null,
         loading: false,
         // A sale that is not completed simply has nothing to refund.
-        error: failure && !QUIET.has(failure.code) && failure.code !== 'CONFLICT' ? failure.message : null,
+        error: failure && !isQuiet(failure.code) && failure.code !== 'CONFLICT' ? failure.message : null,
       });
     }
 
@@ -113,7 +113,7 @@ export function createRefundStore(client: PosClient): RefundStore {
           set({ receipt: { refundId, receipt }, error: null });
         } catch (error) {
           const failure = toClientError(error);
-          if (!QUIET.has(failure.code)) set({ error: failure.message });
+          if (!isQuiet(failure.code)) set({ error: failure.message });
         }
       },
 

@@ -9,6 +9,7 @@ import type { DenominationCounts, Report, ShiftView } from '../../src-shared/rep
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
 import { withApproval, type Approval } from './approval';
+import { isQuiet } from './busy-call';
 
 export type CashMoveKind = 'in' | 'out';
 
@@ -29,7 +30,6 @@ export interface ShiftState {
 
 export type ShiftStore = StoreApi<ShiftState>;
 
-const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
 
 export function createShiftStore(client: PosClient, hooks: { closed(report: Report): void }): ShiftStore {
   let seq = 0;
@@ -60,7 +60,7 @@ export function createShiftStore(client: PosClient, hooks: { closed(report: Repo
           if (mine === seq) set({ shift, loaded: true, error: null });
         } catch (error) {
           const failure = toClientError(error);
-          if (mine === seq && !QUIET.has(failure.code)) set({ error: failure.message });
+          if (mine === seq && !isQuiet(failure.code)) set({ error: failure.message });
         }
       },
 
@@ -73,7 +73,7 @@ export function createShiftStore(client: PosClient, hooks: { closed(report: Repo
           return true;
         } catch (error) {
           const failure = toClientError(error);
-          set({ busy: false, error: QUIET.has(failure.code) ? null : failure.message });
+          set({ busy: false, error: isQuiet(failure.code) ? null : failure.message });
           return false;
         }
       },

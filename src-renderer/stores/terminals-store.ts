@@ -9,6 +9,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { TerminalsView } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
+import { isQuiet } from './busy-call';
 
 export interface TerminalsState {
   view: TerminalsView | null;
@@ -29,7 +30,6 @@ export interface TerminalsState {
 
 export type TerminalsStore = StoreApi<TerminalsState>;
 
-const QUIET = new Set(['NOT_AUTHENTICATED', 'SESSION_LOCKED']);
 
 export function createTerminalsStore(client: PosClient, hooks: { changed(view: TerminalsView): void } = { changed: () => {} }): TerminalsStore {
   let seq = 0;
@@ -76,7 +76,7 @@ export function createTerminalsStore(client: PosClient, hooks: { changed(view: T
           if (mine === seq) set({ view });
         } catch (error) {
           const failure = toClientError(error);
-          if (mine === seq && !QUIET.has(failure.code)) set({ error: failure.message });
+          if (mine === seq && !isQuiet(failure.code)) set({ error: failure.message });
         }
       },
 
