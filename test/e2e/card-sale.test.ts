@@ -5,24 +5,16 @@
  * never the expiry date (the simulator sends one: expireDate "1022").
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  customerDoes, logInAsDemo, openStation, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
+  customerDoes, logInAsDemo, useStation, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
 } from './e2e-helpers';
 
 describe('card sale (IOTPay PAX) in Chromium against the headless host', () => {
   let station: Station;
   let page: Page;
 
-  beforeAll(async () => {
-    station = await openStation((dataDir) => ({ demo: true, dataDir }));
-    page = station.page;
-    await page.goto(station.host.url);
-  }, 90_000);
-
-  afterAll(async () => {
-    await station?.close();
-  });
+  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
 
   it('the customer approves on the virtual terminal and the receipt shows the card block without an expiry date', async () => {
     await logInAsDemo(page);

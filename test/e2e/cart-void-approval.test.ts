@@ -6,9 +6,9 @@
  * headless host in demo mode.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src-main/config/demo-config';
-import { approveAsManager, cartRows, logInAsDemo, openStation, rowOf, SAMPLE, scan, typePin, type DemoPin, type Station } from './e2e-helpers';
+import { approveAsManager, cartRows, logInAsDemo, useStation, rowOf, SAMPLE, scan, typePin, type DemoPin, type Station } from './e2e-helpers';
 
 const DEMO_BADGES = {
   cashier: DEMO_USERS.find((u) => u.role === 'cashier')!.badge,
@@ -22,15 +22,7 @@ describe('cart voids with a manager\'s approval, in Chromium against the headles
   let page: Page;
   let pins: Record<'cashier' | 'manager', DemoPin>;
 
-  beforeAll(async () => {
-    station = await openStation((dataDir) => ({ demo: true, dataDir }));
-    page = station.page;
-    await page.goto(station.host.url);
-  }, 90_000);
-
-  afterAll(async () => {
-    await station?.close();
-  });
+  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
 
   it('removing a line asks for a manager: a wrong PIN is refused and the line stays; the right PIN removes it', async () => {
     pins = await logInAsDemo(page, 'cashier');

@@ -6,24 +6,16 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  approveAsManager, cents, customerDoes, logInAsDemo, openStation, orderPayments, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
+  approveAsManager, cents, customerDoes, logInAsDemo, useStation, orderPayments, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
 } from './e2e-helpers';
 
 describe('CodePay sale with an on-screen tip, then a void, in Chromium against the headless host', () => {
   let station: Station;
   let page: Page;
 
-  beforeAll(async () => {
-    station = await openStation((dataDir) => ({ demo: true, dataDir }));
-    page = station.page;
-    await page.goto(station.host.url);
-  }, 90_000);
-
-  afterAll(async () => {
-    await station?.close();
-  });
+  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
 
   it('the customer approves with a tip, the receipt shows it, and a manager voids the payment', async () => {
     const pins = await logInAsDemo(page);

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { HOST_ENTRY, startHost, writeConfig, type HostProcess } from '../support/host-process';
 
@@ -210,4 +210,20 @@ export async function countDrawer(scope: Locator, amount: number): Promise<void>
     if (count > 0) await scope.getByLabel(label, { exact: true }).fill(String(count));
   }
   if (rest !== 0) throw new Error(`${amount} cents cannot be counted in Canadian notes and coins`);
+}
+
+/**
+ * Opens a station for the describe block (before its tests) and closes it after;
+ * `ready` hands the opened station to the test's own variables.
+ */
+export function useStation(config: (dataDir: string) => Record<string, unknown>, ready: (station: Station) => void): void {
+  let opened: Station | undefined;
+  beforeAll(async () => {
+    opened = await openStation(config);
+    ready(opened);
+    await opened.page.goto(opened.host.url);
+  }, 90_000);
+  afterAll(async () => {
+    await opened?.close();
+  });
 }

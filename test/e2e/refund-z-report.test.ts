@@ -6,9 +6,9 @@
  * naming the cashier who refunded and the manager who approved; reopened, it is a COPY.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  approveAsManager, cents, countDrawer, logInAsDemo, openStation, receiptOf, rowOf, saleNumber, SAMPLE, scan, type Station,
+  approveAsManager, cents, countDrawer, logInAsDemo, useStation, receiptOf, rowOf, saleNumber, SAMPLE, scan, type Station,
 } from './e2e-helpers';
 
 const LOAF = SAMPLE.sourdough;
@@ -18,15 +18,7 @@ describe('refund from history and the Z report, in Chromium against the headless
   let station: Station;
   let page: Page;
 
-  beforeAll(async () => {
-    station = await openStation((dataDir) => ({ demo: true, dataDir }));
-    page = station.page;
-    await page.goto(station.host.url);
-  }, 90_000);
-
-  afterAll(async () => {
-    await station?.close();
-  });
+  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
 
   it('a cashier refunds one item with the manager\'s PIN; the Z report lists it with both names; reopened it says COPY', async () => {
     const pins = await logInAsDemo(page, 'cashier');

@@ -4,22 +4,14 @@
  * listed with its status, and offered as a tender on the payment screen.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logInAsDemo, openStation, ringUpAndPay, SAMPLE, type Station } from './e2e-helpers';
+import { describe, expect, it } from 'vitest';
+import { logInAsDemo, useStation, ringUpAndPay, SAMPLE, type Station } from './e2e-helpers';
 
 describe('CodePay terminal pairing, in Chromium against the headless host', () => {
   let station: Station;
   let page: Page;
 
-  beforeAll(async () => {
-    station = await openStation((dataDir) => ({ demo: true, dataDir }));
-    page = station.page;
-    await page.goto(station.host.url);
-  }, 90_000);
-
-  afterAll(async () => {
-    await station?.close();
-  });
+  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
 
   it('the manager accepts the demo terminal as Lane 2; it is listed and becomes a tender', async () => {
     await logInAsDemo(page, 'manager');

@@ -4,9 +4,9 @@
  * the virtual terminal, then part of it refunded with a manager's approval.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  approveAsManager, cents, customerDoes, logInAsDemo, openStation, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
+  approveAsManager, cents, customerDoes, logInAsDemo, useStation, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
 } from './e2e-helpers';
 
 const REFUND = 100;
@@ -15,17 +15,9 @@ describe('YabandPay sale in EUR with a partial refund, in Chromium against the h
   let station: Station;
   let page: Page;
 
-  beforeAll(async () => {
-    station = await openStation((dataDir) => ({
+  useStation((dataDir) => ({
       demo: true, dataDir, store: { name: 'Countertop Demo Café', currency: 'EUR', locale: 'de-DE', cashRoundingStep: 1 },
-    }));
-    page = station.page;
-    await page.goto(station.host.url);
-  }, 90_000);
-
-  afterAll(async () => {
-    await station?.close();
-  });
+    }), (opened) => { station = opened; page = opened.page; });
 
   it('the customer approves, then a manager refunds 1,00 € of it and the payment shows partially refunded', async () => {
     const pins = await logInAsDemo(page);
