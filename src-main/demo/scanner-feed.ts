@@ -134,14 +134,23 @@ export function zebraPacketFor(code: string, options: HidPosFeedOptions = {}): B
 
 /**
  * Writes report frames into a FIFO (or hidraw-like path). Opening for writing waits
- * until a reader has the FIFO open, so start the scanner source first.
+ * until a reader has the FIFO open, so start the scanner source first. A reader that is
+ * just reopening after the previous writer left can make the write fail with EPIPE; the
+ * frames did not go in (pipe writes up to PIPE_BUF are all or nothing), so try again.
  */
-export async function writeReports(path: string, reports: readonly Buffer[]): Promise<void> {
-  const handle = await open(path, constants.O_WRONLY);
-  try {
-    await handle.write(Buffer.concat(reports));
-  } finally {
-    await handle.close();
+export async function writeReports(path: string, reports: readonly Buffer[], attempts = 20): Promise<void> {
+  const bytes = Buffer.concat(reports);
+  for (let attempt = 1; ; attempt += 1) {
+    const handle = await open(path, constants.O_WRONLY);
+    try {
+      await handle.write(bytes);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE' || attempt >= attempts || bytes.length > 4096) throw error;
+    } finally {
+      await handle.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
