@@ -246,8 +246,10 @@ export function createPaymentEngine(deps: EngineDeps) {
     }).immediate();
     // The request leaves first; the screens are told right after (building views is not on the wire's path).
     run(sending, provider, walletCode);
-    publish(sending);
-    return toAttemptView(sending);
+    // A provider may have reported progress already: tell the screens the attempt as it is now.
+    const current = attempts.byId(sending.id)!;
+    publish(current);
+    return toAttemptView(current);
   }
 
   function currencyOf(orderId: string): string {

@@ -59,7 +59,7 @@ describe('payment engine with a CodePay terminal over a real WebSocket', () => {
     await till();
     sim.next({ kind: 'approve', successCode });
     const { order, attempt, reference } = await pay();
-    expect(attempt).toMatchObject({ state: 'sending', provider: 'codepay', terminal: 'Lane 1' });
+    expect(attempt).toMatchObject({ state: expect.stringMatching(/^(sending|pending)$/), provider: 'codepay', terminal: 'Lane 1' });
     const approved = await h.attempt(attempt.id, (a) => a.state === 'approved');
     expect(approved.card).toMatchObject({ provider: 'codepay', brand: 'Visa', maskedPan: expect.stringMatching(/^[*X]+.*0010$/), authCode: expect.any(String) });
     expect(states(attempt.id).slice(0, 2)).toEqual(['created', 'sending']);

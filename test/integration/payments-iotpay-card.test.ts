@@ -23,7 +23,8 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     sim.setBehaviour('approve', { cardMs: 30 });
     const order = await h.ringUp();
     const started = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
-    expect(started.state).toBe('sending');
+    // The attempt as it is when the call returns: sent, or already waiting for the card.
+    expect(['sending', 'pending']).toContain(started.state);
     const approved = await h.attempt(started.id, (a) => a.state === 'approved');
     expect(approved.card).toMatchObject({ maskedPan: expect.stringMatching(/^[X*]+\d{4}$/), authCode: expect.any(String) });
     const states = h.events(started.id).map((e) => e.to_state);

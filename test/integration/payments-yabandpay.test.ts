@@ -45,7 +45,7 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
 
   it('sale approved: the order completes with the card block, the trade id is journaled, one gateway order, one charge', async () => {
     const { order, attempt, reference } = await pay();
-    expect(attempt).toMatchObject({ state: 'sending', provider: 'yabandpay', currency: 'EUR' });
+    expect(attempt).toMatchObject({ state: expect.stringMatching(/^(sending|pending)$/), provider: 'yabandpay', currency: 'EUR' });
     const approved = await h.attempt(attempt.id, (a) => a.state === 'approved');
     expect(approved.card).toMatchObject({ provider: 'yabandpay', brand: 'VISA', maskedPan: '**** 4242', authCode: '0A1B2C', terminalId: TID });
     const [gatewayOrder] = sim.ordersFor(reference);
