@@ -4,6 +4,7 @@ import { currencyExponent } from '../../src-shared/money';
 import { parseFixed, parsePercent } from '../format/parse-input';
 import type { DiscountInput } from '../stores/cart-store';
 import { ModalDialog } from './modal-dialog';
+import { AmountInput } from './amount-input';
 
 export function DiscountDialog({ title, current, currency, onApply, onDone }: {
   title: string;
@@ -49,15 +50,7 @@ export function DiscountDialog({ title, current, currency, onApply, onDone }: {
         </fieldset>
         <label>
           {kind === 'percent' ? 'Discount (%)' : `Discount (${currency})`}
-          <input
-            name="discount"
-            inputMode="decimal"
-            autoComplete="off"
-            value={text}
-            data-autofocus
-            onFocus={(event) => event.currentTarget.select()}
-            onChange={(event) => setText(event.target.value)}
-          />
+          <AmountInput name="discount" value={text} onChange={setText} />
         </label>
         <p role="alert" className="field-error">{error ?? ''}</p>
         <div className="dialog-buttons">

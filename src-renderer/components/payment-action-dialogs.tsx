@@ -12,6 +12,7 @@ import type { SettleOutcome } from '../stores/payment-admin-store';
 import { useMoney, useStores } from '../stores/use-stores';
 import { ApprovalDialog } from './approval-dialog';
 import { PaymentSummary } from './payment-summary';
+import { AmountInput } from './amount-input';
 
 export type PaymentAction = 'void' | 'refund' | 'settle';
 
@@ -71,15 +72,7 @@ function RefundDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): v
       <PaymentSummary attempt={attempt} />
       <label>
         Refund amount ({attempt.currency})
-        <input
-          name="amount"
-          inputMode="decimal"
-          autoComplete="off"
-          value={text}
-          data-autofocus
-          onFocus={(event) => event.currentTarget.select()}
-          onChange={(event) => setText(event.target.value)}
-        />
+        <AmountInput name="amount" value={text} onChange={setText} />
       </label>
       <p className="hint">Up to {money(attempt.refundable, attempt.currency)}.</p>
     </ApprovalDialog>

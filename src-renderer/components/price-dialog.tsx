@@ -9,6 +9,7 @@ import { currencyExponent } from '../../src-shared/money';
 import { parseFixed } from '../format/parse-input';
 import { useMoney, useStores } from '../stores/use-stores';
 import { ModalDialog } from './modal-dialog';
+import { AmountInput } from './amount-input';
 
 export function PriceDialog({ line, currency, onDone }: { line: LineView; currency: string; onDone(): void }) {
   const { cart } = useStores();
@@ -41,16 +42,7 @@ export function PriceDialog({ line, currency, onDone }: { line: LineView; curren
       <form onSubmit={submit}>
         <p className="hint">Now {money(line.unitPrice, currency)}{per}.</p>
         <label htmlFor={priceId}>New unit price ({currency}){per}</label>
-        <input
-          id={priceId}
-          name="price"
-          inputMode="decimal"
-          autoComplete="off"
-          value={price}
-          data-autofocus
-          onFocus={(event) => event.currentTarget.select()}
-          onChange={(event) => setPrice(event.target.value)}
-        />
+        <AmountInput id={priceId} name="price" value={price} onChange={setPrice} />
         <label htmlFor={reasonId}>Reason</label>
         <input id={reasonId} name="reason" autoComplete="off" maxLength={200} value={reason} onChange={(event) => setReason(event.target.value)} />
         <p role="alert" className="field-error">{error ?? ''}</p>

@@ -5,6 +5,7 @@ import type { LineView } from '../../src-shared/domain';
 import { parseKilograms, parseUnitQuantity, quantityText } from '../format/parse-input';
 import { useStores } from '../stores/use-stores';
 import { ModalDialog } from './modal-dialog';
+import { AmountInput } from './amount-input';
 
 export function QuantityDialog({ line, onDone }: { line: LineView; onDone(): void }) {
   const { cart } = useStores();
@@ -27,15 +28,7 @@ export function QuantityDialog({ line, onDone }: { line: LineView; onDone(): voi
       <form onSubmit={submit}>
         <label>
           {byWeight ? 'Weight (kg)' : 'Quantity'}
-          <input
-            name="quantity"
-            inputMode="decimal"
-            autoComplete="off"
-            value={text}
-            data-autofocus
-            onFocus={(event) => event.currentTarget.select()}
-            onChange={(event) => setText(event.target.value)}
-          />
+          <AmountInput name="quantity" value={text} onChange={setText} />
         </label>
         <p role="alert" className="field-error">{error ?? ''}</p>
         <div className="dialog-buttons">
