@@ -67,6 +67,35 @@ export interface ProviderOutcome {
   tip?: number;
   /** Raw, already-masked reply details for the journal (never a full PAN or wallet code). */
   detail?: Record<string, unknown>;
+  /**
+   * What the gateway says this order is, read back from a query, an "already paid" reply
+   * (IOTPay 0113) or a re-delivered result: its base amount (without tip or cash back) in
+   * minor units of `currency`, converted at the adapter. The engine checks it against the
+   * attempt (DESIGN.md §6 rule 7); a mismatch is never applied, it is flagged for a manager.
+   */
+  readBack?: { amount: number; currency: string };
+  /**
+   * The gateway's answer says the till is set up wrong (wrong merchant key, wrong base URL,
+   * unknown merchant): one sentence for the cashier and the manager, e.g. "The IOTPay
+   * merchant key in the till's settings is wrong (signature refused)."
+   */
+  configFault?: string;
+}
+
+/**
+ * What a provider tells the engine on its own, outside any call. The registry builds one per
+ * provider; the engine owns what happens next.
+ */
+export interface ProviderEvents {
+  /** A result learned on its own (a terminal re-delivering after a reconnect), addressed by the attempt's own reference. */
+  lateResult(reference: string, outcome: ProviderOutcome): void;
+  /**
+   * An answer whose keys are not an attempt of ours (no or another `merchant_order_no`, a
+   * `request_id` we never sent): kept and shown to the manager, never applied (rule 7).
+   */
+  foreignAnswer(report: { terminal: string | null; reason: string; detail: Record<string, unknown> }): void;
+  /** A link to a terminal came back: the engine queries its unresolved attempts now. */
+  linkRestored(terminal: string | null): void;
 }
 
 export interface ProviderCapabilities {

@@ -1,0 +1,76 @@
+/**
+ * The one card-number masker (DESIGN.md §9: never a full PAN, in any field). Every
+ * provider masks its card-number field with `maskCardNumber`, and every free text that
+ * reaches the journal, a log or a receipt (a terminal's response message, a gateway's
+ * error text, reply details) goes through `maskPansIn` / `maskPansDeep`.
+ */
+
+/** The shown form of any card number: its last four digits, never its length or first six. */
+export function maskCardNumber(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+  const digits = String(raw).replace(/\D/g, '');
+  return digits.length >= 4 ? `**** ${digits.slice(-4)}` : undefined;
+}
+
+/** ISO/IEC 7812 check digit (Luhn) over a digit string. */
+export function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Runs of 12–19 digits, optionally grouped by single spaces or dashes ("4111 1111 1111 1111",
+ * "4111-1111-…"). The check below keeps 13–19 digits that pass Luhn.
+ */
+const CANDIDATE = /(?<![0-9])[0-9](?:[ -]?[0-9]){11,18}(?![0-9])/g;
+
+/**
+ * Masks every card number inside free text (a terminal's `response_msg`, a gateway's
+ * `msg`): any 13–19 digit run that passes Luhn becomes `**** 1234`. `keep` lists strings
+ * that are known not to be card numbers (the attempt's own references) and stay as sent.
+ */
+export function maskPansIn(text: string, keep: ReadonlySet<string> = EMPTY): string {
+  if (!/[0-9]{4}/.test(text.replace(/[ -]/g, ''))) return text;
+  return text.replace(CANDIDATE, (run) => {
+    const digits = run.replace(/[ -]/g, '');
+    if (digits.length < 13 || digits.length > 19 || !passesLuhn(digits) || isKept(run, digits, keep)) return run;
+    return `**** ${digits.slice(-4)}`;
+  });
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** The run is one of our own ids, or the digits of one ("CP0000000000000001"). */
+function isKept(run: string, digits: string, keep: ReadonlySet<string>): boolean {
+  for (const id of keep) if (id.includes(run) || id.includes(digits)) return true;
+  return false;
+}
+
+/**
+ * `maskPansIn` over every string (and every integer that looks like a card number) of a
+ * JSON-like value, at any depth; returns a masked copy, never mutates.
+ */
+export function maskPansDeep<T>(value: T, keep: ReadonlySet<string> = EMPTY): T {
+  return walk(value, keep, 0) as T;
+}
+
+function walk(value: unknown, keep: ReadonlySet<string>, depth: number): unknown {
+  if (typeof value === 'string') return maskPansIn(value, keep);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1e12) {
+    const masked = maskPansIn(String(value), keep);
+    return masked === String(value) ? value : masked;
+  }
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => walk(item, keep, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = walk(item, keep, depth + 1);
+  return out;
+}
