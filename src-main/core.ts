@@ -145,10 +145,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const settings = createSettingsRepository(db);
   const { providers, terminals, codepay } = createProviders({
     config, demo, log, ...(options.providerTimings ? { timings: options.providerTimings } : {}),
-    lateResult: (providerId, reference, outcome) => engine.lateResult(providerId, reference, outcome),
+    events: (providerId) => engine.eventsFor(providerId),
   });
   const engine = createPaymentEngine({
-    db, attempts, orders, checkout, providers, audit,
+    db, attempts, orders, checkout, providers, audit, tillId: config.store.tillId,
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
     attemptChanged: (attempt) => events.emit('pos:payment.changed', attempt),
     orderChanged: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },

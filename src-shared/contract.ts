@@ -65,8 +65,18 @@ export const channels = {
   },
   'pos:tender.cancel': { input: z.object({ attemptId: id }).strict(), output: attemptSchema },
 
-  /** Payments that are unresolved or need a manager (late approvals, unknown outcomes). */
-  'pos:payments.attention': { input: empty, output: z.object({ unresolved: z.array(attemptSchema), flagged: z.array(attemptSchema) }) },
+  /**
+   * Payments that are unresolved or need a manager (approvals to reverse, contradictions, unknown
+   * outcomes), and provider answers that carried someone else's keys (kept, never applied).
+   */
+  'pos:payments.attention': {
+    input: empty,
+    output: z.object({
+      unresolved: z.array(attemptSchema),
+      flagged: z.array(attemptSchema),
+      foreign: z.array(z.object({ at: z.string(), provider: z.string(), terminal: z.string().nullable(), reason: z.string() })),
+    }),
+  },
   /** terminalAuthentication: the terminal also asks its own manager to authorise (CodePay); unset = the provider's setting. */
   /** Takes (part of) a held pre-authorisation; its approval pays the order. */
   'pos:payments.capture': { input: z.object({ attemptId: id, amount: minor.positive(), tip: minor.nonnegative().default(0) }).strict(), output: attemptSchema },
@@ -75,6 +85,11 @@ export const channels = {
   'pos:payments.void': { input: z.object({ attemptId: id, reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
   'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
   'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(), output: attemptSchema },
+  /**
+   * Manager: let the sale take another payment while this one is unresolved (the customer walked
+   * away from the terminal). The double-charge risk is audited; the old payment is still watched.
+   */
+  'pos:payments.release': { input: z.object({ attemptId: id, reason, approval: approval.optional() }).strict(), output: attemptSchema },
 
   'pos:devices.status': { input: empty, output: devicesSchema },
   /** Manager: use this USB scanner in main (from the live list), or none (keyboard wedge only). */

@@ -118,9 +118,14 @@ export const cardBlockSchema = z.object({
 export type CardBlock = z.infer<typeof cardBlockSchema>;
 
 export const attemptStateSchema = z.enum([
-  'created', 'sending', 'pending', 'approved', 'declined', 'cancelled', 'unknown', 'voided', 'refunded', 'partially_refunded',
+  'created', 'sending', 'pending', 'cancelling', 'approved', 'declined', 'cancelled', 'unknown', 'voided', 'refunded', 'partially_refunded',
+  // Approved after the order was paid otherwise: the customer's money goes back (DESIGN.md §6 rule 6).
+  'needs_reversal',
 ]);
 export type AttemptState = z.infer<typeof attemptStateSchema>;
+
+/** States whose outcome is not known yet: the attempt blocks its order and terminal (DESIGN.md §6 rules 2, 5). */
+export const UNRESOLVED_ATTEMPT_STATES: readonly AttemptState[] = ['created', 'sending', 'pending', 'cancelling', 'unknown'];
 
 export const attemptSchema = z.object({
   id,
@@ -137,6 +142,10 @@ export const attemptSchema = z.object({
   message: z.string(),
   /** When an unknown attempt is checked next (ISO time), if it is. */
   nextCheckAt: z.string().nullable(),
+  /** Why a manager must look at it ('needs-reversal', 'contradiction', 'readback-mismatch', 'released', …), or null. */
+  needsAttention: z.string().nullable(),
+  /** A manager let the order take another payment while this one was unresolved; it is still watched. */
+  released: z.boolean(),
   refundable: minor,
   card: cardBlockSchema.nullable(),
   createdAt: z.string(),

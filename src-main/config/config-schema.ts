@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isSupportedCurrency } from '../../src-shared/money';
 import { DEFAULT_NOMENCLATURE, nomenclatureSchema } from '../catalog/nomenclature';
 import { printerConfigSchema } from '../devices/printer/printer-config';
+import { IOTPAY_CURRENCIES, isIotpayCurrency } from '../payments/iotpay/iotpay-amounts';
 import { scannerConfigSchema } from '../devices/scanner/scanner-config';
 
 const currency = z.string().refine(isSupportedCurrency, { message: 'unsupported currency (use an ISO 4217 code such as CAD, USD, EUR)' });
@@ -60,6 +61,11 @@ export const configSchema = z.object({
     cashRoundingStep: z.number().int().min(1).max(100).default(1),
     /** Quick-cash buttons, in minor units. */
     quickCash: z.array(z.number().int().positive()).max(8).default([500, 1000, 2000, 5000, 10000]),
+    /**
+     * This till's number in the store (1–999), part of every payment reference: two tills on
+     * one merchant account must have different numbers.
+     */
+    tillId: z.number().int().min(1).max(999).default(1),
   }).strict(),
   dataDir: z.string().min(1),
   demo: z.boolean().default(false),
@@ -87,7 +93,16 @@ export const configSchema = z.object({
     /** Print the customer receipt when a sale completes. */
     autoPrint: z.boolean().default(true),
   }).strict().default({ scanner: { type: 'none' }, printer: { type: 'none' }, autoPrint: true }),
-}).strict();
+}).strict().superRefine((config, ctx) => {
+  // IOTPay merchant accounts hold CAD or USD: refuse the till at load, not at its first sale.
+  if (config.providers.iotpay && !isIotpayCurrency(config.store.currency)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['store', 'currency'],
+      message: `IOTPay (providers.iotpay) takes only ${IOTPAY_CURRENCIES.join(' or ')}, not ${config.store.currency}`,
+    });
+  }
+});
 
 export type AppConfig = z.output<typeof configSchema>;
 export type AppConfigInput = z.input<typeof configSchema>;

@@ -197,7 +197,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),
 
-    'pos:payments.attention': () => { sessions.require(); return { unresolved: engine.unresolved(), flagged: engine.needingAttention() }; },
+    'pos:payments.attention': () => {
+      sessions.require();
+      const foreign = engine.foreignAnswers(50).map(({ at, provider, terminal, reason }) => ({ at, provider, terminal, reason }));
+      return { unresolved: engine.unresolved(), flagged: engine.needingAttention(), foreign };
+    },
     'pos:payments.capture': ({ attemptId, amount, tip }) => engine.capture({ attemptId, amount, tip, userId: sessions.require().id }),
     'pos:payments.adjustTip': ({ attemptId, tip }) => engine.adjustTip({ attemptId, tip, userId: sessions.require().id }),
     'pos:payments.void': async ({ attemptId, reason, approval, terminalAuthentication }) => {
@@ -216,6 +220,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'payment.settle', object: `attempt:${attemptId}`, reason, approval });
       return engine.settle({ attemptId, outcome, evidence, reason, managerId: approvedBy.id });
+    },
+    'pos:payments.release': async ({ attemptId, reason, approval }) => {
+      const user = sessions.require();
+      const { approvedBy } = await permissions.authorize({ user, action: 'payment.release', object: `attempt:${attemptId}`, reason, approval });
+      return engine.release({ attemptId, managerId: approvedBy.id, reason });
     },
 
     'pos:devices.status': () => { sessions.require(); return deps.devices.view(); },

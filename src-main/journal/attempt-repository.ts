@@ -1,7 +1,7 @@
 /** Payment attempts and their events: the only place their SQL lives. */
 import type { AttemptState, AttemptView, CardBlock } from '../../src-shared/domain';
 import type { Db } from '../journal/open-journal';
-import { assertTransition } from '../payments/attempt-states';
+import { assertTransition, UNRESOLVED_STATES } from '../payments/attempt-states';
 import type { AttemptKind, PaymentMethod } from '../payments/provider';
 
 export interface AttemptRow {
@@ -26,6 +26,7 @@ export interface AttemptRow {
   approved_amount: number | null;
   refunded: number;
   abandoned: number;
+  released: number;
   needs_attention: string | null;
   query_count: number;
   next_check_at: string | null;
@@ -65,14 +66,20 @@ export function toAttemptView(row: AttemptRow): AttemptView {
   const settled = row.approved_amount ?? 0;
   const held = row.options !== null && (JSON.parse(row.options) as Record<string, unknown>).preauth === true;
   // A held pre-authorisation took no money: there is nothing to refund on it (its capture is refunded).
-  const refundable = row.kind === 'sale' && !held && (row.state === 'approved' || row.state === 'partially_refunded') ? settled - row.refunded : 0;
+  // An approval to give back (needs reversal) is refundable in full, its tip included.
+  const refundable = row.kind !== 'sale' || held ? 0
+    : row.state === 'approved' || row.state === 'partially_refunded' ? settled - row.refunded
+      : row.state === 'needs_reversal' ? settled + row.tip - row.refunded : 0;
   return {
     id: row.id, orderId: row.order_id, provider: row.provider, terminal: row.terminal, kind: row.kind, method: row.method,
     amount: row.amount, tip: row.tip, currency: row.currency, state: row.state, message: row.message,
-    nextCheckAt: row.next_check_at, refundable, card: row.card ? (JSON.parse(row.card) as CardBlock) : null,
+    nextCheckAt: row.next_check_at, needsAttention: row.needs_attention, released: row.released === 1, refundable, card: row.card ? (JSON.parse(row.card) as CardBlock) : null,
     createdAt: row.created_at, updatedAt: row.updated_at,
   };
 }
+
+/** Attempt states still waiting for an outcome (SQL list of attempt-states' UNRESOLVED_STATES). */
+const LIVE = UNRESOLVED_STATES.map((state) => `'${state}'`).join(', ');
 
 export function createAttemptRepository(db: Db, now: () => Date = () => new Date()) {
   const q = {
@@ -84,13 +91,23 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     byId: db.prepare('SELECT * FROM payment_attempts WHERE id = ?'),
     byReference: db.prepare('SELECT * FROM payment_attempts WHERE reference = ?'),
     byOrder: db.prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at, rowid'),
-    unresolved: db.prepare("SELECT * FROM payment_attempts WHERE state IN ('created', 'sending', 'pending', 'unknown') ORDER BY created_at"),
+    unresolved: db.prepare(`SELECT * FROM payment_attempts WHERE state IN (${LIVE}) ORDER BY created_at`),
     attention: db.prepare('SELECT * FROM payment_attempts WHERE needs_attention IS NOT NULL ORDER BY updated_at DESC'),
-    busy: db.prepare("SELECT * FROM payment_attempts WHERE provider = ? AND COALESCE(terminal, '') = ? AND state IN ('sending', 'pending') AND abandoned = 0 LIMIT 1"),
+    // Rule 5: a terminal stays busy until its attempt's outcome is known, or a manager released it.
+    busy: db.prepare(`SELECT * FROM payment_attempts WHERE provider = ? AND COALESCE(terminal, '') = ? AND state IN (${LIVE}) AND released = 0 LIMIT 1`),
+    // Rule 2: the order's unresolved sale (a capture is a sale too) blocks new tenders.
+    liveSale: db.prepare(`SELECT * FROM payment_attempts WHERE order_id = ? AND kind = 'sale' AND state IN (${LIVE}) AND released = 0 LIMIT 1`),
+    byOriginal: db.prepare('SELECT * FROM payment_attempts WHERE original_attempt_id = ? ORDER BY created_at, rowid'),
+    sequence: db.prepare(`INSERT INTO journal_sequences (name, value) VALUES (?, 1)
+      ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`),
+    journalNo: db.prepare('SELECT journal_no FROM journal_identity WHERE id = 1'),
+    release: db.prepare('UPDATE payment_attempts SET released = 1, updated_at = ? WHERE id = ?'),
+    countQuery: db.prepare('UPDATE payment_attempts SET query_count = query_count + 1 WHERE id = ?'),
+    anomaly: db.prepare('INSERT INTO provider_anomalies (at, provider, terminal, reason, detail) VALUES (?, ?, ?, ?, ?)'),
+    anomalies: db.prepare('SELECT * FROM provider_anomalies ORDER BY seq DESC LIMIT ?'),
     update: db.prepare(`UPDATE payment_attempts SET state = @state, message = @message, provider_ref = COALESCE(@providerRef, provider_ref),
       card = COALESCE(@card, card), approved_amount = COALESCE(@approvedAmount, approved_amount), tip = @tip, updated_at = @at WHERE id = @id`),
-    schedule: db.prepare('UPDATE payment_attempts SET next_check_at = ?, query_count = query_count + 1 WHERE id = ?'),
-    abandon: db.prepare('UPDATE payment_attempts SET abandoned = 1, updated_at = ? WHERE id = ?'),
+    schedule: db.prepare('UPDATE payment_attempts SET next_check_at = ? WHERE id = ?'),
     attention_set: db.prepare('UPDATE payment_attempts SET needs_attention = ?, updated_at = ? WHERE id = ?'),
     refunded: db.prepare('UPDATE payment_attempts SET refunded = refunded + ?, updated_at = ? WHERE id = ?'),
     setTip: db.prepare('UPDATE payment_attempts SET tip = ?, updated_at = ? WHERE id = ?'),
@@ -105,6 +122,30 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     unresolved: () => q.unresolved.all() as AttemptRow[],
     needingAttention: () => q.attention.all() as AttemptRow[],
     busyOn: (provider: string, terminal: string | null) => (q.busy.get(provider, terminal ?? '') as AttemptRow | undefined) ?? null,
+    liveSaleOf: (orderId: string) => (q.liveSale.get(orderId) as AttemptRow | undefined) ?? null,
+    byOriginal: (originalId: string) => q.byOriginal.all(originalId) as AttemptRow[],
+    /**
+     * The next idempotency keys (DESIGN.md §6): till id, this journal's number and a journal
+     * sequence, taken inside the caller's transaction so a key is never handed out twice, across
+     * restarts, clock changes and tills. `reference` is 18 digits (IOTPay mchOrderNo ≤ 30,
+     * CodePay merchant_order_no ≤ 32, YabandPay order_id digits < 20); `requestId` is 24
+     * letters and digits (YabandPay wants ≥ 24).
+     */
+    nextKeys(tillId: number): { reference: string; requestId: string } {
+      const seq = q.sequence.pluck().get('attempt') as number;
+      const journal = q.journalNo.pluck().get() as number;
+      const till = String(tillId).padStart(3, '0');
+      const journalNo = String(journal).padStart(5, '0');
+      const sequence = String(seq).padStart(10, '0');
+      return { reference: `${till}${journalNo}${sequence}`, requestId: `CT${till}J${journalNo}SEQ${sequence}` };
+    },
+    release: (id: string) => void q.release.run(now().toISOString(), id),
+    /** A real query was sent: only these advance the back-off (rule 8). */
+    countQuery: (id: string) => void q.countQuery.run(id),
+    recordAnomaly(anomaly: { provider: string; terminal: string | null; reason: string; detail: Record<string, unknown> }): void {
+      q.anomaly.run(now().toISOString(), anomaly.provider, anomaly.terminal, anomaly.reason, JSON.stringify(anomaly.detail));
+    },
+    anomalies: (limit = 100) => q.anomalies.all(limit) as { seq: number; at: string; provider: string; terminal: string | null; reason: string; detail: string }[],
     events: (id: string) => q.events.all(id) as { seq: number; at: string; from_state: string | null; to_state: string; cause: string; detail: string | null }[],
     /** Journals a new attempt in state `created`; callers commit it before anything is sent. */
     insert(attempt: NewAttempt, cause: string): AttemptRow {
@@ -127,9 +168,13 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       return byId(id)!;
     },
     scheduleCheck: (id: string, at: Date | null) => void q.schedule.run(at ? at.toISOString() : null, id),
-    abandon: (id: string) => void q.abandon.run(now().toISOString(), id),
     flag: (id: string, reason: string | null) => void q.attention_set.run(reason, now().toISOString(), id),
     addRefunded: (id: string, amount: number) => void q.refunded.run(amount, now().toISOString(), id),
+    /** Journals something that happened to an attempt without changing its state (a manager's release). */
+    note(id: string, cause: string): void {
+      const row = byId(id)!;
+      q.event.run(id, now().toISOString(), row.state, row.state, cause, null);
+    },
     /** A tip changed after approval: journaled as an event of the attempt (its state stays). */
     setTip(id: string, tip: number, cause: string): void {
       const row = byId(id)!;

@@ -3,23 +3,33 @@
  * is checked here, so an impossible one (approved → declined, unknown → created…) is a
  * bug that stops loudly instead of corrupting the journal.
  */
-import type { AttemptState } from '../../src-shared/domain';
+import { UNRESOLVED_ATTEMPT_STATES, type AttemptState } from '../../src-shared/domain';
 
 const TRANSITIONS: Readonly<Record<AttemptState, readonly AttemptState[]>> = {
   created: ['sending', 'cancelled'],
-  sending: ['pending', 'approved', 'declined', 'cancelled', 'unknown'],
-  pending: ['pending', 'approved', 'declined', 'cancelled', 'unknown'],
-  unknown: ['unknown', 'pending', 'approved', 'declined', 'cancelled'],
+  sending: ['pending', 'cancelling', 'approved', 'needs_reversal', 'declined', 'cancelled', 'unknown'],
+  pending: ['pending', 'cancelling', 'approved', 'needs_reversal', 'declined', 'cancelled', 'unknown'],
+  // The cashier asked to stop: only a confirmed answer (or a manager with evidence) ends it.
+  cancelling: ['cancelling', 'approved', 'needs_reversal', 'declined', 'cancelled', 'unknown'],
+  unknown: ['unknown', 'pending', 'approved', 'needs_reversal', 'declined', 'cancelled'],
   approved: ['voided', 'partially_refunded', 'refunded'],
   partially_refunded: ['partially_refunded', 'refunded'],
-  declined: [],
-  cancelled: [],
+  // An approval after a decline or a cancel is real money: it still pays the order or is reversed (rule 6).
+  declined: ['approved', 'needs_reversal'],
+  cancelled: ['approved', 'needs_reversal'],
+  // Reversed by the engine (void / refund), or accepted as a tender by a manager.
+  needs_reversal: ['voided', 'refunded', 'partially_refunded', 'approved'],
   voided: [],
   refunded: [],
 };
 
-/** States whose outcome is not known yet: they are re-queried and block a new attempt for the order. */
-export const UNRESOLVED_STATES: readonly AttemptState[] = ['created', 'sending', 'pending', 'unknown'];
+/** States whose outcome is not known yet: they are re-queried and block their order and terminal. */
+export const UNRESOLVED_STATES = UNRESOLVED_ATTEMPT_STATES;
+
+/** Final answers a provider can give about a request. */
+export function isFinalOutcome(state: string): state is 'approved' | 'declined' | 'cancelled' {
+  return state === 'approved' || state === 'declined' || state === 'cancelled';
+}
 
 export function isUnresolved(state: AttemptState): boolean {
   return UNRESOLVED_STATES.includes(state);

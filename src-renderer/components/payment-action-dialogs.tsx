@@ -1,8 +1,9 @@
 /**
  * The manager's actions on one card or wallet payment, each behind the approval dialog:
  * void (the whole payment, through the terminal or gateway), refund (part or all of
- * what is still refundable) and settle (record the outcome of a payment main could not
- * learn, with evidence). Main checks the approval and the amounts; these only collect.
+ * what is still refundable), settle (record the outcome of a payment main could not
+ * learn, with evidence) and release (let the sale take another payment while one is still
+ * being checked). Main checks the approval and the amounts; these only collect.
  */
 import { useState } from 'react';
 import type { AttemptView } from '../../src-shared/domain';
@@ -14,7 +15,7 @@ import { ApprovalDialog } from './approval-dialog';
 import { PaymentSummary } from './payment-summary';
 import { AmountInput } from './amount-input';
 
-export type PaymentAction = 'void' | 'refund' | 'settle';
+export type PaymentAction = 'void' | 'refund' | 'settle' | 'release';
 
 export function PaymentActionDialog({ action, attempt, onClose }: { action: PaymentAction; attempt: AttemptView; onClose(): void }) {
   switch (action) {
@@ -24,7 +25,28 @@ export function PaymentActionDialog({ action, attempt, onClose }: { action: Paym
       return <RefundDialog attempt={attempt} onClose={onClose} />;
     case 'settle':
       return <SettleDialog attempt={attempt} onClose={onClose} />;
+    case 'release':
+      return <ReleaseDialog attempt={attempt} onClose={onClose} />;
   }
+}
+
+function ReleaseDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): void }) {
+  const { paymentAdmin } = useStores();
+  const money = useMoney();
+  return (
+    <ApprovalDialog
+      title="Take another payment"
+      submitLabel="Take another payment"
+      onApprove={(approval, reason) => paymentAdmin.getState().releasePayment(attempt.id, reason, approval)}
+      onClose={onClose}
+    >
+      <PaymentSummary attempt={attempt} />
+      <p>
+        The outcome of this payment of {money(attempt.amount + attempt.tip, attempt.currency)} is not known yet: the customer may still be
+        charged. Only go on if the customer has left the terminal. The till keeps checking it; if it is approved after all, it is given back.
+      </p>
+    </ApprovalDialog>
+  );
 }
 
 function VoidDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): void }) {

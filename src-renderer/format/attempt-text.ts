@@ -3,7 +3,7 @@
  * attempt is "checking", never "retry": main resolves it by querying the provider
  * (DESIGN §6 rule 2), so the UI offers no way to send the sale again.
  */
-import type { AttemptState, AttemptView } from '../../src-shared/domain';
+import { UNRESOLVED_ATTEMPT_STATES, type AttemptView } from '../../src-shared/domain';
 
 export type AttemptTone = 'info' | 'success' | 'error' | 'warning';
 
@@ -13,11 +13,9 @@ export interface AttemptText {
   tone: AttemptTone;
 }
 
-/** States in which the money's fate is still open. */
-const OPEN_STATES: readonly AttemptState[] = ['created', 'sending', 'pending', 'unknown'];
-
-export function isAttemptOpen(attempt: Pick<AttemptView, 'state'>): boolean {
-  return OPEN_STATES.includes(attempt.state);
+/** The money's fate is still open: the sale takes no other payment until it is known (or a manager released it). */
+export function isAttemptOpen(attempt: Pick<AttemptView, 'state'> & Partial<Pick<AttemptView, 'released'>>): boolean {
+  return UNRESOLVED_ATTEMPT_STATES.includes(attempt.state) && attempt.released !== true;
 }
 
 /** The cashier may stop waiting while the request is out; an unknown attempt is main's to resolve. */
@@ -40,6 +38,10 @@ export function attemptText(attempt: AttemptView, formatTime: (iso: string) => s
       return { headline: message ? `Declined: ${message}` : 'Declined', detail: '', tone: 'error' };
     case 'cancelled':
       return { headline: 'Cancelled', detail: message, tone: 'warning' };
+    case 'cancelling':
+      return { headline: 'Cancelling…', detail: message || 'Waiting for the provider to confirm. Take no other payment until it does.', tone: 'warning' };
+    case 'needs_reversal':
+      return { headline: 'Approved after the sale was paid: giving the money back', detail: message, tone: 'error' };
     case 'unknown':
       return {
         headline: message ? `Checking with the provider… ${message}` : 'Checking with the provider…',

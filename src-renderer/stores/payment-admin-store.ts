@@ -7,7 +7,7 @@
  * the newest state of every attempt from `pos:payment.changed`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ChannelInput } from '../../src-shared/contract';
+import type { ChannelInput, ChannelOutput } from '../../src-shared/contract';
 import type { AttemptView } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
@@ -17,12 +17,15 @@ import { withApproval, type Approval } from './approval';
 export { withApproval, type Approval } from './approval';
 
 export type SettleOutcome = ChannelInput<'pos:payments.settle'>['outcome'];
+export type ForeignAnswer = ChannelOutput<'pos:payments.attention'>['foreign'][number];
 
 export interface PaymentAdminState {
   loaded: boolean;
   loading: boolean;
   unresolved: AttemptView[];
   flagged: AttemptView[];
+  /** Provider answers that carried someone else's keys: kept for the manager, never applied. */
+  foreign: ForeignAnswer[];
   error: string | null;
   /** Re-reads the attention list. */
   loadAttention(): Promise<void>;
@@ -30,18 +33,25 @@ export interface PaymentAdminState {
   voidPayment(attemptId: string, reason: string, approval?: Approval): Promise<string | null>;
   refundPayment(attemptId: string, amount: number, reason: string, approval?: Approval): Promise<string | null>;
   settlePayment(attemptId: string, outcome: SettleOutcome, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
+  /** Take another payment while this one is still being checked (the customer walked away); main audits the risk. */
+  releasePayment(attemptId: string, reason: string, approval?: Approval): Promise<string | null>;
 }
 
 export type PaymentAdminStore = StoreApi<PaymentAdminState>;
 
 /** A sale attempt a manager may void or refund: approved and not (fully) reversed. */
 export function isReversible(attempt: AttemptView): boolean {
-  return attempt.kind === 'sale' && (attempt.state === 'approved' || attempt.state === 'partially_refunded') && attempt.refundable > 0;
+  return attempt.kind === 'sale' && (attempt.state === 'approved' || attempt.state === 'partially_refunded' || attempt.state === 'needs_reversal') && attempt.refundable > 0;
+}
+
+/** A sale whose outcome is still open and that still blocks its order: a manager may let the order take another payment. */
+export function canRelease(attempt: AttemptView): boolean {
+  return attempt.kind === 'sale' && !attempt.released && (attempt.state === 'cancelling' || attempt.state === 'unknown' || attempt.state === 'pending');
 }
 
 /** Void takes back the whole payment, so only one untouched by refunds. */
 export function canVoid(attempt: AttemptView): boolean {
-  return attempt.kind === 'sale' && attempt.state === 'approved';
+  return attempt.kind === 'sale' && (attempt.state === 'approved' || attempt.state === 'needs_reversal');
 }
 
 /** A void or refund of this sale attempt is still on its way. */
@@ -69,14 +79,15 @@ export function createPaymentAdminStore(client: PosClient, hooks: { receive(atte
       loading: false,
       unresolved: [],
       flagged: [],
+      foreign: [],
       error: null,
 
       async loadAttention() {
         const mine = ++seq;
         set({ loading: true, error: null });
         try {
-          const { unresolved, flagged } = await client.invoke('pos:payments.attention', {});
-          if (mine === seq) set({ unresolved, flagged, loaded: true, loading: false });
+          const { unresolved, flagged, foreign } = await client.invoke('pos:payments.attention', {});
+          if (mine === seq) set({ unresolved, flagged, foreign, loaded: true, loading: false });
         } catch (error) {
           const failure = toClientError(error);
           if (mine === seq) set({ loading: false, error: failure.code === 'NOT_AUTHENTICATED' || failure.code === 'SESSION_LOCKED' ? null : failure.message });
@@ -88,6 +99,7 @@ export function createPaymentAdminStore(client: PosClient, hooks: { receive(atte
         act(() => client.invoke('pos:payments.refund', { attemptId, amount, reason, ...withApproval(approval) })),
       settlePayment: (attemptId, outcome, evidence, reason, approval) =>
         act(() => client.invoke('pos:payments.settle', { attemptId, outcome, evidence, reason, ...withApproval(approval) })),
+      releasePayment: (attemptId, reason, approval) => act(() => client.invoke('pos:payments.release', { attemptId, reason, ...withApproval(approval) })),
     };
   });
 

@@ -38,6 +38,7 @@ describe('manager approval is enforced in main', () => {
       ['pos:payments.void', { attemptId: 'any', reason: 'wrong card' }],
       ['pos:payments.refund', { attemptId: 'any', amount: 100, reason: 'returned' }],
       ['pos:payments.settle', { attemptId: 'any', outcome: 'approved', evidence: 'slip 1', reason: 'slip shows approval' }],
+      ['pos:payments.release', { attemptId: 'any', reason: 'customer walked away' }],
       ['pos:shift.cashMove', { kind: 'out', amount: 100, reason: 'bank drop' }],
       ['pos:shift.close', { counted: [] }],
       ['pos:refunds.create', { orderId: sale.id, amount: 100, reason: 'customer unhappy' }],

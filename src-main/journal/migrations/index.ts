@@ -4,5 +4,6 @@ import { foundation } from './001-foundation';
 import { payments } from './002-payments';
 import { printJobs } from './003-print-jobs';
 import { manager } from './004-manager';
+import { moneySafety } from './005-money-safety';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs, manager];
+export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs, manager, moneySafety];

@@ -1,8 +1,9 @@
 /**
  * Manager: card and wallet payments that need a manager (DESIGN §6): payments whose
  * outcome main could not learn ("Settle…" with evidence from the terminal or provider)
- * and late approvals of payments the cashier had given up on ("Refund…" to give the
- * money back). Voids and refunds of a sale's payments are done from its receipt
+ * or, when the customer walked away, "Take another payment…"), payments the engine
+ * flagged (approvals to give back, contradicting answers), and answers that carried
+ * someone else's keys. Voids and refunds of a sale's payments are done from its receipt
  * (History → Open); shifts, drawer counts and reports on the Shift screen. The audit
  * trail's hash chain can be verified here.
  */
@@ -12,14 +13,28 @@ import type { AttemptView } from '../../../src-shared/domain';
 import { PaymentActionDialog, type PaymentAction } from '../../components/payment-action-dialogs';
 import { PaymentSummary } from '../../components/payment-summary';
 import { verdictText } from '../../stores/audit-store';
-import { isReversible } from '../../stores/payment-admin-store';
+import { canRelease, isReversible } from '../../stores/payment-admin-store';
 import { useStores } from '../../stores/use-stores';
 
-function AttentionList({ label, attempts, action, actionLabel, empty, onAction }: {
+interface AttentionAction {
+  action: PaymentAction;
+  label: string;
+  offered(attempt: AttemptView): boolean;
+}
+
+/** Why the engine flagged a payment, in the manager's words. */
+const ATTENTION_TEXT: Record<string, string> = {
+  'needs-reversal': 'Approved after the sale was paid another way: give the money back.',
+  contradiction: 'The provider gave two different final answers: check its records.',
+  'readback-mismatch': 'The provider\'s answer does not match this payment (amount or currency).',
+  'config-fault': 'The provider says the till is set up wrong (key, address or merchant).',
+  released: 'Another payment was allowed while this one was unresolved: watch for a double charge.',
+};
+
+function AttentionList({ label, attempts, actions, empty, onAction }: {
   label: string;
   attempts: AttemptView[];
-  action: PaymentAction;
-  actionLabel: string;
+  actions: AttentionAction[];
   empty: string;
   onAction(action: PaymentAction, attempt: AttemptView): void;
 }) {
@@ -34,15 +49,37 @@ function AttentionList({ label, attempts, action, actionLabel, empty, onAction }
           {attempts.map((attempt) => (
             <li key={attempt.id} className="attempt">
               <PaymentSummary attempt={attempt} />
-              {(action !== 'refund' || isReversible(attempt)) && (
+              {attempt.needsAttention && <p className="hint">{ATTENTION_TEXT[attempt.needsAttention] ?? attempt.needsAttention}</p>}
+              {actions.some((a) => a.offered(attempt)) && (
                 <div className="attempt-actions">
-                  <button type="button" onClick={() => onAction(action, attempt)}>{actionLabel}</button>
+                  {actions.filter((a) => a.offered(attempt)).map((a) => (
+                    <button key={a.action} type="button" onClick={() => onAction(a.action, attempt)}>{a.label}</button>
+                  ))}
                 </div>
               )}
             </li>
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** Answers a terminal or gateway sent with someone else's keys (DESIGN §6 rule 7): shown, never applied. */
+function ForeignAnswers() {
+  const { paymentAdmin } = useStores();
+  const foreign = useStore(paymentAdmin, (s) => s.foreign);
+  const headingId = useId();
+  if (foreign.length === 0) return null;
+  return (
+    <section aria-labelledby={headingId}>
+      <h4 id={headingId}>Answers not for this till</h4>
+      <p className="hint">Kept for your records; none of them changed a sale.</p>
+      <ul aria-label="Answers not for this till">
+        {foreign.map((answer) => (
+          <li key={`${answer.at}-${answer.reason}`}>{new Date(answer.at).toLocaleString()} · {answer.provider}{answer.terminal ? ` (${answer.terminal})` : ''}: {answer.reason}</li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -87,19 +124,21 @@ export function ManagerScreen() {
             <AttentionList
               label="Outcome unknown"
               attempts={unresolved}
-              action="settle"
-              actionLabel="Settle…"
+              actions={[
+                { action: 'settle', label: 'Settle…', offered: () => true },
+                { action: 'release', label: 'Take another payment…', offered: canRelease },
+              ]}
               empty="No payment is waiting for its outcome."
               onAction={open}
             />
             <AttentionList
-              label="Late approvals"
+              label="Flagged payments"
               attempts={flagged}
-              action="refund"
-              actionLabel="Refund…"
-              empty="No late approval to give back."
+              actions={[{ action: 'refund', label: 'Refund…', offered: isReversible }]}
+              empty="No payment needs a manager."
               onAction={open}
             />
+            <ForeignAnswers />
           </>
         )}
       </section>

@@ -21,7 +21,7 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
 export function attempt(overrides: Partial<AttemptView> = {}): AttemptView {
   return {
     id: 'A1', orderId: 'O1', provider: 'demo-card', terminal: 'Lane 1', kind: 'sale', method: 'card', amount: 1000, tip: 0,
-    currency: 'CAD', state: 'sending', message: '', nextCheckAt: null, refundable: 0, card: null,
+    currency: 'CAD', state: 'sending', message: '', nextCheckAt: null, needsAttention: null, released: false, refundable: 0, card: null,
     createdAt: '2025-01-01T10:00:00.000Z', updatedAt: '2025-01-01T10:00:00.000Z',
     ...overrides,
   };

@@ -11,7 +11,7 @@ const approval = { managerId: 'demo-manager', pin: '9876' };
 function setup() {
   const received: AttemptView[] = [];
   const transport = fakeTransport({
-    'pos:payments.attention': () => ({ unresolved: [attempt({ id: 'U1', state: 'unknown' })], flagged: [attempt({ id: 'F1', state: 'approved', refundable: 500 })] }),
+    'pos:payments.attention': () => ({ unresolved: [attempt({ id: 'U1', state: 'unknown' })], flagged: [attempt({ id: 'F1', state: 'approved', refundable: 500 })], foreign: [] }),
   });
   const admin = createPaymentAdminStore(createClient(transport), { receive: (a) => received.push(a) });
   return { transport, admin, received };
@@ -70,7 +70,7 @@ describe('payment admin store', () => {
     const { transport, admin } = setup();
     await admin.getState().loadAttention();
     transport.handlers['pos:payments.settle'] = ({ attemptId, outcome }) => attempt({ id: attemptId, state: outcome });
-    transport.handlers['pos:payments.attention'] = () => ({ unresolved: [], flagged: [] });
+    transport.handlers['pos:payments.attention'] = () => ({ unresolved: [], flagged: [], foreign: [] });
     expect(await admin.getState().settlePayment('U1', 'approved', 'Slip 0042', 'Terminal slip shows approved', approval)).toBeNull();
     expect(transport.calls.find((c) => c.channel === 'pos:payments.settle')?.payload).toEqual({
       attemptId: 'U1', outcome: 'approved', evidence: 'Slip 0042', reason: 'Terminal slip shows approved', approval,
@@ -85,7 +85,7 @@ describe('payment admin store', () => {
     await settle();
     expect(transport.calls.filter((c) => c.channel === 'pos:payments.attention')).toHaveLength(0);
     await admin.getState().loadAttention();
-    transport.handlers['pos:payments.attention'] = () => ({ unresolved: [], flagged: [attempt({ id: 'LATE', state: 'approved', refundable: 900 })] });
+    transport.handlers['pos:payments.attention'] = () => ({ unresolved: [], flagged: [attempt({ id: 'LATE', state: 'approved', refundable: 900 })], foreign: [] });
     transport.emit('pos:payment.changed', attempt({ id: 'LATE', state: 'approved' }));
     await settle();
     expect(admin.getState().flagged.map((a) => a.id)).toEqual(['LATE']);
