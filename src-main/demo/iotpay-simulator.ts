@@ -44,6 +44,8 @@ export interface IotpayBehaviourOptions {
   expireAtQuery?: number;
   /** Faults: whether the gateway processed (charged) the order before the reply broke. Default true. */
   charge?: boolean;
+  /** already-paid: the amount (cents) the earlier create was paid for, when not this request's. */
+  paidAmount?: number;
   /** Paid status reported (2 paid, 3 paid and notified). */
   paidStatus?: 2 | 3;
   /** Card data of the approval. */
@@ -51,6 +53,8 @@ export interface IotpayBehaviourOptions {
   cardType?: string;
   /** Tests may put a full PAN here to prove the POS masks it. */
   cardNum?: string;
+  /** Card: the terminal's receipt text (free text; tests put a full PAN in it to prove the POS masks it). */
+  receiptDisp?: string;
   trxMethod?: string;
   cvmResults?: string;
 }
@@ -70,6 +74,11 @@ export interface IotpaySimulatorOptions {
   defaultOptions?: IotpayBehaviourOptions;
   /** Interactive walk-away: status 1 turns 4 after this long (default 90 s). */
   walkAwayExpireMs?: number;
+  /**
+   * Paths that are not the v1 API answer a web page with HTTP 200 (a web server in front of
+   * the wrong address) instead of a 404.
+   */
+  webPageForOtherPaths?: boolean;
   onChange?: () => void;
 }
 
@@ -110,6 +119,17 @@ export interface IotpaySimulator {
   pendingCardSales(): { mchOrderNo: string; amount: number; currency: string }[];
   /** Plays the customer at the virtual terminal. False when no such sale is waiting. */
   act(mchOrderNo: string, action: VirtualTerminalAction): boolean;
+  /**
+   * The customer pays an order that is not final yet, whatever its behaviour (taps the card
+   * after the cashier stopped waiting, confirms the wallet payment late). False when the order
+   * is unknown or already final.
+   */
+  payNow(mchOrderNo: string): boolean;
+  /**
+   * The merchant key changes at the gateway (fault "wrong merchant key"): from now on, requests
+   * signed with the till's old key are refused with 0013, and replies are signed with the new one.
+   */
+  setMerchantKey(key: string): void;
   /** Subscribe to any change (new order, status, terminal, each query); returns unsubscribe. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
@@ -152,7 +172,7 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 /** Starts the simulator; resolves once it listens. */
 export async function startIotpaySimulator(options: IotpaySimulatorOptions = {}): Promise<IotpaySimulator> {
   const mchId = options.mchId ?? '10000576';
-  const key = options.key ?? 'demo-merchant-key';
+  let key = options.key ?? 'demo-merchant-key';
   const orders = new Map<string, Order>();
   const byPayOrderId = new Map<string, Order>();
   const refundsByNo = new Map<string, RefundRecord>();
@@ -211,7 +231,7 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
       termNum: '25957', bankTermNum: '40880013', termInvoiceNum: pad(724000 + serial, 6),
       seqNum: approved ? pad(1000000 + serial, 12) : '000000000000', authNum: approved ? `0${pad(serial % 10000, 4)}Z` : '',
       batchNum: approved ? '0008' : '0000', trxMethod: approved ? (o.trxMethod ?? 'T') : '', accountType: '',
-      receiptDisp: approved ? (french ? '000 Approuvée 00 Merci' : '000 Approved 00 Thank You') : 'Transaction Not Completed 05',
+      receiptDisp: o.receiptDisp ?? (approved ? (french ? '000 Approuvée 00 Merci' : '000 Approved 00 Thank You') : 'Transaction Not Completed 05'),
       cashbackAmount: '', timeStamp: `${now.getFullYear()}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}-${pad(now.getHours(), 2)}${pad(now.getMinutes(), 2)}${pad(now.getSeconds(), 2)}00`,
       surchargeAmount: '', langCode: o.langCode ?? 'E',
       trxDate: approved ? `${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}${now.getFullYear()}` : '',
@@ -307,7 +327,10 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     const charge = opts.charge !== false;
     const fault = (['bad-signature', 'server-error', 'malformed-json', 'drop-connection'] as const).find((f) => f === behaviour);
     if (behaviour === 'already-paid') {
-      paid(order); // the earlier create that charged it
+      // The earlier create that charged it (another till's sale under the same key, when
+      // `paidAmount` says it was for another amount).
+      if (opts.paidAmount !== undefined) order.amount = opts.paidAmount;
+      paid(order);
       return businessFail('0113', 'order already paid');
     }
     if (fault && !charge) {
@@ -435,7 +458,11 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
     const endpoint = /^\/v1\/(create_order|query_order|refund_order)$/.exec(path)?.[1];
-    if (!endpoint) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
+    if (!endpoint) {
+      if (options.webPageForOtherPaths) res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><h1>IOTPay</h1></body></html>');
+      else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
     if (req.method !== 'POST') { send(res, protocolFail('0011', 'POST required')); return; }
     const text = await readBody(req);
     if (text.trim() === '') { send(res, protocolFail('0012', 'request body is empty')); return; }
@@ -472,7 +499,7 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   return {
     url: `http://${address.address}:${address.port}`,
     mchId,
-    key,
+    get key() { return key; },
     setBehaviour(behaviour, opts = {}) { queue.push({ behaviour, opts }); },
     clearBehaviours() { queue.length = 0; },
     setQueryFault(fault, count = 1) { queryFault = { fault, remaining: count }; },
@@ -507,6 +534,15 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
       }
       return true;
     },
+    payNow(mchOrderNo) {
+      const order = orders.get(mchOrderNo);
+      if (!order || FINAL(order.status)) return false;
+      order.awaitingTerminal = false;
+      paid(order);
+      answerHeld(order);
+      return true;
+    },
+    setMerchantKey(next) { key = next; },
     onChange(listener) {
       listeners.add(listener);
       return () => { listeners.delete(listener); };

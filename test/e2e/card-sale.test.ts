@@ -37,7 +37,9 @@ describe('card sale (IOTPay PAX) in Chromium against the headless host', () => {
     await expect.poll(() => card.count()).toBe(1);
     const block = await card.innerText();
     // Masked number: only the last 4 digits show.
-    expect(block).toMatch(/Number\s+[X*•]{6,}\d{4}\b/);
+    expect(block).toMatch(/Number\s+\*{4} \d{4}\b/);
+    // The gateway's own ids are ids, not card numbers: never masked.
+    expect(block).toMatch(/Reference\s+[A-Z]*\d{6,}/);
     expect(block).not.toMatch(/Number\s+\d{13,19}\b/);
     expect(block).toMatch(/Auth #\s+\S+/);
     expect(block).toMatch(/Approved/);

@@ -74,7 +74,7 @@ describe('IOTPay CC_PAX provider ↔ simulator', () => {
     expect(outcome.state).toBe('approved');
     expect(outcome.approvedAmount).toBe(1234);
     expect(outcome.providerRef).toBe(sim.order(attempt.reference)?.payOrderId);
-    expect(outcome.card?.maskedPan).toBe('XXXXXXXXXXXX1166');
+    expect(outcome.card?.maskedPan).toBe('**** 1166');
     expect(outcome.card?.responseText).toBe('000 Approved 00 Thank You');
     expect(cardBlockSchema.safeParse(outcome.card).success).toBe(true);
     expect(JSON.stringify(outcome)).not.toContain('1022'); // the simulator sends expireDate 1022
@@ -88,7 +88,7 @@ describe('IOTPay CC_PAX provider ↔ simulator', () => {
     sim.setBehaviour('approve', { cardNum: '5454545454545454', langCode: 'F', cvmResults: '1E0300', trxMethod: 'C' });
     const { outcome } = await run(FAST);
     expect(outcome.state).toBe('approved');
-    expect(outcome.card).toMatchObject({ maskedPan: 'XXXXXXXXXXXX5454', language: 'fr', cvm: 'signature', entryMode: 'Puce' });
+    expect(outcome.card).toMatchObject({ maskedPan: '**** 5454', language: 'fr', cvm: 'signature', entryMode: 'Puce' });
     expect(JSON.stringify(outcome)).not.toContain('5454545454545454');
     expect(sim.charges()).toBe(before + 1);
   });

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/demo/iotpay-simulator';
 import { startHarness, type Harness } from '../support/core-harness';
@@ -26,7 +28,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     // The attempt as it is when the call returns: sent, or already waiting for the card.
     expect(['sending', 'pending']).toContain(started.state);
     const approved = await h.attempt(started.id, (a) => a.state === 'approved');
-    expect(approved.card).toMatchObject({ maskedPan: expect.stringMatching(/^[X*]+\d{4}$/), authCode: expect.any(String) });
+    expect(approved.card).toMatchObject({ maskedPan: '**** 1166', authCode: expect.any(String) });
     const states = h.events(started.id).map((e) => e.to_state);
     expect(states.slice(0, 2)).toEqual(['created', 'sending']);
     expect(states.at(-1)).toBe('approved');
@@ -39,6 +41,28 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect(JSON.stringify(receipt)).not.toMatch(/expire/i);
     expect(sim.charges()).toBe(1);
     expect(sim.createOrderCalls(h.reference(started.id))).toBe(1);
+  });
+
+  it('a full card number in the terminal\'s free text never reaches the outcome, the journal files or the receipt', async () => {
+    const pan = '4111111111111111';
+    sim.setBehaviour('decline', { cardMs: 10, receiptDisp: `DECLINED CARD ${pan} CALL ISSUER`, cardNum: pan });
+    sim.setBehaviour('approve', { cardMs: 10, receiptDisp: `APPROVED 4111 1111 1111 1111 THANK YOU`, cardNum: pan });
+    const order = await h.ringUp();
+    const first = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const declined = await h.attempt(first.id, (a) => a.state === 'declined');
+    expect(declined.message).toContain('DECLINED CARD **** 1111 CALL ISSUER');
+    const second = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const approved = await h.attempt(second.id, (a) => a.state === 'approved');
+    expect(approved.card).toMatchObject({ maskedPan: '**** 1111', responseText: 'APPROVED **** 1111 THANK YOU' });
+    const receipt = await h.call('pos:orders.receipt', { orderId: order.id, copy: false });
+    for (const shown of [declined, approved, receipt]) expect(JSON.stringify(shown)).not.toMatch(/4111 ?1111 ?1111 ?1111/);
+    // Nothing on disk holds the full number: not the database, not its write-ahead log.
+    const dataDir = join(h.dir, 'data');
+    for (const file of readdirSync(dataDir)) {
+      const bytes = readFileSync(join(dataDir, file));
+      expect(bytes.includes(pan), file).toBe(false);
+      expect(bytes.includes('4111 1111 1111 1111'), file).toBe(false);
+    }
   });
 
   it('decline: the reason is shown, the order stays open, and a second card attempt can pay it', async () => {
@@ -77,6 +101,20 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect(h.events(attempt.id).some((e) => e.to_state === 'approved')).toBe(true);
     expect(sim.createOrderCalls(h.reference(attempt.id))).toBe(1);
     expect(sim.charges()).toBe(1);
+  });
+
+  it('0113 "already paid" for another amount (another till\'s charge under the same key) is flagged, never taken as this sale', async () => {
+    const order = await h.ringUp();
+    sim.setBehaviour('already-paid', { paidAmount: order.due + 500 });
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const reference = h.reference(attempt.id);
+    for (let i = 0; i < 200 && !(await h.call('pos:payments.attention', {})).flagged.some((a) => a.id === attempt.id); i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect((await h.call('pos:payments.attention', {})).flagged.map((a) => a.id)).toContain(attempt.id);
+    expect(h.core.engine.attempt(attempt.id)?.state).not.toBe('approved');
+    const still = await h.call('pos:orders.get', { orderId: order.id });
+    expect(still).toMatchObject({ status: 'open', due: order.due });
+    expect(still.tenders).toHaveLength(0);
+    expect(sim.createOrderCalls(reference)).toBe(1);
   });
 
   it('stuck pending: the attempt stays unknown, keeps being queried, blocks cash and new cards, and only a manager with evidence settles it', async () => {
@@ -153,5 +191,28 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
     expect(sim.createOrderCalls(reference)).toBe(1);
     expect(sim.charges()).toBe(1);
+  });
+});
+
+describe('an IOTPay till set up wrong, through the payment engine', () => {
+  let sim: IotpaySimulator;
+  let h: Harness;
+  afterEach(async () => { await h.close(); await sim.close(); });
+
+  it('the wrong merchant key: the cashier reads it in one sentence, nothing is charged, the order stays open', async () => {
+    sim = await startIotpaySimulator({ key: 'the-gateway-key' });
+    const lines: string[] = [];
+    h = await startHarness(
+      { providers: { iotpay: { baseUrl: sim.url, mchId: sim.mchId, loginName: 'lane1', key: 'an-old-key', device: 'PAX-1', wallet: false } } },
+      { providerTimings: TIMINGS, log: { info: (line: string) => lines.push(line), error: () => undefined } },
+    );
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const declined = await h.attempt(attempt.id, (a) => a.state === 'declined');
+    expect(declined.message).toContain('The IOTPay merchant key set on this till is wrong: IOTPay refused the signature. Nothing was charged.');
+    expect(sim.order(h.reference(attempt.id))).toBeNull();
+    expect(sim.charges()).toBe(0);
+    expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('open');
+    expect(lines.join('\n')).not.toContain('an-old-key');
   });
 });

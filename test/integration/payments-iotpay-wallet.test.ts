@@ -47,7 +47,7 @@ describe('customer wallet codes (IOTPay micropay) through the payment engine', (
     expect(h.core.journal.db.prepare('SELECT COUNT(*) AS n FROM payment_attempts').get()).toEqual({ n: 0 });
   });
 
-  it('the cashier gives up: the attempt is still checked, a late success is flagged, and the manager refunds it', async () => {
+  it('the cashier gives up: the attempt keeps blocking the sale (no cash), and the late success pays it once', async () => {
     sim.setBehaviour('approve', { walletSteps: 12 });
     const order = await h.ringUp();
     await h.call('pos:cart.scan', { code: ALIPAY, source: 'wedge' });
@@ -57,26 +57,43 @@ describe('customer wallet codes (IOTPay micropay) through the payment engine', (
     for (let i = 0; i < 100 && (sim.order(reference)?.queries ?? 0) < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
     expect(sim.order(reference)!.status).toBeLessThan(2);
     const stopped = await h.call('pos:tender.cancel', { attemptId: attempt.id });
-    expect(['pending', 'unknown']).toContain(stopped.state);
-    // The customer pays cash instead; the abandoned attempt no longer blocks the sale.
-    const cash = await h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue });
-    expect(cash.completed).toBe(true);
+    expect(['cancelling', 'pending', 'unknown']).toContain(stopped.state);
+    // DESIGN §6 rules 2 and 5: an attempt the gateway may still approve blocks cash and other codes.
+    await expect(h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await expect(h.call('pos:cart.scan', { code: WECHAT, source: 'wedge' })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
 
     const late = await h.attempt(attempt.id, (a) => a.state === 'approved');
     expect(late.state).toBe('approved');
-    const attention = await h.call('pos:payments.attention', {});
-    expect(attention.flagged.map((a) => a.id)).toEqual([attempt.id]);
-    expect((await h.call('pos:orders.get', { orderId: order.id })).tenders).toHaveLength(1);
-
-    await expect(h.call('pos:payments.refund', { attemptId: attempt.id, amount: late.refundable, reason: 'paid twice: refund wallet', approval: { managerId: 'demo-manager', pin: '0000' } }))
-      .rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
-    expect(sim.refunds()).toBe(0);
-    const refund = await h.call('pos:payments.refund', { attemptId: attempt.id, amount: late.refundable, reason: 'paid twice: refund wallet', approval: MANAGER });
-    await h.attempt(refund.id, (a) => a.state === 'approved');
-    const original = h.core.engine.viewsFor(order.id).find((a) => a.id === attempt.id)!;
-    expect(original).toMatchObject({ state: 'refunded', refundable: 0 });
-    expect(sim.refunds()).toBe(1);
+    const paid = await h.call('pos:orders.get', { orderId: order.id });
+    expect(paid.status).toBe('completed');
+    expect(paid.tenders).toHaveLength(1);
+    expect(paid.tenders[0].attemptId).toBe(attempt.id);
+    expect((await h.call('pos:payments.attention', {})).flagged.map((a) => a.id)).not.toContain(attempt.id);
     expect(sim.charges()).toBe(1);
+    expect(sim.refunds()).toBe(0);
+  });
+
+  it('a manager releases the abandoned attempt (customer gone), cash pays, and its late success is refunded by itself', async () => {
+    sim.setBehaviour('approve', { walletSteps: 12 });
+    const order = await h.ringUp();
+    await h.call('pos:cart.scan', { code: ALIPAY, source: 'wedge' });
+    const attempt = attemptOf(order.id);
+    const reference = h.reference(attempt.id);
+    for (let i = 0; i < 100 && (sim.order(reference)?.queries ?? 0) < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
+    await h.call('pos:tender.cancel', { attemptId: attempt.id });
+    await expect(h.call('pos:payments.release', { attemptId: attempt.id, reason: 'customer walked away', approval: { managerId: 'demo-manager', pin: '0000' } }))
+      .rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    await h.call('pos:payments.release', { attemptId: attempt.id, reason: 'customer walked away', approval: MANAGER });
+    const cash = await h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue });
+    expect(cash.completed).toBe(true);
+
+    // The wallet payment still went through: it cannot pay a paid order, so it goes back.
+    for (let i = 0; i < 500 && h.core.engine.attempt(attempt.id)?.state !== 'refunded'; i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(h.core.engine.attempt(attempt.id)).toMatchObject({ state: 'refunded', refundable: 0 });
+    expect((await h.call('pos:orders.get', { orderId: order.id })).tenders).toHaveLength(1);
+    expect(sim.charges()).toBe(1);
+    expect(sim.refunds()).toBe(1);
+    expect(sim.order(reference)!.refundable).toBe(0);
   });
 
   it('partial refunds: bounded by what is left, each refund id used once, never refunded twice', async () => {

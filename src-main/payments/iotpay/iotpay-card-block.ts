@@ -5,14 +5,17 @@
  */
 import type { CardBlock } from '../../../src-shared/domain';
 import { isSupportedCurrency, parseDecimalString } from '../../../src-shared/money';
+import { maskCardNumber, maskPansIn } from '../../../src-shared/pan-mask';
+import { replyCentsToMinor } from './iotpay-amounts';
 
 /** The order fields a card or wallet block is built from (query flat fields or create's payOrder). */
 export interface IotpayOrderFields {
   payOrderId?: string;
   channelId?: string;
   channelOrderNo?: string | null;
+  /** The order's currency; IOTPay amounts (tip, cash back) are cents of it. */
   currency?: string;
-  /** Minor units. */
+  /** Cents, as IOTPay sends it. */
   tip?: number;
   /** Epoch milliseconds (number or digit string), or '' before payment. */
   paySuccTime?: unknown;
@@ -48,25 +51,11 @@ export function parseIotpayExtra(extra: unknown): Record<string, string> {
 }
 
 /**
- * Masks a card number so at most its last 4 digits show: every other digit becomes X,
- * whatever the gateway sent ("4111111111111111" → "XXXXXXXXXXXX1111"; "432567******2266"
- * → "XXXXXXXXXXXX2266"). Returns undefined when there is no digit to show.
+ * Fields of `extra` the terminal fills with words (shown on the receipt as sent, or as a
+ * fallback name). Ids, EMV data and dates stay as sent: masking an AID that happens to pass
+ * Luhn would break the receipt.
  */
-export function maskCardNumber(raw: string): string | undefined {
-  const compact = raw.replace(/[\s-]/g, '');
-  let digitsKept = 0;
-  let masked = '';
-  for (let i = compact.length - 1; i >= 0; i -= 1) {
-    const ch = compact[i];
-    if (ch >= '0' && ch <= '9') {
-      masked = (digitsKept < 4 ? ch : 'X') + masked;
-      digitsKept += 1;
-    } else {
-      masked = (/[*xX#•]/.test(ch) ? 'X' : ch) + masked;
-    }
-  }
-  return digitsKept === 0 ? undefined : masked;
-}
+const FREE_TEXT_EXTRA_FIELDS = ['receiptDisp', 'emvLabel', 'cardType', 'trxMethod'] as const;
 
 /** PAX `cardType` codes → brand names. Unlisted codes are shown as sent. */
 const CARD_BRANDS: Readonly<Record<string, string>> = {
@@ -129,7 +118,7 @@ function epochTime(value: unknown): string | undefined {
 function cashbackMinor(text: string | undefined, currency: string | undefined): number | undefined {
   if (!text) return undefined;
   let amount: number | undefined;
-  if (/^\d+$/.test(text)) amount = Number(text);
+  if (/^\d+$/.test(text)) amount = currency ? replyCentsToMinor(Number(text), currency) : undefined;
   else if (/^\d+\.\d+$/.test(text) && currency && isSupportedCurrency(currency)) {
     try {
       amount = parseDecimalString(text, currency);
@@ -140,14 +129,25 @@ function cashbackMinor(text: string | undefined, currency: string | undefined): 
   return amount !== undefined && Number.isSafeInteger(amount) && amount > 0 ? amount : undefined;
 }
 
+/** The order's tip (cents) in minor units of its currency; undefined when none or not convertible. */
+function tipMinor(tip: number | undefined, currency: string | undefined): number | undefined {
+  if (typeof tip !== 'number' || !Number.isSafeInteger(tip) || tip <= 0 || !currency) return undefined;
+  return replyCentsToMinor(tip, currency);
+}
+
 /** Drops undefined and empty values so the block only carries what the terminal said. */
 function compact(block: CardBlock): CardBlock {
   return Object.fromEntries(Object.entries(block).filter(([, v]) => v !== undefined && v !== '')) as CardBlock;
 }
 
-/** CardBlock for a CC_PAX order from its `extra` card data (seed0). */
-export function iotpayCardBlock(order: IotpayOrderFields, provider = 'iotpay-pax'): CardBlock {
+/**
+ * CardBlock for a CC_PAX order from its `extra` card data (seed0). The terminal's free text
+ * goes through the PAN masker (`keep`: the attempt's own ids, left as sent); the card number
+ * through the one card-number masker.
+ */
+export function iotpayCardBlock(order: IotpayOrderFields, provider = 'iotpay-pax', keep?: ReadonlySet<string>): CardBlock {
   const extra = parseIotpayExtra(order.extra);
+  for (const name of FREE_TEXT_EXTRA_FIELDS) if (extra[name] !== undefined) extra[name] = maskPansIn(extra[name], keep);
   const language = extra.langCode?.toUpperCase() === 'F' ? 'fr' : extra.langCode?.toUpperCase() === 'E' ? 'en' : undefined;
   const cardType = extra.cardType?.toUpperCase();
   const entry = extra.trxMethod ? ENTRY_MODES[extra.trxMethod.toUpperCase()] : undefined;
@@ -173,7 +173,7 @@ export function iotpayCardBlock(order: IotpayOrderFields, provider = 'iotpay-pax
     cvm: extra.cvmResults ? decodeCvmResults(extra.cvmResults) : undefined,
     responseText: extra.receiptDisp,
     language,
-    tip: typeof order.tip === 'number' && Number.isSafeInteger(order.tip) && order.tip > 0 ? order.tip : undefined,
+    tip: tipMinor(order.tip, order.currency),
     cashback: cashbackMinor(extra.cashbackAmount, order.currency),
   });
 }

@@ -5,8 +5,8 @@
  * (DESIGN.md §6 rule 7): the caller must treat it like a timeout and query. No retries
  * here — resending a sale is the one thing a payment client must never do on its own.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
+import { maskPansIn } from '../../../src-shared/pan-mask';
 import { iotpayErrorCode } from './iotpay-errors';
 import { iotpaySign, verifyIotpaySignature } from './iotpay-sign';
 
@@ -21,8 +21,12 @@ export interface IotpayConfig {
   key: string;
   /** Default device name sent with orders (e.g. the PAX terminal's "V1-B25"). */
   device: string;
-  /** The merchant account currency (IOTPay: CAD or USD). */
-  currency: string;
+  /**
+   * The store currency. Not read by the adapters: each attempt's own currency is converted
+   * (and refused unless IOTPay takes it), and the config load refuses IOTPay for any store
+   * currency but CAD or USD.
+   */
+  currency?: string;
   /** Sent as clientIp; defaults to 127.0.0.1. */
   clientIp?: string;
 }
@@ -88,6 +92,11 @@ export interface IotpayTransportFailure {
   /** Short, safe description for the journal (no request body, no card or wallet data). */
   message: string;
   httpStatus?: number;
+  /**
+   * The answer came from something that is not the IOTPay API (a 404 for the endpoint, a web
+   * page instead of JSON): the till's base URL is wrong. One sentence for cashier and manager.
+   */
+  configFault?: string;
 }
 
 export type IotpayCallResult = { ok: true; reply: IotpayReply } | { ok: false; failure: IotpayTransportFailure };
@@ -103,6 +112,8 @@ export interface IotpayClientConfig {
   baseUrl: string;
   /** Merchant key used to sign requests and verify replies. */
   key: string;
+  /** Where reply signature mismatches are reported (never with the key or a request body). */
+  log?: (line: string) => void;
 }
 
 export interface IotpayClient {
@@ -133,12 +144,13 @@ function stringParams(params: Record<string, string | number | undefined>): Reco
  * cannot always sign it and it never reports money moving; if it does carry a sign, the
  * sign must verify.
  */
-export function checkIotpayReply(body: unknown, key: string): IotpayCallResult {
+export function checkIotpayReply(body: unknown, key: string, onBadSignature?: () => void): IotpayCallResult {
   const parsed = replySchema.safeParse(body);
   if (!parsed.success) return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay reply is missing retCode' } };
   const raw = body as Record<string, unknown>;
   const hasSign = typeof raw.sign === 'string' && raw.sign !== '';
   if ((parsed.data.retCode === 'SUCCESS' || hasSign) && !verifyIotpaySignature(raw, key)) {
+    onBadSignature?.();
     return { ok: false, failure: { kind: 'bad-signature', delivered: true, message: 'IOTPay reply signature did not verify' } };
   }
   const success = parsed.data.retCode === 'SUCCESS' && parsed.data.resCode === 'SUCCESS';
@@ -168,6 +180,8 @@ export function checkIotpayReply(body: unknown, key: string): IotpayCallResult {
 /** Creates the client. `fetchImpl` defaults to the global fetch. */
 export function createIotpayClient(config: IotpayClientConfig, fetchImpl: typeof fetch = fetch): IotpayClient {
   const base = config.baseUrl.replace(/\/+$/, '');
+  const wrongAddress = (endpoint: string, what: string): string =>
+    `The IOTPay address set on this till (${base}) is wrong: ${what} instead of IOTPay's ${endpoint}. It should be the gateway's root address (such as https://api.iotpaycloud.com), without /v1.`;
   return {
     async call(endpoint, params, options) {
       const fields = stringParams(params);
@@ -199,31 +213,24 @@ export function createIotpayClient(config: IotpayClientConfig, fetchImpl: typeof
         return { ok: false, failure: { kind: 'network', delivered: true, message: `${endpoint} failed in transit (${code ?? 'connection lost'})` } };
       }
       if (status < 200 || status >= 300) {
-        return { ok: false, failure: { kind: 'http-status', delivered: true, httpStatus: status, message: `${endpoint} answered HTTP ${status}` } };
+        // 404: no such endpoint at this address (a baseUrl ending in /v1 asks for /v1/v1/…).
+        // Other statuses (502 from a proxy…) may come after the gateway processed the order.
+        const configFault = status === 404 ? wrongAddress(endpoint, 'it answered "not found" (HTTP 404)') : undefined;
+        return { ok: false, failure: { kind: 'http-status', delivered: true, httpStatus: status, message: `${endpoint} answered HTTP ${status}`, configFault } };
       }
       let body: unknown;
       try {
         body = JSON.parse(text);
       } catch {
-        return { ok: false, failure: { kind: 'malformed', delivered: true, message: `${endpoint} answered with a body that is not JSON` } };
+        // A web page is not a garbled gateway reply: the address points somewhere else.
+        const configFault = /^\s*</.test(text) ? wrongAddress(endpoint, 'it answered with a web page') : undefined;
+        return { ok: false, failure: { kind: 'malformed', delivered: true, message: `${endpoint} answered with a body that is not JSON`, configFault } };
       }
-      return checkIotpayReply(body, config.key);
+      return checkIotpayReply(body, config.key, () => config.log?.(
+        `IOTPay ${endpoint} reply signature did not verify (tried: every field but sign, sorted, nested objects as compact JSON, merchant key of this till); the reply is not trusted and the order is queried.`,
+      ));
     },
   };
-}
-
-/**
- * Waits `ms`, returning early (false) when `signal` aborts; true when the full time passed.
- * Used between order queries so a cashier giving up stops the polling at once.
- */
-export async function pauseUnlessAborted(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return false;
-  try {
-    await delay(ms, undefined, signal ? { signal } : undefined);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** mchOrderNo and mchRefundNo are String(30) (seed0, seed3). */
@@ -234,16 +241,24 @@ export function truncate(text: string, max: number): string {
   return [...text].slice(0, max).join('');
 }
 
-/** The journal detail of a call: ids, codes and status only (the extra's card data goes to the card block). */
-export function callDetail(endpoint: string, result: IotpayCallResult): Record<string, unknown> {
-  if (!result.ok) return { endpoint, failure: result.failure.kind, delivered: result.failure.delivered, reason: result.failure.message };
+/**
+ * The journal detail of a call: ids, codes and status only (the extra's card data goes to the
+ * card block). The gateway's free text is masked: a card number in it never reaches the journal.
+ * `keep` lists the attempt's own ids, which are not card numbers.
+ */
+export function callDetail(endpoint: string, result: IotpayCallResult, keep?: ReadonlySet<string>): Record<string, unknown> {
+  if (!result.ok) {
+    const { kind, delivered, message, httpStatus } = result.failure;
+    return { endpoint, failure: kind, delivered, reason: message, httpStatus };
+  }
   const { reply } = result;
+  const text = reply.retMsg ?? reply.errCodeDes;
   return {
     endpoint,
     retCode: reply.retCode,
     resCode: reply.resCode,
     errCode: iotpayErrorCode(reply) ?? reply.errCode,
-    retMsg: reply.retMsg ?? reply.errCodeDes,
+    retMsg: text === undefined ? undefined : maskPansIn(text, keep),
     status: reply.order?.status,
     payOrderId: reply.order?.payOrderId,
     channelId: reply.order?.channelId,

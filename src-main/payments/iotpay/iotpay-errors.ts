@@ -3,6 +3,7 @@
  * code means for the money: was the request refused before anything happened, or could
  * the order exist and be charged anyway?
  */
+import { maskPansIn } from '../../../src-shared/pan-mask';
 
 /** What an error tells the engine about the money. */
 export type IotpayErrorKind =
@@ -82,10 +83,26 @@ export function iotpayErrorKind(code: string | null): IotpayErrorKind {
   return (code !== null && ERRORS[code]?.kind) || 'uncertain';
 }
 
-/** A sentence a cashier understands for an IOTPay error code; falls back to the gateway's own words. */
-export function iotpayErrorMessage(code: string | null, gatewayText?: string): string {
+/**
+ * A sentence a cashier understands for an IOTPay error code; falls back to the gateway's own
+ * words, with any card number in them masked (`keep`: the attempt's own ids, left as sent).
+ */
+export function iotpayErrorMessage(code: string | null, gatewayText?: string, keep?: ReadonlySet<string>): string {
   const known = code !== null ? ERRORS[code] : undefined;
   if (known) return known.message;
   const said = gatewayText?.trim();
-  return said ? `IOTPay reported: ${said}.` : 'IOTPay reported an error without a reason.';
+  return said ? `IOTPay reported: ${maskPansIn(said, keep)}.` : 'IOTPay reported an error without a reason.';
+}
+
+/**
+ * The till's settings are wrong, as an error code proves it: one sentence for the cashier
+ * and the manager (the outcome's `configFault`), or undefined for any other code.
+ * `consequence` is added when the refusal proves what did not happen ("Nothing was charged."
+ * for a create_order refused before creation).
+ */
+export function iotpayConfigFault(code: string | null, mchId: string, consequence?: string): string | undefined {
+  const nothing = consequence ? ` ${consequence}` : '';
+  if (code === '0013') return `The IOTPay merchant key set on this till is wrong: IOTPay refused the signature.${nothing}`;
+  if (code === '0015') return `The IOTPay merchant ID set on this till (${mchId}) is not known to IOTPay.${nothing}`;
+  return undefined;
 }

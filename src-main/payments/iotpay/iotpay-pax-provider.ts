@@ -8,11 +8,14 @@
 import type {
   PaymentProvider, ProviderAttempt, ProviderCapabilities, ProviderOutcome,
 } from '../provider';
+import { pollUntilFinal, type MonotonicClock } from '../polling';
+import { toIotpayCents } from './iotpay-amounts';
 import { iotpayCardBlock } from './iotpay-card-block';
 import {
-  callDetail, createIotpayClient, MAX_ORDER_NO, pauseUnlessAborted, truncate, type IotpayConfig, type IotpayOrder,
+  callDetail, createIotpayClient, MAX_ORDER_NO, truncate, type IotpayConfig, type IotpayOrder,
 } from './iotpay-client';
-import { iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
+import { iotpayConfigFault, iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
+import { configFaultOutcome, iotpayOrderAmounts, ownIds } from './iotpay-read-back';
 
 export type { IotpayConfig } from './iotpay-client';
 
@@ -26,6 +29,8 @@ export interface IotpayPaxTiming {
   queryWindowMs: number;
   /** Limit for one query_order call. */
   queryTimeoutMs: number;
+  /** The clock the query window is measured on (tests pass their own); never the wall clock. */
+  clock?: MonotonicClock;
 }
 
 export const IOTPAY_PAX_DEFAULT_TIMING: Readonly<IotpayPaxTiming> = {
@@ -46,22 +51,28 @@ export const IOTPAY_PAX_CAPABILITIES: Readonly<ProviderCapabilities> = {
 };
 
 
-/** Reads a CC_PAX order status (§1.3): 2/3 paid, 0/1 still at the terminal, 4 system cancel, other >3 declined. */
+const FINAL_STATES = new Set(['approved', 'declined', 'cancelled']);
+const isFinal = (outcome: ProviderOutcome): boolean => FINAL_STATES.has(outcome.state);
+
+/**
+ * Reads a CC_PAX order status (§1.3): 2/3 paid, 0/1 still at the terminal, 4 system cancel,
+ * other >3 declined. Every outcome read from an order carries its read-back.
+ */
 function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: Record<string, unknown>): ProviderOutcome {
   if (order.mchOrderNo !== undefined && order.mchOrderNo !== attempt.reference) {
     return { state: 'unknown', message: 'IOTPay answered about a different sale. The sale is being checked.', detail: { ...detail, answeredFor: order.mchOrderNo } };
   }
-  const card = iotpayCardBlock(order);
-  const providerRef = order.payOrderId;
-  const base = { providerRef, detail } as const;
+  const amounts = iotpayOrderAmounts(order, attempt);
+  const card = iotpayCardBlock({ ...order, currency: amounts.currency }, 'iotpay-pax', ownIds(attempt, order));
+  const base = { providerRef: order.payOrderId, detail, readBack: amounts.readBack } as const;
   if (order.status === 2 || order.status === 3) {
     return {
       ...base,
       state: 'approved',
       message: card.responseText ? `Approved: ${card.responseText}` : 'Approved.',
       card,
-      approvedAmount: order.amount,
-      tip: order.tip,
+      approvedAmount: amounts.amount,
+      tip: amounts.tip,
     };
   }
   if (order.status === 0 || order.status === 1) {
@@ -75,43 +86,56 @@ function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: 
 
 /**
  * Creates the IOTPay CC_PAX card provider ('iotpay-pax'). `timing` overrides the
- * production defaults (tests pass milliseconds).
+ * production defaults (tests pass milliseconds); `log` hears reply signature mismatches.
  */
-export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<IotpayPaxTiming> = {}): PaymentProvider {
+export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<IotpayPaxTiming> = {}, log?: (line: string) => void): PaymentProvider {
   const t: IotpayPaxTiming = { ...IOTPAY_PAX_DEFAULT_TIMING, ...timing };
-  const client = createIotpayClient(config);
+  const client = createIotpayClient({ baseUrl: config.baseUrl, key: config.key, log });
   const inFlight = new Set<AbortController>();
   let closed = false;
 
   /** One query_order by mchOrderNo, read as an outcome (never final without a verified reply). */
   async function queryOnce(attempt: ProviderAttempt, signal?: AbortSignal): Promise<ProviderOutcome> {
     const result = await client.call('query_order', { mchId: config.mchId, mchOrderNo: attempt.reference }, { timeoutMs: t.queryTimeoutMs, signal });
-    const detail = callDetail('query_order', result);
-    if (!result.ok) return { state: 'unknown', message: 'IOTPay did not give a trustworthy answer. The sale is being checked.', detail };
+    const keep = ownIds(attempt, result.ok ? result.reply.order : null);
+    const detail = callDetail('query_order', result, keep);
+    if (!result.ok) {
+      if (result.failure.configFault) return configFaultOutcome(result.failure.configFault, detail, 'sale');
+      return { state: 'unknown', message: 'IOTPay did not give a trustworthy answer. The sale is being checked.', detail };
+    }
     const { reply } = result;
     if (reply.success && reply.order) return outcomeFromOrder(reply.order, attempt, detail);
     const code = iotpayErrorCode(reply);
+    const configFault = iotpayConfigFault(code, config.mchId);
+    if (configFault) return configFaultOutcome(configFault, detail, 'sale');
     // 0112 "order does not exist": query_order is documented for wallets only (§1.3 Gap),
     // so a missing CC_PAX order is not proof that nothing was charged. Stay unknown.
     const message = iotpayErrorKind(code) === 'not-found'
       ? 'IOTPay has no record of this sale yet. It is being checked.'
-      : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes)} The sale is being checked.`;
+      : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep)} The sale is being checked.`;
     return { state: 'unknown', message, detail };
   }
 
-  /** Queries every interval until a final answer, the end of the window, or the signal. */
-  async function pollUntilFinal(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void, cause: Record<string, unknown>): Promise<ProviderOutcome> {
-    const deadline = Date.now() + t.queryWindowMs;
-    let last: ProviderOutcome | null = null;
+  /**
+   * Queries every interval until a final answer, the end of the window (monotonic clock), a
+   * configuration fault (more queries cannot help), or the signal. `immediate`: the first
+   * query goes at once (0113: the gateway just said the order exists).
+   */
+  async function queryUntilFinal(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void, cause: Record<string, unknown>, immediate = false): Promise<ProviderOutcome> {
     progress('No reply from IOTPay yet. Checking the sale (it will not be sent again)…');
-    while (Date.now() < deadline) {
-      if (!(await pauseUnlessAborted(t.queryIntervalMs, signal))) break;
-      last = await queryOnce(attempt, signal);
-      if (last.state === 'approved' || last.state === 'declined' || last.state === 'cancelled') return { ...last, detail: { ...last.detail, after: cause } };
-      if (signal.aborted) break;
-      progress(last.state === 'pending' ? 'The customer is still at the terminal…' : 'Still checking the sale with IOTPay…');
-    }
-    if (signal.aborted) return stoppedWaiting(last, cause);
+    const polled = await pollUntilFinal<ProviderOutcome>({
+      intervalMs: t.queryIntervalMs,
+      windowMs: t.queryWindowMs,
+      signal,
+      immediate,
+      clock: t.clock,
+      check: (checkSignal) => queryOnce(attempt, checkSignal),
+      isFinal: (outcome) => isFinal(outcome) || outcome.configFault !== undefined,
+      onResult: (outcome) => progress(outcome.state === 'pending' ? 'The customer is still at the terminal…' : 'Still checking the sale with IOTPay…'),
+    });
+    const last = polled.last;
+    if (last && (isFinal(last) || last.configFault)) return { ...last, detail: { ...last.detail, after: cause } };
+    if (polled.ended === 'aborted') return stoppedWaiting(last, cause);
     const stillAtTerminal = last?.state === 'pending';
     return {
       state: 'unknown',
@@ -119,6 +143,7 @@ export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<Io
         ? 'The terminal has not finished the sale. Do not take another card payment for it; it is being checked.'
         : 'IOTPay has not confirmed the sale. Do not take another card payment for it; it is being checked.',
       providerRef: last?.providerRef,
+      readBack: last?.readBack,
       detail: { ...last?.detail, after: cause, windowMs: t.queryWindowMs },
     };
   }
@@ -128,13 +153,20 @@ export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<Io
       state: 'pending',
       message: 'Stopped waiting. If the customer is still at the terminal, cancel the sale there; it keeps being checked.',
       providerRef: last?.providerRef,
+      readBack: last?.readBack,
+      configFault: last?.configFault,
       detail: { ...last?.detail, after: cause, abandoned: true },
     };
   }
 
   async function sale(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void): Promise<ProviderOutcome> {
-    if (attempt.currency !== config.currency) {
-      return { state: 'declined', message: `The IOTPay account takes ${config.currency}, not ${attempt.currency}. Nothing was sent.` };
+    let amount: number;
+    let tip: number;
+    try {
+      amount = toIotpayCents(attempt.amount, attempt.currency);
+      tip = toIotpayCents(attempt.tip, attempt.currency);
+    } catch (error) {
+      return { state: 'declined', message: `${(error as Error).message}. Nothing was sent.` };
     }
     if (attempt.reference.length === 0 || attempt.reference.length > MAX_ORDER_NO) {
       return { state: 'declined', message: 'The payment reference is not valid for IOTPay (1–30 characters). Nothing was sent.' };
@@ -146,8 +178,8 @@ export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<Io
       mchOrderNo: attempt.reference,
       channelId: 'CC_PAX',
       currency: attempt.currency,
-      amount: attempt.amount,
-      tip: attempt.tip,
+      amount,
+      tip,
       clientIp: config.clientIp ?? '127.0.0.1',
       device: attempt.terminal ?? config.device,
       // seed0: 'http://localhost' means no webhook for CC_PAX; we poll instead (§1.4, §5).
@@ -158,34 +190,44 @@ export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<Io
       extra: 'CC_API',
       jobNo: config.loginName,
     }, { timeoutMs: t.createTimeoutMs, signal });
-    const detail = callDetail('create_order', created);
+    const keep = ownIds(attempt, created.ok ? created.reply.order : null);
+    const detail = callDetail('create_order', created, keep);
 
     if (!created.ok) {
-      if (created.failure.kind === 'aborted') {
+      const { failure } = created;
+      if (failure.kind === 'aborted') {
         if (closed) return stoppedWaiting(null, detail);
         // The cashier stopped waiting: one honest look, then hand back what is known.
         const now = await queryOnce(attempt);
-        return now.state === 'approved' || now.state === 'declined' || now.state === 'cancelled' ? now : stoppedWaiting(now, detail);
+        return isFinal(now) ? now : stoppedWaiting(now, detail);
       }
-      if (!created.failure.delivered) {
+      if (!failure.delivered) {
         return { state: 'declined', message: 'Could not reach IOTPay, so the sale was not sent and nothing was charged. Check the network.', detail };
       }
-      return pollUntilFinal(attempt, signal, progress, detail);
+      // A 404 for create_order: there is no such endpoint at this address, so no order was made.
+      if (failure.configFault && failure.httpStatus === 404) {
+        return { state: 'declined', message: `${failure.configFault} Nothing was charged.`, configFault: `${failure.configFault} Nothing was charged.`, detail };
+      }
+      if (failure.configFault) return configFaultOutcome(failure.configFault, detail, 'sale');
+      return queryUntilFinal(attempt, signal, progress, detail);
     }
     const { reply } = created;
     if (reply.success && reply.order) {
       const outcome = outcomeFromOrder(reply.order, attempt, detail);
       if (outcome.state !== 'pending' && outcome.state !== 'unknown') return outcome;
-      return pollUntilFinal(attempt, signal, progress, detail);
+      return queryUntilFinal(attempt, signal, progress, detail);
     }
     const code = iotpayErrorCode(reply);
     const kind = iotpayErrorKind(code);
-    if (kind === 'refused') return { state: 'declined', message: iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes), detail };
-    // 0113 "already paid": this mchOrderNo was charged before — read it, don't fail it.
+    if (kind === 'refused') {
+      const configFault = iotpayConfigFault(code, config.mchId, 'Nothing was charged.');
+      return { state: 'declined', message: configFault ?? iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep), configFault, detail };
+    }
+    // 0113 "already paid": this mchOrderNo was charged before — read it at once, don't fail it;
+    // its read-back lets the engine check it is this sale's amount and currency.
     // Uncertain errors (0010, 0110, 0111, 0118, unknown): the order may exist; query it.
-    return pollUntilFinal(attempt, signal, progress, detail);
+    return queryUntilFinal(attempt, signal, progress, detail, kind === 'already-paid');
   }
-
   function withCloseSignal(signal: AbortSignal): { controller: AbortController; signal: AbortSignal } {
     const controller = new AbortController();
     inFlight.add(controller);
@@ -224,11 +266,13 @@ export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<Io
     async cancel(attempt) {
       // No documented cancel for CC_PAX (§1.3): say so, and report the order as it stands.
       const now = await queryOnce(attempt);
-      if (now.state === 'approved' || now.state === 'declined' || now.state === 'cancelled') return now;
+      if (isFinal(now)) return now;
       return {
         ...now,
         state: now.state === 'pending' ? 'pending' : 'unknown',
-        message: 'IOTPay cannot cancel a terminal sale from the register: press Cancel on the terminal. The sale keeps being checked.',
+        message: now.configFault
+          ? now.message
+          : 'IOTPay cannot cancel a terminal sale from the register: press Cancel on the terminal. The sale keeps being checked.',
       };
     },
 

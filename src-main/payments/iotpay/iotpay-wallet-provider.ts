@@ -10,11 +10,14 @@
 import type {
   PaymentProvider, ProviderAttempt, ProviderCapabilities, ProviderOutcome,
 } from '../provider';
+import { pollUntilFinal, type MonotonicClock } from '../polling';
+import { toIotpayCents } from './iotpay-amounts';
 import { iotpayWalletBlock } from './iotpay-card-block';
 import {
-  callDetail, createIotpayClient, MAX_ORDER_NO, pauseUnlessAborted, truncate, type IotpayConfig, type IotpayOrder,
+  callDetail, createIotpayClient, MAX_ORDER_NO, truncate, type IotpayConfig, type IotpayOrder,
 } from './iotpay-client';
-import { iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
+import { iotpayConfigFault, iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
+import { configFaultOutcome, iotpayOrderAmounts, ownIds } from './iotpay-read-back';
 
 export type { IotpayConfig } from './iotpay-client';
 
@@ -45,6 +48,8 @@ export interface IotpayWalletTiming {
   maxPolls: number;
   queryTimeoutMs: number;
   refundTimeoutMs: number;
+  /** The clock the polling bound is measured on (tests pass their own); never the wall clock. */
+  clock?: MonotonicClock;
 }
 
 export const IOTPAY_WALLET_DEFAULT_TIMING: Readonly<IotpayWalletTiming> = {
@@ -71,16 +76,22 @@ export const IOTPAY_WALLET_CAPABILITIES: Readonly<ProviderCapabilities> = {
 
 const FINAL_STATES = new Set(['approved', 'declined', 'cancelled']);
 
-/** seed3 statuses: 0 created, 1 customer confirming, 2/3 paid, 4 system cancel, 9 customer cancel. */
+const isFinal = (outcome: ProviderOutcome): boolean => FINAL_STATES.has(outcome.state);
+
+/**
+ * seed3 statuses: 0 created, 1 customer confirming, 2/3 paid, 4 system cancel, 9 customer
+ * cancel. Every outcome read from an order carries its read-back.
+ */
 function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: Record<string, unknown>): ProviderOutcome {
   if (order.mchOrderNo !== undefined && order.mchOrderNo !== attempt.reference) {
     return { state: 'unknown', message: 'IOTPay answered about a different payment. It is being checked.', detail: { ...detail, answeredFor: order.mchOrderNo } };
   }
   const card = iotpayWalletBlock(order);
-  const base = { providerRef: order.payOrderId, detail } as const;
+  const amounts = iotpayOrderAmounts(order, attempt);
+  const base = { providerRef: order.payOrderId, detail, readBack: amounts.readBack } as const;
   switch (order.status) {
     case 2: case 3:
-      return { ...base, state: 'approved', message: `Paid with ${card.brand ?? 'the wallet'}.`, card, approvedAmount: order.amount };
+      return { ...base, state: 'approved', message: `Paid with ${card.brand ?? 'the wallet'}.`, card, approvedAmount: amounts.amount };
     case 0:
       return { ...base, state: 'pending', message: 'Waiting for the customer to confirm on their phone…' };
     case 1:
@@ -98,25 +109,31 @@ function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: 
 
 /**
  * Creates the IOTPay wallet provider ('iotpay-wallet'). `timing` overrides the
- * production defaults (tests pass milliseconds).
+ * production defaults (tests pass milliseconds); `log` hears reply signature mismatches.
  */
-export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial<IotpayWalletTiming> = {}): PaymentProvider {
+export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial<IotpayWalletTiming> = {}, log?: (line: string) => void): PaymentProvider {
   const t: IotpayWalletTiming = { ...IOTPAY_WALLET_DEFAULT_TIMING, ...timing };
-  const client = createIotpayClient(config);
+  const client = createIotpayClient({ baseUrl: config.baseUrl, key: config.key, log });
   const inFlight = new Set<AbortController>();
   let closed = false;
 
   async function queryOrder(mchOrderNo: string, attempt: ProviderAttempt, signal?: AbortSignal): Promise<ProviderOutcome> {
     const result = await client.call('query_order', { mchId: config.mchId, mchOrderNo }, { timeoutMs: t.queryTimeoutMs, signal });
-    const detail = callDetail('query_order', result);
-    if (!result.ok) return { state: 'unknown', message: 'IOTPay did not give a trustworthy answer. The payment is being checked.', detail };
+    const keep = ownIds(attempt, result.ok ? result.reply.order : null);
+    const detail = callDetail('query_order', result, keep);
+    if (!result.ok) {
+      if (result.failure.configFault) return configFaultOutcome(result.failure.configFault, detail, 'payment');
+      return { state: 'unknown', message: 'IOTPay did not give a trustworthy answer. The payment is being checked.', detail };
+    }
     const { reply } = result;
     if (reply.success && reply.order) return outcomeFromOrder(reply.order, { ...attempt, reference: mchOrderNo }, detail);
     const code = iotpayErrorCode(reply);
+    const configFault = iotpayConfigFault(code, config.mchId);
+    if (configFault) return configFaultOutcome(configFault, detail, 'payment');
     // 0112 stays unknown: a create that is still in transit would look the same.
     const message = iotpayErrorKind(code) === 'not-found'
       ? 'IOTPay has no record of this payment yet. It is being checked.'
-      : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes)} The payment is being checked.`;
+      : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep)} The payment is being checked.`;
     return { state: 'unknown', message, detail };
   }
 
@@ -125,24 +142,42 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       state: 'pending',
       message: 'Stopped waiting for the customer. The payment keeps being checked; do not take another payment for it until it is settled.',
       providerRef: last?.providerRef,
+      readBack: last?.readBack,
+      configFault: last?.configFault,
       detail: { ...last?.detail, after: cause, abandoned: true },
     };
   }
 
-  async function poll(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void, cause: Record<string, unknown>): Promise<ProviderOutcome> {
-    let last: ProviderOutcome | null = null;
-    for (let i = 0; i < t.maxPolls; i += 1) {
-      if (!(await pauseUnlessAborted(t.pollIntervalMs, signal))) return stoppedWaiting(last, cause);
-      last = await queryOrder(attempt.reference, attempt, signal);
-      if (FINAL_STATES.has(last.state)) return { ...last, detail: { ...last.detail, after: cause } };
-      if (signal.aborted) return stoppedWaiting(last, cause);
-      progress(last.message);
-    }
+  /**
+   * seed3: query every interval, `maxPolls` times, until a final status. The count is the
+   * rule; the window (on the monotonic clock, so a stepped wall clock cannot stretch it) is
+   * the bound when queries are slow. A configuration fault ends it at once: more of the same
+   * query cannot help.
+   */
+  async function poll(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void, cause: Record<string, unknown>, immediate = false): Promise<ProviderOutcome> {
+    let checks = 0;
+    const polled = await pollUntilFinal<ProviderOutcome>({
+      intervalMs: t.pollIntervalMs,
+      windowMs: t.maxPolls * (t.pollIntervalMs + t.queryTimeoutMs),
+      signal,
+      immediate,
+      clock: t.clock,
+      check: (checkSignal) => {
+        checks += 1;
+        return queryOrder(attempt.reference, attempt, checkSignal);
+      },
+      isFinal: (outcome) => isFinal(outcome) || outcome.configFault !== undefined || checks >= t.maxPolls,
+      onResult: (outcome) => progress(outcome.message),
+    });
+    const last = polled.last;
+    if (last && (isFinal(last) || last.configFault)) return { ...last, detail: { ...last.detail, after: cause } };
+    if (polled.ended === 'aborted') return stoppedWaiting(last, cause);
     return {
       state: 'unknown',
       message: 'The customer has not confirmed the payment. Do not take another payment for it; it is being checked.',
       providerRef: last?.providerRef,
-      detail: { ...last?.detail, after: cause, polls: t.maxPolls },
+      readBack: last?.readBack,
+      detail: { ...last?.detail, after: cause, polls: checks },
     };
   }
 
@@ -157,8 +192,11 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
     const code = attempt.walletCode ?? '';
     const channelId = walletChannelForCode(code);
     if (!channelId) return { state: 'declined', message: 'This is not a WeChat Pay, Alipay or UnionPay payment code. Nothing was sent.' };
-    if (attempt.currency !== config.currency) {
-      return { state: 'declined', message: `The IOTPay account takes ${config.currency}, not ${attempt.currency}. Nothing was sent.` };
+    let amount: number;
+    try {
+      amount = toIotpayCents(attempt.amount, attempt.currency);
+    } catch (error) {
+      return { state: 'declined', message: `${(error as Error).message}. Nothing was sent.` };
     }
     if (attempt.reference.length === 0 || attempt.reference.length > MAX_ORDER_NO) {
       return { state: 'declined', message: 'The payment reference is not valid for IOTPay (1–30 characters). Nothing was sent.' };
@@ -170,7 +208,7 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       jobNo: config.loginName,
       currency: attempt.currency,
       channelId,
-      amount: attempt.amount,
+      amount,
       device: attempt.terminal ?? config.device,
       // seed3: required, "not used for now"; results come from polling.
       notifyUrl: 'http://localhost',
@@ -180,26 +218,38 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       identityCode: code.trim(),
       clientIp: config.clientIp ?? '127.0.0.1',
     }, { timeoutMs: t.createTimeoutMs, signal });
-    const detail = callDetail('create_order', created);
+    const keep = ownIds(attempt, created.ok ? created.reply.order : null);
+    const detail = callDetail('create_order', created, keep);
 
     if (!created.ok) {
-      if (created.failure.kind === 'aborted') return stoppedWaiting(null, detail);
-      if (!created.failure.delivered) {
+      const { failure } = created;
+      if (failure.kind === 'aborted') return stoppedWaiting(null, detail);
+      if (!failure.delivered) {
         return { state: 'declined', message: 'Could not reach IOTPay, so the payment was not sent and nothing was charged. Check the network.', detail };
       }
+      // A 404 for create_order: there is no such endpoint at this address, so no order was made.
+      if (failure.configFault && failure.httpStatus === 404) {
+        return { state: 'declined', message: `${failure.configFault} Nothing was charged.`, configFault: `${failure.configFault} Nothing was charged.`, detail };
+      }
+      if (failure.configFault) return configFaultOutcome(failure.configFault, detail, 'payment');
       return poll(attempt, signal, progress, detail);
     }
     const { reply } = created;
     if (reply.success && reply.order) {
       const outcome = outcomeFromOrder(reply.order, attempt, detail);
-      if (FINAL_STATES.has(outcome.state)) return outcome;
+      if (isFinal(outcome)) return outcome;
       progress(outcome.message);
       return poll(attempt, signal, progress, detail);
     }
     const errCode = iotpayErrorCode(reply);
-    if (iotpayErrorKind(errCode) === 'refused') return { state: 'declined', message: iotpayErrorMessage(errCode, reply.retMsg ?? reply.errCodeDes), detail };
-    // 0113 already paid, or an uncertain error: the order may exist — read it, never resend.
-    return poll(attempt, signal, progress, detail);
+    const kind = iotpayErrorKind(errCode);
+    if (kind === 'refused') {
+      const configFault = iotpayConfigFault(errCode, config.mchId, 'Nothing was charged.');
+      return { state: 'declined', message: configFault ?? iotpayErrorMessage(errCode, reply.retMsg ?? reply.errCodeDes, keep), configFault, detail };
+    }
+    // 0113 already paid (read it at once; its read-back is checked by the engine), or an
+    // uncertain error: the order may exist — read it, never resend.
+    return poll(attempt, signal, progress, detail, kind === 'already-paid');
   }
 
   /** The original sale's payOrderId: from the engine, else looked up by its mchOrderNo. */
@@ -219,8 +269,11 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
    * refund that already went through.
    */
   async function refund(attempt: ProviderAttempt, signal: AbortSignal | undefined, recheck: boolean): Promise<ProviderOutcome> {
-    if (attempt.currency !== config.currency) {
-      return { state: 'declined', message: `The IOTPay account takes ${config.currency}, not ${attempt.currency}. Nothing was refunded.` };
+    let refundAmount: number;
+    try {
+      refundAmount = toIotpayCents(attempt.amount, attempt.currency);
+    } catch (error) {
+      return { state: 'declined', message: `${(error as Error).message}. Nothing was refunded.` };
     }
     if (attempt.reference.length === 0 || attempt.reference.length > MAX_ORDER_NO) {
       return { state: 'declined', message: 'The refund reference is not valid for IOTPay (1–30 characters). Nothing was refunded.' };
@@ -234,21 +287,23 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
     const result = await client.call('refund_order', {
       mchId: config.mchId,
       mchRefundNo: attempt.reference,
-      refundAmount: attempt.amount,
+      refundAmount,
       currency: attempt.currency,
       clientIp: config.clientIp ?? '127.0.0.1',
       device: attempt.terminal ?? config.device,
       loginName: config.loginName,
       payOrderId,
     }, { timeoutMs: recheck ? t.queryTimeoutMs : t.refundTimeoutMs, signal });
-    const detail = { ...callDetail('refund_order', result), payOrderId, mchRefundNo: attempt.reference };
+    const keep = ownIds(attempt);
+    const detail = { ...callDetail('refund_order', result, keep), payOrderId, mchRefundNo: attempt.reference };
     if (!result.ok) {
       if (!result.failure.delivered) {
         return recheck
           ? { state: 'unknown', message: 'Could not reach IOTPay to check the refund. It will be checked again.', detail }
           : { state: 'declined', message: 'Could not reach IOTPay, so the refund was not sent. Nothing was refunded.', detail };
       }
-      return { state: 'unknown', message: 'IOTPay did not confirm the refund. It is being checked; do not refund again.', detail };
+      const { configFault } = result.failure;
+      return { state: 'unknown', message: `${configFault ? `${configFault} ` : ''}IOTPay did not confirm the refund. It is being checked; do not refund again.`, configFault, detail };
     }
     const { reply } = result;
     if (reply.success) {
@@ -256,9 +311,9 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       return { state: 'approved', message: 'Refunded.', providerRef: refundOrderId ?? payOrderId, approvedAmount: attempt.amount, detail: { ...detail, refundOrderId } };
     }
     const code = iotpayErrorCode(reply);
-    const message = iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes);
-    if (!recheck && iotpayErrorKind(code) === 'refused') return { state: 'declined', message, detail };
-    return { state: 'unknown', message: `${message} The refund is being checked; do not refund again.`, detail };
+    const message = iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep);
+    if (!recheck && iotpayErrorKind(code) === 'refused') return { state: 'declined', message, configFault: iotpayConfigFault(code, config.mchId, 'Nothing was refunded.'), detail };
+    return { state: 'unknown', message: `${message} The refund is being checked; do not refund again.`, configFault: iotpayConfigFault(code, config.mchId), detail };
   }
 
   function withCloseSignal(signal: AbortSignal): { controller: AbortController; signal: AbortSignal } {
@@ -292,11 +347,13 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
 
     async cancel(attempt) {
       const now = attempt.kind === 'sale' ? await queryOrder(attempt.reference, attempt) : null;
-      if (now && FINAL_STATES.has(now.state)) return now;
+      if (now && isFinal(now)) return now;
       return {
         ...now,
         state: now?.state === 'pending' ? 'pending' : 'unknown',
-        message: 'IOTPay cannot cancel a wallet payment from the register: ask the customer to cancel it on their phone. It keeps being checked.',
+        message: now?.configFault
+          ? now.message
+          : 'IOTPay cannot cancel a wallet payment from the register: ask the customer to cancel it on their phone. It keeps being checked.',
       };
     },
 

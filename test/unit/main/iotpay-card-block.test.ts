@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cardBlockSchema } from '../../../src-shared/domain';
 import {
-  decodeCvmResults, iotpayCardBlock, iotpayWalletBlock, maskCardNumber, parseIotpayExtra,
+  decodeCvmResults, iotpayCardBlock, iotpayWalletBlock, parseIotpayExtra,
 } from '../../../src-main/payments/iotpay/iotpay-card-block';
 
 /** seed0's approved `extra`, verbatim. */
@@ -13,7 +13,7 @@ describe('iotpayCardBlock', () => {
   it('maps the seed0 approval to receipt fields, without the expiry date', () => {
     const block = iotpayCardBlock({ payOrderId: 'CP20210922192314685200722249', extra: SEED0_APPROVED, tip: 0, currency: 'CAD' });
     expect(block).toEqual({
-      provider: 'iotpay-pax', method: 'card', brand: 'Mastercard', maskedPan: 'XXXXXXXXXXXX1166', entryMode: 'Contactless',
+      provider: 'iotpay-pax', method: 'card', brand: 'Mastercard', maskedPan: '**** 1166', entryMode: 'Contactless',
       emvLabel: 'MASTERCARD', aid: 'A0000000041010', tvr: '0000008000', tsi: '0000', tc: 'ARQC: 3D36ACBD44BE512B',
       authCode: '01046Z', batch: '0008', sequence: '000001000061', invoice: '724172', terminalId: '25957',
       reference: 'CP20210922192314685200722249', transactionTime: '2021-01-20 16:40:33', cvm: 'none',
@@ -35,7 +35,7 @@ describe('iotpayCardBlock', () => {
   it('never exposes a full PAN, even when the gateway sends one', () => {
     const extra = JSON.stringify({ cardType: 'V', cardNum: '4111 1111 1111 1111', expireDate: '1229', langCode: 'E' });
     const block = iotpayCardBlock({ extra });
-    expect(block.maskedPan).toBe('XXXXXXXXXXXX1111');
+    expect(block.maskedPan).toBe('**** 1111');
     expect(block.brand).toBe('Visa');
     expect(JSON.stringify(block)).not.toMatch(/4111/);
     expect(JSON.stringify(block)).not.toContain('1229');
@@ -44,7 +44,7 @@ describe('iotpayCardBlock', () => {
   it('reads a French card: language fr, French entry mode, signature CVM, tip and cashback', () => {
     const extra = JSON.stringify({ cardType: 'P', cardNum: '************9876', trxMethod: 'C', langCode: 'F', cvmResults: '1E0300', cashbackAmount: '2000' });
     const block = iotpayCardBlock({ extra, tip: 150, currency: 'CAD' });
-    expect(block).toMatchObject({ brand: 'Interac', maskedPan: 'XXXXXXXXXXXX9876', entryMode: 'Puce', language: 'fr', cvm: 'signature', tip: 150, cashback: 2000 });
+    expect(block).toMatchObject({ brand: 'Interac', maskedPan: '**** 9876', entryMode: 'Puce', language: 'fr', cvm: 'signature', tip: 150, cashback: 2000 });
   });
 
   it('tolerates bad JSON in extra', () => {
@@ -59,14 +59,31 @@ describe('iotpayCardBlock', () => {
   });
 });
 
-describe('maskCardNumber', () => {
-  it('keeps at most the last four digits', () => {
-    expect(maskCardNumber('5454545454545454')).toBe('XXXXXXXXXXXX5454');
-    expect(maskCardNumber('432567******2266')).toBe('XXXXXXXXXXXX2266');
-    expect(maskCardNumber('XXXXXXXXXXXX1166')).toBe('XXXXXXXXXXXX1166');
-    expect(maskCardNumber('1166')).toBe('1166');
-    expect(maskCardNumber('')).toBeUndefined();
-    expect(maskCardNumber('XXXX')).toBeUndefined();
+describe('card numbers in the block (one masker, src-shared/pan-mask)', () => {
+  it('shows any card number the terminal sends as **** and its last four digits', () => {
+    for (const cardNum of ['5454545454545454', '432567******2266', 'XXXXXXXXXXXX1166']) {
+      expect(iotpayCardBlock({ extra: JSON.stringify({ cardNum }) }).maskedPan).toBe(`**** ${cardNum.slice(-4)}`);
+    }
+    expect(iotpayCardBlock({ extra: JSON.stringify({ cardNum: 'XXXX' }) }).maskedPan).toBeUndefined();
+  });
+
+  it('masks a full card number inside the terminal\'s free text, and keeps the attempt\'s own digit ids', () => {
+    const extra = JSON.stringify({ receiptDisp: 'DECLINED 4111111111111111 CALL BANK', emvLabel: 'VISA 4111 1111 1111 1111', emvAID: 'A0000000031010' });
+    const block = iotpayCardBlock({ payOrderId: 'CP1', extra });
+    expect(block.responseText).toBe('DECLINED **** 1111 CALL BANK');
+    expect(block.emvLabel).toBe('VISA **** 1111');
+    expect(block.aid).toBe('A0000000031010');
+    expect(JSON.stringify(block)).not.toMatch(/4111\s?1111/);
+    // 4000000000000002 passes Luhn: as the attempt's own reference it is not a card number.
+    const own = iotpayCardBlock({ extra: JSON.stringify({ receiptDisp: 'ORDER 4000000000000002 OK' }) }, 'iotpay-pax', new Set(['4000000000000002']));
+    expect(own.responseText).toBe('ORDER 4000000000000002 OK');
+  });
+
+  it('reads tip and digit-only cash back as cents of the order\'s currency', () => {
+    const block = iotpayCardBlock({ extra: JSON.stringify({ cashbackAmount: '2000' }), tip: 150, currency: 'USD' });
+    expect(block).toMatchObject({ tip: 150, cashback: 2000 });
+    // A currency IOTPay does not take cannot be converted: no amount rather than a wrong one.
+    expect(iotpayCardBlock({ extra: JSON.stringify({ cashbackAmount: '2000' }), tip: 150, currency: 'KWD' })).not.toHaveProperty('tip');
   });
 });
 
