@@ -6,8 +6,10 @@
  * `HTTP/1.1 101 Web Socket Protocol Handshake` (rewritten in ws's documented 'headers'
  * event), speaks the JSON envelope, and plays scripted behaviours per order: approve (with
  * or without an on-screen tip, "000" or "0"), decline, operator cancel 110, timeout 112,
- * socket dropped mid-sale with or without re-delivery, and "hold" (waits for act() or a
- * close). It enforces one order in flight, unique merchant_order_no, voids before batch
+ * socket dropped mid-sale with or without re-delivery, "hold" (waits for act() or a
+ * close), and two faults of issue 10: a stranger's answer (an approval with foreign keys)
+ * before the real result, and an online authorisation during which a close is refused.
+ * It enforces one order in flight, unique merchant_order_no, voids before batch
  * close, refunds within the original, request_id with confirm_on_terminal, and counts
  * every charge so tests can prove nothing was charged twice.
  *
@@ -27,7 +29,7 @@ import { ECR_HUB_SERVER_TYPE, type CodepayMdns } from '../payments/codepay/codep
 export const TERMINAL_STATUS_LINE = 'HTTP/1.1 101 Web Socket Protocol Handshake';
 
 export type SimBehaviour =
-  | { kind: 'approve'; tip?: number; successCode?: '000' | '0' }
+  | { kind: 'approve'; tip?: number; successCode?: '000' | '0'; message?: string }
   | { kind: 'decline'; message?: string }
   | { kind: 'operator-cancel' }
   /** Answer 112; the order ends charged (late success) or closed. */
@@ -35,7 +37,19 @@ export type SimBehaviour =
   /** Cut the POS socket right after the order arrives, finish anyway. */
   | { kind: 'drop'; redeliver: boolean; redeliverTimes?: number; outcome?: 'approve' | 'decline'; tip?: number }
   /** Wait for act() or ecrhub.pay.close. */
-  | { kind: 'hold' };
+  | { kind: 'hold' }
+  /**
+   * First push a stranger's APPROVED frame (no merchant_order_no, a request_id the POS never
+   * sent, e.g. another till's sale on a shared lane), then this order's real result `gapMs` later.
+   */
+  | { kind: 'foreign-answer'; then?: 'approve' | 'decline'; gapMs?: number }
+  /**
+   * The card is in and the terminal is authorising online for `authoriseMs` (without it:
+   * until act()): a close is refused meanwhile and a query says paying (0); then it
+   * approves (or declines), pushing the result unless `push` is false (then only a query
+   * reveals it).
+   */
+  | { kind: 'online-auth'; authoriseMs?: number; outcome?: 'approve' | 'decline'; push?: boolean };
 
 export type SimAction = 'approve' | 'approve-with-tip' | 'decline' | 'cancel';
 
@@ -47,6 +61,8 @@ export interface SimCodes {
   notAllowed: string;
   missingRequestId: string;
   invalid: string;
+  /** A close refused because the card is being authorised online. */
+  authorising: string;
 }
 
 const DEFAULT_CODES: SimCodes = {
@@ -57,6 +73,7 @@ const DEFAULT_CODES: SimCodes = {
   notAllowed: '305',
   missingRequestId: '306',
   invalid: '106',
+  authorising: '307',
 };
 
 export interface SimOrderView {
@@ -68,6 +85,8 @@ export interface SimOrderView {
   currency: string;
   onScreenTip: boolean;
   origMerchantOrderNo: string | null;
+  /** The card is in and the terminal waits for the issuer (a close is refused). */
+  authorising: boolean;
 }
 
 export interface SimCounts {
@@ -109,6 +128,11 @@ export interface CodepayTerminalSimulatorOptions {
   codes?: Partial<SimCodes>;
   /** The demo panel listens here: an order waits for the customer / an order finished. */
   onEvent?: (event: { kind: 'waiting' | 'finished'; order: SimOrderView }) => void;
+  /**
+   * Answer queries and closes as the request's own result (`000` "Success"), with the
+   * transaction's text only in biz_data.msg, instead of repeating the transaction's code and text.
+   */
+  transportReplies?: boolean;
 }
 
 interface SimOrder {
@@ -131,6 +155,7 @@ interface SimOrder {
   behaviour: SimBehaviour;
   socket: WebSocket | null;
   timer: NodeJS.Timeout | null;
+  authorising: boolean;
 }
 
 export interface CodepayTerminalSimulator {
@@ -186,6 +211,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
   let answerPings = true;
   let busy: string | null = null;
   let transCounter = 0;
+  let strangers = 0;
 
   const server = createServer((_req, res) => res.writeHead(426).end());
   const wss = new WebSocketServer({ server, autoPong: false });
@@ -205,6 +231,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     currency,
     onScreenTip: o.onScreenTip,
     origMerchantOrderNo: o.orig,
+    authorising: o.authorising,
   });
 
   const bizOf = (o: SimOrder): Record<string, unknown> => {
@@ -236,7 +263,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     return biz;
   };
 
-  const frame = (topic: string, request: CodepayMessage | null, code: string, msg: string, biz?: Record<string, unknown>): string =>
+  const frame = (topic: string, request: Pick<CodepayMessage, 'app_id' | 'request_id'> | null, code: string, msg: string, biz?: Record<string, unknown>): string =>
     JSON.stringify({
       topic,
       app_id: request?.app_id ?? options.appId ?? '',
@@ -259,6 +286,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
   const finish = (o: SimOrder, status: TransStatus, code: string, msg: string, delivery: { redeliver: boolean; times: number } = { redeliver: true, times: 1 }): void => {
     if (o.timer) clearTimeout(o.timer);
     o.timer = null;
+    o.authorising = false;
     o.status = status;
     o.responseCode = code;
     o.responseMsg = msg;
@@ -276,9 +304,9 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     else redeliveries.push({ frame: text, times: delivery.times });
   };
 
-  const approve = (o: SimOrder, tip: number | undefined, successCode: string, delivery?: { redeliver: boolean; times: number }): void => {
+  const approve = (o: SimOrder, tip: number | undefined, successCode: string, delivery?: { redeliver: boolean; times: number }, message = 'Approved'): void => {
     if (o.onScreenTip && tip !== undefined) o.tip = tip;
-    finish(o, TRANS_STATUS.success, successCode, 'Approved', delivery);
+    finish(o, TRANS_STATUS.success, successCode, message, delivery);
   };
   const decline = (o: SimOrder, message?: string, delivery?: { redeliver: boolean; times: number }): void =>
     finish(o, TRANS_STATUS.closed, codes.declined, message ?? 'Declined (51 insufficient funds)', delivery);
@@ -296,7 +324,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         options.onEvent?.({ kind: 'waiting', order: view(o) });
         return;
       case 'approve':
-        return later(() => approve(o, b.tip, b.successCode ?? '000'));
+        return later(() => approve(o, b.tip, b.successCode ?? '000', undefined, b.message));
       case 'decline':
         return later(() => decline(o, b.message));
       case 'operator-cancel':
@@ -317,6 +345,28 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
           if (busy === o.merchantOrderNo) busy = null;
           send(o.socket, frame(CODEPAY_TOPICS.order, null, '112', 'Transaction timeout', { merchant_order_no: o.merchantOrderNo, trans_type: o.transType }));
         });
+      case 'foreign-answer': {
+        strangers += 1;
+        send(o.socket, frame(CODEPAY_TOPICS.order, { app_id: options.appId, request_id: `STRANGER${strangers}` }, '000', 'Approved', {
+          trans_type: TRANS_TYPE.sale,
+          trans_status: TRANS_STATUS.success,
+          trans_no: `59990000${String(strangers).padStart(8, '0')}`,
+          order_amount: toDecimalString(o.amount, currency),
+          price_currency: currency,
+          pay_method_id: 'Visa',
+          card_no: '411111******1111',
+          auth_code: '999999',
+        }));
+        o.timer = setTimeout(() => (b.then === 'approve' ? approve(o, undefined, '000') : decline(o)), b.gapMs ?? 300);
+        return;
+      }
+      case 'online-auth': {
+        o.authorising = true;
+        const delivery = { redeliver: b.push ?? true, times: 1 };
+        if (b.authoriseMs === undefined) return;
+        o.timer = setTimeout(() => (b.outcome === 'decline' ? decline(o, undefined, delivery) : approve(o, undefined, '000', delivery)), b.authoriseMs);
+        return;
+      }
       case 'drop': {
         const delivery = { redeliver: b.redeliver, times: b.redeliverTimes ?? 1 };
         o.socket?.terminate();
@@ -389,6 +439,7 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
       behaviour: { kind: 'approve' },
       socket,
       timer: null,
+      authorising: false,
     };
     orders.set(mon, o);
     if (orig && !SALE_TYPES.has(type)) {
@@ -420,6 +471,10 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         counts.queries += 1;
         const o = mon ? orders.get(mon) : undefined;
         if (!o) return reject(socket, request, codes.notFound, 'Order not found');
+        if (options.transportReplies) {
+          send(socket, frame(request.topic, request, '000', 'Success', { ...bizOf(o), ...(o.responseMsg ? { msg: o.responseMsg } : {}) }));
+          return;
+        }
         send(socket, frame(request.topic, request, o.status === TRANS_STATUS.success ? '000' : o.responseCode || '000', o.responseMsg || 'OK', bizOf(o)));
         return;
       }
@@ -428,7 +483,8 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         const o = mon ? orders.get(mon) : undefined;
         if (!o) return reject(socket, request, codes.notFound, 'Order not found');
         if (!WAITING.has(o.status)) return reject(socket, request, codes.notAllowed, 'Order already finished');
-        send(socket, frame(request.topic, request, '000', 'Closed', { merchant_order_no: mon, trans_status: TRANS_STATUS.cancelled }));
+        if (o.authorising) return reject(socket, request, codes.authorising, 'Card is being authorised online; cannot close now');
+        send(socket, frame(request.topic, request, '000', options.transportReplies ? 'Success' : 'Closed', { merchant_order_no: mon, trans_status: TRANS_STATUS.cancelled }));
         finish(o, TRANS_STATUS.cancelled, '110', 'Order closed by the POS');
         return;
       }

@@ -10,22 +10,10 @@ import { createCodepayProvider, type CodepayTiming } from '../../src-main/paymen
 import type { CoreOptions } from '../../src-main/core';
 import { startHarness, type Harness } from '../support/core-harness';
 import { until } from '../support/crash-helpers';
+import { FAST_CODEPAY as FAST } from '../support/codepay-timing';
 
 const APP_ID = 'countertop-test-app';
 const MANAGER = { managerId: 'demo-manager', pin: '9876' };
-const FAST: Partial<CodepayTiming> = {
-  pingIntervalMs: 50,
-  lostTimeoutMs: 5_000,
-  reconnectInitialMs: 10,
-  reconnectMaxMs: 40,
-  connectTimeoutMs: 5_000,
-  saleTimeoutMs: 15_000,
-  redeliveryWindowMs: 5_000,
-  queryIntervalMs: 20,
-  recoveryMs: 5_000,
-  requestTimeoutMs: 3_000,
-  connectWaitMs: 5_000,
-};
 
 describe('payment engine with a CodePay terminal over a real WebSocket', () => {
   let sim: CodepayTerminalSimulator;
@@ -119,6 +107,20 @@ describe('payment engine with a CodePay terminal over a real WebSocket', () => {
     expect(orderMessages(reference)).toBe(1);
   });
 
+  it("a stranger's APPROVED frame during the sale is kept for the manager, never applied; the terminal's real decline decides", async () => {
+    await till();
+    sim.next({ kind: 'foreign-answer', then: 'decline', gapMs: 300 });
+    const { order, attempt, reference } = await pay();
+    const declined = await h.attempt(attempt.id, (a) => a.state === 'declined');
+    expect(declined.message).toMatch(/insufficient funds/);
+    expect(states(attempt.id)).not.toContain('approved');
+    expect((await orderOf(order.id)).status).toBe('open');
+    const { foreign } = await h.call('pos:payments.attention', {});
+    expect(foreign).toEqual([expect.objectContaining({ provider: 'codepay', terminal: 'Lane 1', reason: expect.stringMatching(/merchant_order_no/) })]);
+    expect(sim.counts().charges).toBe(0);
+    expect(orderMessages(reference)).toBe(1);
+  });
+
   it.each([
     [true, 'approved', 1],
     [false, 'declined', 0],
@@ -161,6 +163,22 @@ describe('payment engine with a CodePay terminal over a real WebSocket', () => {
     await h.attempt(attempt.id, (a) => a.state === 'approved');
     const events = h.events(attempt.id);
     expect(events.filter((e) => e.to_state === 'approved')).toEqual([{ from_state: 'unknown', to_state: 'approved', cause: 'result re-delivered by the provider' }]);
+    expect((await orderOf(order.id)).status).toBe('completed');
+    expect(sim.counts().charges).toBe(1);
+    expect(orderMessages(reference)).toBe(1);
+  });
+
+  it('socket dropped, the provider gives up, the terminal does not re-deliver: the link coming back makes the engine query at once', async () => {
+    // The engine's own re-query is 30 s away and nothing is pushed: only onLinkRestored → query can settle it.
+    await till({ redeliveryWindowMs: 30, recoveryMs: 60, reconnectInitialMs: 1_500, reconnectMaxMs: 1_500 }, { backoffMs: [30_000] });
+    sim.next({ kind: 'drop', redeliver: false });
+    const { order, attempt, reference } = await pay();
+    await h.attempt(attempt.id, (a) => a.state === 'unknown');
+    expect(sim.openConnections()).toBe(0);
+    const queriesBefore = sim.counts().queries;
+    await h.attempt(attempt.id, (a) => a.state === 'approved');
+    expect(sim.counts().queries).toBeGreaterThan(queriesBefore);
+    expect(h.events(attempt.id).filter((e) => e.to_state === 'approved')).toEqual([expect.objectContaining({ from_state: 'unknown', cause: expect.stringMatching(/link to Lane 1 came back/) })]);
     expect((await orderOf(order.id)).status).toBe('completed');
     expect(sim.counts().charges).toBe(1);
     expect(orderMessages(reference)).toBe(1);
@@ -269,7 +287,7 @@ describe('payment engine with a CodePay terminal over a real WebSocket', () => {
     expect(sim.order(reference)?.status).toBe('3');
     expect(sim.counts().closes).toBe(1);
     expect(sim.act(reference, 'approve')).toBe(false);
-    expect(h.core.journal.db.prepare("SELECT COUNT(*) FROM audit WHERE action = 'payment.abandoned'").pluck().get()).toBe(1);
+    expect(h.core.journal.db.prepare("SELECT COUNT(*) FROM audit WHERE action = 'payment.cancelRequested'").pluck().get()).toBe(1);
     expect(states(attempt.id).filter((s) => s === 'cancelled')).toHaveLength(1);
     sim.next({ kind: 'approve' });
     const retry = await h.call('pos:tender.start', { orderId: order.id, provider: 'codepay', amount: order.due });
@@ -279,22 +297,21 @@ describe('payment engine with a CodePay terminal over a real WebSocket', () => {
     expect(orderMessages(reference)).toBe(1);
   });
 
-  it('the cashier stops waiting just after the card went through: the approval is never dropped, it is flagged and the manager voids it', async () => {
+  it('the cashier stops waiting just after the card went through: the approval is never dropped, it pays the order (DESIGN §6 rule 6)', async () => {
     await till();
     sim.next({ kind: 'hold' });
     const { order, attempt, reference } = await pay();
     await until(() => sim.pending().length === 1, 'the terminal to show the sale');
     // Approved on the terminal, its push lost: only the close's refusal and the query reveal it.
     expect(sim.act(reference, 'approve', { redeliver: false })).toBe(true);
-    const stopped = await h.call('pos:tender.cancel', { attemptId: attempt.id });
-    expect(stopped.state).toBe('approved');
-    const { flagged } = await h.call('pos:payments.attention', {});
-    expect(flagged.map((a) => a.id)).toEqual([attempt.id]);
-    expect((await orderOf(order.id)).status).toBe('open'); // not silently taken as this sale's tender
-    const voiding = await h.call('pos:payments.void', { attemptId: attempt.id, reason: 'customer walked away after paying', approval: MANAGER });
-    await h.attempt(voiding.id, (a) => a.state === 'approved');
-    await h.attempt(attempt.id, (a) => a.state === 'voided');
-    expect(sim.counts()).toMatchObject({ charges: 1, voids: 1, closes: 1 });
+    await h.call('pos:tender.cancel', { attemptId: attempt.id });
+    await h.attempt(attempt.id, (a) => a.state === 'approved');
+    const paid = await orderOf(order.id);
+    expect(paid.status).toBe('completed');
+    expect(paid.tenders).toHaveLength(1);
+    expect(paid.tenders[0]).toMatchObject({ attemptId: attempt.id, amount: order.due });
+    expect((await h.call('pos:payments.attention', {})).flagged.map((a) => a.id)).not.toContain(attempt.id);
+    expect(sim.counts()).toMatchObject({ charges: 1, voids: 0, closes: 1 });
     expect(orderMessages(reference)).toBe(1);
   });
 });

@@ -6,14 +6,17 @@
  * - The terminal answers the upgrade with `HTTP/1.1 101 Web Socket Protocol Handshake`.
  *   Node's `ws` only checks the status code and `Sec-WebSocket-Accept`, so it accepts
  *   that line as-is (proved in test/integration/codepay-handshake.test.ts).
- * - Replies are routed by topic + `merchant_order_no`, not by `request_id`: the vendor SDK
- *   sends `request_id:"111111"` for everything (§2.4 Routing).
+ * - A frame reaches a caller only by that caller's own keys (codepay-routing.ts); a
+ *   payment frame with neither key of ours is a stranger's answer: logged, reported, never applied.
  * - After a reconnect the terminal re-delivers a finished result (§2.5), possibly more
  *   than once: a pushed result is applied once per merchant_order_no + trans_type +
  *   trans_status, and a result already learned by query is not applied again.
  * - One transaction in flight per terminal (DESIGN §6 rule 5): `claim` / `release`.
  */
 import { WebSocket } from 'ws';
+import { maskPansIn } from '../../../src-shared/pan-mask';
+import { monotonicClock, type MonotonicClock } from '../polling';
+import { SentRequests, foreignReason, routeFrame, type Waiter } from './codepay-routing';
 import {
   CODEPAY_TOPICS,
   describeCodepayMessage,
@@ -32,6 +35,11 @@ export interface CodepayLinkTiming {
   /** First reconnect delay after a drop (Android SDK: 1 s), doubled up to reconnectMaxMs. */
   reconnectInitialMs: number;
   reconnectMaxMs: number;
+  /**
+   * While the terminal holds one of our payments the delay never grows past this: its
+   * answer waits on the link, and the lane must not stay busy long after the terminal is back.
+   */
+  reconnectBusyMaxMs: number;
   /** Upgrade handshake timeout. */
   connectTimeoutMs: number;
 }
@@ -41,6 +49,7 @@ export const DEFAULT_LINK_TIMING: CodepayLinkTiming = {
   lostTimeoutMs: 15_000,
   reconnectInitialMs: 1_000,
   reconnectMaxMs: 30_000,
+  reconnectBusyMaxMs: 2_000,
   connectTimeoutMs: 10_000,
 };
 
@@ -54,18 +63,14 @@ export interface CodepayConnectionOptions {
   log?: (line: string) => void;
   /** A pushed order result nobody is waiting for (late, or for an abandoned attempt). Called once per result. */
   onUnclaimedResult?: (message: CodepayMessage) => void;
-}
-
-interface Waiter {
-  topic: string;
-  merchantOrderNo: string | undefined;
-  requestId: string | undefined;
-  deliver: (message: CodepayMessage) => void;
+  /** A payment frame whose keys are not ours (no or another order number, a request id we never sent). */
+  onForeignAnswer?: (message: CodepayMessage, reason: string) => void;
+  /** Lost-link detection runs on this clock (never the wall clock). */
+  clock?: MonotonicClock;
 }
 
 /** Remember this many applied results; re-deliveries come within seconds (§2.5). */
 const SEEN_RESULTS_LIMIT = 2_000;
-
 /** A terminal link with liveness, reconnect, reply routing and result de-duplication. */
 export class CodepayConnection {
   readonly name: string;
@@ -73,6 +78,8 @@ export class CodepayConnection {
   private readonly timing: CodepayLinkTiming;
   private readonly log: (line: string) => void;
   private readonly onUnclaimedResult: ((message: CodepayMessage) => void) | undefined;
+  private readonly onForeignAnswer: ((message: CodepayMessage, reason: string) => void) | undefined;
+  private readonly clock: MonotonicClock;
   private socket: WebSocket | null = null;
   private linkState: LinkState = 'closed';
   private started = false;
@@ -85,6 +92,7 @@ export class CodepayConnection {
   private readonly waiters = new Set<Waiter>();
   private readonly stateListeners = new Set<(state: LinkState, reason: string) => void>();
   private readonly seenResults = new Set<string>();
+  private readonly sentRequests = new SentRequests();
   private inFlightOrder: string | null = null;
   private duplicates = 0;
 
@@ -94,6 +102,8 @@ export class CodepayConnection {
     this.timing = { ...DEFAULT_LINK_TIMING, ...options.timing };
     this.log = options.log ?? (() => undefined);
     this.onUnclaimedResult = options.onUnclaimedResult;
+    this.onForeignAnswer = options.onForeignAnswer;
+    this.clock = options.clock ?? monotonicClock;
     this.reconnectDelay = this.timing.reconnectInitialMs;
   }
 
@@ -179,8 +189,9 @@ export class CodepayConnection {
   }
 
   /**
-   * Receive replies for `topic` about `merchantOrderNo` (or, when the terminal omits it,
-   * carrying `requestId`). Register BEFORE sending so no reply can slip past.
+   * Receive replies for `topic` about `merchantOrderNo` (or, when the terminal omits the
+   * order number, carrying `requestId`, a request id this link sends). Register BEFORE
+   * sending so no reply can slip past.
    */
   watch(topic: string, merchantOrderNo: string | undefined, requestId: string | undefined, deliver: (message: CodepayMessage) => void): () => void {
     const waiter: Waiter = { topic, merchantOrderNo, requestId, deliver };
@@ -195,14 +206,17 @@ export class CodepayConnection {
       throw new Error(`CodePay terminal ${this.name} is not connected`);
     }
     this.log(`codepay ${this.name} → ${describeCodepayMessage(request)}`);
+    this.sentRequests.remember(request);
     socket.send(JSON.stringify(request));
   }
 
   /**
    * Send one request and wait for its reply (matched by topic + merchant_order_no).
-   * Resolves null when no reply came within timeoutMs or the link dropped first.
+   * Resolves null when no reply came within timeoutMs, the link dropped first, or `signal`
+   * aborted (the request may still have reached the terminal).
    */
-  async request(request: CodepayRequest, timeoutMs: number): Promise<CodepayMessage | null> {
+  async request(request: CodepayRequest, timeoutMs: number, signal?: AbortSignal): Promise<CodepayMessage | null> {
+    if (signal?.aborted) return null;
     const merchantOrderNo = typeof request.biz_data.merchant_order_no === 'string' ? request.biz_data.merchant_order_no : undefined;
     return new Promise((resolve) => {
       let settled = false;
@@ -212,8 +226,11 @@ export class CodepayConnection {
         clearTimeout(timer);
         unwatch();
         unState();
+        signal?.removeEventListener('abort', onAbort);
         resolve(value);
       };
+      const onAbort = (): void => finish(null);
+      signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => finish(null), timeoutMs);
       const unwatch = this.watch(request.topic, merchantOrderNo, request.request_id, (message) => finish(message));
       const unState = this.onState((state) => {
@@ -277,7 +294,7 @@ export class CodepayConnection {
 
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
-    const delay = this.reconnectDelay;
+    const delay = this.inFlightOrder === null ? this.reconnectDelay : Math.min(this.reconnectDelay, this.timing.reconnectBusyMaxMs);
     this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.timing.reconnectMaxMs);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -288,7 +305,7 @@ export class CodepayConnection {
   private startPing(socket: WebSocket): void {
     this.stopPing();
     this.pingTimer = setInterval(() => {
-      if (Date.now() - this.lastHeard > this.timing.lostTimeoutMs) {
+      if (this.clock.now() - this.lastHeard > this.timing.lostTimeoutMs) {
         // No pong within the lost-connection timeout: the terminal (or the path) is gone.
         this.log(`codepay ${this.name}: no answer for ${this.timing.lostTimeoutMs} ms, reconnecting`);
         socket.terminate();
@@ -304,8 +321,8 @@ export class CodepayConnection {
   }
 
   private heard(): void {
-    this.lastHeard = Date.now();
-    this.lastSeenAt = this.lastHeard;
+    this.lastHeard = this.clock.now();
+    this.lastSeenAt = Date.now(); // shown to people, so wall-clock time
   }
 
   private setState(state: LinkState, reason: string): void {
@@ -342,32 +359,23 @@ export class CodepayConnection {
       this.release(merchantOrderNo);
     }
 
-    const targets = this.route(message);
+    const targets = routeFrame(message, this.waiters, this.sentRequests);
     if (targets.length > 0) {
       for (const waiter of targets) waiter.deliver(message);
-    } else if (message.topic === CODEPAY_TOPICS.order && isFinalStatus(status)) {
+      return;
+    }
+    const unmasked = foreignReason(message, this.sentRequests);
+    if (unmasked !== null) {
+      // A stranger's keys are the terminal's text, not ours: mask them like any free text.
+      const foreign = maskPansIn(unmasked);
+      this.log(`codepay ${this.name}: a stranger's answer, not applied (${foreign}): ${describeCodepayMessage(message)}`);
+      this.onForeignAnswer?.(message, foreign);
+    } else if (message.topic === CODEPAY_TOPICS.order && merchantOrderNo !== undefined && isFinalStatus(status)) {
+      // Named by its order number: the engine finds the attempt by that key (it may predate a restart).
       this.onUnclaimedResult?.(message);
     } else {
       this.log(`codepay ${this.name}: no one waits for ${describeCodepayMessage(message)}`);
     }
-  }
-
-  private route(message: CodepayMessage): Waiter[] {
-    const sameTopic = [...this.waiters].filter((w) => w.topic === message.topic);
-    const merchantOrderNo = message.biz_data?.merchant_order_no;
-    if (merchantOrderNo !== undefined) {
-      const byOrder = sameTopic.filter((w) => w.merchantOrderNo === merchantOrderNo);
-      if (byOrder.length > 0) return byOrder;
-      // A reply naming another order must never be taken for ours.
-      return [];
-    }
-    if (message.request_id !== undefined) {
-      const byRequest = sameTopic.filter((w) => w.requestId === message.request_id);
-      if (byRequest.length === 1) return byRequest;
-    }
-    // No order number and no unique request id (e.g. a bare error reply): only safe when
-    // exactly one caller waits on this topic.
-    return sameTopic.length === 1 ? sameTopic : [];
   }
 
   private remember(key: string): void {

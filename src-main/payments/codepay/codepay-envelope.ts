@@ -7,6 +7,7 @@
  * frame from a terminal can never take the link (or the app) down.
  */
 import { z } from 'zod';
+import { maskCardNumber } from '../../../src-shared/pan-mask';
 
 /** Topics of the LAN API (2025 Android SDK `util/Constants.java`, PAYMENTS.md §2.4). */
 export const CODEPAY_TOPICS = {
@@ -220,14 +221,4 @@ export function describeCodepayMessage(message: CodepayMessage | CodepayRequest)
   if ('response_code' in message && message.response_code !== undefined) parts.push(`code=${message.response_code}`);
   if (typeof biz.card_no === 'string') parts.push(`card=${maskCardNumber(biz.card_no)}`);
   return parts.join(' ');
-}
-
-/**
- * Keep only the last four digits of whatever the terminal sent as `card_no`, even if it
- * was already masked (DESIGN §9: no full PAN anywhere, not even first six).
- */
-export function maskCardNumber(cardNo: string): string {
-  const compact = cardNo.replace(/[\s-]/g, '');
-  if (compact.length <= 4) return compact;
-  return '*'.repeat(compact.length - 4) + compact.slice(-4);
 }

@@ -4,20 +4,24 @@
  * `ecrhub.pay.query` — never by sending the order again (DESIGN §6 rule 2).
  *
  * Recovery order (PAYMENTS.md §2.5): after a socket drop the terminal re-delivers the
- * finished result once the POS reconnects, so first wait `redeliveryWindowMs`; if nothing
- * comes, query by merchant_order_no (0 ⇒ still paying, keep polling; 1/2/3 ⇒ final).
+ * finished result once the POS reconnects; the flow also asks by query as soon as the link
+ * is back (issue 10 item 5), and whichever answers first decides. If the link stays down
+ * for `redeliveryWindowMs`, or no result comes in time, it queries by merchant_order_no
+ * (0 ⇒ still paying, keep polling; 1/2/3 ⇒ final) for `recoveryMs`, then answers `unknown`.
+ * Every deadline runs on the monotonic clock (DESIGN §6 rule 8).
  */
 import { PosError } from '../../../src-shared/errors';
+import { deadlineAfter, monotonicClock, type Deadline, type MonotonicClock } from '../polling';
 import type { ProviderOutcome } from '../provider';
 import type { CodepayConnection, LinkState } from './codepay-connection';
 import { CODEPAY_TOPICS, buildCodepayRequest, isSuccessCode, type CodepayMessage } from './codepay-envelope';
 import type { CodepayOrder } from './codepay-order-request';
-import { interpretCodepayReply, replyDetail, type CodepayInterpretation } from './codepay-outcome';
+import { closedOutcome, interpretCodepayReply, type CodepayInterpretation } from './codepay-outcome';
 
 export interface CodepayFlowTiming {
   /** Longest wait for the customer and card before querying (a card flow can take 1–2 min). */
   saleTimeoutMs: number;
-  /** After a drop, how long to wait for the terminal to re-deliver before querying. */
+  /** After a drop, how long to wait for the link (and the terminal's re-delivery) before querying. */
   redeliveryWindowMs: number;
   /** Query interval while the terminal says the order is still paying (0). */
   queryIntervalMs: number;
@@ -44,11 +48,13 @@ export interface CodepayFlowContext {
   version: string;
   currency: string;
   timing: CodepayFlowTiming;
+  /** Deadlines run on this clock; tests pass their own. */
+  clock?: MonotonicClock;
 }
 
 type FlowEvent = { kind: 'reply'; message: CodepayMessage } | { kind: 'link'; state: LinkState };
 
-/** Events for one run, consumed in order; waits end early on abort. */
+/** Events for one run, consumed in order; waits end early on abort, but what already arrived is read first. */
 class FlowInbox {
   private readonly events: FlowEvent[] = [];
   private wake: (() => void) | null = null;
@@ -61,9 +67,9 @@ class FlowInbox {
   }
 
   next(ms: number, signal: AbortSignal): Promise<FlowEvent | 'timeout' | 'abort'> {
-    if (signal.aborted) return Promise.resolve('abort');
     const queued = this.events.shift();
     if (queued) return Promise.resolve(queued);
+    if (signal.aborted) return Promise.resolve('abort');
     if (ms <= 0) return Promise.resolve('timeout');
     return new Promise((resolve) => {
       const done = (value: FlowEvent | 'timeout' | 'abort'): void => {
@@ -85,32 +91,42 @@ function unknownOutcome(message: string, detail?: Record<string, unknown>): Prov
 }
 
 let requestCounter = 0;
-/** A request id for queries and closes (orders use attempt.requestId). */
-export function nextRequestId(prefix: string): string {
-  requestCounter = (requestCounter + 1) % 1_000_000;
-  return `${prefix}${Date.now().toString(36)}${requestCounter.toString(36)}`;
+/**
+ * The request id of a query, close or tip adjustment about an attempt: derived from the
+ * engine's own `requestId` for it (issue 10 item 8), never from the wall clock, so routing
+ * can tell our answers from a stranger's. `kind` is one letter (q query, c close, t tip).
+ */
+export function derivedRequestId(base: string, kind: string): string {
+  requestCounter += 1;
+  return `${base}${kind}${requestCounter.toString(36)}`;
 }
 
-/** Ask the terminal once about merchantOrderNo. Null when no reply came. */
-export async function queryOnce(ctx: CodepayFlowContext, merchantOrderNo: string): Promise<CodepayInterpretation | null> {
+/** Ask the terminal once about merchantOrderNo. Null when no reply came (or `signal` aborted the wait). */
+export async function queryOnce(ctx: CodepayFlowContext, merchantOrderNo: string, requestIdBase: string, signal?: AbortSignal): Promise<CodepayInterpretation | null> {
   if (ctx.link.state !== 'open') return null;
   const request = buildCodepayRequest({
     topic: CODEPAY_TOPICS.query,
     appId: ctx.appId,
     version: ctx.version,
-    requestId: nextRequestId('q'),
+    requestId: derivedRequestId(requestIdBase, 'q'),
     bizData: { merchant_order_no: merchantOrderNo },
   });
-  const reply = await ctx.link.request(request, ctx.timing.requestTimeoutMs);
+  const reply = await ctx.link.request(request, ctx.timing.requestTimeoutMs, signal);
   return reply ? interpretCodepayReply(reply, ctx.currency) : null;
 }
 
+/** The order an engine call is about: its merchant_order_no and the request id its own requests derive from. */
+export interface CodepayOrderKeys {
+  merchantOrderNo: string;
+  requestIdBase: string;
+}
+
 /** `query()` for the engine: what the terminal says now. Never creates a charge. */
-export async function queryCodepayOrder(ctx: CodepayFlowContext, merchantOrderNo: string): Promise<ProviderOutcome> {
+export async function queryCodepayOrder(ctx: CodepayFlowContext, keys: CodepayOrderKeys): Promise<ProviderOutcome> {
   if (!(await ctx.link.whenOpen(ctx.timing.connectWaitMs))) {
     return unknownOutcome(`CodePay terminal ${ctx.link.name} is not connected; will check again`);
   }
-  const answer = await queryOnce(ctx, merchantOrderNo);
+  const answer = await queryOnce(ctx, keys.merchantOrderNo, keys.requestIdBase);
   if (!answer) return unknownOutcome(`No answer from CodePay terminal ${ctx.link.name}; will check again`);
   if (answer.kind === 'final' || answer.kind === 'pending') return answer.outcome;
   // A refused query ("no such order" or anything else) proves nothing about the money.
@@ -119,9 +135,9 @@ export async function queryCodepayOrder(ctx: CodepayFlowContext, merchantOrderNo
 
 /**
  * `cancel()`: `ecrhub.pay.close` turns a waiting order to 3 (cancelled). If the terminal
- * will not close it (already paid, declined, …) the order's real state is queried.
+ * will not close it (already paid, authorising online, …) the order's real state is queried.
  */
-export async function closeCodepayOrder(ctx: CodepayFlowContext, merchantOrderNo: string): Promise<ProviderOutcome> {
+export async function closeCodepayOrder(ctx: CodepayFlowContext, keys: CodepayOrderKeys): Promise<ProviderOutcome> {
   if (!(await ctx.link.whenOpen(ctx.timing.connectWaitMs))) {
     return unknownOutcome(`CodePay terminal ${ctx.link.name} is not connected; cancel on the terminal`);
   }
@@ -129,18 +145,18 @@ export async function closeCodepayOrder(ctx: CodepayFlowContext, merchantOrderNo
     topic: CODEPAY_TOPICS.close,
     appId: ctx.appId,
     version: ctx.version,
-    requestId: nextRequestId('c'),
-    bizData: { merchant_order_no: merchantOrderNo },
+    requestId: derivedRequestId(keys.requestIdBase, 'c'),
+    bizData: { merchant_order_no: keys.merchantOrderNo },
   });
   const reply = await ctx.link.request(request, ctx.timing.requestTimeoutMs);
   if (reply && isSuccessCode(reply.response_code)) {
     const status = reply.biz_data?.trans_status;
     if (status === undefined || status === '3') {
-      ctx.link.release(merchantOrderNo);
-      return { state: 'cancelled', message: reply.response_msg || 'Cancelled on the terminal', detail: replyDetail(reply) };
+      ctx.link.release(keys.merchantOrderNo);
+      return closedOutcome(reply);
     }
   }
-  return queryCodepayOrder(ctx, merchantOrderNo);
+  return queryCodepayOrder(ctx, keys);
 }
 
 /**
@@ -180,7 +196,7 @@ export async function runCodepayOrder(
       throw new PosError('DEVICE_ERROR', (error as Error).message);
     }
     progress(`Follow the instructions on terminal ${link.name}`);
-    return await new OrderRun(ctx, inbox, merchantOrderNo, signal, progress).result();
+    return await new OrderRun(ctx, inbox, { merchantOrderNo, requestIdBase: order.requestId }, signal, progress).result();
   } finally {
     unwatch();
     unState();
@@ -188,36 +204,49 @@ export async function runCodepayOrder(
 }
 
 class OrderRun {
+  private readonly clock: MonotonicClock;
+
   constructor(
     private readonly ctx: CodepayFlowContext,
     private readonly inbox: FlowInbox,
-    private readonly merchantOrderNo: string,
+    private readonly keys: CodepayOrderKeys,
     private readonly signal: AbortSignal,
     private readonly progress: (message: string) => void,
-  ) {}
+  ) {
+    this.clock = ctx.clock ?? monotonicClock;
+  }
 
   async result(): Promise<ProviderOutcome> {
-    const saleDeadline = Date.now() + this.ctx.timing.saleTimeoutMs;
-    let redeliveryDeadline: number | null = null;
+    const sale = deadlineAfter(this.ctx.timing.saleTimeoutMs, this.clock);
+    /** Set while the link is (or was) down and no answer came since: how long to wait for it. */
+    let redelivery: Deadline | null = null;
     for (;;) {
-      const event = await this.inbox.next((redeliveryDeadline ?? saleDeadline) - Date.now(), this.signal);
+      const waitMs = redelivery ? Math.min(redelivery.remainingMs(), sale.remainingMs()) : sale.remainingMs();
+      const event = await this.inbox.next(waitMs, this.signal);
       if (event === 'abort') return this.abandoned();
       if (event === 'timeout') {
-        return this.recover(redeliveryDeadline !== null ? 'The terminal did not re-deliver the result' : 'No result from the terminal in time');
+        return this.recover(redelivery !== null ? 'The terminal did not re-deliver the result' : 'No result from the terminal in time');
       }
       if (event.kind === 'link') {
-        if (event.state === 'closed' && redeliveryDeadline === null) {
-          redeliveryDeadline = Math.min(Date.now() + this.ctx.timing.redeliveryWindowMs, saleDeadline);
-          this.progress('Connection to the terminal lost; waiting for it to re-deliver the result');
-        } else if (event.state === 'open' && redeliveryDeadline !== null) {
-          this.progress('Reconnected; waiting for the terminal to re-deliver the result');
+        if (event.state === 'closed' && redelivery === null) {
+          redelivery = deadlineAfter(this.ctx.timing.redeliveryWindowMs, this.clock);
+          this.progress('Connection to the terminal lost; waiting for it to come back');
+        } else if (event.state === 'open' && redelivery !== null) {
+          // Back: ask now rather than sit out the window; a re-delivery may still come first.
+          this.progress('Reconnected; checking with the terminal');
+          const answer = await queryOnce(this.ctx, this.keys.merchantOrderNo, this.keys.requestIdBase, this.signal);
+          if (answer?.kind === 'final') return answer.outcome;
+          if (answer?.kind === 'pending') {
+            redelivery = null; // the terminal is still on it and will push the result on this link
+            this.progress(answer.outcome.message);
+          }
         }
         continue;
       }
       const answer = interpretCodepayReply(event.message, this.ctx.currency);
       if (answer.kind === 'final') return answer.outcome;
       if (answer.kind === 'pending') {
-        redeliveryDeadline = null;
+        redelivery = null;
         this.progress(answer.outcome.message);
         continue;
       }
@@ -234,35 +263,34 @@ class OrderRun {
 
   /** The terminal refused the order. Make sure it has no record of it before calling it final. */
   private async confirmRejection(message: string, detail: Record<string, unknown>): Promise<ProviderOutcome> {
-    const answer = await queryOnce(this.ctx, this.merchantOrderNo);
+    const answer = await queryOnce(this.ctx, this.keys.merchantOrderNo, this.keys.requestIdBase);
     if (answer?.kind === 'final') return answer.outcome;
     if (answer?.kind === 'pending') {
       // It is working on this very order after all: hold the terminal again.
-      this.ctx.link.claim(this.merchantOrderNo);
+      this.ctx.link.claim(this.keys.merchantOrderNo);
       return this.recover('The terminal already has this order');
     }
     if (answer?.kind === 'rejected') {
-      this.ctx.link.release(this.merchantOrderNo);
+      this.ctx.link.release(this.keys.merchantOrderNo);
       return { state: 'declined', message, detail };
     }
     return unknownOutcome(message, detail);
   }
 
-  /** Query until a final answer, a pushed result, abort, or recoveryMs. */
+  /** Query until a final answer, a pushed result, abort, or recoveryMs; a reconnect queries at once. */
   private async recover(reason: string): Promise<ProviderOutcome> {
     this.progress(`${reason}; checking with the terminal`);
-    const deadline = Date.now() + this.ctx.timing.recoveryMs;
+    const window = deadlineAfter(this.ctx.timing.recoveryMs, this.clock);
     let lastMessage = reason;
-    while (Date.now() < deadline) {
-      if (this.signal.aborted) break;
-      const answer = await queryOnce(this.ctx, this.merchantOrderNo);
+    while (!window.expired() && !this.signal.aborted) {
+      const answer = await queryOnce(this.ctx, this.keys.merchantOrderNo, this.keys.requestIdBase, this.signal);
       if (answer?.kind === 'final') return answer.outcome;
       if (answer?.kind === 'pending') this.progress(answer.outcome.message);
       else if (answer) lastMessage = answer.message;
       // Between queries a pushed (re-delivered) result may still arrive: take it.
-      const waitUntil = Math.min(Date.now() + this.ctx.timing.queryIntervalMs, deadline);
+      const pause = deadlineAfter(Math.min(this.ctx.timing.queryIntervalMs, window.remainingMs()), this.clock);
       for (;;) {
-        const event = await this.inbox.next(waitUntil - Date.now(), this.signal);
+        const event = await this.inbox.next(pause.remainingMs(), this.signal);
         if (event === 'timeout' || event === 'abort') break;
         if (event.kind === 'reply') {
           const pushed = interpretCodepayReply(event.message, this.ctx.currency);

@@ -6,15 +6,22 @@
  * cancelling on the terminal; 112 / 109 / "timeout" in response_msg are unknown and must be
  * queried; declines and cancels are final. A reply whose amounts do not parse is treated
  * as unknown (DESIGN §6 rule 7) rather than trusted.
+ *
+ * Every text taken from the terminal is masked for card numbers (issue 10 item 10), and the
+ * cashier's sentence comes from the transaction, never from the transport: the
+ * `response_msg` of a query or a close says how that request went ("Success"), not how
+ * the payment went (issue 10 item 11).
  */
 import type { CardBlock } from '../../../src-shared/domain';
 import { parseDecimalString } from '../../../src-shared/money';
+import { maskCardNumber, maskPansDeep, maskPansIn } from '../../../src-shared/pan-mask';
 import type { ProviderOutcome } from '../provider';
 import {
+  CODEPAY_TOPICS,
   RESPONSE_CODE,
   TRANS_STATUS,
+  TRANS_TYPE,
   isSuccessCode,
-  maskCardNumber,
   type CodepayBizData,
   type CodepayMessage,
 } from './codepay-envelope';
@@ -31,8 +38,45 @@ export type CodepayInterpretation =
 const CARD_TYPES: Readonly<Record<string, string>> = { '1': 'debit', '2': 'credit', '3': 'ebt', '4': 'gift' };
 const WALLET_METHODS = new Set(['WeChatPay', 'Alipay', 'Alipay+']);
 
-function terminalMessage(message: CodepayMessage, fallback: string): string {
-  return message.response_msg || message.biz_data?.msg || fallback;
+/** Words that only say a request went through; they never describe a payment's result. */
+const TRANSPORT_WORDS = /^(success(ful)?|succeed(ed)?|ok|done|closed)[.!]?$/i;
+
+/** Trans types whose `order_amount` is the amount we sent (a void names the original's). */
+const AMOUNT_NAMED_BY_US: ReadonlySet<string> = new Set([
+  TRANS_TYPE.sale, TRANS_TYPE.cashback, TRANS_TYPE.preAuth, TRANS_TYPE.refund, TRANS_TYPE.completion,
+]);
+
+/** Our own keys echoed in a reply: never mistaken for a card number when masking. */
+function ownKeys(message: CodepayMessage): ReadonlySet<string> {
+  const biz = message.biz_data ?? {};
+  return new Set([biz.merchant_order_no, biz.orig_merchant_order_no, message.request_id].filter((key): key is string => !!key));
+}
+
+/** Free text from the terminal, card numbers masked. */
+export function maskedText(message: CodepayMessage, text: string): string {
+  return maskPansIn(text, ownKeys(message));
+}
+
+/**
+ * The cashier's sentence for a transaction, from the reply that reported it. On an order
+ * result `response_msg` is the transaction's own text; on a query or a close a success
+ * code's text is the request's, so only `biz_data.msg` (or an error's text) describes it.
+ */
+export function transactionText(message: CodepayMessage, fallback: string): string {
+  const biz = message.biz_data ?? {};
+  const candidates = message.topic === CODEPAY_TOPICS.order
+    ? [message.response_msg, biz.msg]
+    : [biz.msg, isSuccessCode(message.response_code) ? undefined : message.response_msg];
+  for (const text of candidates) {
+    if (text && text.trim() && !TRANSPORT_WORDS.test(text.trim())) return maskedText(message, text.trim());
+  }
+  return fallback;
+}
+
+/** The reply's own words about itself (a refusal, a tip adjustment), masked; `fallback` when empty. */
+export function replyText(message: CodepayMessage, fallback: string): string {
+  const text = message.response_msg || message.biz_data?.msg;
+  return text ? maskedText(message, text) : fallback;
 }
 
 function isTimeoutReply(message: CodepayMessage): boolean {
@@ -40,20 +84,34 @@ function isTimeoutReply(message: CodepayMessage): boolean {
   return code === RESPONSE_CODE.timeout || code === RESPONSE_CODE.networkAnomaly || /time\s*-?\s*out/i.test(message.response_msg ?? '');
 }
 
-/** Raw reply details for the journal, already masked (no full PAN). */
+/** Raw reply details for the journal, masked: the card number cut to its last four, any PAN in free text masked. */
 export function replyDetail(message: CodepayMessage): Record<string, unknown> {
   const biz: Record<string, unknown> = { ...(message.biz_data ?? {}) };
-  if (typeof biz.card_no === 'string') biz.card_no = maskCardNumber(biz.card_no);
-  return {
+  if (biz.card_no !== undefined) biz.card_no = maskCardNumber(biz.card_no);
+  return maskPansDeep({
     topic: message.topic,
     response_code: message.response_code,
     response_msg: message.response_msg,
     biz_data: biz,
-  };
+  }, ownKeys(message));
 }
 
 function parseAmount(text: string | undefined, currency: string): number | undefined {
   return text === undefined || text === '' ? undefined : parseDecimalString(text, currency);
+}
+
+/**
+ * What the terminal says the order is (DESIGN §6 rule 7): `order_amount` (goods only, no
+ * tip or cash back) in minor units of the reply's currency. Undefined when the reply names
+ * no amount of ours (a close, a refusal, a void). Throws RangeError on an amount or a
+ * currency that cannot be read.
+ */
+export function readBackOf(message: CodepayMessage, currency: string): ProviderOutcome['readBack'] {
+  const biz = message.biz_data ?? {};
+  if (biz.order_amount === undefined || biz.order_amount === '') return undefined;
+  if (biz.trans_type !== undefined && !AMOUNT_NAMED_BY_US.has(biz.trans_type)) return undefined;
+  const replyCurrency = biz.price_currency || currency;
+  return { amount: parseDecimalString(biz.order_amount, replyCurrency), currency: replyCurrency };
 }
 
 /** Build the receipt card block from an approved reply. Throws RangeError on a bad amount. */
@@ -64,7 +122,8 @@ export function cardBlockFromReply(message: CodepayMessage, currency: string): C
   const isWallet = biz.pay_scenario === 'SCANQR_PAY' || biz.pay_scenario === 'BSCANQR_PAY' || WALLET_METHODS.has(biz.pay_method_id ?? '');
   const block: CardBlock = { provider: 'codepay', method: isWallet ? 'wallet' : 'card' };
   if (biz.pay_method_id) block.brand = biz.pay_method_id;
-  if (biz.card_no) block.maskedPan = maskCardNumber(biz.card_no);
+  const maskedPan = maskCardNumber(biz.card_no);
+  if (maskedPan) block.maskedPan = maskedPan;
   if (biz.entry_mode) block.entryMode = biz.entry_mode;
   if (biz.auth_code) block.authCode = biz.auth_code;
   if (biz.ref_no) block.reference = biz.ref_no;
@@ -72,10 +131,12 @@ export function cardBlockFromReply(message: CodepayMessage, currency: string): C
   if (biz.trans_no) block.sequence = biz.trans_no;
   if (biz.terminal_sn) block.terminalId = biz.terminal_sn;
   if (biz.trans_end_time) block.transactionTime = biz.trans_end_time;
-  if (message.response_msg) block.responseText = message.response_msg;
+  const responseText = transactionText(message, '');
+  if (responseText) block.responseText = responseText;
   if (tip !== undefined && tip > 0) block.tip = tip;
   if (cashback !== undefined && cashback > 0) block.cashback = cashback;
-  return block;
+  // Printed on the receipt: whatever text the terminal put anywhere in it is masked too.
+  return maskPansDeep(block, ownKeys(message));
 }
 
 function approved(message: CodepayMessage, currency: string): CodepayInterpretation {
@@ -83,17 +144,19 @@ function approved(message: CodepayMessage, currency: string): CodepayInterpretat
   try {
     const card = cardBlockFromReply(message, currency);
     const approvedAmount = parseAmount(biz.order_amount, currency);
+    const readBack = readBackOf(message, currency);
     const detail = replyDetail(message);
     if (biz.card_type !== undefined) detail.cardType = CARD_TYPES[biz.card_type] ?? biz.card_type;
     const outcome: ProviderOutcome = {
       state: 'approved',
-      message: terminalMessage(message, 'Approved'),
+      message: transactionText(message, 'Approved'),
       card,
       detail,
     };
     if (biz.trans_no) outcome.providerRef = biz.trans_no;
     if (approvedAmount !== undefined) outcome.approvedAmount = approvedAmount;
     if (card.tip !== undefined) outcome.tip = card.tip;
+    if (readBack) outcome.readBack = readBack;
     return { kind: 'final', outcome };
   } catch (error) {
     return {
@@ -113,10 +176,20 @@ export function interpretCodepayReply(message: CodepayMessage, currency: string)
   const status = biz.trans_status;
   const detail = replyDetail(message);
   const providerRef = biz.trans_no;
-  const withRef = (outcome: ProviderOutcome): ProviderOutcome => (providerRef ? { ...outcome, providerRef } : outcome);
+  let readBack: ProviderOutcome['readBack'];
+  try {
+    readBack = readBackOf(message, currency);
+  } catch (error) {
+    return { kind: 'unknown', message: `The terminal's amount could not be read (${(error as Error).message}); checking with the terminal`, detail };
+  }
+  const faithful = (outcome: ProviderOutcome): ProviderOutcome => ({
+    ...outcome,
+    ...(providerRef ? { providerRef } : {}),
+    ...(readBack ? { readBack } : {}),
+  });
 
   if (isTimeoutReply(message) && status !== TRANS_STATUS.closed && status !== TRANS_STATUS.cancelled) {
-    return { kind: 'unknown', message: terminalMessage(message, 'The terminal timed out'), detail };
+    return { kind: 'unknown', message: replyText(message, 'The terminal timed out'), detail };
   }
   switch (status) {
     case TRANS_STATUS.success:
@@ -125,22 +198,31 @@ export function interpretCodepayReply(message: CodepayMessage, currency: string)
       }
       return approved(message, currency);
     case TRANS_STATUS.closed:
-      return { kind: 'final', outcome: withRef({ state: 'declined', message: terminalMessage(message, 'Declined'), detail }) };
+      return { kind: 'final', outcome: faithful({ state: 'declined', message: transactionText(message, 'Not approved on the terminal'), detail }) };
     case TRANS_STATUS.cancelled:
-      return { kind: 'final', outcome: withRef({ state: 'cancelled', message: terminalMessage(message, 'Cancelled on the terminal'), detail }) };
+      return { kind: 'final', outcome: faithful({ state: 'cancelled', message: transactionText(message, 'Cancelled on the terminal'), detail }) };
     case TRANS_STATUS.paying:
     case TRANS_STATUS.created:
-      return { kind: 'pending', outcome: withRef({ state: 'pending', message: 'Waiting for the customer on the terminal', detail }) };
+      return { kind: 'pending', outcome: faithful({ state: 'pending', message: 'Waiting for the customer on the terminal', detail }) };
     case undefined:
       break;
     default:
       return { kind: 'unknown', message: `The terminal sent an unknown status ${status}`, detail };
   }
   if (message.response_code === RESPONSE_CODE.operatorCancel) {
-    return { kind: 'final', outcome: withRef({ state: 'cancelled', message: terminalMessage(message, 'Cancelled on the terminal'), detail }) };
+    return { kind: 'final', outcome: faithful({ state: 'cancelled', message: transactionText(message, 'Cancelled on the terminal'), detail }) };
   }
   if (isSuccessCode(message.response_code)) {
     return { kind: 'unknown', message: 'The terminal answered without a transaction status; checking', detail };
   }
-  return { kind: 'rejected', message: terminalMessage(message, `The terminal refused the request (${message.response_code ?? 'no code'})`), detail };
+  return { kind: 'rejected', message: replyText(message, `The terminal refused the request (${message.response_code ?? 'no code'})`), detail };
+}
+
+/**
+ * The outcome of a close the terminal accepted (status 3 or none): the order is cancelled.
+ * The close reply's own "Success" is the close's, so the sentence is ours unless the
+ * terminal wrote one about the transaction.
+ */
+export function closedOutcome(message: CodepayMessage): ProviderOutcome {
+  return { state: 'cancelled', message: transactionText(message, 'Cancelled: the till closed the payment on the terminal'), detail: replyDetail(message) };
 }

@@ -10,23 +10,30 @@
  * Amounts: attempt.amount is the goods amount (order_amount) and attempt.tip a tip the POS
  * already knows (tip_amount); an approval reports approvedAmount = order_amount and tip =
  * the tip_amount the terminal returned (e.g. chosen on screen), both in minor units.
+ *
+ * Keys: merchant_order_no is the engine's attempt.reference and the order's request_id its
+ * attempt.requestId; queries, closes and tip adjustments derive theirs from it. A frame
+ * reaches an attempt only by those keys; a stranger's is reported through onForeignAnswer.
  */
+import { randomBytes } from 'node:crypto';
 import { PosError } from '../../../src-shared/errors';
 import { toDecimalString } from '../../../src-shared/money';
+import type { MonotonicClock } from '../polling';
 import type { PaymentProvider, ProviderAttempt, ProviderCapabilities, ProviderOutcome } from '../provider';
 import { CodepayConnection, DEFAULT_LINK_TIMING, type CodepayLinkTiming, type LinkState } from './codepay-connection';
-import { CODEPAY_TOPICS, buildCodepayRequest, isSuccessCode, type CodepayMessage } from './codepay-envelope';
+import { CODEPAY_TOPICS, buildCodepayRequest, describeCodepayMessage, isSuccessCode, type CodepayMessage } from './codepay-envelope';
 import {
   DEFAULT_FLOW_TIMING,
   closeCodepayOrder,
-  nextRequestId,
+  derivedRequestId,
   queryCodepayOrder,
   runCodepayOrder,
   type CodepayFlowContext,
   type CodepayFlowTiming,
+  type CodepayOrderKeys,
 } from './codepay-order-flow';
 import { buildCodepayOrder, orderKindOf, type CodepayOrderKind } from './codepay-order-request';
-import { interpretCodepayReply, replyDetail } from './codepay-outcome';
+import { interpretCodepayReply, replyDetail, replyText } from './codepay-outcome';
 
 export interface CodepayTerminalConfig {
   /** The name the engine and the cashier use (attempt.terminal), e.g. "Lane 1". */
@@ -44,8 +51,11 @@ export interface CodepayConfig {
   version?: string;
 }
 
-/** Every timing knob; production defaults follow PAYMENTS.md §2.2/§2.5. Tests shrink them. */
-export type CodepayTiming = CodepayLinkTiming & CodepayFlowTiming;
+/**
+ * Every timing knob; production defaults follow PAYMENTS.md §2.2/§2.5. Tests shrink them,
+ * and may pass the monotonic `clock` every deadline runs on.
+ */
+export type CodepayTiming = CodepayLinkTiming & CodepayFlowTiming & { clock?: MonotonicClock };
 export const DEFAULT_CODEPAY_TIMING: CodepayTiming = { ...DEFAULT_LINK_TIMING, ...DEFAULT_FLOW_TIMING };
 
 export interface CodepayLateResult {
@@ -63,6 +73,13 @@ export interface CodepayProviderHooks {
    * (DESIGN §6 rule 6).
    */
   onLateResult?: (result: CodepayLateResult) => void;
+  /** A frame whose keys are not ours (ProviderEvents.foreignAnswer): kept for the manager, never applied. */
+  onForeignAnswer?: (report: { terminal: string | null; reason: string; detail: Record<string, unknown> }) => void;
+  /**
+   * A terminal's link is up (again, or for the first time after a slow start): the engine
+   * queries its unresolved attempts now; query() already works when this is called.
+   */
+  onLinkRestored?: (terminal: string) => void;
 }
 
 export interface CodepayTerminalStatus {
@@ -123,7 +140,9 @@ export function createCodepayProvider(
     version: config.version ?? '1.0',
     currency: config.currency,
     timing: fullTiming,
+    ...(fullTiming.clock ? { clock: fullTiming.clock } : {}),
   });
+  const keysOf = (attempt: ProviderAttempt): CodepayOrderKeys => ({ merchantOrderNo: attempt.reference, requestIdBase: attempt.requestId || attempt.reference });
 
   const lateResult = (name: string, message: CodepayMessage): void => {
     const merchantOrderNo = message.biz_data?.merchant_order_no ?? '';
@@ -134,9 +153,30 @@ export function createCodepayProvider(
     hooks.onLateResult?.({ terminal: name, merchantOrderNo, outcome });
   };
 
+  const foreignAnswer = (name: string, message: CodepayMessage, reason: string): void => {
+    const detail = { ...replyDetail(message), request_id: message.request_id ?? null, summary: describeCodepayMessage(message) };
+    hooks.onForeignAnswer?.({ terminal: name, reason, detail });
+  };
+
   const addLink = (name: string, url: string): void => {
-    const link = new CodepayConnection({ name, url, timing: fullTiming, log, onUnclaimedResult: (message) => lateResult(name, message) });
+    const link = new CodepayConnection({
+      name,
+      url,
+      timing: fullTiming,
+      log,
+      onUnclaimedResult: (message) => lateResult(name, message),
+      onForeignAnswer: (message, reason) => foreignAnswer(name, message, reason),
+      ...(fullTiming.clock ? { clock: fullTiming.clock } : {}),
+    });
     links.set(name, link);
+    link.onState((state) => {
+      if (state !== 'open' || !hooks.onLinkRestored) return;
+      try {
+        hooks.onLinkRestored(name);
+      } catch (error) {
+        log(`codepay ${name}: link-restored handler failed: ${(error as Error).message}`);
+      }
+    });
     link.start();
   };
 
@@ -178,11 +218,11 @@ export function createCodepayProvider(
       } catch (error) {
         return { state: 'unknown', message: (error as Error).message };
       }
-      return queryCodepayOrder(contextFor(link), attempt.reference);
+      return queryCodepayOrder(contextFor(link), keysOf(attempt));
     },
 
     async cancel(attempt) {
-      return closeCodepayOrder(contextFor(linkFor(attempt.terminal)), attempt.reference);
+      return closeCodepayOrder(contextFor(linkFor(attempt.terminal)), keysOf(attempt));
     },
 
     async preauthCancel(attempt, signal, progress) {
@@ -206,16 +246,16 @@ export function createCodepayProvider(
         topic: CODEPAY_TOPICS.tipAdjustment,
         appId: config.appId,
         version: ctx.version,
-        requestId: nextRequestId('t'),
+        requestId: derivedRequestId(keysOf(sale).requestIdBase, 't'),
         // As the 2025 SDK sends it: the original sale's order number + tip_adjustment_amount.
         bizData: { merchant_order_no: sale.reference, tip_adjustment_amount: toDecimalString(tip, config.currency) },
       });
       const reply = await ctx.link.request(request, fullTiming.requestTimeoutMs);
       if (!reply) return { state: 'unknown', message: 'No answer to the tip adjustment; check the terminal' };
       if (!isSuccessCode(reply.response_code)) {
-        return { state: 'declined', message: reply.response_msg || 'The terminal refused the tip adjustment', detail: replyDetail(reply) };
+        return { state: 'declined', message: replyText(reply, 'The terminal refused the tip adjustment'), detail: replyDetail(reply) };
       }
-      return { state: 'approved', message: reply.response_msg || 'Tip adjusted', tip, detail: replyDetail(reply) };
+      return { state: 'approved', message: 'Tip adjusted', tip, detail: replyDetail(reply) };
     },
 
     async batchClose(terminal) {
@@ -223,18 +263,20 @@ export function createCodepayProvider(
       if (!(await ctx.link.whenOpen(fullTiming.connectWaitMs))) {
         return { ok: false, message: `CodePay terminal ${terminal} is not connected` };
       }
+      // A settlement is no attempt of the engine's: its keys are random, never the wall clock.
+      const batchNo = `B${randomBytes(12).toString('hex')}`;
       const request = buildCodepayRequest({
         topic: CODEPAY_TOPICS.batchClose,
         appId: config.appId,
         version: ctx.version,
-        requestId: nextRequestId('b'),
-        bizData: { merchant_order_no: nextRequestId('B') },
+        requestId: `${batchNo}b`,
+        bizData: { merchant_order_no: batchNo },
       });
       const reply = await ctx.link.request(request, fullTiming.requestTimeoutMs);
       if (!reply) return { ok: false, message: 'No answer to the batch close; check the terminal before retrying' };
       return {
         ok: isSuccessCode(reply.response_code),
-        message: reply.response_msg || (isSuccessCode(reply.response_code) ? 'Batch closed' : 'Batch close refused'),
+        message: isSuccessCode(reply.response_code) ? 'Batch closed' : replyText(reply, 'Batch close refused'),
         detail: replyDetail(reply),
       };
     },

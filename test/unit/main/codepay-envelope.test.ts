@@ -8,9 +8,9 @@ import {
   describeCodepayMessage,
   isFinalStatus,
   isSuccessCode,
-  maskCardNumber,
   parseCodepayFrame,
 } from '../../../src-main/payments/codepay/codepay-envelope';
+import { maskCardNumber } from '../../../src-shared/pan-mask';
 import { interpretCodepayReply } from '../../../src-main/payments/codepay/codepay-outcome';
 import { buildCodepayOrder } from '../../../src-main/payments/codepay/codepay-order-request';
 import type { ProviderAttempt } from '../../../src-main/payments/provider';
@@ -137,10 +137,10 @@ describe('buildCodepayRequest', () => {
 });
 
 describe('masking', () => {
-  it('keeps only the last four digits, even of an already masked number', () => {
-    expect(maskCardNumber('4761731000000010')).toBe('************0010');
-    expect(maskCardNumber('476173******0010')).toBe('************0010');
-    expect(maskCardNumber('4761 7310 0000 0010')).toBe('************0010');
+  it('shows a card number in the one shared form: its last four digits, even of an already masked number', () => {
+    expect(maskCardNumber('4761731000000010')).toBe('**** 0010');
+    expect(maskCardNumber('476173******0010')).toBe('**** 0010');
+    expect(maskCardNumber('4761 7310 0000 0010')).toBe('**** 0010');
   });
 
   it('never logs a full card number', () => {
@@ -149,7 +149,7 @@ describe('masking', () => {
     if (!parsed.ok) return;
     const line = describeCodepayMessage(parsed.message);
     expect(line).not.toContain('4761731000000010');
-    expect(line).toContain('card=************0010');
+    expect(line).toContain('card=**** 0010');
   });
 });
 
@@ -173,7 +173,7 @@ describe('interpretCodepayReply', () => {
         provider: 'codepay',
         method: 'card',
         brand: 'Visa',
-        maskedPan: '************0010',
+        maskedPan: '**** 0010',
         authCode: '123456',
         reference: 'R77',
         entryMode: 'Contactless',
