@@ -7,7 +7,11 @@
  *
  * Choices where the vendor is silent (PAYMENTS.md §3.2 Gaps), all marked SIM:
  * - a reused request_id answers -3002; with `duplicateRevealsTradeId` the reply also
- *   carries the original trade_id in signed data, else no data at all;
+ *   carries the original trade_id in signed data, else no data at all; with
+ *   `replayDuplicatePos` a reused v3.POS request_id is accepted and answers the ORIGINAL
+ *   order again (an idempotent replay: it may already be paid);
+ * - nested reply values (`transaction_info`) are signed as PHP's "Array" by default, or
+ *   as compact JSON (`nestedSigning`);
  * - a reused order_id (new request_id) is refused with -3002 too, never a second order;
  * - a reused m_refund_id returns the existing refund, never a second one;
  * - business refusals use code -2002, an offline terminal -2001, unknown ids -2004
@@ -20,14 +24,21 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { parseDecimalString, toDecimalString } from '../../src-shared/money';
 import { cancelPaymentDeadline, sameGatewayDay } from '../payments/yabandpay/yabandpay-clock';
-import { yabandpaySignData } from '../payments/yabandpay/yabandpay-sign';
+import { yabandpaySignData, type NestedSigningForm } from '../payments/yabandpay/yabandpay-sign';
 
 /** How the next terminal orders end. `interactive` waits for `act()`. */
 export type YabandpaySimOutcome = 'paid' | 'authorized' | 'declined' | 'failed' | 'cancelled' | 'expired' | 'verify-paid' | 'stuck' | 'interactive';
 /** How the next refunds end: 22 → 23, or stuck at 20 / 21, or 22 → 24 / 25. */
 export type YabandpaySimRefundOutcome = 'refunded' | 'awaiting-approval' | 'balance-pending' | 'failed' | 'error';
-/** What goes wrong with the next reply to a method (the request itself is still processed, except internal-error). */
-export type YabandpaySimFault = 'internal-error' | 'drop' | 'http500' | 'malformed' | 'bad-signature' | 'hang';
+/**
+ * What goes wrong with the next reply to a method (the request itself is still processed,
+ * except internal-error). `slow`: the reply comes `stepMs` × 20 late. `card-in-message`: the
+ * reply's free-text message quotes a full card number, as some gateways do in error texts.
+ */
+export type YabandpaySimFault = 'internal-error' | 'drop' | 'http500' | 'malformed' | 'bad-signature' | 'hang' | 'slow' | 'card-in-message';
+
+/** The full (Luhn-valid) test card number `card-in-message` quotes. */
+export const YABANDPAY_SIM_QUOTED_PAN = '4111111111111111';
 export type YabandpaySimAction = 'approve' | 'decline' | 'cancel' | 'walk-away';
 
 export interface YabandpaySimulatorOptions {
@@ -42,6 +53,10 @@ export interface YabandpaySimulatorOptions {
   now?: () => number;
   /** SIM: whether a -3002 reply to a reused v3.POS request_id includes the original trade_id. */
   duplicateRevealsTradeId?: boolean;
+  /** SIM: a reused v3.POS request_id is accepted and answers the original order again (no second order). */
+  replayDuplicatePos?: boolean;
+  /** How nested reply values are signed: PHP SDK "Array" (default) or compact JSON. */
+  nestedSigning?: NestedSigningForm;
   /** QueryOrder / QueryRefundOrder states as codes ("00", default) or words ("paid"). */
   stateFormat?: 'code' | 'word';
 }
@@ -79,6 +94,8 @@ export interface YabandpaySimulator {
   injectFault(method: string, fault: YabandpaySimFault, times?: number): void;
   setTerminalOffline(offline: boolean): void;
   setDuplicateRevealsTradeId(reveal: boolean): void;
+  setReplayDuplicatePos(replay: boolean): void;
+  setNestedSigning(form: NestedSigningForm): void;
   /** Corrupt the sign of every reply until turned off. */
   setCorruptSignatures(corrupt: boolean): void;
   /** Virtual terminal: what the customer does with a waiting (interactive) order. False if it is not waiting. */
@@ -134,6 +151,8 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
   let defaultOutcome = options.outcome ?? 'paid';
   let refundOutcome = options.refundOutcome ?? 'refunded';
   let revealTradeId = options.duplicateRevealsTradeId ?? false;
+  let replayPos = options.replayDuplicatePos ?? false;
+  let nestedSigning: NestedSigningForm = options.nestedSigning ?? 'php-array';
   let offline = false;
   let corrupt = false;
   const queued: YabandpaySimOutcome[] = [];
@@ -199,6 +218,10 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
       auth_code: paid ? '0A1B2C' : '', entry_mode: paid ? 'contactless' : '',
     };
   }
+  const posReply = (o: YabandpaySimOrder) => ({
+    order_id: o.orderId, trade_id: o.tradeId, amount: toDecimalString(total(o), o.currency), currency: o.currency,
+    tip_amount: o.tip ? toDecimalString(o.tip, o.currency) : '', state: 'processing',
+  });
   const refundInfo = (r: YabandpaySimRefund) => ({
     refund_id: r.refundId, m_refund_id: r.mRefundId, trade_id: r.tradeId, refund_amount: toDecimalString(r.amount, r.currency),
     refund_currency: r.currency, state: stateText(r.state), refund_time: unix(r.createdAt),
@@ -216,6 +239,8 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
       const tip = d.tip_amount ? minor(d.tip_amount, d.currency, 'tip_amount') : 0;
       if (amount < 10 || tip < 0 || tip > amount) throw new Refusal('-3001', 'Invalid field: amount');
       // Duplicates first: a resent request must never reach the terminal again.
+      const original = orders.get(requestIds.get(d.request_id) ?? '');
+      if (replayPos && original) return posReply(original);
       claimRequestId(d.request_id, null);
       if ([...orders.values()].some((o) => o.orderId === d.order_id)) throw new Refusal('-3002', 'duplicate order_id');
       try { needTerminal(); } catch (refusal) { requestIds.delete(d.request_id); throw refusal; }
@@ -229,7 +254,7 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
       if (order.outcome === 'interactive') order.state = '02';
       for (const listener of listeners) listener({ ...order });
       runScript(order);
-      return { order_id: order.orderId, trade_id: order.tradeId, amount: d.amount, currency: d.currency, tip_amount: d.tip_amount ?? '', state: 'processing' };
+      return posReply(order);
     },
     'v3.QueryOrder': (d) => ({ transaction_info: orderInfo(find(d.trade_id)) }),
     'v3.POSCancel'(d) {
@@ -313,7 +338,7 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
 
   function signed(reply: Reply): Reply {
     if (Array.isArray(reply.data)) return reply; // SIM: an error without data is not signed
-    const sign = yabandpaySignData(reply.data, options.secretKey);
+    const sign = yabandpaySignData(reply.data, options.secretKey, nestedSigning);
     return { ...reply, sign: corrupt ? sign.replace(/^./, (c) => (c === '0' ? '1' : '0')) : sign };
   }
 
@@ -357,9 +382,11 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
     switch (takeFault(method)) {
       case 'drop': req.socket.destroy(); return;
       case 'hang': return; // closed by close()
+      case 'slow': later(stepMs * 20, () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply))); return;
       case 'http500': res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"gateway"}'); return;
       case 'malformed': res.writeHead(200, { 'content-type': 'application/json' }).end('<html>Bad Gateway</html>'); return;
       case 'bad-signature': reply.sign = '0'.repeat(64); break;
+      case 'card-in-message': reply.message = `${reply.message || 'Declined'} (card ${YABANDPAY_SIM_QUOTED_PAN})`; break;
       default: break;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
@@ -392,6 +419,8 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
     injectFault: (method, fault, times = 1) => { faults.push({ method, fault, left: times }); },
     setTerminalOffline: (value) => { offline = value; },
     setDuplicateRevealsTradeId: (value) => { revealTradeId = value; },
+    setReplayDuplicatePos: (value) => { replayPos = value; },
+    setNestedSigning: (form) => { nestedSigning = form; },
     setCorruptSignatures: (value) => { corrupt = value; },
     act(tradeId, action) {
       const order = orders.get(tradeId);

@@ -51,9 +51,9 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
   }
 
   it('(a) killed while the customer is at the terminal: reconciled at start, the sale completes once, no second gateway order', async () => {
-    // Today the till knows the trade_id only in memory while it polls, so the restart resends
-    // the SAME v3.POS and this gateway names the trade in its -3002; once the engine journals
-    // the trade_id from progress (see crash test c), it is one v3.QueryOrder and no resend.
+    // The trade_id is journaled from progress as soon as v3.POS answers (crash test c), so the
+    // restart normally needs one v3.QueryOrder; had the kill come first, the restart re-sends the
+    // SAME v3.POS and this gateway names the trade in its -3002.
     await setUp(true);
     const { order, attempt, reference, requestId, tradeId } = await killedWhileCustomerPays();
     const client = await till.start();
@@ -68,12 +68,12 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     expectOneGatewayOrder(reference, requestId);
   });
 
-  it('(b) the v3.POS reply was lost, then the host killed; the gateway only answers -3002: unknown, blocking the sale until a manager settles it with the slip', async () => {
+  it('(b) the v3.POS reply was lost, then the host killed; the gateway only answers -3002: unknown, blocking the sale until a manager settles it from the portal', async () => {
     await setUp(false);
     sim.injectFault('v3.POS', 'drop');
     const { order, attempt, reference, requestId } = await killedWhileCustomerPays();
     const client = await till.start();
-    await until(() => /last transaction/.test(String(till.row('SELECT message FROM payment_attempts WHERE id = ?', attempt.id)?.message)), 'the till to ask for the slip');
+    await until(() => /merchant portal/.test(String(till.row('SELECT message FROM payment_attempts WHERE id = ?', attempt.id)?.message)), 'the till to hand it to the manager');
     expect(till.attemptState(attempt.id)).toBe('unknown');
     expect(till.events(attempt.id).map((e) => e.cause)).toContain('reconciled at start');
     await expect(client.invoke('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({ error: { code: 'PAYMENT_IN_PROGRESS' } });
@@ -83,12 +83,13 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     expect(settled.state).toBe('approved');
     expect((await client.invoke('pos:orders.get', { orderId: order.id })).status).toBe('completed');
     expect(till.row("SELECT user_id FROM audit WHERE action = 'payment.settled' AND object = ?", `attempt:${attempt.id}`)).toEqual({ user_id: 'demo-manager' });
+    expect(sim.posCallsFor(reference)).toBe(2); // the sale, and one re-send that proved the gateway has it
     expectOneGatewayOrder(reference, requestId);
   });
 
-  // Needs the engine to journal a provider reference reported while the sale is still
-  // pending (see the report): then a restart queries v3.QueryOrder by trade_id and never
-  // has to resend v3.POS or depend on what the gateway says about a repeated request_id.
+  // The engine journals a provider reference reported while the sale is still pending, so a
+  // restart queries v3.QueryOrder by trade_id and never has to re-send v3.POS or depend on
+  // what the gateway says about a repeated request_id.
   it('(c) the trade id is journaled while the customer is at the terminal, so a restart needs no resend', async () => {
     await setUp(false);
     const order = await till.ringUp();

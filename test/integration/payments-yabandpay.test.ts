@@ -2,8 +2,8 @@
  * The whole YabandPay path: core → payment engine → YabandPay provider → simulated
  * gateway and cloud terminal over real HTTP on 127.0.0.1, in a EUR store. Every test
  * ends with the simulator's own books: one charge for a paid sale, none otherwise, one
- * gateway order per order_id (a lost reply resends the SAME request_id, never a new sale),
- * refunds never above the sale.
+ * gateway order per order_id (a lost reply is re-sent with the SAME request_id a bounded
+ * few times, never as a new sale), refunds never above the sale.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startYabandpaySimulator, type YabandpaySimOutcome, type YabandpaySimulator } from '../../src-main/demo/yabandpay-simulator';
@@ -96,20 +96,23 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
     expect(sim.stats().charges).toBe(0);
   });
 
-  it('lost v3.POS reply: unknown, re-checked by resending the SAME request_id (-3002, no second order), then a manager settles it with the slip, audited', async () => {
+  it('lost v3.POS reply: unknown, re-checked by re-sending the SAME request_id (-3002, no second order, no further re-send), then a manager settles it with the slip, audited', async () => {
     sim.injectFault('v3.POS', 'drop');
     const { order, attempt, reference } = await pay();
     const unknown = await h.attempt(attempt.id, (a) => a.state === 'unknown');
     expect(unknown.message).toMatch(/checked/);
     await until(() => sim.ordersFor(reference)[0]?.state === '00', 'the customer to pay on the terminal');
-    await until(() => sim.posCallsFor(reference) >= 3, 'the engine to re-check twice');
+    const checking = await h.attempt(attempt.id, (a) => /merchant portal/.test(a.message));
+    expect(checking.state).toBe('unknown');
+    expect(checking.message).toContain(`order id ${reference}`);
+    expect(checking.message).toContain('EUR');
+    // -3002 proves the gateway has the order; asking again cannot tell more, so the engine's re-checks send nothing.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(sim.posCallsFor(reference)).toBe(2);
     const { request_id: requestId, provider_ref: providerRef } = journaled(attempt.id);
     expect(providerRef).toBeNull();
     expect(new Set(sim.posRequestIdsFor(reference))).toEqual(new Set([requestId]));
     expect(sim.ordersFor(reference)).toHaveLength(1);
-    const checking = await h.attempt(attempt.id, (a) => /last transaction/.test(a.message));
-    expect(checking.state).toBe('unknown');
-    expect(checking.message).toContain('EUR');
     // Nothing else is taken for this sale while its outcome is unknown.
     await expect(h.call('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
     await expect(h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
@@ -160,6 +163,68 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
     expect(refunds.map((r) => [r.mRefundId, r.amount, r.state])).toEqual([[h.reference(first.id), 100, '23'], [h.reference(rest.id), order.due - 100, '23']]);
     expect(sim.stats()).toMatchObject({ charges: 1, refunds: 2, refundedMinor: order.due });
     expect(sim.stats().calls['v3.CreateRefund']).toBe(2);
+  });
+
+  describe('walk-away: the cashier stops waiting while v3.POS is still unanswered', () => {
+    /** The gateway has the sale on the terminal but its v3.POS reply never comes; the cashier cancels. */
+    async function cancelWhileUnanswered() {
+      sim.setOutcome('interactive');
+      sim.injectFault('v3.POS', 'hang');
+      const sale = await pay();
+      await until(() => sim.waitingOrders().some((o) => o.orderId === sale.reference), 'the terminal to show the sale');
+      const cancelling = h.call('pos:tender.cancel', { attemptId: sale.attempt.id });
+      await h.attempt(sale.attempt.id, (a) => a.state === 'cancelling');
+      const refused = async () => {
+        await expect(h.call('pos:tender.cash', { orderId: sale.order.id, tendered: sale.order.cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+        await expect(h.call('pos:tender.start', { orderId: sale.order.id, provider: 'yabandpay', amount: sale.order.due })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+      };
+      await refused();
+      // Nothing proves the sale was not taken: the cancel ends unknown, never cancelled.
+      expect((await cancelling).state).toBe('unknown');
+      await refused();
+      const [gatewayOrder] = sim.ordersFor(sale.reference);
+      return { ...sale, tradeId: gatewayOrder.tradeId, refused };
+    }
+
+    function expectPaidOnce(reference: string, attemptId: string) {
+      expect(sim.ordersFor(reference)).toHaveLength(1);
+      expect(new Set(sim.posRequestIdsFor(reference))).toEqual(new Set([journaled(attemptId).request_id]));
+      expect(sim.posCallsFor(reference)).toBeLessThanOrEqual(3); // the sale and at most two re-sends
+      expect(sim.stats().charges).toBe(1);
+    }
+
+    it('the customer then pays: the re-send learns the trade id, the approval pays the order exactly once', async () => {
+      sim.setDuplicateRevealsTradeId(true);
+      const { order, attempt, reference, tradeId } = await cancelWhileUnanswered();
+      expect(sim.act(tradeId, 'approve')).toBe(true);
+      const approved = await h.attempt(attempt.id, (a) => a.state === 'approved');
+      expect(approved.card).toMatchObject({ maskedPan: '**** 4242' });
+      const paid = await orderOf(order.id);
+      expect(paid.status).toBe('completed');
+      expect(paid.tenders).toHaveLength(1);
+      expect(paid.tenders[0]).toMatchObject({ attemptId: attempt.id, amount: order.due });
+      expect(journaled(attempt.id).provider_ref).toBe(tradeId);
+      expect(h.events(attempt.id).map((e) => e.to_state)).toContain('cancelling');
+      expect(h.events(attempt.id).filter((e) => e.to_state === 'approved')).toHaveLength(1);
+      expectPaidOnce(reference, attempt.id);
+    });
+
+    it('the customer then pays but the gateway never names the order: the attempt keeps blocking, the manager settles it from the portal, paid once', async () => {
+      const { order, attempt, reference, tradeId, refused } = await cancelWhileUnanswered();
+      expect(sim.act(tradeId, 'approve')).toBe(true);
+      await until(() => sim.order(tradeId)?.state === '00', 'the customer to pay');
+      const handed = await h.attempt(attempt.id, (a) => /merchant portal/.test(a.message));
+      expect(handed.state).toBe('unknown');
+      await refused();
+      const settled = await h.call('pos:payments.settle', {
+        attemptId: attempt.id, outcome: 'approved', evidence: `portal order ${reference}: paid`, reason: 'reply lost after the cashier stopped waiting', approval: MANAGER,
+      });
+      expect(settled.state).toBe('approved');
+      const paid = await orderOf(order.id);
+      expect(paid.status).toBe('completed');
+      expect(paid.tenders).toHaveLength(1);
+      expectPaidOnce(reference, attempt.id);
+    });
   });
 
   // The engine has no capture operation (authorisations are not taken at the till), so

@@ -8,9 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderAttempt, ProviderOutcome } from '../../src-main/payments/provider';
 import { createYabandpayProvider, type YabandpayProvider, type YabandpayTiming } from '../../src-main/payments/yabandpay/yabandpay-provider';
 import { createYabandpayClient } from '../../src-main/payments/yabandpay/yabandpay-client';
-import { newYabandpayOrderId, newYabandpayRequestId } from '../../src-main/payments/yabandpay/yabandpay-ids';
+import { newYabandpayRequestId } from '../../src-main/payments/yabandpay/yabandpay-ids';
 import {
   startYabandpaySimulator,
+  YABANDPAY_SIM_QUOTED_PAN,
   type YabandpaySimFault,
   type YabandpaySimOutcome,
   type YabandpaySimulator,
@@ -24,6 +25,10 @@ const DAY = 86_400_000;
 let clock = Date.parse('2025-03-10T10:00:00Z');
 const now = () => clock;
 
+let orderSeq = 0;
+/** A fresh order_id the way the engine makes references: digits, under 20 characters. */
+const newOrderId = () => `${Date.now()}${String((orderSeq += 1) % 1000).padStart(3, '0')}`;
+
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (closers.length) await closers.pop()!();
@@ -33,18 +38,20 @@ afterEach(async () => {
 async function setup(simOptions: Partial<YabandpaySimulatorOptions> = {}, timing: Partial<YabandpayTiming> = {}, secretKey = KEY) {
   const sim = await startYabandpaySimulator({ secretKey: KEY, stepMs: 5, now, ...simOptions });
   closers.push(() => sim.close());
+  const log: string[] = [];
   const provider = createYabandpayProvider(
     { baseUrl: sim.url, user: TID, secretKey, tid: TID, notifyUrl: 'https://pos.example.test/yabandpay/notify', currency: 'EUR' },
     { pollIntervalMs: 5, pollWindowMs: 3_000, refundPollWindowMs: 3_000, requestTimeoutMs: 2_000, now, ...timing },
+    { log: (line) => log.push(line) },
   );
   closers.push(() => provider.close());
-  return { sim, provider };
+  return { sim, provider, log };
 }
 
 function sale(over: Partial<ProviderAttempt> = {}): ProviderAttempt {
   return {
     id: newYabandpayRequestId(), orderId: 'order-1', kind: 'sale', method: 'card', amount: 1250, tip: 0, currency: 'EUR',
-    reference: newYabandpayOrderId(), requestId: newYabandpayRequestId(), providerRef: null, terminal: null,
+    reference: newOrderId(), requestId: newYabandpayRequestId(), providerRef: null, terminal: null,
     description: 'Countertop test sale', ...over,
   };
 }
@@ -85,6 +92,8 @@ describe('YabandPay sale', () => {
     expect(result.state).toBe('approved');
     expect(result.card).toMatchObject({ provider: 'yabandpay', maskedPan: '**** 4242', terminalId: TID, reference: result.providerRef });
     expect(JSON.stringify(result)).not.toMatch(/\d{6,}\*+|4242424242/);
+    // What the gateway says the order is: amount without the tip, in minor units.
+    expect(result.readBack).toEqual({ amount: 1200, currency: 'EUR' });
     expect(progress.length).toBeGreaterThan(0);
     const [order] = sim.ordersFor(attempt.reference);
     expect(order).toMatchObject({ tradeId: result.providerRef, amount: 1200, tip: 50, currency: 'EUR', operation: '1', requestId: attempt.requestId });
@@ -147,19 +156,83 @@ describe('YabandPay sale', () => {
     expect(sim.stats().charges).toBe(0);
   });
 
-  it('declines with a settings hint when the secret key is wrong (-403)', async () => {
-    const { sim, provider } = await setup({}, {}, 'not-the-merchant-key');
+  it('declines with a settings hint and a config fault when the secret key is wrong (-403), and logs it', async () => {
+    const { sim, provider, log } = await setup({}, {}, 'not-the-merchant-key');
     const attempt = sale();
     const result = await run(provider, attempt);
     expect(result.state).toBe('declined');
     expect(result.message).toMatch(/secret key/);
+    expect(result.configFault).toMatch(/secret key in the till's settings is wrong/);
+    expect(log.join('\n')).toMatch(/YabandPay v3\.POS: the gateway refused our request signature \(-403\)/);
     expect(sim.ordersFor(attempt.reference)).toHaveLength(0);
     expect(sim.stats().charges).toBe(0);
   });
 });
 
+describe('YabandPay free text and signatures', () => {
+  it('a reply whose message carries a full card number never shows it in the outcome', async () => {
+    const { sim, provider } = await setup();
+    sim.setTerminalOffline(true);
+    sim.injectFault('v3.POS', 'card-in-message');
+    const attempt = sale();
+    const result = await run(provider, attempt);
+    expect(result.state).toBe('declined');
+    expect(result.message).toContain('**** 1111');
+    expect(JSON.stringify(result)).not.toContain(YABANDPAY_SIM_QUOTED_PAN);
+    expect(sim.stats().charges).toBe(0);
+  });
+
+  it.each([['php-array', /"Array"/], ['compact-json', /compact JSON/]] as const)(
+    'accepts order replies whose nested transaction_info is signed as %s, and logs which form matched',
+    async (nestedSigning, logged) => {
+      const { sim, provider, log } = await setup({ nestedSigning });
+      const { result } = await paidSale(provider);
+      expect(result.card?.maskedPan).toBe('**** 4242');
+      expect(log.filter((line) => /v3\.QueryOrder: reply signature verified/.test(line))).toEqual([expect.stringMatching(logged)]);
+      expect(sim.stats().charges).toBe(1);
+    },
+  );
+
+  it('an order reply whose signature matches neither nested form ends the wait at once, says so plainly and logs the forms tried', async () => {
+    // A 60 s window: only a prompt answer lets this test finish.
+    const { sim, provider, log } = await setup({ outcome: 'interactive' }, { pollWindowMs: 60_000 });
+    const attempt = sale();
+    const pending = run(provider, attempt);
+    await until(() => (sim.stats().calls['v3.QueryOrder'] ?? 0) >= 1, 'the till to poll the order');
+    sim.setCorruptSignatures(true);
+    const result = await pending;
+    expect(result.state).toBe('unknown');
+    expect(result.providerRef).toBe(sim.ordersFor(attempt.reference)[0].tradeId);
+    expect(result.message).toMatch(/failed the signature check/);
+    expect(log.join('\n')).toMatch(/YabandPay v3\.QueryOrder: reply signature did not verify; tried nested values as the PHP SDK's "Array", then nested values as compact JSON/);
+    expect(sim.stats().charges).toBe(0);
+  });
+
+  it('a flat reply that fails the signature check says the secret key does not match (config fault)', async () => {
+    const { sim, provider, log } = await setup();
+    sim.setCorruptSignatures(true);
+    const result = await run(provider, sale());
+    expect(result.state).toBe('unknown');
+    expect(result.configFault).toMatch(/secret key .* does not match/);
+    expect(log.join('\n')).toMatch(/v3\.POS: reply signature did not verify; tried flat fields/);
+  });
+
+  it('a wrong base URL (HTTP 404) is a config fault, and nothing reached the terminal', async () => {
+    const { sim } = await setup();
+    const provider = createYabandpayProvider(
+      { baseUrl: `${sim.url}/v1`, user: TID, secretKey: KEY, tid: TID, notifyUrl: 'https://pos.example.test/n', currency: 'EUR' },
+      { pollIntervalMs: 5, requestTimeoutMs: 2_000, now },
+    );
+    closers.push(() => provider.close());
+    const result = await run(provider, sale());
+    expect(result.state).toBe('declined');
+    expect(result.configFault).toMatch(/address \(baseUrl\).* is wrong/);
+    expect(sim.stats().calls['v3.POS']).toBeUndefined();
+  });
+});
+
 describe('YabandPay lost replies', () => {
-  it('a dropped v3.POS reply is unknown; the query resends the SAME request and gets -3002, then asks for the slip', async () => {
+  it('a dropped v3.POS reply is unknown; the query re-sends the SAME request, gets -3002 and hands it to the manager without re-sending again', async () => {
     const { sim, provider } = await setup();
     sim.injectFault('v3.POS', 'drop');
     const attempt = sale();
@@ -170,8 +243,11 @@ describe('YabandPay lost replies', () => {
     const checked = await provider.query(attempt);
     expect(checked.state).toBe('unknown');
     expect(checked.message).toMatch(/last transaction/);
+    expect(checked.message).toContain(`order id ${attempt.reference} in the YabandPay merchant portal`);
     expect(checked.message).toContain('EUR 12.50');
     expect(checked.detail).toMatchObject({ code: '-3002', needsSlip: true });
+    // The gateway has the order but will not name it: asking again cannot tell more.
+    expect((await provider.query(attempt)).detail).toMatchObject({ needsSlip: true });
     expect(sim.posCallsFor(attempt.reference)).toBe(2);
     expect(sim.posRequestIdsFor(attempt.reference)).toEqual([attempt.requestId, attempt.requestId]);
     expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
@@ -207,20 +283,68 @@ describe('YabandPay lost replies', () => {
     expect(sim.stats().charges).toBe(1);
   });
 
-  it('when the first request never arrived, the resend is closed on the terminal at once: nothing charged', async () => {
+  it('re-sends a lost v3.POS at most maxPosResends times, then hands the attempt to the manager with the portal look-up', async () => {
+    const { sim, provider } = await setup({}, { maxPosResends: 2 });
+    sim.injectFault('v3.POS', 'drop', 10);
+    const attempt = sale();
+    expect((await run(provider, attempt)).state).toBe('unknown');
+    const first = await provider.query(attempt);
+    expect(first.state).toBe('unknown');
+    expect(first.message).toMatch(/checked again/);
+    const second = await provider.query(attempt);
+    expect(second.state).toBe('unknown');
+    expect(second.message).toContain(`looks up order id ${attempt.reference} in the YabandPay merchant portal`);
+    expect(second.detail).toMatchObject({ needsSlip: true, resends: 2 });
+    for (let i = 0; i < 5; i += 1) expect((await provider.query(attempt)).detail).toMatchObject({ needsSlip: true });
+    expect(sim.posCallsFor(attempt.reference)).toBe(3); // the sale and two re-sends, never more
+    expect(sim.posRequestIdsFor(attempt.reference)).toEqual([attempt.requestId, attempt.requestId, attempt.requestId]);
+    expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
+  });
+
+  it('an accepted re-send is read by query, never taken as "nothing charged": the first request was still at the terminal and the customer pays it', async () => {
+    const { sim, provider } = await setup({ outcome: 'interactive', replayDuplicatePos: true });
+    sim.injectFault('v3.POS', 'drop');
+    const attempt = sale();
+    expect((await run(provider, attempt)).state).toBe('unknown');
+    const [order] = sim.ordersFor(attempt.reference);
+    const checked = await provider.query(attempt);
+    expect(checked.state).toBe('pending');
+    expect(checked.providerRef).toBe(order.tradeId);
+    expect(checked.message).not.toMatch(/nothing was charged/);
+    expect(sim.stats().calls['v3.POSCancel']).toBeUndefined();
+    expect(sim.act(order.tradeId, 'approve')).toBe(true);
+    await until(() => sim.order(order.tradeId)?.state === '00', 'the customer to pay');
+    const paid = await provider.query(attempt);
+    expect(paid).toMatchObject({ state: 'approved', providerRef: order.tradeId, readBack: { amount: 1250, currency: 'EUR' } });
+    expect(sim.posCallsFor(attempt.reference)).toBe(2); // the trade id is known now: queried, not re-sent
+    expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
+    expect(sim.stats().charges).toBe(1);
+  });
+
+  it('an accepted re-send when the first request never arrived: the order it names is read by query (pending), not closed', async () => {
     const { sim, provider } = await setup({ outcome: 'interactive' });
     sim.injectFault('v3.POS', 'internal-error');
     const attempt = sale();
-    const first = await run(provider, attempt);
-    expect(first.state).toBe('unknown');
+    expect((await run(provider, attempt)).state).toBe('unknown');
     expect(sim.ordersFor(attempt.reference)).toHaveLength(0);
     const checked = await provider.query(attempt);
-    expect(checked.state).toBe('cancelled');
-    expect(checked.message).toMatch(/never reached the terminal/);
+    expect(checked.state).toBe('pending');
+    expect(checked.providerRef).toBe(sim.ordersFor(attempt.reference)[0].tradeId);
+    expect(sim.stats().calls['v3.POSCancel']).toBeUndefined();
     expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
-    expect(sim.ordersFor(attempt.reference)[0].state).toBe('08');
-    expect(sim.waitingOrders()).toHaveLength(0);
     expect(sim.stats().charges).toBe(0);
+  });
+
+  it('poll windows run on the monotonic clock: the wall clock stepped back an hour does not keep a sale polling', async () => {
+    let monotonic = 0;
+    const { sim, provider } = await setup({ outcome: 'stuck' }, { pollWindowMs: 60_000, clock: { now: () => (monotonic += 1_000) } });
+    const attempt = sale();
+    const pending = run(provider, attempt);
+    await until(() => (sim.stats().calls['v3.QueryOrder'] ?? 0) >= 1, 'the till to poll the order');
+    clock -= 3_600_000;
+    const result = await pending;
+    expect(result.state).toBe('unknown');
+    expect(result.providerRef).toBe(sim.ordersFor(attempt.reference)[0].tradeId);
   });
 });
 
@@ -268,6 +392,25 @@ describe('YabandPay virtual terminal, cancel and abort', () => {
     expect(late.state).toBe('approved');
     expect(sim.order(result.providerRef!)?.state).toBe('00');
     expect(sim.stats().charges).toBe(1);
+  });
+
+  it('the cashier stops waiting before v3.POS answered: start() says unknown at once, cancel() waits for the reply and closes the terminal screen', async () => {
+    const { sim, provider } = await setup({ outcome: 'interactive', stepMs: 20 });
+    sim.injectFault('v3.POS', 'slow'); // the reply comes 400 ms late
+    const attempt = sale();
+    const controller = new AbortController();
+    const pending = run(provider, attempt, controller.signal);
+    await until(() => sim.waitingOrders().some((o) => o.orderId === attempt.reference), 'the terminal to show the order');
+    controller.abort();
+    const stopped = await pending;
+    expect(stopped.state).toBe('unknown'); // never a guessed cancelled: nothing says the sale was not taken
+    const cancelled = await provider.cancel(attempt);
+    expect(cancelled.state).toBe('cancelled');
+    const [order] = sim.ordersFor(attempt.reference);
+    expect(cancelled.providerRef).toBe(order.tradeId);
+    expect(order.state).toBe('08');
+    expect(sim.posCallsFor(attempt.reference)).toBe(1); // learned from the late reply, not by re-sending
+    expect(sim.stats().charges).toBe(0);
   });
 
   it('when the cashier stops waiting, start() answers pending with the trade id; a later query sees the payment', async () => {
@@ -502,7 +645,7 @@ describe('YabandPay gateway rules (simulator, through the client)', () => {
     expect(await client.call('v3.Nope', { trade_id: 'x' })).toMatchObject({ kind: 'error', code: '-4011' });
     expect(await client.call('v3.QueryOrder', {})).toMatchObject({ kind: 'error', code: '-3001' });
     const pos = {
-      pay_method: 'offline', sub_pay_method: 'point_of_sales', operation: '1', tid: TID, order_id: newYabandpayOrderId(), amount: '3.00',
+      pay_method: 'offline', sub_pay_method: 'point_of_sales', operation: '1', tid: TID, order_id: newOrderId(), amount: '3.00',
       currency: 'EUR', description: 'direct', notify_url: 'https://pos.example.test/n', request_id: newYabandpayRequestId(),
     };
     expect((await client.call('v3.POS', pos)).kind).toBe('ok');

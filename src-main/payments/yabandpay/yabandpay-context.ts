@@ -1,10 +1,10 @@
 /**
  * What every YabandPay flow (sale, void, refund, capture) shares: the config, the timing
- * rules, the client and a sleep that stops when the cashier stops waiting or the
- * provider closes.
+ * rules, the client and what this process remembers about the sales it sent.
  */
+import { monotonicClock, type MonotonicClock } from '../polling';
 import type { ProviderAttempt, ProviderOutcome } from '../provider';
-import type { YabandpayClient } from './yabandpay-client';
+import type { YabandpayCallResult, YabandpayClient } from './yabandpay-client';
 import { toDecimalString } from '../../../src-shared/money';
 
 /** The `providers.yabandpay` config block (DESIGN.md §4), with the terminal's TID resolved. */
@@ -30,8 +30,16 @@ export interface YabandpayTiming {
   refundPollWindowMs: number;
   /** Per HTTP request. */
   requestTimeoutMs: number;
-  /** Wall clock for `time` and the same-day / 00:30 CET rules; injectable for tests. */
+  /**
+   * How many times a sale whose `v3.POS` reply was lost may be re-sent, with the same
+   * order_id and request_id, to learn its trade_id (PAYMENTS.md §3.2 Gap). Then the
+   * manager looks it up in the portal. Counted per process.
+   */
+  maxPosResends: number;
+  /** Wall clock for `time` and the same-day / 00:30 CET rules only; injectable for tests. */
   now: () => number;
+  /** Every poll window and deadline (DESIGN.md §6 rule 8); tests pass their own. */
+  clock: MonotonicClock;
 }
 
 export const DEFAULT_YABANDPAY_TIMING: Readonly<YabandpayTiming> = {
@@ -39,7 +47,9 @@ export const DEFAULT_YABANDPAY_TIMING: Readonly<YabandpayTiming> = {
   pollWindowMs: 180_000,
   refundPollWindowMs: 60_000,
   requestTimeoutMs: 15_000,
+  maxPosResends: 2,
   now: () => Date.now(),
+  clock: monotonicClock,
 };
 
 export interface YabandpayContext {
@@ -48,33 +58,35 @@ export interface YabandpayContext {
   client: YabandpayClient;
   /** Aborted by `close()`. */
   closed: AbortSignal;
-  /** Waits `ms`; false when `signal` or `closed` aborted first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<boolean>;
   /** trade_ids learned by this process, by order_id (attempt.reference). */
-  tradeIds: TradeIdMemory;
+  tradeIds: RecentByOrderId<string>;
+  /** `v3.POS` re-sends made by this process, by order_id. */
+  posResends: RecentByOrderId<number>;
+  /** `v3.POS` requests still on the wire, by order_id: a query or cancel waits for them instead of re-sending. */
+  posInFlight: Map<string, Promise<YabandpayCallResult>>;
 }
 
 /**
- * The trade_id of each sale this process sent, by order_id. The engine journals a
- * trade_id only when start() returns, but a cashier cancel (v3.POSCancel) or a query
- * can come while start() is still polling; without the trade_id the first could not
- * close the terminal screen and the second would resend v3.POS. Bounded: entries are
- * needed for minutes, not for the life of the till.
+ * What this process learned about each sale it sent, by order_id. The engine journals a
+ * trade_id only when it is reported, but a cashier cancel (v3.POSCancel) or a query can
+ * come while start() is still waiting; without the trade_id the first could not close
+ * the terminal screen and the second would re-send v3.POS. Bounded: entries are needed
+ * for minutes, not for the life of the till.
  */
-export class TradeIdMemory {
-  private readonly byOrderId = new Map<string, string>();
+export class RecentByOrderId<T> {
+  private readonly byOrderId = new Map<string, T>();
   constructor(private readonly limit = 500) {}
 
-  remember(orderId: string, tradeId: string): void {
+  remember(orderId: string, value: T): void {
     this.byOrderId.delete(orderId);
-    this.byOrderId.set(orderId, tradeId);
+    this.byOrderId.set(orderId, value);
     if (this.byOrderId.size > this.limit) {
       const oldest = this.byOrderId.keys().next().value;
       if (oldest !== undefined) this.byOrderId.delete(oldest);
     }
   }
 
-  recall(orderId: string): string | undefined {
+  recall(orderId: string): T | undefined {
     return this.byOrderId.get(orderId);
   }
 }
@@ -82,23 +94,6 @@ export class TradeIdMemory {
 /** The attempt's trade_id: journaled by the engine, else learned earlier by this process. */
 export function tradeIdOf(ctx: YabandpayContext, attempt: ProviderAttempt): string | null {
   return attempt.providerRef ?? ctx.tradeIds.recall(attempt.reference) ?? null;
-}
-
-/** The sleep a context uses: clears its timer and listeners whichever way it ends. */
-export function abortableSleep(closed: AbortSignal) {
-  return (ms: number, signal?: AbortSignal): Promise<boolean> =>
-    new Promise((resolve) => {
-      const signals = signal ? [closed, signal] : [closed];
-      if (signals.some((s) => s.aborted)) return resolve(false);
-      const finish = (completed: boolean) => {
-        clearTimeout(timer);
-        for (const s of signals) s.removeEventListener('abort', onAbort);
-        resolve(completed);
-      };
-      const onAbort = () => finish(false);
-      const timer = setTimeout(() => finish(true), ms);
-      for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
-    });
 }
 
 /** Combines the caller's signal (if any) with the provider's `closed` signal. */

@@ -3,7 +3,7 @@
  * shorter than 20 characters; `request_id` unique, at least 24 letters and digits.
  * The engine journals both before the first call, so they must be valid up front.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 const ORDER_ID = /^\d{1,19}$/;
 const REQUEST_ID = /^[A-Za-z0-9]{24,64}$/;
@@ -20,19 +20,10 @@ export function requestIdProblem(requestId: string): string | null {
 
 const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A fresh request_id: 32 random lowercase letters and digits. */
+/** A fresh request_id for a request that is not a sale (v3.POSCancel, v3.POSReversal, v3.Capture): 32 random lowercase letters and digits. */
 export function newYabandpayRequestId(): string {
   const bytes = randomBytes(32);
   let id = '';
   for (const byte of bytes) id += ALPHANUMERIC[byte % ALPHANUMERIC.length];
   return id;
-}
-
-/**
- * A fresh order_id: 19 digits, UTC `yyMMddHHmmss` then 7 random digits, so ids sort by
- * time and two stations in the same second almost never collide.
- */
-export function newYabandpayOrderId(now: number = Date.now()): string {
-  const stamp = new Date(now).toISOString().replace(/\D/g, '').slice(2, 14);
-  return stamp + String(randomInt(0, 10_000_000)).padStart(7, '0');
 }

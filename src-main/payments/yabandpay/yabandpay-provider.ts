@@ -9,11 +9,10 @@ import type { PaymentProvider, ProviderAttempt, ProviderOutcome } from '../provi
 import { authorisationOf, captureAuthorisation, queryCapture } from './yabandpay-capture';
 import { createYabandpayClient } from './yabandpay-client';
 import {
-  abortableSleep,
   DEFAULT_YABANDPAY_TIMING,
   isCapture,
   outcome,
-  TradeIdMemory,
+  RecentByOrderId,
   type YabandpayConfig,
   type YabandpayContext,
   type YabandpayTiming,
@@ -36,14 +35,20 @@ export interface YabandpayProvider extends PaymentProvider {
 
 const CLOSED = 'The YabandPay connection is closed; nothing was sent.';
 
+/** What the provider may tell the rest of the till (the registry wires it). */
+export interface YabandpayProviderHooks {
+  /** Signature findings and set-up faults, one line each (never a key, a PAN or reply data). */
+  log?: (line: string) => void;
+}
+
 /**
  * Creates the provider. `timing` overrides the production defaults (poll every 2 s for
- * 3 min, refunds for 1 min, 15 s per request).
+ * 3 min, refunds for 1 min, 15 s per request, 2 re-sends of a lost v3.POS).
  *
  * attempt.amount excludes the tip (as everywhere in Countertop); YabandPay's `amount`
  * includes it, so the provider sends amount + tip with `tip_amount` = tip.
  */
-export function createYabandpayProvider(config: YabandpayConfig, timing: Partial<YabandpayTiming> = {}): YabandpayProvider {
+export function createYabandpayProvider(config: YabandpayConfig, timing: Partial<YabandpayTiming> = {}, hooks: YabandpayProviderHooks = {}): YabandpayProvider {
   const resolved: YabandpayTiming = { ...DEFAULT_YABANDPAY_TIMING, ...timing };
   const lifetime = new AbortController();
   const ctx: YabandpayContext = {
@@ -55,10 +60,12 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
       secretKey: config.secretKey,
       timeoutMs: resolved.requestTimeoutMs,
       now: resolved.now,
+      ...(hooks.log ? { log: hooks.log } : {}),
     }),
     closed: lifetime.signal,
-    sleep: abortableSleep(lifetime.signal),
-    tradeIds: new TradeIdMemory(),
+    tradeIds: new RecentByOrderId<string>(),
+    posResends: new RecentByOrderId<number>(),
+    posInFlight: new Map(),
   };
 
   async function query(attempt: ProviderAttempt): Promise<ProviderOutcome> {
@@ -70,29 +77,31 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     return querySale(ctx, attempt);
   }
 
+  async function start(attempt: ProviderAttempt, signal: AbortSignal, progress: Parameters<PaymentProvider['start']>[2]): Promise<ProviderOutcome> {
+    if (lifetime.signal.aborted) return outcome('declined', CLOSED);
+    if (signal.aborted) return outcome('declined', 'Stopped before anything was sent to YabandPay.');
+    if (attempt.kind === 'refund') return startRefund(ctx, attempt, signal, progress);
+    if (attempt.kind === 'void') return startVoid(ctx, attempt, signal, progress);
+    if (isCapture(attempt)) return captureAuthorisation(ctx, authorisationOf(attempt), attempt.amount);
+    return startSale(ctx, attempt, signal, progress);
+  }
+
+  async function cancel(attempt: ProviderAttempt): Promise<ProviderOutcome> {
+    if (lifetime.signal.aborted) return outcome('unknown', CLOSED);
+    // Only a sale waits on the terminal; for anything else say where it stands instead.
+    if (attempt.kind !== 'sale') return query(attempt);
+    return cancelSale(ctx, attempt);
+  }
+
   return {
     id: 'yabandpay',
     label: 'YabandPay card terminal',
     method: 'card',
     capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true },
 
-    async start(attempt, signal, progress) {
-      if (lifetime.signal.aborted) return outcome('declined', CLOSED);
-      if (signal.aborted) return outcome('declined', 'Stopped before anything was sent to YabandPay.');
-      if (attempt.kind === 'refund') return startRefund(ctx, attempt, signal, progress);
-      if (attempt.kind === 'void') return startVoid(ctx, attempt, signal, progress);
-      if (isCapture(attempt)) return captureAuthorisation(ctx, authorisationOf(attempt), attempt.amount);
-      return startSale(ctx, attempt, signal, progress);
-    },
-
+    start,
     query,
-
-    async cancel(attempt) {
-      if (lifetime.signal.aborted) return outcome('unknown', CLOSED);
-      // Only a sale waits on the terminal; for anything else say where it stands instead.
-      if (attempt.kind !== 'sale') return query(attempt);
-      return cancelSale(ctx, attempt);
-    },
+    cancel,
 
     async capture(attempt, amount) {
       if (lifetime.signal.aborted) return outcome('declined', CLOSED);

@@ -4,6 +4,7 @@
  * 23 refunded / 24 failed / 25 error. Partial refunds are allowed (fewer than 30, summing
  * to at most the sale; the gateway enforces both).
  */
+import { pollUntilFinal } from '../polling';
 import type { ProviderAttempt, ProviderOutcome } from '../provider';
 import { moneyText, outcome, withClosed, type YabandpayContext } from './yabandpay-context';
 import { YABANDPAY_ERROR } from './yabandpay-errors';
@@ -64,16 +65,23 @@ export async function startRefund(ctx: YabandpayContext, attempt: ProviderAttemp
   const created = refundDataSchema.safeParse(reply.data);
   if (!created.success) return outcome('unknown', `YabandPay replied without a refund id: check the YabandPay portal for refund ${attempt.reference}.`);
   let known = refundOutcome(attempt, created.data);
-  const started = performance.now();
-  while (known.state === 'pending' || known.state === 'unknown') {
-    if (performance.now() - started >= ctx.timing.refundPollWindowMs) {
-      return { ...known, state: 'unknown', message: `${known.message} The refund will be checked again.` };
-    }
-    progress(known.message);
-    if (!(await ctx.sleep(ctx.timing.pollIntervalMs, signal))) return { ...known, message: `${known.message} Stopped waiting; it will be checked again.` };
-    known = (await queryRefundOnce(ctx, attempt, created.data.refund_id, signal)) ?? known;
-  }
-  return known;
+  if (known.state !== 'pending' && known.state !== 'unknown') return known;
+  progress(known.message);
+  const polled = await pollUntilFinal<ProviderOutcome | null>({
+    intervalMs: ctx.timing.pollIntervalMs,
+    windowMs: ctx.timing.refundPollWindowMs,
+    clock: ctx.timing.clock,
+    signal: withClosed(ctx, signal),
+    check: (checkSignal) => queryRefundOnce(ctx, attempt, created.data.refund_id, checkSignal),
+    isFinal: (result) => result !== null && result.state !== 'pending' && result.state !== 'unknown',
+    onResult: (result) => {
+      if (result && result.message !== known.message) progress(result.message);
+      known = result ?? known;
+    },
+  });
+  if (polled.ended === 'final' && polled.last) return polled.last;
+  if (polled.ended === 'aborted') return { ...known, message: `${known.message} Stopped waiting; it will be checked again.` };
+  return { ...known, state: 'unknown', message: `${known.message} The refund will be checked again.` };
 }
 
 /**

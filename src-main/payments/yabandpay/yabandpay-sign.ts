@@ -8,7 +8,8 @@
  * sends `point_of_sales` (seed 004): we sign exactly what we send, nothing else.
  *
  * Responses and notifies: the same HMAC over the `data` fields only, compared with the
- * top-level `sign` (YB-sdk `Cryptography::verify`).
+ * top-level `sign` (YB-sdk `Cryptography::verify`), nested values in either canonical
+ * form (see NestedSigningForm).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -16,28 +17,36 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type YabandpayData = Readonly<Record<string, string>>;
 
 /**
- * How the vendor's PHP SDK turns a value into text when it builds the signing string
- * (`$key . '=' . $val`): true → "1", false/null → "", a nested array/object → "Array".
- * We only ever send strings; this matters when verifying what the gateway sends back,
- * e.g. `v3.QueryOrder` nests `transaction_info`. Gap (PAYMENTS.md §3.1): the vendor does
- * not document how nested values are signed; we follow the SDK, which means a nested
- * object's content is not covered by the signature.
+ * How a nested value (an object or array inside `data`, e.g. `v3.QueryOrder`'s
+ * `transaction_info`) enters the signing string. The vendor does not document it
+ * (PAYMENTS.md §3.1 Gap): its PHP SDK builds `$key . '=' . $val`, which turns an array
+ * into the word `Array`; a gateway may instead sign the value as compact JSON. Replies are
+ * accepted in either form; requests never carry nested values.
  */
-export function yabandpaySigningValue(value: unknown): string {
+export type NestedSigningForm = 'php-array' | 'compact-json';
+
+/** Every nested form a reply's sign is checked against, in the order tried. */
+export const NESTED_SIGNING_FORMS: readonly NestedSigningForm[] = ['php-array', 'compact-json'];
+
+/**
+ * A value as text for the signing string, the way the vendor's PHP SDK does it:
+ * true → "1", false/null → "", a nested array/object → "Array" (or its compact JSON).
+ */
+export function yabandpaySigningValue(value: unknown, nested: NestedSigningForm = 'php-array'): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (value === true) return '1';
   if (value === false || value === null || value === undefined) return '';
-  return 'Array';
+  return nested === 'compact-json' ? JSON.stringify(value) : 'Array';
 }
 
 /** `k=v&k=v` over the fields, keys sorted by ASCII code (uppercase before lowercase). */
-export function yabandpaySigningString(fields: Readonly<Record<string, unknown>>): string {
+export function yabandpaySigningString(fields: Readonly<Record<string, unknown>>, nested: NestedSigningForm = 'php-array'): string {
   // Plain sort() compares UTF-16 code units, which is ASCII order for ASCII keys;
   // localeCompare would not be (it puts "a" before "Z").
   return Object.keys(fields)
     .sort()
-    .map((key) => `${key}=${yabandpaySigningValue(fields[key])}`)
+    .map((key) => `${key}=${yabandpaySigningValue(fields[key], nested)}`)
     .join('&');
 }
 
@@ -57,23 +66,40 @@ export function yabandpaySign(user: string, method: string, time: number | strin
 }
 
 /** The `sign` the gateway puts on a response or notify: HMAC over the data fields only. */
-export function yabandpaySignData(data: Readonly<Record<string, unknown>>, secretKey: string): string {
-  return hmacHex(yabandpaySigningString(data), secretKey);
+export function yabandpaySignData(data: Readonly<Record<string, unknown>>, secretKey: string, nested: NestedSigningForm = 'php-array'): string {
+  return hmacHex(yabandpaySigningString(data, nested), secretKey);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Which canonical form a reply's sign matched ('flat': it has no nested values, so there is only one). */
+export type SigningFormUsed = NestedSigningForm | 'flat';
+
+/** The result of checking a reply's sign: the form that matched, or every form tried. */
+export type YabandpayVerification = { ok: true; form: SigningFormUsed } | { ok: false; tried: SigningFormUsed[] };
+
 /**
- * True when `body.sign` is the HMAC of `body.data` (an object; PHP's empty array `[]`
- * counts as no fields). Constant-time comparison; a missing or malformed sign is false.
+ * Checks `body.sign` against the HMAC of `body.data` (an object; PHP's empty array `[]`
+ * counts as no fields), in each nested form when `data` nests values. Constant-time
+ * comparison; a missing or malformed sign matches nothing.
  */
-export function verifyYabandpayResponse(body: unknown, secretKey: string): boolean {
-  if (!isRecord(body) || typeof body.sign !== 'string') return false;
+export function checkYabandpayResponse(body: unknown, secretKey: string): YabandpayVerification {
+  if (!isRecord(body)) return { ok: false, tried: [] };
   const data = Array.isArray(body.data) && body.data.length === 0 ? {} : body.data;
-  if (!isRecord(data)) return false;
-  const expected = Buffer.from(yabandpaySignData(data, secretKey), 'utf8');
+  if (typeof body.sign !== 'string' || !isRecord(data)) return { ok: false, tried: [] };
   const given = Buffer.from(body.sign.toLowerCase(), 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const nests = Object.values(data).some((value) => typeof value === 'object' && value !== null);
+  const forms: SigningFormUsed[] = nests ? [...NESTED_SIGNING_FORMS] : ['flat'];
+  for (const form of forms) {
+    const expected = Buffer.from(yabandpaySignData(data, secretKey, form === 'flat' ? 'php-array' : form), 'utf8');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return { ok: true, form };
+  }
+  return { ok: false, tried: forms };
+}
+
+/** True when `body.sign` is the HMAC of `body.data` in any accepted canonical form. */
+export function verifyYabandpayResponse(body: unknown, secretKey: string): boolean {
+  return checkYabandpayResponse(body, secretKey).ok;
 }

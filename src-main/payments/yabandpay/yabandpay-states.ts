@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { CardBlock } from '../../../src-shared/domain';
+import { maskCardNumber, maskPansIn } from '../../../src-shared/pan-mask';
 
 /** How the POS reads a state: final (approved / declined / cancelled) or still open. */
 export type StateClass = 'approved' | 'declined' | 'cancelled' | 'open' | 'unrecognised';
@@ -43,7 +44,7 @@ const REFUND: ReadonlyArray<[codes: string[], read: Omit<ReadState, 'code'>]> = 
 function lookup(table: typeof PAYMENT, state: string, what: string): ReadState {
   const key = state.trim().toLowerCase();
   for (const [codes, read] of table) if (codes.includes(key)) return { ...read, code: codes[0] };
-  return { code: '', class: 'unrecognised', authorisedOnly: false, sentence: `YabandPay reports an unexpected ${what} state "${state}".` };
+  return { code: '', class: 'unrecognised', authorisedOnly: false, sentence: `YabandPay reports an unexpected ${what} state "${maskPansIn(state)}".` };
 }
 
 /** Reads a payment `state` (code or word). */
@@ -78,7 +79,14 @@ export const queryOrderDataSchema = z.object({
 });
 
 /** `data` of a `v3.POS` reply: the gateway's trade_id for our order (seed 004). */
-export const posReplyDataSchema = z.looseObject({ trade_id: text.pipe(z.string().min(1)), order_id: text.nullish(), state: text.nullish() });
+export const posReplyDataSchema = z.looseObject({
+  trade_id: text.pipe(z.string().min(1)),
+  order_id: text.nullish(),
+  state: text.nullish(),
+  amount: text.nullish(),
+  tip_amount: text.nullish(),
+  currency: text.nullish(),
+});
 
 /** `data` of `v3.CreateRefund` / `v3.QueryRefundOrder` (YB-rq). */
 export const refundDataSchema = z.looseObject({
@@ -93,13 +101,6 @@ export const refundDataSchema = z.looseObject({
 export function unixSecondsToMs(value: string | null | undefined): number | null {
   if (!value || !/^\d{9,11}$/.test(value)) return null;
   return Number(value) * 1000;
-}
-
-/** Only the last four digits of whatever card number the gateway sent; never more. */
-export function maskCardNumber(value: unknown): string | undefined {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const digits = String(value).replace(/\D/g, '');
-  return digits.length >= 4 ? `**** ${digits.slice(-4)}` : undefined;
 }
 
 function pick(info: Record<string, unknown>, ...keys: string[]): string | undefined {
@@ -122,10 +123,10 @@ export function cardBlockFrom(info: TransactionInfo, terminalId: string): CardBl
   const maskedPan = maskCardNumber(pick(raw, 'card_number', 'card_no', 'masked_pan', 'pan'));
   const authCode = pick(raw, 'auth_code', 'authorization_code');
   const entryMode = pick(raw, 'entry_mode');
-  if (brand) block.brand = brand;
+  if (brand) block.brand = maskPansIn(brand);
   if (maskedPan) block.maskedPan = maskedPan;
   if (authCode) block.authCode = authCode;
-  if (entryMode) block.entryMode = entryMode;
+  if (entryMode) block.entryMode = maskPansIn(entryMode);
   if (info.transaction_id) block.channelOrderNo = info.transaction_id;
   if (paidMs !== null) block.transactionTime = new Date(paidMs).toISOString();
   return block;
@@ -136,7 +137,7 @@ export function transactionDetail(info: TransactionInfo): Record<string, unknown
   return {
     trade_id: info.trade_id,
     order_id: info.order_id ?? null,
-    state: info.state,
+    state: maskPansIn(info.state),
     amount: info.amount ?? null,
     tip_amount: info.tip_amount ?? null,
     currency: info.currency ?? null,

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkYabandpayResponse,
   verifyYabandpayResponse,
   yabandpaySign,
   yabandpaySignData,
   yabandpaySigningString,
 } from '../../../src-main/payments/yabandpay/yabandpay-sign';
 import { cancelPaymentDeadline, gatewayDate, sameGatewayDay } from '../../../src-main/payments/yabandpay/yabandpay-clock';
-import { newYabandpayOrderId, newYabandpayRequestId, orderIdProblem, requestIdProblem } from '../../../src-main/payments/yabandpay/yabandpay-ids';
-import { maskCardNumber, readPaymentState, readRefundState } from '../../../src-main/payments/yabandpay/yabandpay-states';
+import { newYabandpayRequestId, orderIdProblem, requestIdProblem } from '../../../src-main/payments/yabandpay/yabandpay-ids';
+import { readPaymentState, readRefundState } from '../../../src-main/payments/yabandpay/yabandpay-states';
+import { readBackOf } from '../../../src-main/payments/yabandpay/yabandpay-order-status';
 
 // The vendor never publishes the secret behind its example signatures, so every expected
 // HMAC below was computed independently in the shell with a test key, e.g.
@@ -93,6 +95,26 @@ describe('verifyYabandpayResponse', () => {
     expect(verifyYabandpayResponse({ data: { transaction_info: { state: '00' } }, sign: '9356794193c08a03c9b3d5e5bc77df7ff5a33faa3c83eec5070e22f5d52de211' }, KEY)).toBe(true);
   });
 
+  it('accepts a nested value signed either as the PHP SDK\'s "Array" or as compact JSON, and says which matched', () => {
+    const nested = { code: '00', transaction_info: { trade_id: 't-1', state: '00', amount: '12.50' } };
+    // openssl over 'code=00&transaction_info={"trade_id":"t-1","state":"00","amount":"12.50"}'
+    const asJson = '84a3924936cf49a39bac760eda6a7eaac7e26e5e8749963181b77c6364473064';
+    // openssl over 'code=00&transaction_info=Array'
+    const asArray = '8758d887ec53f1bb60957715e7bfb5677f4b48d3fddd26c2a204e0400568c6c5';
+    expect(yabandpaySignData(nested, KEY, 'compact-json')).toBe(asJson);
+    expect(yabandpaySignData(nested, KEY)).toBe(asArray);
+    expect(checkYabandpayResponse({ data: nested, sign: asJson }, KEY)).toEqual({ ok: true, form: 'compact-json' });
+    expect(checkYabandpayResponse({ data: nested, sign: asArray }, KEY)).toEqual({ ok: true, form: 'php-array' });
+    // JSON form covers the nested content: a changed nested field no longer verifies in that form.
+    expect(checkYabandpayResponse({ data: { ...nested, transaction_info: { ...nested.transaction_info, state: '05' } }, sign: asJson }, KEY)).toEqual({ ok: false, tried: ['php-array', 'compact-json'] });
+    expect(checkYabandpayResponse({ data: nested, sign: asJson }, 'another-key')).toEqual({ ok: false, tried: ['php-array', 'compact-json'] });
+  });
+
+  it('a flat reply has one canonical form: a wrong key is reported as such', () => {
+    expect(checkYabandpayResponse({ data, sign }, 'another-key')).toEqual({ ok: false, tried: ['flat'] });
+    expect(checkYabandpayResponse({ data, sign }, KEY)).toEqual({ ok: true, form: 'flat' });
+  });
+
   it('treats PHP empty data [] as no fields', () => {
     // openssl over the empty string
     expect(verifyYabandpayResponse({ data: [], sign: '158c475b04749fde5716153c6e7a3afbb2e8a13e3b5bc8f916c3f921e2fb4574' }, KEY)).toBe(true);
@@ -107,7 +129,6 @@ describe('YabandPay ids, states and calendar', () => {
     expect(requestIdProblem('a7z1lox4l6z6mdx1udgn5gtezasze1x0')).toBeNull();
     expect(requestIdProblem('short1')).not.toBeNull();
     expect(requestIdProblem('a7z1lox4l6z6mdx1udgn5gt-zasze1x0')).not.toBeNull();
-    expect(orderIdProblem(newYabandpayOrderId())).toBeNull();
     expect(requestIdProblem(newYabandpayRequestId())).toBeNull();
   });
 
@@ -123,10 +144,18 @@ describe('YabandPay ids, states and calendar', () => {
     expect(readRefundState('21').class).toBe('open');
   });
 
-  it('never keeps more than the last four digits of a card number', () => {
-    expect(maskCardNumber('4242424242424242')).toBe('**** 4242');
-    expect(maskCardNumber('424242******4242')).toBe('**** 4242');
-    expect(maskCardNumber('12')).toBeUndefined();
+  it('reads back the order amount without the tip, in minor units', () => {
+    expect(readBackOf({ amount: '12.50', tip_amount: '0.50', currency: 'EUR' }, { amount: 1200 })).toEqual({ amount: 1200, currency: 'EUR' });
+    // Seed 004's reply example: a request of 12.5 with tip 0.5 restated as amount "12" (the base itself).
+    expect(readBackOf({ amount: '12', tip_amount: '0.5', currency: 'EUR' }, { amount: 1200 })).toEqual({ amount: 1200, currency: 'EUR' });
+    expect(readBackOf({ amount: '15.00', tip_amount: '0.50', currency: 'EUR' }, { amount: 1200 })).toEqual({ amount: 1450, currency: 'EUR' });
+    expect(readBackOf({ amount: '12.00', currency: 'CHF' }, { amount: 1200 })).toEqual({ amount: 1200, currency: 'CHF' });
+    expect(readBackOf({ amount: '12.00' }, { amount: 1200 })).toBeUndefined();
+    expect(readBackOf({ amount: 'twelve', currency: 'EUR' }, { amount: 1200 })).toBeUndefined();
+  });
+
+  it('an unexpected state quoting a card number is shown masked', () => {
+    expect(readPaymentState('refused for 4111 1111 1111 1111').sentence).toBe('YabandPay reports an unexpected payment state "refused for **** 1111".');
   });
 
   it('uses Amsterdam days and the 00:30 next-day deadline, across summer time', () => {
