@@ -13,13 +13,7 @@ import { connectHost, type HostClient } from './host-client';
 import { startHost, writeConfig, type HostProcess } from './host-process';
 
 /** Polls until `check` holds (bounded); for states reached over sockets, never a timing assertion. */
-export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from './wait';
 
 export interface JournalEvent {
   from_state: string | null;
