@@ -125,7 +125,7 @@ export async function paymentOverheadBench(samples: number, budgetMs: number): P
       method: `IOTPay simulator on loopback (behaviour 'approve', cardMs 0); (a) the PAX provider's \`start()\` for a sale, timed to its resolved outcome; (b) an in-process core (\`startHarness\` with \`providers.iotpay\` pointing at the same simulator), a fresh two-item sale per sample, timed from \`dispatch('pos:tender.start')\` to the \`pos:payment.changed\` event that carries the approval (checked: the order is completed); alternating which goes first, ${ran} pairs after 5 warm-up pairs.`,
       notes: [
         'The last two rows stamp the simulator\'s first change for the sale (create_order arriving): their difference is the part of the overhead spent before the request leaves, the rest is spent applying the reply.',
-        'Path (b) commits three times before the approval event: the attempt inserted and marked sending in one transaction (before the request leaves, DESIGN.md §6 rule 1), the provider\'s pending progress with its next-check time, and the approval with the tender, the completion and the cleared check in one transaction. Each commit is an fsync with synchronous=FULL, and each event builds the order view.',
+        'Path (b) commits three times before the approval event: the attempt inserted and marked sending in one transaction (before the request leaves, DESIGN.md §6 rule 1), the provider\'s pending progress with its next-check time (journaled just after the request left, when the provider reports it before its first await), and the approval with the tender, the completion and the cleared check in one transaction. Each commit is an fsync with synchronous=FULL, and each event builds the order view.',
       ],
     };
   } finally {

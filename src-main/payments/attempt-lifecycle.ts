@@ -343,13 +343,29 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     let finished!: () => void;
     // In the map before start() runs: a provider may report progress before its first await.
     inFlight.set(row.id, { controller, done: new Promise<void>((resolve) => { finished = resolve; }) });
-    const progress: ProgressReport = (message, known) => {
+    const applyProgress = (message: string, providerRef: string | undefined): void => {
       const current = attempts.byId(row.id);
       if (current && isUnresolved(current.state) && inFlight.has(row.id)) {
-        apply(row.id, { state: 'pending', message, ...(known?.providerRef ? { providerRef: known.providerRef } : {}) }, 'provider progress');
+        apply(row.id, { state: 'pending', message, ...(providerRef ? { providerRef } : {}) }, 'provider progress');
       }
     };
-    provider.start(toProviderAttempt(row, walletCode), controller.signal, progress)
+    // Progress reported before start() first yields is journaled just after: its commit must not
+    // hold the request back (the attempt is already journaled as sending).
+    let starting = true;
+    const progress: ProgressReport = (message, known) => {
+      if (starting) setImmediate(() => { if (!closed && db.open) applyProgress(message, known?.providerRef); });
+      else applyProgress(message, known?.providerRef);
+    };
+    let started: Promise<ProviderOutcome>;
+    try {
+      started = provider.start(toProviderAttempt(row, walletCode), controller.signal, progress);
+    } catch (error) {
+      // A provider that throws before returning its promise is read like one that rejects.
+      started = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      starting = false;
+    }
+    started
       .catch((error: Error): ProviderOutcome => (error instanceof PosError
         // Providers throw a PosError only when nothing was sent (terminal offline, busy, bad input).
         ? { state: 'declined', message: `Not sent: ${error.message}` }
@@ -384,12 +400,16 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       }, `${request.kind} requested by user ${request.userId}`);
       return attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` });
     }).immediate();
-    // The request leaves first; the screens are told right after (building views is not on the wire's path).
+    // The request leaves first; the screens are told once it is on the wire (a provider's socket
+    // write happens a tick after start() returns, and building the order view is not its business).
     run(sending, provider, walletCode);
-    // A provider may have reported progress already: tell the screens the attempt as it is now.
-    const current = attempts.byId(sending.id)!;
-    publish(current);
-    return toAttemptView(current);
+    setImmediate(() => {
+      if (closed || !db.open) return;
+      // Whatever the attempt has become by then (a provider may have reported progress already).
+      const current = attempts.byId(sending.id);
+      if (current && current.state === 'sending') publish(current);
+    });
+    return toAttemptView(sending);
   }
 
   function currencyOf(orderId: string): string {
