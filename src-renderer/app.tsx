@@ -7,7 +7,7 @@ import { useStore } from 'zustand';
 import { CartApproval } from './components/cart-approval';
 import { MessageArea } from './components/message-area';
 import { ShortcutLegend } from './components/shortcut-legend';
-import { ConnectionBanner, DemoBanner } from './components/status-banners';
+import { ConnectionBanner, DemoBanner, GiveBackBanner } from './components/status-banners';
 import { TopBar } from './components/top-bar';
 import { VirtualTerminalPanel } from './components/virtual-terminal';
 import { bindIdleLock } from './keyboard/idle-timer';
@@ -63,6 +63,7 @@ function Workspace() {
   return (
     <>
       <TopBar />
+      <GiveBackBanner />
       <MessageArea />
       <div className="workspace-row">
         <main className={`workspace screen-${screen}`}>

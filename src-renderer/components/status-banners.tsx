@@ -1,7 +1,8 @@
-/** Banners shown above every screen: demo/training mode and a lost connection. */
+/** Banners shown above every screen: demo/training mode, a lost connection, and money to give back. */
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import { useStores } from '../stores/use-stores';
+import { moneyToGiveBack } from '../stores/payment-store';
+import { useMoney, useStores } from '../stores/use-stores';
 
 export function DemoBanner() {
   const demo = useStore(useStores().appInfo, (s) => s.info?.demo ?? false);
@@ -23,6 +24,20 @@ export function ConnectionBanner() {
   return (
     <div role="alert" className={lost ? 'connection-banner' : 'visually-hidden'}>
       {lost ? 'Connection to the till service lost — reconnecting…' : ''}
+    </div>
+  );
+}
+
+/** A card or wallet approval that came after its sale was paid another way: the cashier sees it at once. */
+export function GiveBackBanner() {
+  const attempts = useStore(useStores().payment, (s) => s.attempts);
+  const money = useMoney();
+  const alerts = moneyToGiveBack(attempts);
+  return (
+    <div role="alert" className={alerts.length ? 'give-back-banner' : 'visually-hidden'}>
+      {alerts.map((attempt) => (
+        <p key={attempt.id}>{money(attempt.amount + attempt.tip, attempt.currency)} ({attempt.provider}): {attempt.message}</p>
+      ))}
     </div>
   );
 }

@@ -56,6 +56,14 @@ export function attemptsForOrder(order: OrderView, known: Record<string, Attempt
   return [...merged.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+/**
+ * Approvals the customer must get back (DESIGN §6 rule 6): an approval that arrived after its
+ * sale was paid another way. Shown to the cashier at once, whatever screen is open.
+ */
+export function moneyToGiveBack(known: Record<string, AttemptView>): AttemptView[] {
+  return Object.values(known).filter((attempt) => attempt.kind === 'sale' && attempt.state === 'needs_reversal');
+}
+
 export function createPaymentStore(client: PosClient, hooks: { applyOrder(order: OrderView): void }): PaymentStore {
   const store = createStore<PaymentState>()((set, get) => {
     function failed(error: unknown): null {

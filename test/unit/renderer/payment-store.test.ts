@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PosError } from '../../../src-shared/errors';
 import { createClient } from '../../../src-renderer/api/client';
 import { attemptText, canStopWaiting, isAttemptOpen } from '../../../src-renderer/format/attempt-text';
-import { attemptsForOrder, createPaymentStore } from '../../../src-renderer/stores/payment-store';
+import { attemptsForOrder, createPaymentStore, moneyToGiveBack } from '../../../src-renderer/stores/payment-store';
 import type { OrderView } from '../../../src-shared/domain';
 import { fakeTransport } from './fake-transport';
 import { attempt, order } from './fixtures';
@@ -20,6 +20,8 @@ describe('attempt state → cashier text', () => {
     ['Cancelled', attempt({ state: 'cancelled', message: 'Cancelled on terminal' }), 'Cancelled on terminal'],
     ['Checking with the provider… No answer from the terminal', attempt({ state: 'unknown', message: 'No answer from the terminal', nextCheckAt: '2025-01-01T10:00:30.000Z' }), 'Next check at @10:00:30'],
     ['Checking with the provider…', attempt({ state: 'unknown', message: '' }), 'Waiting for the provider to answer'],
+    ['Cancelling…', attempt({ state: 'cancelling', message: '' }), 'Waiting for the provider to confirm. Take no other payment until it does.'],
+    ['Approved after the sale was paid: giving the money back', attempt({ state: 'needs_reversal', message: 'Void sent' }), 'Void sent'],
   ] as const)('reads %s', (headline, view, detail) => {
     expect(attemptText(view, clock)).toMatchObject({ headline, detail });
   });
@@ -29,10 +31,23 @@ describe('attempt state → cashier text', () => {
     expect(canStopWaiting(attempt({ state: 'unknown' }))).toBe(false);
     expect(isAttemptOpen(attempt({ state: 'unknown' }))).toBe(true);
     expect(isAttemptOpen(attempt({ state: 'declined' }))).toBe(false);
+    // Cancelling still blocks the sale; a manager's release lets it take another payment.
+    expect(canStopWaiting(attempt({ state: 'cancelling' }))).toBe(false);
+    expect(isAttemptOpen(attempt({ state: 'cancelling' }))).toBe(true);
+    expect(isAttemptOpen(attempt({ state: 'unknown', released: true }))).toBe(false);
+  });
+
+  it('lists the approvals the customer must get back, whatever sale is on screen', () => {
+    const known = {
+      A: attempt({ id: 'A', orderId: 'O1', state: 'needs_reversal' }),
+      B: attempt({ id: 'B', orderId: 'O2', state: 'approved' }),
+      C: attempt({ id: 'C', orderId: 'O3', kind: 'void', state: 'needs_reversal' }),
+    };
+    expect(moneyToGiveBack(known).map((a) => a.id)).toEqual(['A']);
   });
 
   it('never says retry', () => {
-    const states = ['created', 'sending', 'pending', 'approved', 'declined', 'cancelled', 'unknown', 'voided', 'refunded', 'partially_refunded'] as const;
+    const states = ['created', 'sending', 'pending', 'cancelling', 'approved', 'declined', 'cancelled', 'unknown', 'voided', 'refunded', 'partially_refunded', 'needs_reversal'] as const;
     for (const state of states) expect(JSON.stringify(attemptText(attempt({ state, message: 'x' }), clock)).toLowerCase()).not.toContain('retry');
   });
 });
