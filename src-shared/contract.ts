@@ -90,6 +90,14 @@ export const channels = {
    * away from the terminal). The double-charge risk is audited; the old payment is still watched.
    */
   'pos:payments.release': { input: z.object({ attemptId: id, reason, approval: approval.optional() }).strict(), output: attemptSchema },
+  /**
+   * Manager: close a flagged payment with evidence: an approval to give back that was refunded
+   * outside the till (on the terminal), or a flag looked into (contradiction, mismatch, release).
+   */
+  'pos:payments.resolve': {
+    input: z.object({ attemptId: id, resolution: z.enum(['refunded-elsewhere', 'acknowledged']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(),
+    output: attemptSchema,
+  },
 
   'pos:devices.status': { input: empty, output: devicesSchema },
   /** Manager: use this USB scanner in main (from the live list), or none (keyboard wedge only). */

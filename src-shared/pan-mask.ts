@@ -27,10 +27,11 @@ export function passesLuhn(digits: string): boolean {
 }
 
 /**
- * Runs of 12–19 digits, optionally grouped by single spaces or dashes ("4111 1111 1111 1111",
- * "4111-1111-…"). The check below keeps 13–19 digits that pass Luhn.
+ * Runs of 12 digits or more, optionally grouped by single spaces or dashes ("4111 1111 1111
+ * 1111", "4111-1111-…", "0042 4111 1111 1111 1111"). Any length: a card number after another
+ * group of digits must be found inside the run, not cut in two by it.
  */
-const CANDIDATE = /(?<![0-9])[0-9](?:[ -]?[0-9]){11,18}(?![0-9])/g;
+const CANDIDATE = /(?<![0-9])[0-9](?:[ -]?[0-9]){11,}(?![0-9])/g;
 
 /**
  * Masks every card number inside free text (a terminal's `response_msg`, a gateway's
@@ -39,11 +40,40 @@ const CANDIDATE = /(?<![0-9])[0-9](?:[ -]?[0-9]){11,18}(?![0-9])/g;
  */
 export function maskPansIn(text: string, keep: ReadonlySet<string> = EMPTY): string {
   if (!/[0-9]{4}/.test(text.replace(/[ -]/g, ''))) return text;
-  return text.replace(CANDIDATE, (run) => {
-    const digits = run.replace(/[ -]/g, '');
-    if (digits.length < 13 || digits.length > 19 || !passesLuhn(digits) || isKept(run, digits, keep)) return run;
-    return `**** ${digits.slice(-4)}`;
-  });
+  return text.replace(CANDIDATE, (run) => maskRun(run, keep));
+}
+
+/**
+ * One run of digit groups: the whole run when it is a card number, else the longest span of
+ * whole groups that is one ("4111111111111111 05", "4111 1111 1111 1111 12"), and so on
+ * along what is left of the run.
+ */
+function maskRun(run: string, keep: ReadonlySet<string>): string {
+  const digits = run.replace(/[ -]/g, '');
+  if (isCardNumber(run, digits, keep)) return `**** ${digits.slice(-4)}`;
+  const groups = run.split(/(?<=[0-9])(?=[ -])|(?<=[ -])(?=[0-9])/);
+  // groups alternate digits and separators: [d, sep, d, sep, d…]
+  const digitGroups = groups.filter((_, i) => i % 2 === 0);
+  let best: { from: number; to: number; length: number } | null = null;
+  for (let from = 0; from < digitGroups.length; from += 1) {
+    let length = 0;
+    for (let to = from; to < digitGroups.length; to += 1) {
+      length += digitGroups[to].length;
+      if (length > 19) break;
+      if (length < 13 || (best && length <= best.length)) continue;
+      const span = groups.slice(from * 2, to * 2 + 1).join('');
+      if (isCardNumber(span, span.replace(/[ -]/g, ''), keep)) best = { from, to, length };
+    }
+  }
+  if (!best) return run;
+  const before = groups.slice(0, best.from * 2).join('');
+  const span = groups.slice(best.from * 2, best.to * 2 + 1).join('').replace(/[ -]/g, '');
+  const after = groups.slice(best.to * 2 + 1).join('');
+  return `${before}**** ${span.slice(-4)}${after.replace(CANDIDATE, (rest) => maskRun(rest, keep))}`;
+}
+
+function isCardNumber(run: string, digits: string, keep: ReadonlySet<string>): boolean {
+  return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits) && !isKept(run, digits, keep);
 }
 
 const EMPTY: ReadonlySet<string> = new Set();

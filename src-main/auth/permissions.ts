@@ -19,6 +19,7 @@ export const PROTECTED_ACTIONS = {
   'drawer.noSale': 'open the drawer without a sale',
   'payment.settle': 'settle a payment whose outcome is unknown',
   'payment.release': 'take another payment while one is still being checked',
+  'payment.resolve': 'close a flagged payment',
   'payment.void': 'void a card payment',
   'cash.move': 'put cash in or take cash out',
   'shift.close': 'close the shift',

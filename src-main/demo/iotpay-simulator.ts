@@ -46,6 +46,11 @@ export interface IotpayBehaviourOptions {
   charge?: boolean;
   /** already-paid: the amount (cents) the earlier create was paid for, when not this request's. */
   paidAmount?: number;
+  /**
+   * query_order replies carry only what PAYMENTS.md §1.3 lists for them (status, channelOrderNo,
+   * paySuccTime…): no amount, tip or currency. A real gateway may answer this way.
+   */
+  queryWithoutAmount?: boolean;
   /** Paid status reported (2 paid, 3 paid and notified). */
   paidStatus?: 2 | 3;
   /** Card data of the approval. */
@@ -395,16 +400,19 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     if (order.walkedAway && order.opts.expireAtQuery !== undefined && order.queries >= order.opts.expireAtQuery) setStatus(order, 4);
     advanceWallet(order);
     const view = payOrderView(order);
-    return {
-      obj: {
-        retCode: 'SUCCESS', resCode: 'SUCCESS', errCode: '', errCodeDes: '', mchId, payOrderId: order.payOrderId,
-        mchOrderNo: order.mchOrderNo, channelId: order.channelId, currency: order.currency, amount: order.amount,
-        clientIp: view.clientIp, device: view.deviceId, notifyUrl: view.notifyUrl, subject: view.subject, body: view.body,
-        param1: '', param2: '', extra: order.extra, paySuccTime: order.paySuccTime, channelOrderNo: order.channelOrderNo,
-        status: order.status, refundable: order.refundable, tip: order.tip,
-      },
-      fault,
+    const obj: Record<string, unknown> = {
+      retCode: 'SUCCESS', resCode: 'SUCCESS', errCode: '', errCodeDes: '', mchId, payOrderId: order.payOrderId,
+      mchOrderNo: order.mchOrderNo, channelId: order.channelId, currency: order.currency, amount: order.amount,
+      clientIp: view.clientIp, device: view.deviceId, notifyUrl: view.notifyUrl, subject: view.subject, body: view.body,
+      param1: '', param2: '', extra: order.extra, paySuccTime: order.paySuccTime, channelOrderNo: order.channelOrderNo,
+      status: order.status, refundable: order.refundable, tip: order.tip,
     };
+    if (order.opts.queryWithoutAmount) {
+      delete obj.amount;
+      delete obj.tip;
+      delete obj.currency;
+    }
+    return { obj, fault };
   }
 
   function refundOrder(params: Record<string, unknown>): Reply {

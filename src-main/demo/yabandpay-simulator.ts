@@ -34,8 +34,11 @@ export type YabandpaySimRefundOutcome = 'refunded' | 'awaiting-approval' | 'bala
  * What goes wrong with the next reply to a method (the request itself is still processed,
  * except internal-error). `slow`: the reply comes `stepMs` × 20 late. `card-in-message`: the
  * reply's free-text message quotes a full card number, as some gateways do in error texts.
+ * `foreign-order`: a successful reply that names an order (order_id, trade_id) is signed
+ * correctly but names ANOTHER order: the latest other order the gateway has (so its trade_id
+ * is real and may be paid), else a made-up one.
  */
-export type YabandpaySimFault = 'internal-error' | 'drop' | 'http500' | 'malformed' | 'bad-signature' | 'hang' | 'slow' | 'card-in-message';
+export type YabandpaySimFault = 'internal-error' | 'drop' | 'http500' | 'malformed' | 'bad-signature' | 'hang' | 'slow' | 'card-in-message' | 'foreign-order';
 
 /** The full (Luhn-valid) test card number `card-in-message` quotes. */
 export const YABANDPAY_SIM_QUOTED_PAN = '4111111111111111';
@@ -367,6 +370,17 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
     }
   }
 
+  /** The same reply, re-signed, about another order than the one it answers (fault `foreign-order`). */
+  function foreignOrderReply(reply: Reply): Reply {
+    if (Array.isArray(reply.data) || typeof reply.data.order_id !== 'string') return reply;
+    const ours = reply.data.order_id;
+    const other = [...orders.values()].reverse().find((o) => o.orderId !== ours);
+    const data = other
+      ? { ...reply.data, ...posReply(other) }
+      : { ...reply.data, order_id: `${ours.slice(0, -1)}${(Number(ours.slice(-1)) + 1) % 10}`, trade_id: randomUUID() };
+    return signed({ status: reply.status, code: reply.code, data, message: reply.message });
+  }
+
   function takeFault(method: string, only?: YabandpaySimFault): YabandpaySimFault | null {
     const index = faults.findIndex((f) => (f.method === method || f.method === '*') && (only ? f.fault === only : f.fault !== 'internal-error'));
     if (index < 0) return null;
@@ -378,7 +392,9 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
   function respond(req: IncomingMessage, res: ServerResponse, text: string): void {
     let body: unknown = null;
     try { body = JSON.parse(text); } catch { /* answered as a missing field below */ }
-    const { method, reply } = handle(body);
+    const handled = handle(body);
+    const { method } = handled;
+    let { reply } = handled;
     switch (takeFault(method)) {
       case 'drop': req.socket.destroy(); return;
       case 'hang': return; // closed by close()
@@ -387,6 +403,7 @@ export async function startYabandpaySimulator(options: YabandpaySimulatorOptions
       case 'malformed': res.writeHead(200, { 'content-type': 'application/json' }).end('<html>Bad Gateway</html>'); return;
       case 'bad-signature': reply.sign = '0'.repeat(64); break;
       case 'card-in-message': reply.message = `${reply.message || 'Declined'} (card ${YABANDPAY_SIM_QUOTED_PAN})`; break;
+      case 'foreign-order': reply = foreignOrderReply(reply); break;
       default: break;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));

@@ -226,6 +226,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const { approvedBy } = await permissions.authorize({ user, action: 'payment.release', object: `attempt:${attemptId}`, reason, approval });
       return engine.release({ attemptId, managerId: approvedBy.id, reason });
     },
+    'pos:payments.resolve': async ({ attemptId, resolution, evidence, reason, approval }) => {
+      const user = sessions.require();
+      const { approvedBy } = await permissions.authorize({ user, action: 'payment.resolve', object: `attempt:${attemptId}`, reason, approval });
+      return engine.resolve({ attemptId, resolution, evidence, reason, managerId: approvedBy.id });
+    },
 
     'pos:devices.status': () => { sessions.require(); return deps.devices.view(); },
     'pos:devices.hidList': async () => {

@@ -27,6 +27,7 @@ export interface AttemptRow {
   refunded: number;
   abandoned: number;
   released: number;
+  readback_required: number;
   needs_attention: string | null;
   query_count: number;
   next_check_at: string | null;
@@ -66,10 +67,11 @@ export function toAttemptView(row: AttemptRow): AttemptView {
   const settled = row.approved_amount ?? 0;
   const held = row.options !== null && (JSON.parse(row.options) as Record<string, unknown>).preauth === true;
   // A held pre-authorisation took no money: there is nothing to refund on it (its capture is refunded).
-  // An approval to give back (needs reversal) is refundable in full, its tip included.
+  // An approval to give back (needs reversal, until all of it went back) is refundable in full, its tip included.
+  const givingBack = row.needs_attention === 'needs-reversal' && (row.state === 'needs_reversal' || row.state === 'partially_refunded');
   const refundable = row.kind !== 'sale' || held ? 0
-    : row.state === 'approved' || row.state === 'partially_refunded' ? settled - row.refunded
-      : row.state === 'needs_reversal' ? settled + row.tip - row.refunded : 0;
+    : givingBack ? settled + row.tip - row.refunded
+      : row.state === 'approved' || row.state === 'partially_refunded' ? settled - row.refunded : 0;
   return {
     id: row.id, orderId: row.order_id, provider: row.provider, terminal: row.terminal, kind: row.kind, method: row.method,
     amount: row.amount, tip: row.tip, currency: row.currency, state: row.state, message: row.message,
@@ -93,8 +95,8 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     byOrder: db.prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at, rowid'),
     unresolved: db.prepare(`SELECT * FROM payment_attempts WHERE state IN (${LIVE}) ORDER BY created_at`),
     attention: db.prepare('SELECT * FROM payment_attempts WHERE needs_attention IS NOT NULL ORDER BY updated_at DESC'),
-    // Rule 5: a terminal stays busy until its attempt's outcome is known, or a manager released it.
-    busy: db.prepare(`SELECT * FROM payment_attempts WHERE provider = ? AND COALESCE(terminal, '') = ? AND state IN (${LIVE}) AND released = 0 LIMIT 1`),
+    // Rule 5: a terminal stays busy until its attempt's outcome is known (a manager's release frees the order, not the terminal).
+    busy: db.prepare(`SELECT * FROM payment_attempts WHERE provider = ? AND COALESCE(terminal, '') = ? AND state IN (${LIVE}) LIMIT 1`),
     // Rule 2: the order's unresolved sale (a capture is a sale too) blocks new tenders.
     liveSale: db.prepare(`SELECT * FROM payment_attempts WHERE order_id = ? AND kind = 'sale' AND state IN (${LIVE}) AND released = 0 LIMIT 1`),
     byOriginal: db.prepare('SELECT * FROM payment_attempts WHERE original_attempt_id = ? ORDER BY created_at, rowid'),
@@ -102,6 +104,7 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`),
     journalNo: db.prepare('SELECT journal_no FROM journal_identity WHERE id = 1'),
     release: db.prepare('UPDATE payment_attempts SET released = 1, updated_at = ? WHERE id = ?'),
+    requireReadBack: db.prepare('UPDATE payment_attempts SET readback_required = 1 WHERE id = ?'),
     countQuery: db.prepare('UPDATE payment_attempts SET query_count = query_count + 1 WHERE id = ?'),
     anomaly: db.prepare('INSERT INTO provider_anomalies (at, provider, terminal, reason, detail) VALUES (?, ?, ?, ?, ?)'),
     anomalies: db.prepare('SELECT * FROM provider_anomalies ORDER BY seq DESC LIMIT ?'),
@@ -140,6 +143,8 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       return { reference: `${till}${journalNo}${sequence}`, requestId: `CT${till}J${journalNo}SEQ${sequence}` };
     },
     release: (id: string) => void q.release.run(now().toISOString(), id),
+    /** From now on an approval of this attempt counts only with a matching read-back. */
+    requireReadBack: (id: string) => void q.requireReadBack.run(id),
     /** A real query was sent: only these advance the back-off (rule 8). */
     countQuery: (id: string) => void q.countQuery.run(id),
     recordAnomaly(anomaly: { provider: string; terminal: string | null; reason: string; detail: Record<string, unknown> }): void {

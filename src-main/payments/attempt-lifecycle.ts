@@ -64,6 +64,19 @@ export interface StartRequest {
   preauth?: boolean;
 }
 
+/** Why a manager must look at an attempt, strongest first in FLAG_RANK. */
+export type AttentionReason = 'needs-reversal' | 'over-reversal' | 'readback-mismatch' | 'contradiction' | 'config-fault' | 'released';
+
+const FLAG_RANK: Readonly<Record<AttentionReason, number>> = {
+  'needs-reversal': 6, 'over-reversal': 5, 'readback-mismatch': 4, contradiction: 3, 'config-fault': 2, released: 1,
+};
+
+/** Flags that only matter while the attempt is unresolved: they clear when it ends without money to give back. */
+const WHILE_UNRESOLVED: readonly (string | null)[] = ['config-fault', 'released'];
+
+/** How long the provider's cancel may take before the attempt is left to queries. */
+const CANCEL_TIMEOUT_MS = 30_000;
+
 interface Running {
   controller: AbortController;
   /** Settles once the provider's start() has returned and its outcome was applied. */
@@ -91,7 +104,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     const original = row.original_attempt_id ? attempts.byId(row.original_attempt_id) : null;
     return {
       id: row.id, orderId: row.order_id, kind: row.kind, method: row.method, amount: row.amount, tip: row.tip, currency: row.currency,
-      reference: row.reference, requestId: row.request_id, providerRef: row.provider_ref, terminal: row.terminal,
+      reference: row.reference, requestId: row.request_id, providerRef: row.provider_ref, terminal: row.terminal, queriesSent: row.query_count,
       description: `Sale ${deps.orders.byId(row.order_id)?.number ?? ''}`.trim(),
       ...(walletCode ? { walletCode } : {}),
       ...(original ? { original: { reference: original.reference, providerRef: original.provider_ref, amount: original.approved_amount ?? original.amount, tip: original.tip, preauth: isPreauth(original) } } : {}),
@@ -102,6 +115,15 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   function publish(row: AttemptRow): void {
     deps.attemptChanged(toAttemptView(row));
     deps.orderChanged(row.order_id);
+  }
+
+  /**
+   * Raises a manager flag on an attempt; a weaker reason never hides a stronger one (money to
+   * give back outranks a set-up fault). Inside the caller's transaction.
+   */
+  function raiseFlag(id: string, reason: AttentionReason): void {
+    const current = attempts.byId(id)?.needs_attention ?? null;
+    if (current === null || FLAG_RANK[reason] >= (FLAG_RANK[current as AttentionReason] ?? 0)) attempts.flag(id, reason);
   }
 
   function audit(action: string, row: AttemptRow, detail: Record<string, unknown>, userId: string | null = null): void {
@@ -132,10 +154,11 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     }
     const original = row.original_attempt_id ? attempts.byId(row.original_attempt_id) : null;
     if (!original) return false;
-    const reversing = original.state === 'needs_reversal';
+    // An approval being given back stays flagged until all of it, tip included, went back.
+    const reversing = original.needs_attention === 'needs-reversal';
     if (row.kind === 'void' ? !canTransition(original.state, 'voided') : !canTransition(original.state, 'partially_refunded') && !canTransition(original.state, 'refunded')) {
       // More went back than the sale took (a second reversal approved): real money, so never dropped.
-      attempts.flag(row.id, 'over-reversal');
+      raiseFlag(row.id, 'over-reversal');
       audit('payment.overReversal', row, { original: original.id, originalState: original.state, kind: row.kind });
       deps.log(`Attempt ${row.id}: a ${row.kind} of ${original.id} was approved although that sale is already ${original.state}; flagged for the manager`);
       return false;
@@ -168,18 +191,19 @@ export function createAttemptLifecycle(deps: EngineDeps) {
    * Applies a provider's outcome: journal the transition, then tell the UI. Every final
    * answer is applied where the rules allow, otherwise flagged and audited (rule 6).
    */
-  function apply(id: string, raw: ProviderOutcome, cause: string): void {
+  function apply(id: string, raw: ProviderOutcome, cause: string, also?: (next: AttemptRow) => void): void {
     if (closed) return;
     const row = attempts.byId(id);
     if (!row) return;
     let outcome = maskedOutcome(raw, row);
+    if (outcome.readBackRequired && row.readback_required === 0) attempts.requireReadBack(id);
     const mismatch = isFinalOutcome(outcome.state) ? readBackMismatch(outcome, row) : null;
     if (mismatch) {
       // Rule 7: an answer about another order (another till's key, a changed amount) is never applied.
       deps.log(`Attempt ${id}: ${row.provider} answered ${outcome.state} but ${mismatch}; not applied (${cause})`);
       if (row.needs_attention !== 'readback-mismatch') {
         db.transaction(() => {
-          attempts.flag(id, 'readback-mismatch');
+          raiseFlag(id, 'readback-mismatch');
           audit('payment.readBackMismatch', row, { answered: outcome.state, mismatch, readBack: outcome.readBack, cause });
         }).immediate();
       }
@@ -188,7 +212,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     if (outcome.configFault && row.needs_attention === null) {
       deps.log(`Attempt ${id}: ${row.provider} configuration fault: ${outcome.configFault}`);
       db.transaction(() => {
-        attempts.flag(id, 'config-fault');
+        raiseFlag(id, 'config-fault');
         audit('payment.configFault', row, { fault: outcome.configFault, cause });
       }).immediate();
     }
@@ -200,11 +224,11 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     }
     // While the provider's cancel is out, its answer decides; a progress or a lost reply meanwhile changes nothing.
     if (row.state === 'cancelling' && !isFinalOutcome(outcome.state) && cancelling.has(id)) return;
-    transitionTo(row, outcome, cause);
+    transitionTo(row, outcome, cause, also);
   }
 
   /** Journals the move an outcome asks for (an approval going where rule 6 says), then re-arms checks. */
-  function transitionTo(row: AttemptRow, outcome: ProviderOutcome, cause: string): void {
+  function transitionTo(row: AttemptRow, outcome: ProviderOutcome, cause: string, also?: (next: AttemptRow) => void): void {
     const approved = outcome.state === 'approved';
     const approvedAmount = approved ? outcome.approvedAmount ?? row.amount : null;
     let to: Transition['to'] = outcome.state;
@@ -222,10 +246,15 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       const next = attempts.transition(row.id, change);
       if (next.state === 'approved') completedOrder = settleApproved(next);
       if (next.state === 'needs_reversal') {
-        attempts.flag(row.id, 'needs-reversal');
+        raiseFlag(row.id, 'needs-reversal');
         audit('payment.needsReversal', next, { approvedAmount, tip: next.tip, cause });
+      } else if (!isUnresolved(next.state) && WHILE_UNRESOLVED.includes(next.needs_attention)) {
+        // Released or mis-set-up, but it ended without money to give back: nothing left to watch.
+        attempts.flag(row.id, null);
       }
       attempts.scheduleCheck(row.id, isUnresolved(next.state) ? nextCheckAt(next) : null);
+      // What the caller records with this change (an audit entry) commits with it.
+      also?.(attempts.byId(row.id)!);
       return attempts.byId(row.id)!;
     }).immediate();
     armCheck(updated);
@@ -237,13 +266,13 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     }
     if (completedOrder) deps.orderCompleted(updated.order_id);
     if (updated.state === 'needs_reversal') reverse(updated);
-    else if (!isUnresolved(updated.state)) retryReversals(updated.provider);
+    else if (!isUnresolved(updated.state)) reversePending(updated.provider);
   }
 
   /** A reversal that could not start (its terminal was busy) starts once the terminal is free. */
-  function retryReversals(providerId: string): void {
+  function reversePending(providerId: string | null): void {
     for (const row of attempts.needingAttention()) {
-      if (row.state === 'needs_reversal' && row.provider === providerId && attempts.byOriginal(row.id).length === 0) reverse(row);
+      if (row.state === 'needs_reversal' && (providerId === null || row.provider === providerId)) reverse(row);
     }
   }
 
@@ -251,20 +280,20 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   function contradiction(row: AttemptRow, outcome: ProviderOutcome, cause: string): void {
     deps.log(`Attempt ${row.id} is ${row.state} but ${row.provider} now says ${outcome.state} (${cause})`);
     const moneyMoved = outcome.state === 'approved' && (row.state === 'declined' || row.state === 'cancelled');
-    db.transaction(() => {
-      audit('payment.contradiction', row, { was: row.state, now: outcome.state, message: outcome.message, cause, applied: moneyMoved });
-      if (!moneyMoved) attempts.flag(row.id, 'contradiction');
-    }).immediate();
+    const record = () => audit('payment.contradiction', row, { was: row.state, now: outcome.state, message: outcome.message, cause, applied: moneyMoved });
     if (moneyMoved) {
-      // The customer was charged after all: that approval pays the order or goes back (rule 6).
-      transitionTo(row, outcome, `${cause}; contradicts ${row.state}`);
-      const after = attempts.byId(row.id)!;
-      if (after.state === 'approved' && after.needs_attention === null) {
-        attempts.flag(row.id, 'contradiction');
-        publish(attempts.byId(row.id)!);
-      }
+      // The customer was charged after all: that approval pays the order or goes back (rule 6),
+      // and its audit entry and flag commit with it.
+      transitionTo(row, outcome, `${cause}; contradicts ${row.state}`, () => {
+        record();
+        raiseFlag(row.id, 'contradiction');
+      });
       return;
     }
+    db.transaction(() => {
+      record();
+      raiseFlag(row.id, 'contradiction');
+    }).immediate();
     publish(attempts.byId(row.id)!);
   }
 
@@ -276,7 +305,9 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       deps.log(`Attempt ${row.id} needs reversal and ${row.provider} cannot reverse from the till: listed for the manager.`);
       return;
     }
-    if (attempts.byOriginal(row.id).some((a) => isUnresolved(a.state))) return;
+    // Automatically once: after a reversal was tried (declined, or a "cancelled" that may be wrong)
+    // the manager decides, so money never goes back twice.
+    if (attempts.byOriginal(row.id).length > 0) return;
     try {
       begin({
         orderId: row.order_id, providerId: provider.id, amount: (row.approved_amount ?? row.amount) + (kind === 'refund' ? row.tip : 0), tip: kind === 'void' ? row.tip : 0,
@@ -302,7 +333,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     if (existing) clearTimeout(existing);
     timers.delete(row.id);
     if (closed || !row.next_check_at || !isUnresolved(row.state)) return;
-    const timer = setTimeout(() => void requery(row.id, 'scheduled query'), Math.max(0, delayMs));
+    const timer = setTimeout(() => void requery(row.id, 'scheduled query').catch((error) => deps.log(`Checking attempt ${row.id} failed`, error)), Math.max(0, delayMs));
     timer.unref();
     timers.set(row.id, timer);
   }
@@ -317,15 +348,17 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   async function requery(id: string, cause: string): Promise<void> {
     timers.delete(id);
     const row = attempts.byId(id);
-    if (!row || !isUnresolved(row.state) || closed || querying.has(id)) return;
+    // A row still `created` comes from an older journal: only reconciliation resolves it (never sent).
+    if (!row || !isUnresolved(row.state) || row.state === 'created' || closed || querying.has(id)) return;
     // The provider's own start() or cancel() is still working on it: their answer comes first.
     if (inFlight.has(id) || cancelling.has(id)) return scheduleCheck(row);
+    // Counted before the call, also when nothing can be asked: the back-off grows either way.
+    attempts.countQuery(id);
     const provider = providerFor(row);
     if (!provider) {
       apply(id, { state: 'unknown', message: `${row.provider} is not configured on this till; a manager must settle this payment with the provider's records.` }, cause);
       return;
     }
-    attempts.countQuery(id);
     querying.add(id);
     let outcome: ProviderOutcome;
     try {
@@ -433,12 +466,26 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     for (const row of attempts.unresolved()) {
       if (row.provider !== providerId || (terminal !== null && row.terminal !== null && row.terminal !== terminal)) continue;
       if (inFlight.has(row.id) || cancelling.has(row.id)) continue;
-      void requery(row.id, cause);
+      void requery(row.id, cause).catch((error) => deps.log(`Checking attempt ${row.id} failed`, error));
+    }
+  }
+
+  /** The provider's cancel, bounded: one that never answers leaves the attempt to queries. */
+  async function cancelAtProvider(provider: PaymentProvider, row: AttemptRow): Promise<ProviderOutcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<ProviderOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ state: 'unknown', message: `${provider.label} did not answer the cancel; the payment keeps being checked.` }), CANCEL_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([provider.cancel(toProviderAttempt(row)), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   return {
     apply,
+    cancelAtProvider,
     begin,
     requery,
     requeryAll,
@@ -448,6 +495,13 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     audit,
     providerFor,
     toProviderAttempt,
+    reversePending,
+    raiseFlag,
+    /** Puts an unresolved attempt back on the back-off (its last check failed). */
+    recheckLater(id: string): void {
+      const row = attempts.byId(id);
+      if (row && isUnresolved(row.state)) scheduleCheck(row);
+    },
     isInFlight: (id: string) => inFlight.has(id),
     /** Attempts whose cancel is being carried out: until the provider's cancel answers, only a final answer moves them. */
     cancelling,

@@ -25,9 +25,14 @@ export function maskedOutcome(outcome: ProviderOutcome, row: Pick<AttemptRow, 'r
  * Why a read-back cannot be this attempt's answer (another till's order under the same key,
  * an amount or currency the gateway changed), or null when it matches.
  */
-export function readBackMismatch(outcome: ProviderOutcome, row: Pick<AttemptRow, 'amount' | 'currency'>): string | null {
+export function readBackMismatch(outcome: ProviderOutcome, row: Pick<AttemptRow, 'amount' | 'currency' | 'readback_required'>): string | null {
   const back = outcome.readBack;
-  if (!back) return null;
+  if (!back) {
+    const required = row.readback_required === 1 || outcome.readBackRequired === true;
+    return required && outcome.state === 'approved'
+      ? 'the provider said this payment reference was used before and its answer does not say which amount it charged under it'
+      : null;
+  }
   if (back.currency.toUpperCase() !== row.currency.toUpperCase()) return `the provider reports ${back.currency}, the payment was in ${row.currency}`;
   if (back.amount !== row.amount) return `the provider reports an amount of ${back.amount}, the payment was for ${row.amount} (minor units)`;
   return null;

@@ -9,7 +9,7 @@
  */
 import type { AttemptView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
-import { maskPansDeep } from '../../src-shared/pan-mask';
+import { maskPansDeep, maskPansIn } from '../../src-shared/pan-mask';
 import { toAttemptView, type AttemptRow } from '../journal/attempt-repository';
 import { maskedOutcome } from './attempt-outcome';
 import { createAttemptLifecycle, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
@@ -22,7 +22,7 @@ export function createPaymentEngine(deps: EngineDeps) {
   if (!Number.isInteger(deps.tillId) || deps.tillId < 1 || deps.tillId > 999) throw new Error(`The till id must be a whole number from 1 to 999, not ${deps.tillId}.`);
   const { attempts, db } = deps;
   const life = createAttemptLifecycle(deps);
-  const { apply, audit, begin, providerFor, publish, requery, requeryAll, reverse, settleInFlight, toProviderAttempt } = life;
+  const { apply, audit, begin, providerFor, publish, requery, requeryAll, reversePending, settleInFlight, toProviderAttempt } = life;
   let reconciled = false;
 
   function requireProvider(id: string): PaymentProvider {
@@ -42,28 +42,35 @@ export function createPaymentEngine(deps: EngineDeps) {
   }
 
   function eventsFor(providerId: string): ProviderEvents {
-    const foreignAnswer: ProviderEvents['foreignAnswer'] = (report) => {
+    // Called from a provider's socket handlers: a failure here is logged, never thrown into them.
+    const guarded = <A extends unknown[]>(what: string, act: (...args: A) => void) => (...args: A): void => {
       if (life.closed) return;
-      const detail = maskPansDeep(report.detail);
-      deps.log(`${providerId}: an answer with someone else's keys was kept, not applied: ${report.reason}`);
-      db.transaction(() => {
-        attempts.recordAnomaly({ provider: providerId, terminal: report.terminal, reason: report.reason, detail });
-        deps.audit.append({ userId: null, action: 'payment.foreignAnswer', object: `provider:${providerId}`, detail: { terminal: report.terminal, reason: report.reason, detail } });
-      }).immediate();
+      try {
+        act(...args);
+      } catch (error) {
+        deps.log(`${providerId}: handling ${what} failed`, error);
+      }
     };
+    const foreignAnswer = guarded('an answer with someone else\'s keys', (report: Parameters<ProviderEvents['foreignAnswer']>[0]) => {
+      const detail = maskPansDeep(report.detail);
+      const reason = maskPansIn(report.reason);
+      deps.log(`${providerId}: an answer with someone else's keys was kept, not applied: ${reason}`);
+      db.transaction(() => {
+        attempts.recordAnomaly({ provider: providerId, terminal: report.terminal, reason, detail });
+        deps.audit.append({ userId: null, action: 'payment.foreignAnswer', object: `provider:${providerId}`, detail: { terminal: report.terminal, reason, detail } });
+      }).immediate();
+    });
     return {
-      lateResult: (reference, outcome) => {
+      lateResult: guarded('a re-delivered result', (reference: string, outcome: ProviderOutcome) => {
         const row = attempts.byReference(reference);
         if (row && row.provider === providerId) {
           apply(row.id, outcome, 'result re-delivered by the provider');
           return;
         }
         foreignAnswer({ terminal: null, reason: `a result for reference ${reference}, which is no attempt of this till's ${providerId}`, detail: { reference, state: outcome.state, message: outcome.message, ...outcome.detail } });
-      },
+      }),
       foreignAnswer,
-      linkRestored: (terminal) => {
-        if (!life.closed) requeryAll(providerId, terminal, `link to ${terminal ?? providerId} came back`);
-      },
+      linkRestored: guarded('a link coming back', (terminal: string | null) => requeryAll(providerId, terminal, `link to ${terminal ?? providerId} came back`)),
     };
   }
 
@@ -73,7 +80,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     /** Rule 3: every attempt a crash left unresolved is queried before new tenders are accepted. */
     async reconcile(): Promise<void> {
       const pending = attempts.unresolved();
-      await Promise.all(pending.map(async (row) => {
+      const checked = await Promise.allSettled(pending.map(async (row) => {
         if (row.state === 'created') {
           // Journals written before attempts were inserted and marked sending in one commit
           // may hold one that was never marked sending: its request cannot have left.
@@ -82,8 +89,16 @@ export function createPaymentEngine(deps: EngineDeps) {
         }
         await requery(row.id, 'reconciled at start');
       }));
-      // An approval that needed reversal when the till stopped: reverse it now.
-      for (const row of attempts.needingAttention()) if (row.state === 'needs_reversal') reverse(row);
+      // A check that failed is never forgotten: its attempt stays unresolved, blocking its own sale,
+      // and is checked again on the back-off; the rest of the till takes payments meanwhile.
+      checked.forEach((result, i) => {
+        if (result.status === 'rejected') {
+          deps.log(`Reconciling attempt ${pending[i].id} failed; it is checked again shortly`, result.reason);
+          life.recheckLater(pending[i].id);
+        }
+      });
+      // An approval that needed reversal when the till stopped and was never reversed: reverse it now.
+      reversePending(null);
       reconciled = true;
     },
 
@@ -203,7 +218,7 @@ export function createPaymentEngine(deps: EngineDeps) {
           };
         } else {
           try {
-            const answer = await provider.cancel(toProviderAttempt(afterAbort));
+            const answer = await life.cancelAtProvider(provider, afterAbort);
             outcome = isFinalOutcome(answer.state) ? answer : { ...answer, state: 'unknown' };
           } catch (error) {
             outcome = { state: 'unknown', message: `The cancel did not get through (${(error as Error).message}); the payment keeps being checked.` };
@@ -228,7 +243,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (life.isInFlight(row.id)) throw new PosError('PAYMENT_IN_PROGRESS', 'The request is still out: stop waiting for it first, then release it.');
       db.transaction(() => {
         attempts.release(row.id);
-        attempts.flag(row.id, 'released');
+        life.raiseFlag(row.id, 'released');
         attempts.note(row.id, `released by manager ${request.managerId}: ${request.reason}`);
         audit('payment.released', row, { reason: request.reason, risk: 'a second payment may be taken while this one could still be approved', state: row.state }, request.managerId);
       }).immediate();
@@ -247,8 +262,45 @@ export function createPaymentEngine(deps: EngineDeps) {
       await settleInFlight(row.id);
       const current = attempts.byId(row.id)!;
       if (!isUnresolved(current.state)) throw new PosError('CONFLICT', `That payment became ${current.state} meanwhile.`);
-      deps.audit.append({ userId: request.managerId, action: 'payment.settled', object: `attempt:${row.id}`, detail: { outcome: request.outcome, evidence: request.evidence, reason: request.reason, amount: row.amount } });
-      apply(row.id, { state: request.outcome, message: `Settled by a manager: ${request.reason} (evidence: ${request.evidence})` }, `settled by manager ${request.managerId}`);
+      // The manager's evidence vouches for the amount (a read-back the gateway never gave), and the
+      // audit entry commits with the settlement it records.
+      apply(row.id, {
+        state: request.outcome, message: `Settled by a manager: ${request.reason} (evidence: ${request.evidence})`, readBack: { amount: row.amount, currency: row.currency },
+      }, `settled by manager ${request.managerId}`, () => deps.audit.append({
+        userId: request.managerId, action: 'payment.settled', object: `attempt:${row.id}`, detail: { outcome: request.outcome, evidence: request.evidence, reason: request.reason, amount: row.amount },
+      }));
+      return toAttemptView(attempts.byId(row.id)!);
+    },
+
+    /**
+     * A manager closes a flag with evidence: money to give back that went back outside the till
+     * (refunded on the terminal, whose provider has no refund from the till), or a flag looked
+     * into (a contradiction, a read-back mismatch, a release). Audited with the evidence.
+     */
+    resolve(request: { attemptId: string; resolution: 'refunded-elsewhere' | 'acknowledged'; evidence: string; reason: string; managerId: string }): AttemptView {
+      const row = requireAttempt(request.attemptId);
+      if (isUnresolved(row.state)) throw new PosError('CONFLICT', 'That payment is still being checked: settle it with evidence instead.');
+      const flag = row.needs_attention;
+      if (flag === null) throw new PosError('CONFLICT', 'That payment needs nothing from a manager.');
+      if (request.resolution === 'refunded-elsewhere') {
+        if (flag !== 'needs-reversal') throw new PosError('CONFLICT', 'Only an approval to give back can be recorded as refunded.');
+        if (attempts.byOriginal(row.id).some((a) => isUnresolved(a.state))) throw new PosError('PAYMENT_IN_PROGRESS', 'A void or refund of it is still being checked.');
+        const remaining = (row.approved_amount ?? row.amount) + row.tip - row.refunded;
+        db.transaction(() => {
+          attempts.addRefunded(row.id, remaining);
+          attempts.transition(row.id, { to: 'refunded', cause: `refunded outside the till, recorded by manager ${request.managerId} (evidence: ${request.evidence})` });
+          attempts.flag(row.id, null);
+          audit('payment.refundedElsewhere', row, { amount: remaining, evidence: request.evidence, reason: request.reason }, request.managerId);
+        }).immediate();
+      } else {
+        if (flag === 'needs-reversal') throw new PosError('CONFLICT', 'The customer must still get this money back: refund it, or record the refund done on the terminal.');
+        db.transaction(() => {
+          attempts.flag(row.id, null);
+          attempts.note(row.id, `${flag} resolved by manager ${request.managerId} (evidence: ${request.evidence})`);
+          audit('payment.flagResolved', row, { flag, evidence: request.evidence, reason: request.reason }, request.managerId);
+        }).immediate();
+      }
+      publish(attempts.byId(row.id)!);
       return toAttemptView(attempts.byId(row.id)!);
     },
 

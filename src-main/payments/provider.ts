@@ -30,6 +30,12 @@ export interface ProviderAttempt {
   providerRef: string | null;
   terminal: string | null;
   description: string;
+  /**
+   * How many times the engine has called `query()` for this attempt so far, journaled across
+   * restarts (incremented before each call, so inside `query()` it is at least 1; absent counts as 0). Lets a
+   * provider bound what it does on queries over the attempt's whole life (YabandPay re-sends).
+   */
+  queriesSent?: number;
   /** Wallet micropay only: the customer's code, held in memory, never journaled in full. */
   walletCode?: string;
   /** Void / refund / capture only: the approved sale (or pre-authorisation) being acted on. */
@@ -74,6 +80,12 @@ export interface ProviderOutcome {
    * attempt (DESIGN.md §6 rule 7); a mismatch is never applied, it is flagged for a manager.
    */
   readBack?: { amount: number; currency: string };
+  /**
+   * The gateway said this attempt's key was already used before (IOTPay 0113 "already paid"):
+   * from now on, across restarts, an approval of this attempt is applied only with a
+   * `readBack` that matches it (it may be another till's charge under the same key).
+   */
+  readBackRequired?: boolean;
   /**
    * The gateway's answer says the till is set up wrong (wrong merchant key, wrong base URL,
    * unknown merchant): one sentence for the cashier and the manager, e.g. "The IOTPay

@@ -9,13 +9,13 @@ import { useState } from 'react';
 import type { AttemptView } from '../../src-shared/domain';
 import { currencyExponent } from '../../src-shared/money';
 import { parseFixed } from '../format/parse-input';
-import type { SettleOutcome } from '../stores/payment-admin-store';
+import { resolutionFor, type SettleOutcome } from '../stores/payment-admin-store';
 import { useMoney, useStores } from '../stores/use-stores';
 import { ApprovalDialog } from './approval-dialog';
 import { PaymentSummary } from './payment-summary';
 import { AmountInput } from './amount-input';
 
-export type PaymentAction = 'void' | 'refund' | 'settle' | 'release';
+export type PaymentAction = 'void' | 'refund' | 'settle' | 'release' | 'resolve';
 
 export function PaymentActionDialog({ action, attempt, onClose }: { action: PaymentAction; attempt: AttemptView; onClose(): void }) {
   switch (action) {
@@ -27,7 +27,37 @@ export function PaymentActionDialog({ action, attempt, onClose }: { action: Paym
       return <SettleDialog attempt={attempt} onClose={onClose} />;
     case 'release':
       return <ReleaseDialog attempt={attempt} onClose={onClose} />;
+    case 'resolve':
+      return <ResolveDialog attempt={attempt} onClose={onClose} />;
   }
+}
+
+function ResolveDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): void }) {
+  const { paymentAdmin } = useStores();
+  const money = useMoney();
+  const [evidence, setEvidence] = useState('');
+  const resolution = resolutionFor(attempt);
+  const refunded = resolution === 'refunded-elsewhere';
+  return (
+    <ApprovalDialog
+      title={refunded ? 'Record a refund done on the terminal' : 'Close this flag'}
+      submitLabel={refunded ? 'Record refund' : 'Close flag'}
+      validate={() => (resolution === null ? 'This payment has nothing to close.' : evidence.trim() ? null : 'Enter the evidence: the terminal slip number or the provider\'s record.')}
+      onApprove={(approval, reason) => paymentAdmin.getState().resolvePayment(attempt.id, resolution!, evidence.trim(), reason, approval)}
+      onClose={onClose}
+    >
+      <PaymentSummary attempt={attempt} />
+      <p className="hint">
+        {refunded
+          ? `Only when the customer got ${money(attempt.refundable, attempt.currency)} back outside the till (a refund on the terminal itself).`
+          : 'Only once you have checked the provider\'s records: the flag is closed, the payment stays as it is.'}
+      </p>
+      <label>
+        Evidence
+        <input name="evidence" autoComplete="off" maxLength={120} placeholder="Slip number or provider record" value={evidence} onChange={(event) => setEvidence(event.target.value)} />
+      </label>
+    </ApprovalDialog>
+  );
 }
 
 function ReleaseDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): void }) {

@@ -8,7 +8,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput, ChannelOutput } from '../../src-shared/contract';
-import type { AttemptView } from '../../src-shared/domain';
+import { UNRESOLVED_ATTEMPT_STATES, type AttemptView } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError } from '../api/client-error';
 import { isAttemptOpen } from '../format/attempt-text';
@@ -17,6 +17,7 @@ import { withApproval, type Approval } from './approval';
 export { withApproval, type Approval } from './approval';
 
 export type SettleOutcome = ChannelInput<'pos:payments.settle'>['outcome'];
+export type Resolution = ChannelInput<'pos:payments.resolve'>['resolution'];
 export type ForeignAnswer = ChannelOutput<'pos:payments.attention'>['foreign'][number];
 
 export interface PaymentAdminState {
@@ -35,6 +36,8 @@ export interface PaymentAdminState {
   settlePayment(attemptId: string, outcome: SettleOutcome, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
   /** Take another payment while this one is still being checked (the customer walked away); main audits the risk. */
   releasePayment(attemptId: string, reason: string, approval?: Approval): Promise<string | null>;
+  /** Close a flag with evidence (a refund done on the terminal, a contradiction looked into). */
+  resolvePayment(attemptId: string, resolution: Resolution, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
 }
 
 export type PaymentAdminStore = StoreApi<PaymentAdminState>;
@@ -47,6 +50,12 @@ export function isReversible(attempt: AttemptView): boolean {
 /** A sale whose outcome is still open and that still blocks its order: a manager may let the order take another payment. */
 export function canRelease(attempt: AttemptView): boolean {
   return attempt.kind === 'sale' && !attempt.released && (attempt.state === 'cancelling' || attempt.state === 'unknown' || attempt.state === 'pending');
+}
+
+/** A flag a manager can close: money given back outside the till, or anything else once looked into. */
+export function resolutionFor(attempt: AttemptView): Resolution | null {
+  if (!attempt.needsAttention || UNRESOLVED_ATTEMPT_STATES.includes(attempt.state)) return null;
+  return attempt.needsAttention === 'needs-reversal' ? 'refunded-elsewhere' : 'acknowledged';
 }
 
 /** Void takes back the whole payment, so only one untouched by refunds. */
@@ -100,6 +109,8 @@ export function createPaymentAdminStore(client: PosClient, hooks: { receive(atte
       settlePayment: (attemptId, outcome, evidence, reason, approval) =>
         act(() => client.invoke('pos:payments.settle', { attemptId, outcome, evidence, reason, ...withApproval(approval) })),
       releasePayment: (attemptId, reason, approval) => act(() => client.invoke('pos:payments.release', { attemptId, reason, ...withApproval(approval) })),
+      resolvePayment: (attemptId, resolution, evidence, reason, approval) =>
+        act(() => client.invoke('pos:payments.resolve', { attemptId, resolution, evidence, reason, ...withApproval(approval) })),
     };
   });
 

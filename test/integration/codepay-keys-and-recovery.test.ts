@@ -255,6 +255,28 @@ describe('an approval that lands while a close is refused', () => {
   });
 });
 
+describe('a terminal timeout is not a refusal', () => {
+  it('an order frame "112 Transaction timeout" without trans_status keeps the lane held while the terminal may still take the card', async () => {
+    const { sim, provider } = await rig();
+    sim.next({ kind: 'hold' });
+    const a = attempt();
+    const running = run(provider, a);
+    await until(() => sim.pending().some((o) => o.merchantOrderNo === a.reference));
+    expect(provider.terminals()[0].inFlight).toBe(a.reference);
+    const queriesBefore = sim.counts().queries;
+    sim.sendRaw(JSON.stringify({ topic: 'ecrhub.pay.order', response_code: '112', response_msg: 'Transaction timeout', biz_data: { merchant_order_no: a.reference, trans_type: '1' } }));
+    // The sale now checks by query; the terminal says it is still paying.
+    await until(() => sim.counts().queries >= queriesBefore + 2);
+    expect(provider.terminals()[0].inFlight).toBe(a.reference);
+    await expect(run(provider, attempt()).outcome).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    expect(sim.act(a.reference, 'approve')).toBe(true);
+    expect(await running.outcome).toMatchObject({ state: 'approved' });
+    await until(() => provider.terminals()[0].inFlight === null);
+    expect(sim.counts().charges).toBe(1);
+    expect(sim.counts().orderMessages).toEqual({ [a.reference]: 1 });
+  });
+});
+
 describe('recovery when the link comes back (item 5)', () => {
   it('calls onLinkRestored when a terminal link is up again, and query() already works inside it', async () => {
     const answers: Promise<string>[] = [];

@@ -39,6 +39,7 @@ describe('manager approval is enforced in main', () => {
       ['pos:payments.refund', { attemptId: 'any', amount: 100, reason: 'returned' }],
       ['pos:payments.settle', { attemptId: 'any', outcome: 'approved', evidence: 'slip 1', reason: 'slip shows approval' }],
       ['pos:payments.release', { attemptId: 'any', reason: 'customer walked away' }],
+      ['pos:payments.resolve', { attemptId: 'any', resolution: 'acknowledged', evidence: 'portal', reason: 'checked with the provider' }],
       ['pos:shift.cashMove', { kind: 'out', amount: 100, reason: 'bank drop' }],
       ['pos:shift.close', { counted: [] }],
       ['pos:refunds.create', { orderId: sale.id, amount: 100, reason: 'customer unhappy' }],

@@ -117,6 +117,25 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     expect(sim.createOrderCalls(reference)).toBe(1);
   });
 
+  it('0113 "already paid" read back by queries that do not state the amount is never taken as this sale, not even by later checks', async () => {
+    const order = await h.ringUp();
+    // The vendor's query_order reply lists status, channelOrderNo and paySuccTime, not the amount.
+    sim.setBehaviour('already-paid', { queryWithoutAmount: true });
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
+    const reference = h.reference(attempt.id);
+    for (let i = 0; i < 200 && !(await h.call('pos:payments.attention', {})).flagged.some((a) => a.id === attempt.id); i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(h.core.engine.attempt(attempt.id)).toMatchObject({ state: 'unknown', needsAttention: 'readback-mismatch' });
+    // The engine's own re-checks (no 0113 in sight any more) still refuse it.
+    const queries = sim.queryCalls(reference);
+    for (let i = 0; i < 300 && sim.queryCalls(reference) < queries + 2; i += 1) await new Promise((r) => setTimeout(r, 10));
+    expect(sim.queryCalls(reference)).toBeGreaterThanOrEqual(queries + 2);
+    expect(h.core.engine.attempt(attempt.id)?.state).toBe('unknown');
+    const still = await h.call('pos:orders.get', { orderId: order.id });
+    expect(still).toMatchObject({ status: 'open', due: order.due });
+    expect(still.tenders).toHaveLength(0);
+    expect(sim.createOrderCalls(reference)).toBe(1);
+  });
+
   it('stuck pending: the attempt stays unknown, keeps being queried, blocks cash and new cards, and only a manager with evidence settles it', async () => {
     sim.setBehaviour('stuck-pending');
     const order = await h.ringUp();

@@ -39,13 +39,19 @@ async function setup(simOptions: Partial<YabandpaySimulatorOptions> = {}, timing
   const sim = await startYabandpaySimulator({ secretKey: KEY, stepMs: 5, now, ...simOptions });
   closers.push(() => sim.close());
   const log: string[] = [];
+  const provider = providerFor(sim, timing, secretKey, log);
+  return { sim, provider, log };
+}
+
+/** A provider talking to `sim`: a fresh one is what a restarted till has (no memory of earlier sends). */
+function providerFor(sim: YabandpaySimulator, timing: Partial<YabandpayTiming> = {}, secretKey = KEY, log: string[] = []): YabandpayProvider {
   const provider = createYabandpayProvider(
     { baseUrl: sim.url, user: TID, secretKey, tid: TID, notifyUrl: 'https://pos.example.test/yabandpay/notify', currency: 'EUR' },
     { pollIntervalMs: 5, pollWindowMs: 3_000, refundPollWindowMs: 3_000, requestTimeoutMs: 2_000, now, ...timing },
     { log: (line) => log.push(line) },
   );
   closers.push(() => provider.close());
-  return { sim, provider, log };
+  return provider;
 }
 
 function sale(over: Partial<ProviderAttempt> = {}): ProviderAttempt {
@@ -301,6 +307,43 @@ describe('YabandPay lost replies', () => {
     expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
   });
 
+  it('the re-send budget survives restarts: whatever the number of restarts, at most maxPosResends re-sends in all (the engine journals queriesSent)', async () => {
+    const { sim, provider } = await setup({}, { maxPosResends: 2 });
+    sim.injectFault('v3.POS', 'drop', 50);
+    const attempt = sale();
+    expect((await run(provider, attempt)).state).toBe('unknown');
+    await provider.close();
+    // A restart before every query: a new provider each time, the engine's count going up.
+    const answers: ProviderOutcome[] = [];
+    for (let queriesSent = 1; queriesSent <= 8; queriesSent += 1) {
+      const restarted = providerFor(sim, { maxPosResends: 2 });
+      answers.push(await restarted.query({ ...attempt, queriesSent }));
+      await restarted.close();
+    }
+    expect(sim.posCallsFor(attempt.reference)).toBe(3); // the sale and 2 re-sends, never more
+    expect(sim.posRequestIdsFor(attempt.reference)).toEqual([attempt.requestId, attempt.requestId, attempt.requestId]);
+    expect(answers.map((a) => a.state)).toEqual(Array(8).fill('unknown'));
+    // The second (last) re-send failed: from then on, the manager with the portal look-up.
+    for (const handed of answers.slice(1)) {
+      expect(handed.message).toContain(`looks up order id ${attempt.reference} in the YabandPay merchant portal`);
+      expect(handed.detail).toMatchObject({ needsSlip: true });
+    }
+    expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
+  });
+
+  it('a restart after the budget was spent in an earlier process never re-sends, even in a provider with no memory of it', async () => {
+    const { sim, provider } = await setup({}, { maxPosResends: 2 });
+    sim.injectFault('v3.POS', 'drop', 50);
+    const attempt = sale();
+    expect((await run(provider, attempt)).state).toBe('unknown');
+    expect((await provider.query({ ...attempt, queriesSent: 1 })).state).toBe('unknown');
+    expect((await provider.query({ ...attempt, queriesSent: 2 })).detail).toMatchObject({ needsSlip: true });
+    expect(sim.posCallsFor(attempt.reference)).toBe(3);
+    const restarted = providerFor(sim, { maxPosResends: 2 });
+    expect((await restarted.query({ ...attempt, queriesSent: 3 })).detail).toMatchObject({ needsSlip: true, reason: 're-send budget spent' });
+    expect(sim.posCallsFor(attempt.reference)).toBe(3);
+  });
+
   it('an accepted re-send is read by query, never taken as "nothing charged": the first request was still at the terminal and the customer pays it', async () => {
     const { sim, provider } = await setup({ outcome: 'interactive', replayDuplicatePos: true });
     sim.injectFault('v3.POS', 'drop');
@@ -333,6 +376,31 @@ describe('YabandPay lost replies', () => {
     expect(sim.stats().calls['v3.POSCancel']).toBeUndefined();
     expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
     expect(sim.stats().charges).toBe(0);
+  });
+
+  it('a v3.POS reply naming another order is unknown: its trade_id is never reported, polled, queried or closed', async () => {
+    const { sim, provider } = await setup({ duplicateRevealsTradeId: true });
+    const { result: stranger } = await paidSale(provider); // the other order: paid, its trade_id real
+    const queriesBefore = sim.stats().calls['v3.QueryOrder'] ?? 0;
+    sim.injectFault('v3.POS', 'foreign-order');
+    const attempt = sale();
+    const refs: (string | undefined)[] = [];
+    const answer = await provider.start(attempt, new AbortController().signal, (_message, extra) => refs.push(extra?.providerRef));
+    expect(answer.state).toBe('unknown');
+    expect(answer.providerRef).toBeUndefined();
+    expect(answer.detail).toMatchObject({ reason: 'reply names another order_id' });
+    expect(refs).not.toContain(stranger.providerRef);
+    expect(sim.stats().calls['v3.QueryOrder'] ?? 0).toBe(queriesBefore); // the stranger's order was not polled
+    // Cancel cannot close the screen with the stranger's trade_id.
+    expect((await provider.cancel(attempt)).state).toBe('unknown');
+    expect(sim.stats().calls['v3.POSCancel']).toBeUndefined();
+    // The query learns this order's own trade_id (the -3002 reply names it) and reads it.
+    const [own] = sim.ordersFor(attempt.reference);
+    await until(() => sim.order(own.tradeId)?.state === '00', 'the customer to pay');
+    const checked = await provider.query({ ...attempt, queriesSent: 1 });
+    expect(checked).toMatchObject({ state: 'approved', providerRef: own.tradeId });
+    expect(sim.order(stranger.providerRef!)?.state).toBe('00');
+    expect(sim.stats().charges).toBe(2);
   });
 
   it('poll windows run on the monotonic clock: the wall clock stepped back an hour does not keep a sale polling', async () => {

@@ -1,7 +1,7 @@
 /**
  * The REAL payment engine over a REAL SQLite journal in a temp dir, wired as src-main/core.ts
  * wires it (repositories, checkout, audit log), with scripted providers the test answers.
- * `crash()` drops the engine without closing it and opens a new one on the same file.
+ * `crash()` stops the engine as a dead process would (no timers, providers that never answer) and opens a new one on the same file.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -156,7 +156,10 @@ export function startEngineHarness(options: EngineHarnessOptions): EngineHarness
       return { id: view.id, call };
     },
     crash() {
+      // A dead process runs no timers: the old engine stops (nothing it would still do reaches the
+      // journal), and its providers never answer again.
       for (const provider of current().providers.values()) provider.kill();
+      void current().engine.close();
       tills.push(openTill(path, options, ledger, tillId));
       Object.assign(harness, current());
       return current();

@@ -23,6 +23,9 @@ INSERT INTO journal_identity (id, journal_no) VALUES (1, abs(random()) % 100000)
 
 -- A manager let the order take another payment while this attempt was unresolved (rule 2).
 ALTER TABLE payment_attempts ADD COLUMN released INTEGER NOT NULL DEFAULT 0;
+-- The gateway said this attempt's key was already used (IOTPay 0113): an approval counts only
+-- with a read-back that matches the attempt's amount and currency.
+ALTER TABLE payment_attempts ADD COLUMN readback_required INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX payment_attempts_attention ON payment_attempts (needs_attention) WHERE needs_attention IS NOT NULL;
 CREATE INDEX payment_attempts_original ON payment_attempts (original_attempt_id) WHERE original_attempt_id IS NOT NULL;
 

@@ -16,6 +16,7 @@
 import { WebSocket } from 'ws';
 import { maskPansIn } from '../../../src-shared/pan-mask';
 import { monotonicClock, type MonotonicClock } from '../polling';
+import { isTimeoutReply } from './codepay-outcome';
 import { SentRequests, foreignReason, routeFrame, type Waiter } from './codepay-routing';
 import {
   CODEPAY_TOPICS,
@@ -354,8 +355,10 @@ export class CodepayConnection {
       }
       this.remember(key);
       this.release(merchantOrderNo);
-    } else if (message.topic === CODEPAY_TOPICS.order && merchantOrderNo !== undefined && status === undefined && !isSuccessCode(message.response_code)) {
-      // The terminal refused the order outright: it is not working on it.
+    } else if (message.topic === CODEPAY_TOPICS.order && merchantOrderNo !== undefined && status === undefined && !isSuccessCode(message.response_code) && !isTimeoutReply(message)) {
+      // The terminal refused the order outright: it is not working on it. A timeout (112 /
+      // 109) is no refusal: the card may still go through, so the lane stays held until a
+      // query (or the result) says how it ended (DESIGN §6 rule 5).
       this.release(merchantOrderNo);
     }
 

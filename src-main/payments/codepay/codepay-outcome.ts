@@ -46,10 +46,23 @@ const AMOUNT_NAMED_BY_US: ReadonlySet<string> = new Set([
   TRANS_TYPE.sale, TRANS_TYPE.cashback, TRANS_TYPE.preAuth, TRANS_TYPE.refund, TRANS_TYPE.completion,
 ]);
 
-/** Our own keys echoed in a reply: never mistaken for a card number when masking. */
+/**
+ * The reply's id fields: our own keys echoed back and the terminal's / channel's
+ * transaction ids. Digits-only ids of 13–19 digits pass the Luhn check one time in ten, so
+ * without this list a trans_no or ref_no would be "masked" as if it were a card number.
+ * Never `card_no` (masked on its own) nor any free-text field.
+ */
+const ID_FIELDS = [
+  'merchant_order_no', 'orig_merchant_order_no', 'trans_no', 'orig_trans_no', 'pay_channel_trans_no',
+  'ref_no', 'terminal_sn', 'auth_code', 'batch_no', 'trace_no', 'voucher_no', 'invoice_no',
+] as const;
+
+/** Ids of the reply (ours and the terminal's): never mistaken for a card number when masking. */
 function ownKeys(message: CodepayMessage): ReadonlySet<string> {
-  const biz = message.biz_data ?? {};
-  return new Set([biz.merchant_order_no, biz.orig_merchant_order_no, message.request_id].filter((key): key is string => !!key));
+  const biz: Record<string, unknown> = message.biz_data ?? {};
+  const ids = [...ID_FIELDS.map((field) => biz[field]), message.request_id, message.app_id];
+  // A loose field may come as a JSON number; masking sees its digits.
+  return new Set(ids.flatMap((id) => (typeof id === 'string' && id !== '' ? [id] : typeof id === 'number' && Number.isSafeInteger(id) ? [String(id)] : [])));
 }
 
 /** Free text from the terminal, card numbers masked. */
@@ -79,7 +92,8 @@ export function replyText(message: CodepayMessage, fallback: string): string {
   return text ? maskedText(message, text) : fallback;
 }
 
-function isTimeoutReply(message: CodepayMessage): boolean {
+/** 112 / 109 or "timeout" in the text: the terminal did not finish; the transaction's fate is unknown. */
+export function isTimeoutReply(message: CodepayMessage): boolean {
   const code = message.response_code;
   return code === RESPONSE_CODE.timeout || code === RESPONSE_CODE.networkAnomaly || /time\s*-?\s*out/i.test(message.response_msg ?? '');
 }

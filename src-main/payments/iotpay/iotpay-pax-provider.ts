@@ -224,9 +224,11 @@ export function createIotpayPaxProvider(config: IotpayConfig, timing: Partial<Io
       return { state: 'declined', message: configFault ?? iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep), configFault, detail };
     }
     // 0113 "already paid": this mchOrderNo was charged before — read it at once, don't fail it;
-    // its read-back lets the engine check it is this sale's amount and currency.
+    // from now on the engine applies an approval only with a read-back of this sale's amount
+    // and currency (query replies need not state the amount: it may be another till's charge).
     // Uncertain errors (0010, 0110, 0111, 0118, unknown): the order may exist; query it.
-    return queryUntilFinal(attempt, signal, progress, detail, kind === 'already-paid');
+    const outcome = await queryUntilFinal(attempt, signal, progress, detail, kind === 'already-paid');
+    return kind === 'already-paid' ? { ...outcome, readBackRequired: true } : outcome;
   }
   function withCloseSignal(signal: AbortSignal): { controller: AbortController; signal: AbortSignal } {
     const controller = new AbortController();

@@ -247,9 +247,10 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       const configFault = iotpayConfigFault(errCode, config.mchId, 'Nothing was charged.');
       return { state: 'declined', message: configFault ?? iotpayErrorMessage(errCode, reply.retMsg ?? reply.errCodeDes, keep), configFault, detail };
     }
-    // 0113 already paid (read it at once; its read-back is checked by the engine), or an
-    // uncertain error: the order may exist — read it, never resend.
-    return poll(attempt, signal, progress, detail, kind === 'already-paid');
+    // 0113 already paid (read it at once; from now on the engine applies an approval only with a
+    // matching read-back), or an uncertain error: the order may exist — read it, never resend.
+    const outcome = await poll(attempt, signal, progress, detail, kind === 'already-paid');
+    return kind === 'already-paid' ? { ...outcome, readBackRequired: true } : outcome;
   }
 
   /** The original sale's payOrderId: from the engine, else looked up by its mchOrderNo. */

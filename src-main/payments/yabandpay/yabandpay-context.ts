@@ -33,7 +33,8 @@ export interface YabandpayTiming {
   /**
    * How many times a sale whose `v3.POS` reply was lost may be re-sent, with the same
    * order_id and request_id, to learn its trade_id (PAYMENTS.md §3.2 Gap). Then the
-   * manager looks it up in the portal. Counted per process.
+   * manager looks it up in the portal. Bounded over the attempt's whole life, restarts
+   * included, through the engine's journaled `queriesSent` (yabandpay-sale.ts `resendAllowed`).
    */
   maxPosResends: number;
   /** Wall clock for `time` and the same-day / 00:30 CET rules only; injectable for tests. */
@@ -60,7 +61,7 @@ export interface YabandpayContext {
   closed: AbortSignal;
   /** trade_ids learned by this process, by order_id (attempt.reference). */
   tradeIds: RecentByOrderId<string>;
-  /** `v3.POS` re-sends made by this process, by order_id. */
+  /** `v3.POS` re-sends made by this process, by order_id (the durable bound is `attempt.queriesSent`). */
   posResends: RecentByOrderId<number>;
   /** `v3.POS` requests still on the wire, by order_id: a query or cancel waits for them instead of re-sending. */
   posInFlight: Map<string, Promise<YabandpayCallResult>>;

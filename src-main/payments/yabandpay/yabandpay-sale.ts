@@ -4,7 +4,8 @@
  * notify). A lost `v3.POS` reply leaves no trade_id and there is no query by our own ids
  * (§3.2 Gap), so recovery re-sends the SAME request (same order_id and request_id; the
  * gateway refuses a repeated request_id, so it can never become a second sale) a bounded
- * few times, and then hands the attempt to a manager with the portal look-up.
+ * few times over the attempt's whole life, restarts included (see `resendAllowed`), and
+ * then hands the attempt to a manager with the portal look-up.
  */
 import type { ProgressReport, ProviderAttempt, ProviderOutcome } from '../provider';
 import { pollUntilFinal } from '../polling';
@@ -63,8 +64,37 @@ export function portalLookupMessage(attempt: ProviderAttempt): string {
 
 function handedToManager(ctx: YabandpayContext, attempt: ProviderAttempt, why: Record<string, unknown>): ProviderOutcome {
   return outcome('unknown', portalLookupMessage(attempt), {
-    detail: { ...why, needsSlip: true, orderId: attempt.reference, resends: ctx.posResends.recall(attempt.reference) ?? 0 },
+    detail: { ...why, needsSlip: true, orderId: attempt.reference, resends: ctx.posResends.recall(attempt.reference) ?? 0, queriesSent: queriesSentOf(attempt) },
   });
+}
+
+/** The engine's journaled count of query() calls for this attempt (0 from a caller that does not count). */
+function queriesSentOf(attempt: ProviderAttempt): number {
+  return attempt.queriesSent ?? 0;
+}
+
+/**
+ * Whether this query() may re-send the lost v3.POS. The bound must survive restarts (issue
+ * 10 item 6), and a process's own memory does not, so the durable rule is the engine's
+ * journaled `queriesSent` (incremented before every query() call, so each call sees a
+ * different value ≥ 1): a re-send is only made while `queriesSent <= maxPosResends`.
+ * start() never re-sends (it sends the sale once), so across any number of restarts an
+ * attempt gets at most 1 + maxPosResends v3.POS requests: the sale and maxPosResends
+ * re-sends, all with the same order_id and request_id. The per-process count also
+ * applies, for callers that do not count queries (queriesSent 0).
+ */
+function resendAllowed(ctx: YabandpayContext, attempt: ProviderAttempt, sentHere: number): boolean {
+  return queriesSentOf(attempt) <= ctx.timing.maxPosResends && sentHere < ctx.timing.maxPosResends;
+}
+
+/** This re-send is the last one `resendAllowed` will let through for the attempt. */
+function lastResend(ctx: YabandpayContext, attempt: ProviderAttempt, sentHere: number): boolean {
+  return queriesSentOf(attempt) >= ctx.timing.maxPosResends || sentHere + 1 >= ctx.timing.maxPosResends;
+}
+
+/** The order_id a v3.POS reply names, when it names one that is not this attempt's (rule 7: never ours then). */
+function foreignOrderId(reply: { order_id?: string | null }, attempt: ProviderAttempt): string | null {
+  return reply.order_id && reply.order_id !== attempt.reference ? reply.order_id : null;
 }
 
 /** Resolves with 'stopped' as soon as the signal aborts; the call itself goes on. */
@@ -91,7 +121,7 @@ function sendPos(ctx: YabandpayContext, attempt: ProviderAttempt, data: Record<s
     const named = reply.kind === 'ok' ? reply.data : reply.kind === 'error' && reply.code === YABANDPAY_ERROR.duplicateRequest ? reply.data : null;
     const parsed = named ? posReplyDataSchema.safeParse(named) : null;
     // Only an order the reply says is ours (rule 7: an answer reaches an attempt by its own keys).
-    if (parsed?.success && (!parsed.data.order_id || parsed.data.order_id === attempt.reference)) ctx.tradeIds.remember(attempt.reference, parsed.data.trade_id);
+    if (parsed?.success && !foreignOrderId(parsed.data, attempt)) ctx.tradeIds.remember(attempt.reference, parsed.data.trade_id);
     return reply;
   });
   ctx.posInFlight.set(attempt.reference, call);
@@ -124,7 +154,7 @@ async function pollSale(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId
   return { ...known, state: 'unknown', message: 'The terminal has not finished this payment yet; it will be checked again.' };
 }
 
-/** `start` for kind 'sale': one v3.POS, then polling. */
+/** `start` for kind 'sale': one v3.POS (never re-sent from here), then polling. */
 export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt, signal: AbortSignal, progress: ProgressReport): Promise<ProviderOutcome> {
   const request = posRequestData(ctx, attempt);
   if ('problem' in request) return outcome('declined', request.problem, { detail: { sent: false } });
@@ -147,6 +177,11 @@ export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt,
   }
   const posReply = posReplyDataSchema.safeParse(reply.data);
   if (!posReply.success) return outcome('unknown', 'YabandPay replied without a trade id; the payment will be checked.', { detail: { reason: 'no trade_id' } });
+  const otherOrder = foreignOrderId(posReply.data, attempt);
+  if (otherOrder) {
+    // Another order's trade_id is not ours: never reported, queried or closed (rule 7).
+    return outcome('unknown', 'YabandPay answered about another order; this payment will be checked.', { detail: { reason: 'reply names another order_id', repliedOrderId: otherOrder } });
+  }
   const tradeId = posReply.data.trade_id;
   progress('The terminal is waiting for the card…', { providerRef: tradeId });
   const readBack = readBackOf(posReply.data, attempt);
@@ -166,7 +201,7 @@ async function recoverDuplicate(ctx: YabandpayContext, attempt: ProviderAttempt,
 /**
  * `query` for a sale. With a trade_id: one v3.QueryOrder. Without one (the v3.POS reply
  * was lost): wait for a v3.POS still on the wire, else re-send the identical request, at
- * most `maxPosResends` times per process. DESIGN.md §6 rule 2 forbids a NEW sale, not the
+ * most `maxPosResends` times over the attempt's life (`resendAllowed`). DESIGN.md §6 rule 2 forbids a NEW sale, not the
  * same request, which the gateway refuses as a duplicate. An ACCEPTED re-send proves
  * nothing by itself (the gateway may be replaying the first, already paid): the order it
  * names is read by query, never closed or assumed uncharged.
@@ -177,7 +212,7 @@ export async function querySale(ctx: YabandpayContext, attempt: ProviderAttempt)
   const known = tradeIdOf(ctx, attempt);
   if (known) return querySaleByTradeId(ctx, attempt, known);
   const sent = ctx.posResends.recall(attempt.reference) ?? 0;
-  if (sent >= ctx.timing.maxPosResends) return handedToManager(ctx, attempt, { reason: 're-send budget spent' });
+  if (!resendAllowed(ctx, attempt, sent)) return handedToManager(ctx, attempt, { reason: 're-send budget spent' });
   const request = posRequestData(ctx, attempt);
   if ('problem' in request) return outcome('declined', request.problem, { detail: { sent: false } });
   ctx.posResends.remember(attempt.reference, sent + 1);
@@ -187,9 +222,11 @@ export async function querySale(ctx: YabandpayContext, attempt: ProviderAttempt)
     if (tradeId) return querySaleByTradeId(ctx, attempt, tradeId);
   }
   if (reply.kind === 'error' && reply.code === YABANDPAY_ERROR.duplicateRequest) return recoverDuplicate(ctx, attempt);
-  const why = reply.kind === 'ok' ? 'YabandPay replied without a trade id.' : reply.kind === 'error' ? reply.cashierMessage : `YabandPay did not answer (${reply.reason}).`;
-  const detail = reply.kind === 'error' ? { code: reply.code } : { reason: reply.kind === 'ok' ? 'no trade_id' : reply.reason };
-  if (sent + 1 >= ctx.timing.maxPosResends) return handedToManager(ctx, attempt, detail);
+  const otherOrder = reply.kind === 'ok' && typeof reply.data.order_id === 'string' ? foreignOrderId({ order_id: reply.data.order_id }, attempt) : null;
+  const okWhy = otherOrder ? 'YabandPay answered about another order.' : 'YabandPay replied without a trade id.';
+  const why = reply.kind === 'ok' ? okWhy : reply.kind === 'error' ? reply.cashierMessage : `YabandPay did not answer (${reply.reason}).`;
+  const detail = reply.kind === 'error' ? { code: reply.code } : { reason: reply.kind === 'ok' ? (otherOrder ? 'reply names another order_id' : 'no trade_id') : reply.reason };
+  if (lastResend(ctx, attempt, sent)) return handedToManager(ctx, attempt, detail);
   const fault = reply.kind !== 'ok' && reply.configFault ? { configFault: reply.configFault } : {};
   return outcome('unknown', `${why} The payment will be checked again.`, { ...fault, detail });
 }

@@ -13,7 +13,7 @@ import type { AttemptView } from '../../../src-shared/domain';
 import { PaymentActionDialog, type PaymentAction } from '../../components/payment-action-dialogs';
 import { PaymentSummary } from '../../components/payment-summary';
 import { verdictText } from '../../stores/audit-store';
-import { canRelease, isReversible } from '../../stores/payment-admin-store';
+import { canRelease, isReversible, resolutionFor } from '../../stores/payment-admin-store';
 import { useStores } from '../../stores/use-stores';
 
 interface AttentionAction {
@@ -29,6 +29,7 @@ const ATTENTION_TEXT: Record<string, string> = {
   'readback-mismatch': 'The provider\'s answer does not match this payment (amount or currency).',
   'config-fault': 'The provider says the till is set up wrong (key, address or merchant).',
   released: 'Another payment was allowed while this one was unresolved: watch for a double charge.',
+  'over-reversal': 'More went back to the customer than this sale took: check the provider\'s records.',
 };
 
 function AttentionList({ label, attempts, actions, empty, onAction }: {
@@ -53,7 +54,7 @@ function AttentionList({ label, attempts, actions, empty, onAction }: {
               {actions.some((a) => a.offered(attempt)) && (
                 <div className="attempt-actions">
                   {actions.filter((a) => a.offered(attempt)).map((a) => (
-                    <button key={a.action} type="button" onClick={() => onAction(a.action, attempt)}>{a.label}</button>
+                    <button key={a.label} type="button" onClick={() => onAction(a.action, attempt)}>{a.label}</button>
                   ))}
                 </div>
               )}
@@ -134,7 +135,11 @@ export function ManagerScreen() {
             <AttentionList
               label="Flagged payments"
               attempts={flagged}
-              actions={[{ action: 'refund', label: 'Refund…', offered: isReversible }]}
+              actions={[
+                { action: 'refund', label: 'Refund…', offered: isReversible },
+                { action: 'resolve', label: 'Record refund done on the terminal…', offered: (a) => resolutionFor(a) === 'refunded-elsewhere' },
+                { action: 'resolve', label: 'Close flag…', offered: (a) => resolutionFor(a) === 'acknowledged' },
+              ]}
               empty="No payment needs a manager."
               onAction={open}
             />

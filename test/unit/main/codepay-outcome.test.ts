@@ -70,6 +70,30 @@ describe('card numbers in free text are masked', () => {
     expect(JSON.stringify(outcome)).not.toMatch(/4111111111111111|5555555555554444/);
   });
 
+  it("keeps the reply's own ids readable when they happen to pass the Luhn check, while a PAN in response_msg is still masked", () => {
+    // Each id below is 13–19 digits and Luhn-valid, as one terminal id in ten is.
+    const ids = {
+      trans_no: '5021000000123459',
+      ref_no: '202612060000123451',
+      pay_channel_trans_no: '420000123456784',
+      terminal_sn: '18500123456781',
+    };
+    const frame = {
+      topic: 'ecrhub.pay.order',
+      request_id: 'T1S123',
+      response_code: '000',
+      response_msg: `Approved 4111111111111111 txn ${ids.trans_no}`,
+      biz_data: { merchant_order_no: 'A1', trans_status: '2', order_amount: '1.00', card_no: '5555555555554444', ...ids },
+    };
+    const outcome = outcomeOf(frame);
+    expect(outcome.message).toBe(`Approved **** 1111 txn ${ids.trans_no}`);
+    expect(outcome.providerRef).toBe(ids.trans_no);
+    expect(outcome.detail).toMatchObject({ response_msg: `Approved **** 1111 txn ${ids.trans_no}`, biz_data: { ...ids, card_no: '**** 4444' } });
+    expect(outcome.card).toMatchObject({ sequence: ids.trans_no, reference: ids.ref_no, channelOrderNo: ids.pay_channel_trans_no, terminalId: ids.terminal_sn });
+    expect(JSON.stringify(outcome)).not.toMatch(/4111111111111111|5555555555554444/);
+    expect(replyDetail(parse(frame))).toMatchObject({ biz_data: ids });
+  });
+
   it('in the journal detail of any reply', () => {
     expect(JSON.stringify(replyDetail(parse(leaky)))).not.toMatch(/4111-1111-1111-1111|5555555555554444/);
   });

@@ -34,6 +34,7 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:payments.refund': { attemptId: 'a', amount: 100, reason: 'customer changed mind', approval: { managerId: 'm' } },
   'pos:payments.settle': { attemptId: 'a', outcome: 'maybe', evidence: 'slip 12', reason: 'terminal printed approval', approval: { managerId: 'm', pin: '9876' } },
   'pos:payments.release': { attemptId: 'a', reason: 'no' },
+  'pos:payments.resolve': { attemptId: 'a', resolution: 'forgotten', evidence: 'slip 3', reason: 'refunded on the terminal' },
   'pos:print.receipt': { orderId: 'o', copy: 1 },
   'pos:devices.chooseScanner': { type: 'hid', vendorId: 70_000, productId: 1, usagePage: null },
   'pos:terminals.decide': { requestId: 'r', accept: 'yes' },

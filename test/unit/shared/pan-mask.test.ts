@@ -29,6 +29,14 @@ describe('card numbers inside free text', () => {
     ['card 5454-5454-5454-5454 declined', 'card **** 5454 declined'],
     ['card4111111111111111', 'card**** 1111'],
     ['pan=378282246310005;', 'pan=**** 0005;'],
+    // A card number followed by a short group of digits (a response code, an expiry) is still found.
+    ['Declined 4111111111111111 05 DO NOT HONOR', 'Declined **** 1111 05 DO NOT HONOR'],
+    ['card 4111 1111 1111 1111 12/25 declined', 'card **** 1111 12/25 declined'],
+    ['PAN 4111111111111111-01', 'PAN **** 1111-01'],
+    ['05 4111111111111111 and 5454 5454 5454 5454 99', '05 **** 1111 and **** 5454 99'],
+    ['AUTH 123 4111111111111111', 'AUTH 123 **** 1111'],
+    ['Trace 0042 4111 1111 1111 1111', 'Trace 0042 **** 1111'],
+    ['Trace 0042 4111 1111 1111 1111 0099 5454 5454 5454 5454', 'Trace 0042 **** 1111 0099 **** 5454'],
   ])('%s → %s', (text, masked) => {
     expect(maskPansIn(text)).toBe(masked);
   });

@@ -142,7 +142,7 @@ describe('cancel without the cancel capability (IOTPay card and wallet)', () => 
 });
 
 describe('escape hatch: a manager releases a live attempt ("take another payment")', () => {
-  it('is audited, lets another payment through on the order and the terminal, and keeps watching the old attempt', async () => {
+  it('is audited, lets the order take another payment (cash), keeps the terminal busy, and keeps watching the old attempt', async () => {
     h = await ready(startEngineHarness({ providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }), backoffMs: [30, 60_000] }));
     const provider = h.provider('iotpay-pax');
     const order = h.openOrder(1_000);
@@ -157,9 +157,9 @@ describe('escape hatch: a manager releases a live attempt ("take another payment
     expect(h.audits(first.id).some((a) => a.user_id === MANAGER && a.detail.includes('customer left the terminal'))).toBe(true);
     expect(h.row(first.id).state).toBe('unknown');
 
-    const second = h.startSale(order, 'iotpay-pax');
-    provider.release(second.call, answer.approved(second.call.attempt));
-    await h.flush();
+    // Rule 5: the terminal itself stays busy until the old attempt's outcome is known.
+    expect(errorCodeOf(() => h.startSale(order, 'iotpay-pax'))).toBe('PAYMENT_IN_PROGRESS');
+    h.checkout.takeCash(order, 1_000);
     expect(h.order(order).status).toBe('completed');
 
     // The old attempt is still queried; its late approval is not lost: it needs a reversal.
@@ -169,8 +169,9 @@ describe('escape hatch: a manager releases a live attempt ("take another payment
     await h.flush();
     expect(h.row(first.id).state).toBe('needs_reversal');
     expect(h.engine.needingAttention().map((a) => a.id)).toContain(first.id);
-    expect(h.ledger.netFor(order)).toBe(2_000);
-    expect(h.orders.tenders(order).map((t) => t.attempt_id)).toEqual([second.id]);
+    // The gateway's one charge is the one to give back; the sale is paid once, in cash.
+    expect(h.ledger.netFor(order)).toBe(1_000);
+    expect(h.orders.tenders(order).map((t) => t.kind)).toEqual(['cash']);
   });
 
   it('works on an attempt a crash left in sending (not in flight any more, still being reconciled)', async () => {
@@ -188,7 +189,7 @@ describe('escape hatch: a manager releases a live attempt ("take another payment
     expect(h.audits(first.id).some((a) => a.user_id === MANAGER)).toBe(true);
   });
 
-  it('frees the terminal for another order too', async () => {
+  it('frees the order, never the terminal: another order waits for the outcome (rule 5)', async () => {
     h = await ready(startEngineHarness({ providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) }));
     const order = h.openOrder(1_000);
     const next = h.openOrder(700);
@@ -203,6 +204,8 @@ describe('escape hatch: a manager releases a live attempt ("take another payment
     expect(h.row(first.id).state).toBe('unknown');
     expect(errorCodeOf(() => h.startSale(next, 'codepay', { terminal: 'lane-1' }))).toBe('PAYMENT_IN_PROGRESS');
     h.engine.release({ attemptId: first.id, managerId: MANAGER, reason: 'terminal rebooted' });
-    expect(() => h.startSale(next, 'codepay', { terminal: 'lane-1' })).not.toThrow();
+    expect(errorCodeOf(() => h.startSale(next, 'codepay', { terminal: 'lane-1' }))).toBe('PAYMENT_IN_PROGRESS');
+    // Its own order may now take another lane; the terminal frees once the old attempt is known.
+    expect(() => h.startSale(order, 'codepay', { terminal: 'lane-2' })).not.toThrow();
   });
 });

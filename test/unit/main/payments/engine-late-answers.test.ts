@@ -229,10 +229,55 @@ describe('an approval the order no longer owes needs a reversal', () => {
     expect(h.engine.needingAttention().map((a) => a.id)).toContain(first.id);
     expect(h.audits(first.id).some((a) => /reversal/i.test(a.action))).toBe(true);
   });
+
+  it('a manager records a refund done on the terminal (IOTPay card has no refund from the till): refunded in full, flag closed, audited with the evidence', async () => {
+    await harnessWith('iotpay-pax', CAPABILITY_SETS.iotpayPax);
+    const { first } = await paidTwice('iotpay-pax');
+    expect(() => h.engine.resolve({ attemptId: first.id, resolution: 'acknowledged', evidence: 'x', reason: 'seen', managerId: MANAGER })).toThrow(/must still get this money back/);
+    const resolved = h.engine.resolve({ attemptId: first.id, resolution: 'refunded-elsewhere', evidence: 'terminal slip 0042', reason: 'refunded on the PAX', managerId: MANAGER });
+    expect(resolved).toMatchObject({ state: 'refunded', needsAttention: null, refundable: 0 });
+    expect(h.engine.needingAttention().map((a) => a.id)).not.toContain(first.id);
+    const entry = h.audits(first.id).find((a) => a.action === 'payment.refundedElsewhere');
+    expect(entry).toMatchObject({ user_id: MANAGER });
+    expect(entry!.detail).toContain('terminal slip 0042');
+  });
+});
+
+describe('closing what the engine flagged', () => {
+  it('an approval to give back keeps its tip refundable through partial refunds, and stays flagged until all of it went back', async () => {
+    h = startEngineHarness({ providers: oneProvider({ id: 'iotpay-wallet', method: 'wallet', capabilities: { ...CAPABILITY_SETS.iotpayWallet, partialRefund: true } }), backoffMs: [60_000] });
+    await h.engine.reconcile();
+    const order = h.openOrder(1_000);
+    const sale = h.startSale(order, 'iotpay-wallet');
+    const provider = h.provider('iotpay-wallet');
+    provider.release(sale.call, answer.unknown());
+    await h.flush();
+    h.engine.release({ attemptId: sale.id, managerId: MANAGER, reason: 'customer paid cash instead' });
+    h.checkout.takeCash(order, 1_000);
+    // The gateway had charged 1,000 plus a 100 tip: all of it goes back.
+    h.engine.eventsFor('iotpay-wallet').lateResult(h.row(sale.id).reference, answer.approved(sale.call.attempt, { tip: 100 }));
+    await h.flush();
+    expect(h.row(sale.id)).toMatchObject({ state: 'needs_reversal', tip: 100 });
+    const automatic = provider.calls('start').find((c) => c.attempt.kind === 'refund')!;
+    expect(automatic.attempt.amount).toBe(1_100);
+    provider.release(automatic, answer.declined());
+    await h.flush();
+    expect(h.engine.attempt(sale.id)!.refundable).toBe(1_100);
+
+    for (const amount of [400, 700]) {
+      const refund = h.engine.refund({ attemptId: sale.id, amount, userId: MANAGER });
+      provider.release(provider.calls('start').find((c) => c.attempt.id === refund.id)!, answer.approved({ amount, currency: h.row(refund.id).currency }));
+      await h.flush();
+      expect(h.row(refund.id).state, h.log.join('\n')).toBe('approved');
+    }
+    expect(h.row(sale.id)).toMatchObject({ state: 'refunded', refunded: 1_100, needs_attention: null });
+    expect(h.audits(sale.id).map((a) => a.action)).toContain('payment.reversed');
+  });
 });
 
 describe('a second reversal of the same approval', () => {
-  it('is applied or flagged and audited when it turns out approved, never dropped with the attempt left in sending', async () => {
+  /** A wallet approval to give back whose automatic refund was reported "cancelled" (wrongly: the gateway refunded). */
+  async function refundReportedCancelled() {
     h = startEngineHarness({ providers: oneProvider({ id: 'iotpay-wallet', method: 'wallet', capabilities: CAPABILITY_SETS.iotpayWallet }), backoffMs: [60_000] });
     await h.engine.reconcile();
     const order = h.openOrder(1_000);
@@ -245,28 +290,41 @@ describe('a second reversal of the same approval', () => {
     await h.flush();
     expect(h.row(sale.id).state).toBe('needs_reversal');
     const firstRefund = h.provider('iotpay-wallet').calls('start').find((c) => c.attempt.kind === 'refund')!;
-    // The gateway refunded, but the answer that reached the till said otherwise.
     h.engine.eventsFor('iotpay-wallet').lateResult(firstRefund.attempt.reference, answer.cancelled());
     await h.flush();
     expect(h.row(firstRefund.attempt.id).state).toBe('cancelled');
+    return { sale, firstRefund };
+  }
 
-    // After a restart the engine reverses the still-unreversed approval again.
+  it('is never sent automatically: after a restart the manager decides, and the first refund\'s real approval still lands', async () => {
+    const { sale, firstRefund } = await refundReportedCancelled();
     h.crash();
     await h.engine.reconcile();
     await h.flush();
-    const secondRefund = h.provider('iotpay-wallet').calls('start').find((c) => c.attempt.kind === 'refund');
-    expect(secondRefund).toBeDefined();
-    // Both refunds were real: the first is re-delivered, then the second answers.
+    expect(h.rows().filter((r) => r.original_attempt_id === sale.id)).toHaveLength(1);
+    expect(h.provider('iotpay-wallet').history('start')).toHaveLength(0);
+    expect(h.engine.needingAttention().map((a) => a.id)).toContain(sale.id);
+
     h.engine.eventsFor('iotpay-wallet').lateResult(firstRefund.attempt.reference, answer.approved(firstRefund.attempt));
     await h.flush();
-    expect(h.row(sale.id).state).toBe('refunded');
-    h.provider('iotpay-wallet').release(secondRefund!, answer.approved(secondRefund!.attempt));
-    await h.flush();
+    expect(h.row(sale.id)).toMatchObject({ state: 'refunded', needs_attention: null });
+    expect(h.audits(firstRefund.attempt.id).map((a) => a.action)).toContain('payment.contradiction');
+  });
 
-    const second = h.row(secondRefund!.attempt.id);
-    expect(second.state, h.log.join('\n')).not.toBe('sending');
-    const flagged = second.needs_attention !== null && h.audits(second.id).length > 0;
-    expect(second.state === 'approved' || flagged).toBe(true);
+  it('when a manager refunds again and both refunds were real, the second approval is kept, flagged over-reversal and audited', async () => {
+    const { sale, firstRefund } = await refundReportedCancelled();
+    const again = h.engine.refund({ attemptId: sale.id, amount: 1_000, userId: MANAGER });
+    const againCall = h.provider('iotpay-wallet').calls('start').find((c) => c.attempt.id === again.id)!;
+    h.provider('iotpay-wallet').release(againCall, answer.approved(againCall.attempt));
+    await h.flush();
+    expect(h.row(sale.id)).toMatchObject({ state: 'refunded', needs_attention: null });
+
+    h.engine.eventsFor('iotpay-wallet').lateResult(firstRefund.attempt.reference, answer.approved(firstRefund.attempt));
+    await h.flush();
+    const first = h.row(firstRefund.attempt.id);
+    expect(first).toMatchObject({ state: 'approved', needs_attention: 'over-reversal' });
+    expect(h.audits(first.id).map((a) => a.action)).toEqual(expect.arrayContaining(['payment.contradiction', 'payment.overReversal']));
+    expect(h.engine.needingAttention().map((a) => a.id)).toContain(first.id);
   });
 });
 

@@ -127,12 +127,13 @@ function checkInvariants(w: World, where: string): void {
     const starts = w.providers.reduce((n, p) => n + p.startsFor(truth.id), 0);
     if (starts > 1) fail(`attempt ${truth.id} got ${starts} start calls`);
   }
-  // (b) one live, unreleased attempt per order (sales) and per terminal (any kind).
-  const live = all.filter((r) => LIVE.includes(r.state) && !r.released);
-  const count = (key: (r: Row) => string) => live.reduce((m, r) => m.set(key(r), (m.get(key(r)) ?? 0) + 1), new Map<string, number>());
-  for (const [order, n] of count((r) => (r.kind === 'sale' ? r.order_id : `reversal:${r.id}`))) if (n > 1) fail(`order ${order} has ${n} live sale attempts`);
+  // (b) one live, unreleased attempt per order (sales), and one live attempt per terminal (any
+  // kind; a manager's release frees the order, never the terminal: rule 5).
+  const live = all.filter((r) => LIVE.includes(r.state));
+  const count = (rowsToCount: Row[], key: (r: Row) => string) => rowsToCount.reduce((m, r) => m.set(key(r), (m.get(key(r)) ?? 0) + 1), new Map<string, number>());
+  for (const [order, n] of count(live.filter((r) => !r.released), (r) => (r.kind === 'sale' ? r.order_id : `reversal:${r.id}`))) if (n > 1) fail(`order ${order} has ${n} live sale attempts`);
   // A wallet payment has no terminal of ours (the customer's phone is the device): only card terminals are exclusive.
-  for (const [terminal, n] of count((r) => (CARD_PROVIDERS.has(r.provider) ? `${r.provider}/${r.terminal ?? ''}` : `wallet:${r.id}`))) {
+  for (const [terminal, n] of count(live, (r) => (CARD_PROVIDERS.has(r.provider) ? `${r.provider}/${r.terminal ?? ''}` : `wallet:${r.id}`))) {
     if (n > 1) fail(`terminal ${terminal} has ${n} live attempts`);
   }
   // (c) every final answer applied, or flagged and audited.
@@ -197,7 +198,7 @@ function expectBlocked(w: World, label: string, blocked: boolean, action: () => 
 async function perform(w: World, step: Step): Promise<boolean> {
   const { h } = w;
   const all = rows(w);
-  const liveOn = (predicate: (r: Row) => boolean) => all.some((r) => LIVE.includes(r.state) && !r.released && predicate(r));
+  const liveOn = (predicate: (r: Row) => boolean, evenReleased = false) => all.some((r) => LIVE.includes(r.state) && (evenReleased || !r.released) && predicate(r));
   switch (step.do) {
     case 'start': {
       const orderId = w.orders[step.order % w.orders.length];
@@ -206,7 +207,7 @@ async function perform(w: World, step: Step): Promise<boolean> {
       const order = h.order(orderId);
       if (order.status !== 'open' || order.due === 0) return false;
       const amount = step.partial ? Math.max(1, Math.floor(order.due / 2)) : order.due;
-      const blocked = !h.engine.reconciled || liveOn((r) => r.kind === 'sale' && r.order_id === orderId) || (spec.method === 'card' && liveOn((r) => r.provider === spec.id && (r.terminal ?? null) === terminal));
+      const blocked = !h.engine.reconciled || liveOn((r) => r.kind === 'sale' && r.order_id === orderId) || (spec.method === 'card' && liveOn((r) => r.provider === spec.id && (r.terminal ?? null) === terminal, true));
       expectBlocked(w, `start ${spec.id}/${terminal} for ${orderId}`, blocked, () => h.startSale(orderId, spec.id, { amount, terminal }));
       return true;
     }
