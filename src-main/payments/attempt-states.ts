@@ -17,8 +17,8 @@ const TRANSITIONS: Readonly<Record<AttemptState, readonly AttemptState[]>> = {
   // An approval after a decline or a cancel is real money: it still pays the order or is reversed (rule 6).
   declined: ['approved', 'needs_reversal'],
   cancelled: ['approved', 'needs_reversal'],
-  // Reversed by the engine (void / refund), or accepted as a tender by a manager.
-  needs_reversal: ['voided', 'refunded', 'partially_refunded', 'approved'],
+  // Given back by the engine (void / refund), by a manager's refund, or recorded refunded on the terminal.
+  needs_reversal: ['voided', 'refunded', 'partially_refunded'],
   voided: [],
   refunded: [],
 };
