@@ -18,20 +18,10 @@ import {
   type CodepayTiming,
 } from '../../src-main/payments/codepay/codepay-provider';
 import type { ProviderAttempt } from '../../src-main/payments/provider';
+import { FAST_CODEPAY } from '../support/codepay-timing';
 
-const FAST: Partial<CodepayTiming> = {
-  pingIntervalMs: 25,
-  lostTimeoutMs: 5_000,
-  reconnectInitialMs: 10,
-  reconnectMaxMs: 40,
-  connectTimeoutMs: 5_000,
-  saleTimeoutMs: 15_000,
-  redeliveryWindowMs: 5_000,
-  queryIntervalMs: 20,
-  recoveryMs: 15_000,
-  requestTimeoutMs: 5_000,
-  connectWaitMs: 5_000,
-};
+/** The shared test timings, with a quicker ping and longer windows for the provider on its own. */
+const FAST: Partial<CodepayTiming> = { ...FAST_CODEPAY, pingIntervalMs: 25, recoveryMs: 15_000, requestTimeoutMs: 5_000 };
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
