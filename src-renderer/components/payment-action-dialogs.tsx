@@ -15,6 +15,16 @@ import { ApprovalDialog } from './approval-dialog';
 import { PaymentSummary } from './payment-summary';
 import { AmountInput } from './amount-input';
 
+/** What a manager saw that proves an outcome: a terminal slip number or the provider's own record. */
+function EvidenceField({ value, onChange }: { value: string; onChange(value: string): void }) {
+  return (
+    <label>
+      Evidence
+      <input name="evidence" autoComplete="off" maxLength={120} placeholder="Slip number or provider record" value={value} onChange={(event) => onChange(event.target.value)} />
+    </label>
+  );
+}
+
 export type PaymentAction = 'void' | 'refund' | 'settle' | 'release' | 'resolve';
 
 export function PaymentActionDialog({ action, attempt, onClose }: { action: PaymentAction; attempt: AttemptView; onClose(): void }) {
@@ -52,10 +62,7 @@ function ResolveDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): 
           ? `Only when the customer got ${money(attempt.refundable, attempt.currency)} back outside the till (a refund on the terminal itself).`
           : 'Only once you have checked the provider\'s records: the flag is closed, the payment stays as it is.'}
       </p>
-      <label>
-        Evidence
-        <input name="evidence" autoComplete="off" maxLength={120} placeholder="Slip number or provider record" value={evidence} onChange={(event) => setEvidence(event.target.value)} />
-      </label>
+      <EvidenceField value={evidence} onChange={setEvidence} />
     </ApprovalDialog>
   );
 }
@@ -157,10 +164,7 @@ function SettleDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): v
         <label><input type="radio" name="outcome" checked={outcome === 'approved'} onChange={() => setOutcome('approved')} /> Approved (the customer was charged)</label>
         <label><input type="radio" name="outcome" checked={outcome === 'declined'} onChange={() => setOutcome('declined')} /> Declined (nothing was charged)</label>
       </fieldset>
-      <label>
-        Evidence
-        <input name="evidence" autoComplete="off" maxLength={120} placeholder="Slip number or provider status" value={evidence} onChange={(event) => setEvidence(event.target.value)} />
-      </label>
+      <EvidenceField value={evidence} onChange={setEvidence} />
     </ApprovalDialog>
   );
 }
