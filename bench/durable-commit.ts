@@ -30,7 +30,7 @@ function checkoutOn(harness: Harness) {
     cashierName: users.byId(order.cashier_id)?.name ?? 'Unknown', cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
   });
   const ignore = () => undefined;
-  return createCheckout({ db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: ignore, hasUnresolvedAttempt: (id) => harness.core.engine.hasUnresolved(id), cashTaken: ignore, completed: ignore });
+  return createCheckout({ db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: ignore, hasUnresolvedAttempt: (id) => harness.core.engine.hasUnresolved(id), cashTaken: ignore, completed: ignore, cashBackGiven: ignore });
 }
 
 /** The bare floor: one ~300-byte row per transaction, same pragmas as the journal. */

@@ -105,14 +105,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   const format = (amount: number, currency: string) => formatMoney(amount, currency, config.store.locale);
   const cashierName = (order: OrderRow) => users.byId(order.cashier_id)?.name ?? 'Unknown';
-  const view = (order: OrderRow): OrderView => buildOrderView({
-    order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: attempts.byOrder(order.id).map(toAttemptView),
-    cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
-  });
+  const view = (order: OrderRow): OrderView => {
+    const built = buildOrderView({
+      order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: attempts.byOrder(order.id).map(toAttemptView),
+      cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
+    });
+    // What each payment can still give back is the refund ledger's word (refunds made any way count).
+    if (!built.attempts.some((a) => a.refundable > 0)) return built;
+    return { ...built, attempts: built.attempts.map((a) => ({ ...a, refundable: refunds.refundableOn(a, built) })) };
+  };
   const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
 
   const userName = (id: string | null) => (id ? users.byId(id)?.name ?? 'Unknown' : '');
   const shiftRows = createShiftRepository(db);
+  const refundRows = createRefundRepository(db);
   const shifts = createShiftService({ db, shifts: shiftRows, audit, userName });
   /** Every completed sale, cash or card, prints its receipt when the till is set to. */
   const printOnCompletion = (order: OrderView): void => {
@@ -127,7 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
   const cart = createCartService({
     orders, products: catalog, shiftFor: (cashierId) => shifts.ensureOpen(cashierId), recordVoid: (entry) => shiftRows.recordVoid(entry),
-    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), taxRates, currency: config.store.currency, view, changed: orderChanged });
+    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), taxRates, currency: config.store.currency, taxRounding: config.store.taxRounding, view, changed: orderChanged });
   // The engine is built below; checkout only calls into it once the till is running.
   const checkout = createCheckout({
     db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
@@ -141,6 +147,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       void devices.printer.openDrawer(reason).catch((error) => log.error('Drawer kick failed', error));
     }),
     completed: (order) => setImmediate(() => printOnCompletion(order)),
+    cashBackGiven: (order, amount) => {
+      if (!db.open || devices.printer.status().state === 'not-configured') return;
+      audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: 'cashback', number: order.number, amount } });
+      void devices.printer.openDrawer({ kind: 'change', orderNumber: order.number }).catch((error) => log.error('Drawer kick failed', error));
+    },
   });
   const settings = createSettingsRepository(db);
   const { providers, terminals, codepay } = createProviders({
@@ -149,8 +160,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const engine = createPaymentEngine({
     db, attempts, orders, checkout, providers, audit, tillId: config.store.tillId,
+    ledger: { reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original), givenBackOn: (id) => refunds.givenBackOn(id) },
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
-    attemptChanged: (attempt) => events.emit('pos:payment.changed', attempt),
+    // The screens see what a payment can still give back as the refund ledger says it.
+    attemptChanged: (attempt) => {
+      const order = attempt.refundable > 0 ? orders.byId(attempt.orderId) : null;
+      events.emit('pos:payment.changed', order ? { ...attempt, refundable: refunds.refundableOn(attempt, view(order)) } : attempt);
+    },
     orderChanged: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
     orderCompleted: (orderId) => printOnCompletion(view(orders.byId(orderId)!)),
     log: (message, error) => (error ? log.error(message, error) : log.info(message)),
@@ -181,8 +197,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
   const refunds = createRefundService({
-    db, refunds: createRefundRepository(db), attempts, engine, providers, audit, orderView, userName,
-    shiftId: (userId) => shifts.ensureOpen(userId), cashRoundingStep: config.store.cashRoundingStep,
+    db, refunds: refundRows, attempts, orders, engine, providers, audit, orderView, userName, tillId: config.store.tillId,
+    shiftId: (userId) => shifts.ensureOpen(userId), currentShiftId: () => shifts.currentId(), cashRoundingStep: config.store.cashRoundingStep,
+    changed: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
     cashRefunded: (order, amount) => {
       if (devices.printer.status().state === 'not-configured') return;
       audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: 'refund', amount } });
@@ -192,6 +209,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const reportDeps: ReportDeps = {
     db, storeName: config.store.name, currency: config.store.currency, orderView, userName,
     providerLabel: (id) => providers.get(id)?.label ?? id, unresolved: () => engine.unresolved(), expectedCash: (shift) => shifts.expectedCash(shift),
+    refunds: refundRows, attempts,
   };
   const pairing = codepay ? await startTerminalPairing({
     provider: codepay, settings, posName: config.store.name,
@@ -203,7 +221,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }).catch((error) => { log.error('CodePay pairing is off', error); return null; }) : null;
   const settingsHandlers = createSettingsHandlers({ sessions, audit, settings, devices, pairing, demo, terminalProvider: codepay });
   const manager = createManagerHandlers({ config, db, sessions, permissions, audit, shifts, shiftRows, refunds, engine, devices, reportDeps, orderView, format });
-  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, audit, permissions, manager, demo, events, view, format, providers, terminals, scans, devices, settingsHandlers });
+  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, refunds, audit, permissions, manager, demo, events, view, format, providers, terminals, scans, devices, settingsHandlers });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 

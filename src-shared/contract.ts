@@ -58,8 +58,10 @@ export const channels = {
       onScreenTip: z.boolean().default(false),
       /** Hold the amount only (pre-authorisation); `pos:payments.capture` takes it later. */
       preauth: z.boolean().default(false),
-      /** Cash handed to the customer on top of the sale, charged to the card (CodePay). */
+      /** Cash handed to the customer on top of the sale, charged to the card (providers with cash back); over store's limit a manager approves. */
       cashback: minor.nonnegative().max(100_000).default(0),
+      reason: optionalReason,
+      approval: approval.optional(),
     }).strict(),
     output: attemptSchema,
   },
@@ -78,10 +80,10 @@ export const channels = {
     }),
   },
   /** terminalAuthentication: the terminal also asks its own manager to authorise (CodePay); unset = the provider's setting. */
-  /** Takes (part of) a held pre-authorisation; its approval pays the order. */
-  'pos:payments.capture': { input: z.object({ attemptId: id, amount: minor.positive(), tip: minor.nonnegative().default(0) }).strict(), output: attemptSchema },
-  /** Changes the tip of an approved card sale (restaurants), where the provider can. */
-  'pos:payments.adjustTip': { input: z.object({ attemptId: id, tip: minor.nonnegative().max(10_000_000) }).strict(), output: attemptSchema },
+  /** Takes (part of) a held pre-authorisation; its approval pays the order. A manager approves every capture; amount + tip stay within the hold. */
+  'pos:payments.capture': { input: z.object({ attemptId: id, amount: minor.positive(), tip: minor.nonnegative().default(0), reason: optionalReason, approval: approval.optional() }).strict(), output: attemptSchema },
+  /** Changes the tip of an approved card sale (restaurants), where the provider can; at most the sale, and above the store's limit a manager approves. */
+  'pos:payments.adjustTip': { input: z.object({ attemptId: id, tip: minor.nonnegative().max(10_000_000), reason: optionalReason, approval: approval.optional() }).strict(), output: attemptSchema },
   'pos:payments.void': { input: z.object({ attemptId: id, reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
   'pos:payments.refund': { input: z.object({ attemptId: id, amount: minor.positive(), reason, approval: approval.optional(), terminalAuthentication: z.boolean().optional() }).strict(), output: attemptSchema },
   'pos:payments.settle': { input: z.object({ attemptId: id, outcome: z.enum(['approved', 'declined']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(), output: attemptSchema },
@@ -92,10 +94,11 @@ export const channels = {
   'pos:payments.release': { input: z.object({ attemptId: id, reason, approval: approval.optional() }).strict(), output: attemptSchema },
   /**
    * Manager: close a flagged payment with evidence: an approval to give back that was refunded
-   * outside the till (on the terminal), or a flag looked into (contradiction, mismatch, release).
+   * outside the till (on the terminal), one accepted as the sale's tender (what the sale took
+   * another way goes back from the drawer), or a flag looked into (contradiction, mismatch, release).
    */
   'pos:payments.resolve': {
-    input: z.object({ attemptId: id, resolution: z.enum(['refunded-elsewhere', 'acknowledged']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(),
+    input: z.object({ attemptId: id, resolution: z.enum(['refunded-elsewhere', 'accepted', 'acknowledged']), evidence: z.string().trim().min(1).max(120), reason, approval: approval.optional() }).strict(),
     output: attemptSchema,
   },
 
@@ -135,13 +138,20 @@ export const channels = {
 
   'pos:refunds.refundable': { input: z.object({ orderId: id }).strict(), output: refundableSchema },
   'pos:refunds.forOrder': { input: z.object({ orderId: id }).strict(), output: z.array(refundSchema) },
-  /** Refund by lines and quantities, or by amount; back to the original tenders or to cash. */
+  /**
+   * Refund by lines and quantities, or by amount, plus tip; back to the original tenders, to cash
+   * from the drawer, or recorded as done outside the till (on the terminal: evidence required).
+   */
   'pos:refunds.create': {
     input: z.object({
       orderId: id,
       lines: z.array(z.object({ lineId: id, qtyMilli: z.number().int().positive() }).strict()).max(500).default([]),
       amount: minor.positive().optional(),
-      to: z.enum(['original', 'cash']).default('original'),
+      /** Tip given back too (at most the tips still refundable). */
+      tip: minor.nonnegative().default(0),
+      to: z.enum(['original', 'cash', 'outside']).default('original'),
+      /** Outside: what proves it (the terminal's refund receipt number…). */
+      evidence: z.string().trim().min(1).max(120).optional(),
       reason,
       approval: approval.optional(),
     }).strict(),

@@ -34,6 +34,8 @@ export const appInfoSchema = z.object({
     taxId: z.string(),
     currency: z.string(),
     locale: z.string(),
+    /** The store's IANA time zone for times on screen; absent: the machine's. */
+    timeZone: z.string().optional(),
   }),
   /** Demo mode only: the default PINs shown on the login screen. */
   demoPins: z.array(z.object({ name: z.string(), role: roleSchema, pin: z.string() })),
@@ -163,6 +165,7 @@ export const tenderSchema = z.object({
   tendered: minor,
   change: minor,
   tip: minor,
+  cashback: minor.default(0),
   attemptId: z.string().nullable(),
   card: cardBlockSchema.nullable(),
   createdAt: z.string(),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { cardBlockSchema, minor, type OrderView } from './domain';
+import { resolvedTimeZone } from './local-time';
 
 export const receiptSchema = z.object({
   storeName: z.string(),
@@ -21,7 +22,10 @@ export const receiptSchema = z.object({
   audience: z.enum(['merchant', 'customer']).nullable().default(null),
   orderNumber: z.number().int(),
   cashierName: z.string(),
+  /** ISO instant (UTC); printed and shown in `timeZone` (local-time.ts). */
   at: z.string(),
+  /** The store's IANA time zone, for every time on the receipt; absent = the runtime's own. */
+  timeZone: z.string().optional(),
   currency: z.string(),
   locale: z.string(),
   lines: z.array(z.object({
@@ -38,10 +42,18 @@ export const receiptSchema = z.object({
   cashRounding: minor,
   tenders: z.array(z.object({
     label: z.string(),
+    /** What the tender took, cash back included (TenderView.amount); the sale's part is amount − cashback. */
     amount: minor,
     tendered: minor,
     change: minor,
     tip: minor,
+    /** Cash handed to the customer, charged to the card (part of `amount`); absent = none. */
+    cashback: minor.optional(),
+    /**
+     * What the card or wallet was charged in all (amount + tip), when a tip or cash back makes
+     * it differ from the sale's part: printed as "Total charged". Absent otherwise.
+     */
+    charged: minor.optional(),
     card: cardBlockSchema.nullable(),
   })),
   footer: z.array(z.string()),
@@ -53,6 +65,8 @@ export interface ReceiptStore {
   address: readonly string[];
   taxId: string;
   locale: string;
+  /** IANA zone (config `store.timeZone`); absent = this machine's, written into the receipt. */
+  timeZone?: string;
 }
 
 function quantityDetail(unit: 'each' | 'kg', qtyMilli: number, unitPrice: number, currency: string, format: (n: number, c: string) => string): string {
@@ -77,6 +91,7 @@ export function buildReceipt(
     orderNumber: order.number,
     cashierName: order.cashierName,
     at: order.completedAt ?? order.openedAt,
+    timeZone: store.timeZone || resolvedTimeZone(),
     currency: order.currency,
     locale: store.locale,
     lines: order.lines.map((line) => ({
@@ -90,7 +105,12 @@ export function buildReceipt(
     taxes: order.taxes.map((t) => ({ label: t.label, amount: t.amount, inclusive: t.inclusive })),
     total: order.total,
     cashRounding: order.cashRounding,
-    tenders: order.tenders.map((t) => ({ label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip, card: t.card })),
+    tenders: order.tenders.map((t) => {
+      // An order view from before the cash back column has none.
+      const cashback = t.cashback ?? 0;
+      const charged = t.kind !== 'cash' && (t.tip > 0 || cashback > 0) ? t.amount + t.tip : undefined;
+      return { label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip, cashback, charged, card: t.card };
+    }),
     footer: ['Thank you for shopping with us'],
   };
 }

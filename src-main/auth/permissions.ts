@@ -21,6 +21,9 @@ export const PROTECTED_ACTIONS = {
   'payment.release': 'take another payment while one is still being checked',
   'payment.resolve': 'close a flagged payment',
   'payment.void': 'void a card payment',
+  'payment.capture': 'take a held pre-authorisation',
+  'payment.tip': 'change a tip above the limit',
+  cashback: 'give cash back above the limit',
   'cash.move': 'put cash in or take cash out',
   'shift.close': 'close the shift',
 } as const;

@@ -9,6 +9,15 @@ import { printerConfigSchema } from '../devices/printer/printer-config';
 import { IOTPAY_CURRENCIES, isIotpayCurrency } from '../payments/iotpay/iotpay-amounts';
 import { scannerConfigSchema } from '../devices/scanner/scanner-config';
 
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const currency = z.string().refine(isSupportedCurrency, { message: 'unsupported currency (use an ISO 4217 code such as CAD, USD, EUR)' });
 
 const taxSchema = z.object({
@@ -66,6 +75,13 @@ export const configSchema = z.object({
      * one merchant account must have different numbers.
      */
     tillId: z.number().int().min(1).max(999).default(1),
+    /**
+     * How taxes are rounded: 'line' rounds each line's tax (half up), 'order' rounds each tax
+     * once on the whole sale. Inclusive tax is always price − price / (1 + rate), rounded.
+     */
+    taxRounding: z.enum(['line', 'order']).default('line'),
+    /** The store's time zone (IANA name) for receipts, reports and CSV; the machine's own when absent. */
+    timeZone: z.string().min(1).max(64).refine(isTimeZone, 'an IANA time zone such as America/Toronto').optional(),
   }).strict(),
   dataDir: z.string().min(1),
   demo: z.boolean().default(false),
@@ -80,7 +96,11 @@ export const configSchema = z.object({
     discountLimitBasisPoints: z.number().int().min(0).max(10_000).default(1000),
     /** A drawer count off by more than this (minor units) must be explained at close. */
     varianceLimit: z.number().int().min(0).default(500),
-  }).strict().default({ idleLockSeconds: 300, maxPinAttempts: 5, lockoutSeconds: 300, discountLimitBasisPoints: 1000, varianceLimit: 500 }),
+    /** Cash back above this (minor units) needs a manager; 0: every cash back does. */
+    cashbackLimit: z.number().int().min(0).max(100_000).default(5000),
+    /** A tip changed after the sale above this share of it (basis points: 2500 = 25 %) needs a manager. */
+    tipLimitBasisPoints: z.number().int().min(0).max(10_000).default(2500),
+  }).strict().default({ idleLockSeconds: 300, maxPinAttempts: 5, lockoutSeconds: 300, discountLimitBasisPoints: 1000, varianceLimit: 500, cashbackLimit: 5000, tipLimitBasisPoints: 2500 }),
   providers: z.object({
     iotpay: iotpaySchema.optional(),
     codepay: codepaySchema.optional(),

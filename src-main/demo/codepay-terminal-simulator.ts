@@ -489,14 +489,25 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         return;
       }
       case CODEPAY_TOPICS.batchClose: {
+        // The batch's net, as a terminal's settlement slip shows it: approved sales and completions
+        // with their tips and cash back, less refunds, less voids (a void takes back its whole sale).
+        // Pre-authorisations and their cancels only hold money: they count as transactions, not in the total.
+        const net = (o: SimOrder): number => {
+          if (o.transType === TRANS_TYPE.sale || o.transType === TRANS_TYPE.cashback || o.transType === TRANS_TYPE.completion) return o.amount + o.tip + o.cashback;
+          if (o.transType === TRANS_TYPE.refund) return -o.amount;
+          const voided = o.transType === TRANS_TYPE.void && o.orig ? orders.get(o.orig) : undefined;
+          return voided ? -(voided.amount + voided.tip + voided.cashback) : 0;
+        };
         let count = 0;
+        let total = 0;
         for (const o of orders.values()) {
           if (o.status === TRANS_STATUS.success && !o.batchClosed) {
             o.batchClosed = true;
             count += 1;
+            total += net(o);
           }
         }
-        send(socket, frame(request.topic, request, '000', 'Batch closed', { merchant_order_no: mon, trans_count: String(count) }));
+        send(socket, frame(request.topic, request, '000', 'Batch closed', { merchant_order_no: mon, trans_count: String(count), total_amount: toDecimalString(total, currency) }));
         return;
       }
       case CODEPAY_TOPICS.tipAdjustment: {

@@ -23,6 +23,7 @@ import type { Db } from '../journal/open-journal';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
 import type { CartService, VoidBy } from '../sales/cart-service';
+import type { RefundService } from '../sales/refund-service';
 import type { Checkout } from '../sales/checkout';
 import type { OrderRepository, OrderRow } from '../journal/order-repository';
 import type { ScanRouter } from '../sales/scan-router';
@@ -48,6 +49,8 @@ export interface HandlerDeps {
   checkout: Checkout;
   orders: OrderRepository;
   engine: PaymentEngine;
+  /** The refund ledger: every payment refund and void goes through it. */
+  refunds: RefundService;
   audit: AuditLog;
   permissions: Permissions;
   /** The manager's channels (shifts, reports, refunds, audit), built beside these. */
@@ -107,7 +110,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:app.info': () => ({
       version: APP_VERSION,
       demo: config.demo,
-      store: { name: config.store.name, address: config.store.address, taxId: config.store.taxId, currency: config.store.currency, locale: config.store.locale },
+      store: { name: config.store.name, address: config.store.address, taxId: config.store.taxId, currency: config.store.currency, locale: config.store.locale, ...(config.store.timeZone ? { timeZone: config.store.timeZone } : {}) },
       demoPins: config.demo ? DEMO_USERS.map(({ name, role, pin }) => ({ name, role, pin })) : [],
       quickCash: config.store.quickCash,
       cashRoundingStep: config.store.cashRoundingStep,
@@ -181,8 +184,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'pos:tender.cash': ({ orderId, tendered }) => { sessions.require(); return deps.checkout.takeCash(orderId, tendered); },
-    'pos:tender.start': ({ orderId, provider, terminal, amount, tip, walletCode, onScreenTip, preauth, cashback }) => {
+    'pos:tender.start': async ({ orderId, provider, terminal, amount, tip, walletCode, onScreenTip, preauth, cashback, reason, approval }) => {
       const user = sessions.require();
+      // A tip keyed at the till follows the same rules as one changed later: never more than the sale, a manager above the limit.
+      if (tip > amount) throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
+      if (tip * 10_000 > amount * config.security.tipLimitBasisPoints) {
+        await permissions.authorize({ user, action: 'payment.tip', object: `order:${orderId}`, reason: reason || 'tip', amount: tip, approval });
+      }
+      if (cashback > 0) {
+        const capable = deps.providers.get(provider)?.capabilities.cashback === true;
+        if (!capable) throw new PosError('INVALID_PAYLOAD', `${deps.providers.get(provider)?.label ?? provider} does not give cash back.`, 'cashback');
+        // Cash back leaves the drawer: above the store's limit a manager approves it.
+        if (cashback > config.security.cashbackLimit) {
+          await permissions.authorize({ user, action: 'cashback', object: `order:${orderId}`, reason: reason || 'cash back', amount: cashback, approval });
+        }
+      }
       let wallet: { value: string; masked: string } | undefined;
       if (walletCode !== undefined) {
         const scan = catalog.resolveScan(walletCode);
@@ -202,19 +218,34 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const foreign = engine.foreignAnswers(50).map(({ at, provider, terminal, reason }) => ({ at, provider, terminal, reason }));
       return { unresolved: engine.unresolved(), flagged: engine.needingAttention(), foreign };
     },
-    'pos:payments.capture': ({ attemptId, amount, tip }) => engine.capture({ attemptId, amount, tip, userId: sessions.require().id }),
-    'pos:payments.adjustTip': ({ attemptId, tip }) => engine.adjustTip({ attemptId, tip, userId: sessions.require().id }),
+    'pos:payments.capture': async ({ attemptId, amount, tip, reason, approval }) => {
+      const user = sessions.require();
+      // Every capture takes money on a held card: a manager approves it, for this amount.
+      const { approvedBy } = await permissions.authorize({ user, action: 'payment.capture', object: `attempt:${attemptId}`, reason: reason || 'capture', amount: amount + tip, approval });
+      return engine.capture({ attemptId, amount, tip, userId: approvedBy.id });
+    },
+    'pos:payments.adjustTip': async ({ attemptId, tip, reason, approval }) => {
+      const user = sessions.require();
+      const sale = engine.attempt(attemptId);
+      const base = sale ? sale.amount : 0;
+      // Refused before a manager's PIN is spent on it: a tip is never more than the sale (the engine checks again).
+      if (sale && tip > base) throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
+      // A tip above the store's share of the sale needs a manager.
+      const overLimit = base > 0 && tip * 10_000 > base * config.security.tipLimitBasisPoints;
+      const approvedBy = overLimit
+        ? (await permissions.authorize({ user, action: 'payment.tip', object: `attempt:${attemptId}`, reason: reason || 'tip change', amount: tip, approval })).approvedBy.id
+        : user.id;
+      return engine.adjustTip({ attemptId, tip, userId: approvedBy });
+    },
     'pos:payments.void': async ({ attemptId, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'payment.void', object: `attempt:${attemptId}`, reason, approval });
-      const attempt = engine.void({ attemptId, userId: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
-      deps.audit.append({ userId: user.id, action: 'payment.voided', object: `attempt:${attemptId}`, detail: { amount: attempt.amount, reason, orderNumber: orderView(attempt.orderId).number, provider: attempt.provider, approvedBy: approvedBy.id } });
-      return attempt;
+      return deps.refunds.voidPayment({ attemptId, reason, userId: user.id, approvedBy: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
     },
     'pos:payments.refund': async ({ attemptId, amount, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `attempt:${attemptId}`, reason, amount, approval });
-      return engine.refund({ attemptId, amount, userId: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
+      return deps.refunds.refundPayment({ attemptId, amount, reason, userId: user.id, approvedBy: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
     },
     'pos:payments.settle': async ({ attemptId, outcome, evidence, reason, approval }) => {
       const user = sessions.require();
@@ -229,7 +260,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:payments.resolve': async ({ attemptId, resolution, evidence, reason, approval }) => {
       const user = sessions.require();
       const { approvedBy } = await permissions.authorize({ user, action: 'payment.resolve', object: `attempt:${attemptId}`, reason, approval });
-      return engine.resolve({ attemptId, resolution, evidence, reason, managerId: approvedBy.id });
+      return deps.refunds.resolvePayment({ attemptId, resolution, evidence, reason, managerId: approvedBy.id, userId: user.id });
     },
 
     'pos:devices.status': () => { sessions.require(); return deps.devices.view(); },

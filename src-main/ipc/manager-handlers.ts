@@ -3,7 +3,7 @@
  * and the audit check. Every protected one goes through permissions.authorize first.
  */
 import { PosError } from '../../src-shared/errors';
-import { countedTotal, type Report } from '../../src-shared/report';
+import { countedTotal, type Report, type RefundView } from '../../src-shared/report';
 import type { Receipt } from '../../src-shared/receipt';
 import { verifyAuditChain, type AuditLog } from '../auth/audit-log';
 import type { Permissions } from '../auth/permissions';
@@ -16,13 +16,19 @@ import type { ShiftRepository } from '../journal/shift-repository';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { OrderView } from '../../src-shared/domain';
 import type { RefundService } from '../sales/refund-service';
-import { buildShiftReport, reportCsv, type ReportDeps } from '../sales/shift-report';
+import { reportCsv } from '../sales/report-csv';
+import { buildShiftReport, type ReportDeps } from '../sales/shift-report';
 import type { ShiftService } from '../sales/shift-service';
 import type { Handlers } from './dispatcher';
 
 export type ManagerChannels = 'pos:print.refundReceipt' | 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
   | 'pos:reports.list' | 'pos:reports.print' | 'pos:reports.csv' | 'pos:refunds.refundable' | 'pos:refunds.forOrder' | 'pos:refunds.create'
   | 'pos:refunds.receipt' | 'pos:audit.verify';
+
+/** How a refund by amount is described on its slip, by the kind of ledger record. */
+const REFUND_KIND_TEXT: Readonly<Record<RefundView['kind'], string>> = {
+  refund: 'Refund by amount', void: 'Payment voided', reversal: 'Payment reversed', outside: 'Refunded on the terminal', accepted: 'Paid twice: given back',
+};
 
 export interface ManagerHandlerDeps {
   config: AppConfig;
@@ -42,6 +48,8 @@ export interface ManagerHandlerDeps {
 
 export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, ManagerChannels> {
   const { sessions, permissions, shifts, config } = deps;
+  /** The store's time zone for printed and exported times (the machine's when the config names none). */
+  const zone = config.store.timeZone ? { timeZone: config.store.timeZone } : {};
 
   const storedZ = (number: number, copy: boolean): Report => {
     const body = deps.shiftRows.zBody(number);
@@ -53,18 +61,23 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     const refund = deps.refunds.view(refundId);
     const order = deps.orderView(refund.orderId);
     return {
-      storeName: config.store.name, address: config.store.address, taxId: config.store.taxId, demo: config.demo, copy,
+      storeName: config.store.name, address: config.store.address, taxId: config.store.taxId, demo: config.demo, copy, ...zone,
       title: `REFUND ${refund.number} of sale ${refund.orderNumber}`, audience: refund.tenders.some((t) => t.kind !== 'cash') ? 'customer' : null, orderNumber: order.number, cashierName: refund.user, at: refund.createdAt,
       currency: order.currency, locale: config.store.locale,
-      lines: refund.lines.length
-        ? refund.lines.map((l) => ({ name: l.name, detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`, amount: l.amount, discount: 0 }))
-        : [{ name: refund.reason, detail: 'Refund by amount', amount: refund.amount, discount: 0 }],
+      lines: [
+        ...(refund.lines.length
+          ? refund.lines.map((l) => ({ name: l.name, detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`, amount: l.amount, discount: 0 }))
+          : refund.amount > refund.tip ? [{ name: refund.reason, detail: REFUND_KIND_TEXT[refund.kind], amount: refund.amount - refund.tip, discount: 0 }] : []),
+        ...(refund.tip > 0 ? [{ name: 'Tip refunded', detail: '', amount: refund.tip, discount: 0 }] : []),
+      ],
       subtotal: refund.amount, discountTotal: 0, taxes: [{ label: 'Tax refunded', amount: refund.tax, inclusive: true }], total: refund.amount, cashRounding: 0,
-      tenders: refund.tenders.map((t) => {
+      // Only what went back (or is on its way): a part the provider declined is not on the customer's slip.
+      tenders: refund.tenders.filter((t) => t.status !== 'failed').map((t) => {
         const attempt = t.attemptId ? deps.engine.attempt(t.attemptId) : null;
-        return { label: t.kind === 'cash' ? 'Refunded in cash' : `Refunded to ${attempt?.card?.brand ?? t.kind}`, amount: t.amount, tendered: t.amount, change: 0, tip: 0, card: attempt?.card ?? null };
+        const label = t.via === 'drawer' ? 'Refunded in cash' : t.via === 'outside' ? 'Refunded on the terminal' : `Refunded to ${attempt?.card?.brand ?? t.kind}`;
+        return { label: t.status === 'in-flight' ? `${label} (waiting for the provider)` : label, amount: t.amount, tendered: t.amount, change: 0, tip: 0, card: attempt?.card ?? null };
       }),
-      footer: [`Approved by ${refund.approvedBy ?? refund.user}`, refund.reason],
+      footer: [`Approved by ${refund.approvedBy ?? refund.user}`, refund.reason, ...(refund.evidence ? [`Evidence: ${refund.evidence}`] : [])],
     };
   };
 
@@ -120,22 +133,24 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
       const user = sessions.require();
       const report = number === null ? xReport() : storedZ(number, copy);
       if (number !== null && copy) deps.audit.append({ userId: user.id, action: 'report.reprint', object: `z:${number}`, detail: {} });
-      const job = await deps.devices.printer.printReport(reportDocument(report, config.store.locale), number === null ? 'X report' : `Z report ${number}${copy ? ' (copy)' : ''}`);
+      const job = await deps.devices.printer.printReport(reportDocument(report, config.store.locale, zone), number === null ? 'X report' : `Z report ${number}${copy ? ' (copy)' : ''}`);
       return { id: job.id, kind: job.kind, label: job.label, state: job.state, attempts: job.attempts, lastError: job.lastError, createdAt: job.createdAt };
     },
     'pos:reports.csv': ({ number }) => {
       const user = sessions.require();
       const report = number === null ? xReport() : storedZ(number, false);
       deps.audit.append({ userId: user.id, action: 'report.export', object: number === null ? 'x' : `z:${number}`, detail: {} });
-      return { filename: number === null ? `x-report-${report.generatedAt.slice(0, 10)}.csv` : `z-report-${number}.csv`, csv: reportCsv(report) };
+      return { filename: number === null ? `x-report-${report.generatedAt.slice(0, 10)}.csv` : `z-report-${number}.csv`, csv: reportCsv(report, zone) };
     },
 
     'pos:refunds.refundable': ({ orderId }) => { sessions.require(); return deps.refunds.refundable(orderId); },
     'pos:refunds.forOrder': ({ orderId }) => { sessions.require(); return deps.refunds.forOrder(orderId); },
-    'pos:refunds.create': async ({ orderId, lines, amount, to, reason, approval }) => {
+    'pos:refunds.create': async ({ orderId, lines, amount, tip, to, evidence, reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `order:${orderId}`, reason, ...(amount !== undefined ? { amount } : {}), approval });
-      return deps.refunds.create({ orderId, lines, ...(amount !== undefined ? { amount } : {}), to, reason, userId: user.id, approvedBy: approvedBy.id });
+      const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `order:${orderId}`, reason, ...(amount !== undefined ? { amount: amount + tip } : {}), approval });
+      return deps.refunds.create({
+        orderId, lines, ...(amount !== undefined ? { amount } : {}), tip, to, ...(evidence !== undefined ? { evidence } : {}), reason, userId: user.id, approvedBy: approvedBy.id,
+      });
     },
     'pos:refunds.receipt': ({ refundId, copy }) => { sessions.require(); return refundReceipt(refundId, copy); },
     'pos:print.refundReceipt': async ({ refundId, copy }) => {

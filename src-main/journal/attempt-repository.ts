@@ -67,11 +67,10 @@ export function toAttemptView(row: AttemptRow): AttemptView {
   const settled = row.approved_amount ?? 0;
   const held = row.options !== null && (JSON.parse(row.options) as Record<string, unknown>).preauth === true;
   // A held pre-authorisation took no money: there is nothing to refund on it (its capture is refunded).
-  // An approval to give back (needs reversal, until all of it went back) is refundable in full, its tip included.
-  const givingBack = row.needs_attention === 'needs-reversal' && (row.state === 'needs_reversal' || row.state === 'partially_refunded');
+  // What the customer was charged, tip included, less what went back through the provider; the
+  // refund ledger (sales/refund-service) narrows it further by refunds made another way.
   const refundable = row.kind !== 'sale' || held ? 0
-    : givingBack ? settled + row.tip - row.refunded
-      : row.state === 'approved' || row.state === 'partially_refunded' ? settled - row.refunded : 0;
+    : row.state === 'approved' || row.state === 'partially_refunded' || row.state === 'needs_reversal' ? Math.max(0, settled + row.tip - row.refunded) : 0;
   return {
     id: row.id, orderId: row.order_id, provider: row.provider, terminal: row.terminal, kind: row.kind, method: row.method,
     amount: row.amount, tip: row.tip, currency: row.currency, state: row.state, message: row.message,
@@ -115,6 +114,9 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     refunded: db.prepare('UPDATE payment_attempts SET refunded = refunded + ?, updated_at = ? WHERE id = ?'),
     setTip: db.prepare('UPDATE payment_attempts SET tip = ?, updated_at = ? WHERE id = ?'),
     events: db.prepare('SELECT * FROM attempt_events WHERE attempt_id = ? ORDER BY seq'),
+    // Approvals the sale did not need: raised in a time window, or still waiting to go back.
+    late: db.prepare(`SELECT a.*, MIN(e.at) AS raised_at FROM payment_attempts a JOIN attempt_events e ON e.attempt_id = a.id AND e.to_state = 'needs_reversal'
+      GROUP BY a.id HAVING (MIN(e.at) >= ? AND MIN(e.at) <= ?) OR a.state = 'needs_reversal' ORDER BY raised_at`),
   };
   const byId = (id: string) => (q.byId.get(id) as AttemptRow | undefined) ?? null;
 
@@ -151,6 +153,8 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       q.anomaly.run(now().toISOString(), anomaly.provider, anomaly.terminal, anomaly.reason, JSON.stringify(anomaly.detail));
     },
     anomalies: (limit = 100) => q.anomalies.all(limit) as { seq: number; at: string; provider: string; terminal: string | null; reason: string; detail: string }[],
+    /** Approvals that needed reversal, raised between two ISO times or still open, with when they were raised. */
+    lateApprovals: (from: string, until: string) => q.late.all(from, until) as (AttemptRow & { raised_at: string })[],
     events: (id: string) => q.events.all(id) as { seq: number; at: string; from_state: string | null; to_state: string; cause: string; detail: string | null }[],
     /** Journals a new attempt in state `created`; callers commit it before anything is sent. */
     insert(attempt: NewAttempt, cause: string): AttemptRow {

@@ -16,6 +16,8 @@ export interface OrderRow {
   cash_rounding: number;
   total: number;
   shift_id: number | null;
+  /** How the order's taxes are rounded (store.taxRounding when it was opened). */
+  tax_rounding: 'line' | 'order';
 }
 
 export interface LineRow {
@@ -43,6 +45,8 @@ export interface TenderRow {
   tendered: number;
   change: number;
   tip: number;
+  /** Cash handed out on a card sale: inside this card tender's amount, and a negative cash line beside it. */
+  cashback: number;
   attempt_id: string | null;
   card: string | null;
   created_at: string;
@@ -66,6 +70,7 @@ export interface NewTender {
   tendered: number;
   change: number;
   tip: number;
+  cashback?: number;
   attemptId: string | null;
   card: CardBlock | null;
 }
@@ -81,7 +86,7 @@ export function createOrderRepository(db: Db) {
     open: db.prepare("SELECT * FROM orders WHERE status = 'open' ORDER BY number DESC LIMIT 1"),
     byId: db.prepare('SELECT * FROM orders WHERE id = ?'),
     nextNumber: db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders'),
-    insertOrder: db.prepare("INSERT INTO orders (id, number, status, currency, cashier_id, opened_at, shift_id) VALUES (?, ?, 'open', ?, ?, ?, ?)"),
+    insertOrder: db.prepare("INSERT INTO orders (id, number, status, currency, cashier_id, opened_at, shift_id, tax_rounding) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)"),
     overridePrice: db.prepare('UPDATE order_lines SET list_price = COALESCE(list_price, unit_price), unit_price = ?, override_by = ? WHERE id = ?'),
     lines: db.prepare('SELECT * FROM order_lines WHERE order_id = ? AND removed_at IS NULL ORDER BY seq'),
     line: db.prepare('SELECT * FROM order_lines WHERE id = ? AND removed_at IS NULL'),
@@ -93,26 +98,26 @@ export function createOrderRepository(db: Db) {
     setLineDiscount: db.prepare('UPDATE order_lines SET discount = ? WHERE id = ?'),
     setOrderDiscount: db.prepare('UPDATE orders SET order_discount = ? WHERE id = ?'),
     tenders: db.prepare('SELECT * FROM tenders WHERE order_id = ? ORDER BY created_at, rowid'),
-    insertTender: db.prepare(`INSERT INTO tenders (id, order_id, kind, label, amount, tendered, change, tip, attempt_id, card, created_at)
-      VALUES (@id, @orderId, @kind, @label, @amount, @tendered, @change, @tip, @attemptId, @card, @createdAt)`),
+    insertTender: db.prepare(`INSERT INTO tenders (id, order_id, kind, label, amount, tendered, change, tip, cashback, attempt_id, card, created_at)
+      VALUES (@id, @orderId, @kind, @label, @amount, @tendered, @change, @tip, @cashback, @attemptId, @card, @createdAt)`),
     setCashRounding: db.prepare('UPDATE orders SET cash_rounding = ? WHERE id = ?'),
     setTenderTip: db.prepare('UPDATE tenders SET tip = ? WHERE attempt_id = ?'),
     complete: db.prepare(`UPDATE orders SET status = 'completed', completed_at = @at, subtotal = @subtotal, discount_total = @discountTotal,
       tax_total = @taxTotal, total = @total WHERE id = @id AND status = 'open'`),
     cancel: db.prepare("UPDATE orders SET status = 'cancelled', completed_at = ? WHERE id = ? AND status = 'open'"),
-    refunded: db.prepare(`SELECT (SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = @orderId)
-      + (SELECT COALESCE(SUM(COALESCE(approved_amount, amount)), 0) FROM payment_attempts a WHERE a.order_id = @orderId AND a.kind IN ('void', 'refund')
-         AND a.state = 'approved' AND NOT EXISTS (SELECT 1 FROM refund_tenders rt WHERE rt.attempt_id = a.id))`),
+    // What went back to the customer on this order, from the refund ledger: done parts only.
+    refunded: db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
+      LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.order_id = @orderId AND (rt.attempt_id IS NULL OR pa.state = 'approved')`),
   };
 
   return {
     openOrder: () => (q.open.get() as OrderRow | undefined) ?? null,
     byId: (id: string) => (q.byId.get(id) as OrderRow | undefined) ?? null,
-    createOrder(currency: string, cashierId: string, shiftId: number | null): OrderRow {
+    createOrder(currency: string, cashierId: string, shiftId: number | null, taxRounding: OrderRow['tax_rounding'] = 'line'): OrderRow {
       const id = randomUUID();
       db.transaction(() => {
         const { n } = q.nextNumber.get() as { n: number };
-        q.insertOrder.run(id, n, currency, cashierId, new Date().toISOString(), shiftId);
+        q.insertOrder.run(id, n, currency, cashierId, new Date().toISOString(), shiftId, taxRounding);
       }).immediate();
       return q.byId.get(id) as OrderRow;
     },
@@ -134,7 +139,7 @@ export function createOrderRepository(db: Db) {
     tenders: (orderId: string) => q.tenders.all(orderId) as TenderRow[],
     addTender(orderId: string, tender: NewTender): string {
       const id = randomUUID();
-      q.insertTender.run({ id, orderId, ...tender, card: tender.card ? JSON.stringify(tender.card) : null, createdAt: new Date().toISOString() });
+      q.insertTender.run({ id, orderId, ...tender, cashback: tender.cashback ?? 0, card: tender.card ? JSON.stringify(tender.card) : null, createdAt: new Date().toISOString() });
       return id;
     },
     setCashRounding: (orderId: string, amount: number) => void q.setCashRounding.run(amount, orderId),
@@ -145,7 +150,7 @@ export function createOrderRepository(db: Db) {
       return q.complete.run({ id: orderId, at, ...totals }).changes === 1 ? at : null;
     },
     cancel: (orderId: string) => q.cancel.run(new Date().toISOString(), orderId).changes === 1,
-    /** Refunds plus payments voided or refunded outside a refund (manager payment actions). */
+    /** What went back to the customer on this order (the refund ledger's done parts). */
     refunded: (orderId: string) => q.refunded.pluck().get({ orderId }) as number,
     /** Newest first; `query` matches the order number or a line's name or barcode. */
     history(query: string, limit: number, beforeNumber: number | null): OrderSummary[] {
@@ -153,9 +158,8 @@ export function createOrderRepository(db: Db) {
       const asNumber = /^\d+$/.test(text) ? Number(text) : null;
       const rows = db.prepare(`
         SELECT o.id, o.number, o.status, o.currency, u.name AS cashierName, o.completed_at AS completedAt, o.total,
-          (SELECT COALESCE(SUM(amount), 0) FROM refunds r WHERE r.order_id = o.id)
-            + (SELECT COALESCE(SUM(COALESCE(a.approved_amount, a.amount)), 0) FROM payment_attempts a WHERE a.order_id = o.id AND a.kind IN ('void', 'refund')
-               AND a.state = 'approved' AND NOT EXISTS (SELECT 1 FROM refund_tenders rt WHERE rt.attempt_id = a.id)) AS refunded,
+          (SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
+             LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.order_id = o.id AND (rt.attempt_id IS NULL OR pa.state = 'approved')) AS refunded,
           (SELECT COUNT(*) FROM order_lines l WHERE l.order_id = o.id AND l.removed_at IS NULL) AS lineCount,
           (SELECT GROUP_CONCAT(DISTINCT t.kind) FROM tenders t WHERE t.order_id = o.id) AS tenderKinds
         FROM orders o JOIN users u ON u.id = o.cashier_id

@@ -1,45 +1,102 @@
-/** Refunds, their lines and where the money went back: the only place their SQL lives. */
+/**
+ * The refund ledger (issue 11): every movement of money back to a customer, its lines and
+ * where each part went. The only place its SQL lives. A part's status is read from its
+ * provider attempt, never stored twice: approved → done, unresolved → in flight (reserved),
+ * declined or cancelled → failed (released).
+ */
 import { randomUUID } from 'node:crypto';
+import { UNRESOLVED_ATTEMPT_STATES } from '../../src-shared/domain';
 import type { Db } from './open-journal';
 
+export type RefundKind = 'refund' | 'void' | 'reversal' | 'outside' | 'accepted';
+export type RefundVia = 'drawer' | 'provider' | 'outside';
+export type PartStatus = 'done' | 'in-flight' | 'failed';
+
 export interface RefundRow {
-  id: string; number: number; order_id: string; shift_id: number | null; amount: number; tax: number; reason: string;
-  user_id: string; approved_by: string | null; created_at: string;
+  id: string; number: number; order_id: string; shift_id: number | null; kind: RefundKind; amount: number; tip: number; tax: number; reason: string;
+  evidence: string | null; user_id: string; approved_by: string | null; till_id: number | null; created_at: string;
 }
 export interface RefundLineRow { refund_id: string; line_id: string; qty_milli: number; amount: number; tax: number }
-export interface RefundTenderRow { refund_id: string; kind: 'cash' | 'card' | 'wallet'; amount: number; attempt_id: string | null; original_attempt_id: string | null }
+export interface RefundTenderRow {
+  refund_id: string; kind: 'cash' | 'card' | 'wallet'; via: RefundVia; amount: number; tip: number;
+  attempt_id: string | null; original_attempt_id: string | null; original_tender_id: string | null;
+}
+/** A part with its status read from its attempt (and the attempt's state, or null for cash and outside). */
+export interface LedgerPart extends RefundTenderRow { status: PartStatus; attempt_state: string | null }
 
-export function createRefundRepository(db: Db, now: () => Date = () => new Date()) {
+export interface NewRefund {
+  orderId: string; shiftId: number | null; kind: RefundKind; amount: number; tip: number; tax: number; reason: string; evidence: string | null;
+  userId: string; approvedBy: string | null; tillId: number | null;
+  lines: readonly { lineId: string; qtyMilli: number; amount: number; tax: number }[];
+}
+export interface NewPart {
+  kind: RefundTenderRow['kind']; via: RefundVia; amount: number; tip: number;
+  attemptId: string | null; originalAttemptId: string | null; originalTenderId: string | null;
+}
+
+const LIVE = UNRESOLVED_ATTEMPT_STATES.map((state) => `'${state}'`).join(', ');
+const PART = `rt.*, pa.state AS attempt_state, CASE WHEN rt.attempt_id IS NULL OR pa.state = 'approved' THEN 'done'
+  WHEN pa.state IN (${LIVE}) THEN 'in-flight' ELSE 'failed' END AS status`;
+
+export interface RefundReader {
+  byId(id: string): RefundRow | null;
+  byOrder(orderId: string): RefundRow[];
+  byShift(shiftId: number): RefundRow[];
+  lines(refundId: string): RefundLineRow[];
+  linesOfOrder(orderId: string): RefundLineRow[];
+  parts(refundId: string): LedgerPart[];
+  partsOfOrder(orderId: string): LedgerPart[];
+  partsOfShift(shiftId: number): LedgerPart[];
+  /** Parts that give back (some of) this approval, whichever record they belong to. */
+  partsOfAttempt(originalAttemptId: string): LedgerPart[];
+  /** The record a provider attempt belongs to. */
+  byAttempt(attemptId: string): RefundRow | null;
+}
+
+export interface RefundWriter {
+  create(refund: NewRefund): RefundRow;
+  addPart(refundId: string, part: NewPart): void;
+}
+
+export function createRefundRepository(db: Db, now: () => Date = () => new Date()): RefundReader & RefundWriter {
   const q = {
-    insert: db.prepare(`INSERT INTO refunds (id, number, order_id, shift_id, amount, tax, reason, user_id, approved_by, created_at)
-      VALUES (@id, (SELECT COALESCE(MAX(number), 0) + 1 FROM refunds), @orderId, @shiftId, @amount, @tax, @reason, @userId, @approvedBy, @at)`),
+    insert: db.prepare(`INSERT INTO refunds (id, number, order_id, shift_id, kind, amount, tip, tax, reason, evidence, user_id, approved_by, till_id, created_at)
+      VALUES (@id, (SELECT COALESCE(MAX(number), 0) + 1 FROM refunds), @orderId, @shiftId, @kind, @amount, @tip, @tax, @reason, @evidence, @userId, @approvedBy, @tillId, @at)`),
     line: db.prepare('INSERT INTO refund_lines (refund_id, line_id, qty_milli, amount, tax) VALUES (?, ?, ?, ?, ?)'),
-    tender: db.prepare('INSERT INTO refund_tenders (refund_id, kind, amount, attempt_id, original_attempt_id) VALUES (?, ?, ?, ?, ?)'),
+    part: db.prepare(`INSERT INTO refund_tenders (refund_id, kind, via, amount, tip, attempt_id, original_attempt_id, original_tender_id)
+      VALUES (@refundId, @kind, @via, @amount, @tip, @attemptId, @originalAttemptId, @originalTenderId)`),
     byId: db.prepare('SELECT * FROM refunds WHERE id = ?'),
     byOrder: db.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY number'),
+    byShift: db.prepare('SELECT * FROM refunds WHERE shift_id = ? ORDER BY number'),
+    byAttempt: db.prepare('SELECT r.* FROM refunds r JOIN refund_tenders rt ON rt.refund_id = r.id WHERE rt.attempt_id = ?'),
     lines: db.prepare('SELECT * FROM refund_lines WHERE refund_id = ?'),
-    tenders: db.prepare('SELECT * FROM refund_tenders WHERE refund_id = ? ORDER BY rowid'),
-    refundedByLine: db.prepare(`SELECT rl.line_id, SUM(rl.qty_milli) AS qty, SUM(rl.amount) AS amount FROM refund_lines rl
-      JOIN refunds r ON r.id = rl.refund_id WHERE r.order_id = ? GROUP BY rl.line_id`),
-    refundedTotal: db.prepare('SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE order_id = ?'),
-    cashRefunded: db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id WHERE r.order_id = ? AND rt.kind = 'cash'`),
+    linesOfOrder: db.prepare('SELECT rl.* FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id WHERE r.order_id = ?'),
+    parts: db.prepare(`SELECT ${PART} FROM refund_tenders rt LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE rt.refund_id = ? ORDER BY rt.rowid`),
+    partsOfOrder: db.prepare(`SELECT ${PART} FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
+      LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.order_id = ? ORDER BY rt.rowid`),
+    partsOfShift: db.prepare(`SELECT ${PART} FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
+      LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.shift_id = ? ORDER BY rt.rowid`),
+    partsOfAttempt: db.prepare(`SELECT ${PART} FROM refund_tenders rt LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id
+      WHERE rt.original_attempt_id = ? ORDER BY rt.rowid`),
   };
   return {
-    create(refund: { orderId: string; shiftId: number | null; amount: number; tax: number; reason: string; userId: string; approvedBy: string | null; lines: { lineId: string; qtyMilli: number; amount: number; tax: number }[] }): RefundRow {
+    create(refund: NewRefund): RefundRow {
       const id = randomUUID();
       q.insert.run({ id, ...refund, at: now().toISOString() });
       for (const line of refund.lines) q.line.run(id, line.lineId, line.qtyMilli, line.amount, line.tax);
       return q.byId.get(id) as RefundRow;
     },
-    addTender: (refundId: string, tender: { kind: RefundTenderRow['kind']; amount: number; attemptId: string | null; originalAttemptId: string | null }) =>
-      void q.tender.run(refundId, tender.kind, tender.amount, tender.attemptId, tender.originalAttemptId),
-    byId: (id: string) => (q.byId.get(id) as RefundRow | undefined) ?? null,
-    byOrder: (orderId: string) => q.byOrder.all(orderId) as RefundRow[],
-    lines: (refundId: string) => q.lines.all(refundId) as RefundLineRow[],
-    tenders: (refundId: string) => q.tenders.all(refundId) as RefundTenderRow[],
-    refundedByLine: (orderId: string) => new Map((q.refundedByLine.all(orderId) as { line_id: string; qty: number; amount: number }[]).map((r) => [r.line_id, r])),
-    refundedTotal: (orderId: string) => q.refundedTotal.pluck().get(orderId) as number,
-    cashRefunded: (orderId: string) => q.cashRefunded.pluck().get(orderId) as number,
+    addPart: (refundId, part) => void q.part.run({ refundId, ...part }),
+    byId: (id) => (q.byId.get(id) as RefundRow | undefined) ?? null,
+    byOrder: (orderId) => q.byOrder.all(orderId) as RefundRow[],
+    byShift: (shiftId) => q.byShift.all(shiftId) as RefundRow[],
+    byAttempt: (attemptId) => (q.byAttempt.get(attemptId) as RefundRow | undefined) ?? null,
+    lines: (refundId) => q.lines.all(refundId) as RefundLineRow[],
+    linesOfOrder: (orderId) => q.linesOfOrder.all(orderId) as RefundLineRow[],
+    parts: (refundId) => q.parts.all(refundId) as LedgerPart[],
+    partsOfOrder: (orderId) => q.partsOfOrder.all(orderId) as LedgerPart[],
+    partsOfShift: (shiftId) => q.partsOfShift.all(shiftId) as LedgerPart[],
+    partsOfAttempt: (originalAttemptId) => q.partsOfAttempt.all(originalAttemptId) as LedgerPart[],
   };
 }
 

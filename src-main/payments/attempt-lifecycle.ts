@@ -6,7 +6,7 @@
  * (payment-engine.ts) decide what may start; this module carries what then happens.
  */
 import { randomUUID } from 'node:crypto';
-import type { AttemptView } from '../../src-shared/domain';
+import type { AttemptView, CardBlock } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { AuditLog } from '../auth/audit-log';
 import type { Db } from '../journal/open-journal';
@@ -16,6 +16,21 @@ import { toAttemptView, type AttemptRepository, type AttemptRow, type Transition
 import { maskedOutcome, readBackMismatch } from './attempt-outcome';
 import { canTransition, isFinalOutcome, isUnresolved } from './attempt-states';
 import type { PaymentProvider, ProgressReport, ProviderAttempt, ProviderOutcome } from './provider';
+
+/** A numeric option the attempt was started with (0 when absent). */
+export function optionNumber(row: Pick<AttemptRow, 'options'>, name: string): number {
+  const value = row.options === null ? undefined : (JSON.parse(row.options) as Record<string, unknown>)[name];
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
+}
+
+/**
+ * Cash back on an approved sale: what the terminal confirmed, or, when its reply names none, what
+ * was asked for. Charged to the card on top of the goods and the tip.
+ */
+export function cashbackOf(row: Pick<AttemptRow, 'options' | 'card'>): number {
+  const confirmed = row.card === null ? undefined : (JSON.parse(row.card) as CardBlock).cashback;
+  return confirmed ?? optionNumber(row, 'cashback_amount');
+}
 
 /** A sale that only holds the amount until it is captured (DESIGN.md §6: it pays nothing yet). */
 export function isPreauth(row: Pick<AttemptRow, 'kind' | 'options'>): boolean {
@@ -37,6 +52,15 @@ export interface EngineDeps {
   audit: AuditLog;
   /** This till's number (1–999): part of every idempotency key, so two tills on one merchant never collide. */
   tillId: number;
+  /**
+   * The refund ledger (sales/refund-service): a reversal the engine starts on its own is recorded
+   * there in the transaction that journals it.
+   */
+  ledger: {
+    reversalJournaled(reversal: AttemptRow, original: AttemptRow): void;
+    /** What went back on a sale so far, by any way (done or in flight). */
+    givenBackOn(saleAttemptId: string): number;
+  };
   /** What the order still owes (priced by sales; the engine never prices). */
   amountDue(orderId: string): number;
   attemptChanged(attempt: AttemptView): void;
@@ -146,9 +170,12 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     const amount = row.approved_amount ?? row.amount;
     if (row.kind === 'sale') {
       if (isPreauth(row) || row.state !== 'approved') return false;
-      const card = row.card ? JSON.parse(row.card) : null;
+      const card = row.card ? (JSON.parse(row.card) as CardBlock) : null;
+      // Cash back the terminal confirmed (or, when its reply names none, the one asked for) is charged
+      // to the card and handed out from the drawer: its own cash line (DESIGN.md §6, issue 11).
+      const cashback = cashbackOf(row);
       const after = deps.checkout.addElectronicTender(row.order_id, {
-        kind: row.method, label: card?.brand ? `${card.brand}` : (providerFor(row)?.label ?? row.provider), amount, tip: row.tip, attemptId: row.id, card,
+        kind: row.method, label: card?.brand ? `${card.brand}` : (providerFor(row)?.label ?? row.provider), amount, tip: row.tip, cashback, attemptId: row.id, card,
       });
       return after.status === 'completed';
     }
@@ -168,7 +195,8 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     } else {
       attempts.addRefunded(original.id, amount);
       const after = attempts.byId(original.id)!;
-      const fully = after.refunded >= (after.approved_amount ?? after.amount) + (reversing ? after.tip : 0);
+      // Tips were charged too: a sale is refunded in full once its tip went back as well.
+      const fully = after.refunded >= (after.approved_amount ?? after.amount) + after.tip;
       attempts.transition(original.id, { to: fully ? 'refunded' : 'partially_refunded', cause: `refund ${row.id} of ${amount}` });
     }
     if (reversing && attempts.byId(original.id)!.state !== 'partially_refunded') {
@@ -309,10 +337,16 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     // the manager decides, so money never goes back twice.
     if (attempts.byOriginal(row.id).length > 0) return;
     try {
-      begin({
-        orderId: row.order_id, providerId: provider.id, amount: (row.approved_amount ?? row.amount) + (kind === 'refund' ? row.tip : 0), tip: kind === 'void' ? row.tip : 0,
-        userId: 'system', terminal: row.terminal, kind, originalAttemptId: row.id, walletMasked: null,
-      }, provider);
+      // The reversal and its refund-ledger record commit together, before it is sent.
+      const sending = db.transaction(() => {
+        const journaled = journalAttempt({
+          orderId: row.order_id, providerId: provider.id, amount: (row.approved_amount ?? row.amount) + (kind === 'refund' ? row.tip : 0), tip: kind === 'void' ? row.tip : 0,
+          userId: 'system', terminal: row.terminal, kind, originalAttemptId: row.id, walletMasked: null,
+        }, provider);
+        deps.ledger.reversalJournaled(journaled, row);
+        return journaled;
+      }).immediate();
+      launch(sending, provider);
     } catch (error) {
       deps.log(`Reversing attempt ${row.id} could not start; listed for the manager`, error);
     }
@@ -416,23 +450,29 @@ export function createAttemptLifecycle(deps: EngineDeps) {
 
   type BeginRequest = Omit<StartRequest, 'walletCode' | 'preauth'> & { kind: AttemptRow['kind']; originalAttemptId: string | null; walletMasked: string | null };
 
-  function begin(request: BeginRequest, provider: PaymentProvider, walletCode?: string): AttemptView {
+  /**
+   * Journals an attempt and its move to `sending` inside the caller's transaction (rule 1): the
+   * caller commits it, with whatever it records beside it, before `launch` sends anything.
+   */
+  function journalAttempt(request: BeginRequest, provider: PaymentProvider): AttemptRow {
+    if (!db.inTransaction) throw new Error('An attempt is journaled inside its caller\'s transaction.');
     const terminal = request.terminal ?? null;
-    // One commit journals the attempt and its move to `sending`, before the request leaves (rule 1):
-    // after a crash there is no window in which an attempt exists without being marked sent.
-    const sending = db.transaction(() => {
-      // Rule 5: one attempt per terminal until its outcome is known (checked inside the write lock).
-      // A wallet payment has no terminal of ours: the customer's phone is the device, so only rule 2 holds.
-      const busy = provider.method === 'card' ? attempts.busyOn(provider.id, terminal) : null;
-      if (busy) throw new PosError('PAYMENT_IN_PROGRESS', `${terminal ?? provider.label} is busy with another payment until its outcome is known.`);
-      const keys = attempts.nextKeys(deps.tillId);
-      const inserted = attempts.insert({
-        id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal, kind: request.kind, method: provider.method,
-        amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: keys.reference, requestId: keys.requestId,
-        originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked, options: request.options ?? null,
-      }, `${request.kind} requested by user ${request.userId}`);
-      return attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` });
-    }).immediate();
+    // Rule 5: one attempt per terminal until its outcome is known (checked inside the write lock).
+    // A wallet payment has no terminal of ours: the customer's phone is the device, so only rule 2 holds.
+    const busy = provider.method === 'card' ? attempts.busyOn(provider.id, terminal) : null;
+    if (busy) throw new PosError('PAYMENT_IN_PROGRESS', `${terminal ?? provider.label} is busy with another payment until its outcome is known.`);
+    const keys = attempts.nextKeys(deps.tillId);
+    const inserted = attempts.insert({
+      id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal, kind: request.kind, method: provider.method,
+      amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: keys.reference, requestId: keys.requestId,
+      originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked, options: request.options ?? null,
+    }, `${request.kind} requested by user ${request.userId}`);
+    return attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` });
+  }
+
+  /** Sends a committed attempt; the screens are told once it is on the wire. */
+  function launch(sending: AttemptRow, provider: PaymentProvider, walletCode?: string): void {
+    if (closed) return;
     // The request leaves first; the screens are told once it is on the wire (a provider's socket
     // write happens a tick after start() returns, and building the order view is not its business).
     run(sending, provider, walletCode);
@@ -442,6 +482,13 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       const current = attempts.byId(sending.id);
       if (current && current.state === 'sending') publish(current);
     });
+  }
+
+  function begin(request: BeginRequest, provider: PaymentProvider, walletCode?: string): AttemptView {
+    // One commit journals the attempt and its move to `sending`, before the request leaves (rule 1):
+    // after a crash there is no window in which an attempt exists without being marked sent.
+    const sending = db.transaction(() => journalAttempt(request, provider)).immediate();
+    launch(sending, provider, walletCode);
     return toAttemptView(sending);
   }
 
@@ -487,6 +534,8 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     apply,
     cancelAtProvider,
     begin,
+    journalAttempt,
+    launch,
     requery,
     requeryAll,
     settleInFlight,

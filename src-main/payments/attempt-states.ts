@@ -18,7 +18,8 @@ const TRANSITIONS: Readonly<Record<AttemptState, readonly AttemptState[]>> = {
   declined: ['approved', 'needs_reversal'],
   cancelled: ['approved', 'needs_reversal'],
   // Given back by the engine (void / refund), by a manager's refund, or recorded refunded on the terminal.
-  needs_reversal: ['voided', 'refunded', 'partially_refunded'],
+  // …or accepted by a manager as the sale's tender after all (what the sale took another way goes back).
+  needs_reversal: ['voided', 'refunded', 'partially_refunded', 'approved'],
   voided: [],
   refunded: [],
 };

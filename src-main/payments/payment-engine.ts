@@ -7,16 +7,22 @@
  * unresolved by a crash are reconciled before new ones are accepted. The engine sees
  * providers only through PaymentProvider.
  */
-import type { AttemptView } from '../../src-shared/domain';
+import type { AttemptView, CardBlock } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import { maskPansDeep, maskPansIn } from '../../src-shared/pan-mask';
 import { toAttemptView, type AttemptRow } from '../journal/attempt-repository';
 import { maskedOutcome } from './attempt-outcome';
-import { createAttemptLifecycle, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
+import { cashbackOf, createAttemptLifecycle, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
 import { isFinalOutcome, isUnresolved } from './attempt-states';
 import type { PaymentProvider, ProviderEvents, ProviderOutcome } from './provider';
 
-export { DEFAULT_BACKOFF_MS, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
+export { cashbackOf, DEFAULT_BACKOFF_MS, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
+
+/** A refund or void journaled in its caller's transaction, sent by `launch` after the commit. */
+export interface Staged {
+  attempt: AttemptView;
+  launch(): void;
+}
 
 export function createPaymentEngine(deps: EngineDeps) {
   if (!Number.isInteger(deps.tillId) || deps.tillId < 1 || deps.tillId > 999) throw new Error(`The till id must be a whole number from 1 to 999, not ${deps.tillId}.`);
@@ -39,6 +45,22 @@ export function createPaymentEngine(deps: EngineDeps) {
     const row = attempts.byId(attemptId);
     if (!row) throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
     return row;
+  }
+
+  /** Journals an attempt in the caller's transaction; `launch` sends it after the caller's commit. */
+  function stage(request: Parameters<typeof life.journalAttempt>[0], provider: PaymentProvider): Staged {
+    const row = life.journalAttempt(request, provider);
+    let launched = false;
+    return {
+      attempt: toAttemptView(row),
+      launch: () => {
+        if (launched) return;
+        launched = true;
+        // Never before the commit: an attempt that was rolled back must not be sent.
+        if (db.inTransaction || !attempts.byId(row.id)) throw new Error(`Attempt ${row.id} is sent only once it is committed.`);
+        life.launch(row, provider);
+      },
+    };
   }
 
   function eventsFor(providerId: string): ProviderEvents {
@@ -119,33 +141,42 @@ export function createPaymentEngine(deps: EngineDeps) {
       return begin({ ...request, ...(options ? { options } : {}), kind: 'sale', originalAttemptId: null, walletMasked: request.walletCode?.masked ?? null }, provider, request.walletCode?.value);
     },
 
-    /** Refund (part of) an approved sale through its provider. The caller has checked the manager's approval. */
-    refund(request: { attemptId: string; amount: number; userId: string; options?: Record<string, string | number | boolean> }): AttemptView {
+    /**
+     * Journals a refund of (part of) an approved sale, tip included, inside the caller's
+     * transaction, where the refund ledger records it beside (sales/refund-service). The caller has
+     * checked the manager's approval; `launch` sends it once the caller committed.
+     */
+    stageRefund(request: { attemptId: string; amount: number; userId: string; options?: Record<string, string | number | boolean> }): Staged {
       requireReconciled();
       const original = attempts.byId(request.attemptId);
       if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
       const provider = requireProvider(original.provider);
-      if (!provider.capabilities.refund) throw new PosError('CONFLICT', `${provider.label} refunds are done on the terminal itself.`);
+      if (!provider.capabilities.refund) throw new PosError('CONFLICT', `${provider.label} refunds are done on the terminal itself: refund it there and record it, or refund to cash.`);
       const refundable = toAttemptView(original).refundable;
       if (request.amount > refundable) throw new PosError('INVALID_PAYLOAD', `At most ${refundable} can still be refunded on this payment.`, 'amount');
       if (request.amount < refundable && !provider.capabilities.partialRefund) throw new PosError('INVALID_PAYLOAD', `${provider.label} only refunds the full amount.`, 'amount');
       if (attempts.byOriginal(original.id).some((a) => isUnresolved(a.state))) throw new PosError('PAYMENT_IN_PROGRESS', 'A refund of this payment is still being checked.');
-      return begin({
+      return stage({
         orderId: original.order_id, providerId: provider.id, amount: request.amount, tip: 0, userId: request.userId, terminal: original.terminal,
         kind: 'refund', originalAttemptId: original.id, walletMasked: null, ...(request.options ? { options: request.options } : {}),
       }, provider);
     },
 
-    /** Void an approved sale in full through its provider. The caller has checked the manager's approval. */
-    void(request: { attemptId: string; userId: string; options?: Record<string, string | number | boolean> }): AttemptView {
+    /** Journals the void of an approved sale in full (tip included), as stageRefund does. */
+    stageVoid(request: { attemptId: string; userId: string; options?: Record<string, string | number | boolean> }): Staged {
       requireReconciled();
       const original = attempts.byId(request.attemptId);
       if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
       if (original.state !== 'approved' && original.state !== 'needs_reversal') throw new PosError('CONFLICT', `Only an approved payment that was not refunded can be voided; this one is ${original.state}.`);
       const provider = requireProvider(original.provider);
       if (!provider.capabilities.void) throw new PosError('CONFLICT', `${provider.label} cannot void from the till; refund it instead.`);
+      // A void takes back the whole transaction, cash back included, which the customer holds once the sale took it
+      // (an approval the sale never took handed no cash out: voiding it is right).
+      if (original.state === 'approved' && cashbackOf(original) > 0) {
+        throw new PosError('CONFLICT', 'A sale with cash back cannot be voided: refund what was bought instead.');
+      }
       if (attempts.byOriginal(original.id).some((a) => isUnresolved(a.state))) throw new PosError('PAYMENT_IN_PROGRESS', 'A void or refund of this payment is still being checked.');
-      return begin({
+      return stage({
         orderId: original.order_id, providerId: provider.id, amount: original.approved_amount ?? original.amount, tip: original.tip, userId: request.userId,
         terminal: original.terminal, kind: 'void', originalAttemptId: original.id, walletMasked: null, ...(request.options ? { options: request.options } : {}),
       }, provider);
@@ -159,7 +190,7 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (held.state !== 'approved') throw new PosError('CONFLICT', `The pre-authorisation is ${held.state}; only an approved one can be captured.`);
       const taken = attempts.byOriginal(held.id).find((a) => a.kind === 'sale' && (isUnresolved(a.state) || a.state === 'approved'));
       if (taken) throw new PosError('CONFLICT', 'This pre-authorisation is already captured (or being captured).');
-      if (request.amount > (held.approved_amount ?? held.amount)) throw new PosError('INVALID_PAYLOAD', 'The capture is more than was authorised.', 'amount');
+      if (request.amount + request.tip > (held.approved_amount ?? held.amount)) throw new PosError('INVALID_PAYLOAD', 'The capture and its tip are more than was authorised.', 'amount');
       if (attempts.liveSaleOf(held.order_id)) throw new PosError('PAYMENT_IN_PROGRESS', 'A payment for this sale is still being checked; its outcome comes first.');
       if (request.amount > deps.amountDue(held.order_id)) throw new PosError('INVALID_PAYLOAD', 'The capture is more than what is due.', 'amount');
       const provider = requireProvider(held.provider);
@@ -175,6 +206,11 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (!sale || sale.kind !== 'sale' || sale.state !== 'approved') throw new PosError('NOT_FOUND', 'Only an approved card sale can have its tip changed.', 'attemptId');
       const provider = requireProvider(sale.provider);
       if (!provider.adjustTip) throw new PosError('CONFLICT', `${provider.label} cannot change a tip after the sale.`);
+      // A tip is bounded by the sale it tips; above the store's limit the caller has a manager's approval.
+      const base = sale.approved_amount ?? sale.amount;
+      if (request.tip > base) throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
+      // Once money went back on the sale, its tip is part of what was refunded: it no longer changes.
+      if (deps.ledger.givenBackOn(sale.id) > 0) throw new PosError('CONFLICT', 'Part of this payment was given back: its tip can no longer change.');
       const outcome = await provider.adjustTip(toProviderAttempt(sale), request.tip);
       if (outcome.state !== 'approved') throw new PosError('PROVIDER_ERROR', `The tip was not changed: ${maskedOutcome(outcome, sale).message}`);
       db.transaction(() => {
@@ -277,23 +313,45 @@ export function createPaymentEngine(deps: EngineDeps) {
      * (refunded on the terminal, whose provider has no refund from the till), or a flag looked
      * into (a contradiction, a read-back mismatch, a release). Audited with the evidence.
      */
-    resolve(request: { attemptId: string; resolution: 'refunded-elsewhere' | 'acknowledged'; evidence: string; reason: string; managerId: string }): AttemptView {
+    resolve(request: {
+      attemptId: string; resolution: 'refunded-elsewhere' | 'accepted' | 'acknowledged'; evidence: string; reason: string; managerId: string;
+      /** What the refund ledger records with it (sales/refund-service), inside its transaction. */
+      record?: (row: AttemptRow, amount: number) => void;
+    }): AttemptView {
       const row = requireAttempt(request.attemptId);
       if (isUnresolved(row.state)) throw new PosError('CONFLICT', 'That payment is still being checked: settle it with evidence instead.');
       const flag = row.needs_attention;
       if (flag === null) throw new PosError('CONFLICT', 'That payment needs nothing from a manager.');
-      if (request.resolution === 'refunded-elsewhere') {
-        if (flag !== 'needs-reversal') throw new PosError('CONFLICT', 'Only an approval to give back can be recorded as refunded.');
+      if (request.resolution === 'refunded-elsewhere' || request.resolution === 'accepted') {
+        if (flag !== 'needs-reversal') throw new PosError('CONFLICT', 'Only an approval to give back can be recorded as refunded or accepted.');
         if (attempts.byOriginal(row.id).some((a) => isUnresolved(a.state))) throw new PosError('PAYMENT_IN_PROGRESS', 'A void or refund of it is still being checked.');
+      }
+      if (request.resolution === 'refunded-elsewhere') {
         const remaining = (row.approved_amount ?? row.amount) + row.tip - row.refunded;
         db.transaction(() => {
           attempts.addRefunded(row.id, remaining);
           attempts.transition(row.id, { to: 'refunded', cause: `refunded outside the till, recorded by manager ${request.managerId} (evidence: ${request.evidence})` });
           attempts.flag(row.id, null);
           audit('payment.refundedElsewhere', row, { amount: remaining, evidence: request.evidence, reason: request.reason }, request.managerId);
+          request.record?.(row, remaining);
+        }).immediate();
+      } else if (request.resolution === 'accepted') {
+        // The late approval becomes the sale's tender after all; what the sale took another way for
+        // it goes back (the caller's record), so the customer pays once and the books match the gateway.
+        if (row.state !== 'needs_reversal' || row.refunded > 0) throw new PosError('CONFLICT', 'Only an approval nothing was given back on can be accepted.');
+        const amount = row.approved_amount ?? row.amount;
+        db.transaction(() => {
+          attempts.transition(row.id, { to: 'approved', cause: `accepted as the sale's tender by manager ${request.managerId} (evidence: ${request.evidence})` });
+          attempts.flag(row.id, null);
+          const card = row.card ? (JSON.parse(row.card) as CardBlock) : null;
+          deps.checkout.addElectronicTender(row.order_id, {
+            kind: row.method, label: card?.brand ?? providerFor(row)?.label ?? row.provider, amount, tip: row.tip, cashback: 0, attemptId: row.id, card,
+          });
+          audit('payment.acceptedLate', row, { amount, tip: row.tip, evidence: request.evidence, reason: request.reason }, request.managerId);
+          request.record?.(attempts.byId(row.id)!, amount);
         }).immediate();
       } else {
-        if (flag === 'needs-reversal') throw new PosError('CONFLICT', 'The customer must still get this money back: refund it, or record the refund done on the terminal.');
+        if (flag === 'needs-reversal') throw new PosError('CONFLICT', 'The customer must still get this money back: refund it, record the refund done on the terminal, or accept it as the sale\'s tender.');
         db.transaction(() => {
           attempts.flag(row.id, null);
           attempts.note(row.id, `${flag} resolved by manager ${request.managerId} (evidence: ${request.evidence})`);

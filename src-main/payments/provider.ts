@@ -119,6 +119,8 @@ export interface ProviderCapabilities {
   tip: boolean;
   /** Pre-authorisation then capture (CodePay pre-auth + completion, YabandPay authorisation + capture). */
   preauth: boolean;
+  /** Cash handed out on top of a card sale, charged to the card (CodePay trans_type 11). */
+  cashback: boolean;
 }
 
 /** A pending state for the screen, with the provider's id for the journal once it has one. */

@@ -34,6 +34,8 @@ export interface CartDeps {
   products: ProductLookup;
   taxRates: ReadonlyMap<string, TaxRate>;
   currency: string;
+  /** store.taxRounding: kept on each order when it opens, so history never re-rounds. */
+  taxRounding?: 'line' | 'order';
   view(order: OrderRow): OrderView;
   changed(order: OrderView): void;
 }
@@ -42,7 +44,7 @@ export function createCartService(deps: CartDeps) {
   const { orders } = deps;
 
   function openOrder(cashierId: string): OrderRow {
-    return orders.openOrder() ?? orders.createOrder(deps.currency, cashierId, deps.shiftFor(cashierId));
+    return orders.openOrder() ?? orders.createOrder(deps.currency, cashierId, deps.shiftFor(cashierId), deps.taxRounding ?? 'line');
   }
 
   function editable(cashierId: string): OrderRow {

@@ -18,6 +18,8 @@ export interface CheckoutDeps {
   /** Told once per cash tender (the drawer opens for cash and change). */
   cashTaken(order: OrderView, tendered: number, change: number): void;
   completed(order: OrderView): void;
+  /** Cash back was approved on a card: the drawer opens to hand it out (after the commit). */
+  cashBackGiven(order: OrderView, amount: number): void;
 }
 
 export function createCheckout(deps: CheckoutDeps) {
@@ -57,9 +59,20 @@ export function createCheckout(deps: CheckoutDeps) {
     return { view: completeIfPaid(orderId), change };
   });
 
-  /** Records an approved electronic payment as a tender, inside the engine's transaction. */
-  function addElectronicTender(orderId: string, tender: { kind: 'card' | 'wallet'; label: string; amount: number; tip: number; attemptId: string; card: CardBlock | null }): OrderView {
-    orders.addTender(orderId, { ...tender, tendered: tender.amount, change: 0 });
+  /**
+   * Records an approved electronic payment as a tender, inside the engine's transaction. Cash
+   * back is charged to the card (inside its amount) and handed out from the drawer: a cash line
+   * of minus that much, so the sale's tenders still add up to its total and the drawer expects less.
+   */
+  function addElectronicTender(orderId: string, tender: { kind: 'card' | 'wallet'; label: string; amount: number; tip: number; cashback: number; attemptId: string; card: CardBlock | null }): OrderView {
+    const charged = tender.amount + tender.cashback;
+    orders.addTender(orderId, { ...tender, amount: charged, tendered: charged, change: 0 });
+    if (tender.cashback > 0) {
+      orders.addTender(orderId, { kind: 'cash', label: 'Cash back', amount: -tender.cashback, tendered: -tender.cashback, change: 0, tip: 0, attemptId: null, card: null });
+      const cashback = tender.cashback;
+      // The drawer opens once the approval is committed (this runs inside the engine's transaction).
+      setImmediate(() => deps.cashBackGiven(deps.view(orders.byId(orderId)!), cashback));
+    }
     return completeIfPaid(orderId);
   }
 

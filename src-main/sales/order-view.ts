@@ -19,8 +19,11 @@ export function buildOrderView(input: {
 }): OrderView {
   const { order, lines, tenders } = input;
   // Each line carries its own snapshot of rates, so history never re-prices with today's config.
+  // The per-line keys keep the real code as roundingGroup: 'order' rounding rounds once per real tax.
   const rates = new Map<string, TaxRate>();
-  for (const line of lines) for (const rate of lineTaxRates(line)) rates.set(`${line.id}:${rate.code}`, { ...rate, code: `${line.id}:${rate.code}` });
+  for (const line of lines) {
+    for (const rate of lineTaxRates(line)) rates.set(`${line.id}:${rate.code}`, { ...rate, code: `${line.id}:${rate.code}`, roundingGroup: rate.code });
+  }
   const orderDiscount = parseDiscount(order.order_discount);
   const totals = priceOrder(
     lines.map((l) => ({
@@ -29,6 +32,7 @@ export function buildOrderView(input: {
     })),
     orderDiscount,
     [...rates.values()],
+    order.tax_rounding,
   );
   // Merge the per-line tax keys back into one entry per tax code.
   const taxes = new Map<string, OrderView['taxes'][number]>();
@@ -70,7 +74,7 @@ export function buildOrderView(input: {
     cashDue: roundToStep(due, input.cashRoundingStep),
     refunded: input.refunded,
     tenders: tenders.map((t) => ({
-      id: t.id, kind: t.kind, label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip,
+      id: t.id, kind: t.kind, label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip, cashback: t.cashback,
       attemptId: t.attempt_id, card: t.card ? (JSON.parse(t.card) as CardBlock) : null, createdAt: t.created_at,
     })),
     attempts: [...input.attempts],

@@ -1,12 +1,19 @@
 /**
- * Builds the X (any time) and Z (at close) report of a shift from the journal: sales,
- * refunds, voids with user and product, no-sales and overrides with who approved them,
- * discounts, tips, taxes, per-provider totals, and payments still unresolved.
+ * Builds the X (any time) and Z (at close) report of a shift from the journal: sales (net
+ * before tax, after refunds), the refund ledger, late approvals and where each stands, per-
+ * provider reconciliation (what it confirmed, what the sales took, what went back), voids
+ * with user and product, no-sales and overrides with who approved them, discounts, tips,
+ * cash back, taxes, per-tender totals, and payments still unresolved.
  */
 import type { AttemptView, OrderView } from '../../src-shared/domain';
+import { mulDivRound } from '../../src-shared/money';
 import type { Report } from '../../src-shared/report';
+import type { AttemptRepository } from '../journal/attempt-repository';
 import type { Db } from '../journal/open-journal';
+import type { RefundReader } from '../journal/refund-repository';
 import type { ShiftRow } from '../journal/shift-repository';
+import { cashbackOf } from '../payments/payment-engine';
+import { recordStatus } from './refund-service';
 
 export interface ReportDeps {
   db: Db;
@@ -17,9 +24,17 @@ export interface ReportDeps {
   providerLabel(providerId: string): string;
   unresolved(): AttemptView[];
   expectedCash(shift: ShiftRow): number;
+  refunds: RefundReader;
+  attempts: Pick<AttemptRepository, 'byId' | 'lateApprovals'>;
 }
 
 interface AuditRow { at: string; user_id: string | null; detail: string }
+
+type TenderGroup = Report['tenders'][number];
+type ProviderLine = Report['providers'][number];
+
+/** The refund kinds that give goods back (a reversal gives back an approval the sale never took; `accepted` swaps one tender for another). */
+const GIVES_GOODS_BACK = new Set(['refund', 'void', 'outside']);
 
 export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { kind: 'X' | 'Z'; number: number | null; copy: boolean; countedCash?: number; at?: string }): Report {
   const { db } = deps;
@@ -27,39 +42,111 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
   const name = (id: string | null) => (id ? deps.userName(id) : null);
   const orderIds = db.prepare("SELECT id FROM orders WHERE shift_id = ? AND status = 'completed' ORDER BY number").pluck().all(shift.id) as string[];
   const orders = orderIds.map((id) => deps.orderView(id));
+  const providerOf = (attemptId: string | null): string | null => (attemptId ? deps.attempts.byId(attemptId)?.provider ?? null : null);
 
   const taxes = new Map<string, number>();
   for (const order of orders) for (const tax of order.taxes) taxes.set(tax.label, (taxes.get(tax.label) ?? 0) + tax.amount);
 
-  const tenderGroups = new Map<string, { label: string; count: number; amount: number; refunded: number }>();
-  const group = (key: string, label: string) => tenderGroups.get(key) ?? tenderGroups.set(key, { label, count: 0, amount: 0, refunded: 0 }).get(key)!;
+  // Tenders: what each provider (or the drawer) took, tips and cash back inside, as a terminal's batch counts it.
+  const tenderGroups = new Map<string, TenderGroup>();
+  const group = (key: string | null): TenderGroup => {
+    const id = key ?? 'cash';
+    const existing = tenderGroups.get(id);
+    if (existing) return existing;
+    const created = { label: key ? deps.providerLabel(key) : 'Cash', count: 0, amount: 0, tips: 0, cashback: 0, refunded: 0, net: 0 };
+    tenderGroups.set(id, created);
+    return created;
+  };
+  const providers = new Map<string, ProviderLine>();
+  const line = (provider: string): ProviderLine => {
+    const existing = providers.get(provider);
+    if (existing) return existing;
+    const created = { label: deps.providerLabel(provider), confirmed: { count: 0, amount: 0 }, asTenders: { count: 0, amount: 0 }, late: { count: 0, amount: 0 }, givenBack: 0, net: 0 };
+    providers.set(provider, created);
+    return created;
+  };
   for (const order of orders) {
     for (const tender of order.tenders) {
-      const attempt = tender.attemptId ? order.attempts.find((a) => a.id === tender.attemptId) : null;
-      const g = attempt ? group(attempt.provider, deps.providerLabel(attempt.provider)) : group('cash', 'Cash');
-      g.count += 1;
-      g.amount += tender.amount;
+      const provider = providerOf(tender.attemptId);
+      const g = group(provider);
+      if (tender.amount > 0) g.count += 1;
+      g.amount += tender.amount + tender.tip;
+      g.tips += tender.tip;
+      g.cashback += tender.cashback;
+      if (provider) {
+        line(provider).asTenders.count += 1;
+        line(provider).asTenders.amount += tender.amount + tender.tip;
+      }
     }
   }
 
-  const refundRows = db.prepare(`SELECT r.*, o.number AS order_number FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.shift_id = ? ORDER BY r.number`).all(shift.id) as
-    { id: string; number: number; order_number: number; amount: number; reason: string; user_id: string; approved_by: string | null; created_at: string }[];
-  const refundTenders = db.prepare(`SELECT rt.kind, rt.amount, pa.provider FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
-    LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.shift_id = ?`).all(shift.id) as { kind: string; amount: number; provider: string | null }[];
-  for (const t of refundTenders) (t.provider ? group(t.provider, deps.providerLabel(t.provider)) : group('cash', 'Cash')).refunded += t.amount;
-  const itemsOf = db.prepare(`SELECT l.name, rl.qty_milli FROM refund_lines rl JOIN order_lines l ON l.id = rl.line_id WHERE rl.refund_id = ?`);
+  // The refund ledger of the shift: done parts count; in-flight ones are listed, not counted.
+  const records = deps.refunds.byShift(shift.id);
+  const parts = deps.refunds.partsOfShift(shift.id);
+  const kindOf = new Map(records.map((r) => [r.id, r.kind]));
+  let goodsBack = 0;
+  let tipsBack = 0;
+  let refundedTax = 0;
+  for (const record of records) {
+    const done = parts.filter((p) => p.refund_id === record.id && p.status === 'done');
+    const tip = done.reduce((sum, p) => sum + p.tip, 0);
+    const goods = done.reduce((sum, p) => sum + p.amount, 0) - tip;
+    if (!GIVES_GOODS_BACK.has(record.kind)) continue;
+    goodsBack += goods;
+    tipsBack += tip;
+    const planned = record.amount - record.tip;
+    refundedTax += planned > 0 ? mulDivRound(record.tax, Math.min(goods, planned), planned) : 0;
+  }
+  for (const part of parts.filter((p) => p.status === 'done')) {
+    // Back through the provider (its refund attempt), or on its terminal (the payment it gives back): its batch counts it.
+    const provider = part.via === 'drawer' ? null : providerOf(part.via === 'provider' ? part.attempt_id : part.original_attempt_id);
+    if (part.via !== 'drawer' && provider) line(provider).givenBack += part.amount;
+    // A reversal gives back an approval that was never a tender: it is in the provider lines only.
+    if (kindOf.get(part.refund_id) !== 'reversal') group(provider).refunded += part.amount;
+  }
 
+  const lateApprovals: Report['lateApprovals'] = deps.attempts.lateApprovals(shift.opened_at, until).map((attempt) => {
+    const given = deps.refunds.partsOfAttempt(attempt.id);
+    const outside = given.some((p) => p.via === 'outside' && p.status === 'done');
+    // Accepted by a manager: it became a tender of its sale (and may have been refunded since, like any tender).
+    const order = deps.orderView(attempt.order_id);
+    const status: Report['lateApprovals'][number]['status'] = order.tenders.some((t) => t.attemptId === attempt.id) ? 'accepted'
+      : outside ? 'refunded-elsewhere'
+        : attempt.state === 'voided' || attempt.state === 'refunded' ? 'reversed'
+          : given.some((p) => p.status === 'in-flight') || attempt.state === 'partially_refunded' ? 'reversing' : 'open';
+    const amount = (attempt.approved_amount ?? attempt.amount) + attempt.tip + cashbackOf(attempt);
+    if (status !== 'accepted') {
+      line(attempt.provider).late.count += 1;
+      line(attempt.provider).late.amount += amount;
+    }
+    return { attemptId: attempt.id, provider: deps.providerLabel(attempt.provider), orderNumber: order.number, at: attempt.raised_at, amount, status };
+  });
+  for (const p of providers.values()) {
+    p.confirmed = { count: p.asTenders.count + p.late.count, amount: p.asTenders.amount + p.late.amount };
+    p.net = p.confirmed.amount - p.givenBack;
+  }
+  for (const g of tenderGroups.values()) g.net = g.amount - g.refunded;
+
+  const itemsOf = (refundId: string, order: OrderView) => {
+    const names = new Map(order.lines.map((l) => [l.id, l.name]));
+    return deps.refunds.lines(refundId).map((i) => `${i.qty_milli / 1000} × ${names.get(i.line_id) ?? ''}`).join('; ');
+  };
   const voidRows = db.prepare(`SELECT v.*, o.number AS order_number FROM voids v JOIN orders o ON o.id = v.order_id WHERE v.shift_id = ? ORDER BY v.id`).all(shift.id) as
     { at: string; kind: string; order_number: number; description: string; amount: number; reason: string; user_id: string; approved_by: string | null }[];
   const audit = (action: string) => db.prepare('SELECT at, user_id, detail FROM audit WHERE action = ? AND at >= ? AND at <= ? ORDER BY seq').all(action, shift.opened_at, until) as AuditRow[];
-  const paymentVoids = audit('payment.voided');
 
   const moves = db.prepare('SELECT * FROM cash_moves WHERE shift_id = ? ORDER BY id').all(shift.id) as { at: string; kind: 'in' | 'out'; amount: number; reason: string; user_id: string; approved_by: string | null }[];
-  const cashSales = group('cash', 'Cash').amount;
-  const cashRefunds = group('cash', 'Cash').refunded;
-  if (!tenderGroups.get('cash')?.count && !cashRefunds) tenderGroups.delete('cash');
+  const cashGroup = tenderGroups.get('cash');
+  const cashback = orders.reduce((s, o) => s + o.tenders.reduce((t, x) => t + x.cashback, 0), 0);
+  // Cash taken for sales, before the cash back handed out (which the cash group holds as negative lines).
+  const cashSales = (cashGroup?.amount ?? 0) + cashback;
+  const cashRefunds = cashGroup?.refunded ?? 0;
+  if (cashGroup && cashGroup.count === 0 && cashGroup.refunded === 0 && cashGroup.amount === 0) tenderGroups.delete('cash');
   const expected = deps.expectedCash(shift);
   const counted = options.countedCash ?? shift.counted_cash;
+  const gross = orders.reduce((s, o) => s + o.subtotal, 0);
+  const discounts = orders.reduce((s, o) => s + o.discountTotal, 0);
+  const tax = orders.reduce((s, o) => s + o.addedTax + o.includedTax, 0);
 
   return {
     kind: options.kind,
@@ -71,25 +158,30 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
     shift: { id: shift.id, openedBy: deps.userName(shift.opened_by), openedAt: shift.opened_at, closedBy: name(shift.closed_by), closeApprovedBy: name(shift.closing_approved_by), closedAt: shift.closed_at },
     sales: {
       count: orders.length,
-      gross: orders.reduce((s, o) => s + o.subtotal, 0),
-      discounts: orders.reduce((s, o) => s + o.discountTotal, 0),
-      net: orders.reduce((s, o) => s + o.total, 0),
+      gross,
+      discounts,
+      tax,
+      refunds: goodsBack,
+      refundedTax,
+      net: gross - discounts - tax - (goodsBack - refundedTax),
       tips: orders.reduce((s, o) => s + o.tenders.reduce((t, x) => t + x.tip, 0), 0),
+      tipsRefunded: tipsBack,
+      cashback,
       cashRounding: orders.reduce((s, o) => s + o.cashRounding, 0),
     },
     taxes: [...taxes].map(([label, amount]) => ({ label, amount })),
     tenders: [...tenderGroups.values()],
-    refunds: refundRows.map((r) => ({
-      number: r.number, orderNumber: r.order_number, at: r.created_at, amount: r.amount, reason: r.reason, user: deps.userName(r.user_id), approvedBy: name(r.approved_by),
-      items: (itemsOf.all(r.id) as { name: string; qty_milli: number }[]).map((i) => `${i.qty_milli / 1000} × ${i.name}`).join('; ') || 'by amount',
-    })),
-    voids: [
-      ...voidRows.map((v) => ({ at: v.at, kind: v.kind, orderNumber: v.order_number, description: v.description, amount: v.amount, reason: v.reason, user: deps.userName(v.user_id), approvedBy: name(v.approved_by) })),
-      ...paymentVoids.map((a) => {
-        const d = JSON.parse(a.detail) as { amount: number; reason: string; orderNumber: number; provider: string; approvedBy: string };
-        return { at: a.at, kind: 'payment', orderNumber: d.orderNumber, description: deps.providerLabel(d.provider), amount: d.amount, reason: d.reason, user: deps.userName(a.user_id), approvedBy: name(d.approvedBy) };
-      }),
-    ],
+    refunds: records.map((r) => {
+      const order = deps.orderView(r.order_id);
+      const own = parts.filter((p) => p.refund_id === r.id);
+      return {
+        number: r.number, orderNumber: order.number, at: r.created_at, kind: r.kind, amount: r.amount, tip: r.tip, reason: r.reason,
+        user: deps.userName(r.user_id), approvedBy: name(r.approved_by), items: itemsOf(r.id, order) || 'by amount', status: recordStatus(own),
+      };
+    }),
+    lateApprovals,
+    providers: [...providers.values()],
+    voids: voidRows.map((v) => ({ at: v.at, kind: v.kind, orderNumber: v.order_number, description: v.description, amount: v.amount, reason: v.reason, user: deps.userName(v.user_id), approvedBy: name(v.approved_by) })),
     noSales: audit('drawer.open').map((a) => ({ a, d: JSON.parse(a.detail) as { reason: string; note?: string; approvedBy?: string } }))
       .filter(({ d }) => d.reason === 'no-sale').map(({ a, d }) => ({ at: a.at, reason: d.note ?? '', user: deps.userName(a.user_id), approvedBy: name(d.approvedBy ?? null) })),
     overrides: audit('price.override').map((a) => {
@@ -98,40 +190,14 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
     }),
     discounts: {
       count: orders.reduce((s, o) => s + o.lines.filter((l) => l.lineDiscount > 0).length + (o.orderDiscount ? 1 : 0), 0),
-      total: orders.reduce((s, o) => s + o.discountTotal, 0),
+      total: discounts,
     },
-    cash: { float: shift.float_total, sales: cashSales, refunds: cashRefunds, paidIn: moves.filter((m) => m.kind === 'in').reduce((s, m) => s + m.amount, 0), paidOut: moves.filter((m) => m.kind === 'out').reduce((s, m) => s + m.amount, 0), expected, counted: counted ?? null, variance: counted === null || counted === undefined ? null : counted - expected },
+    cash: {
+      float: shift.float_total, sales: cashSales, cashback, refunds: cashRefunds,
+      paidIn: moves.filter((m) => m.kind === 'in').reduce((s, m) => s + m.amount, 0), paidOut: moves.filter((m) => m.kind === 'out').reduce((s, m) => s + m.amount, 0),
+      expected, counted: counted ?? null, variance: counted === null || counted === undefined ? null : counted - expected,
+    },
     cashMoves: moves.map((m) => ({ at: m.at, kind: m.kind, amount: m.amount, reason: m.reason, user: deps.userName(m.user_id), approvedBy: name(m.approved_by) })),
     unresolved: deps.unresolved().map((a) => ({ attemptId: a.id, provider: deps.providerLabel(a.provider), orderNumber: deps.orderView(a.orderId).number, amount: a.amount, state: a.state, since: a.createdAt })),
   };
-}
-
-const CSV_HEADER = ['section', 'when', 'what', 'user', 'approved by', 'amount', 'detail'];
-
-function csvCell(value: string | number | null): string {
-  const text = value === null ? '' : String(value);
-  // Formula injection guard: spreadsheet apps run cells that start with = + - @.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** The report as CSV rows (amounts in minor units, as everywhere in the journal). */
-export function reportCsv(report: Report): string {
-  const rows: (string | number | null)[][] = [CSV_HEADER];
-  const add = (section: string, when: string | null, what: string, user: string | null, approvedBy: string | null, amount: number | null, detail = '') => rows.push([section, when, what, user, approvedBy, amount, detail]);
-  add('report', report.generatedAt, `${report.kind}${report.number ? ` ${report.number}` : ''}${report.copy ? ' COPY' : ''}`, null, null, null, `${report.storeName} ${report.currency}`);
-  add('shift', report.shift.openedAt, 'opened', report.shift.openedBy, null, report.cash.float);
-  if (report.shift.closedAt) add('shift', report.shift.closedAt, 'closed', report.shift.closedBy, report.shift.closeApprovedBy, report.cash.counted);
-  for (const [key, value] of Object.entries(report.sales)) add('sales', null, key, null, null, value);
-  for (const tax of report.taxes) add('tax', null, tax.label, null, null, tax.amount);
-  for (const t of report.tenders) add('tender', null, t.label, null, null, t.amount, `count ${t.count}; refunded ${t.refunded}`);
-  for (const r of report.refunds) add('refund', r.at, `refund ${r.number} of sale ${r.orderNumber}`, r.user, r.approvedBy, r.amount, `${r.items}; ${r.reason}`);
-  for (const v of report.voids) add('void', v.at, `${v.kind}: ${v.description}`, v.user, v.approvedBy, v.amount, v.reason);
-  for (const n of report.noSales) add('no-sale', n.at, 'drawer opened', n.user, n.approvedBy, null, n.reason);
-  for (const o of report.overrides) add('override', o.at, o.product, o.user, o.approvedBy, o.to, `from ${o.from}; ${o.reason}`);
-  add('discounts', null, `${report.discounts.count} discounts`, null, null, report.discounts.total);
-  for (const m of report.cashMoves) add('cash', m.at, `paid ${m.kind}`, m.user, m.approvedBy, m.amount, m.reason);
-  for (const [key, value] of Object.entries(report.cash)) add('cash', null, key, null, null, value);
-  for (const u of report.unresolved) add('unresolved', u.since, `${u.provider} sale ${u.orderNumber}`, null, null, u.amount, u.state);
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -18,7 +18,7 @@ export function createShiftService(deps: { db: Db; shifts: ShiftRepository; audi
     const sales = db.prepare(`SELECT COALESCE(SUM(t.amount), 0) FROM tenders t JOIN orders o ON o.id = t.order_id
       WHERE o.shift_id = ? AND t.kind = 'cash'`).pluck().get(shift.id) as number;
     const refunds = db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
-      WHERE r.shift_id = ? AND rt.kind = 'cash'`).pluck().get(shift.id) as number;
+      WHERE r.shift_id = ? AND rt.via = 'drawer'`).pluck().get(shift.id) as number;
     const moves = shifts.cashMoves(shift.id).reduce((sum, m) => sum + (m.kind === 'in' ? m.amount : -m.amount), 0);
     return shift.float_total + sales - refunds + moves;
   }

@@ -1,23 +1,30 @@
 /**
  * An order's card and wallet payments (with the voids and refunds made on them), each
  * in the newest state main reported. An approved payment offers "Void payment" and
- * "Refund payment…"; both need a manager's approval.
+ * "Refund payment…" (only while main's ledger says something of it is refundable: a
+ * payment the till cannot refund through its provider is refunded from the sale's
+ * "Refund…" instead, on the terminal or in cash); both need a manager's approval. Cash
+ * back given with a payment is shown with it: to hand over when the sale just completed.
  */
 import { useId, useState } from 'react';
 import { useStore } from 'zustand';
 import type { AttemptView, OrderView } from '../../src-shared/domain';
 import { canVoid, hasReversalInFlight, isReversible } from '../stores/payment-admin-store';
-import { attemptsForOrder } from '../stores/payment-store';
-import { useStores } from '../stores/use-stores';
+import { attemptsForOrder, cashBackOf } from '../stores/payment-store';
+import { useMoney, useStores } from '../stores/use-stores';
 import { PaymentActionDialog, type PaymentAction } from './payment-action-dialogs';
 import { PaymentSummary } from './payment-summary';
 
 export function OrderPayments({ order }: { order: OrderView }) {
-  const known = useStore(useStores().payment, (s) => s.attempts);
+  const { payment, nav } = useStores();
+  const known = useStore(payment, (s) => s.attempts);
+  const justSold = useStore(nav, (s) => s.receiptFrom === 'sale');
+  const money = useMoney();
   const [dialog, setDialog] = useState<{ action: PaymentAction; attempt: AttemptView } | null>(null);
   const headingId = useId();
   const attempts = attemptsForOrder(order, known);
   if (attempts.length === 0) return null;
+  const cashback = cashBackOf(order);
 
   return (
     <section className="order-payments" aria-labelledby={headingId}>
@@ -26,6 +33,11 @@ export function OrderPayments({ order }: { order: OrderView }) {
         {attempts.map((attempt) => (
           <li key={attempt.id} className="attempt">
             <PaymentSummary attempt={attempt} />
+            {cashback.filter((given) => given.attemptId === attempt.id).map((given) => (
+              justSold
+                ? <p key="cashback" role="status" className="due">Cash back {money(given.amount, order.currency)} — give it from the drawer</p>
+                : <p key="cashback" className="hint">Cash back {money(given.amount, order.currency)}, given from the drawer</p>
+            ))}
             {isReversible(attempt) && (
               <div className="attempt-actions">
                 {hasReversalInFlight(attempt, attempts) ? (
@@ -33,7 +45,7 @@ export function OrderPayments({ order }: { order: OrderView }) {
                 ) : (
                   <>
                     {canVoid(attempt) && <button type="button" onClick={() => setDialog({ action: 'void', attempt })}>Void payment</button>}
-                    <button type="button" onClick={() => setDialog({ action: 'refund', attempt })}>Refund payment…</button>
+                    {attempt.refundable > 0 && <button type="button" onClick={() => setDialog({ action: 'refund', attempt })}>Refund payment…</button>}
                   </>
                 )}
               </div>

@@ -1,14 +1,16 @@
 /**
- * Refunds of a completed sale, on its receipt screen: "Refund…" (lines or an amount,
- * back to the original payment or to cash, with a manager's approval), the refund just
- * made with its status and where the money went, and every refund of the sale with its
- * receipt.
+ * Refunds of a completed sale, on its receipt screen: "Refund…" (lines or an amount, plus
+ * tip, back to the original payment, to cash or recorded as refunded on the terminal, with
+ * a manager's approval), the refund just made with its status and where the money went,
+ * and every record of the sale's refund ledger (refunds, payment voids, reversals of late
+ * approvals, refunds done on the terminal, late approvals accepted) with what went back,
+ * its tip, its evidence and its receipt.
  */
 import { useEffect, useId, useState } from 'react';
 import { useStore } from 'zustand';
 import type { OrderView } from '../../src-shared/domain';
 import { dateTime } from '../format/time-text';
-import { REFUND_STATUS_TEXT, refundTendersText } from '../stores/refund-store';
+import { givenBackText, REFUND_KIND_TEXT, REFUND_STATUS_TEXT, refundTendersText } from '../stores/refund-store';
 import { useLocale, useMoney, useStores } from '../stores/use-stores';
 import { ModalDialog } from './modal-dialog';
 import { ReceiptView } from './receipt-view';
@@ -37,13 +39,19 @@ export function OrderRefunds({ order }: { order: OrderView }) {
   return (
     <section className="order-refunds" aria-labelledby={headingId}>
       <h3 id={headingId}>Refunds</h3>
-      {refundable && refundable.total > 0 ? (
+      {refundable && refundable.total + refundable.tips > 0 ? (
         <button type="button" onClick={() => setRefunding(true)}>Refund…</button>
       ) : (
-        refundable && <p className="hint">Everything paid on this sale has been refunded.</p>
+        refundable && (
+          <p className="hint">
+            {refundable.reserved > 0
+              ? `The rest (${m(refundable.reserved)}) is being refunded, waiting for the terminal.`
+              : 'Everything paid on this sale has been refunded.'}
+          </p>
+        )
       )}
       <p role="status" className="refund-result">
-        {last ? `Refund ${last.number} ${REFUND_STATUS_TEXT[last.status].toLowerCase()}: ${m(last.amount)} · ${refundTendersText(last, m)}` : ''}
+        {last ? `Refund ${last.number} ${REFUND_STATUS_TEXT[last.status].toLowerCase()}: ${givenBackText(last, m)} · ${refundTendersText(last, m)}` : ''}
       </p>
       <p role="alert" className="field-error">{forOrder?.error ?? ''}</p>
       {list.length > 0 && (
@@ -51,8 +59,9 @@ export function OrderRefunds({ order }: { order: OrderView }) {
           <thead>
             <tr>
               <th scope="col">Refund</th>
+              <th scope="col">Kind</th>
               <th scope="col">Time</th>
-              <th scope="col" className="num">Amount</th>
+              <th scope="col" className="num">Given back</th>
               <th scope="col">Status</th>
               <th scope="col">By</th>
               <th scope="col">Approved by</th>
@@ -63,8 +72,15 @@ export function OrderRefunds({ order }: { order: OrderView }) {
             {list.map((refund) => (
               <tr key={refund.id}>
                 <th scope="row">#{refund.number}</th>
+                <td>
+                  {REFUND_KIND_TEXT[refund.kind]}
+                  {refund.evidence && <span className="line-tag">Evidence: {refund.evidence}</span>}
+                </td>
                 <td>{dateTime(refund.createdAt, locale)}</td>
-                <td className="num">{m(refund.amount)}</td>
+                <td className="num">
+                  {givenBackText(refund, m)}
+                  {refund.tip > 0 && <span className="line-tag">tip {m(refund.tip)}</span>}
+                </td>
                 <td>{REFUND_STATUS_TEXT[refund.status]}</td>
                 <td>{refund.user}</td>
                 <td>{refund.approvedBy ?? '—'}</td>

@@ -2,14 +2,16 @@
  * The manager's actions on one card or wallet payment, each behind the approval dialog:
  * void (the whole payment, through the terminal or gateway), refund (part or all of
  * what is still refundable), settle (record the outcome of a payment main could not
- * learn, with evidence) and release (let the sale take another payment while one is still
- * being checked). Main checks the approval and the amounts; these only collect.
+ * learn, with evidence), release (let the sale take another payment while one is still
+ * being checked) and resolve (close a flag: a late approval refunded on the terminal or
+ * accepted as the sale's payment, anything else looked into). Main checks the approval
+ * and the amounts; these only collect.
  */
 import { useState } from 'react';
 import type { AttemptView } from '../../src-shared/domain';
 import { currencyExponent } from '../../src-shared/money';
 import { parseFixed } from '../format/parse-input';
-import { resolutionFor, type SettleOutcome } from '../stores/payment-admin-store';
+import { resolutionsFor, type Resolution, type SettleOutcome } from '../stores/payment-admin-store';
 import { useMoney, useStores } from '../stores/use-stores';
 import { ApprovalDialog } from './approval-dialog';
 import { PaymentSummary } from './payment-summary';
@@ -42,26 +44,61 @@ export function PaymentActionDialog({ action, attempt, onClose }: { action: Paym
   }
 }
 
+/** Each way a manager closes a flag: the radio, the approve button and what it means. */
+const RESOLUTION_TEXT: Record<Resolution, { choice: string; submit: string; hint(amount: string): string }> = {
+  'refunded-elsewhere': {
+    choice: 'Refunded on the terminal',
+    submit: 'Record refund',
+    hint: (amount) => `Only when the customer got ${amount} back outside the till (a refund on the terminal itself).`,
+  },
+  accepted: {
+    choice: 'Accept as the sale\'s payment (give the other payment back in cash)',
+    submit: 'Accept payment',
+    hint: (amount) => `The sale keeps this payment of ${amount}; what the sale took another way for it goes back to the customer from the drawer, in cash.`,
+  },
+  acknowledged: {
+    choice: 'Looked into',
+    submit: 'Close flag',
+    hint: () => 'Only once you have checked the provider\'s records: the flag is closed, the payment stays as it is.',
+  },
+};
+
 function ResolveDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): void }) {
   const { paymentAdmin } = useStores();
   const money = useMoney();
   const [evidence, setEvidence] = useState('');
-  const resolution = resolutionFor(attempt);
-  const refunded = resolution === 'refunded-elsewhere';
+  const offered = resolutionsFor(attempt);
+  const [picked, setPicked] = useState<Resolution | null>(null);
+  const resolution = picked ?? (offered.length === 1 ? offered[0] : null);
+  const text = resolution ? RESOLUTION_TEXT[resolution] : null;
+  const amount = money(resolution === 'accepted' ? attempt.amount : attempt.refundable, attempt.currency);
+
+  function validate(): string | null {
+    if (offered.length === 0) return 'This payment has nothing to close.';
+    if (resolution === null) return 'Choose what happened to this payment.';
+    return evidence.trim() ? null : 'Enter the evidence: the terminal slip number or the provider\'s record.';
+  }
+
   return (
     <ApprovalDialog
-      title={refunded ? 'Record a refund done on the terminal' : 'Close this flag'}
-      submitLabel={refunded ? 'Record refund' : 'Close flag'}
-      validate={() => (resolution === null ? 'This payment has nothing to close.' : evidence.trim() ? null : 'Enter the evidence: the terminal slip number or the provider\'s record.')}
+      title="Resolve flagged payment"
+      submitLabel={text?.submit ?? 'Resolve'}
+      validate={validate}
       onApprove={(approval, reason) => paymentAdmin.getState().resolvePayment(attempt.id, resolution!, evidence.trim(), reason, approval)}
       onClose={onClose}
     >
       <PaymentSummary attempt={attempt} />
-      <p className="hint">
-        {refunded
-          ? `Only when the customer got ${money(attempt.refundable, attempt.currency)} back outside the till (a refund on the terminal itself).`
-          : 'Only once you have checked the provider\'s records: the flag is closed, the payment stays as it is.'}
-      </p>
+      {offered.length > 0 && (
+        <fieldset className="choice">
+          <legend>What happened</legend>
+          {offered.map((option) => (
+            <label key={option}>
+              <input type="radio" name="resolution" checked={resolution === option} onChange={() => setPicked(option)} /> {RESOLUTION_TEXT[option].choice}
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {text && <p className="hint">{text.hint(amount)}</p>}
       <EvidenceField value={evidence} onChange={setEvidence} />
     </ApprovalDialog>
   );

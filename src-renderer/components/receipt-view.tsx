@@ -1,14 +1,16 @@
 /**
  * The on-screen rendering of the shared Receipt model (the printer renders the same model).
  * A receipt that is not a plain sale (a refund) carries its title, which names it.
+ * Times are in the receipt's zone, as printed (local-time.ts).
  */
-import { cardBlockRows } from '../../src-shared/card-block-rows';
+import { CARD_LABELS, cardBlockRows } from '../../src-shared/card-block-rows';
+import { formatLocalDateTime, type LocalTimeOptions } from '../../src-shared/local-time';
 import type { Receipt } from '../../src-shared/receipt';
 import { formatMoney } from '../../src-shared/money';
-import { dateTime } from '../format/time-text';
 
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
   const m = (amount: number) => formatMoney(amount, receipt.currency, receipt.locale);
+  const time: LocalTimeOptions = { timeZone: receipt.timeZone, locale: receipt.locale };
   return (
     <article className="receipt" aria-label={receipt.title ?? `Receipt for order ${receipt.orderNumber}`}>
       {receipt.demo && <p className="receipt-mark">DEMO — TRAINING RECEIPT</p>}
@@ -19,7 +21,7 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
         <h3>{receipt.storeName}</h3>
         {receipt.address.map((line) => <p key={line}>{line}</p>)}
         {receipt.taxId && <p>Tax ID {receipt.taxId}</p>}
-        <p>Order #{receipt.orderNumber} · {dateTime(receipt.at, receipt.locale)}</p>
+        <p>Order #{receipt.orderNumber} · {formatLocalDateTime(receipt.at, time)}</p>
         <p>Cashier: {receipt.cashierName}</p>
       </header>
 
@@ -48,17 +50,24 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
         {receipt.cashRounding !== 0 && <div><dt>Cash rounding</dt><dd>{m(receipt.cashRounding)}</dd></div>}
       </dl>
 
-      {receipt.tenders.map((tender, index) => (
-        <section key={index} className="receipt-tender" aria-label={`Payment: ${tender.label}`}>
-          <dl>
-            <div><dt>{tender.label}</dt><dd>{m(tender.amount)}</dd></div>
-            {tender.tendered !== tender.amount && <div><dt>Tendered</dt><dd>{m(tender.tendered)}</dd></div>}
-            {tender.change > 0 && <div><dt>Change</dt><dd>{m(tender.change)}</dd></div>}
-            {tender.tip > 0 && <div><dt>Tip</dt><dd>{m(tender.tip)}</dd></div>}
-          </dl>
-          {tender.card && <CardBlock card={tender.card} />}
-        </section>
-      ))}
+      {receipt.tenders.map((tender, index) => {
+        const cashback = tender.cashback ?? 0;
+        const labels = CARD_LABELS[tender.card?.language ?? 'en'];
+        return (
+          <section key={index} className="receipt-tender" aria-label={`Payment: ${tender.label}`}>
+            <dl>
+              {/* The sale's part; tip and cash back follow, then what the card was charged in all. */}
+              <div><dt>{tender.label}</dt><dd>{m(tender.amount - cashback)}</dd></div>
+              {tender.tendered !== tender.amount && <div><dt>Tendered</dt><dd>{m(tender.tendered)}</dd></div>}
+              {tender.change > 0 && <div><dt>Change</dt><dd>{m(tender.change)}</dd></div>}
+              {tender.tip > 0 && <div><dt>{labels.tip}</dt><dd>{m(tender.tip)}</dd></div>}
+              {cashback > 0 && <div><dt>{labels.cashback}</dt><dd>{m(cashback)}</dd></div>}
+              {tender.charged !== undefined && <div><dt><strong>{labels.charged}</strong></dt><dd><strong>{m(tender.charged)}</strong></dd></div>}
+            </dl>
+            {tender.card && <CardBlock card={tender.card} time={time} />}
+          </section>
+        );
+      })}
 
       <footer>
         {receipt.footer.map((line) => <p key={line}>{line}</p>)}
@@ -67,8 +76,8 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
   );
 }
 
-function CardBlock({ card }: { card: NonNullable<Receipt['tenders'][number]['card']> }) {
-  const { rows, cvmLine } = cardBlockRows(card);
+function CardBlock({ card, time }: { card: NonNullable<Receipt['tenders'][number]['card']>; time: LocalTimeOptions }) {
+  const { rows, cvmLine } = cardBlockRows(card, time);
   return (
     <div className="card-block">
       <dl>

@@ -1,24 +1,33 @@
 /**
- * Refund of a completed sale, behind the manager approval dialog: each line with what
- * is still refundable and a quantity stepper bounded by it (items sold by weight go back
- * whole), or an amount; and where the money goes, the original payment or cash. Main
- * prices the refund from its own figures and checks the approval; this only collects.
+ * Refund of a completed sale, behind the manager approval dialog: what is left (goods,
+ * tips, and what refunds still waiting for a terminal hold), each line with a quantity
+ * stepper bounded by what is still refundable (items sold by weight go back whole) or an
+ * amount, the tip (all of it or part), and where the money goes: the original payment,
+ * cash, or "Refunded on the terminal" (done on a card terminal the till cannot refund
+ * through, recorded here with its reference). Main prices the refund from its own figures
+ * and checks the approval; this collects and checks the draft against main's figures.
  */
 import { useState } from 'react';
 import type { OrderView } from '../../src-shared/domain';
 import { currencyExponent } from '../../src-shared/money';
 import type { Refundable } from '../../src-shared/report';
 import { parseFixed, quantityText } from '../format/parse-input';
-import type { RefundRequest, RefundTo } from '../stores/refund-store';
+import { canRefundOnTerminal, refundProblem, refundRequest, refundShortfall, type RefundDraft, type RefundTo } from '../stores/refund-store';
 import { useMoney, useStores } from '../stores/use-stores';
 import { ApprovalDialog } from './approval-dialog';
 
-type Mode = 'items' | 'amount';
+type Mode = RefundDraft['mode'];
+type RefundableLine = Refundable['lines'][number];
 
 /** How many whole items of a line can still go back, or null for a line sold by weight. */
-function wholeItemsLeft(order: OrderView, line: Refundable['lines'][number]): number | null {
+function wholeItemsLeft(order: OrderView, line: RefundableLine): number | null {
   const sold = order.lines.find((l) => l.id === line.lineId);
   return sold?.unit === 'kg' ? null : Math.floor(line.qtyMilli / 1000);
+}
+
+/** Minor units as a cashier types them: 135 → "1.35". */
+function typedAmount(minor: number, exponent: number): string {
+  return exponent === 0 ? String(minor) : (minor / 10 ** exponent).toFixed(exponent);
 }
 
 function Stepper({ name, value, max, onChange }: { name: string; value: number; max: number; onChange(value: number): void }) {
@@ -51,78 +60,116 @@ export function RefundDialog({ order, refundable, onClose }: { order: OrderView;
   /** Whole items per line; for a line sold by weight, 1 means all of what is left. */
   const [picked, setPicked] = useState<Record<string, number>>({});
   const [amountText, setAmountText] = useState('');
+  const [tipBack, setTipBack] = useState(false);
+  const [tipText, setTipText] = useState(typedAmount(refundable.tips, exponent));
   const [to, setTo] = useState<RefundTo>('original');
-  const amount = parseFixed(amountText, exponent);
+  const [evidence, setEvidence] = useState('');
+  const onTerminal = canRefundOnTerminal(refundable);
 
   const chosen = lines.flatMap((line) => {
     const count = picked[line.lineId] ?? 0;
     if (count <= 0) return [];
-    return [{ lineId: line.lineId, qtyMilli: wholeItemsLeft(order, line) === null ? line.qtyMilli : count * 1000 }];
+    // Whole items: a pro-rata estimate for the checks here (main prices the refund itself).
+    const qtyMilli = wholeItemsLeft(order, line) === null ? line.qtyMilli : count * 1000;
+    return [{ lineId: line.lineId, qtyMilli, amount: Math.floor((line.amount * qtyMilli) / line.qtyMilli) }];
   });
 
-  function problem(): string | null {
-    if (mode === 'items') return chosen.length > 0 ? null : 'Choose at least one item to refund.';
-    if (amount === null || amount <= 0) return 'Enter the amount to refund, for example 5.00.';
-    if (amount > refundable.total) return `At most ${m(refundable.total)} can still be refunded on this sale.`;
-    return null;
-  }
-
-  const request = (reason: string): RefundRequest => (mode === 'items' ? { lines: chosen, to, reason } : { amount: amount!, to, reason });
+  const draft: RefundDraft = {
+    mode,
+    lines: mode === 'items' ? chosen : [],
+    amount: amountText.trim() === '' ? undefined : parseFixed(amountText, exponent),
+    tip: tipBack ? parseFixed(tipText, exponent) : 0,
+    to,
+    evidence,
+  };
+  const shortfall = refundShortfall(draft, refundable, m);
 
   return (
     <ApprovalDialog
       title={`Refund sale #${order.number}`}
       submitLabel="Refund"
       defaultReason="Returned by the customer"
-      validate={problem}
-      onApprove={(approval, reason) => refunds.getState().create(request(reason), approval)}
+      validate={() => refundProblem(draft, refundable, m)}
+      onApprove={(approval, reason) => refunds.getState().create(refundRequest(draft, reason), approval)}
       onClose={onClose}
     >
-      <p>Still refundable on this sale: <strong>{m(refundable.total)}</strong></p>
-      <fieldset className="choice">
-        <legend>Refund by</legend>
-        <label><input type="radio" name="mode" checked={mode === 'items'} disabled={lines.length === 0} onChange={() => setMode('items')} /> Items</label>
-        <label><input type="radio" name="mode" checked={mode === 'amount'} onChange={() => setMode('amount')} /> Amount</label>
-      </fieldset>
-      {mode === 'items' ? (
-        <table className="refund-lines" aria-label="Items to refund">
-          <thead>
-            <tr><th scope="col">Item</th><th scope="col" className="num">Refundable</th><th scope="col" className="num">Refund</th></tr>
-          </thead>
-          <tbody>
-            {lines.map((line) => {
-              const whole = wholeItemsLeft(order, line);
-              const count = picked[line.lineId] ?? 0;
-              const set = (n: number) => setPicked({ ...picked, [line.lineId]: n });
-              return (
-                <tr key={line.lineId}>
-                  <th scope="row">{line.name}</th>
-                  <td className="num">{whole === null ? `${quantityText(line.qtyMilli, 'kg')} kg` : whole} · {m(line.amount)}</td>
-                  <td className="num">
-                    {whole === null ? (
-                      <label className="check"><input type="checkbox" checked={count > 0} onChange={(event) => set(event.target.checked ? 1 : 0)} /> All of it</label>
-                    ) : (
-                      <Stepper name={line.name} value={count} max={whole} onChange={set} />
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      ) : (
-        <label>
-          Refund amount ({order.currency})
-          <input name="amount" inputMode="decimal" autoComplete="off" value={amountText} onChange={(event) => setAmountText(event.target.value)} />
-        </label>
+      <p>
+        Still refundable on this sale: <strong>{m(refundable.total)}</strong>
+        {refundable.tips > 0 && <> · tips <strong>{m(refundable.tips)}</strong></>}
+      </p>
+      {refundable.reserved > 0 && <p className="hint">{m(refundable.reserved)} is being refunded, waiting for the terminal.</p>}
+      {refundable.total > 0 && (
+        <>
+          <fieldset className="choice">
+            <legend>Refund by</legend>
+            <label><input type="radio" name="mode" checked={mode === 'items'} disabled={lines.length === 0} onChange={() => setMode('items')} /> Items</label>
+            <label><input type="radio" name="mode" checked={mode === 'amount'} onChange={() => setMode('amount')} /> Amount</label>
+          </fieldset>
+          {mode === 'items' ? (
+            <table className="refund-lines" aria-label="Items to refund">
+              <thead>
+                <tr><th scope="col">Item</th><th scope="col" className="num">Refundable</th><th scope="col" className="num">Refund</th></tr>
+              </thead>
+              <tbody>
+                {lines.map((line) => {
+                  const whole = wholeItemsLeft(order, line);
+                  const count = picked[line.lineId] ?? 0;
+                  const set = (n: number) => setPicked({ ...picked, [line.lineId]: n });
+                  return (
+                    <tr key={line.lineId}>
+                      <th scope="row">{line.name}</th>
+                      <td className="num">{whole === null ? `${quantityText(line.qtyMilli, 'kg')} kg` : whole} · {m(line.amount)}</td>
+                      <td className="num">
+                        {whole === null ? (
+                          <label className="check"><input type="checkbox" checked={count > 0} onChange={(event) => set(event.target.checked ? 1 : 0)} /> All of it</label>
+                        ) : (
+                          <Stepper name={line.name} value={count} max={whole} onChange={set} />
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          ) : (
+            <label>
+              Refund amount ({order.currency})
+              <input name="amount" inputMode="decimal" autoComplete="off" value={amountText} onChange={(event) => setAmountText(event.target.value)} />
+            </label>
+          )}
+        </>
+      )}
+      {refundable.tips > 0 && (
+        <div className="refund-tip">
+          <label className="check">
+            <input type="checkbox" checked={tipBack} onChange={(event) => setTipBack(event.target.checked)} /> Refund the tip
+          </label>
+          {tipBack && (
+            <label>
+              Tip to refund ({order.currency}, up to {m(refundable.tips)})
+              <input name="tip" inputMode="decimal" autoComplete="off" value={tipText} onChange={(event) => setTipText(event.target.value)} />
+            </label>
+          )}
+        </div>
       )}
       <fieldset className="choice">
         <legend>Refund to</legend>
         <label><input type="radio" name="to" checked={to === 'original'} onChange={() => setTo('original')} /> Original payment</label>
         <label><input type="radio" name="to" checked={to === 'cash'} onChange={() => setTo('cash')} /> Cash</label>
+        {onTerminal && <label><input type="radio" name="to" checked={to === 'outside'} onChange={() => setTo('outside')} /> Refunded on the terminal</label>}
       </fieldset>
+      {to === 'outside' && (
+        <>
+          <p className="hint">Refund the card on the terminal first, then record it here with the number on the terminal&apos;s refund receipt.</p>
+          <label>
+            Terminal refund reference
+            <input name="evidence" autoComplete="off" maxLength={120} value={evidence} onChange={(event) => setEvidence(event.target.value)} />
+          </label>
+        </>
+      )}
+      {shortfall && <p className="field-error">{shortfall}</p>}
       <p className="hint">
-        Paid with: {refundable.tenders.map((t) => `${t.label} (${m(t.refundable)} refundable${t.kind !== 'cash' && !t.viaProvider ? ', on the terminal only' : ''})`).join(', ') || '—'}
+        Paid with: {refundable.tenders.map((t) => `${t.label} (${m(t.refundable)} refundable${t.tip > 0 ? `, tip ${m(t.tip)}` : ''}${t.kind !== 'cash' && !t.viaProvider ? ', on the terminal only' : ''})`).join(', ') || '—'}
       </p>
     </ApprovalDialog>
   );

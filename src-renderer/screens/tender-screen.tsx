@@ -1,22 +1,36 @@
 /**
  * Taking payment: cash (quick amounts ≥ what is due, exact, or typed) and one button per
  * electronic tender (its terminal too; CodePay may let the customer add a tip on the
- * terminal; a wallet tender asks for the customer's code). Attempts are listed as main
- * reports them, including ones main started itself (a wallet code scanned here).
+ * terminal and give cash back, charged to the card and handed over from the drawer, with
+ * a manager's approval above the store's limit; a wallet tender asks for the customer's
+ * code). Attempts are listed as main reports them, including ones main started itself (a
+ * wallet code scanned here).
  */
 import { useState, type FormEvent } from 'react';
 import { useStore } from 'zustand';
 import { currencyExponent } from '../../src-shared/money';
 import type { AppInfo } from '../../src-shared/domain';
+import { ApprovalDialog } from '../components/approval-dialog';
 import { AttemptList } from '../components/attempt-list';
 import { OrderTotals } from '../components/order-totals';
 import { WalletCodeDialog } from '../components/wallet-code-dialog';
 import { isAttemptOpen } from '../format/attempt-text';
 import { parseFixed } from '../format/parse-input';
-import { attemptsForOrder } from '../stores/payment-store';
+import { attemptsForOrder, cashBackOf } from '../stores/payment-store';
 import { useMoney, useStores } from '../stores/use-stores';
 
 type Tender = AppInfo['tenders'][number];
+
+/** The contract's bound on cash back (minor units). */
+const CASHBACK_MAX = 100_000;
+
+/**
+ * The terminal's extras (the customer's on-screen tip, cash back): CodePay's. The one
+ * place a provider id is compared; a later issue reads them from the providers' capabilities.
+ */
+function hasTerminalExtras(tender: Pick<Tender, 'provider'>): boolean {
+  return tender.provider === 'codepay';
+}
 
 export function TenderScreen() {
   const { cart, payment, appInfo, nav } = useStores();
@@ -30,7 +44,10 @@ export function TenderScreen() {
   const [typed, setTyped] = useState('');
   const [typedError, setTypedError] = useState<string | null>(null);
   const [onScreenTip, setOnScreenTip] = useState(false);
+  const [cashbackText, setCashbackText] = useState('');
+  const [cashbackError, setCashbackError] = useState<string | null>(null);
   const [walletTender, setWalletTender] = useState<Tender | null>(null);
+  const approvalAsk = useStore(payment, (s) => s.approvalAsk);
 
   if (!order || order.status !== 'open') return <p className="cart-empty">No open sale.</p>;
 
@@ -45,8 +62,25 @@ export function TenderScreen() {
   const partialCash = lastCash && lastCash.orderId === order.id && !lastCash.completed ? lastCash : null;
 
   const takeCash = (tendered: number) => void payment.getState().payCash(order.id, tendered);
-  const startCard = (tender: Tender) =>
-    void payment.getState().startElectronic(order.id, tender, order.due, { onScreenTip: tender.provider === 'codepay' && onScreenTip });
+
+  /** The cash back typed (minor units; 0 when left empty), or null after saying what is wrong. */
+  function typedCashback(): number | null {
+    if (cashbackText.trim() === '') return 0;
+    const amount = parseFixed(cashbackText, currencyExponent(order!.currency));
+    const problem = amount === null ? 'Enter the cash back, for example 20 or 20.00.' : amount > CASHBACK_MAX ? `At most ${m(CASHBACK_MAX)} cash back.` : null;
+    setCashbackError(problem);
+    return problem ? null : amount;
+  }
+
+  async function startCard(tender: Tender) {
+    const extras = hasTerminalExtras(tender);
+    if (!extras && cashbackText.trim() !== '') return setCashbackError(`${tender.label} gives no cash back: clear the cash back to pay this way.`);
+    const cashback = extras ? typedCashback() : 0;
+    if (cashback === null) return;
+    const attempt = await payment.getState().startElectronic(order!.id, tender, order!.due, { onScreenTip: extras && onScreenTip, cashback });
+    // Cash back is for this one payment: a later one starts without it.
+    if (attempt && cashback > 0) setCashbackText('');
+  }
 
   function submitTyped(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -65,6 +99,9 @@ export function TenderScreen() {
         <p className="amount-due">Amount due <strong>{m(order.due)}</strong></p>
         {cashDue !== order.due && <p className="hint">In cash: {m(cashDue)} (rounded)</p>}
         {partialCash && <p role="status" className="hint">Cash taken. Still due {m(order.due)}.</p>}
+        {cashBackOf(order).map((given, index) => (
+          <p key={given.attemptId ?? index} role="status" className="change-due">Cash back {m(given.amount)} — give it from the drawer</p>
+        ))}
         <p role="alert" className="field-error">{error ?? ''}</p>
 
         <section aria-labelledby="cash-heading" className="tender-cash">
@@ -88,11 +125,19 @@ export function TenderScreen() {
         {info && info.tenders.length > 0 && (
           <section aria-labelledby="electronic-heading" className="tender-electronic">
             <h3 id="electronic-heading">Card and wallet</h3>
-            {info.tenders.some((tender) => tender.provider === 'codepay') && (
-              <label className="check">
-                <input type="checkbox" checked={onScreenTip} onChange={(event) => setOnScreenTip(event.target.checked)} />
-                Customer adds tip on terminal
-              </label>
+            {info.tenders.some(hasTerminalExtras) && (
+              <div className="terminal-extras">
+                <label className="check">
+                  <input type="checkbox" checked={onScreenTip} onChange={(event) => setOnScreenTip(event.target.checked)} />
+                  Customer adds tip on terminal
+                </label>
+                <label>
+                  Cash back
+                  <input name="cashback" inputMode="decimal" autoComplete="off" value={cashbackText} onChange={(event) => setCashbackText(event.target.value)} />
+                </label>
+                <p className="hint">Charged to the card on top of the sale and handed over from the drawer (CodePay).</p>
+                <p role="alert" className="field-error">{cashbackError ?? ''}</p>
+              </div>
             )}
             <div className="tender-buttons">
               {info.tenders.map((tender) => (
@@ -100,7 +145,7 @@ export function TenderScreen() {
                   key={`${tender.provider}:${tender.terminal ?? ''}`}
                   type="button"
                   disabled={busy || electronicBusy || order.due <= 0}
-                  onClick={() => (tender.method === 'wallet' ? setWalletTender(tender) : startCard(tender))}
+                  onClick={() => (tender.method === 'wallet' ? setWalletTender(tender) : void startCard(tender))}
                 >
                   {tender.label}
                 </button>
@@ -129,6 +174,20 @@ export function TenderScreen() {
           amountText={m(order.due)}
           onClose={() => setWalletTender(null)}
         />
+      )}
+
+      {approvalAsk && approvalAsk.orderId === order.id && (
+        <ApprovalDialog
+          key={approvalAsk.id}
+          title="Approve cash back"
+          submitLabel="Start payment"
+          defaultReason="Cash back for the customer"
+          onApprove={(approval, reason) => payment.getState().approve(approval, reason)}
+          onClose={() => payment.getState().dismissApproval()}
+        >
+          <p>{approvalAsk.message}</p>
+          <p>Cash back {m(approvalAsk.cashback)} on top of {m(approvalAsk.amount)}: the card is charged {m(approvalAsk.amount + approvalAsk.cashback)}, the customer gets {m(approvalAsk.cashback)} from the drawer.</p>
+        </ApprovalDialog>
       )}
 
       <aside className="tender-summary" aria-label="Order summary">

@@ -15,7 +15,7 @@ import type { ChannelInput } from '../../src-shared/contract';
 import type { LineView, OrderView, ScanKind } from '../../src-shared/domain';
 import type { PosClient } from '../api/client';
 import { toClientError, type ClientError } from '../api/client-error';
-import { withApproval, type Approval } from './approval';
+import { createApprovalWaiter, withApproval, type Approval, type Approved } from './approval';
 import { isQuiet } from './busy-call';
 
 export type ScanSource = ChannelInput<'pos:cart.scan'>['source'];
@@ -39,12 +39,6 @@ export interface ApprovalAsk {
   defaultReason: string;
   /** False when the call carries no reason (discounts): the dialog does not ask for one. */
   withReason: boolean;
-}
-
-/** What a protected call adds on its retry. */
-interface Approved {
-  reason?: string;
-  approval?: Approval;
 }
 
 export interface CartState {
@@ -105,11 +99,11 @@ function scanNotice(kind: ScanKind, line: LineView | undefined): string {
 
 export function createCartStore(client: PosClient): CartStore {
   let noticeId = 0;
-  let askId = 0;
-  /** The call behind `approvalAsk`, and the settle of the action's promise. */
-  let waiting: { call(extra: Approved): Promise<OrderView>; settle(done: boolean): void } | null = null;
 
   const store = createStore<CartState>()((set, get) => {
+    /** The call behind `approvalAsk`, until a manager approves it or the dialog is dismissed. */
+    const waiter = createApprovalWaiter<OrderView, Omit<ApprovalAsk, 'id' | 'message'>>((ask) => set({ approvalAsk: ask }));
+
     function say(tone: Notice['tone'], text: string): void {
       noticeId += 1;
       set({ notice: { id: noticeId, tone, text } });
@@ -142,12 +136,7 @@ export function createCartStore(client: PosClient): CartStore {
       } catch (error) {
         const failure = toClientError(error);
         if (failure.code !== 'APPROVAL_REQUIRED') return refused(failure);
-        waiting?.settle(false);
-        return new Promise<boolean>((settle) => {
-          waiting = { call, settle };
-          askId += 1;
-          set({ approvalAsk: { ...ask, id: askId, message: failure.message } });
-        });
+        return (await waiter.wait(ask, failure.message, call)) !== null;
       }
     }
 
@@ -221,33 +210,10 @@ export function createCartStore(client: PosClient): CartStore {
         return ok;
       },
 
-      async approve(approval, reason) {
-        const current = waiting;
-        if (!current) return 'Nothing is waiting for a manager.';
-        let order: OrderView;
-        try {
-          order = await current.call({ ...(reason ? { reason } : {}), ...withApproval(approval) });
-        } catch (error) {
-          // A wrong PIN, a lockout, or the change no longer possible: said in the dialog.
-          return toClientError(error).message;
-        }
-        if (waiting === current) {
-          waiting = null;
-          set({ approvalAsk: null });
-        }
-        get().applyOrder(order);
-        current.settle(true);
-        return null;
-      },
+      approve: (approval, reason) => waiter.approve(approval, reason, (order) => get().applyOrder(order), (error) => toClientError(error).message),
 
       dismissApproval() {
-        const current = waiting;
-        waiting = null;
-        set({ approvalAsk: null });
-        if (current) {
-          say('info', 'Nothing was changed: no manager approved it.');
-          current.settle(false);
-        }
+        if (waiter.dismiss()) say('info', 'Nothing was changed: no manager approved it.');
       },
 
       applyOrder(order) {

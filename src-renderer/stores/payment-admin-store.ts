@@ -1,10 +1,13 @@
 /**
  * What a manager does to card and wallet payments after the sale: void, refund (in
- * part or in full), and settle a payment whose outcome main could not learn (DESIGN §6
- * rule 4), plus the list of payments that need attention (unresolved attempts and late
- * approvals flagged by the engine, rule 6). Every action carries a manager's approval;
- * main checks it. The resulting attempts are handed to the payment store, which keeps
- * the newest state of every attempt from `pos:payment.changed`.
+ * part or in full), settle a payment whose outcome main could not learn (DESIGN §6
+ * rule 4), resolve a flag (a late approval refunded on the terminal or accepted as the
+ * sale's tender, anything else looked into), capture a held pre-authorisation and change
+ * a tip, plus the list of payments that need attention (unresolved attempts and late
+ * approvals flagged by the engine, rule 6). Every action carries a manager's approval
+ * except a tip change within the store's limit; main checks it. The resulting attempts
+ * are handed to the payment store, which keeps the newest state of every attempt from
+ * `pos:payment.changed`.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput, ChannelOutput } from '../../src-shared/contract';
@@ -19,6 +22,12 @@ export { withApproval, type Approval } from './approval';
 export type SettleOutcome = ChannelInput<'pos:payments.settle'>['outcome'];
 export type Resolution = ChannelInput<'pos:payments.resolve'>['resolution'];
 export type ForeignAnswer = ChannelOutput<'pos:payments.attention'>['foreign'][number];
+
+/**
+ * A change a manager may have to approve: done (null), refused (the sentence), or main
+ * wants a manager first (its sentence): ask for one, then call again with the approval.
+ */
+export type GuardedOutcome = null | string | { approvalRequired: string };
 
 export interface PaymentAdminState {
   loaded: boolean;
@@ -36,8 +45,16 @@ export interface PaymentAdminState {
   settlePayment(attemptId: string, outcome: SettleOutcome, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
   /** Take another payment while this one is still being checked (the customer walked away); main audits the risk. */
   releasePayment(attemptId: string, reason: string, approval?: Approval): Promise<string | null>;
-  /** Close a flag with evidence (a refund done on the terminal, a contradiction looked into). */
+  /** Close a flag with evidence (a refund done on the terminal, a late approval accepted, a contradiction looked into). */
   resolvePayment(attemptId: string, resolution: Resolution, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
+  /** Take (part of) a held pre-authorisation: a manager approves every capture. */
+  capturePayment(attemptId: string, amount: number, tip: number, reason: string, approval?: Approval): Promise<string | null>;
+  /**
+   * Change the tip of an approved card sale. Within the store's limit the signed-in user
+   * may; above it main wants a manager (`{ approvalRequired }`). With an approval, a
+   * refusal (a wrong PIN) is the sentence for the approval dialog.
+   */
+  adjustTip(attemptId: string, tip: number, reason?: string, approval?: Approval): Promise<GuardedOutcome>;
 }
 
 export type PaymentAdminStore = StoreApi<PaymentAdminState>;
@@ -52,10 +69,16 @@ export function canRelease(attempt: AttemptView): boolean {
   return attempt.kind === 'sale' && !attempt.released && (attempt.state === 'cancelling' || attempt.state === 'unknown' || attempt.state === 'pending');
 }
 
-/** A flag a manager can close: money given back outside the till, or anything else once looked into. */
-export function resolutionFor(attempt: AttemptView): Resolution | null {
-  if (!attempt.needsAttention || UNRESOLVED_ATTEMPT_STATES.includes(attempt.state)) return null;
-  return attempt.needsAttention === 'needs-reversal' ? 'refunded-elsewhere' : 'acknowledged';
+/**
+ * How a manager can close a payment's flag: a late approval the customer must get back is
+ * recorded as refunded on the terminal, or (while nothing of it went back) accepted as the
+ * sale's payment, what the sale took another way for it going back in cash; any other flag
+ * is closed once looked into. None while the payment is still being checked.
+ */
+export function resolutionsFor(attempt: AttemptView): Resolution[] {
+  if (!attempt.needsAttention || UNRESOLVED_ATTEMPT_STATES.includes(attempt.state)) return [];
+  if (attempt.needsAttention !== 'needs-reversal') return ['acknowledged'];
+  return attempt.state === 'needs_reversal' ? ['refunded-elsewhere', 'accepted'] : ['refunded-elsewhere'];
 }
 
 /** Void takes back the whole payment, so only one untouched by refunds. */
@@ -111,6 +134,20 @@ export function createPaymentAdminStore(client: PosClient, hooks: { receive(atte
       releasePayment: (attemptId, reason, approval) => act(() => client.invoke('pos:payments.release', { attemptId, reason, ...withApproval(approval) })),
       resolvePayment: (attemptId, resolution, evidence, reason, approval) =>
         act(() => client.invoke('pos:payments.resolve', { attemptId, resolution, evidence, reason, ...withApproval(approval) })),
+      capturePayment: (attemptId, amount, tip, reason, approval) =>
+        act(() => client.invoke('pos:payments.capture', { attemptId, amount, tip, reason, ...withApproval(approval) })),
+
+      async adjustTip(attemptId, tip, reason = '', approval) {
+        try {
+          const attempt = await client.invoke('pos:payments.adjustTip', { attemptId, tip, ...(reason ? { reason } : {}), ...withApproval(approval) });
+          hooks.receive(attempt);
+          if (get().loaded) void get().loadAttention();
+          return null;
+        } catch (error) {
+          const failure = toClientError(error);
+          return failure.code === 'APPROVAL_REQUIRED' && !approval ? { approvalRequired: failure.message } : failure.message;
+        }
+      },
     };
   });
 

@@ -1,10 +1,12 @@
 /**
- * Refunds of a completed sale (`pos:refunds.*`): what is still refundable per line and
- * per tender, the refunds already made with their receipts, and a new refund by lines
- * and quantities or by amount, back to the original payment or to cash. Main prices the
- * refund and checks the approval; this only asks and shows. A refund going back through
- * a card or wallet provider stays pending until its attempt is decided, so the list is
- * read again when one of the sale's payments changes.
+ * Refunds of a completed sale (`pos:refunds.*`, one ledger: issue 11): what is still
+ * refundable (goods, tips, what refunds in flight hold) per line and per tender, the
+ * refunds already made with their receipts, and a new refund by lines and quantities or
+ * by amount, plus tip, back to the original payment, to cash, or recorded as done on the
+ * terminal (with its reference). Main prices the refund and checks the approval; this
+ * only asks and shows, and checks what the dialog collected against main's figures first.
+ * A refund going back through a card or wallet provider stays pending until its attempt
+ * is decided, so the list is read again when one of the sale's payments changes.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ChannelInput } from '../../src-shared/contract';
@@ -16,11 +18,106 @@ import { withApproval, type Approval } from './approval';
 import { isQuiet } from './busy-call';
 
 export type RefundTo = NonNullable<ChannelInput<'pos:refunds.create'>['to']>;
+export interface RefundLine { lineId: string; qtyMilli: number }
 
-/** A refund as the dialog collects it: lines with quantities, or an amount. */
-export type RefundRequest =
-  | { lines: { lineId: string; qtyMilli: number }[]; to: RefundTo; reason: string }
-  | { amount: number; to: RefundTo; reason: string };
+/**
+ * A refund as the dialog sends it: lines with quantities, or an amount of goods (lines
+ * may be empty when only the tip goes back); the tip given back, if any; and for a refund
+ * done on the terminal, its reference.
+ */
+export type RefundRequest = ({ lines: RefundLine[] } | { amount: number }) & { tip?: number; to: RefundTo; evidence?: string; reason: string };
+
+/** What the refund dialog holds before it is sent. */
+export interface RefundDraft {
+  mode: 'items' | 'amount';
+  /** Items mode: the lines picked, each with what it is worth (an estimate: main prices the refund). */
+  lines: (RefundLine & { amount: number })[];
+  /** Amount mode: the goods amount typed; undefined when left empty, null when it is not an amount. */
+  amount: number | null | undefined;
+  /** The tip given back: 0 for none, null when the typed tip is not an amount. */
+  tip: number | null;
+  to: RefundTo;
+  /** Refunded on the terminal: its refund receipt or reference number. */
+  evidence: string;
+}
+
+type Money = (minor: number) => string;
+
+/** Goods the draft gives back (0 while nothing is chosen). */
+function draftGoods(draft: RefundDraft): number {
+  return draft.mode === 'items' ? draft.lines.reduce((sum, line) => sum + line.amount, 0) : (draft.amount ?? 0);
+}
+
+/**
+ * What the tenders that can take a refund `to` a destination still hold (goods and tip),
+ * and the labels of card and wallet tenders that cannot (mirrors main's plan: to the
+ * original payment, cash tenders and providers that refund from the till; on the
+ * terminal, card and wallet tenders; to cash, all of them).
+ */
+export function refundCover(refundable: Refundable, to: RefundTo): { goods: number; tip: number; elsewhere: string[] } {
+  const usable = (t: Refundable['tenders'][number]) => (to === 'outside' ? t.kind !== 'cash' : to === 'cash' || t.kind === 'cash' || t.viaProvider);
+  const left = refundable.tenders.filter((t) => t.refundable > 0);
+  const ok = left.filter(usable);
+  return {
+    goods: ok.reduce((sum, t) => sum + t.refundable - t.tip, 0),
+    tip: ok.reduce((sum, t) => sum + t.tip, 0),
+    elsewhere: left.filter((t) => !usable(t) && t.kind !== 'cash').map((t) => t.label),
+  };
+}
+
+/** "Refunded on the terminal" is offered only when a card or wallet tender has something left. */
+export function canRefundOnTerminal(refundable: Refundable): boolean {
+  return refundable.tenders.some((t) => t.kind !== 'cash' && t.refundable > 0);
+}
+
+/**
+ * Why the draft's destination cannot take it, before anything is sent (e.g. an IOTPay PAX
+ * card, which the till cannot refund: it is refunded on the terminal, or in cash), or null.
+ */
+export function refundShortfall(draft: RefundDraft, refundable: Refundable, money: Money): string | null {
+  if (draft.to === 'cash') return null;
+  const cover = refundCover(refundable, draft.to);
+  const goods = draftGoods(draft);
+  const tip = draft.tip ?? 0;
+  const nothing = cover.goods + cover.tip === 0;
+  if (goods <= cover.goods && tip <= cover.tip && !(nothing && draft.to === 'original' && cover.elsewhere.length > 0)) return null;
+  if (draft.to === 'original' && cover.elsewhere.length > 0) {
+    const them = cover.elsewhere.length > 1 ? 'them' : 'it';
+    return `${cover.elsewhere.join(', ')} cannot be refunded from the till: refund ${them} on the terminal and record ${them}, or refund to cash.`;
+  }
+  if (draft.to === 'outside') return `Only card and wallet payments are refunded on the terminal (at most ${money(cover.goods + cover.tip)} here): refund the rest to cash.`;
+  return 'The payments of this sale cannot take this refund back: refund to cash.';
+}
+
+/** Checks a draft against what main says is still refundable: null, or the sentence that stops the submit. */
+export function refundProblem(draft: RefundDraft, refundable: Refundable, money: Money): string | null {
+  const tip = draft.tip;
+  if (tip === null || tip < 0) return 'Enter the tip to refund, for example 2.00.';
+  if (tip > refundable.tips) return refundable.tips > 0 ? `At most ${money(refundable.tips)} of tip can still be refunded on this sale.` : 'No tip is left to refund on this sale.';
+  if (draft.mode === 'items') {
+    if (draft.lines.length === 0 && tip === 0) return refundable.tips > 0 ? 'Choose at least one item to refund, or the tip.' : 'Choose at least one item to refund.';
+  } else if (draft.amount !== undefined || tip === 0) {
+    if (draft.amount === undefined || draft.amount === null || draft.amount <= 0) return 'Enter the amount to refund, for example 5.00.';
+    if (draft.amount > refundable.total) return `At most ${money(refundable.total)} can still be refunded on this sale.`;
+  }
+  if (draft.to === 'outside' && !canRefundOnTerminal(refundable)) return 'Nothing on this sale was paid by card or wallet: refund it to cash.';
+  if (draft.to === 'outside' && !draft.evidence.trim()) return 'Enter the terminal refund reference (the number on the terminal\'s refund receipt).';
+  return refundShortfall(draft, refundable, money);
+}
+
+/** The request for a draft refundProblem accepted. */
+export function refundRequest(draft: RefundDraft, reason: string): RefundRequest {
+  const goods = draft.mode === 'items' || draft.amount === undefined || draft.amount === null
+    ? { lines: draft.mode === 'items' ? draft.lines.map(({ lineId, qtyMilli }) => ({ lineId, qtyMilli })) : [] }
+    : { amount: draft.amount };
+  return {
+    ...goods,
+    ...(draft.tip ? { tip: draft.tip } : {}),
+    to: draft.to,
+    ...(draft.to === 'outside' ? { evidence: draft.evidence.trim() } : {}),
+    reason,
+  };
+}
 
 export interface RefundState {
   orderId: string | null;
@@ -44,14 +141,27 @@ export interface RefundState {
 
 export type RefundStore = StoreApi<RefundState>;
 
+const TENDER_WORDS = { cash: 'Cash', card: 'Card', wallet: 'Wallet' } as const;
 
-/** "Cash $1.36 · Card $4.00": where the money of a refund went. */
-export function refundTendersText(refund: RefundView, money: (minor: number) => string): string {
-  const words = { cash: 'Cash', card: 'Card', wallet: 'Wallet' } as const;
-  return refund.tenders.map((t) => `${words[t.kind]} ${money(t.amount)}${t.state === 'approved' ? '' : ` (${t.state})`}`).join(' · ');
+/** "Cash $1.36 · Card $4.00 (sending) · Card $2.00 on the terminal": where the money of a refund went. */
+export function refundTendersText(refund: RefundView, money: Money): string {
+  return refund.tenders.map((t) => {
+    const where = t.via === 'outside' ? ' on the terminal' : '';
+    const state = t.status === 'done' ? '' : ` (${t.status === 'failed' && t.state === 'done' ? 'failed' : t.state})`;
+    return `${TENDER_WORDS[t.kind]} ${money(t.amount)}${where}${state}`;
+  }).join(' · ');
 }
 
-export const REFUND_STATUS_TEXT = { pending: 'In progress', completed: 'Completed', failed: 'Failed' } as const;
+export const REFUND_STATUS_TEXT = { pending: 'In progress', completed: 'Completed', partial: 'Partly given back', failed: 'Failed' } as const satisfies Record<RefundView['status'], string>;
+
+export const REFUND_KIND_TEXT = {
+  refund: 'Refund', void: 'Payment void', reversal: 'Reversal', outside: 'Refunded on terminal', accepted: 'Late approval accepted',
+} as const satisfies Record<RefundView['kind'], string>;
+
+/** "$5.50" when all of it went back, else "$2.00 of $5.50" (a part in flight or failed). */
+export function givenBackText(refund: RefundView, money: Money): string {
+  return refund.givenBack === refund.amount ? money(refund.amount) : `${money(refund.givenBack)} of ${money(refund.amount)}`;
+}
 
 export function createRefundStore(client: PosClient): RefundStore {
   let seq = 0;
@@ -122,9 +232,11 @@ export function createRefundStore(client: PosClient): RefundStore {
   });
 
   client.on('pos:payment.changed', (attempt) => {
-    // A provider refund of this sale moved on: its refund's status may have too.
-    const { orderId, refunds } = store.getState();
-    if (orderId && attempt.orderId === orderId && attempt.kind === 'refund' && refunds.length > 0) void store.getState().load(orderId);
+    // A payment of this sale moved on: a provider refund or void decided, a late approval
+    // reversed, refunded on the terminal or accepted. Its ledger record and what is left
+    // may have changed too; main's figures are read again (payment events are few).
+    const { orderId } = store.getState();
+    if (orderId && attempt.orderId === orderId) void store.getState().load(orderId);
   });
 
   return store;

@@ -34,14 +34,17 @@ describe('CodePay pre-auth, completion, tip adjustment and batch close', () => {
     expect(stillOpen).toMatchObject({ status: 'open', due: order.due, tenders: [] });
     expect(stillOpen.attempts.find((a) => a.id === held.id)?.refundable).toBe(0);
 
-    await expect(h.call('pos:payments.capture', { attemptId: held.id, amount: order.due + 500 })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
-    const capture = await h.call('pos:payments.capture', { attemptId: held.id, amount: order.due });
+    // Every capture takes money on a held card: without a manager it is refused, and it stays within the hold.
+    await expect(h.call('pos:payments.capture', { attemptId: held.id, amount: order.due })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    await expect(h.call('pos:payments.capture', { attemptId: held.id, amount: order.due, tip: 501, approval: { managerId: 'demo-manager', pin: '9876' } })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    await expect(h.call('pos:payments.capture', { attemptId: held.id, amount: order.due + 500, approval: { managerId: 'demo-manager', pin: '9876' } })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    const capture = await h.call('pos:payments.capture', { attemptId: held.id, amount: order.due, approval: { managerId: 'demo-manager', pin: '9876' } });
     await h.attempt(capture.id, (a) => a.state === 'approved');
     expect(sim.order(h.reference(capture.id))).toMatchObject({ transType: '6', origMerchantOrderNo: h.reference(held.id) });
     const paid = await h.call('pos:orders.get', { orderId: order.id });
     expect(paid.status).toBe('completed');
     expect(paid.tenders).toEqual([expect.objectContaining({ attemptId: capture.id, amount: order.due })]);
-    await expect(h.call('pos:payments.capture', { attemptId: held.id, amount: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(h.call('pos:payments.capture', { attemptId: held.id, amount: 1, approval: { managerId: 'demo-manager', pin: '9876' } })).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(sim.counts()).toMatchObject({ preauths: 1, completions: 1, charges: 0 });
   });
 
@@ -63,11 +66,18 @@ describe('CodePay pre-auth, completion, tip adjustment and batch close', () => {
     const order = await h.ringUp();
     const sale = await h.call('pos:tender.start', { orderId: order.id, provider: 'codepay', amount: order.due });
     await h.attempt(sale.id, (a) => a.state === 'approved');
-    const adjusted = await h.call('pos:payments.adjustTip', { attemptId: sale.id, tip: 250 });
-    expect(adjusted.tip).toBe(250);
-    expect(sim.order(h.reference(sale.id))?.tip).toBe(250);
-    expect((await h.call('pos:orders.get', { orderId: order.id })).tenders[0].tip).toBe(250);
-    expect(h.events(sale.id).at(-1)?.cause).toMatch(/tip adjusted from 0 to 250/);
+    // Within the store's limit (25 % of the sale) the cashier changes it; above, a manager approves; never more than the sale.
+    const small = Math.floor(order.due / 10);
+    expect((await h.call('pos:payments.adjustTip', { attemptId: sale.id, tip: small })).tip).toBe(small);
+    const big = Math.floor(order.due / 2);
+    await expect(h.call('pos:payments.adjustTip', { attemptId: sale.id, tip: big })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    await expect(h.call('pos:payments.adjustTip', { attemptId: sale.id, tip: order.due + 1, approval: { managerId: 'demo-manager', pin: '9876' } }))
+      .rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    const adjusted = await h.call('pos:payments.adjustTip', { attemptId: sale.id, tip: big, approval: { managerId: 'demo-manager', pin: '9876' } });
+    expect(adjusted.tip).toBe(big);
+    expect(sim.order(h.reference(sale.id))?.tip).toBe(big);
+    expect((await h.call('pos:orders.get', { orderId: order.id })).tenders[0].tip).toBe(big);
+    expect(h.events(sale.id).at(-1)?.cause).toMatch(new RegExp(`tip adjusted from ${small} to ${big}`));
 
     await expect(h.call('pos:terminals.batchClose', { name: 'Lane 1' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
@@ -95,7 +105,7 @@ describe('YabandPay authorisation and capture', () => {
     await h.attempt(held.id, (a) => a.state === 'approved');
     expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('open');
     expect(sim.stats().charges).toBe(0);
-    const capture = await h.call('pos:payments.capture', { attemptId: held.id, amount: order.due });
+    const capture = await h.call('pos:payments.capture', { attemptId: held.id, amount: order.due, approval: { managerId: 'demo-manager', pin: '9876' } });
     await h.attempt(capture.id, (a) => a.state === 'approved');
     expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');
     expect(sim.stats()).toMatchObject({ charges: 1, captures: 1 });

@@ -158,7 +158,8 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
     const rest = await h.call('pos:payments.refund', { attemptId: attempt.id, amount: order.due - 100, reason: 'returned the rest', approval: MANAGER });
     await h.attempt(rest.id, (a) => a.state === 'approved');
     await h.attempt(attempt.id, (a) => a.state === 'refunded' && a.refundable === 0);
-    await expect(h.call('pos:payments.refund', { attemptId: attempt.id, amount: 1, reason: 'one more', approval: MANAGER })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    // All of it went back: the ledger refuses any more as a conflict with the payment's state (issue 11).
+    await expect(h.call('pos:payments.refund', { attemptId: attempt.id, amount: 1, reason: 'one more', approval: MANAGER })).rejects.toMatchObject({ code: 'CONFLICT' });
     const refunds = sim.refundsFor(tradeId);
     expect(refunds.map((r) => [r.mRefundId, r.amount, r.state])).toEqual([[h.reference(first.id), 100, '23'], [h.reference(rest.id), order.due - 100, '23']]);
     expect(sim.stats()).toMatchObject({ charges: 1, refunds: 2, refundedMinor: order.due });

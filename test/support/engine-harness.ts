@@ -13,6 +13,8 @@ import { createOrderRepository, type OrderRepository } from '../../src-main/jour
 import { createUserRepository } from '../../src-main/journal/user-repository';
 import { createPaymentEngine, type EngineDeps, type PaymentEngine } from '../../src-main/payments/payment-engine';
 import { createCheckout, type Checkout } from '../../src-main/sales/checkout';
+import { createRefundRepository } from '../../src-main/journal/refund-repository';
+import { createRefundService, type RefundService } from '../../src-main/sales/refund-service';
 import { buildOrderView } from '../../src-main/sales/order-view';
 import type { OrderView } from '../../src-shared/domain';
 import {
@@ -30,6 +32,8 @@ export interface Till {
   orders: OrderRepository;
   checkout: Checkout;
   audit: AuditLog;
+  /** The refund ledger, wired as core.ts wires it: every refund and void goes through it. */
+  refunds: RefundService;
   providers: Map<string, ScriptedProvider>;
   /** The engine's log lines (message and error text). */
   log: string[];
@@ -44,6 +48,8 @@ export interface EngineHarnessOptions {
   /** Reuse a journal directory (a second harness on another till's file stays separate). */
   dir?: string;
   currency?: string;
+  /** The shift new orders and refund records join (none by default). */
+  shiftId?: () => number | null;
 }
 
 export interface EngineHarness extends Till {
@@ -87,12 +93,17 @@ function openTill(path: string, options: EngineHarnessOptions, ledger: GatewayLe
   };
   const checkout = createCheckout({
     db, orders, cashRoundingStep: 1, view: (order) => view(order.id), changed: () => undefined,
-    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), cashTaken: () => undefined, completed: () => undefined,
+    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), cashTaken: () => undefined, completed: () => undefined, cashBackGiven: () => undefined,
   });
   const providers = new Map(options.providers(ledger).map((p) => [p.id, p]));
   const log: string[] = [];
+  const refunds = createRefundService({
+    db, refunds: createRefundRepository(db), attempts, orders, engine: undefined as unknown as PaymentEngine, providers, audit, tillId,
+    orderView: view, shiftId: options.shiftId ?? (() => null), currentShiftId: options.shiftId ?? (() => null), userName: (id) => id, cashRefunded: () => undefined, cashRoundingStep: 1,
+  });
   const deps: EngineDeps = {
     db, attempts, orders, checkout, providers, audit, tillId,
+    ledger: { reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original), givenBackOn: (id) => refunds.givenBackOn(id) },
     amountDue: (orderId) => view(orderId).due,
     attemptChanged: () => undefined,
     orderChanged: () => undefined,
@@ -102,7 +113,12 @@ function openTill(path: string, options: EngineHarnessOptions, ledger: GatewayLe
     ...(options.now ? { now: options.now } : {}),
   };
   const engine = createPaymentEngine(deps);
-  return { journal, engine, attempts, orders, checkout, audit, providers, log };
+  const built = createRefundService({
+    db, refunds: createRefundRepository(db), attempts, orders, engine, providers, audit, tillId,
+    orderView: view, shiftId: options.shiftId ?? (() => null), currentShiftId: options.shiftId ?? (() => null), userName: (id) => id, cashRefunded: () => undefined, cashRoundingStep: 1,
+  });
+  Object.assign(refunds, built);
+  return { journal, engine, attempts, orders, checkout, audit, refunds, providers, log };
 }
 
 export function startEngineHarness(options: EngineHarnessOptions): EngineHarness {
@@ -118,7 +134,7 @@ export function startEngineHarness(options: EngineHarnessOptions): EngineHarness
     ...current(),
     dir, path, tillId, ledger,
     openOrder(total) {
-      const order = harness.orders.createOrder(options.currency ?? 'EUR', CASHIER, null);
+      const order = harness.orders.createOrder(options.currency ?? 'EUR', CASHIER, options.shiftId?.() ?? null);
       harness.orders.addLine(order.id, { productId: null, name: 'Item', barcode: null, unit: 'each', unitPrice: total, qtyMilli: 1000, taxes: [], embedded: null });
       return order.id;
     },

@@ -10,10 +10,10 @@ import type {
 
 /** The capability sets of the real providers, as their capabilities constants declare them (IOTPAY_PAX_CAPABILITIES, IOTPAY_WALLET_CAPABILITIES, CodePay CAPABILITIES, YabandPay). */
 export const CAPABILITY_SETS = {
-  iotpayPax: { cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false },
-  iotpayWallet: { cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false },
-  codepay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true },
-  yabandpay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true },
+  iotpayPax: { cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false, cashback: false },
+  iotpayWallet: { cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false, cashback: false },
+  codepay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true },
+  yabandpay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false },
 } as const satisfies Record<string, ProviderCapabilities>;
 
 export type CallKind = 'start' | 'query' | 'cancel';
@@ -85,6 +85,8 @@ export interface ScriptedProviderOptions {
   onStart?(attempt: ProviderAttempt, signal: AbortSignal): void;
   /** Runs synchronously inside `cancel`, before the call is queued. */
   onCancel?(attempt: ProviderAttempt): void;
+  /** A tip change the provider accepted (providers that take tips answer it at once). */
+  onTipAdjusted?(attempt: ProviderAttempt, tip: number): void;
 }
 
 export interface ScriptedProvider extends PaymentProvider {
@@ -154,6 +156,11 @@ export function createScriptedProvider(options: ScriptedProviderOptions): Script
       options.onCancel?.(attempt);
       return enqueue('cancel', attempt, null, null);
     },
+    // A tip change after the sale, where the provider takes tips: answered at once, as a terminal does.
+    ...(options.capabilities.tip ? { adjustTip: async (attempt: ProviderAttempt, tip: number): Promise<ProviderOutcome> => {
+      options.onTipAdjusted?.(attempt, tip);
+      return { state: 'approved', message: 'Tip adjusted', tip };
+    } } : {}),
     async close() { /* nothing to release */ },
     calls: (kind) => all.filter((c) => !c.answered && (!kind || c.kind === kind)),
     history: (kind) => all.filter((c) => !kind || c.kind === kind),

@@ -6,6 +6,7 @@
  */
 import { formatMoney } from '../../../src-shared/money';
 import { CARD_LABELS, cardBlockRows } from '../../../src-shared/card-block-rows';
+import { localDateTimeParts } from '../../../src-shared/local-time';
 import type { Receipt } from '../../../src-shared/receipt';
 import type { PrinterWidth } from './escpos';
 
@@ -47,19 +48,11 @@ function centre(text: string, emphasis = ''): string {
   return `${emphasis}${escapeReceiptLine(text)}`;
 }
 
-function formatTime(iso: string, locale: string): { date: string; time: string } {
-  const when = new Date(iso);
-  if (Number.isNaN(when.getTime())) return { date: iso, time: '' };
-  return {
-    date: new Intl.DateTimeFormat(locale, { dateStyle: 'short' }).format(when),
-    time: new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(when),
-  };
-}
-
 /**
  * Builds the receipt document: store header, DEMO and COPY banners, lines with their
  * detail and discount, subtotal, discounts, added taxes, total, cash rounding, included
- * taxes, tenders with change and card blocks (cardBlockRows, CVM/signature line), footer.
+ * taxes, tenders with change, tip, cash back and the total charged, card blocks
+ * (cardBlockRows, CVM/signature line), footer. Times in the receipt's zone (local-time.ts).
  */
 export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOptions = {}): string {
   const cpl = options.cpl ?? 42;
@@ -78,7 +71,8 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
   if (receipt.title) out.push('', centre(receipt.title, '^^'));
   if (receipt.audience) out.push('', centre(receipt.audience === 'merchant' ? 'MERCHANT COPY' : 'CUSTOMER COPY', '"'));
   out.push('');
-  const at = formatTime(receipt.at, receipt.locale);
+  const time = { timeZone: receipt.timeZone, locale: receipt.locale };
+  const at = localDateTimeParts(receipt.at, time) ?? { date: receipt.at, time: '' };
   out.push(row(`Order #${receipt.orderNumber}`, at.date));
   out.push(row(`Cashier ${receipt.cashierName}`, at.time));
   out.push('---');
@@ -105,15 +99,18 @@ export function receiptDocument(receipt: Receipt, options: ReceiptDocumentOption
 
   if (receipt.tenders.length > 0) out.push('---');
   for (const tender of receipt.tenders) {
-    out.push(row(tender.label, money(tender.amount)));
+    const cashback = tender.cashback ?? 0;
+    // The tender line is the sale's part; tip and cash back follow, then what the card was charged in all.
+    out.push(row(tender.label, money(tender.amount - cashback)));
     if (tender.tendered > tender.amount) out.push(row('Tendered', money(tender.tendered), { indent: true }));
     if (tender.change > 0) out.push(row('Change', money(tender.change), { emphasis: '"' }));
     const card = tender.card;
-    const language = card?.language ?? 'en';
-    if (tender.tip > 0) out.push(row(CARD_LABELS[language].tip, money(tender.tip), { indent: true }));
+    const labels = CARD_LABELS[card?.language ?? 'en'];
+    if (tender.tip > 0) out.push(row(labels.tip, money(tender.tip), { indent: true }));
+    if (cashback > 0) out.push(row(labels.cashback, money(cashback), { indent: true }));
+    if (tender.charged !== undefined) out.push(row(labels.charged, money(tender.charged), { emphasis: '"' }));
     if (!card) continue;
-    if (card.cashback) out.push(row(CARD_LABELS[language].cashback, money(card.cashback), { indent: true }));
-    const { rows, cvmLine } = cardBlockRows(card);
+    const { rows, cvmLine } = cardBlockRows(card, time);
     out.push('{width:auto}');
     for (const r of rows) out.push(row(r.label, r.value, { indent: true }));
     // The customer signs the merchant's copy; theirs only says how the card was verified.

@@ -5,5 +5,6 @@ import { payments } from './002-payments';
 import { printJobs } from './003-print-jobs';
 import { manager } from './004-manager';
 import { moneySafety } from './005-money-safety';
+import { refundLedger } from './006-refund-ledger';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs, manager, moneySafety];
+export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs, manager, moneySafety, refundLedger];

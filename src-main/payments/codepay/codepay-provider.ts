@@ -119,7 +119,7 @@ export interface CodepayProvider extends PaymentProvider {
   releaseTerminal(name: string): void;
 }
 
-const CAPABILITIES: ProviderCapabilities = { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true };
+const CAPABILITIES: ProviderCapabilities = { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true };
 
 /** Create the provider; links open at once and stay up (reconnecting) until close(). */
 export function createCodepayProvider(
@@ -274,11 +274,17 @@ export function createCodepayProvider(
       });
       const reply = await ctx.link.request(request, fullTiming.requestTimeoutMs);
       if (!reply) return { ok: false, message: 'No answer to the batch close; check the terminal before retrying' };
-      return {
-        ok: isSuccessCode(reply.response_code),
-        message: isSuccessCode(reply.response_code) ? 'Batch closed' : replyText(reply, 'Batch close refused'),
-        detail: replyDetail(reply),
-      };
+      if (!isSuccessCode(reply.response_code)) return { ok: false, message: replyText(reply, 'Batch close refused'), detail: replyDetail(reply) };
+      // A terminal that reports the batch's net (sales, tips and cash back less refunds and voids) has it
+      // said, to compare with the Z report; one that does not (no documented field) just closes.
+      const biz = reply.biz_data ?? {};
+      const said = (value: unknown): string | null => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
+      const total = said(biz.total_amount);
+      const count = said(biz.trans_count);
+      const figures = total !== null && /^-?\d+(\.\d+)?$/.test(total)
+        ? `: ${count !== null && /^\d+$/.test(count) ? `${count} transaction${count === '1' ? '' : 's'}, ` : ''}net ${total} ${config.currency}`
+        : '';
+      return { ok: true, message: `Batch closed${figures}`, detail: replyDetail(reply) };
     },
 
     setTerminal(name, url) {

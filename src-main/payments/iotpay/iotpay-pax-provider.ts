@@ -48,6 +48,7 @@ export const IOTPAY_PAX_CAPABILITIES: Readonly<ProviderCapabilities> = {
   partialRefund: false,
   tip: false,
   preauth: false,
+  cashback: false,
 };
 
 

@@ -72,6 +72,7 @@ export const IOTPAY_WALLET_CAPABILITIES: Readonly<ProviderCapabilities> = {
   partialRefund: true,
   tip: false,
   preauth: false,
+  cashback: false,
 };
 
 const FINAL_STATES = new Set(['approved', 'declined', 'cancelled']);

@@ -97,7 +97,7 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     id: 'yabandpay',
     label: 'YabandPay card terminal',
     method: 'card',
-    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true },
+    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false },
 
     start,
     query,

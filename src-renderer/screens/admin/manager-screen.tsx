@@ -2,7 +2,9 @@
  * Manager: card and wallet payments that need a manager (DESIGN §6): payments whose
  * outcome main could not learn ("Settle…" with evidence from the terminal or provider)
  * or, when the customer walked away, "Take another payment…"), payments the engine
- * flagged (approvals to give back, contradicting answers), and answers that carried
+ * flagged (approvals to give back: "Refund…" through the provider when it can, or
+ * "Resolve…": refunded on the terminal, or accepted as the sale's payment with the other
+ * payment given back in cash; contradicting answers: looked into), and answers that carried
  * someone else's keys. Voids and refunds of a sale's payments are done from its receipt
  * (History → Open); shifts, drawer counts and reports on the Shift screen. The audit
  * trail's hash chain can be verified here.
@@ -13,7 +15,7 @@ import type { AttemptView } from '../../../src-shared/domain';
 import { PaymentActionDialog, type PaymentAction } from '../../components/payment-action-dialogs';
 import { PaymentSummary } from '../../components/payment-summary';
 import { verdictText } from '../../stores/audit-store';
-import { canRelease, isReversible, resolutionFor } from '../../stores/payment-admin-store';
+import { canRelease, isReversible, resolutionsFor } from '../../stores/payment-admin-store';
 import { useStores } from '../../stores/use-stores';
 
 interface AttentionAction {
@@ -137,8 +139,8 @@ export function ManagerScreen() {
               attempts={flagged}
               actions={[
                 { action: 'refund', label: 'Refund…', offered: isReversible },
-                { action: 'resolve', label: 'Record refund done on the terminal…', offered: (a) => resolutionFor(a) === 'refunded-elsewhere' },
-                { action: 'resolve', label: 'Close flag…', offered: (a) => resolutionFor(a) === 'acknowledged' },
+                // Refunded on the terminal, accepted as the sale's payment, or looked into.
+                { action: 'resolve', label: 'Resolve…', offered: (a) => resolutionsFor(a).length > 0 },
               ]}
               empty="No payment needs a manager."
               onAction={open}

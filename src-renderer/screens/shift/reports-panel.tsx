@@ -1,13 +1,13 @@
 /**
  * Reports on the shift screen: the report on screen (an X report, the Z a close just
  * wrote, or a stored Z opened again as a COPY) with Print and Export CSV, and the list
- * of Z reports to open.
+ * of Z reports to open, each with its net sales (before tax, after refunds).
  */
 import { useStore } from 'zustand';
+import { formatLocalDateTime } from '../../../src-shared/local-time';
 import { formatMoney } from '../../../src-shared/money';
-import { ReportView } from '../../components/report-view';
+import { ReportView, useStoreTimeZone } from '../../components/report-view';
 import { saveTextFile } from '../../components/save-file';
-import { dateTime } from '../../format/time-text';
 import { jobText } from '../../stores/devices-store';
 import { reportName } from '../../stores/reports-store';
 import { useLocale, useStores } from '../../stores/use-stores';
@@ -43,6 +43,7 @@ export function ZReportList() {
   const loaded = useStore(reports, (s) => s.listLoaded);
   const busy = useStore(reports, (s) => s.busy);
   const locale = useLocale();
+  const timeZone = useStoreTimeZone();
   const currency = useStore(useStores().appInfo, (s) => s.info?.store.currency ?? 'CAD');
 
   return (
@@ -59,7 +60,7 @@ export function ZReportList() {
               <th scope="col">Z report</th>
               <th scope="col">Closed</th>
               <th scope="col">Closed by</th>
-              <th scope="col" className="num">Net sales</th>
+              <th scope="col" className="num">Net sales (before tax)</th>
               <th scope="col"><span className="visually-hidden">Open</span></th>
             </tr>
           </thead>
@@ -67,7 +68,7 @@ export function ZReportList() {
             {list.map((z) => (
               <tr key={z.number}>
                 <th scope="row">Z {z.number}</th>
-                <td>{dateTime(z.closedAt, locale)}</td>
+                <td>{formatLocalDateTime(z.closedAt, { timeZone, locale })}</td>
                 <td>{z.closedBy}</td>
                 <td className="num">{formatMoney(z.net, currency, locale)}</td>
                 <td>

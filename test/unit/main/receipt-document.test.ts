@@ -15,6 +15,8 @@ function sampleReceipt(overrides: Partial<Receipt> = {}): Receipt {
     orderNumber: 1042,
     cashierName: 'Ann',
     at: '2026-11-21T14:03:00Z',
+    // The store's zone, so the printed date does not depend on the machine running the test.
+    timeZone: 'America/Toronto',
     currency: 'CAD',
     locale: 'en-CA',
     lines: [

@@ -14,8 +14,8 @@ function report(overrides: Partial<Report> = {}): Report {
   return {
     kind: 'Z', number: 1, copy: false, storeName: 'Demo', currency: 'CAD', generatedAt: '2025-01-01T18:00:00Z',
     shift: { id: 3, openedBy: 'Casey Cashier', openedAt: '2025-01-01T08:00:00Z', closedBy: 'Morgan Manager', closeApprovedBy: 'Morgan Manager', closedAt: '2025-01-01T18:00:00Z' },
-    sales: { count: 1, gross: 1449, discounts: 0, net: 1466, tips: 0, cashRounding: -1 }, taxes: [], tenders: [], refunds: [], voids: [], noSales: [], overrides: [],
-    discounts: { count: 0, total: 0 }, cash: { float: 10000, sales: 1465, refunds: 0, paidIn: 0, paidOut: 0, expected: 11465, counted: 11465, variance: 0 }, cashMoves: [], unresolved: [],
+    sales: { count: 1, gross: 1449, discounts: 0, tax: 0, refunds: 0, refundedTax: 0, net: 1449, tips: 0, tipsRefunded: 0, cashback: 0, cashRounding: -1 }, taxes: [], tenders: [], refunds: [], lateApprovals: [], providers: [], voids: [], noSales: [], overrides: [],
+    discounts: { count: 0, total: 0 }, cash: { float: 10000, sales: 1465, cashback: 0, refunds: 0, paidIn: 0, paidOut: 0, expected: 11465, counted: 11465, variance: 0 }, cashMoves: [], unresolved: [],
     ...overrides,
   };
 }

@@ -265,7 +265,7 @@ describe('closing what the engine flagged', () => {
     expect(h.engine.attempt(sale.id)!.refundable).toBe(1_100);
 
     for (const amount of [400, 700]) {
-      const refund = h.engine.refund({ attemptId: sale.id, amount, userId: MANAGER });
+      const refund = h.refunds.refundPayment({ attemptId: sale.id, amount, reason: 'give it back', userId: MANAGER, approvedBy: MANAGER });
       provider.release(provider.calls('start').find((c) => c.attempt.id === refund.id)!, answer.approved({ amount, currency: h.row(refund.id).currency }));
       await h.flush();
       expect(h.row(refund.id).state, h.log.join('\n')).toBe('approved');
@@ -313,7 +313,7 @@ describe('a second reversal of the same approval', () => {
 
   it('when a manager refunds again and both refunds were real, the second approval is kept, flagged over-reversal and audited', async () => {
     const { sale, firstRefund } = await refundReportedCancelled();
-    const again = h.engine.refund({ attemptId: sale.id, amount: 1_000, userId: MANAGER });
+    const again = h.refunds.refundPayment({ attemptId: sale.id, amount: 1_000, reason: 'give it back', userId: MANAGER, approvedBy: MANAGER });
     const againCall = h.provider('iotpay-wallet').calls('start').find((c) => c.attempt.id === again.id)!;
     h.provider('iotpay-wallet').release(againCall, answer.approved(againCall.attempt));
     await h.flush();
