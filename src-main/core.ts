@@ -111,8 +111,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
     });
     // What each payment can still give back is the refund ledger's word (refunds made any way count).
-    if (!built.attempts.some((a) => a.refundable > 0)) return built;
-    return { ...built, attempts: built.attempts.map((a) => ({ ...a, refundable: refunds.refundableOn(a, built) })) };
+    return refunds.withLedgerRefundable(built);
   };
   const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
 
@@ -164,8 +163,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
     // The screens see what a payment can still give back as the refund ledger says it.
     attemptChanged: (attempt) => {
-      const order = attempt.refundable > 0 ? orders.byId(attempt.orderId) : null;
-      events.emit('pos:payment.changed', order ? { ...attempt, refundable: refunds.refundableOn(attempt, view(order)) } : attempt);
+      const narrowed = attempt.refundable > 0 && refundRows.anyForOrder(attempt.orderId) ? view(orders.byId(attempt.orderId)!).attempts.find((a) => a.id === attempt.id) : null;
+      events.emit('pos:payment.changed', narrowed ? { ...attempt, refundable: narrowed.refundable } : attempt);
     },
     orderChanged: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
     orderCompleted: (orderId) => printOnCompletion(view(orders.byId(orderId)!)),

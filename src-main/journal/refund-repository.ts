@@ -41,6 +41,8 @@ const PART = `rt.*, pa.state AS attempt_state, CASE WHEN rt.attempt_id IS NULL O
 export interface RefundReader {
   byId(id: string): RefundRow | null;
   byOrder(orderId: string): RefundRow[];
+  /** True when any record gives money back on this sale (cheap: one index probe). */
+  anyForOrder(orderId: string): boolean;
   byShift(shiftId: number): RefundRow[];
   lines(refundId: string): RefundLineRow[];
   linesOfOrder(orderId: string): RefundLineRow[];
@@ -67,6 +69,7 @@ export function createRefundRepository(db: Db, now: () => Date = () => new Date(
       VALUES (@refundId, @kind, @via, @amount, @tip, @attemptId, @originalAttemptId, @originalTenderId)`),
     byId: db.prepare('SELECT * FROM refunds WHERE id = ?'),
     byOrder: db.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY number'),
+    anyForOrder: db.prepare('SELECT 1 FROM refunds WHERE order_id = ? LIMIT 1'),
     byShift: db.prepare('SELECT * FROM refunds WHERE shift_id = ? ORDER BY number'),
     byAttempt: db.prepare('SELECT r.* FROM refunds r JOIN refund_tenders rt ON rt.refund_id = r.id WHERE rt.attempt_id = ?'),
     lines: db.prepare('SELECT * FROM refund_lines WHERE refund_id = ?'),
@@ -89,6 +92,7 @@ export function createRefundRepository(db: Db, now: () => Date = () => new Date(
     addPart: (refundId, part) => void q.part.run({ refundId, ...part }),
     byId: (id) => (q.byId.get(id) as RefundRow | undefined) ?? null,
     byOrder: (orderId) => q.byOrder.all(orderId) as RefundRow[],
+    anyForOrder: (orderId) => q.anyForOrder.get(orderId) !== undefined,
     byShift: (shiftId) => q.byShift.all(shiftId) as RefundRow[],
     byAttempt: (attemptId) => (q.byAttempt.get(attemptId) as RefundRow | undefined) ?? null,
     lines: (refundId) => q.lines.all(refundId) as RefundLineRow[],

@@ -421,18 +421,21 @@ export function createRefundService(deps: {
       if (!row) throw new PosError('NOT_FOUND', 'That refund does not exist.', 'refundId');
       return view(row);
     },
-    /** What can still go back on one approval of a completed or open sale (the ledger's view of AttemptView.refundable). */
-    refundableOn(attempt: AttemptView, order: OrderView): number {
-      if (attempt.kind !== 'sale' || attempt.refundable === 0) return 0;
-      const tender = order.tenders.find((t) => t.attemptId === attempt.id && t.amount > 0);
-      if (!tender) {
-        const row = deps.attempts.byId(attempt.id);
-        if (!row) return 0;
-        const left = approvalLeft(row);
+    /**
+     * The sale's payments with what each can still give back as the ledger says (refunds made any
+     * way count). A sale with no refund record is returned as it is: nothing narrows its figures.
+     */
+    withLedgerRefundable(order: OrderView): OrderView {
+      if (!order.attempts.some((a) => a.refundable > 0) || !refunds.anyForOrder(order.id)) return order;
+      const ledger = ledgerOf(order);
+      const refundableOn = (attempt: AttemptView): number => {
+        if (attempt.kind !== 'sale' || attempt.refundable === 0) return attempt.refundable;
+        const tender = order.tenders.find((t) => t.attemptId === attempt.id && t.amount > 0);
+        const row = tender ? null : deps.attempts.byId(attempt.id);
+        const left = tender ? ledger.tenders.find((t) => t.tenderId === tender.id) ?? { goods: 0, tip: 0 } : row ? approvalLeft(row) : { goods: 0, tip: 0 };
         return Math.min(attempt.refundable, left.goods + left.tip);
-      }
-      const left = ledgerOf(order).tenders.find((t) => t.tenderId === tender.id);
-      return Math.min(attempt.refundable, left ? left.goods + left.tip : 0);
+      };
+      return { ...order, attempts: order.attempts.map((a) => ({ ...a, refundable: refundableOn(a) })) };
     },
     /** What went back on a sale attempt so far, by any way (done or in flight). */
     givenBackOn: (saleAttemptId: string) => refunds.partsOfAttempt(saleAttemptId).filter(counts).reduce((s, p) => s + p.amount, 0),

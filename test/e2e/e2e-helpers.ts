@@ -195,6 +195,29 @@ export async function approveAsManager(dialog: Locator, manager: DemoPin, reason
 export const orderPayments = (page: Page) => page.getByRole('list', { name: 'Payments on this order' });
 export const salePayment = (page: Page) => orderPayments(page).getByRole('listitem').filter({ hasText: /^Payment · / });
 
+/** Opens the sale from history (F8) and its refund dialog, returning the dialog. */
+export async function openRefundDialog(page: Page, orderNumber: number): Promise<Locator> {
+  await page.keyboard.press('F8');
+  const open = page.getByRole('button', { name: `Open order ${orderNumber}` });
+  await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
+  await open.click();
+  await expect.poll(() => receiptOf(page, orderNumber).isVisible(), { timeout: 10_000 }).toBe(true);
+  await page.getByRole('button', { name: 'Refund…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Refund sale #${orderNumber}` });
+  await expect.poll(() => dialog.isVisible()).toBe(true);
+  return dialog;
+}
+
+/** Opens the shift screen (F9) and its close dialog; `figure` reads one of its cash figures (Expected, Counted, Variance). */
+export async function openCloseShift(page: Page): Promise<{ close: Locator; figure(what: string): Locator }> {
+  await page.keyboard.press('F9');
+  await expect.poll(() => page.getByRole('heading', { name: /^Shift \d+ is open$/ }).isVisible(), { timeout: 10_000 }).toBe(true);
+  await page.getByRole('button', { name: 'Close shift…' }).click();
+  const close = page.getByRole('dialog', { name: 'Close shift' });
+  await expect.poll(() => close.isVisible()).toBe(true);
+  return { close, figure: (what) => close.locator('.cash-compare div').filter({ has: page.getByText(what, { exact: true }) }) };
+}
+
 /** The Canadian notes and coins the drawer count asks for (label of its field, value in cents). */
 const CAD_PIECES: [string, number][] = [
   ['$100 notes', 10000], ['$50 notes', 5000], ['$20 notes', 2000], ['$10 notes', 1000], ['$5 notes', 500],

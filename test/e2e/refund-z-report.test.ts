@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  approveAsManager, cents, countDrawer, logInAsDemo, useStation, receiptOf, rowOf, saleNumber, SAMPLE, scan, type Station,
+  approveAsManager, cents, countDrawer, logInAsDemo, openCloseShift, openRefundDialog, useStation, rowOf, saleNumber, SAMPLE, scan, type Station,
 } from './e2e-helpers';
 
 const LOAF = SAMPLE.sourdough;
@@ -38,15 +38,7 @@ describe('refund from history and the Z report, in Chromium against the headless
     await expect.poll(() => page.getByRole('heading', { name: 'Sale complete' }).isVisible(), { timeout: 15_000 }).toBe(true);
 
     // The sale, opened from history.
-    await page.keyboard.press('F8');
-    const open = page.getByRole('button', { name: `Open order ${orderNumber}` });
-    await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
-    await open.click();
-    await expect.poll(() => receiptOf(page, orderNumber).isVisible(), { timeout: 10_000 }).toBe(true);
-
-    await page.getByRole('button', { name: 'Refund…' }).click();
-    const dialog = page.getByRole('dialog', { name: `Refund sale #${orderNumber}` });
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const dialog = await openRefundDialog(page, orderNumber);
     // The stepper is bounded by what is still refundable (2 loaves).
     const loaves = dialog.getByLabel(`Quantity to refund: ${LOAF.name}`);
     await loaves.fill('5');
@@ -70,12 +62,7 @@ describe('refund from history and the Z report, in Chromium against the headless
     await page.getByRole('dialog', { name: 'Refund 1 receipt' }).getByRole('button', { name: 'Close' }).click();
 
     // Close the shift (as the cashier, with the manager's approval), counting exactly what is expected.
-    await page.keyboard.press('F9');
-    await expect.poll(() => page.getByRole('heading', { name: /^Shift \d+ is open$/ }).isVisible(), { timeout: 10_000 }).toBe(true);
-    await page.getByRole('button', { name: 'Close shift…' }).click();
-    const close = page.getByRole('dialog', { name: 'Close shift' });
-    await expect.poll(() => close.isVisible()).toBe(true);
-    const figure = (what: string) => close.locator('.cash-compare div').filter({ has: page.getByText(what, { exact: true }) });
+    const { close, figure } = await openCloseShift(page);
     // Cash taken (14.66 rounded to 14.65) less the loaf given back in cash.
     await expect.poll(async () => cents(await figure('Expected').innerText()), { timeout: 10_000 }).toBe(1465 - 550);
     const expected = cents(await figure('Expected').innerText());

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDecimalString } from '../../src-shared/money';
 import { connectHost } from '../support/host-client';
 import {
-  approveAsManager, cents, countDrawer, customerDoes, logInAsDemo, receiptOf, ringUpAndPay, SAMPLE, useStation, type Station,
+  approveAsManager, cents, countDrawer, customerDoes, logInAsDemo, openCloseShift, openRefundDialog, receiptOf, ringUpAndPay, SAMPLE, useStation, type Station,
 } from './e2e-helpers';
 
 const WATER = SAMPLE.water;
@@ -49,14 +49,7 @@ describe('a CodePay sale with a tip refunded in full, the Z report and the termi
     expect(tip).toBeGreaterThan(0);
 
     // From history: the item and the tip back to the card, with the manager's PIN.
-    await page.keyboard.press('F8');
-    const open = page.getByRole('button', { name: `Open order ${orderNumber}` });
-    await expect.poll(() => open.isVisible(), { timeout: 15_000 }).toBe(true);
-    await open.click();
-    await expect.poll(() => receiptOf(page, orderNumber).isVisible(), { timeout: 10_000 }).toBe(true);
-    await page.getByRole('button', { name: 'Refund…' }).click();
-    const dialog = page.getByRole('dialog', { name: `Refund sale #${orderNumber}` });
-    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const dialog = await openRefundDialog(page, orderNumber);
     const water = dialog.getByLabel(`Quantity to refund: ${WATER.name}`);
     await water.fill('1');
     await expect.poll(() => water.inputValue()).toBe('1');
@@ -74,12 +67,7 @@ describe('a CodePay sale with a tip refunded in full, the Z report and the termi
     await expect.poll(() => page.getByText('Everything paid on this sale has been refunded.').isVisible(), { timeout: 10_000 }).toBe(true);
 
     // Close the shift: nothing was taken in cash, so the drawer holds its (empty) float.
-    await page.keyboard.press('F9');
-    await expect.poll(() => page.getByRole('heading', { name: /^Shift \d+ is open$/ }).isVisible(), { timeout: 10_000 }).toBe(true);
-    await page.getByRole('button', { name: 'Close shift…' }).click();
-    const close = page.getByRole('dialog', { name: 'Close shift' });
-    await expect.poll(() => close.isVisible()).toBe(true);
-    const figure = (what: string) => close.locator('.cash-compare div').filter({ has: page.getByText(what, { exact: true }) });
+    const { close, figure } = await openCloseShift(page);
     await expect.poll(async () => cents(await figure('Expected').innerText()), { timeout: 10_000 }).toBe(0);
     await countDrawer(close, 0);
     await approveAsManager(close, pins.manager, 'End of day', 'Close shift');

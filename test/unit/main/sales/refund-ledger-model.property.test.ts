@@ -266,7 +266,7 @@ async function perform(w: World, step: Step): Promise<boolean> {
       const row = pick(rows(w).filter((r) => r.kind === 'sale' && ['approved', 'partially_refunded', 'needs_reversal'].includes(r.state)), step.n);
       if (!row) return false;
       // What the payment screen offers: the ledger's figure for this payment.
-      const refundable = h.refunds.refundableOn(h.engine.attempt(row.id)!, h.order(row.order_id));
+      const refundable = h.refunds.withLedgerRefundable(h.order(row.order_id)).attempts.find((a) => a.id === row.id)!.refundable;
       if (step.do === 'paymentVoid') {
         tolerate(w, 'payment void', () => h.refunds.voidPayment({ attemptId: row.id, reason: 'wrong card', userId: CASHIER, approvedBy: MANAGER }));
       } else {
