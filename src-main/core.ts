@@ -44,16 +44,7 @@ import type { ReportDeps } from './sales/shift-report';
 import { createShiftService } from './sales/shift-service';
 import { createOrderRepository, type OrderRow } from './journal/order-repository';
 import { buildOrderView } from './sales/order-view';
-
-export interface Logger {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
-
-export const consoleLogger: Logger = {
-  info: (message) => console.error(`[countertop] ${message}`),
-  error: (message, error) => console.error(`[countertop] ${message}`, error instanceof Error ? error.stack ?? error.message : error ?? ''),
-};
+import { consoleLogger, type Logger } from './logger';
 
 export interface CoreOptions {
   config: AppConfig;

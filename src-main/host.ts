@@ -8,7 +8,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, configPermissionWarning } from './config/load-config';
 import { resolveConfig } from './config/demo-config';
-import { consoleLogger, createCore } from './core';
+import { createCore } from './core';
+import { consoleLogger } from './logger';
 import { rendererDir, resourcesDir } from './host/app-paths';
 import { startWebHost } from './host/web-host';
 

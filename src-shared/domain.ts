@@ -25,6 +25,39 @@ export const sessionSchema = z.object({
 });
 export type SessionView = z.infer<typeof sessionSchema>;
 
+export const paymentMethodSchema = z.enum(['card', 'wallet']);
+export type PaymentMethod = z.infer<typeof paymentMethodSchema>;
+export type AttemptKind = 'sale' | 'refund' | 'void';
+
+/**
+ * What a payment provider can do. Handlers, the contract's options and the screens read these,
+ * never a provider's id (a new provider declares its own and every screen follows).
+ */
+export const providerCapabilitiesSchema = z.object({
+  /** Close the terminal screen / cancel an unpaid order. */
+  cancel: z.boolean(),
+  void: z.boolean(),
+  refund: z.boolean(),
+  partialRefund: z.boolean(),
+  /** A tip keyed at the till, and changed after approval where the provider adjusts tips. */
+  tip: z.boolean(),
+  /** The customer chooses a tip on the terminal's own screen. */
+  onScreenTip: z.boolean(),
+  /** Pre-authorisation then capture. */
+  preauth: z.boolean(),
+  /** Cash handed out on top of a card sale, charged to the card. */
+  cashback: z.boolean(),
+  /** One provider drives several terminals (lanes), each offered as its own tender. */
+  lanes: z.boolean(),
+  /** The provider delivers results on its own (a terminal re-sending after a reconnect). */
+  pushResults: z.boolean(),
+  /** Card details typed into the provider's hosted (embedded) form, never the till's. */
+  hostedForm: z.boolean(),
+  /** The terminal can ask its own manager before a void or refund. */
+  terminalAuthentication: z.boolean(),
+});
+export type ProviderCapabilities = z.infer<typeof providerCapabilitiesSchema>;
+
 export const appInfoSchema = z.object({
   version: z.string(),
   demo: z.boolean(),
@@ -46,8 +79,8 @@ export const appInfoSchema = z.object({
   varianceLimit: minor,
   /** Receipts print by themselves when a sale completes. */
   autoPrint: z.boolean(),
-  /** Electronic tenders configured for this station. */
-  tenders: z.array(z.object({ provider: z.string(), label: z.string(), method: z.enum(['card', 'wallet']), terminal: z.string().nullable() })),
+  /** Electronic tenders configured for this station, each with what its provider can do. */
+  tenders: z.array(z.object({ provider: z.string(), label: z.string(), method: paymentMethodSchema, terminal: z.string().nullable(), capabilities: providerCapabilitiesSchema })),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -94,7 +127,7 @@ export type LineView = z.infer<typeof lineSchema>;
 /** Card or wallet data a terminal or gateway returned, for receipts. Never a full PAN or an expiry date. */
 export const cardBlockSchema = z.object({
   provider: z.string(),
-  method: z.enum(['card', 'wallet']),
+  method: paymentMethodSchema,
   brand: z.string().optional(),
   maskedPan: z.string().optional(),
   entryMode: z.string().optional(),
@@ -135,7 +168,7 @@ export const attemptSchema = z.object({
   provider: z.string(),
   terminal: z.string().nullable(),
   kind: z.enum(['sale', 'refund', 'void']),
-  method: z.enum(['card', 'wallet']),
+  method: paymentMethodSchema,
   amount: minor,
   tip: minor,
   currency: z.string(),

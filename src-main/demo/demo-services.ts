@@ -4,7 +4,7 @@
  * (tap and approve, decline, walk away).
  */
 import { PosError } from '../../src-shared/errors';
-import type { Logger } from '../core';
+import type { Logger } from '../logger';
 import { startCodepayTerminalSimulator, type CodepayTerminalSimulator } from './codepay-terminal-simulator';
 import { startIotpaySimulator, type IotpaySimulator } from './iotpay-simulator';
 import { startPrinterSink, type PrinterSink } from './printer-sink';

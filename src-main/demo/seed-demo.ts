@@ -5,7 +5,7 @@ import { hashPin } from '../auth/pin-hash';
 import type { UserReader, UserWriter } from '../journal/user-repository';
 import type { Catalog } from '../catalog/catalog';
 import { DEMO_USERS } from '../config/demo-config';
-import type { Logger } from '../core';
+import type { Logger } from '../logger';
 import type { Db } from '../journal/open-journal';
 
 export const SAMPLE_CATALOGUE = 'sample-catalogue.csv';

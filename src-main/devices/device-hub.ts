@@ -4,7 +4,7 @@
  * degrades to a status in words; it never stops the till.
  */
 import type { DevicesView } from '../../src-shared/domain';
-import type { Logger } from '../core';
+import type { Logger } from '../logger';
 import type { Db } from '../journal/open-journal';
 import type { OsPrint } from './printer/os-transport';
 import { createPrinterService, type PrinterConfig, type PrinterService } from './printer/printer-service';

@@ -3,7 +3,7 @@
  * every handler that touches the till first asks the session manager for the signed-in
  * user, so permissions hold whatever the renderer shows.
  */
-import type { OrderView, PrintJobView } from '../../src-shared/domain';
+import type { AppInfo, OrderView, PrintJobView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import { buildReceipt } from '../../src-shared/receipt';
 import type { ApprovalRequest } from '../auth/approvals';
@@ -117,9 +117,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       discountLimitBasisPoints: config.security.discountLimitBasisPoints,
       varianceLimit: config.security.varianceLimit,
       autoPrint: config.devices.autoPrint && deps.devices.printer.status().state !== 'not-configured',
-      tenders: [...deps.providers.values()].flatMap((p): { provider: string; label: string; method: 'card' | 'wallet'; terminal: string | null }[] => {
+      tenders: [...deps.providers.values()].flatMap((p): AppInfo['tenders'] => {
+        const tender = { provider: p.id, method: p.method, capabilities: { ...p.capabilities } };
         const lanes = deps.terminals(p.id);
-        return lanes.length ? lanes.map((t) => ({ provider: p.id, label: `${p.label} – ${t}`, method: p.method, terminal: t })) : [{ provider: p.id, label: p.label, method: p.method, terminal: null }];
+        return lanes.length ? lanes.map((t) => ({ ...tender, label: `${p.label} – ${t}`, terminal: t })) : [{ ...tender, label: p.label, terminal: null }];
       }),
     }),
 

@@ -1,8 +1,8 @@
 /** Payment attempts and their events: the only place their SQL lives. */
 import type { AttemptState, AttemptView, CardBlock } from '../../src-shared/domain';
 import type { Db } from '../journal/open-journal';
-import { assertTransition, UNRESOLVED_STATES } from '../payments/attempt-states';
-import type { AttemptKind, PaymentMethod } from '../payments/provider';
+import { assertTransition, UNRESOLVED_STATES } from '../../src-shared/attempt-states';
+import type { AttemptKind, PaymentMethod } from '../../src-shared/domain';
 
 export interface AttemptRow {
   id: string;

@@ -14,7 +14,7 @@ import type { Checkout } from '../sales/checkout';
 import type { OrderRepository } from '../journal/order-repository';
 import { toAttemptView, type AttemptRepository, type AttemptRow, type Transition } from '../journal/attempt-repository';
 import { maskedOutcome, readBackMismatch } from './attempt-outcome';
-import { canTransition, isFinalOutcome, isUnresolved } from './attempt-states';
+import { canTransition, isFinalOutcome, isUnresolved } from '../../src-shared/attempt-states';
 import type { PaymentProvider, ProgressReport, ProviderAttempt, ProviderOutcome } from './provider';
 
 /** A numeric option the attempt was started with (0 when absent). */

@@ -13,7 +13,7 @@ import { maskPansDeep, maskPansIn } from '../../src-shared/pan-mask';
 import { toAttemptView, type AttemptRow } from '../journal/attempt-repository';
 import { maskedOutcome } from './attempt-outcome';
 import { cashbackOf, createAttemptLifecycle, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
-import { isFinalOutcome, isUnresolved } from './attempt-states';
+import { isFinalOutcome, isUnresolved } from '../../src-shared/attempt-states';
 import type { PaymentProvider, ProviderEvents, ProviderOutcome } from './provider';
 
 export { cashbackOf, DEFAULT_BACKOFF_MS, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';

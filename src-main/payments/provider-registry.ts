@@ -3,7 +3,7 @@
  * set are pointed at the built-in simulators; the engine cannot tell the difference.
  */
 import type { AppConfig } from '../config/config-schema';
-import type { Logger } from '../core';
+import type { Logger } from '../logger';
 import { DEMO_CODEPAY, DEMO_IOTPAY, DEMO_YABANDPAY, type DemoServices } from '../demo/demo-services';
 import { createCodepayProvider, type CodepayProvider } from './codepay/codepay-provider';
 import { isIotpayCurrency } from './iotpay/iotpay-amounts';

@@ -4,10 +4,9 @@
  * its gateway or terminal. Providers must never resend a sale on their own: a lost or
  * late reply is reported as `unknown` and resolved by `query`.
  */
-import type { CardBlock } from '../../src-shared/domain';
+import type { AttemptKind, CardBlock, PaymentMethod, ProviderCapabilities } from '../../src-shared/domain';
 
-export type AttemptKind = 'sale' | 'refund' | 'void';
-export type PaymentMethod = 'card' | 'wallet';
+export type { AttemptKind, PaymentMethod, ProviderCapabilities };
 
 /** The attempt as the engine hands it to a provider. Already journaled before any call. */
 export interface ProviderAttempt {
@@ -108,19 +107,6 @@ export interface ProviderEvents {
   foreignAnswer(report: { terminal: string | null; reason: string; detail: Record<string, unknown> }): void;
   /** A link to a terminal came back: the engine queries its unresolved attempts now. */
   linkRestored(terminal: string | null): void;
-}
-
-export interface ProviderCapabilities {
-  /** Close the terminal screen / cancel an unpaid order. */
-  cancel: boolean;
-  void: boolean;
-  refund: boolean;
-  partialRefund: boolean;
-  tip: boolean;
-  /** Pre-authorisation then capture (CodePay pre-auth + completion, YabandPay authorisation + capture). */
-  preauth: boolean;
-  /** Cash handed out on top of a card sale, charged to the card (CodePay trans_type 11). */
-  cashback: boolean;
 }
 
 /** A pending state for the screen, with the provider's id for the journal once it has one. */

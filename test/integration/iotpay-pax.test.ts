@@ -65,7 +65,7 @@ describe('IOTPay CC_PAX provider ↔ simulator', () => {
     const provider = createIotpayPaxProvider(configFor(sim));
     expect(provider.id).toBe('iotpay-pax');
     expect(provider.method).toBe('card');
-    expect(provider.capabilities).toEqual({ cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false, cashback: false });
+    expect(provider.capabilities).toEqual({ cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false });
   });
 
   it('approve: approved from the create_order reply, card block masked and valid', async () => {

@@ -78,7 +78,7 @@ describe('IOTPay wallet provider ↔ simulator', () => {
     const provider = createIotpayWalletProvider(config);
     expect(provider.id).toBe('iotpay-wallet');
     expect(provider.method).toBe('wallet');
-    expect(provider.capabilities).toEqual({ cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false, cashback: false });
+    expect(provider.capabilities).toEqual({ cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false });
   });
 
   it('approve: 0 → 1 → 2 over polls; the code never appears in the outcome', async () => {

@@ -10,10 +10,10 @@ import type {
 
 /** The capability sets of the real providers, as their capabilities constants declare them (IOTPAY_PAX_CAPABILITIES, IOTPAY_WALLET_CAPABILITIES, CodePay CAPABILITIES, YabandPay). */
 export const CAPABILITY_SETS = {
-  iotpayPax: { cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false, cashback: false },
-  iotpayWallet: { cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false, cashback: false },
-  codepay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true },
-  yabandpay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false },
+  iotpayPax: { cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
+  iotpayWallet: { cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
+  codepay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true, onScreenTip: true, lanes: true, pushResults: true, hostedForm: false, terminalAuthentication: true },
+  yabandpay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
 } as const satisfies Record<string, ProviderCapabilities>;
 
 export type CallKind = 'start' | 'query' | 'cancel';

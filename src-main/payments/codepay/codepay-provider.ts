@@ -119,7 +119,9 @@ export interface CodepayProvider extends PaymentProvider {
   releaseTerminal(name: string): void;
 }
 
-const CAPABILITIES: ProviderCapabilities = { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true };
+const CAPABILITIES: ProviderCapabilities = { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true,
+  onScreenTip: true, lanes: true, pushResults: true, hostedForm: false, terminalAuthentication: true,
+};
 
 /** Create the provider; links open at once and stay up (reconnecting) until close(). */
 export function createCodepayProvider(

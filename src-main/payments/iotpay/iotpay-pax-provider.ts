@@ -49,6 +49,11 @@ export const IOTPAY_PAX_CAPABILITIES: Readonly<ProviderCapabilities> = {
   tip: false,
   preauth: false,
   cashback: false,
+  onScreenTip: false,
+  lanes: false,
+  pushResults: false,
+  hostedForm: false,
+  terminalAuthentication: false,
 };
 
 

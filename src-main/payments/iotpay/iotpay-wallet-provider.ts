@@ -73,6 +73,11 @@ export const IOTPAY_WALLET_CAPABILITIES: Readonly<ProviderCapabilities> = {
   tip: false,
   preauth: false,
   cashback: false,
+  onScreenTip: false,
+  lanes: false,
+  pushResults: false,
+  hostedForm: false,
+  terminalAuthentication: false,
 };
 
 const FINAL_STATES = new Set(['approved', 'declined', 'cancelled']);

@@ -97,7 +97,7 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     id: 'yabandpay',
     label: 'YabandPay card terminal',
     method: 'card',
-    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false },
+    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
 
     start,
     query,

@@ -17,13 +17,14 @@ import { createAppStores, type AppStores } from '../../../src-renderer/stores/ap
 import { StoresContext } from '../../../src-renderer/stores/use-stores';
 import { fakeTransport } from './fake-transport';
 import { attempt, line, order } from './fixtures';
+import { CAPABILITY_SETS } from '../../support/scripted-provider';
 
 const info: AppInfo = {
   version: '0.1.0', demo: true, store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
   demoPins: [], quickCash: [], cashRoundingStep: 5, discountLimitBasisPoints: 1000, varianceLimit: 500, autoPrint: false,
   tenders: [
-    { provider: 'codepay', label: 'Card (CodePay terminal) – Lane 1', method: 'card', terminal: 'Lane 1' },
-    { provider: 'iotpay-pax', label: 'Card (IOTPay terminal)', method: 'card', terminal: null },
+    { provider: 'codepay', label: 'Card (CodePay terminal) – Lane 1', method: 'card', terminal: 'Lane 1', capabilities: CAPABILITY_SETS.codepay },
+    { provider: 'iotpay-pax', label: 'Card (IOTPay terminal)', method: 'card', terminal: null, capabilities: CAPABILITY_SETS.iotpayPax },
   ],
 };
 

@@ -3,7 +3,7 @@
  * is checked here, so an impossible one (approved → declined, unknown → created…) is a
  * bug that stops loudly instead of corrupting the journal.
  */
-import { UNRESOLVED_ATTEMPT_STATES, type AttemptState } from '../../src-shared/domain';
+import { UNRESOLVED_ATTEMPT_STATES, type AttemptState } from './domain';
 
 const TRANSITIONS: Readonly<Record<AttemptState, readonly AttemptState[]>> = {
   created: ['sending', 'cancelled'],
