@@ -78,10 +78,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { reason, userId: user.id, approvedBy: approvedBy.id };
   };
 
-  /** CodePay voids and refunds ask the terminal's own manager too, unless the call or the config says otherwise. */
+  /** Voids and refunds ask the terminal's own manager too where it can, unless the call or the config says otherwise. */
   const terminalAuth = (attemptId: string, asked: boolean | undefined) => {
-    const provider = engine.attempt(attemptId)?.provider;
-    const on = asked ?? (provider === 'codepay' && (config.providers.codepay?.terminalAuthentication ?? true));
+    const attempt = engine.attempt(attemptId);
+    const provider = attempt ? deps.providers.get(attempt.provider) : undefined;
+    if (!provider?.capabilities.terminalAuthentication) return {};
+    const on = asked ?? provider.defaults?.terminalAuthentication ?? false;
     return on ? { options: { required_terminal_authentication: true } } : {};
   };
 

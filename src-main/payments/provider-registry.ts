@@ -66,7 +66,7 @@ export function createProviders(deps: {
   if (codepayConfig && codepayConfig.terminals.length) {
     // Looked up when a hook fires: the engine is built after the providers.
     const codepayEvents = (): ProviderEvents => deps.events('codepay');
-    codepay = createCodepayProvider({ appId: codepayConfig.appId, terminals: codepayConfig.terminals, currency: config.store.currency }, deps.timings?.codepay, {
+    codepay = createCodepayProvider({ appId: codepayConfig.appId, terminals: codepayConfig.terminals, currency: config.store.currency, terminalAuthentication: config.providers.codepay?.terminalAuthentication ?? true }, deps.timings?.codepay, {
       log: (line) => deps.log.info(line),
       onLateResult: ({ merchantOrderNo, outcome }) => codepayEvents().lateResult(merchantOrderNo, outcome),
       onForeignAnswer: (report) => codepayEvents().foreignAnswer(report),

@@ -112,12 +112,39 @@ export interface ProviderEvents {
 /** A pending state for the screen, with the provider's id for the journal once it has one. */
 export type ProgressReport = (message: string, known?: { providerRef?: string }) => void;
 
+/**
+ * The options an attempt can carry, by their engine names. Providers map them to their own
+ * wire names at their adapter (CodePay `on_screen_tip`, `cashback_amount`,
+ * `required_terminal_authentication`); each is offered only where the provider's
+ * capabilities say so.
+ */
+export interface AttemptOptions {
+  /** A sale that only holds the amount (capability `preauth`). */
+  preauth?: boolean;
+  /** Take a held amount; `original` is the pre-authorisation (capability `preauth`). */
+  capture?: boolean;
+  /** The customer chooses a tip on the terminal (capability `onScreenTip`). */
+  onScreenTip?: boolean;
+  /** Cash handed out on top of the sale, in minor units (capability `cashback`). */
+  cashback?: number;
+  /** The terminal asks its own manager before a void or refund (capability `terminalAuthentication`). */
+  terminalAuthentication?: boolean;
+}
+
+/** What a provider does when a request does not say (set from its config). */
+export interface ProviderDefaults {
+  /** Voids and refunds ask the terminal's own manager unless the request says otherwise. */
+  terminalAuthentication: boolean;
+}
+
 export interface PaymentProvider {
   /** Stable id used in config, journal rows and the contract (e.g. 'iotpay-pax'). */
   readonly id: string;
   readonly label: string;
   readonly method: PaymentMethod;
   readonly capabilities: ProviderCapabilities;
+  /** Defaults from the provider's config; absent: every default is off. */
+  readonly defaults?: ProviderDefaults;
   /**
    * Send the sale (or refund / void, by attempt.kind) once and wait for its outcome,
    * within the provider's own rules (e.g. CC_PAX: block ~90 s, then query every 2 s for

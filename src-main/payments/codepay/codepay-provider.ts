@@ -49,6 +49,8 @@ export interface CodepayConfig {
   currency: string;
   /** Envelope `version`: "1.0" per the vendor page, "2.0" in newer sources (§2.4 Gap). */
   version?: string;
+  /** Voids and refunds ask the terminal's own manager unless the request says otherwise (default true). */
+  terminalAuthentication?: boolean;
 }
 
 /**
@@ -208,6 +210,7 @@ export function createCodepayProvider(
     label: 'Card (CodePay terminal)',
     method: 'card',
     capabilities: CAPABILITIES,
+    defaults: { terminalAuthentication: config.terminalAuthentication ?? true },
 
     async start(attempt, signal, progress) {
       return runKind(attempt, orderKindOf(attempt), signal, progress);
