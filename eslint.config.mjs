@@ -1,14 +1,30 @@
 // Each folder's runtime is visible and enforced (STYLE.md 5): shared code is pure,
-// the renderer never touches electron or Node, main never imports React.
+// the renderer never touches electron or Node, main never imports React, and only the
+// Electron shell imports electron. The per-runtime tsconfigs enforce the same for types.
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https', 'stream', 'util', 'events', 'url', 'zlib', 'worker_threads'];
-const restrict = (groups, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: groups, message, allowTypeImports: true }] }],
-});
+/** Every Node built-in, with and without the `node:` prefix (fs, fs/promises, dns, timers/promises, …). */
+const nodeBuiltins = ['node:*', ...builtinModules.filter((name) => !name.startsWith('_')).map((name) => `=${name}`)];
+const react = ['react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', 'zustand/*'];
+/** Globals only Node has. */
+const nodeGlobals = ['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
+/** Globals only a browser window has. */
+const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'history', 'alert', 'confirm', 'HTMLElement', 'XMLHttpRequest'];
+
+/**
+ * Names starting with `=` are exact module names (a built-in called `domain` must not match `./domain`);
+ * the others are gitignore-style patterns.
+ */
+const restrictImports = (names, message) => {
+  const exact = names.filter((name) => name.startsWith('=')).map((name) => ({ name: name.slice(1), message, allowTypeImports: true }));
+  const group = names.filter((name) => !name.startsWith('='));
+  return ['error', { paths: exact, patterns: [{ group, message, allowTypeImports: true }] }];
+};
+const restrictGlobals = (names, message) => ['error', ...names.map((name) => ({ name, message }))];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'resources/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'resources/**', '.electron-native/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -18,24 +34,50 @@ export default tseslint.config(
   },
   {
     files: ['src-shared/**/*.ts'],
-    rules: restrict(['electron', 'react', 'react-dom', ...nodeBuiltins, '../src-main/**', '../src-renderer/**', '../src-preload/**'], 'src-shared is pure: no electron, Node or DOM, and no imports from the process folders.'),
+    rules: {
+      'no-restricted-imports': restrictImports(
+        ['electron', ...react, ...nodeBuiltins, '**/src-main/**', '**/src-renderer/**', '**/src-preload/**'],
+        'src-shared is pure: no electron, React, Node or DOM, and no imports from the process folders.',
+      ),
+      'no-restricted-globals': restrictGlobals([...nodeGlobals, ...domGlobals, 'fetch', 'WebSocket'], 'src-shared runs in every process: no Node, DOM or network globals.'),
+    },
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
-    rules: restrict(['electron', ...nodeBuiltins, '**/src-main/**', '../src-main/**', '../../src-main/**'], 'The renderer never imports electron, Node built-ins or main-process code; talk to main through the contract.'),
+    rules: {
+      'no-restricted-imports': restrictImports(
+        ['electron', ...nodeBuiltins, '**/src-main/**', '**/src-preload/**'],
+        'The renderer never imports electron, Node built-ins or main-process code; talk to main through the contract.',
+      ),
+      'no-restricted-globals': restrictGlobals(nodeGlobals, 'The renderer is a sandboxed web page: no Node globals.'),
+    },
   },
   {
     files: ['src-main/**/*.ts'],
-    rules: restrict(['react', 'react-dom', 'react/*', 'zustand', '**/src-renderer/**'], 'Main never imports React or renderer code.'),
+    ignores: ['src-main/shell/electron/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(
+        ['electron', ...react, '**/src-renderer/**', '**/src-preload/**'],
+        'Keep Electron at the edge: only src-main/shell/electron imports electron; main never imports React or renderer code.',
+      ),
+      'no-restricted-globals': restrictGlobals(domGlobals, 'Main has no DOM: it runs under plain Node and in Electron\'s main process.'),
+    },
   },
   {
-    // Only the Electron shell files may import electron; everything else in main runs under plain Node.
-    files: ['src-main/**/*.ts'],
-    ignores: ['src-main/index.ts', 'src-main/security.ts', 'src-main/electron-ipc.ts', 'src-main/os-print.ts'],
-    rules: restrict(['electron', 'react', 'react-dom', 'react/*', 'zustand', '**/src-renderer/**'], 'Keep Electron at the edge: only index.ts, security.ts, electron-ipc.ts and os-print.ts import electron; main never imports React.'),
+    files: ['src-main/shell/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrictImports([...react, '**/src-renderer/**', '**/src-preload/**'], 'Main never imports React or renderer code.'),
+      'no-restricted-globals': restrictGlobals(domGlobals, 'Main has no DOM: the Electron shell reaches pages only through webContents.'),
+    },
   },
   {
     files: ['src-preload/**/*.ts'],
-    rules: restrict([...nodeBuiltins, '**/src-main/**', '../src-main/**'], 'The sandboxed preload may only use electron and the shared contract.'),
+    rules: {
+      'no-restricted-imports': restrictImports(
+        [...nodeBuiltins, ...react, '**/src-main/**', '**/src-renderer/**'],
+        'The sandboxed preload may only use electron and the shared contract.',
+      ),
+      'no-restricted-globals': restrictGlobals(['Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate'], 'A sandboxed preload has no Node globals.'),
+    },
   },
 );

@@ -12,6 +12,7 @@ import { createUserRepository } from '../src-main/journal/user-repository';
 import { createAttemptRepository, toAttemptView } from '../src-main/journal/attempt-repository';
 import { createCheckout } from '../src-main/sales/checkout';
 import { createOrderRepository, type OrderRow } from '../src-main/journal/order-repository';
+import { journalTransaction } from '../src-main/journal/open-journal';
 import { buildOrderView } from '../src-main/sales/order-view';
 import { startHarness, type Harness } from '../test/support/core-harness';
 import { demoCodes } from '../test/support/demo-codes';
@@ -30,7 +31,7 @@ function checkoutOn(harness: Harness) {
     cashierName: users.byId(order.cashier_id)?.name ?? 'Unknown', cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
   });
   const ignore = () => undefined;
-  return createCheckout({ db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: ignore, hasUnresolvedAttempt: (id) => harness.core.engine.hasUnresolved(id), cashTaken: ignore, completed: ignore, cashBackGiven: ignore });
+  return createCheckout({ journal: journalTransaction(db), orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: ignore, hasUnresolvedAttempt: (id) => harness.core.engine.hasUnresolved(id), cashTaken: ignore, completed: ignore, cashBackGiven: ignore });
 }
 
 /** The bare floor: one ~300-byte row per transaction, same pragmas as the journal. */

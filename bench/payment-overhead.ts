@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { AttemptView, OrderView } from '../src-shared/domain';
-import { startIotpaySimulator } from '../src-main/demo/iotpay-simulator';
+import { startIotpaySimulator } from '../src-main/payments/iotpay/iotpay-simulator';
 import { createIotpayPaxProvider } from '../src-main/payments/iotpay/iotpay-pax-provider';
 import type { ProviderAttempt } from '../src-main/payments/provider';
 import { startHarness } from '../test/support/core-harness';

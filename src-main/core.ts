@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import type { OrderView } from '../src-shared/domain';
 import { PosError } from '../src-shared/errors';
 import { formatMoney } from '../src-shared/money';
-import { buildReceipt } from '../src-shared/receipt';
 import { PPM, type TaxRate } from '../src-shared/pricing';
 import { createApprovals } from './auth/approvals';
 import { createPermissions } from './auth/permissions';
 import { createAuditLog } from './auth/audit-log';
+import { createAuditRepository } from './journal/audit-repository';
+import { createProductReader } from './journal/product-repository';
+import { createReportRepository } from './journal/report-repository';
 import { createSessionManager } from './auth/session-manager';
 import { createUserRepository } from './journal/user-repository';
 import { createCatalog } from './catalog/catalog';
@@ -29,13 +31,12 @@ import { createSettingsRepository } from './journal/settings-repository';
 import { createShiftRepository } from './journal/shift-repository';
 import { createSettingsHandlers, SCANNER_SETTING } from './ipc/settings-handlers';
 import type { ScannerConfig } from './devices/scanner/scanner-config';
-import { DEFAULT_PAIRING_PORT } from './payments/codepay/codepay-pairing';
-import { createBonjourMdns, createLoopbackMdnsBus } from './payments/codepay/codepay-mdns';
-import { startTerminalPairing } from './payments/codepay/terminal-pairing-service';
-import { openJournal, type JournalHandle } from './journal/open-journal';
+import { journalTransaction, openJournal, type JournalHandle } from './journal/open-journal';
 import { createAttemptRepository, toAttemptView } from './journal/attempt-repository';
 import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
 import { createProviders, type ProviderTimings } from './payments/provider-registry';
+import { PROVIDER_MODULES } from './payments/provider-list';
+import type { AnyProviderModule } from './payments/provider-module';
 import { createCartService } from './sales/cart-service';
 import { createCheckout } from './sales/checkout';
 import { createRefundService } from './sales/refund-service';
@@ -44,6 +45,8 @@ import type { ReportDeps } from './sales/shift-report';
 import { createShiftService } from './sales/shift-service';
 import { createOrderRepository, type OrderRow } from './journal/order-repository';
 import { buildOrderView } from './sales/order-view';
+import { createCompletionPrinting } from './sales/receipt-policy';
+import { createDrawerPolicy } from './devices/drawer-policy';
 import { consoleLogger, type Logger } from './logger';
 
 export interface CoreOptions {
@@ -53,8 +56,10 @@ export interface CoreOptions {
   log?: Logger;
   /** Payment engine re-query delays (tests shorten them). */
   backoffMs?: readonly number[];
-  /** Provider timing overrides (tests shorten them). */
+  /** Provider timing overrides, by provider module key (tests shorten them). */
   providerTimings?: ProviderTimings;
+  /** The payment provider modules offered (default: the build's list; tests add fixture providers). */
+  providerModules?: readonly AnyProviderModule[];
   /** better_sqlite3.node built for the running runtime (the Electron shell's own build). */
   sqliteBinding?: string;
   /** OS printing, which only the Electron shell has (printer type 'os'). */
@@ -84,15 +89,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const journal = openJournal(join(config.dataDir, 'journal.sqlite'), options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {});
   const { db } = journal;
   const events = createEventBus();
-  const audit = createAuditLog(db);
+  const auditRows = createAuditRepository(db);
+  const audit = createAuditLog(auditRows);
   const users = createUserRepository(db);
   const orders = createOrderRepository(db);
   const attempts = createAttemptRepository(db);
   const taxRates = taxRatesOf(config);
   const catalog = createCatalog({ db, currency: config.store.currency, taxCodes: [...taxRates.keys()], nomenclature: config.barcodes });
 
-  const demo = config.demo ? await startDemoServices({ log, currency: config.store.currency }) : null;
-  if (config.demo) await seedDemo({ db, users, catalog, resourcesDir: options.resourcesDir, log });
+  const providerModules = options.providerModules ?? PROVIDER_MODULES;
+  const demo = config.demo
+    ? await startDemoServices({ log, currency: config.store.currency, modules: providerModules })
+    : null;
+  if (config.demo) {
+    await seedDemo({ users, products: createProductReader(db), catalog, resourcesDir: options.resourcesDir, log });
+  }
 
   const format = (amount: number, currency: string) => formatMoney(amount, currency, config.store.locale);
   const cashierName = (order: OrderRow) => users.byId(order.cashier_id)?.name ?? 'Unknown';
@@ -109,47 +120,33 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const userName = (id: string | null) => (id ? users.byId(id)?.name ?? 'Unknown' : '');
   const shiftRows = createShiftRepository(db);
   const refundRows = createRefundRepository(db);
-  const shifts = createShiftService({ db, shifts: shiftRows, audit, userName });
-  /** Every completed sale, cash or card, prints its receipt when the till is set to. */
-  const printOnCompletion = (order: OrderView): void => {
-    if (!db.open || !config.devices.autoPrint || devices.printer.status().state === 'not-configured') return;
-    // A card sale prints the merchant copy first (kept in the drawer), then the customer's.
-    const audiences = order.tenders.some((t) => t.card) ? (['merchant', 'customer'] as const) : (['customer'] as const);
-    for (const audience of audiences) {
-      void devices.printer.printReceipt(buildReceipt(order, config.store, { copy: false, demo: config.demo, format, audience }))
-        .catch((error) => log.error(`Receipt for sale ${order.number} was not queued`, error));
-    }
-  };
+  const transactions = journalTransaction(db);
+  const shifts = createShiftService({ journal: transactions, shifts: shiftRows, audit, userName });
+  const journalOpen = () => transactions.open;
+  const printOnCompletion = createCompletionPrinting({
+    autoPrint: config.devices.autoPrint, printer: () => devices.printer, store: config.store, demo: config.demo, format, journalOpen, log,
+  });
   const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
+  const drawer = createDrawerPolicy({ printer: () => devices.printer, audit, userId: () => sessions.current()?.user.id ?? null, journalOpen, log });
   const cart = createCartService({
     orders, products: catalog, shiftFor: (cashierId) => shifts.ensureOpen(cashierId), recordVoid: (entry) => shiftRows.recordVoid(entry),
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), taxRates, currency: config.store.currency, taxRounding: config.store.taxRounding, view, changed: orderChanged });
   // The engine is built below; checkout only calls into it once the till is running.
   const checkout = createCheckout({
-    db, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
+    journal: transactions, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
-    // The drawer opens only for cash taken or change given (DESIGN.md §8), and every opening is
-    // audited; after the reply, so the cashier sees the change due without waiting on the printer's journal.
-    cashTaken: (order, _tendered, change) => setImmediate(() => {
-      if (!db.open || devices.printer.status().state === 'not-configured') return;
-      const reason = change > 0 ? { kind: 'change' as const, orderNumber: order.number } : { kind: 'cash-tender' as const, orderNumber: order.number };
-      audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: reason.kind, number: order.number } });
-      void devices.printer.openDrawer(reason).catch((error) => log.error('Drawer kick failed', error));
-    }),
+    cashTaken: (order, _tendered, change) => drawer.cashTaken(order, change),
     completed: (order) => setImmediate(() => printOnCompletion(order)),
-    cashBackGiven: (order, amount) => {
-      if (!db.open || devices.printer.status().state === 'not-configured') return;
-      audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: 'cashback', number: order.number, amount } });
-      void devices.printer.openDrawer({ kind: 'change', orderNumber: order.number }).catch((error) => log.error('Drawer kick failed', error));
-    },
+    cashBackGiven: (order, amount) => drawer.cashBackGiven(order, amount),
   });
   const settings = createSettingsRepository(db);
-  const { providers, terminals, codepay } = createProviders({
-    config, demo, log, ...(options.providerTimings ? { timings: options.providerTimings } : {}),
+  const { providers, lanes, startPairing } = createProviders({
+    modules: providerModules, config, demo, log,
+    ...(options.providerTimings ? { timings: options.providerTimings } : {}),
     events: (providerId) => engine.eventsFor(providerId),
   });
   const engine = createPaymentEngine({
-    db, attempts, orders, checkout, providers, audit, tillId: config.store.tillId,
+    journal: transactions, attempts, orders, checkout, providers, audit, tillId: config.store.tillId,
     ledger: { reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original), givenBackOn: (id) => refunds.givenBackOn(id) },
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
     // The screens see what a payment can still give back as the refund ledger says it.
@@ -187,38 +184,37 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
   const refunds = createRefundService({
-    db, refunds: refundRows, attempts, orders, engine, providers, audit, orderView, userName, tillId: config.store.tillId,
+    journal: transactions, refunds: refundRows, attempts, orders, engine, providers, audit, orderView, userName, tillId: config.store.tillId,
     shiftId: (userId) => shifts.ensureOpen(userId), currentShiftId: () => shifts.currentId(), cashRoundingStep: config.store.cashRoundingStep,
     changed: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
-    cashRefunded: (order, amount) => {
-      if (devices.printer.status().state === 'not-configured') return;
-      audit.append({ userId: sessions.current()?.user.id ?? null, action: 'drawer.open', object: `order:${order.id}`, detail: { reason: 'refund', amount } });
-      void devices.printer.openDrawer({ kind: 'change', orderNumber: order.number }).catch((error) => log.error('Drawer kick failed', error));
-    },
+    cashRefunded: (order, amount) => drawer.cashRefunded(order, amount),
   });
   const reportDeps: ReportDeps = {
-    db, storeName: config.store.name, currency: config.store.currency, orderView, userName,
+    report: createReportRepository(db), shifts: shiftRows,
+    storeName: config.store.name, currency: config.store.currency, orderView, userName,
     providerLabel: (id) => providers.get(id)?.label ?? id, unresolved: () => engine.unresolved(), expectedCash: (shift) => shifts.expectedCash(shift),
     refunds: refundRows, attempts,
   };
-  const pairing = codepay ? await startTerminalPairing({
-    provider: codepay, settings, posName: config.store.name,
-    // Demo: any free port and an in-process mDNS; a real till: the ECR Hub port and multicast mDNS.
-    port: demo ? 0 : config.providers.codepay?.pairingPort ?? DEFAULT_PAIRING_PORT,
-    mdns: demo ? createLoopbackMdnsBus().create() : config.providers.codepay?.mdns === false ? null : createBonjourMdns((line) => log.info(line)),
+  // Terminals that pair with the till: the Devices screen shows the first module's that does.
+  const pairings = await startPairing({
+    settings, posName: config.store.name, log, demo: demo !== null,
     changed: (view) => events.emit('pos:terminals.changed', view),
-    log: (line) => log.info(line),
-  }).catch((error) => { log.error('CodePay pairing is off', error); return null; }) : null;
-  const settingsHandlers = createSettingsHandlers({ sessions, audit, settings, devices, pairing, demo, terminalProvider: codepay });
-  const manager = createManagerHandlers({ config, db, sessions, permissions, audit, shifts, shiftRows, refunds, engine, devices, reportDeps, orderView, format });
-  const handlers = createHandlers({ config, db, users, sessions, catalog, cart, checkout, orders, engine, refunds, audit, permissions, manager, demo, events, view, format, providers, terminals, scans, devices, settingsHandlers });
+  });
+  const settingsHandlers = createSettingsHandlers({
+    sessions, audit, settings, devices, pairing: pairings[0] ?? null, demo, providers, lanes,
+  });
+  const manager = createManagerHandlers({
+    config, journal: journalTransaction(db), sessions, permissions, audit, auditRows, shifts, shiftRows, orders, refunds,
+    engine, devices, reportDeps, orderView, format,
+  });
+  const handlers = createHandlers({ config, users, sessions, catalog, cart, checkout, orders, engine, refunds, audit, permissions, manager, demo, events, view, format, providers, lanes, scans, devices, settingsHandlers });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 
   return {
     config, journal, dispatch, events, engine, devices, demo, ready,
     async close() {
-      await pairing?.close();
+      for (const pairing of pairings) await pairing.close();
       await engine.close();
       await devices.close();
       await demo?.close();

@@ -4,28 +4,28 @@
  */
 import { useEffect, type ReactElement } from 'react';
 import { useStore } from 'zustand';
-import { CartApproval } from './components/cart-approval';
-import { MessageArea } from './components/message-area';
-import { ShortcutLegend } from './components/shortcut-legend';
-import { ConnectionBanner, DemoBanner, GiveBackBanner } from './components/status-banners';
-import { TopBar } from './components/top-bar';
-import { VirtualTerminalPanel } from './components/virtual-terminal';
-import { bindIdleLock } from './keyboard/idle-timer';
-import { bindShortcuts, type ShortcutAction } from './keyboard/shortcuts';
-import { bindWedgeScanner } from './keyboard/wedge-binding';
-import { DevicesScreen } from './screens/admin/devices-screen';
-import { ManagerScreen } from './screens/admin/manager-screen';
-import { HistoryScreen } from './screens/history-screen';
-import { LockScreen } from './screens/lock-screen';
-import { LoginScreen } from './screens/login-screen';
-import { ReceiptScreen } from './screens/receipt-screen';
-import { SaleScreen } from './screens/sale-screen';
-import { ShiftScreen } from './screens/shift/shift-screen';
-import { TenderScreen } from './screens/tender-screen';
-import type { AppStores } from './stores/app-stores';
-import type { Screen } from './stores/nav-store';
-import { useStores } from './stores/use-stores';
-import { offerScan } from './keyboard/scan-interceptor';
+import { DevicesScreen } from './admin/devices-screen';
+import { ManagerScreen } from './admin/manager-screen';
+import { offerScan } from './common/scan-interceptor';
+import { HistoryScreen } from './history/history-screen';
+import { ReceiptScreen } from './history/receipt-screen';
+import { TenderScreen } from './payment/tender-screen';
+import { VirtualTerminalPanel } from './payment/virtual-terminal';
+import { CartApproval } from './sale/cart-approval';
+import { SaleScreen } from './sale/sale-screen';
+import { bindIdleLock } from './session/idle-timer';
+import { LockScreen } from './session/lock-screen';
+import { LoginScreen } from './session/login-screen';
+import type { AppStores } from './shell/app-stores';
+import { MessageArea } from './shell/message-area';
+import type { Screen } from './shell/nav-store';
+import { ShortcutLegend } from './shell/shortcut-legend';
+import { bindShortcuts, type ShortcutAction } from './shell/shortcuts';
+import { ConnectionBanner, DemoBanner, GiveBackBanner } from './shell/status-banners';
+import { TopBar } from './shell/top-bar';
+import { useStores } from './common/use-stores';
+import { bindWedgeScanner } from './shell/wedge-binding';
+import { ShiftScreen } from './shift/shift-screen';
 
 const SCREENS: Record<Screen, () => ReactElement> = {
   sale: SaleScreen,

@@ -11,8 +11,8 @@ import { createClient } from './api/client';
 import type { Transport } from './api/transport';
 import { createWebSocketTransport, webSocketUrlFor } from './api/ws-transport';
 import { App } from './app';
-import { createAppStores } from './stores/app-stores';
-import { StoresContext } from './stores/use-stores';
+import { createAppStores } from './shell/app-stores';
+import { StoresContext } from './common/use-stores';
 import './styles.css';
 
 const bridge = (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL] as CountertopBridge | undefined;

@@ -203,7 +203,3 @@ const NAME_PATTERN = /^pos:[a-z][a-zA-Z]*\.[a-z][a-zA-Z]*$/;
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && NAME_PATTERN.test(name) && Object.hasOwn(channels, name);
 }
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && NAME_PATTERN.test(name) && Object.hasOwn(events, name);
-}

@@ -9,8 +9,6 @@ const EXPONENTS: Readonly<Record<string, number>> = {
   NZD: 2, SEK: 2, SGD: 2, USD: 2, JPY: 0, KRW: 0, BHD: 3, KWD: 3, OMR: 3, TND: 3,
 };
 
-export const SUPPORTED_CURRENCIES = Object.keys(EXPONENTS);
-
 export function isSupportedCurrency(code: string): boolean {
   return Object.hasOwn(EXPONENTS, code);
 }

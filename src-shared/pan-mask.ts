@@ -2,14 +2,32 @@
  * The one card-number masker (DESIGN.md §9: never a full PAN, in any field). Every
  * provider masks its card-number field with `maskCardNumber`, and every free text that
  * reaches the journal, a log or a receipt (a terminal's response message, a gateway's
- * error text, reply details) goes through `maskPansIn` / `maskPansDeep`.
+ * error text, reply details) goes through `maskPansIn` / `maskPansDeep`. A customer's wallet
+ * payment code is masked by `maskWalletCode`, the one form the screen and the journal show.
  */
 
-/** The shown form of any card number: its last four digits, never its length or first six. */
+/**
+ * The one shown form of a card number, on screen, receipts, the journal and logs alike: its
+ * last four digits, never its length or first six ("**** 1234").
+ */
+function shown(digits: string): string {
+  return `**** ${digits.slice(-4)}`;
+}
+
+/** A card-number field (a terminal's `card_no`, in any masked or full form) in its shown form. */
 export function maskCardNumber(raw: unknown): string | undefined {
   if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
   const digits = String(raw).replace(/\D/g, '');
-  return digits.length >= 4 ? `**** ${digits.slice(-4)}` : undefined;
+  return digits.length >= 4 ? shown(digits) : undefined;
+}
+
+/**
+ * A wallet payment code (WeChat Pay, Alipay, UnionPay) safe for the screen, logs and the
+ * journal: only its last 4 digits show, every other digit a star.
+ */
+export function maskWalletCode(code: string): string {
+  const digits = code.trim();
+  return digits.length <= 4 ? '*'.repeat(digits.length) : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
 }
 
 /** ISO/IEC 7812 check digit (Luhn) over a digit string. */
@@ -50,7 +68,7 @@ export function maskPansIn(text: string, keep: ReadonlySet<string> = EMPTY): str
  */
 function maskRun(run: string, keep: ReadonlySet<string>): string {
   const digits = run.replace(/[ -]/g, '');
-  if (isCardNumber(run, digits, keep)) return `**** ${digits.slice(-4)}`;
+  if (isCardNumber(run, digits, keep)) return shown(digits);
   const groups = run.split(/(?<=[0-9])(?=[ -])|(?<=[ -])(?=[0-9])/);
   // groups alternate digits and separators: [d, sep, d, sep, d…]
   const digitGroups = groups.filter((_, i) => i % 2 === 0);
@@ -69,7 +87,7 @@ function maskRun(run: string, keep: ReadonlySet<string>): string {
   const before = groups.slice(0, best.from * 2).join('');
   const span = groups.slice(best.from * 2, best.to * 2 + 1).join('').replace(/[ -]/g, '');
   const after = groups.slice(best.to * 2 + 1).join('');
-  return `${before}**** ${span.slice(-4)}${after.replace(CANDIDATE, (rest) => maskRun(rest, keep))}`;
+  return `${before}${shown(span)}${after.replace(CANDIDATE, (rest) => maskRun(rest, keep))}`;
 }
 
 function isCardNumber(run: string, digits: string, keep: ReadonlySet<string>): boolean {

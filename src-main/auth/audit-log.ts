@@ -1,27 +1,17 @@
 /**
  * Append-only, hash-chained audit trail (DESIGN.md §9). Each entry's hash covers its
  * own fields and the previous entry's hash, so editing or deleting any row breaks the
- * chain from that row on; `verifyAuditChain` names the first broken link.
+ * chain from that row on; `verifyAuditChain` names the first broken link. The rows are
+ * stored by journal/audit-repository; the canonical form and hashing are this module's.
  */
 import { createHash } from 'node:crypto';
-import type { Db } from '../journal/open-journal';
+import type { AuditReader, AuditRow, AuditWriter } from '../journal/audit-repository';
 
 export interface AuditEntry {
   userId: string | null;
   action: string;
   object: string | null;
   detail: Record<string, unknown>;
-}
-
-interface AuditRow {
-  seq: number;
-  at: string;
-  user_id: string | null;
-  action: string;
-  object: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
 }
 
 const GENESIS = '0'.repeat(64);
@@ -37,34 +27,31 @@ export interface AuditLog {
   recent(limit: number): AuditRow[];
 }
 
-export function createAuditLog(db: Db, now: () => Date = () => new Date()): AuditLog {
-  const last = db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1');
-  const insert = db.prepare('INSERT INTO audit (seq, at, user_id, action, object, detail, prev_hash, hash) VALUES (@seq, @at, @user_id, @action, @object, @detail, @prev_hash, @hash)');
-  const recent = db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ?');
-  const append = db.transaction((entry: AuditEntry) => {
-    const previous = last.get() as { seq: number; hash: string } | undefined;
-    const row = {
-      seq: (previous?.seq ?? 0) + 1,
-      at: now().toISOString(),
-      user_id: entry.userId,
-      action: entry.action,
-      object: entry.object,
-      detail: JSON.stringify(entry.detail),
-      prev_hash: previous?.hash ?? GENESIS,
-    };
-    insert.run({ ...row, hash: entryHash(row) });
-    return row.seq;
-  });
-  return { append: (entry) => append(entry), recent: (limit) => recent.all(limit) as AuditRow[] };
+export function createAuditLog(rows: AuditReader & AuditWriter, now: () => Date = () => new Date()): AuditLog {
+  return {
+    append: (entry) => rows.append((previous) => {
+      const row = {
+        seq: (previous?.seq ?? 0) + 1,
+        at: now().toISOString(),
+        user_id: entry.userId,
+        action: entry.action,
+        object: entry.object,
+        detail: JSON.stringify(entry.detail),
+        prev_hash: previous?.hash ?? GENESIS,
+      };
+      return { ...row, hash: entryHash(row) };
+    }).seq,
+    recent: (limit) => rows.recent(limit),
+  };
 }
 
 export type AuditVerdict = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
 
-export function verifyAuditChain(db: Db): AuditVerdict {
+export function verifyAuditChain(rows: Pick<AuditReader, 'entries'>): AuditVerdict {
   let previousHash = GENESIS;
   let expectedSeq = 1;
   let entries = 0;
-  for (const row of db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as Iterable<AuditRow>) {
+  for (const row of rows.entries()) {
     entries += 1;
     if (row.seq !== expectedSeq) return { ok: false, entries, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
     if (row.prev_hash !== previousHash) return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} does not follow entry ${row.seq - 1}` };

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { currencyExponent } from '../../src-shared/money';
+import { maskWalletCode } from '../../src-shared/pan-mask';
 import { asGtin13, barcodeLookupKeys, canonicalBarcode, hasGtinShape, isMistypedGtin, isValidGtin, withCheckDigit } from './gtin';
 
 export type WalletKind = 'wechat' | 'alipay' | 'unionpay';
@@ -40,8 +41,8 @@ export class WalletCode {
 
   constructor(readonly wallet: WalletKind, digits: string) {
     this.#digits = digits;
-    // Same form as the IOTPay provider's maskWalletCode, so the screen and the journal agree.
-    this.masked = maskCode(digits, 0, 4);
+    // The one wallet-code form, so the screen and the journal agree.
+    this.masked = maskWalletCode(digits);
   }
 
   reveal(): string {

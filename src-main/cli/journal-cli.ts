@@ -5,15 +5,16 @@
  *   npm run journal -- export-orders [--since YYYY-MM-DD]            completed sales as CSV on stdout
  * Exit code 0 when all is well, 1 when the check fails, 2 on bad arguments.
  */
-import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { verifyAuditChain } from '../auth/audit-log';
 import { hashPin } from '../auth/pin-hash';
+import { createAuditRepository } from '../journal/audit-repository';
 import { createUserRepository } from '../journal/user-repository';
 import { resolveConfig } from '../config/demo-config';
-import { openJournal } from '../journal/open-journal';
+import { integrityCheck, openJournal, openJournalReadOnly } from '../journal/open-journal';
+import { createReportRepository, type SalesExportRow } from '../journal/report-repository';
 
 function journalPath(values: { config?: string; 'data-dir'?: string }, mustExist = true): string {
   const dataDir = values['data-dir'] ?? resolveConfig(values.config ?? process.env.COUNTERTOP_CONFIG ?? null).dataDir;
@@ -24,14 +25,14 @@ function journalPath(values: { config?: string; 'data-dir'?: string }, mustExist
 
 function verify(path: string): number {
   // Read-only: verifying must never change the evidence.
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const journal = openJournalReadOnly(path);
   try {
-    const integrity = db.pragma('integrity_check', { simple: true });
+    const integrity = integrityCheck(journal.db)[0];
     if (integrity !== 'ok') {
       console.log(`Journal ${path}: SQLite integrity check FAILED: ${String(integrity)}`);
       return 1;
     }
-    const verdict = verifyAuditChain(db);
+    const verdict = verifyAuditChain(createAuditRepository(journal.db));
     if (verdict.ok) {
       console.log(`Journal ${path}: integrity ok; audit chain ok (${verdict.entries} entries).`);
       return 0;
@@ -39,7 +40,7 @@ function verify(path: string): number {
     console.log(`Journal ${path}: audit chain BROKEN at entry ${verdict.brokenAt}: ${verdict.reason}.`);
     return 1;
   } finally {
-    db.close();
+    journal.close();
   }
 }
 
@@ -64,16 +65,18 @@ async function addUser(path: string, values: { name?: string; role?: string; bad
 }
 
 function exportOrders(path: string, since: string | undefined): number {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const journal = openJournalReadOnly(path);
   try {
-    const rows = db.prepare(`SELECT o.number, o.completed_at, u.name AS cashier, o.currency, o.subtotal, o.discount_total, o.tax_total, o.total, o.cash_rounding
-      FROM orders o JOIN users u ON u.id = o.cashier_id WHERE o.status = 'completed' AND (? IS NULL OR o.completed_at >= ?) ORDER BY o.number`).all(since ?? null, since ?? null) as Record<string, unknown>[];
-    const header = ['number', 'completed_at', 'cashier', 'currency', 'subtotal', 'discount_total', 'tax_total', 'total', 'cash_rounding'];
+    const rows = createReportRepository(journal.db).salesExport(since ?? null);
+    const header: (keyof SalesExportRow)[] = [
+      'number', 'completed_at', 'cashier', 'currency', 'subtotal', 'discount_total', 'tax_total', 'total',
+      'cash_rounding',
+    ];
     const cell = (v: unknown) => { const t = v === null ? '' : String(v); return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t; };
     process.stdout.write([header.join(','), ...rows.map((r) => header.map((h) => cell(r[h])).join(','))].join('\n') + '\n');
     return 0;
   } finally {
-    db.close();
+    journal.close();
   }
 }
 

@@ -1,13 +1,15 @@
 /**
  * The config file (DESIGN.md §4), validated with zod. Unknown keys are refused so a
- * typo in a key is reported instead of silently ignored.
+ * typo in a key is reported instead of silently ignored. The `providers` block is built
+ * from the payment provider modules: each module brings its own block's schema and checks.
  */
 import { z } from 'zod';
 import { isSupportedCurrency } from '../../src-shared/money';
 import { DEFAULT_NOMENCLATURE, nomenclatureSchema } from '../catalog/nomenclature';
 import { printerConfigSchema } from '../devices/printer/printer-config';
-import { IOTPAY_CURRENCIES, isIotpayCurrency } from '../payments/iotpay/iotpay-amounts';
 import { scannerConfigSchema } from '../devices/scanner/scanner-config';
+import { PROVIDER_MODULES } from '../payments/provider-list';
+import type { AnyProviderModule } from '../payments/provider-module';
 
 function isTimeZone(name: string): boolean {
   try {
@@ -28,38 +30,7 @@ const taxSchema = z.object({
   inclusive: z.boolean().default(false),
 }).strict();
 
-const iotpaySchema = z.object({
-  baseUrl: z.url().default('https://api.iotpaycloud.com'),
-  ccBaseUrl: z.url().default('https://ccapi.iotpaycloud.com'),
-  mchId: z.string().min(1),
-  loginName: z.string().min(1),
-  key: z.string().min(1),
-  device: z.string().min(1).default('countertop'),
-  card: z.boolean().default(true),
-  wallet: z.boolean().default(true),
-}).strict();
-
-const codepaySchema = z.object({
-  appId: z.string().min(1),
-  /** The till's own pairing server (terminals dial it); 35779 as the ECR Hub SDKs use. */
-  pairingPort: z.number().int().min(0).max(65_535).default(35_779),
-  /** Advertise and discover over multicast mDNS; off where the network blocks it (use manual addresses). */
-  mdns: z.boolean().default(true),
-  /** Voids and refunds also need the store manager's authorisation on the terminal itself. */
-  terminalAuthentication: z.boolean().default(true),
-  terminals: z.array(z.object({ name: z.string().min(1), url: z.string().regex(/^ws:\/\/[^/\s]+(:\d+)?\/?.*$/, 'a ws:// URL such as ws://192.168.1.20:35779') }).strict()).default([]),
-}).strict();
-
-const yabandpaySchema = z.object({
-  baseUrl: z.url().default('https://mapi.yabandpay.com'),
-  user: z.string().min(1),
-  secretKey: z.string().min(1),
-  tid: z.string().min(1).optional(),
-  notifyUrl: z.url(),
-  currency: z.enum(['EUR', 'CHF']),
-}).strict();
-
-export const configSchema = z.object({
+const baseShape = {
   store: z.object({
     name: z.string().min(1).max(60),
     address: z.array(z.string().max(60)).max(4).default([]),
@@ -101,11 +72,6 @@ export const configSchema = z.object({
     /** A tip changed after the sale above this share of it (basis points: 2500 = 25 %) needs a manager. */
     tipLimitBasisPoints: z.number().int().min(0).max(10_000).default(2500),
   }).strict().default({ idleLockSeconds: 300, maxPinAttempts: 5, lockoutSeconds: 300, discountLimitBasisPoints: 1000, varianceLimit: 500, cashbackLimit: 5000, tipLimitBasisPoints: 2500 }),
-  providers: z.object({
-    iotpay: iotpaySchema.optional(),
-    codepay: codepaySchema.optional(),
-    yabandpay: yabandpaySchema.optional(),
-  }).strict().default({}),
   devices: z.object({
     /** A scanner read in main (HID-POS / hidraw). Keyboard-wedge scanners need nothing here. */
     scanner: scannerConfigSchema.default({ type: 'none' }),
@@ -113,16 +79,35 @@ export const configSchema = z.object({
     /** Print the customer receipt when a sale completes. */
     autoPrint: z.boolean().default(true),
   }).strict().default({ scanner: { type: 'none' }, printer: { type: 'none' }, autoPrint: true }),
-}).strict().superRefine((config, ctx) => {
-  // IOTPay merchant accounts hold CAD or USD: refuse the till at load, not at its first sale.
-  if (config.providers.iotpay && !isIotpayCurrency(config.store.currency)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['store', 'currency'],
-      message: `IOTPay (providers.iotpay) takes only ${IOTPAY_CURRENCIES.join(' or ')}, not ${config.store.currency}`,
-    });
-  }
-});
+};
+
+/** The `providers` block's shape for a list of modules: each module's block under its key, optional. */
+type ProvidersShape<Ms extends readonly AnyProviderModule[]> = {
+  [M in Ms[number] as M['key']]: z.ZodOptional<M['configSchema']>;
+};
+
+/**
+ * The config schema for a list of provider modules (the build's list by default; tests pass an
+ * extended one). An unknown key under `providers` is refused like any other typo.
+ */
+export function appConfigSchemaFor<const Ms extends readonly AnyProviderModule[]>(modules: Ms) {
+  const providers = Object.fromEntries(modules.map((m) => [m.key, m.configSchema.optional()])) as ProvidersShape<Ms>;
+  // Every key is optional, so `{}` is a valid block (the generic type cannot show it).
+  const providersSchema = z.object(providers).strict().default({} as never);
+  return z.object({ ...baseShape, providers: providersSchema }).strict().superRefine((config, ctx) => {
+    // Refusals that depend on the store (a gateway that takes only some currencies): at load, not at the first sale.
+    const blocks = config.providers as Readonly<Record<string, unknown>>;
+    for (const module of modules) {
+      const block = blocks[module.key];
+      if (block === undefined || !module.check) continue;
+      for (const message of module.check(block, config.store)) {
+        ctx.addIssue({ code: 'custom', path: ['store', 'currency'], message });
+      }
+    }
+  });
+}
+
+export const configSchema = appConfigSchemaFor(PROVIDER_MODULES);
 
 export type AppConfig = z.output<typeof configSchema>;
 export type AppConfigInput = z.input<typeof configSchema>;

@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../src-shared/domain';
-import { configBaseDir, parseConfig, readConfigJson } from './load-config';
+import { configBaseDir, parseConfig, readConfigJson, type ConfigSchema } from './load-config';
 import type { AppConfig } from './config-schema';
 
 /** Default PINs, shown on the login screen in demo mode only. */
@@ -47,10 +47,11 @@ export function demoConfigRaw(dataDir: string = defaultDemoDataDir()): Record<st
 /**
  * The config the app runs with: none → demo; a file with `"demo": true` → the demo
  * defaults with the file's top-level keys on top (so `{ "demo": true, "dataDir": "…" }` works).
+ * `schema`: read with another provider list's schema (tests with a fixture provider).
  */
-export function resolveConfig(path: string | null): AppConfig {
-  if (!path) return parseConfig(demoConfigRaw(), 'the built-in demo config', process.cwd());
+export function resolveConfig(path: string | null, schema?: ConfigSchema): AppConfig {
+  if (!path) return parseConfig(demoConfigRaw(), 'the built-in demo config', process.cwd(), schema);
   const raw = readConfigJson(path);
   const isDemo = typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>).demo === true;
-  return parseConfig(isDemo ? { ...demoConfigRaw(), ...(raw as object) } : raw, path, configBaseDir(path));
+  return parseConfig(isDemo ? { ...demoConfigRaw(), ...(raw as object) } : raw, path, configBaseDir(path), schema);
 }

@@ -1,6 +1,8 @@
 /** Reads and validates the config file; a bad file stops the start with a sentence naming the field. */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { PROVIDER_MODULES } from '../payments/provider-list';
+import type { AnyProviderModule } from '../payments/provider-module';
 import { configSchema, type AppConfig } from './config-schema';
 
 export class ConfigError extends Error {
@@ -10,9 +12,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** The schema a config is read with: the build's, or one for another provider list (`appConfigSchemaFor`). */
+export type ConfigSchema = Pick<typeof configSchema, 'safeParse'>;
+
 /** Validates an already-parsed config object. `baseDir` resolves a relative dataDir. */
-export function parseConfig(raw: unknown, source: string, baseDir: string): AppConfig {
-  const result = configSchema.safeParse(raw);
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  baseDir: string,
+  schema: ConfigSchema = configSchema,
+): AppConfig {
+  const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue.path.join('.') || '(top level)';
@@ -42,8 +52,13 @@ export function configBaseDir(path: string): string {
 }
 
 /** Secrets stay in the config file for the headless host (DESIGN.md §4): warn when others can read it. */
-export function configPermissionWarning(path: string, config: AppConfig): string | null {
-  const hasSecrets = Boolean(config.providers.iotpay || config.providers.yabandpay);
+export function configPermissionWarning(
+  path: string,
+  config: AppConfig,
+  modules: readonly AnyProviderModule[] = PROVIDER_MODULES,
+): string | null {
+  const blocks = config.providers as Readonly<Record<string, unknown>>;
+  const hasSecrets = modules.some((m) => m.secrets && blocks[m.key] !== undefined);
   if (!hasSecrets || process.platform === 'win32') return null;
   const mode = statSync(path).mode & 0o777;
   return mode & 0o077 ? `Config file ${path} holds gateway keys but is readable by others (mode ${mode.toString(8)}); run chmod 600 on it.` : null;

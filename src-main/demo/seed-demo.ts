@@ -2,22 +2,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPin } from '../auth/pin-hash';
+import type { ProductReader } from '../journal/product-repository';
 import type { UserReader, UserWriter } from '../journal/user-repository';
 import type { Catalog } from '../catalog/catalog';
 import { DEMO_USERS } from '../config/demo-config';
 import type { Logger } from '../logger';
-import type { Db } from '../journal/open-journal';
 
 export const SAMPLE_CATALOGUE = 'sample-catalogue.csv';
 
-export async function seedDemo(deps: { db: Db; users: UserReader & UserWriter; catalog: Catalog; resourcesDir: string; log: Logger }): Promise<void> {
+export async function seedDemo(deps: {
+  users: UserReader & UserWriter;
+  products: Pick<ProductReader, 'count'>;
+  catalog: Catalog;
+  resourcesDir: string;
+  log: Logger;
+}): Promise<void> {
   if (deps.users.count() === 0) {
     for (const user of DEMO_USERS) {
       deps.users.create({ id: user.id, name: user.name, role: user.role, pinHash: await hashPin(user.pin), badge: user.badge });
     }
   }
-  const { n } = deps.db.prepare('SELECT COUNT(*) AS n FROM products').get() as { n: number };
-  if (n === 0) {
+  if (deps.products.count() === 0) {
     const report = await deps.catalog.importCsv({ csv: readFileSync(join(deps.resourcesDir, SAMPLE_CATALOGUE), 'utf8') });
     deps.log.info(`Demo catalogue: ${report.imported} products imported, ${report.rejected} rejected`);
     if (report.rejected) throw new Error(`The sample catalogue has bad rows: ${report.errors.slice(0, 3).map((e) => `row ${e.row}: ${e.message}`).join('; ')}`);

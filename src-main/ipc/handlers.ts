@@ -19,7 +19,6 @@ import type { DemoServices } from '../demo/demo-services';
 import type { DeviceHub } from '../devices/device-hub';
 import type { PrintJob } from '../devices/printer/printer-service';
 import { listHidDevices } from '../devices/scanner/hid-scanner';
-import type { Db } from '../journal/open-journal';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
 import type { CartService, VoidBy } from '../sales/cart-service';
@@ -41,7 +40,6 @@ function toJobView(job: PrintJob): PrintJobView {
 
 export interface HandlerDeps {
   config: AppConfig;
-  db: Db;
   users: UserReader;
   sessions: SessionManager;
   catalog: Catalog;
@@ -61,8 +59,8 @@ export interface HandlerDeps {
   scans: ScanRouter;
   devices: DeviceHub;
   providers: ReadonlyMap<string, PaymentProvider>;
-  /** Terminal names of a provider that drives several (CodePay lanes); [] otherwise. */
-  terminals(providerId: string): string[];
+  /** The lanes of a provider with the `lanes` capability (each its own tender); [] otherwise. */
+  lanes(providerId: string): string[];
   view(order: OrderRow): OrderView;
   format(amount: number, currency: string): string;
 }
@@ -84,7 +82,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const provider = attempt ? deps.providers.get(attempt.provider) : undefined;
     if (!provider?.capabilities.terminalAuthentication) return {};
     const on = asked ?? provider.defaults?.terminalAuthentication ?? false;
-    return on ? { options: { required_terminal_authentication: true } } : {};
+    return on ? { options: { terminalAuthentication: true } } : {};
   };
 
   const overLimit = (discount: Discount | null, base: number): boolean => {
@@ -99,7 +97,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return deps.view(order);
   };
 
-  const defaultTerminal = (providerId: string): string | null => deps.terminals(providerId)[0] ?? null;
+  const defaultTerminal = (providerId: string): string | null => deps.lanes(providerId)[0] ?? null;
 
   const demoOnly = (): DemoServices => {
     if (!deps.demo) throw new PosError('FORBIDDEN', 'The virtual terminal exists only in demo / training mode.');
@@ -121,7 +119,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       autoPrint: config.devices.autoPrint && deps.devices.printer.status().state !== 'not-configured',
       tenders: [...deps.providers.values()].flatMap((p): AppInfo['tenders'] => {
         const tender = { provider: p.id, method: p.method, capabilities: { ...p.capabilities } };
-        const lanes = deps.terminals(p.id);
+        const lanes = deps.lanes(p.id);
         return lanes.length ? lanes.map((t) => ({ ...tender, label: `${p.label} – ${t}`, terminal: t })) : [{ ...tender, label: p.label, terminal: null }];
       }),
     }),
@@ -194,6 +192,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (tip * 10_000 > amount * config.security.tipLimitBasisPoints) {
         await permissions.authorize({ user, action: 'payment.tip', object: `order:${orderId}`, reason: reason || 'tip', amount: tip, approval });
       }
+      if (onScreenTip && deps.providers.get(provider)?.capabilities.onScreenTip !== true) {
+        const label = deps.providers.get(provider)?.label ?? provider;
+        const sentence = `${label} cannot let the customer choose a tip on its terminal.`;
+        throw new PosError('INVALID_PAYLOAD', sentence, 'onScreenTip');
+      }
       if (cashback > 0) {
         const capable = deps.providers.get(provider)?.capabilities.cashback === true;
         if (!capable) throw new PosError('INVALID_PAYLOAD', `${deps.providers.get(provider)?.label ?? provider} does not give cash back.`, 'cashback');
@@ -211,7 +214,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return engine.start({
         orderId, providerId: provider, terminal: terminal ?? defaultTerminal(provider), amount, tip, userId: user.id,
         ...(wallet ? { walletCode: wallet } : {}), preauth,
-        ...(onScreenTip || cashback ? { options: { ...(onScreenTip ? { on_screen_tip: true } : {}), ...(cashback ? { cashback_amount: cashback } : {}) } } : {}),
+        ...(onScreenTip || cashback
+          ? { options: { ...(onScreenTip ? { onScreenTip: true } : {}), ...(cashback ? { cashback } : {}) } }
+          : {}),
       });
     },
     'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),

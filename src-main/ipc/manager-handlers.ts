@@ -11,8 +11,10 @@ import type { SessionManager } from '../auth/session-manager';
 import type { AppConfig } from '../config/config-schema';
 import type { DeviceHub } from '../devices/device-hub';
 import { reportDocument } from '../devices/printer/report-document';
-import type { Db } from '../journal/open-journal';
-import type { ShiftRepository } from '../journal/shift-repository';
+import type { AuditReader } from '../journal/audit-repository';
+import type { JournalTransaction } from '../journal/open-journal';
+import type { OrderReader } from '../journal/order-repository';
+import type { ShiftReader, ShiftWriter } from '../journal/shift-repository';
 import type { PaymentEngine } from '../payments/payment-engine';
 import type { OrderView } from '../../src-shared/domain';
 import type { RefundService } from '../sales/refund-service';
@@ -32,12 +34,16 @@ const REFUND_KIND_TEXT: Readonly<Record<RefundView['kind'], string>> = {
 
 export interface ManagerHandlerDeps {
   config: AppConfig;
-  db: Db;
+  /** Closing a shift (close, Z report, audit entry) is one transaction. */
+  journal: JournalTransaction;
   sessions: SessionManager;
   permissions: Permissions;
   audit: AuditLog;
+  /** The stored audit trail, for `pos:audit.verify`. */
+  auditRows: Pick<AuditReader, 'entries'>;
   shifts: ShiftService;
-  shiftRows: ShiftRepository;
+  shiftRows: ShiftReader & ShiftWriter;
+  orders: Pick<OrderReader, 'partPaidInShift'>;
   refunds: RefundService;
   engine: PaymentEngine;
   devices: DeviceHub;
@@ -99,7 +105,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     'pos:shift.close': async ({ counted, reason, approval }) => {
       const user = sessions.require();
       const shift = shifts.requireOpen();
-      const busy = deps.db.prepare(`SELECT o.number FROM orders o WHERE o.shift_id = ? AND o.status = 'open' AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id)`).pluck().get(shift.id) as number | undefined;
+      const busy = deps.orders.partPaidInShift(shift.id);
       if (busy) throw new PosError('CONFLICT', `Sale ${busy} is part-paid: finish it before closing the shift.`);
       const countedCash = countedTotal(counted);
       const variance = countedCash - shifts.expectedCash(shift);
@@ -109,7 +115,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
         throw new PosError('INVALID_PAYLOAD', `The drawer is off by ${deps.format(variance, config.store.currency)}: say why before closing.`, 'reason');
       }
       const { approvedBy } = await permissions.authorize({ user, action: 'shift.close', object: `shift:${shift.id}`, reason: reason || 'end of shift', amount: variance, approval });
-      return deps.db.transaction(() => {
+      return deps.journal.transaction(() => {
         const zNumber = deps.shiftRows.nextZNumber();
         const at = new Date().toISOString();
         deps.shiftRows.close(shift.id, { closedBy: user.id, approvedBy: approvedBy.id, counted, countedCash, expectedCash: countedCash - variance, variance, zNumber });
@@ -117,7 +123,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
         deps.shiftRows.insertZ(zNumber, shift.id, JSON.stringify(report));
         deps.audit.append({ userId: user.id, action: 'shift.close', object: `shift:${shift.id}`, detail: { z: zNumber, counted: countedCash, variance, approvedBy: approvedBy.id, reason } });
         return report;
-      }).immediate();
+      });
     },
 
     'pos:reports.x': () => { sessions.require(); return xReport(); },
@@ -162,7 +168,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
 
     'pos:audit.verify': () => {
       sessions.require();
-      const verdict = verifyAuditChain(deps.db);
+      const verdict = verifyAuditChain(deps.auditRows);
       return verdict.ok ? { ok: true, entries: verdict.entries, brokenAt: null, reason: null } : { ok: false, entries: verdict.entries, brokenAt: verdict.brokenAt, reason: verdict.reason };
     },
   };

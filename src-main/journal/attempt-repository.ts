@@ -63,6 +63,7 @@ export interface Transition {
   detail?: Record<string, unknown>;
 }
 
+/** An attempt as the screens and the engine's callers see it, with what it can still give back. */
 export function toAttemptView(row: AttemptRow): AttemptView {
   const settled = row.approved_amount ?? 0;
   const held = row.options !== null && (JSON.parse(row.options) as Record<string, unknown>).preauth === true;
@@ -79,10 +80,81 @@ export function toAttemptView(row: AttemptRow): AttemptView {
   };
 }
 
+/** Something a provider did that it should not have (journaled for the reconciliation, never acted on). */
+export interface AnomalyRow {
+  seq: number; at: string; provider: string; terminal: string | null; reason: string; detail: string;
+}
+
+/** One step in an attempt's life, as journaled (`detail` is JSON text). */
+export interface AttemptEventRow {
+  seq: number; at: string; from_state: string | null; to_state: string; cause: string; detail: string | null;
+}
+
+export interface AttemptReader {
+  byId(id: string): AttemptRow | null;
+  /** The attempt carrying this provider-facing reference (idempotency key), or null. */
+  byReference(reference: string): AttemptRow | null;
+  /** The order's attempts, oldest first. */
+  byOrder(orderId: string): AttemptRow[];
+  /** Attempts still waiting for an outcome, oldest first (reconciled at start). */
+  unresolved(): AttemptRow[];
+  /** Attempts flagged for a person, most recently changed first. */
+  needingAttention(): AttemptRow[];
+  /** The unresolved attempt keeping this terminal busy, or null (rule 5). */
+  busyOn(provider: string, terminal: string | null): AttemptRow | null;
+  /** The order's unresolved, unreleased sale (rule 2: it blocks new tenders), or null. */
+  liveSaleOf(orderId: string): AttemptRow | null;
+  /** Attempts (refunds, voids, captures) made against this one, oldest first. */
+  byOriginal(originalId: string): AttemptRow[];
+  /** The newest provider anomalies first. */
+  anomalies(limit?: number): AnomalyRow[];
+  /** Approvals that needed reversal, raised between two ISO times or still open, with when they were raised. */
+  lateApprovals(from: string, until: string): (AttemptRow & { raised_at: string })[];
+  /** The attempt's journaled events, oldest first. */
+  events(id: string): AttemptEventRow[];
+}
+
+export interface AttemptWriter {
+  /**
+   * The next idempotency keys (DESIGN.md §6): till id, this journal's number and a journal
+   * sequence, taken inside the caller's transaction so a key is never handed out twice, across
+   * restarts, clock changes and tills. `reference` is 18 digits (IOTPay mchOrderNo ≤ 30,
+   * CodePay merchant_order_no ≤ 32, YabandPay order_id digits < 20); `requestId` is 24
+   * letters and digits (YabandPay wants ≥ 24).
+   */
+  nextKeys(tillId: number): { reference: string; requestId: string };
+  /** A manager released the order from this attempt (its terminal stays busy until the outcome is known). */
+  release(id: string): void;
+  /** From now on an approval of this attempt counts only with a matching read-back. */
+  requireReadBack(id: string): void;
+  /** A real query was sent: only these advance the back-off (rule 8). */
+  countQuery(id: string): void;
+  /** Journals a provider's anomaly. */
+  recordAnomaly(anomaly: {
+    provider: string; terminal: string | null; reason: string; detail: Record<string, unknown>;
+  }): void;
+  /** Journals a new attempt in state `created`; callers commit it before anything is sent. */
+  insert(attempt: NewAttempt, cause: string): AttemptRow;
+  /** Moves an attempt to a new state and journals why; throws on an illegal transition. */
+  transition(id: string, change: Transition): AttemptRow;
+  /** When the attempt is next queried (null: not scheduled). */
+  scheduleCheck(id: string, at: Date | null): void;
+  /** Flags the attempt for a person with a reason, or clears the flag (null). */
+  flag(id: string, reason: string | null): void;
+  /** Adds to what went back through the provider on this attempt. */
+  addRefunded(id: string, amount: number): void;
+  /** Journals something that happened to an attempt without changing its state (a manager's release). */
+  note(id: string, cause: string): void;
+  /** A tip changed after approval: journaled as an event of the attempt (its state stays). */
+  setTip(id: string, tip: number, cause: string): void;
+}
+
+export type AttemptRepository = AttemptReader & AttemptWriter;
+
 /** Attempt states still waiting for an outcome (SQL list of attempt-states' UNRESOLVED_STATES). */
 const LIVE = UNRESOLVED_STATES.map((state) => `'${state}'`).join(', ');
 
-export function createAttemptRepository(db: Db, now: () => Date = () => new Date()) {
+export function createAttemptRepository(db: Db, now: () => Date = () => new Date()): AttemptReader & AttemptWriter {
   const q = {
     insert: db.prepare(`INSERT INTO payment_attempts (id, order_id, provider, terminal, kind, method, amount, tip, currency, reference, request_id,
       original_attempt_id, wallet_code_masked, options, state, message, created_at, updated_at)
@@ -129,13 +201,6 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     busyOn: (provider: string, terminal: string | null) => (q.busy.get(provider, terminal ?? '') as AttemptRow | undefined) ?? null,
     liveSaleOf: (orderId: string) => (q.liveSale.get(orderId) as AttemptRow | undefined) ?? null,
     byOriginal: (originalId: string) => q.byOriginal.all(originalId) as AttemptRow[],
-    /**
-     * The next idempotency keys (DESIGN.md §6): till id, this journal's number and a journal
-     * sequence, taken inside the caller's transaction so a key is never handed out twice, across
-     * restarts, clock changes and tills. `reference` is 18 digits (IOTPay mchOrderNo ≤ 30,
-     * CodePay merchant_order_no ≤ 32, YabandPay order_id digits < 20); `requestId` is 24
-     * letters and digits (YabandPay wants ≥ 24).
-     */
     nextKeys(tillId: number): { reference: string; requestId: string } {
       const seq = q.sequence.pluck().get('attempt') as number;
       const journal = q.journalNo.pluck().get() as number;
@@ -145,25 +210,20 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       return { reference: `${till}${journalNo}${sequence}`, requestId: `CT${till}J${journalNo}SEQ${sequence}` };
     },
     release: (id: string) => void q.release.run(now().toISOString(), id),
-    /** From now on an approval of this attempt counts only with a matching read-back. */
     requireReadBack: (id: string) => void q.requireReadBack.run(id),
-    /** A real query was sent: only these advance the back-off (rule 8). */
     countQuery: (id: string) => void q.countQuery.run(id),
     recordAnomaly(anomaly: { provider: string; terminal: string | null; reason: string; detail: Record<string, unknown> }): void {
       q.anomaly.run(now().toISOString(), anomaly.provider, anomaly.terminal, anomaly.reason, JSON.stringify(anomaly.detail));
     },
-    anomalies: (limit = 100) => q.anomalies.all(limit) as { seq: number; at: string; provider: string; terminal: string | null; reason: string; detail: string }[],
-    /** Approvals that needed reversal, raised between two ISO times or still open, with when they were raised. */
+    anomalies: (limit = 100) => q.anomalies.all(limit) as AnomalyRow[],
     lateApprovals: (from: string, until: string) => q.late.all(from, until) as (AttemptRow & { raised_at: string })[],
-    events: (id: string) => q.events.all(id) as { seq: number; at: string; from_state: string | null; to_state: string; cause: string; detail: string | null }[],
-    /** Journals a new attempt in state `created`; callers commit it before anything is sent. */
+    events: (id: string) => q.events.all(id) as AttemptEventRow[],
     insert(attempt: NewAttempt, cause: string): AttemptRow {
       const at = now().toISOString();
       q.insert.run({ ...attempt, options: attempt.options ? JSON.stringify(attempt.options) : null, at });
       q.event.run(attempt.id, at, null, 'created', cause, null);
       return byId(attempt.id)!;
     },
-    /** Moves an attempt to a new state and journals why; throws on an illegal transition. */
     transition(id: string, change: Transition): AttemptRow {
       const row = byId(id);
       if (!row) throw new Error(`No payment attempt ${id}`);
@@ -179,12 +239,10 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     scheduleCheck: (id: string, at: Date | null) => void q.schedule.run(at ? at.toISOString() : null, id),
     flag: (id: string, reason: string | null) => void q.attention_set.run(reason, now().toISOString(), id),
     addRefunded: (id: string, amount: number) => void q.refunded.run(amount, now().toISOString(), id),
-    /** Journals something that happened to an attempt without changing its state (a manager's release). */
     note(id: string, cause: string): void {
       const row = byId(id)!;
       q.event.run(id, now().toISOString(), row.state, row.state, cause, null);
     },
-    /** A tip changed after approval: journaled as an event of the attempt (its state stays). */
     setTip(id: string, tip: number, cause: string): void {
       const row = byId(id)!;
       const at = now().toISOString();
@@ -193,5 +251,3 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     },
   };
 }
-
-export type AttemptRepository = ReturnType<typeof createAttemptRepository>;

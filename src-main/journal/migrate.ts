@@ -1,12 +1,9 @@
 /** Versioned migrations: each runs once, in order, in its own transaction. */
 import type Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations';
+import type { Migration } from './migrations/migration';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 export function applyMigrations(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -16,6 +16,31 @@ export interface JournalHandle {
   close(): void;
 }
 
+/**
+ * What a module that groups several repository writes into one unit needs, instead of the
+ * connection: its SQL stays in the repositories, only the transaction boundary is its own.
+ */
+export interface JournalTransaction {
+  /**
+   * Runs `work` in one write transaction taken with BEGIN IMMEDIATE (the write lock up front, so
+   * it cannot fail half-way on a busy journal); inside the caller's transaction it is a savepoint.
+   */
+  transaction<T>(work: () => T): T;
+  /** False once the journal is closed: late callbacks check it before they write. */
+  readonly open: boolean;
+  /** True inside a transaction (work that must join its caller's transaction checks it). */
+  readonly inTransaction: boolean;
+}
+
+/** The transaction boundary of the journal's one writer connection. */
+export function journalTransaction(db: Db): JournalTransaction {
+  return {
+    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
+    get open() { return db.open; },
+    get inTransaction() { return db.inTransaction; },
+  };
+}
+
 export class JournalIntegrityError extends Error {
   constructor(readonly problems: string[]) {
     super(`The journal failed its integrity check: ${problems.slice(0, 3).join('; ')}`);
@@ -37,7 +62,7 @@ export function openJournal(path: string, options: { nativeBinding?: string } = 
     db.pragma('fullfsync = ON');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const problems = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+    const problems = integrityCheck(db);
     if (problems.length !== 1 || problems[0] !== 'ok') throw new JournalIntegrityError(problems);
     applyMigrations(db);
   } catch (error) {
@@ -52,6 +77,20 @@ export function openJournal(path: string, options: { nativeBinding?: string } = 
       try { db.pragma('wal_checkpoint(TRUNCATE)'); } finally { db.close(); }
     },
   };
+}
+
+/**
+ * Opens an existing journal read-only (the command line's verify and export): no migration, no
+ * pragma written and no checkpoint on close, so looking at the evidence never changes it.
+ */
+export function openJournalReadOnly(path: string): JournalHandle {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  return { db, path, close: () => db.close() };
+}
+
+/** SQLite's integrity check: `['ok']` when the file is sound, else the problems it found. */
+export function integrityCheck(db: Db): string[] {
+  return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
 }
 
 /** Reads back the durability settings (for tests and the device panel). */

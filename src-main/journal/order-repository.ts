@@ -81,7 +81,52 @@ export function parseDiscount(json: string | null): Discount | null {
   return json ? (JSON.parse(json) as Discount) : null;
 }
 
-export function createOrderRepository(db: Db) {
+export interface OrderReader {
+  /** The newest open order, or null. */
+  openOrder(): OrderRow | null;
+  byId(id: string): OrderRow | null;
+  /** The order's lines still on it, in the order they were rung up. */
+  lines(orderId: string): LineRow[];
+  /** A line still on its order, or null. */
+  line(lineId: string): LineRow | null;
+  /** The order's tenders, oldest first. */
+  tenders(orderId: string): TenderRow[];
+  /** What went back to the customer on this order (the refund ledger's done parts). */
+  refunded(orderId: string): number;
+  /** The number of an open sale of the shift that already took a tender (one is enough), or null. */
+  partPaidInShift(shiftId: number): number | null;
+  /** Newest first; `query` matches the order number or a line's name or barcode. */
+  history(query: string, limit: number, beforeNumber: number | null): OrderSummary[];
+}
+
+export interface OrderWriter {
+  /** Opens an order with the next sale number (taken in its own immediate transaction). */
+  createOrder(
+    currency: string, cashierId: string, shiftId: number | null, taxRounding?: OrderRow['tax_rounding'],
+  ): OrderRow;
+  /** Adds a line after the order's last one; returns its id. */
+  addLine(orderId: string, line: NewLine): string;
+  setQuantity(lineId: string, qtyMilli: number): void;
+  /** Sets a line's price, keeping its list price and who overrode it. */
+  overridePrice(lineId: string, unitPrice: number, by: string): void;
+  /** Takes a line off its order (kept, marked removed). */
+  removeLine(lineId: string): void;
+  setLineDiscount(lineId: string, discount: Discount | null): void;
+  setOrderDiscount(orderId: string, discount: Discount | null): void;
+  /** Journals a tender on the order; returns its id. */
+  addTender(orderId: string, tender: NewTender): string;
+  setCashRounding(orderId: string, amount: number): void;
+  /** A tip changed after approval: the tender of that attempt follows. */
+  setTenderTip(attemptId: string, tip: number): void;
+  /** Marks the order completed with its frozen totals; the completion time, or null if it was not open. */
+  complete(orderId: string, totals: FrozenTotals): string | null;
+  /** Cancels an open order; false when it was not open. */
+  cancel(orderId: string): boolean;
+}
+
+export type OrderRepository = OrderReader & OrderWriter;
+
+export function createOrderRepository(db: Db): OrderReader & OrderWriter {
   const q = {
     open: db.prepare("SELECT * FROM orders WHERE status = 'open' ORDER BY number DESC LIMIT 1"),
     byId: db.prepare('SELECT * FROM orders WHERE id = ?'),
@@ -108,6 +153,8 @@ export function createOrderRepository(db: Db) {
     // What went back to the customer on this order, from the refund ledger: done parts only.
     refunded: db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
       LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.order_id = @orderId AND (rt.attempt_id IS NULL OR pa.state = 'approved')`),
+    partPaid: db.prepare(`SELECT o.number FROM orders o WHERE o.shift_id = ? AND o.status = 'open'
+      AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id)`),
   };
 
   return {
@@ -152,6 +199,7 @@ export function createOrderRepository(db: Db) {
     cancel: (orderId: string) => q.cancel.run(new Date().toISOString(), orderId).changes === 1,
     /** What went back to the customer on this order (the refund ledger's done parts). */
     refunded: (orderId: string) => q.refunded.pluck().get({ orderId }) as number,
+    partPaidInShift: (shiftId: number) => (q.partPaid.pluck().get(shiftId) as number | undefined) ?? null,
     /** Newest first; `query` matches the order number or a line's name or barcode. */
     history(query: string, limit: number, beforeNumber: number | null): OrderSummary[] {
       const text = query.trim();
@@ -174,5 +222,3 @@ export function createOrderRepository(db: Db) {
     },
   };
 }
-
-export type OrderRepository = ReturnType<typeof createOrderRepository>;

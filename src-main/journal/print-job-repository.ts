@@ -43,7 +43,9 @@ function toJob(row: Row): PrintJob {
 
 export interface PrintJobReader {
   get(id: number): PrintJob | null;
+  /** The bytes to send to the printer, or null when there is no such job. */
   payload(id: number): Buffer | null;
+  /** Newest first, optionally only in some states (50 unless `limit` says). */
   list(options?: { states?: readonly PrintJobState[]; limit?: number }): PrintJob[];
   countByState(state: PrintJobState): number;
 }
@@ -53,9 +55,11 @@ export interface PrintJobWriter {
   insert(kind: PrintJobKind, label: string, payload: Buffer, at: string): PrintJob;
   /** queued → printing, counting the attempt. Returns false when the job was not queued. */
   markPrinting(id: number, at: string): boolean;
+  /** printing → done. */
   markDone(id: number, at: string): void;
   /** Back to queued with the error that stopped it. */
   markQueued(id: number, error: string, at: string): void;
+  /** Given up on with the error that stopped it (a drawer kick is never retried). */
   markFailed(id: number, error: string, at: string): void;
   /**
    * After a crash or quit mid-print: 'printing' jobs go back to queued (a drawer kick

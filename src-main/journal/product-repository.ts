@@ -38,10 +38,14 @@ export interface ProductReader {
   inDepartment(department: string | null, limit: number): ProductRecord[];
   /** Departments that have at least one active product. */
   departments(): string[];
+  /** How many products there are, active or not (0: an empty catalogue). */
+  count(): number;
 }
 
 export interface ProductWriter {
+  /** Adds a product; returns its id. */
   insert(product: ProductInput, at: string): number;
+  /** Replaces every field of product `id`. */
   update(id: number, product: ProductInput, at: string): void;
   /** Runs `work` in one write transaction. */
   transaction<T>(work: () => T): T;
@@ -111,6 +115,7 @@ export function createProductReader(db: Db): ProductReader {
     `SELECT ${COLUMNS} FROM products WHERE active = 1 ORDER BY department, name LIMIT ?`);
   const departments = db.prepare<[], { department: string }>(
     'SELECT DISTINCT department FROM products WHERE active = 1 ORDER BY department');
+  const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM products');
 
   return {
     byId: (id) => { const row = byId.get(id); return row ? toRecord(row) : null; },
@@ -132,6 +137,7 @@ export function createProductReader(db: Db): ProductReader {
     },
     inDepartment: (department, limit) => (department === null ? firstProducts.all(limit) : inDepartment.all(department, limit)).map(toRecord),
     departments: () => departments.all().map((row) => row.department),
+    count: () => count.get()!.n,
   };
 }
 

@@ -40,14 +40,21 @@ const PART = `rt.*, pa.state AS attempt_state, CASE WHEN rt.attempt_id IS NULL O
 
 export interface RefundReader {
   byId(id: string): RefundRow | null;
+  /** The sale's refund records, by number. */
   byOrder(orderId: string): RefundRow[];
   /** True when any record gives money back on this sale (cheap: one index probe). */
   anyForOrder(orderId: string): boolean;
+  /** The shift's refund records, by number. */
   byShift(shiftId: number): RefundRow[];
+  /** The lines (goods given back) of one record. */
   lines(refundId: string): RefundLineRow[];
+  /** Every line given back on this sale, whichever record it belongs to. */
   linesOfOrder(orderId: string): RefundLineRow[];
+  /** Where one record's money went, part by part, each with its status. */
   parts(refundId: string): LedgerPart[];
+  /** Every part of every record of this sale, in the order they were journaled. */
   partsOfOrder(orderId: string): LedgerPart[];
+  /** Every part of every record of this shift, in the order they were journaled. */
   partsOfShift(shiftId: number): LedgerPart[];
   /** Parts that give back (some of) this approval, whichever record they belong to. */
   partsOfAttempt(originalAttemptId: string): LedgerPart[];
@@ -56,9 +63,13 @@ export interface RefundReader {
 }
 
 export interface RefundWriter {
+  /** Journals a record (numbered after the last) with its lines; its parts follow with `addPart`. */
   create(refund: NewRefund): RefundRow;
+  /** Journals where (part of) a record's money goes: the drawer, a provider attempt or outside. */
   addPart(refundId: string, part: NewPart): void;
 }
+
+export type RefundRepository = RefundReader & RefundWriter;
 
 export function createRefundRepository(db: Db, now: () => Date = () => new Date()): RefundReader & RefundWriter {
   const q = {
@@ -103,5 +114,3 @@ export function createRefundRepository(db: Db, now: () => Date = () => new Date(
     partsOfAttempt: (originalAttemptId) => q.partsOfAttempt.all(originalAttemptId) as LedgerPart[],
   };
 }
-
-export type RefundRepository = ReturnType<typeof createRefundRepository>;

@@ -33,13 +33,69 @@ export interface NewVoid {
   approvedBy: string | null;
 }
 
-export function createShiftRepository(db: Db, now: () => Date = () => new Date()) {
+/** A void as stored: a line or a whole order taken off a sale, with who did it and who approved. */
+export interface VoidRow {
+  id: number;
+  shift_id: number | null;
+  order_id: string;
+  line_id: string | null;
+  kind: 'line' | 'order';
+  description: string;
+  qty_milli: number;
+  amount: number;
+  reason: string;
+  user_id: string;
+  approved_by: string | null;
+  at: string;
+}
+
+export interface ShiftReader {
+  /** The open shift, or null (at most one is open). */
+  current(): ShiftRow | null;
+  byId(id: number): ShiftRow | null;
+  /** The shift's paid-in and paid-out moves, oldest first. */
+  cashMoves(shiftId: number): CashMoveRow[];
+  /** Cash tenders taken on the shift's sales (change already deducted, cash back lines negative). */
+  cashTaken(shiftId: number): number;
+  /** Refund parts the shift paid out of the drawer. */
+  cashRefunded(shiftId: number): number;
+  /** The number the next Z report gets (Z numbers never repeat). */
+  nextZNumber(): number;
+  /** A stored Z report's JSON body, or null. */
+  zBody(number: number): string | null;
+  /** The newest 200 Z reports' bodies, newest first. */
+  zBodies(): { number: number; body: string }[];
+}
+
+export interface ShiftWriter {
+  /** Opens a shift with its float count; returns its id. */
+  open(userId: string, counts: DenominationCounts, total: number): number;
+  addCashMove(shiftId: number, move: {
+    kind: 'in' | 'out'; amount: number; reason: string; userId: string; approvedBy: string | null;
+  }): void;
+  /** Closes the shift with its count; false when it was not open (closed by someone else). */
+  close(shiftId: number, close: {
+    closedBy: string; approvedBy: string; counted: DenominationCounts; countedCash: number; expectedCash: number;
+    variance: number; zNumber: number;
+  }): boolean;
+  /** Stores a Z report's body (the table refuses any later change). */
+  insertZ(number: number, shiftId: number, body: string): void;
+  recordVoid(entry: NewVoid): void;
+}
+
+export type ShiftRepository = ShiftReader & ShiftWriter;
+
+export function createShiftRepository(db: Db, now: () => Date = () => new Date()): ShiftReader & ShiftWriter {
   const q = {
     current: db.prepare('SELECT * FROM shifts WHERE closed_at IS NULL'),
     byId: db.prepare('SELECT * FROM shifts WHERE id = ?'),
     open: db.prepare('INSERT INTO shifts (opened_by, opened_at, float_counts, float_total) VALUES (?, ?, ?, ?)'),
     move: db.prepare('INSERT INTO cash_moves (shift_id, kind, amount, reason, user_id, approved_by, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     moves: db.prepare('SELECT * FROM cash_moves WHERE shift_id = ? ORDER BY id'),
+    cashTaken: db.prepare(`SELECT COALESCE(SUM(t.amount), 0) FROM tenders t JOIN orders o ON o.id = t.order_id
+      WHERE o.shift_id = ? AND t.kind = 'cash'`),
+    cashRefunded: db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt
+      JOIN refunds r ON r.id = rt.refund_id WHERE r.shift_id = ? AND rt.via = 'drawer'`),
     close: db.prepare(`UPDATE shifts SET closed_by = @closedBy, closing_approved_by = @approvedBy, closed_at = @at, counted = @counted,
       counted_cash = @countedCash, expected_cash = @expectedCash, variance = @variance, z_number = @zNumber WHERE id = @id AND closed_at IS NULL`),
     nextZ: db.prepare('SELECT COALESCE(MAX(number), 0) + 1 FROM z_reports'),
@@ -51,23 +107,23 @@ export function createShiftRepository(db: Db, now: () => Date = () => new Date()
   };
   return {
     current: () => (q.current.get() as ShiftRow | undefined) ?? null,
-    byId: (id: number) => (q.byId.get(id) as ShiftRow | undefined) ?? null,
-    open(userId: string, counts: DenominationCounts, total: number): number {
+    byId: (id) => (q.byId.get(id) as ShiftRow | undefined) ?? null,
+    open(userId, counts, total) {
       return Number(q.open.run(userId, now().toISOString(), JSON.stringify(counts), total).lastInsertRowid);
     },
-    addCashMove(shiftId: number, move: { kind: 'in' | 'out'; amount: number; reason: string; userId: string; approvedBy: string | null }): void {
+    addCashMove(shiftId, move) {
       q.move.run(shiftId, move.kind, move.amount, move.reason, move.userId, move.approvedBy, now().toISOString());
     },
-    cashMoves: (shiftId: number) => q.moves.all(shiftId) as CashMoveRow[],
-    close(shiftId: number, close: { closedBy: string; approvedBy: string; counted: DenominationCounts; countedCash: number; expectedCash: number; variance: number; zNumber: number }): boolean {
+    cashMoves: (shiftId) => q.moves.all(shiftId) as CashMoveRow[],
+    cashTaken: (shiftId) => q.cashTaken.pluck().get(shiftId) as number,
+    cashRefunded: (shiftId) => q.cashRefunded.pluck().get(shiftId) as number,
+    close(shiftId, close) {
       return q.close.run({ id: shiftId, ...close, counted: JSON.stringify(close.counted), at: now().toISOString() }).changes === 1;
     },
     nextZNumber: () => q.nextZ.pluck().get() as number,
-    insertZ: (number: number, shiftId: number, body: string) => void q.insertZ.run(number, shiftId, now().toISOString(), body),
-    zBody: (number: number) => (q.z.pluck().get(number) as string | undefined) ?? null,
+    insertZ: (number, shiftId, body) => void q.insertZ.run(number, shiftId, now().toISOString(), body),
+    zBody: (number) => (q.z.pluck().get(number) as string | undefined) ?? null,
     zBodies: () => q.zList.all() as { number: number; body: string }[],
-    recordVoid: (entry: NewVoid) => void q.insertVoid.run({ ...entry, at: now().toISOString() }),
+    recordVoid: (entry) => void q.insertVoid.run({ ...entry, at: now().toISOString() }),
   };
 }
-
-export type ShiftRepository = ReturnType<typeof createShiftRepository>;

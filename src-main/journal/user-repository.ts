@@ -16,17 +16,26 @@ export interface UserRow {
 
 export interface UserReader {
   byId(id: string): UserRow | null;
+  /** The active user with this badge code, or null. */
   byBadge(badge: string): UserRow | null;
+  /** Active users for the login screen: cashiers first, then managers, by name. */
   listActive(): UserView[];
+  /** How many users there are, active or not (0: a fresh journal). */
   count(): number;
 }
 
 export interface UserWriter {
+  /** Adds a user (a new id unless one is given); returns the id. */
   create(user: { id?: string; name: string; role: Role; pinHash: string; badge?: string | null }): string;
+  /** Counts a wrong PIN, and locks the user until `lockedUntil` when given. */
   recordFailure(id: string, lockedUntil: string | null): void;
+  /** A right PIN: the failure count and any lock are cleared. */
   clearFailures(id: string): void;
 }
 
+export type UserRepository = UserReader & UserWriter;
+
+/** A user as the screens see it (no PIN state). */
 export function toUserView(row: UserRow): UserView {
   return { id: row.id, name: row.name, role: row.role };
 }

@@ -6,22 +6,16 @@
  * (payment-engine.ts) decide what may start; this module carries what then happens.
  */
 import { randomUUID } from 'node:crypto';
-import type { AttemptView, CardBlock } from '../../src-shared/domain';
+import type { AttemptView, CardBlock, OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { AuditLog } from '../auth/audit-log';
-import type { Db } from '../journal/open-journal';
-import type { Checkout } from '../sales/checkout';
-import type { OrderRepository } from '../journal/order-repository';
+import type { JournalTransaction } from '../journal/open-journal';
+import type { OrderRepository, OrderRow } from '../journal/order-repository';
 import { toAttemptView, type AttemptRepository, type AttemptRow, type Transition } from '../journal/attempt-repository';
 import { maskedOutcome, readBackMismatch } from './attempt-outcome';
 import { canTransition, isFinalOutcome, isUnresolved } from '../../src-shared/attempt-states';
-import type { PaymentProvider, ProgressReport, ProviderAttempt, ProviderOutcome } from './provider';
-
-/** A numeric option the attempt was started with (0 when absent). */
-export function optionNumber(row: Pick<AttemptRow, 'options'>, name: string): number {
-  const value = row.options === null ? undefined : (JSON.parse(row.options) as Record<string, unknown>)[name];
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
-}
+import { journalAttemptOptions, parseAttemptOptions } from './attempt-options';
+import type { AttemptOptions, PaymentProvider, ProgressReport, ProviderAttempt, ProviderOutcome } from './provider';
 
 /**
  * Cash back on an approved sale: what the terminal confirmed, or, when its reply names none, what
@@ -29,25 +23,45 @@ export function optionNumber(row: Pick<AttemptRow, 'options'>, name: string): nu
  */
 export function cashbackOf(row: Pick<AttemptRow, 'options' | 'card'>): number {
   const confirmed = row.card === null ? undefined : (JSON.parse(row.card) as CardBlock).cashback;
-  return confirmed ?? optionNumber(row, 'cashback_amount');
+  return confirmed ?? parseAttemptOptions(row.options).cashback ?? 0;
 }
 
 /** A sale that only holds the amount until it is captured (DESIGN.md §6: it pays nothing yet). */
 export function isPreauth(row: Pick<AttemptRow, 'kind' | 'options'>): boolean {
-  return row.kind === 'sale' && row.options !== null && (JSON.parse(row.options) as Record<string, unknown>).preauth === true;
+  return row.kind === 'sale' && parseAttemptOptions(row.options).preauth === true;
 }
 
 /** Re-query delays for unresolved attempts, indexed by real queries sent: quick at first, then every 5 minutes. */
-export const DEFAULT_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+const DEFAULT_BACKOFF_MS = [2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
 
 /** How long a cancel waits for the aborted request to come back before asking the provider to cancel. */
 const ABORT_GRACE_MS = 5_000;
 
+/** What the engine asks of the sale it is paying (`sales/checkout.ts` is it). */
+export interface SaleCheckout {
+  /** The order, if it is open; otherwise a NOT_FOUND or CONFLICT PosError. */
+  openOrderFor(orderId: string): OrderRow;
+  /** An approved payment becomes the sale's tender (plus a cash back line); completes the sale if paid. */
+  addElectronicTender(orderId: string, tender: ElectronicTender): OrderView;
+}
+
+/** An approval as the sale's tender: amount without tip or cash back, in minor units. */
+export interface ElectronicTender {
+  kind: 'card' | 'wallet';
+  label: string;
+  amount: number;
+  tip: number;
+  cashback: number;
+  attemptId: string;
+  card: CardBlock | null;
+}
+
 export interface EngineDeps {
-  db: Db;
+  /** The journal's one writer: every state change commits in its own transaction, or in the caller's. */
+  journal: JournalTransaction;
   attempts: AttemptRepository;
   orders: OrderRepository;
-  checkout: Checkout;
+  checkout: SaleCheckout;
   providers: ReadonlyMap<string, PaymentProvider>;
   audit: AuditLog;
   /** This till's number (1–999): part of every idempotency key, so two tills on one merchant never collide. */
@@ -83,7 +97,7 @@ export interface StartRequest {
   terminal?: string | null;
   /** Wallet micropay: the customer's code, in memory only; `masked` is what gets journaled. */
   walletCode?: { value: string; masked: string };
-  options?: Record<string, string | number | boolean>;
+  options?: AttemptOptions;
   /** Hold the amount only (pre-authorisation); it is taken later by `capture`. */
   preauth?: boolean;
 }
@@ -110,7 +124,7 @@ interface Running {
 export function createAttemptLifecycle(deps: EngineDeps) {
   const now = deps.now ?? (() => new Date());
   const backoff = deps.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const { attempts, db } = deps;
+  const { attempts, journal } = deps;
   /** Requests whose provider start() has not returned yet. */
   const inFlight = new Map<string, Running>();
   /** Attempts whose provider cancel() has not returned yet: their own answer decides. */
@@ -132,7 +146,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       description: `Sale ${deps.orders.byId(row.order_id)?.number ?? ''}`.trim(),
       ...(walletCode ? { walletCode } : {}),
       ...(original ? { original: { reference: original.reference, providerRef: original.provider_ref, amount: original.approved_amount ?? original.amount, tip: original.tip, preauth: isPreauth(original) } } : {}),
-      ...(row.options ? { options: JSON.parse(row.options) as Record<string, string | number | boolean> } : {}),
+      ...(row.options ? { options: parseAttemptOptions(row.options) } : {}),
     };
   }
 
@@ -230,19 +244,19 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       // Rule 7: an answer about another order (another till's key, a changed amount) is never applied.
       deps.log(`Attempt ${id}: ${row.provider} answered ${outcome.state} but ${mismatch}; not applied (${cause})`);
       if (row.needs_attention !== 'readback-mismatch') {
-        db.transaction(() => {
+        journal.transaction(() => {
           raiseFlag(id, 'readback-mismatch');
           audit('payment.readBackMismatch', row, { answered: outcome.state, mismatch, readBack: outcome.readBack, cause });
-        }).immediate();
+        });
       }
       outcome = { state: 'unknown', message: `The provider's answer does not match this payment (${mismatch}). A manager must check it with the provider's records.`, detail: outcome.detail };
     }
     if (outcome.configFault && row.needs_attention === null) {
       deps.log(`Attempt ${id}: ${row.provider} configuration fault: ${outcome.configFault}`);
-      db.transaction(() => {
+      journal.transaction(() => {
         raiseFlag(id, 'config-fault');
         audit('payment.configFault', row, { fault: outcome.configFault, cause });
-      }).immediate();
+      });
     }
 
     if (!isUnresolved(row.state)) {
@@ -270,7 +284,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       ...(approved ? { approvedAmount, tip: outcome.tip ?? row.tip } : {}),
     };
     let completedOrder = false;
-    const updated = db.transaction(() => {
+    const updated = journal.transaction(() => {
       const next = attempts.transition(row.id, change);
       if (next.state === 'approved') completedOrder = settleApproved(next);
       if (next.state === 'needs_reversal') {
@@ -284,7 +298,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       // What the caller records with this change (an audit entry) commits with it.
       also?.(attempts.byId(row.id)!);
       return attempts.byId(row.id)!;
-    }).immediate();
+    });
     armCheck(updated);
     publish(updated);
     // A void or refund changed the sale it reverses: the screens see that one too.
@@ -318,10 +332,10 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       });
       return;
     }
-    db.transaction(() => {
+    journal.transaction(() => {
       record();
       raiseFlag(row.id, 'contradiction');
-    }).immediate();
+    });
     publish(attempts.byId(row.id)!);
   }
 
@@ -338,14 +352,14 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     if (attempts.byOriginal(row.id).length > 0) return;
     try {
       // The reversal and its refund-ledger record commit together, before it is sent.
-      const sending = db.transaction(() => {
+      const sending = journal.transaction(() => {
         const journaled = journalAttempt({
           orderId: row.order_id, providerId: provider.id, amount: (row.approved_amount ?? row.amount) + (kind === 'refund' ? row.tip : 0), tip: kind === 'void' ? row.tip : 0,
           userId: 'system', terminal: row.terminal, kind, originalAttemptId: row.id, walletMasked: null,
         }, provider);
         deps.ledger.reversalJournaled(journaled, row);
         return journaled;
-      }).immediate();
+      });
       launch(sending, provider);
     } catch (error) {
       deps.log(`Reversing attempt ${row.id} could not start; listed for the manager`, error);
@@ -420,7 +434,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     // hold the request back (the attempt is already journaled as sending).
     let starting = true;
     const progress: ProgressReport = (message, known) => {
-      if (starting) setImmediate(() => { if (!closed && db.open) applyProgress(message, known?.providerRef); });
+      if (starting) setImmediate(() => { if (!closed && journal.open) applyProgress(message, known?.providerRef); });
       else applyProgress(message, known?.providerRef);
     };
     let started: Promise<ProviderOutcome>;
@@ -455,7 +469,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
    * caller commits it, with whatever it records beside it, before `launch` sends anything.
    */
   function journalAttempt(request: BeginRequest, provider: PaymentProvider): AttemptRow {
-    if (!db.inTransaction) throw new Error('An attempt is journaled inside its caller\'s transaction.');
+    if (!journal.inTransaction) throw new Error('An attempt is journaled inside its caller\'s transaction.');
     const terminal = request.terminal ?? null;
     // Rule 5: one attempt per terminal until its outcome is known (checked inside the write lock).
     // A wallet payment has no terminal of ours: the customer's phone is the device, so only rule 2 holds.
@@ -465,7 +479,8 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     const inserted = attempts.insert({
       id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal, kind: request.kind, method: provider.method,
       amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: keys.reference, requestId: keys.requestId,
-      originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked, options: request.options ?? null,
+      originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked,
+      options: request.options ? journalAttemptOptions(request.options) : null,
     }, `${request.kind} requested by user ${request.userId}`);
     return attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` });
   }
@@ -477,7 +492,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     // write happens a tick after start() returns, and building the order view is not its business).
     run(sending, provider, walletCode);
     setImmediate(() => {
-      if (closed || !db.open) return;
+      if (closed || !journal.open) return;
       // Whatever the attempt has become by then (a provider may have reported progress already).
       const current = attempts.byId(sending.id);
       if (current && current.state === 'sending') publish(current);
@@ -487,7 +502,7 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   function begin(request: BeginRequest, provider: PaymentProvider, walletCode?: string): AttemptView {
     // One commit journals the attempt and its move to `sending`, before the request leaves (rule 1):
     // after a crash there is no window in which an attempt exists without being marked sent.
-    const sending = db.transaction(() => journalAttempt(request, provider)).immediate();
+    const sending = journal.transaction(() => journalAttempt(request, provider));
     launch(sending, provider, walletCode);
     return toAttemptView(sending);
   }
@@ -564,5 +579,3 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     },
   };
 }
-
-export type AttemptLifecycle = ReturnType<typeof createAttemptLifecycle>;

@@ -14,9 +14,9 @@ import { toAttemptView, type AttemptRow } from '../journal/attempt-repository';
 import { maskedOutcome } from './attempt-outcome';
 import { cashbackOf, createAttemptLifecycle, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
 import { isFinalOutcome, isUnresolved } from '../../src-shared/attempt-states';
-import type { PaymentProvider, ProviderEvents, ProviderOutcome } from './provider';
+import type { AttemptOptions, PaymentProvider, ProviderEvents, ProviderOutcome } from './provider';
 
-export { cashbackOf, DEFAULT_BACKOFF_MS, isPreauth, type EngineDeps, type StartRequest } from './attempt-lifecycle';
+export { cashbackOf, isPreauth, type ElectronicTender, type EngineDeps, type SaleCheckout, type StartRequest } from './attempt-lifecycle';
 
 /** A refund or void journaled in its caller's transaction, sent by `launch` after the commit. */
 export interface Staged {
@@ -26,7 +26,7 @@ export interface Staged {
 
 export function createPaymentEngine(deps: EngineDeps) {
   if (!Number.isInteger(deps.tillId) || deps.tillId < 1 || deps.tillId > 999) throw new Error(`The till id must be a whole number from 1 to 999, not ${deps.tillId}.`);
-  const { attempts, db } = deps;
+  const { attempts, journal } = deps;
   const life = createAttemptLifecycle(deps);
   const { apply, audit, begin, providerFor, publish, requery, requeryAll, reversePending, settleInFlight, toProviderAttempt } = life;
   let reconciled = false;
@@ -57,7 +57,7 @@ export function createPaymentEngine(deps: EngineDeps) {
         if (launched) return;
         launched = true;
         // Never before the commit: an attempt that was rolled back must not be sent.
-        if (db.inTransaction || !attempts.byId(row.id)) throw new Error(`Attempt ${row.id} is sent only once it is committed.`);
+        if (journal.inTransaction || !attempts.byId(row.id)) throw new Error(`Attempt ${row.id} is sent only once it is committed.`);
         life.launch(row, provider);
       },
     };
@@ -77,10 +77,10 @@ export function createPaymentEngine(deps: EngineDeps) {
       const detail = maskPansDeep(report.detail);
       const reason = maskPansIn(report.reason);
       deps.log(`${providerId}: an answer with someone else's keys was kept, not applied: ${reason}`);
-      db.transaction(() => {
+      journal.transaction(() => {
         attempts.recordAnomaly({ provider: providerId, terminal: report.terminal, reason, detail });
         deps.audit.append({ userId: null, action: 'payment.foreignAnswer', object: `provider:${providerId}`, detail: { terminal: report.terminal, reason, detail } });
-      }).immediate();
+      });
     });
     return {
       lateResult: guarded('a re-delivered result', (reference: string, outcome: ProviderOutcome) => {
@@ -146,7 +146,7 @@ export function createPaymentEngine(deps: EngineDeps) {
      * transaction, where the refund ledger records it beside (sales/refund-service). The caller has
      * checked the manager's approval; `launch` sends it once the caller committed.
      */
-    stageRefund(request: { attemptId: string; amount: number; userId: string; options?: Record<string, string | number | boolean> }): Staged {
+    stageRefund(request: { attemptId: string; amount: number; userId: string; options?: AttemptOptions }): Staged {
       requireReconciled();
       const original = attempts.byId(request.attemptId);
       if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
@@ -163,7 +163,7 @@ export function createPaymentEngine(deps: EngineDeps) {
     },
 
     /** Journals the void of an approved sale in full (tip included), as stageRefund does. */
-    stageVoid(request: { attemptId: string; userId: string; options?: Record<string, string | number | boolean> }): Staged {
+    stageVoid(request: { attemptId: string; userId: string; options?: AttemptOptions }): Staged {
       requireReconciled();
       const original = attempts.byId(request.attemptId);
       if (!original || original.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
@@ -213,11 +213,11 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (deps.ledger.givenBackOn(sale.id) > 0) throw new PosError('CONFLICT', 'Part of this payment was given back: its tip can no longer change.');
       const outcome = await provider.adjustTip(toProviderAttempt(sale), request.tip);
       if (outcome.state !== 'approved') throw new PosError('PROVIDER_ERROR', `The tip was not changed: ${maskedOutcome(outcome, sale).message}`);
-      db.transaction(() => {
+      journal.transaction(() => {
         attempts.setTip(sale.id, request.tip, `tip adjusted from ${sale.tip} to ${request.tip} by user ${request.userId}`);
         deps.orders.setTenderTip(sale.id, request.tip);
         deps.audit.append({ userId: request.userId, action: 'payment.tipAdjusted', object: `attempt:${sale.id}`, detail: { from: sale.tip, to: request.tip } });
-      }).immediate();
+      });
       publish(attempts.byId(sale.id)!);
       return toAttemptView(attempts.byId(sale.id)!);
     },
@@ -233,10 +233,10 @@ export function createPaymentEngine(deps: EngineDeps) {
     async cancel(attemptId: string, userId: string): Promise<AttemptView> {
       const row = requireAttempt(attemptId);
       if (row.state !== 'sending' && row.state !== 'pending') return toAttemptView(row);
-      db.transaction(() => {
+      journal.transaction(() => {
         attempts.transition(row.id, { to: 'cancelling', cause: `cashier stopped waiting (user ${userId})`, message: 'Cancelling: waiting for the provider to confirm…' });
         audit('payment.cancelRequested', row, { state: row.state }, userId);
-      }).immediate();
+      });
       publish(attempts.byId(row.id)!);
       // Until the provider's cancel answers, only a final answer may move the attempt.
       life.cancelling.add(row.id);
@@ -277,12 +277,12 @@ export function createPaymentEngine(deps: EngineDeps) {
       if (!isUnresolved(row.state) || row.kind !== 'sale') throw new PosError('CONFLICT', `That payment is already ${row.state}; there is nothing to release.`);
       if (row.released) return toAttemptView(row);
       if (life.isInFlight(row.id)) throw new PosError('PAYMENT_IN_PROGRESS', 'The request is still out: stop waiting for it first, then release it.');
-      db.transaction(() => {
+      journal.transaction(() => {
         attempts.release(row.id);
         life.raiseFlag(row.id, 'released');
         attempts.note(row.id, `released by manager ${request.managerId}: ${request.reason}`);
         audit('payment.released', row, { reason: request.reason, risk: 'a second payment may be taken while this one could still be approved', state: row.state }, request.managerId);
-      }).immediate();
+      });
       publish(attempts.byId(row.id)!);
       return toAttemptView(attempts.byId(row.id)!);
     },
@@ -328,19 +328,19 @@ export function createPaymentEngine(deps: EngineDeps) {
       }
       if (request.resolution === 'refunded-elsewhere') {
         const remaining = (row.approved_amount ?? row.amount) + row.tip - row.refunded;
-        db.transaction(() => {
+        journal.transaction(() => {
           attempts.addRefunded(row.id, remaining);
           attempts.transition(row.id, { to: 'refunded', cause: `refunded outside the till, recorded by manager ${request.managerId} (evidence: ${request.evidence})` });
           attempts.flag(row.id, null);
           audit('payment.refundedElsewhere', row, { amount: remaining, evidence: request.evidence, reason: request.reason }, request.managerId);
           request.record?.(row, remaining);
-        }).immediate();
+        });
       } else if (request.resolution === 'accepted') {
         // The late approval becomes the sale's tender after all; what the sale took another way for
         // it goes back (the caller's record), so the customer pays once and the books match the gateway.
         if (row.state !== 'needs_reversal' || row.refunded > 0) throw new PosError('CONFLICT', 'Only an approval nothing was given back on can be accepted.');
         const amount = row.approved_amount ?? row.amount;
-        db.transaction(() => {
+        journal.transaction(() => {
           attempts.transition(row.id, { to: 'approved', cause: `accepted as the sale's tender by manager ${request.managerId} (evidence: ${request.evidence})` });
           attempts.flag(row.id, null);
           const card = row.card ? (JSON.parse(row.card) as CardBlock) : null;
@@ -349,14 +349,14 @@ export function createPaymentEngine(deps: EngineDeps) {
           });
           audit('payment.acceptedLate', row, { amount, tip: row.tip, evidence: request.evidence, reason: request.reason }, request.managerId);
           request.record?.(attempts.byId(row.id)!, amount);
-        }).immediate();
+        });
       } else {
         if (flag === 'needs-reversal') throw new PosError('CONFLICT', 'The customer must still get this money back: refund it, record the refund done on the terminal, or accept it as the sale\'s tender.');
-        db.transaction(() => {
+        journal.transaction(() => {
           attempts.flag(row.id, null);
           attempts.note(row.id, `${flag} resolved by manager ${request.managerId} (evidence: ${request.evidence})`);
           audit('payment.flagResolved', row, { flag, evidence: request.evidence, reason: request.reason }, request.managerId);
-        }).immediate();
+        });
       }
       publish(attempts.byId(row.id)!);
       return toAttemptView(attempts.byId(row.id)!);

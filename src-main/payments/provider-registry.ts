@@ -1,83 +1,78 @@
 /**
- * Builds the configured payment providers. In demo mode, providers the config does not
- * set are pointed at the built-in simulators; the engine cannot tell the difference.
+ * Builds the configured payment providers from the module list. In demo mode, a module the
+ * config does not set is pointed at its simulator; the engine cannot tell the difference.
  */
-import type { AppConfig } from '../config/config-schema';
 import type { Logger } from '../logger';
-import { DEMO_CODEPAY, DEMO_IOTPAY, DEMO_YABANDPAY, type DemoServices } from '../demo/demo-services';
-import { createCodepayProvider, type CodepayProvider } from './codepay/codepay-provider';
-import { isIotpayCurrency } from './iotpay/iotpay-amounts';
-import type { IotpayConfig } from './iotpay/iotpay-client';
-import { createIotpayPaxProvider, type IotpayPaxTiming } from './iotpay/iotpay-pax-provider';
-import { createIotpayWalletProvider, type IotpayWalletTiming } from './iotpay/iotpay-wallet-provider';
 import type { PaymentProvider, ProviderEvents } from './provider';
-import type { YabandpayTiming } from './yabandpay/yabandpay-context';
-import { createYabandpayProvider } from './yabandpay/yabandpay-provider';
+import { PROVIDER_MODULES, type BuiltInProviderModules } from './provider-list';
+import type {
+  AnyProviderModule,
+  DemoProviders,
+  PairingContext,
+  ProviderBundle,
+  ProvidersConfig,
+  ProviderTimingsFor,
+  TerminalPairing,
+} from './provider-module';
 
-/** Provider timing overrides: production uses the vendors' figures; tests shrink them. */
-export interface ProviderTimings {
-  iotpayPax?: Partial<IotpayPaxTiming>;
-  iotpayWallet?: Partial<IotpayWalletTiming>;
-  yabandpay?: Partial<YabandpayTiming>;
-  codepay?: Parameters<typeof createCodepayProvider>[1];
-}
+/** Provider timing overrides by module key: production uses the vendors' figures; tests shrink them. */
+export type ProviderTimings = ProviderTimingsFor<BuiltInProviderModules>;
 
 export interface ProviderSet {
   providers: Map<string, PaymentProvider>;
-  codepay: CodepayProvider | null;
-  /** Terminal names of a provider that drives several (CodePay lanes); [] otherwise. */
-  terminals(providerId: string): string[];
+  /** The lanes of a provider with the `lanes` capability; [] otherwise. */
+  lanes(providerId: string): string[];
+  /** Starts the pairing service of every module that pairs terminals with the till (failures logged, skipped). */
+  startPairing(ctx: PairingContext): Promise<TerminalPairing[]>;
 }
 
-export function createProviders(deps: {
-  config: AppConfig;
-  demo: DemoServices | null;
+export function createProviders<Ms extends readonly AnyProviderModule[] = BuiltInProviderModules>(deps: {
+  /** The modules to offer, in order (default: the build's list). */
+  modules?: Ms;
+  config: { store: { currency: string }; providers: ProvidersConfig<Ms> };
+  /** Demo mode's simulators; null outside demo mode. */
+  demo: DemoProviders | null;
   log: Logger;
-  timings?: ProviderTimings;
+  timings?: ProviderTimingsFor<Ms>;
   /** What each provider may tell the engine on its own (late results, strangers' answers, links back). */
   events(providerId: string): ProviderEvents;
 }): ProviderSet {
-  const { config, demo } = deps;
+  const modules: readonly AnyProviderModule[] = deps.modules ?? PROVIDER_MODULES;
+  const configured = deps.config.providers as Readonly<Record<string, unknown>>;
+  const timings = (deps.timings ?? {}) as Readonly<Record<string, unknown>>;
   const providers = new Map<string, PaymentProvider>();
-  const add = (provider: PaymentProvider) => providers.set(provider.id, provider);
+  const bundles: { key: string; bundle: ProviderBundle }[] = [];
 
-  // IOTPay takes CAD and USD only (the config refuses others); the demo offers it only there.
-  const iotpay = config.providers.iotpay ?? (demo && isIotpayCurrency(config.store.currency) ? { ...DEMO_IOTPAY, baseUrl: demo.iotpay.url, card: true, wallet: true } : null);
-  if (iotpay) {
-    const iotpayConfig: IotpayConfig = { baseUrl: iotpay.baseUrl, mchId: iotpay.mchId, loginName: iotpay.loginName, key: iotpay.key, device: iotpay.device };
-    const log = (line: string) => deps.log.info(line);
-    if (iotpay.card) add(createIotpayPaxProvider(iotpayConfig, deps.timings?.iotpayPax, log));
-    if (iotpay.wallet) add(createIotpayWalletProvider(iotpayConfig, deps.timings?.iotpayWallet, log));
-  }
-
-  const yabandpay = config.providers.yabandpay
-    ?? (demo && (config.store.currency === 'EUR' || config.store.currency === 'CHF')
-      ? { ...DEMO_YABANDPAY, baseUrl: demo.yabandpay.url, currency: config.store.currency, tid: undefined }
-      : null);
-  if (yabandpay) {
-    if (yabandpay.currency !== config.store.currency) {
-      deps.log.error(`YabandPay is set up for ${yabandpay.currency} but the store sells in ${config.store.currency}; it is not offered at the till.`);
-    } else {
-      add(createYabandpayProvider({ baseUrl: yabandpay.baseUrl, user: yabandpay.user, secretKey: yabandpay.secretKey, tid: yabandpay.tid ?? yabandpay.user, notifyUrl: yabandpay.notifyUrl, currency: yabandpay.currency }, deps.timings?.yabandpay, { log: (line) => deps.log.info(line) }));
-    }
-  }
-  const codepayConfig = config.providers.codepay ?? (demo ? { appId: DEMO_CODEPAY.appId, terminals: [{ name: DEMO_CODEPAY.terminal, url: demo.codepay.url }] } : null);
-  let codepay: CodepayProvider | null = null;
-  if (codepayConfig && codepayConfig.terminals.length) {
-    // Looked up when a hook fires: the engine is built after the providers.
-    const codepayEvents = (): ProviderEvents => deps.events('codepay');
-    codepay = createCodepayProvider({ appId: codepayConfig.appId, terminals: codepayConfig.terminals, currency: config.store.currency, terminalAuthentication: config.providers.codepay?.terminalAuthentication ?? true }, deps.timings?.codepay, {
-      log: (line) => deps.log.info(line),
-      onLateResult: ({ merchantOrderNo, outcome }) => codepayEvents().lateResult(merchantOrderNo, outcome),
-      onForeignAnswer: (report) => codepayEvents().foreignAnswer(report),
-      onLinkRestored: (terminal) => codepayEvents().linkRestored(terminal),
+  for (const module of modules) {
+    const config = configured[module.key] ?? deps.demo?.forModule(module.key)?.config() ?? null;
+    if (config === null || config === undefined) continue;
+    const bundle = module.create(config, {
+      currency: deps.config.store.currency,
+      log: deps.log,
+      timings: timings[module.key],
+      events: deps.events,
     });
-    add(codepay);
+    for (const provider of bundle.providers) providers.set(provider.id, provider);
+    bundles.push({ key: module.key, bundle });
   }
 
   return {
     providers,
-    codepay,
-    terminals: (providerId) => (providerId === 'codepay' && codepay ? codepay.terminals().map((t) => t.name) : []),
+    lanes: (providerId) => {
+      if (!providers.get(providerId)?.capabilities.lanes) return [];
+      return bundles.flatMap(({ bundle }) => bundle.lanes?.(providerId) ?? []);
+    },
+    async startPairing(ctx) {
+      const started: TerminalPairing[] = [];
+      for (const { key, bundle } of bundles) {
+        if (!bundle.pairing) continue;
+        try {
+          started.push(await bundle.pairing.start(ctx));
+        } catch (error) {
+          ctx.log.error(`Terminal pairing (${key}) is off`, error);
+        }
+      }
+      return started;
+    },
   };
 }

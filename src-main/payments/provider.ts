@@ -47,12 +47,10 @@ export interface ProviderAttempt {
     preauth?: boolean;
   };
   /**
-   * Options. Engine-level, every provider with the `preauth` capability reads them:
-   * `preauth` (a sale that only holds the amount) and `capture` (take a held amount;
-   * `original` is the pre-authorisation). Provider-specific ones pass through
-   * (CodePay on_screen_tip, cashback_amount, required_terminal_authentication).
+   * What the attempt was started with, by engine name (`AttemptOptions`): a provider reads
+   * those its capabilities offer and maps them to its own wire names at its adapter.
    */
-  options?: Readonly<Record<string, string | number | boolean>>;
+  options?: Readonly<AttemptOptions>;
 }
 
 export type OutcomeState = 'approved' | 'declined' | 'cancelled' | 'pending' | 'unknown';

@@ -2,13 +2,14 @@
  * Tenders and completion. A sale completes, in the same transaction as the tender
  * that pays it off, with its totals frozen for history and reports.
  */
-import type { CardBlock, OrderView } from '../../src-shared/domain';
+import type { OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
-import type { Db } from '../journal/open-journal';
+import type { JournalTransaction } from '../journal/open-journal';
 import type { OrderRepository, OrderRow } from '../journal/order-repository';
+import type { ElectronicTender } from '../payments/payment-engine';
 
 export interface CheckoutDeps {
-  db: Db;
+  journal: JournalTransaction;
   orders: OrderRepository;
   cashRoundingStep: number;
   view(order: OrderRow): OrderView;
@@ -23,7 +24,7 @@ export interface CheckoutDeps {
 }
 
 export function createCheckout(deps: CheckoutDeps) {
-  const { db, orders } = deps;
+  const { journal, orders } = deps;
 
   function openOrderFor(orderId: string): OrderRow {
     const order = orders.byId(orderId);
@@ -43,7 +44,7 @@ export function createCheckout(deps: CheckoutDeps) {
     return view;
   }
 
-  const takeCash = db.transaction((orderId: string, tendered: number) => {
+  const takeCash = (orderId: string, tendered: number) => journal.transaction(() => {
     const order = openOrderFor(orderId);
     const before = deps.view(order);
     if (before.lines.length === 0) throw new PosError('CONFLICT', 'The cart is empty.');
@@ -64,7 +65,7 @@ export function createCheckout(deps: CheckoutDeps) {
    * back is charged to the card (inside its amount) and handed out from the drawer: a cash line
    * of minus that much, so the sale's tenders still add up to its total and the drawer expects less.
    */
-  function addElectronicTender(orderId: string, tender: { kind: 'card' | 'wallet'; label: string; amount: number; tip: number; cashback: number; attemptId: string; card: CardBlock | null }): OrderView {
+  function addElectronicTender(orderId: string, tender: ElectronicTender): OrderView {
     const charged = tender.amount + tender.cashback;
     orders.addTender(orderId, { ...tender, amount: charged, tendered: charged, change: 0 });
     if (tender.cashback > 0) {
@@ -78,7 +79,7 @@ export function createCheckout(deps: CheckoutDeps) {
 
   return {
     takeCash(orderId: string, tendered: number): { order: OrderView; change: number; completed: boolean } {
-      const { view, change } = takeCash.immediate(orderId, tendered);
+      const { view, change } = takeCash(orderId, tendered);
       deps.changed(view);
       deps.cashTaken(view, tendered, change);
       if (view.status === 'completed') deps.completed(view);

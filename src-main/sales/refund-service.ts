@@ -14,7 +14,7 @@ import { mulDivRound, roundToStep } from '../../src-shared/money';
 import type { Refundable, RefundView } from '../../src-shared/report';
 import type { AuditLog } from '../auth/audit-log';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository';
-import type { Db } from '../journal/open-journal';
+import type { JournalTransaction } from '../journal/open-journal';
 import type { OrderRepository } from '../journal/order-repository';
 import type { LedgerPart, NewPart, RefundKind, RefundLineRow, RefundRepository, RefundRow } from '../journal/refund-repository';
 import { cashbackOf, isPreauth, type PaymentEngine, type Staged } from '../payments/payment-engine';
@@ -104,7 +104,7 @@ export function recordStatus(parts: readonly Pick<LedgerPart, 'status'>[]): Refu
 const counts = (part: Pick<LedgerPart, 'status'>): boolean => part.status !== 'failed';
 
 export function createRefundService(deps: {
-  db: Db;
+  journal: JournalTransaction;
   refunds: RefundRepository;
   attempts: AttemptRepository;
   orders: Pick<OrderRepository, 'byId'>;
@@ -125,7 +125,7 @@ export function createRefundService(deps: {
   /** A record was written for this sale (after the commit): the screens reload it. */
   changed?(orderId: string): void;
 }) {
-  const { refunds, db } = deps;
+  const { refunds, journal } = deps;
 
   function orderOf(orderId: string): OrderView {
     return deps.orderView(orderId);
@@ -316,7 +316,7 @@ export function createRefundService(deps: {
   }): RefundRow {
     const launches: Staged[] = [];
     const amount = record.parts.reduce((s, p) => s + p.goods + p.tip, 0);
-    const row = db.transaction(() => {
+    const row = journal.transaction(() => {
       const created = refunds.create({
         orderId: record.order.id, shiftId: record.shiftId, kind: record.kind, amount, tip: record.parts.reduce((s, p) => s + p.tip, 0), tax: record.tax,
         reason: record.reason, evidence: record.evidence, userId: record.userId, approvedBy: record.approvedBy, tillId: deps.tillId, lines: record.lines,
@@ -334,7 +334,7 @@ export function createRefundService(deps: {
         detail: { refund: created.number, kind: record.kind, amount, tip: created.tip, approvedBy: record.approvedBy, reason: record.reason, ...(record.evidence ? { evidence: record.evidence } : {}), ...record.audit },
       });
       return created;
-    }).immediate();
+    });
     // Committed: now the provider requests may leave (rule 1), and the drawer open for cash.
     for (const staged of launches) staged.launch();
     const cash = record.parts.filter((p) => p.via === 'drawer').reduce((s, p) => s + p.goods + p.tip, 0);
@@ -370,7 +370,7 @@ export function createRefundService(deps: {
     const keep = (s: Staged): Staged => { staged = s; return s; };
     if (kind === 'void' && isPreauth(row)) {
       // A held pre-authorisation took no money: cancelling it releases the hold and gives nothing back.
-      const held = db.transaction(() => stage(0)).immediate();
+      const held = journal.transaction(() => stage(0));
       held.launch();
       return deps.engine.attempt(held.attempt.id)!;
     }

@@ -8,15 +8,17 @@
 import type { AttemptView, OrderView } from '../../src-shared/domain';
 import { mulDivRound } from '../../src-shared/money';
 import type { Report } from '../../src-shared/report';
-import type { AttemptRepository } from '../journal/attempt-repository';
-import type { Db } from '../journal/open-journal';
+import type { AttemptReader } from '../journal/attempt-repository';
 import type { RefundReader } from '../journal/refund-repository';
-import type { ShiftRow } from '../journal/shift-repository';
+import type { ReportReader } from '../journal/report-repository';
+import type { ShiftReader, ShiftRow } from '../journal/shift-repository';
 import { cashbackOf } from '../payments/payment-engine';
 import { recordStatus } from './refund-service';
 
 export interface ReportDeps {
-  db: Db;
+  /** The report's own queries (sales, voids, audit entries of the shift). */
+  report: Pick<ReportReader, 'completedOrderIds' | 'voids' | 'auditBetween'>;
+  shifts: Pick<ShiftReader, 'cashMoves'>;
   storeName: string;
   currency: string;
   orderView(orderId: string): OrderView;
@@ -25,10 +27,8 @@ export interface ReportDeps {
   unresolved(): AttemptView[];
   expectedCash(shift: ShiftRow): number;
   refunds: RefundReader;
-  attempts: Pick<AttemptRepository, 'byId' | 'lateApprovals'>;
+  attempts: Pick<AttemptReader, 'byId' | 'lateApprovals'>;
 }
-
-interface AuditRow { at: string; user_id: string | null; detail: string }
 
 type TenderGroup = Report['tenders'][number];
 type ProviderLine = Report['providers'][number];
@@ -37,11 +37,9 @@ type ProviderLine = Report['providers'][number];
 const GIVES_GOODS_BACK = new Set(['refund', 'void', 'outside']);
 
 export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { kind: 'X' | 'Z'; number: number | null; copy: boolean; countedCash?: number; at?: string }): Report {
-  const { db } = deps;
   const until = shift.closed_at ?? options.at ?? new Date().toISOString();
   const name = (id: string | null) => (id ? deps.userName(id) : null);
-  const orderIds = db.prepare("SELECT id FROM orders WHERE shift_id = ? AND status = 'completed' ORDER BY number").pluck().all(shift.id) as string[];
-  const orders = orderIds.map((id) => deps.orderView(id));
+  const orders = deps.report.completedOrderIds(shift.id).map((id) => deps.orderView(id));
   const providerOf = (attemptId: string | null): string | null => (attemptId ? deps.attempts.byId(attemptId)?.provider ?? null : null);
 
   const taxes = new Map<string, number>();
@@ -131,11 +129,10 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
     const names = new Map(order.lines.map((l) => [l.id, l.name]));
     return deps.refunds.lines(refundId).map((i) => `${i.qty_milli / 1000} × ${names.get(i.line_id) ?? ''}`).join('; ');
   };
-  const voidRows = db.prepare(`SELECT v.*, o.number AS order_number FROM voids v JOIN orders o ON o.id = v.order_id WHERE v.shift_id = ? ORDER BY v.id`).all(shift.id) as
-    { at: string; kind: string; order_number: number; description: string; amount: number; reason: string; user_id: string; approved_by: string | null }[];
-  const audit = (action: string) => db.prepare('SELECT at, user_id, detail FROM audit WHERE action = ? AND at >= ? AND at <= ? ORDER BY seq').all(action, shift.opened_at, until) as AuditRow[];
+  const voidRows = deps.report.voids(shift.id);
+  const audit = (action: string) => deps.report.auditBetween(action, shift.opened_at, until);
 
-  const moves = db.prepare('SELECT * FROM cash_moves WHERE shift_id = ? ORDER BY id').all(shift.id) as { at: string; kind: 'in' | 'out'; amount: number; reason: string; user_id: string; approved_by: string | null }[];
+  const moves = deps.shifts.cashMoves(shift.id);
   const cashGroup = tenderGroups.get('cash');
   const cashback = orders.reduce((s, o) => s + o.tenders.reduce((t, x) => t + x.cashback, 0), 0);
   // Cash taken for sales, before the cash back handed out (which the cash group holds as negative lines).

@@ -7,18 +7,18 @@
 import { PosError } from '../../src-shared/errors';
 import { countedTotal, type DenominationCounts, type ShiftView } from '../../src-shared/report';
 import type { AuditLog } from '../auth/audit-log';
-import type { Db } from '../journal/open-journal';
-import type { ShiftRepository, ShiftRow } from '../journal/shift-repository';
+import type { JournalTransaction } from '../journal/open-journal';
+import type { ShiftReader, ShiftRow, ShiftWriter } from '../journal/shift-repository';
 
-export function createShiftService(deps: { db: Db; shifts: ShiftRepository; audit: AuditLog; userName(id: string): string }) {
-  const { db, shifts } = deps;
+export function createShiftService(deps: {
+  journal: JournalTransaction; shifts: ShiftReader & ShiftWriter; audit: AuditLog; userName(id: string): string;
+}) {
+  const { journal, shifts } = deps;
 
   /** Float + cash taken − cash refunded + paid in − paid out, for one shift. */
   function expectedCash(shift: ShiftRow): number {
-    const sales = db.prepare(`SELECT COALESCE(SUM(t.amount), 0) FROM tenders t JOIN orders o ON o.id = t.order_id
-      WHERE o.shift_id = ? AND t.kind = 'cash'`).pluck().get(shift.id) as number;
-    const refunds = db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
-      WHERE r.shift_id = ? AND rt.via = 'drawer'`).pluck().get(shift.id) as number;
+    const sales = shifts.cashTaken(shift.id);
+    const refunds = shifts.cashRefunded(shift.id);
     const moves = shifts.cashMoves(shift.id).reduce((sum, m) => sum + (m.kind === 'in' ? m.amount : -m.amount), 0);
     return shift.float_total + sales - refunds + moves;
   }
@@ -42,11 +42,11 @@ export function createShiftService(deps: { db: Db; shifts: ShiftRepository; audi
     open(userId: string, float: DenominationCounts): ShiftView {
       if (shifts.current()) throw new PosError('CONFLICT', 'A shift is already open: close it before opening another.');
       const total = countedTotal(float);
-      const id = db.transaction(() => {
+      const id = journal.transaction(() => {
         const shiftId = shifts.open(userId, float, total);
         deps.audit.append({ userId, action: 'shift.open', object: `shift:${shiftId}`, detail: { float: total, counts: float } });
         return shiftId;
-      }).immediate();
+      });
       return toView(shifts.byId(id)!);
     },
 
@@ -62,10 +62,10 @@ export function createShiftService(deps: { db: Db; shifts: ShiftRepository; audi
     cashMove(move: { kind: 'in' | 'out'; amount: number; reason: string; userId: string; approvedBy: string }): ShiftView {
       const shift = requireOpen();
       if (move.kind === 'out' && move.amount > expectedCash(shift)) throw new PosError('CONFLICT', 'That is more cash than the drawer should hold.', 'amount');
-      db.transaction(() => {
+      journal.transaction(() => {
         shifts.addCashMove(shift.id, move);
         deps.audit.append({ userId: move.userId, action: `cash.${move.kind}`, object: `shift:${shift.id}`, detail: { amount: move.amount, reason: move.reason, approvedBy: move.approvedBy } });
-      }).immediate();
+      });
       return toView(shifts.byId(shift.id)!);
     },
   };

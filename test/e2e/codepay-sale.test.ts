@@ -49,11 +49,12 @@ describe('CodePay sale with an on-screen tip, then a void, in Chromium against t
     const voidEntry = orderPayments(page).getByRole('listitem').filter({ hasText: /^Void · / });
     await expect.poll(() => voidEntry.innerText(), { timeout: 30_000 }).toContain('Approved');
     expect(await salePayment(page).getByRole('button', { name: /Void payment|Refund payment/ }).count()).toBe(0);
-    // The void went to the terminal asking its own manager to authorise it (required_terminal_authentication).
+    // The void went to the terminal asking its own manager to authorise it: journaled by the engine's option name
+    // (the CodePay adapter sends it as required_terminal_authentication, test/unit/main/payments/codepay-envelope.test.ts).
     const journal = new Database(join(station.dir, 'data', 'journal.sqlite'), { readonly: true });
     const voidOptions = journal.prepare("SELECT options FROM payment_attempts WHERE kind = 'void'").pluck().all() as string[];
     journal.close();
-    expect(voidOptions.map((o) => JSON.parse(o))).toEqual([{ required_terminal_authentication: true }]);
+    expect(voidOptions.map((o) => JSON.parse(o))).toEqual([{ terminalAuthentication: true }]);
     expect(station.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -6,7 +6,10 @@
  * Runs against out/main/host.js: `npm run build` first.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCodepayTerminalSimulator, type CodepayTerminalSimulator } from '../../src-main/demo/codepay-terminal-simulator';
+import {
+  startCodepayTerminalSimulator,
+  type CodepayTerminalSimulator,
+} from '../../src-main/payments/codepay/codepay-simulator';
 import { createCrashTill, until, type CrashTill } from '../support/crash-helpers';
 
 const APP_ID = 'countertop-crash-app';

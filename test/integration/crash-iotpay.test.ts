@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startIotpaySimulator, type IotpayBehaviour, type IotpayBehaviourOptions, type IotpaySimulator } from '../../src-main/demo/iotpay-simulator';
+import {
+  startIotpaySimulator,
+  type IotpayBehaviour,
+  type IotpayBehaviourOptions,
+  type IotpaySimulator,
+} from '../../src-main/payments/iotpay/iotpay-simulator';
 import { createCrashTill, until, type CrashTill } from '../support/crash-helpers';
 
 describe('crash tests: the host is SIGKILLed mid-payment (IOTPay CC_PAX)', () => {

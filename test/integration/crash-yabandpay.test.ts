@@ -6,7 +6,10 @@
  * charged once. Runs against out/main/host.js: `npm run build` first.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startYabandpaySimulator, type YabandpaySimulator } from '../../src-main/demo/yabandpay-simulator';
+import {
+  startYabandpaySimulator,
+  type YabandpaySimulator,
+} from '../../src-main/payments/yabandpay/yabandpay-simulator';
 import { createCrashTill, until, type CrashTill } from '../support/crash-helpers';
 
 const KEY = 'yabandpay-crash-secret';

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src-shared/domain';
-import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/demo/iotpay-simulator';
+import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/payments/iotpay/iotpay-simulator';
 import { startHarness, type Harness } from '../support/core-harness';
 import { demoCodes } from '../support/demo-codes';
 import { until } from '../support/wait';
@@ -21,9 +21,11 @@ const PAX = 'iotpay-pax';
 const WALLET_LABEL = 'WeChat Pay / Alipay / UnionPay (IOTPay)';
 const PAX_LABEL = 'Card (IOTPay terminal)';
 const TIMINGS = {
-  // The card sale blocks while the customer is at the (virtual) terminal.
-  iotpayPax: { createTimeoutMs: 8_000, queryIntervalMs: 20, queryWindowMs: 300, queryTimeoutMs: 300 },
-  iotpayWallet: { createTimeoutMs: 400, pollIntervalMs: 20, maxPolls: 6, queryTimeoutMs: 300, refundTimeoutMs: 400 },
+  iotpay: {
+    // The card sale blocks while the customer is at the (virtual) terminal.
+    pax: { createTimeoutMs: 8_000, queryIntervalMs: 20, queryWindowMs: 300, queryTimeoutMs: 300 },
+    wallet: { createTimeoutMs: 400, pollIntervalMs: 20, maxPolls: 6, queryTimeoutMs: 300, refundTimeoutMs: 400 },
+  },
 };
 
 describe('late approvals and refunds done on the terminal, in the ledger and the X report', () => {

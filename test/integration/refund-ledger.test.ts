@@ -9,8 +9,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderView } from '../../src-shared/domain';
 import type { CoreOptions } from '../../src-main/core';
-import { startCodepayTerminalSimulator, type CodepayTerminalSimulator } from '../../src-main/demo/codepay-terminal-simulator';
-import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/demo/iotpay-simulator';
+import {
+  startCodepayTerminalSimulator,
+  type CodepayTerminalSimulator,
+} from '../../src-main/payments/codepay/codepay-simulator';
+import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/payments/iotpay/iotpay-simulator';
 import { FAST_CODEPAY } from '../support/codepay-timing';
 import { startHarness, type Harness } from '../support/core-harness';
 import { demoCodes } from '../support/demo-codes';
@@ -43,7 +46,7 @@ describe('the refund ledger through the core, a CodePay terminal and the IOTPay 
         codepay: { appId: APP_ID, terminals: [{ name: 'Lane 1', url: codepay.url }] },
         iotpay: { baseUrl: iotpay.url, mchId: iotpay.mchId, loginName: 'lane1', key: iotpay.key, device: 'LANE-1', card: false },
       },
-    }, { providerTimings: { codepay: FAST_CODEPAY, iotpayWallet: IOTPAY_TIMINGS }, ...options });
+    }, { providerTimings: { codepay: FAST_CODEPAY, iotpay: { wallet: IOTPAY_TIMINGS } }, ...options });
     cleanups.push(() => h.close());
     await until(() => codepay.openConnections() === 1, 'the till to connect to the terminal');
     await cashierIn();

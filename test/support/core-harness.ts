@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract';
 import type { AttemptView, OrderView } from '../../src-shared/domain';
+import { appConfigSchemaFor } from '../../src-main/config/config-schema';
 import { resolveConfig } from '../../src-main/config/demo-config';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core';
 import { demoCodes } from './demo-codes';
@@ -30,8 +31,13 @@ export interface Harness {
 export async function startHarness(fileConfig: Record<string, unknown>, options: Partial<CoreOptions> = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ct-harness-'));
   const configPath = writeConfig(dir, { demo: true, dataDir: join(dir, 'data'), ...fileConfig });
+  // A fixture provider list brings its own config blocks: read the file with that list's schema.
+  const schema = options.providerModules ? appConfigSchemaFor(options.providerModules) : undefined;
   const open = async () => {
-    const core = await createCore({ config: resolveConfig(configPath), resourcesDir: join(__dirname, '../../resources'), log: quietLog, backoffMs: [40, 80, 160], ...options });
+    const core = await createCore({
+      config: resolveConfig(configPath, schema), resourcesDir: join(__dirname, '../../resources'), log: quietLog,
+      backoffMs: [40, 80, 160], ...options,
+    });
     await core.ready;
     return core;
   };

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditLog, type AuditLog } from '../../src-main/auth/audit-log';
+import { createAuditRepository } from '../../src-main/journal/audit-repository';
 import { createAttemptRepository, toAttemptView, type AttemptRepository, type AttemptRow } from '../../src-main/journal/attempt-repository';
-import { openJournal, type JournalHandle } from '../../src-main/journal/open-journal';
+import { journalTransaction, openJournal, type JournalHandle } from '../../src-main/journal/open-journal';
 import { createOrderRepository, type OrderRepository } from '../../src-main/journal/order-repository';
 import { createUserRepository } from '../../src-main/journal/user-repository';
 import { createPaymentEngine, type EngineDeps, type PaymentEngine } from '../../src-main/payments/payment-engine';
@@ -81,7 +82,7 @@ function openTill(path: string, options: EngineHarnessOptions, ledger: GatewayLe
   const users = createUserRepository(db);
   if (!users.byId(CASHIER)) users.create({ id: CASHIER, name: 'Casey', role: 'cashier', pinHash: 'unused' });
   if (!users.byId(MANAGER)) users.create({ id: MANAGER, name: 'Morgan', role: 'manager', pinHash: 'unused' });
-  const audit = createAuditLog(db);
+  const audit = createAuditLog(createAuditRepository(db));
   const orders = createOrderRepository(db);
   const attempts = createAttemptRepository(db);
   const view = (orderId: string): OrderView => {
@@ -91,18 +92,19 @@ function openTill(path: string, options: EngineHarnessOptions, ledger: GatewayLe
       cashierName: 'Casey', cashRoundingStep: 1, refunded: orders.refunded(orderId),
     });
   };
+  const transactions = journalTransaction(db);
   const checkout = createCheckout({
-    db, orders, cashRoundingStep: 1, view: (order) => view(order.id), changed: () => undefined,
+    journal: transactions, orders, cashRoundingStep: 1, view: (order) => view(order.id), changed: () => undefined,
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), cashTaken: () => undefined, completed: () => undefined, cashBackGiven: () => undefined,
   });
   const providers = new Map(options.providers(ledger).map((p) => [p.id, p]));
   const log: string[] = [];
   const refunds = createRefundService({
-    db, refunds: createRefundRepository(db), attempts, orders, engine: undefined as unknown as PaymentEngine, providers, audit, tillId,
+    journal: transactions, refunds: createRefundRepository(db), attempts, orders, engine: undefined as unknown as PaymentEngine, providers, audit, tillId,
     orderView: view, shiftId: options.shiftId ?? (() => null), currentShiftId: options.shiftId ?? (() => null), userName: (id) => id, cashRefunded: () => undefined, cashRoundingStep: 1,
   });
   const deps: EngineDeps = {
-    db, attempts, orders, checkout, providers, audit, tillId,
+    journal: transactions, attempts, orders, checkout, providers, audit, tillId,
     ledger: { reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original), givenBackOn: (id) => refunds.givenBackOn(id) },
     amountDue: (orderId) => view(orderId).due,
     attemptChanged: () => undefined,
@@ -114,7 +116,7 @@ function openTill(path: string, options: EngineHarnessOptions, ledger: GatewayLe
   };
   const engine = createPaymentEngine(deps);
   const built = createRefundService({
-    db, refunds: createRefundRepository(db), attempts, orders, engine, providers, audit, tillId,
+    journal: transactions, refunds: createRefundRepository(db), attempts, orders, engine, providers, audit, tillId,
     orderView: view, shiftId: options.shiftId ?? (() => null), currentShiftId: options.shiftId ?? (() => null), userName: (id) => id, cashRefunded: () => undefined, cashRoundingStep: 1,
   });
   Object.assign(refunds, built);

@@ -162,8 +162,3 @@ export function renderEscPos(doc: string, options: EscPosOptions): Buffer {
   });
   return Buffer.from(commands, 'binary');
 }
-
-/** Same document as SVG, for a preview on screen. */
-export function renderSvg(doc: string, options: Pick<EscPosOptions, 'cpl' | 'encoding'>): string {
-  return transform(fitToCodePage(doc, options.encoding), { cpl: options.cpl, encoding: options.encoding });
-}

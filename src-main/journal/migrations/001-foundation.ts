@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /** Users, catalogue (with FTS5 name search), orders, lines, tenders, audit. */
 export const foundation: Migration = {

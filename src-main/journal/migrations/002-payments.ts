@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /** Payment attempts and every state change they go through (DESIGN.md §6). */
 export const payments: Migration = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Print jobs, journaled before the bytes go out so a failed print can be retried and

@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Manager work (issue: per-action approval, voids, refunds, shifts, X/Z reports):

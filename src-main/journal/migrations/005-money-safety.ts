@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * Money safety (issue 10, DESIGN.md §6): idempotency keys from the till id and a journal

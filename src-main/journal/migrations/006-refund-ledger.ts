@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 
 /**
  * One ledger for money going back (issue 11): every refund, void, reversal and refund done

@@ -1,5 +1,5 @@
 /** Every schema migration, in order. Add a new file and one line here; never edit a shipped one. */
-import type { Migration } from '../migrate';
+import type { Migration } from './migration';
 import { foundation } from './001-foundation';
 import { payments } from './002-payments';
 import { printJobs } from './003-print-jobs';

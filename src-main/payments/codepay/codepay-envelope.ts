@@ -23,7 +23,7 @@ export const CODEPAY_TOPICS = {
 } as const;
 
 export type CodepayTopic = (typeof CODEPAY_TOPICS)[keyof typeof CODEPAY_TOPICS];
-export const codepayTopicSchema = z.enum(Object.values(CODEPAY_TOPICS) as [CodepayTopic, ...CodepayTopic[]]);
+const codepayTopicSchema = z.enum(Object.values(CODEPAY_TOPICS) as [CodepayTopic, ...CodepayTopic[]]);
 
 /** `trans_type` values. 12 is ambiguous between SDK generations (§2.4), so it is not named. */
 export const TRANS_TYPE = {
@@ -39,7 +39,6 @@ export const TRANS_TYPE = {
   tipAdjustment: '13',
 } as const;
 export type TransType = (typeof TRANS_TYPE)[keyof typeof TRANS_TYPE];
-export const transTypeSchema = z.enum(Object.values(TRANS_TYPE) as [TransType, ...TransType[]]);
 
 /** `trans_status`: 9 created, 0 paying/refunding, 1 closed (failed), 2 success, 3 cancelled. */
 export const TRANS_STATUS = {
@@ -50,7 +49,6 @@ export const TRANS_STATUS = {
   cancelled: '3',
 } as const;
 export type TransStatus = (typeof TRANS_STATUS)[keyof typeof TRANS_STATUS];
-export const transStatusSchema = z.enum(Object.values(TRANS_STATUS) as [TransStatus, ...TransStatus[]]);
 
 /** Final statuses: the terminal will not change them any more. */
 export function isFinalStatus(status: string | undefined): status is '1' | '2' | '3' {
@@ -83,7 +81,7 @@ const wireBoolean = z.union([z.boolean(), z.enum(['true', 'false'])]).transform(
 export const merchantOrderNoSchema = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'merchant_order_no must be 1–32 letters or digits');
 
 /** Business data of a reply. Unknown fields are kept (looseObject) for the journal detail. */
-export const codepayBizDataSchema = z.looseObject({
+const codepayBizDataSchema = z.looseObject({
   merchant_order_no: wireString.optional(),
   orig_merchant_order_no: wireString.optional(),
   trans_type: wireString.optional(),
@@ -113,17 +111,16 @@ export const codepayBizDataSchema = z.looseObject({
 export type CodepayBizData = z.infer<typeof codepayBizDataSchema>;
 
 /** `device_data` of pairing frames (§2.3 step 3). */
-export const codepayDeviceDataSchema = z.looseObject({
+const codepayDeviceDataSchema = z.looseObject({
   mac_address: wireString.optional(),
   device_name: wireString.optional(),
   alias_name: wireString.optional(),
   ip_address: wireString.optional(),
   port: wireString.optional(),
 });
-export type CodepayDeviceData = z.infer<typeof codepayDeviceDataSchema>;
 
 /** Any inbound frame: a reply, a pushed result, a heartbeat or a pairing request. */
-export const codepayMessageSchema = z.looseObject({
+const codepayMessageSchema = z.looseObject({
   topic: z.string().min(1, 'topic is empty'),
   request_id: wireString.nullish().transform((v) => v ?? undefined),
   app_id: wireString.nullish().transform((v) => v ?? undefined),
@@ -137,7 +134,7 @@ export const codepayMessageSchema = z.looseObject({
 export type CodepayMessage = z.infer<typeof codepayMessageSchema>;
 
 /** An outbound request. biz_data values are strings/booleans/numbers as the SDK sends them. */
-export const codepayRequestSchema = z.object({
+const codepayRequestSchema = z.object({
   topic: codepayTopicSchema,
   request_id: z.string().min(1),
   app_id: z.string().min(1, 'app_id is required'),

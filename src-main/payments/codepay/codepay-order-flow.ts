@@ -11,7 +11,9 @@
  * Every deadline runs on the monotonic clock (DESIGN §6 rule 8).
  */
 import { PosError } from '../../../src-shared/errors';
-import { deadlineAfter, monotonicClock, type Deadline, type MonotonicClock } from '../polling';
+import {
+  deadlineAfter, monotonicClock, pollUntilFinal, type Deadline, type MonotonicClock, type PollWait,
+} from '../polling';
 import type { ProviderOutcome } from '../provider';
 import type { CodepayConnection, LinkState } from './codepay-connection';
 import { CODEPAY_TOPICS, buildCodepayRequest, isSuccessCode, type CodepayMessage } from './codepay-envelope';
@@ -102,7 +104,9 @@ export function derivedRequestId(base: string, kind: string): string {
 }
 
 /** Ask the terminal once about merchantOrderNo. Null when no reply came (or `signal` aborted the wait). */
-export async function queryOnce(ctx: CodepayFlowContext, merchantOrderNo: string, requestIdBase: string, signal?: AbortSignal): Promise<CodepayInterpretation | null> {
+async function queryOnce(
+  ctx: CodepayFlowContext, merchantOrderNo: string, requestIdBase: string, signal?: AbortSignal,
+): Promise<CodepayInterpretation | null> {
   if (ctx.link.state !== 'open') return null;
   const request = buildCodepayRequest({
     topic: CODEPAY_TOPICS.query,
@@ -277,29 +281,49 @@ class OrderRun {
     return unknownOutcome(message, detail);
   }
 
-  /** Query until a final answer, a pushed result, abort, or recoveryMs; a reconnect queries at once. */
+  /**
+   * Query until a final answer, a pushed result, abort, or recoveryMs (PAYMENTS.md §2.5): at
+   * once, then every queryIntervalMs; no query starts after the window, and a reconnect queries at once.
+   */
   private async recover(reason: string): Promise<ProviderOutcome> {
     this.progress(`${reason}; checking with the terminal`);
-    const window = deadlineAfter(this.ctx.timing.recoveryMs, this.clock);
     let lastMessage = reason;
-    while (!window.expired() && !this.signal.aborted) {
-      const answer = await queryOnce(this.ctx, this.keys.merchantOrderNo, this.keys.requestIdBase, this.signal);
-      if (answer?.kind === 'final') return answer.outcome;
-      if (answer?.kind === 'pending') this.progress(answer.outcome.message);
-      else if (answer) lastMessage = answer.message;
-      // Between queries a pushed (re-delivered) result may still arrive: take it.
-      const pause = deadlineAfter(Math.min(this.ctx.timing.queryIntervalMs, window.remainingMs()), this.clock);
-      for (;;) {
-        const event = await this.inbox.next(pause.remainingMs(), this.signal);
-        if (event === 'timeout' || event === 'abort') break;
-        if (event.kind === 'reply') {
-          const pushed = interpretCodepayReply(event.message, this.ctx.currency);
-          if (pushed.kind === 'final') return pushed.outcome;
-        } else if (event.state === 'open') {
-          break; // just reconnected: query now rather than at the end of the interval
-        }
+    const polled = await pollUntilFinal<CodepayInterpretation | null>({
+      intervalMs: this.ctx.timing.queryIntervalMs,
+      windowMs: this.ctx.timing.recoveryMs,
+      signal: this.signal,
+      clock: this.clock,
+      immediate: true,
+      checkAtWindowEnd: false,
+      check: async (signal) => {
+        const answer = await queryOnce(this.ctx, this.keys.merchantOrderNo, this.keys.requestIdBase, signal);
+        if (answer?.kind === 'pending') this.progress(answer.outcome.message);
+        else if (answer && answer.kind !== 'final') lastMessage = answer.message;
+        return answer;
+      },
+      isFinal: (answer) => answer?.kind === 'final',
+      wait: (ms, signal) => this.listen(ms, signal),
+    });
+    if (polled.last?.kind === 'final') return polled.last.outcome;
+    return unknownOutcome(`${lastMessage}; the payment will be checked again`);
+  }
+
+  /**
+   * The pause between two queries: a pushed (re-delivered) result may still arrive, and is
+   * taken; a reconnect ends it early (query now rather than at the end of the interval).
+   */
+  private async listen(ms: number, signal: AbortSignal): Promise<PollWait<CodepayInterpretation | null>> {
+    const pause = deadlineAfter(ms, this.clock);
+    for (;;) {
+      const event = await this.inbox.next(pause.remainingMs(), signal);
+      if (event === 'timeout' || event === 'abort') break;
+      if (event.kind === 'reply') {
+        const pushed = interpretCodepayReply(event.message, this.ctx.currency);
+        if (pushed.kind === 'final') return { final: pushed };
+      } else if (event.state === 'open') {
+        break;
       }
     }
-    return unknownOutcome(`${lastMessage}; the payment will be checked again`);
+    return signal.aborted ? 'aborted' : 'next';
   }
 }

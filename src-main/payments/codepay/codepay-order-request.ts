@@ -1,7 +1,8 @@
 /**
  * Turn an engine attempt into `ecrhub.pay.order` business data (vendor page seed 002,
  * PAYMENTS.md §2.4). Amounts leave here as decimal strings in major units, converted with
- * the currency's exponent; everything else in the app stays in minor units.
+ * the currency's exponent; everything else in the app stays in minor units. The attempt's
+ * options arrive by their engine names and leave by CodePay's wire names.
  */
 import { PosError } from '../../../src-shared/errors';
 import { toDecimalString } from '../../../src-shared/money';
@@ -12,53 +13,66 @@ import { TRANS_TYPE, merchantOrderNoSchema, type TransType } from './codepay-env
 export type CodepayOrderKind = 'sale' | 'preauth' | 'void' | 'refund' | 'preauth-cancel' | 'completion';
 
 /**
- * Options read from `attempt.options` (all optional):
- * - `preauth` (boolean): a sale becomes a pre-authorisation (trans_type 4).
- * - `on_screen_tip` (boolean): the customer chooses a tip on the terminal.
- * - `cashback_amount` (number, minor units): cash back on a sale (trans_type 11, as the 2025 SDK does).
- * - `confirm_on_terminal` (boolean): the cashier confirms on the terminal; needs attempt.requestId.
- * - `required_terminal_authentication` (boolean): a manager authorises a void/refund on the terminal.
- * - `on_screen_signature` (boolean), `receipt_print_mode` (0–3), `pay_scenario` (string), `expires` (seconds).
+ * How this till's CodePay terminals take orders, set once for the provider (its config) rather
+ * than per attempt; all optional, each sent only when set.
  */
-export interface CodepayOrderOptions {
-  preauth?: boolean;
+export interface CodepayOrderSettings {
+  /** The cashier confirms each order on the terminal (`confirm_on_terminal`); needs attempt.requestId. */
+  confirmOnTerminal?: boolean;
+  /** The customer signs on the terminal's screen (`on_screen_signature`). */
+  onScreenSignature?: boolean;
+  /** Which receipts the terminal prints, 0–3 (`receipt_print_mode`). */
+  receiptPrintMode?: number;
+  /** `pay_scenario`, as the terminal's set-up names it. */
+  payScenario?: string;
+  /** Seconds an order waits for the card (`expires`). */
+  expires?: number;
+}
+
+/** The order's options by CodePay's wire names (vendor page seed 002). */
+interface WireOptions {
   on_screen_tip?: boolean;
+  /** Minor units; sent as a decimal with trans_type 11, as the 2025 SDK does. */
   cashback_amount?: number;
-  confirm_on_terminal?: boolean;
   required_terminal_authentication?: boolean;
+  confirm_on_terminal?: boolean;
   on_screen_signature?: boolean;
   receipt_print_mode?: number;
   pay_scenario?: string;
   expires?: number;
 }
 
-function readOptions(attempt: ProviderAttempt): CodepayOrderOptions {
-  const raw = attempt.options ?? {};
-  const bool = (key: string): boolean | undefined => {
-    const value = raw[key];
+/**
+ * The attempt's options (engine names) and the till's settings, by their wire names. A value
+ * of the wrong type is refused before anything is sent.
+ */
+function wireOptions(attempt: ProviderAttempt, settings: CodepayOrderSettings): WireOptions {
+  const options = attempt.options ?? {};
+  const flag = (value: unknown, wire: string): boolean | undefined => {
     if (value === undefined) return undefined;
-    if (typeof value !== 'boolean') throw new PosError('INVALID_PAYLOAD', `CodePay option ${key} must be true or false`, `options.${key}`);
-    return value;
-  };
-  const int = (key: string): number | undefined => {
-    const value = raw[key];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw new PosError('INVALID_PAYLOAD', `CodePay option ${key} must be a whole non-negative number`, `options.${key}`);
+    if (typeof value !== 'boolean') {
+      throw new PosError('INVALID_PAYLOAD', `CodePay option ${wire} must be true or false`, `options.${wire}`);
     }
     return value;
   };
-  const scenario = raw.pay_scenario;
+  const whole = (value: unknown, wire: string): number | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      const sentence = `CodePay option ${wire} must be a whole non-negative number`;
+      throw new PosError('INVALID_PAYLOAD', sentence, `options.${wire}`);
+    }
+    return value;
+  };
+  flag(options.preauth, 'preauth');
   return {
-    preauth: bool('preauth'),
-    on_screen_tip: bool('on_screen_tip'),
-    cashback_amount: int('cashback_amount'),
-    confirm_on_terminal: bool('confirm_on_terminal'),
-    required_terminal_authentication: bool('required_terminal_authentication'),
-    on_screen_signature: bool('on_screen_signature'),
-    receipt_print_mode: int('receipt_print_mode'),
-    pay_scenario: typeof scenario === 'string' ? scenario : undefined,
-    expires: int('expires'),
+    on_screen_tip: flag(options.onScreenTip, 'on_screen_tip'),
+    cashback_amount: whole(options.cashback, 'cashback_amount'),
+    required_terminal_authentication: flag(options.terminalAuthentication, 'required_terminal_authentication'),
+    confirm_on_terminal: flag(settings.confirmOnTerminal, 'confirm_on_terminal'),
+    on_screen_signature: flag(settings.onScreenSignature, 'on_screen_signature'),
+    receipt_print_mode: whole(settings.receiptPrintMode, 'receipt_print_mode'),
+    pay_scenario: typeof settings.payScenario === 'string' ? settings.payScenario : undefined,
+    expires: whole(settings.expires, 'expires'),
   };
 }
 
@@ -81,17 +95,20 @@ export interface CodepayOrder {
 }
 
 /**
- * Build the order for an attempt. Throws PosError (nothing is sent) when the attempt cannot
- * be expressed: bad merchant_order_no, wrong currency, missing original, missing request id.
+ * Build the order for an attempt, with the till's order `settings`. Throws PosError (nothing
+ * is sent) when the attempt cannot be expressed: bad merchant_order_no, wrong currency,
+ * missing original, missing request id.
  */
-export function buildCodepayOrder(attempt: ProviderAttempt, kind: CodepayOrderKind, currency: string): CodepayOrder {
+export function buildCodepayOrder(
+  attempt: ProviderAttempt, kind: CodepayOrderKind, currency: string, settings: CodepayOrderSettings = {},
+): CodepayOrder {
   if (!merchantOrderNoSchema.safeParse(attempt.reference).success) {
     throw new PosError('INVALID_PAYLOAD', 'CodePay needs a merchant order number of 1–32 letters or digits', 'reference');
   }
   if (attempt.currency !== currency) {
     throw new PosError('INVALID_PAYLOAD', `This CodePay terminal is set up for ${currency}, not ${attempt.currency}`, 'currency');
   }
-  const options = readOptions(attempt);
+  const options = wireOptions(attempt, settings);
   const amount = (minor: number): string => toDecimalString(minor, currency);
   if (options.confirm_on_terminal && !attempt.requestId) {
     // Vendor page (seed 002): request_id "must be present when using terminal confirmation mode".

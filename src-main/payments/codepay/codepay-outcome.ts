@@ -66,7 +66,7 @@ function ownKeys(message: CodepayMessage): ReadonlySet<string> {
 }
 
 /** Free text from the terminal, card numbers masked. */
-export function maskedText(message: CodepayMessage, text: string): string {
+function maskedText(message: CodepayMessage, text: string): string {
   return maskPansIn(text, ownKeys(message));
 }
 
@@ -75,7 +75,7 @@ export function maskedText(message: CodepayMessage, text: string): string {
  * result `response_msg` is the transaction's own text; on a query or a close a success
  * code's text is the request's, so only `biz_data.msg` (or an error's text) describes it.
  */
-export function transactionText(message: CodepayMessage, fallback: string): string {
+function transactionText(message: CodepayMessage, fallback: string): string {
   const biz = message.biz_data ?? {};
   const candidates = message.topic === CODEPAY_TOPICS.order
     ? [message.response_msg, biz.msg]
@@ -129,7 +129,7 @@ export function readBackOf(message: CodepayMessage, currency: string): ProviderO
 }
 
 /** Build the receipt card block from an approved reply. Throws RangeError on a bad amount. */
-export function cardBlockFromReply(message: CodepayMessage, currency: string): CardBlock {
+function cardBlockFromReply(message: CodepayMessage, currency: string): CardBlock {
   const biz: CodepayBizData = message.biz_data ?? {};
   const tip = parseAmount(biz.tip_amount, currency);
   const cashback = parseAmount(biz.cashback_amount, currency);

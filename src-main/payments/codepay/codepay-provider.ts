@@ -3,7 +3,7 @@
  * (PAYMENTS.md §2). One provider manages every configured terminal, one link each; the
  * engine picks a terminal by `attempt.terminal` (its name).
  *
- * start(): sale (1, or 4 pre-auth with options.preauth, 11 with cash back), void (2),
+ * start(): sale (1, or 4 pre-auth with options.preauth, 11 with options.cashback), void (2),
  * refund (3); extra operations: pre-auth cancel (5), completion (6), tip adjustment,
  * batch close. The provider sends each order once; lost answers are queried.
  *
@@ -32,7 +32,9 @@ import {
   type CodepayFlowTiming,
   type CodepayOrderKeys,
 } from './codepay-order-flow';
-import { buildCodepayOrder, orderKindOf, type CodepayOrderKind } from './codepay-order-request';
+import {
+  buildCodepayOrder, orderKindOf, type CodepayOrderKind, type CodepayOrderSettings,
+} from './codepay-order-request';
 import { interpretCodepayReply, replyDetail, replyText } from './codepay-outcome';
 
 export interface CodepayTerminalConfig {
@@ -51,6 +53,8 @@ export interface CodepayConfig {
   version?: string;
   /** Voids and refunds ask the terminal's own manager unless the request says otherwise (default true). */
   terminalAuthentication?: boolean;
+  /** How the terminals take orders (confirmation on the terminal, signature, receipts…); none by default. */
+  order?: CodepayOrderSettings;
 }
 
 /**
@@ -201,7 +205,7 @@ export function createCodepayProvider(
   };
 
   const runKind = (attempt: ProviderAttempt, kind: CodepayOrderKind, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome> => {
-    const order = buildCodepayOrder(attempt, kind, config.currency);
+    const order = buildCodepayOrder(attempt, kind, config.currency, config.order);
     return runCodepayOrder(contextFor(linkFor(attempt.terminal)), order, signal, progress);
   };
 

@@ -4,8 +4,10 @@
  * settings, and tells the provider where each terminal is now.
  */
 import { randomUUID } from 'node:crypto';
+import type { TerminalsView } from '../../../src-shared/domain';
 import { PosError } from '../../../src-shared/errors';
 import type { SettingsRepository } from '../../journal/settings-repository';
+import type { TerminalPairing } from '../provider-module';
 import type { CodepayMdns } from './codepay-mdns';
 import { startCodepayPairing, type CodepayPairing, type PairDecision, type PairedTerminal, type PairRequest } from './codepay-pairing';
 import type { CodepayProvider } from './codepay-provider';
@@ -14,14 +16,10 @@ const SETTINGS_KEY = 'codepay.paired';
 /** A terminal waiting on the pairing screen gives up after about this long. */
 const DECISION_TIMEOUT_MS = 120_000;
 
-export interface PairingRequestView { id: string; deviceName: string | null; serial: string | null; url: string; knownAs: string | null }
-export interface TerminalsView {
-  pairingUrl: string | null;
-  terminals: { name: string; url: string; source: string; status: string; lastSeen: string | null }[];
-  requests: PairingRequestView[];
-}
-
+/** Starts the pairing server for the CodePay provider's terminals; `key` prefixes its audit objects. */
 export async function startTerminalPairing(deps: {
+  /** The module's key (`codepay`): audit objects are `<key>.pairing` / `<key>.terminal`. */
+  key: string;
   provider: CodepayProvider;
   settings: SettingsRepository;
   posName: string;
@@ -29,7 +27,7 @@ export async function startTerminalPairing(deps: {
   mdns: CodepayMdns | null;
   changed(view: TerminalsView): void;
   log(line: string): void;
-}) {
+}): Promise<TerminalPairing> {
   const waiting = new Map<string, { request: PairRequest; resolve: (decision: PairDecision) => void; timer: NodeJS.Timeout }>();
   const known = deps.settings.get<PairedTerminal[]>(SETTINGS_KEY) ?? [];
   for (const terminal of known) deps.provider.setTerminal(terminal.name, terminal.url);
@@ -72,6 +70,7 @@ export async function startTerminalPairing(deps: {
   });
 
   return {
+    key: deps.key,
     view,
     /** The manager's answer to a terminal on its pairing screen. */
     decide(requestId: string, accept: boolean, name: string | null): TerminalsView {
@@ -97,5 +96,3 @@ export async function startTerminalPairing(deps: {
     },
   };
 }
-
-export type TerminalPairingService = Awaited<ReturnType<typeof startTerminalPairing>>;

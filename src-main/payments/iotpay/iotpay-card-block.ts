@@ -179,7 +179,7 @@ export function iotpayCardBlock(order: IotpayOrderFields, provider = 'iotpay-pax
 }
 
 /** Wallet brand by micropay channel. */
-export function walletBrand(channelId: string | undefined): string | undefined {
+function walletBrand(channelId: string | undefined): string | undefined {
   if (!channelId) return undefined;
   if (channelId.startsWith('WX_')) return 'WeChat Pay';
   if (channelId.startsWith('ALIPAY_')) return 'Alipay';

@@ -144,7 +144,7 @@ function stringParams(params: Record<string, string | number | undefined>): Reco
  * cannot always sign it and it never reports money moving; if it does carry a sign, the
  * sign must verify.
  */
-export function checkIotpayReply(body: unknown, key: string, onBadSignature?: () => void): IotpayCallResult {
+function checkIotpayReply(body: unknown, key: string, onBadSignature?: () => void): IotpayCallResult {
   const parsed = replySchema.safeParse(body);
   if (!parsed.success) return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay reply is missing retCode' } };
   const raw = body as Record<string, unknown>;

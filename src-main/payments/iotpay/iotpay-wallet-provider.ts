@@ -7,17 +7,22 @@
  * The customer's code lives only in memory for the create_order call: it is never logged
  * or put in an outcome; the journal gets `maskWalletCode(code)`.
  */
+import { maskWalletCode } from '../../../src-shared/pan-mask';
 import type {
   PaymentProvider, ProviderAttempt, ProviderCapabilities, ProviderOutcome,
 } from '../provider';
-import { pollUntilFinal, type MonotonicClock } from '../polling';
+import type { MonotonicClock } from '../polling';
 import { toIotpayCents } from './iotpay-amounts';
 import { iotpayWalletBlock } from './iotpay-card-block';
 import {
   callDetail, createIotpayClient, MAX_ORDER_NO, truncate, type IotpayConfig, type IotpayOrder,
 } from './iotpay-client';
 import { iotpayConfigFault, iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
-import { configFaultOutcome, iotpayOrderAmounts, ownIds } from './iotpay-read-back';
+import {
+  openRequests, orderCents, pollIotpayOrder, queryIotpayOrder, settleCreateOrder, stoppedWaiting, withoutCancel,
+  type IotpayChannel,
+} from './iotpay-order-flow';
+import { iotpayOrderAmounts, ownIds } from './iotpay-read-back';
 
 export type { IotpayConfig } from './iotpay-client';
 
@@ -33,12 +38,6 @@ export function walletChannelForCode(code: string): IotpayWalletChannel | null {
   if (/^(2[5-9]|30)\d{14,22}$/.test(digits)) return 'ALIPAY_MICROPAY';
   if (/^62\d{17}$/.test(digits)) return 'UPI_MICROPAY';
   return null;
-}
-
-/** A payment code safe for logs and the journal: only its last 4 digits show. */
-export function maskWalletCode(code: string): string {
-  const digits = code.trim();
-  return digits.length <= 4 ? '*'.repeat(digits.length) : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
 }
 
 /** Timings of the micropay flow; production defaults follow seed3 (every 2 s, 30 times). */
@@ -80,9 +79,9 @@ export const IOTPAY_WALLET_CAPABILITIES: Readonly<ProviderCapabilities> = {
   terminalAuthentication: false,
 };
 
-const FINAL_STATES = new Set(['approved', 'declined', 'cancelled']);
-
-const isFinal = (outcome: ProviderOutcome): boolean => FINAL_STATES.has(outcome.state);
+/** What the cashier is told when they stop waiting for a wallet payment. */
+const STOPPED_WAITING = 'Stopped waiting for the customer. The payment keeps being checked; '
+  + 'do not take another payment for it until it is settled.';
 
 /**
  * seed3 statuses: 0 created, 1 customer confirming, 2/3 paid, 4 system cancel, 9 customer
@@ -120,71 +119,31 @@ function outcomeFromOrder(order: IotpayOrder, attempt: ProviderAttempt, detail: 
 export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial<IotpayWalletTiming> = {}, log?: (line: string) => void): PaymentProvider {
   const t: IotpayWalletTiming = { ...IOTPAY_WALLET_DEFAULT_TIMING, ...timing };
   const client = createIotpayClient({ baseUrl: config.baseUrl, key: config.key, log });
-  const inFlight = new Set<AbortController>();
-  let closed = false;
-
-  async function queryOrder(mchOrderNo: string, attempt: ProviderAttempt, signal?: AbortSignal): Promise<ProviderOutcome> {
-    const result = await client.call('query_order', { mchId: config.mchId, mchOrderNo }, { timeoutMs: t.queryTimeoutMs, signal });
-    const keep = ownIds(attempt, result.ok ? result.reply.order : null);
-    const detail = callDetail('query_order', result, keep);
-    if (!result.ok) {
-      if (result.failure.configFault) return configFaultOutcome(result.failure.configFault, detail, 'payment');
-      return { state: 'unknown', message: 'IOTPay did not give a trustworthy answer. The payment is being checked.', detail };
-    }
-    const { reply } = result;
-    if (reply.success && reply.order) return outcomeFromOrder(reply.order, { ...attempt, reference: mchOrderNo }, detail);
-    const code = iotpayErrorCode(reply);
-    const configFault = iotpayConfigFault(code, config.mchId);
-    if (configFault) return configFaultOutcome(configFault, detail, 'payment');
-    // 0112 stays unknown: a create that is still in transit would look the same.
-    const message = iotpayErrorKind(code) === 'not-found'
-      ? 'IOTPay has no record of this payment yet. It is being checked.'
-      : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep)} The payment is being checked.`;
-    return { state: 'unknown', message, detail };
-  }
-
-  function stoppedWaiting(last: ProviderOutcome | null, cause: Record<string, unknown>): ProviderOutcome {
-    return {
-      state: 'pending',
-      message: 'Stopped waiting for the customer. The payment keeps being checked; do not take another payment for it until it is settled.',
-      providerRef: last?.providerRef,
-      readBack: last?.readBack,
-      configFault: last?.configFault,
-      detail: { ...last?.detail, after: cause, abandoned: true },
-    };
-  }
+  const channel: IotpayChannel = {
+    config, client, queryTimeoutMs: t.queryTimeoutMs, noun: 'payment', outcomeOf: outcomeFromOrder,
+  };
+  const requests = openRequests();
 
   /**
    * seed3: query every interval, `maxPolls` times, until a final status. The count is the
    * rule; the window (on the monotonic clock, so a stepped wall clock cannot stretch it) is
-   * the bound when queries are slow. A configuration fault ends it at once: more of the same
-   * query cannot help.
+   * the bound when queries are slow.
    */
-  async function poll(attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void, cause: Record<string, unknown>, immediate = false): Promise<ProviderOutcome> {
-    let checks = 0;
-    const polled = await pollUntilFinal<ProviderOutcome>({
-      intervalMs: t.pollIntervalMs,
-      windowMs: t.maxPolls * (t.pollIntervalMs + t.queryTimeoutMs),
+  function poll(
+    attempt: ProviderAttempt, signal: AbortSignal, progress: (m: string) => void, cause: Record<string, unknown>,
+    immediate: boolean,
+  ): Promise<ProviderOutcome> {
+    const windowMs = t.maxPolls * (t.pollIntervalMs + t.queryTimeoutMs);
+    const rule = { intervalMs: t.pollIntervalMs, windowMs, maxChecks: t.maxPolls, clock: t.clock };
+    return pollIotpayOrder(channel, attempt, rule, {
       signal,
-      immediate,
-      clock: t.clock,
-      check: (checkSignal) => {
-        checks += 1;
-        return queryOrder(attempt.reference, attempt, checkSignal);
-      },
-      isFinal: (outcome) => isFinal(outcome) || outcome.configFault !== undefined || checks >= t.maxPolls,
+      stoppedWaiting: STOPPED_WAITING,
       onResult: (outcome) => progress(outcome.message),
-    });
-    const last = polled.last;
-    if (last && (isFinal(last) || last.configFault)) return { ...last, detail: { ...last.detail, after: cause } };
-    if (polled.ended === 'aborted') return stoppedWaiting(last, cause);
-    return {
-      state: 'unknown',
-      message: 'The customer has not confirmed the payment. Do not take another payment for it; it is being checked.',
-      providerRef: last?.providerRef,
-      readBack: last?.readBack,
-      detail: { ...last?.detail, after: cause, polls: checks },
-    };
+      unfinished: (_last, checks) => ({
+        message: 'The customer has not confirmed the payment. Do not take another payment for it; it is being checked.',
+        detail: { polls: checks },
+      }),
+    }, cause, immediate);
   }
 
   /** Every sale outcome carries the masked code and channel for the journal, never the code. */
@@ -198,15 +157,8 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
     const code = attempt.walletCode ?? '';
     const channelId = walletChannelForCode(code);
     if (!channelId) return { state: 'declined', message: 'This is not a WeChat Pay, Alipay or UnionPay payment code. Nothing was sent.' };
-    let amount: number;
-    try {
-      amount = toIotpayCents(attempt.amount, attempt.currency);
-    } catch (error) {
-      return { state: 'declined', message: `${(error as Error).message}. Nothing was sent.` };
-    }
-    if (attempt.reference.length === 0 || attempt.reference.length > MAX_ORDER_NO) {
-      return { state: 'declined', message: 'The payment reference is not valid for IOTPay (1–30 characters). Nothing was sent.' };
-    }
+    const cents = orderCents(attempt);
+    if ('refused' in cents) return cents.refused;
     progress('Sending the payment code to IOTPay…');
     const created = await client.call('create_order', {
       mchId: config.mchId,
@@ -214,7 +166,7 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       jobNo: config.loginName,
       currency: attempt.currency,
       channelId,
-      amount,
+      amount: cents.amount,
       device: attempt.terminal ?? config.device,
       // seed3: required, "not used for now"; results come from polling.
       notifyUrl: 'http://localhost',
@@ -224,46 +176,20 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
       identityCode: code.trim(),
       clientIp: config.clientIp ?? '127.0.0.1',
     }, { timeoutMs: t.createTimeoutMs, signal });
-    const keep = ownIds(attempt, created.ok ? created.reply.order : null);
-    const detail = callDetail('create_order', created, keep);
-
-    if (!created.ok) {
-      const { failure } = created;
-      if (failure.kind === 'aborted') return stoppedWaiting(null, detail);
-      if (!failure.delivered) {
-        return { state: 'declined', message: 'Could not reach IOTPay, so the payment was not sent and nothing was charged. Check the network.', detail };
-      }
-      // A 404 for create_order: there is no such endpoint at this address, so no order was made.
-      if (failure.configFault && failure.httpStatus === 404) {
-        return { state: 'declined', message: `${failure.configFault} Nothing was charged.`, configFault: `${failure.configFault} Nothing was charged.`, detail };
-      }
-      if (failure.configFault) return configFaultOutcome(failure.configFault, detail, 'payment');
-      return poll(attempt, signal, progress, detail);
-    }
-    const { reply } = created;
-    if (reply.success && reply.order) {
-      const outcome = outcomeFromOrder(reply.order, attempt, detail);
-      if (isFinal(outcome)) return outcome;
-      progress(outcome.message);
-      return poll(attempt, signal, progress, detail);
-    }
-    const errCode = iotpayErrorCode(reply);
-    const kind = iotpayErrorKind(errCode);
-    if (kind === 'refused') {
-      const configFault = iotpayConfigFault(errCode, config.mchId, 'Nothing was charged.');
-      return { state: 'declined', message: configFault ?? iotpayErrorMessage(errCode, reply.retMsg ?? reply.errCodeDes, keep), configFault, detail };
-    }
-    // 0113 already paid (read it at once; from now on the engine applies an approval only with a
-    // matching read-back), or an uncertain error: the order may exist — read it, never resend.
-    const outcome = await poll(attempt, signal, progress, detail, kind === 'already-paid');
-    return kind === 'already-paid' ? { ...outcome, readBackRequired: true } : outcome;
+    return settleCreateOrder(channel, attempt, created, {
+      aborted: (detail) => stoppedWaiting(STOPPED_WAITING, null, detail),
+      poll: (detail, immediate, accepted) => {
+        if (accepted) progress(accepted.message);
+        return poll(attempt, signal, progress, detail, immediate);
+      },
+    });
   }
 
   /** The original sale's payOrderId: from the engine, else looked up by its mchOrderNo. */
   async function originalPayOrderId(attempt: ProviderAttempt): Promise<string | null> {
     if (attempt.original?.providerRef) return attempt.original.providerRef;
     if (!attempt.original?.reference) return null;
-    const found = await queryOrder(attempt.original.reference, attempt);
+    const found = await queryIotpayOrder(channel, attempt, attempt.original.reference);
     return found.state === 'approved' ? (found.providerRef ?? null) : null;
   }
 
@@ -323,12 +249,6 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
     return { state: 'unknown', message: `${message} The refund is being checked; do not refund again.`, configFault: iotpayConfigFault(code, config.mchId), detail };
   }
 
-  function withCloseSignal(signal: AbortSignal): { controller: AbortController; signal: AbortSignal } {
-    const controller = new AbortController();
-    inFlight.add(controller);
-    return { controller, signal: AbortSignal.any([signal, controller.signal]) };
-  }
-
   return {
     id: 'iotpay-wallet',
     label: 'WeChat Pay / Alipay / UnionPay (IOTPay)',
@@ -336,38 +256,27 @@ export function createIotpayWalletProvider(config: IotpayConfig, timing: Partial
     capabilities: IOTPAY_WALLET_CAPABILITIES,
 
     async start(attempt, signal, progress) {
-      if (closed) return { state: 'declined', message: 'The IOTPay link is closed. Nothing was sent.' };
+      if (requests.closed) return { state: 'declined', message: 'The IOTPay link is closed. Nothing was sent.' };
       if (attempt.kind === 'void') return { state: 'declined', message: 'IOTPay has no void for wallet payments; refund it instead. Nothing was sent.' };
-      const linked = withCloseSignal(signal);
-      try {
-        return attempt.kind === 'refund' ? await refund(attempt, linked.signal, false) : await sale(attempt, linked.signal, progress);
-      } finally {
-        inFlight.delete(linked.controller);
-      }
+      return requests.run(signal, (linked) => (attempt.kind === 'refund'
+        ? refund(attempt, linked, false)
+        : sale(attempt, linked, progress)));
     },
 
     async query(attempt) {
       if (attempt.kind === 'refund') return refund(attempt, undefined, true);
       if (attempt.kind === 'void') return { state: 'declined', message: 'IOTPay wallet voids are never sent; nothing to check.' };
-      return queryOrder(attempt.reference, attempt);
+      return queryIotpayOrder(channel, attempt);
     },
 
     async cancel(attempt) {
-      const now = attempt.kind === 'sale' ? await queryOrder(attempt.reference, attempt) : null;
-      if (now && isFinal(now)) return now;
-      return {
-        ...now,
-        state: now?.state === 'pending' ? 'pending' : 'unknown',
-        message: now?.configFault
-          ? now.message
-          : 'IOTPay cannot cancel a wallet payment from the register: ask the customer to cancel it on their phone. It keeps being checked.',
-      };
+      const now = attempt.kind === 'sale' ? await queryIotpayOrder(channel, attempt) : null;
+      return withoutCancel(now, 'IOTPay cannot cancel a wallet payment from the register: '
+        + 'ask the customer to cancel it on their phone. It keeps being checked.');
     },
 
     async close() {
-      closed = true;
-      for (const controller of inFlight) controller.abort();
-      inFlight.clear();
+      requests.close();
     },
   };
 }

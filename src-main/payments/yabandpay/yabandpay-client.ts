@@ -38,7 +38,7 @@ export type YabandpayCallResult =
   | { kind: 'no-answer'; reason: string; configFault?: string; signatureFailed?: true };
 
 /** configFault sentences (provider.ts): one plain sentence for the cashier and the manager. */
-export const YABANDPAY_CONFIG_FAULT = {
+const YABANDPAY_CONFIG_FAULT = {
   signatureRefused: 'The YabandPay user or secret key in the till\'s settings is wrong: YabandPay refused the request signature.',
   repliesUnsigned: 'The YabandPay secret key in the till\'s settings does not match YabandPay\'s: its replies fail the signature check.',
   wrongAddress: (what: string) => `The YabandPay address (baseUrl) in the till's settings is wrong: it answered ${what} instead of the payments API.`,
@@ -52,7 +52,7 @@ export interface YabandpayClient {
 const emptyData = z.union([z.array(z.unknown()).max(0), z.null(), z.literal('')]).transform(() => ({}));
 
 /** `{status, code, data, message}` (seed 004); PHP may send `[]`, null or '' for no data. */
-export const yabandpayReplySchema = z.object({
+const yabandpayReplySchema = z.object({
   status: z.boolean(),
   code: z.union([z.string(), z.number()]).transform(String),
   data: z.union([z.record(z.string(), z.unknown()), emptyData]).optional().transform((d) => d ?? {}),

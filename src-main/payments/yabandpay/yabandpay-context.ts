@@ -112,10 +112,9 @@ export function outcome(state: ProviderOutcome['state'], message: string, extra:
   return { state, message, ...extra };
 }
 
-/** A pre-authorisation (operation 2) instead of a sale: the engine's `preauth`, or `authorisation`. */
+/** A pre-authorisation (operation 2) instead of a sale: the engine's `preauth` option. */
 export function isAuthorisation(attempt: ProviderAttempt): boolean {
-  const flag = attempt.options?.preauth ?? attempt.options?.authorisation;
-  return flag === true || flag === 'true' || flag === 1;
+  return attempt.options?.preauth === true;
 }
 
 /** The engine's capture of a held authorisation (`original` is the authorisation). */

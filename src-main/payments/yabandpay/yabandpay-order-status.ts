@@ -49,7 +49,7 @@ export function readBackOf(
  * terminal or the risk review is still acting. The gateway must be talking about our
  * order_id: anything else is not an answer about this attempt.
  */
-export function saleOutcomeFromInfo(ctx: YabandpayContext, attempt: ProviderAttempt, info: TransactionInfo): ProviderOutcome {
+function saleOutcomeFromInfo(ctx: YabandpayContext, attempt: ProviderAttempt, info: TransactionInfo): ProviderOutcome {
   const detail = transactionDetail(info);
   const providerRef = info.trade_id;
   if (info.order_id && info.order_id !== attempt.reference) {
@@ -78,7 +78,7 @@ export function saleOutcomeFromInfo(ctx: YabandpayContext, attempt: ProviderAtte
 }
 
 /** The outcome of a look-up that brought no state: unknown, saying plainly why. */
-export function failedLookupOutcome(lookup: Exclude<OrderLookup, { kind: 'info' }>, tradeId: string): ProviderOutcome {
+function failedLookupOutcome(lookup: Exclude<OrderLookup, { kind: 'info' }>, tradeId: string): ProviderOutcome {
   const signatureFailed = lookup.kind === 'no-answer' && lookup.signatureFailed === true;
   const why = lookup.kind === 'error'
     ? lookup.message

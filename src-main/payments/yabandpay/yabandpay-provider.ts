@@ -26,7 +26,7 @@ export type { YabandpayConfig, YabandpayTiming } from './yabandpay-context';
 /** The YabandPay provider: the PaymentProvider contract plus capture of authorisations. */
 export interface YabandpayProvider extends PaymentProvider {
   /**
-   * Captures an approved authorisation (attempt.options.authorisation, state 01) once.
+   * Captures an approved authorisation (attempt.options.preauth, state 01) once.
    * `amount` in minor units excluding the tip (like attempt.amount; attempt.tip is added),
    * default the whole authorisation. approved → approvedAmount = amount, tip = attempt.tip.
    */

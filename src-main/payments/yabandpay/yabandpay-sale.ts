@@ -22,7 +22,9 @@ const MINIMUM_MINOR = 10;
 const FINAL: ReadonlySet<ProviderOutcome['state']> = new Set(['approved', 'declined', 'cancelled']);
 
 /** The `v3.POS` data for an attempt, or why it cannot be sent. Deterministic: a re-send is byte-for-byte the same request. */
-export function posRequestData(ctx: YabandpayContext, attempt: ProviderAttempt): { data: Record<string, string | undefined> } | { problem: string } {
+function posRequestData(
+  ctx: YabandpayContext, attempt: ProviderAttempt,
+): { data: Record<string, string | undefined> } | { problem: string } {
   const problem = orderIdProblem(attempt.reference) ?? requestIdProblem(attempt.requestId);
   if (problem) return { problem };
   if (attempt.currency !== ctx.config.currency) {
@@ -53,7 +55,7 @@ export function posRequestData(ctx: YabandpayContext, attempt: ProviderAttempt):
 }
 
 /** What the manager is told once the till has stopped asking YabandPay how a lost sale ended. */
-export function portalLookupMessage(attempt: ProviderAttempt): string {
+function portalLookupMessage(attempt: ProviderAttempt): string {
   return (
     `YabandPay never confirmed payment ${attempt.reference} and will not say how it ended, so the till has stopped asking. ` +
     `A manager looks up order id ${attempt.reference} in the YabandPay merchant portal (or the terminal's last transaction slip), ` +

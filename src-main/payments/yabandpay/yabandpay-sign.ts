@@ -26,13 +26,13 @@ export type YabandpayData = Readonly<Record<string, string>>;
 export type NestedSigningForm = 'php-array' | 'compact-json';
 
 /** Every nested form a reply's sign is checked against, in the order tried. */
-export const NESTED_SIGNING_FORMS: readonly NestedSigningForm[] = ['php-array', 'compact-json'];
+const NESTED_SIGNING_FORMS: readonly NestedSigningForm[] = ['php-array', 'compact-json'];
 
 /**
  * A value as text for the signing string, the way the vendor's PHP SDK does it:
  * true → "1", false/null → "", a nested array/object → "Array" (or its compact JSON).
  */
-export function yabandpaySigningValue(value: unknown, nested: NestedSigningForm = 'php-array'): string {
+function yabandpaySigningValue(value: unknown, nested: NestedSigningForm = 'php-array'): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (value === true) return '1';

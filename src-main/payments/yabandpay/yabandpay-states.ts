@@ -61,7 +61,7 @@ export function readRefundState(state: string): ReadState {
 const text = z.union([z.string(), z.number()]).transform(String);
 
 /** `data.transaction_info` of `v3.QueryOrder` (YB-query); unknown extra fields kept. */
-export const transactionInfoSchema = z.looseObject({
+const transactionInfoSchema = z.looseObject({
   trade_id: text,
   order_id: text.nullish(),
   amount: text.nullish(),

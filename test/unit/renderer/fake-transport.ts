@@ -1,7 +1,7 @@
 /** An in-memory Transport for store and client tests: handlers per channel, events pushed by hand. */
+import type { ConnectionStatus, Transport } from '../../../src-renderer/api/transport';
 import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload } from '../../../src-shared/contract';
 import { PosError, type Reply } from '../../../src-shared/errors';
-import type { ConnectionStatus, Transport } from '../../../src-renderer/api/transport';
 
 type Handler<K extends ChannelName> = (input: ChannelInput<K>) => ChannelOutput<K> | Promise<ChannelOutput<K>>;
 export type Handlers = { [K in ChannelName]?: Handler<K> };

@@ -24,6 +24,8 @@ import { PosError } from '../../../../src-shared/errors';
 import type { TaxRate } from '../../../../src-shared/pricing';
 import { createRefundRepository } from '../../../../src-main/journal/refund-repository';
 import { createShiftRepository } from '../../../../src-main/journal/shift-repository';
+import { journalTransaction } from '../../../../src-main/journal/open-journal';
+import { createReportRepository } from '../../../../src-main/journal/report-repository';
 import type { ProviderAttempt, ProviderOutcome } from '../../../../src-main/payments/provider';
 import { buildShiftReport } from '../../../../src-main/sales/shift-report';
 import { createShiftService, type ShiftService } from '../../../../src-main/sales/shift-service';
@@ -73,7 +75,7 @@ type Row = { id: string; order_id: string; provider: string; kind: string; state
 const rows = (w: World): Row[] => w.h.rows() as unknown as Row[];
 const pick = <T>(items: readonly T[], n: number): T | undefined => (items.length ? items[n % items.length] : undefined);
 const pending = (w: World, kind: 'start' | 'query'): ScriptedCall[] => [...w.h.providers.values()].flatMap((p) => p.calls(kind));
-const cashbackOption = (a: Pick<ProviderAttempt, 'options'>): number => Number(a.options?.cashback_amount ?? 0);
+const cashbackOption = (a: Pick<ProviderAttempt, 'options'>): number => a.options?.cashback ?? 0;
 
 function situation(w: World): string {
   const attempts = rows(w).map((r) => `${r.id.slice(0, 6)} ${r.kind} ${r.provider} ${r.state} ${r.amount}+${r.tip} order ${r.order_id.slice(0, 6)}${r.needs_attention ? ` [${r.needs_attention}]` : ''}`);
@@ -213,7 +215,7 @@ async function perform(w: World, step: Step): Promise<boolean> {
         orderId: order.id, providerId: spec.id, terminal: spec.terminal, userId: CASHIER,
         amount: step.half ? Math.max(1, Math.floor(order.due / 2)) : order.due, tip: step.tip && spec.capabilities.tip ? 150 : 0,
         ...(spec.method === 'wallet' ? { walletCode: { value: '134567890123456789', masked: '1345************89' } } : {}),
-        ...(cashback ? { options: { cashback_amount: cashback } } : {}),
+        ...(cashback ? { options: { cashback } } : {}),
       }));
       return true;
     }
@@ -343,7 +345,9 @@ function checkReport(w: World): void {
   const { h } = w;
   const db = h.journal.db;
   const report = buildShiftReport({
-    db, storeName: 'Test', currency: 'EUR', orderView: (id) => h.order(id), userName: (id) => id ?? '', providerLabel: (id) => id,
+    report: createReportRepository(db), shifts: createShiftRepository(db),
+    storeName: 'Test', currency: 'EUR', orderView: (id) => h.order(id), userName: (id) => id ?? '',
+    providerLabel: (id) => id,
     unresolved: () => h.engine.unresolved(), expectedCash: (shift) => w.shifts.expectedCash(shift), refunds: createRefundRepository(db), attempts: h.attempts,
   }, createShiftRepository(db).byId(w.shiftId)!, { kind: 'Z', number: 1, copy: false });
   const fail = (message: string) => { throw new Error(`Z report: ${message}\n${JSON.stringify(report.providers)}${situation(w)}`); };
@@ -395,7 +399,10 @@ describe('refund ledger model', () => {
           dir, backoffMs: BACKOFF, shiftId: () => shiftId,
           providers: (ledger) => PROVIDERS.map((spec) => createScriptedProvider({ id: spec.id, method: spec.method, capabilities: spec.capabilities, ledger })),
         });
-        const shifts = createShiftService({ db: h.journal.db, shifts: createShiftRepository(h.journal.db), audit: h.audit, userName: (id) => id });
+        const shifts = createShiftService({
+          journal: journalTransaction(h.journal.db), shifts: createShiftRepository(h.journal.db),
+          audit: h.audit, userName: (id) => id,
+        });
         shiftId = shifts.open(CASHIER, []).id;
         const w: World = { h, shifts, shiftId, orders: [], truths: new Map(), charged: new Map(), drawer: 0, outside: new Map(), log: [] };
         try {

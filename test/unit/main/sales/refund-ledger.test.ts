@@ -34,7 +34,7 @@ async function paidByCard(provider = 'codepay', extra: { tip?: number; cashback?
   h.orders.addLine(order.id, { productId: null, name: 'Jam', barcode: null, unit: 'each', unitPrice: 500, qtyMilli: 2_000, taxes: [VAT], embedded: null });
   const attempt = h.engine.start({
     orderId: order.id, providerId: provider, amount: h.order(order.id).due, tip: extra.tip ?? 0, userId: CASHIER,
-    ...(extra.cashback ? { options: { cashback_amount: extra.cashback } } : {}),
+    ...(extra.cashback ? { options: { cashback: extra.cashback } } : {}),
   });
   const scripted = h.provider(provider);
   const call = scripted.calls('start').find((c) => c.attempt.id === attempt.id)!;
