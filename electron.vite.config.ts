@@ -6,9 +6,20 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: { index: resolve('src-main/shell/electron/index.ts'), host: resolve('src-main/shell/web/host.ts') } },
+      lib: {
+        entry: { index: resolve('src-main/shell/electron/index.ts'), host: resolve('src-main/shell/web/host.ts') },
+      },
       rollupOptions: {
-        external: ['better-sqlite3', 'node-hid', 'serialport', 'bonjour-service', 'receiptline', 'ws', 'zod', 'electron'],
+        external: [
+          'better-sqlite3',
+          'node-hid',
+          'serialport',
+          'bonjour-service',
+          'receiptline',
+          'ws',
+          'zod',
+          'electron',
+        ],
         output: { chunkFileNames: 'chunks/[name]-[hash].js' },
       },
     },

@@ -8,16 +8,41 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', ...builtinModules.filter((name) => !name.startsWith('_')).map((name) => `=${name}`)];
 const react = ['react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', 'zustand/*'];
 /** Globals only Node has. */
-const nodeGlobals = ['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
+const nodeGlobals = [
+  'process',
+  'Buffer',
+  'require',
+  'module',
+  'exports',
+  '__dirname',
+  '__filename',
+  'global',
+  'setImmediate',
+  'clearImmediate',
+];
 /** Globals only a browser window has. */
-const domGlobals = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'history', 'alert', 'confirm', 'HTMLElement', 'XMLHttpRequest'];
+const domGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'localStorage',
+  'sessionStorage',
+  'location',
+  'history',
+  'alert',
+  'confirm',
+  'HTMLElement',
+  'XMLHttpRequest',
+];
 
 /**
  * Names starting with `=` are exact module names (a built-in called `domain` must not match `./domain`);
  * the others are gitignore-style patterns.
  */
 const restrictImports = (names, message) => {
-  const exact = names.filter((name) => name.startsWith('=')).map((name) => ({ name: name.slice(1), message, allowTypeImports: true }));
+  const exact = names
+    .filter((name) => name.startsWith('='))
+    .map((name) => ({ name: name.slice(1), message, allowTypeImports: true }));
   const group = names.filter((name) => !name.startsWith('='));
   return ['error', { paths: exact, patterns: [{ group, message, allowTypeImports: true }] }];
 };
@@ -39,7 +64,10 @@ export default tseslint.config(
         ['electron', ...react, ...nodeBuiltins, '**/src-main/**', '**/src-renderer/**', '**/src-preload/**'],
         'src-shared is pure: no electron, React, Node or DOM, and no imports from the process folders.',
       ),
-      'no-restricted-globals': restrictGlobals([...nodeGlobals, ...domGlobals, 'fetch', 'WebSocket'], 'src-shared runs in every process: no Node, DOM or network globals.'),
+      'no-restricted-globals': restrictGlobals(
+        [...nodeGlobals, ...domGlobals, 'fetch', 'WebSocket'],
+        'src-shared runs in every process: no Node, DOM or network globals.',
+      ),
     },
   },
   {
@@ -60,14 +88,23 @@ export default tseslint.config(
         ['electron', ...react, '**/src-renderer/**', '**/src-preload/**'],
         'Keep Electron at the edge: only src-main/shell/electron imports electron; main never imports React or renderer code.',
       ),
-      'no-restricted-globals': restrictGlobals(domGlobals, 'Main has no DOM: it runs under plain Node and in Electron\'s main process.'),
+      'no-restricted-globals': restrictGlobals(
+        domGlobals,
+        "Main has no DOM: it runs under plain Node and in Electron's main process.",
+      ),
     },
   },
   {
     files: ['src-main/shell/electron/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrictImports([...react, '**/src-renderer/**', '**/src-preload/**'], 'Main never imports React or renderer code.'),
-      'no-restricted-globals': restrictGlobals(domGlobals, 'Main has no DOM: the Electron shell reaches pages only through webContents.'),
+      'no-restricted-imports': restrictImports(
+        [...react, '**/src-renderer/**', '**/src-preload/**'],
+        'Main never imports React or renderer code.',
+      ),
+      'no-restricted-globals': restrictGlobals(
+        domGlobals,
+        'Main has no DOM: the Electron shell reaches pages only through webContents.',
+      ),
     },
   },
   {
@@ -77,7 +114,10 @@ export default tseslint.config(
         [...nodeBuiltins, ...react, '**/src-main/**', '**/src-renderer/**'],
         'The sandboxed preload may only use electron and the shared contract.',
       ),
-      'no-restricted-globals': restrictGlobals(['Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate'], 'A sandboxed preload has no Node globals.'),
+      'no-restricted-globals': restrictGlobals(
+        ['Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate'],
+        'A sandboxed preload has no Node globals.',
+      ),
     },
   },
 );

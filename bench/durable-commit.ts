@@ -26,12 +26,28 @@ function checkoutOn(harness: Harness) {
   const orders = createOrderRepository(db);
   const attempts = createAttemptRepository(db);
   const users = createUserRepository(db);
-  const view = (order: OrderRow): OrderView => buildOrderView({
-    order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: attempts.byOrder(order.id).map(toAttemptView),
-    cashierName: users.byId(order.cashier_id)?.name ?? 'Unknown', cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
-  });
+  const view = (order: OrderRow): OrderView =>
+    buildOrderView({
+      order,
+      lines: orders.lines(order.id),
+      tenders: orders.tenders(order.id),
+      attempts: attempts.byOrder(order.id).map(toAttemptView),
+      cashierName: users.byId(order.cashier_id)?.name ?? 'Unknown',
+      cashRoundingStep: config.store.cashRoundingStep,
+      refunded: orders.refunded(order.id),
+    });
   const ignore = () => undefined;
-  return createCheckout({ journal: journalTransaction(db), orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: ignore, hasUnresolvedAttempt: (id) => harness.core.engine.hasUnresolved(id), cashTaken: ignore, completed: ignore, cashBackGiven: ignore });
+  return createCheckout({
+    journal: journalTransaction(db),
+    orders,
+    cashRoundingStep: config.store.cashRoundingStep,
+    view,
+    changed: ignore,
+    hasUnresolvedAttempt: (id) => harness.core.engine.hasUnresolved(id),
+    cashTaken: ignore,
+    completed: ignore,
+    cashBackGiven: ignore,
+  });
 }
 
 /** The bare floor: one ~300-byte row per transaction, same pragmas as the journal. */
@@ -66,7 +82,12 @@ export async function durableCommitBench(samples: number, budgetMs: number): Pro
       return (await harness.call('pos:cart.scan', { code: codes[1].barcode, source: 'wedge' })).order;
     };
     // The receipt and drawer jobs of the previous tender finish asynchronously; let them, so they do not land inside a sample.
-    const printerIdle = () => pollUntil(() => harness.core.devices.printer.jobs({ states: ['queued', 'printing'], limit: 1 }).length === 0, 1000, 1);
+    const printerIdle = () =>
+      pollUntil(
+        () => harness.core.devices.printer.jobs({ states: ['queued', 'printing'], limit: 1 }).length === 0,
+        1000,
+        1,
+      );
     const txn: number[] = [];
     const dispatched: number[] = [];
     const bareMs: number[] = [];
@@ -75,7 +96,10 @@ export async function durableCommitBench(samples: number, budgetMs: number): Pro
     const ran = await boundedLoop(samples, budgetMs, async (i) => {
       for (let j = 0; j < kinds.length; j += 1) {
         const kind = kinds[(i + j) % kinds.length];
-        if (kind === 'bare') { bareMs.push(bare.timeOne()); continue; }
+        if (kind === 'bare') {
+          bareMs.push(bare.timeOne());
+          continue;
+        }
         const order = await ringUp();
         await printerIdle();
         if (kind === 'txn') {
@@ -85,9 +109,13 @@ export async function durableCommitBench(samples: number, budgetMs: number): Pro
           if (!result.completed) throw new Error(`sale ${order.number} did not complete`);
         } else {
           const start = performance.now();
-          const reply = await harness.core.dispatch('pos:tender.cash', { orderId: order.id, tendered: order.due + 100 });
+          const reply = await harness.core.dispatch('pos:tender.cash', {
+            orderId: order.id,
+            tendered: order.due + 100,
+          });
           dispatched.push(performance.now() - start);
-          if (!reply.ok || !(reply.result as { completed: boolean }).completed) throw new Error(`pos:tender.cash failed: ${JSON.stringify(reply)}`);
+          if (!reply.ok || !(reply.result as { completed: boolean }).completed)
+            throw new Error(`pos:tender.cash failed: ${JSON.stringify(reply)}`);
         }
       }
       if ((i + 1) % 100 === 0) progress(`durable commit: ${i + 1}/${samples}`);
@@ -96,17 +124,35 @@ export async function durableCommitBench(samples: number, budgetMs: number): Pro
     const d = summarize(dispatched);
     const b = summarize(bareMs);
     const txnRatio = t.p50 / b.p50;
-    const row = (label: string, s: typeof t, r: string) => [label, String(s.n), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max), r];
+    const row = (label: string, s: typeof t, r: string) => [
+      label,
+      String(s.n),
+      ms(s.p50),
+      ms(s.p95),
+      ms(s.p99),
+      ms(s.max),
+      r,
+    ];
     return {
       title: 'Durable commit of a completed cash sale vs a bare SQLite WAL+FULL insert',
-      tables: [{
-        header: ['Operation', 'n', 'p50', 'p95', 'p99', 'max', 'p50 ÷ bare p50'],
-        rows: [
-          row('Checkout transaction: `takeCash` (BEGIN IMMEDIATE … tender, completion, COMMIT) (**the figure**)', t, ratio(txnRatio)),
-          row('Whole `pos:tender.cash` dispatch (validation, transaction, drawer audit row, drawer and receipt print jobs)', d, ratio(d.p50 / b.p50)),
-          row('Bare INSERT of a ~300-byte row in its own transaction, separate file', b, '1.00×'),
-        ],
-      }],
+      tables: [
+        {
+          header: ['Operation', 'n', 'p50', 'p95', 'p99', 'max', 'p50 ÷ bare p50'],
+          rows: [
+            row(
+              'Checkout transaction: `takeCash` (BEGIN IMMEDIATE … tender, completion, COMMIT) (**the figure**)',
+              t,
+              ratio(txnRatio),
+            ),
+            row(
+              'Whole `pos:tender.cash` dispatch (validation, transaction, drawer audit row, drawer and receipt print jobs)',
+              d,
+              ratio(d.p50 / b.p50),
+            ),
+            row('Bare INSERT of a ~300-byte row in its own transaction, separate file', b, '1.00×'),
+          ],
+        },
+      ],
       aim: 'checkout transaction p50 ≤ 1.5 × bare insert p50',
       met: t.n > 0 && b.n > 0 ? txnRatio <= 1.5 : null,
       method: `An in-process core (\`startHarness\`, demo config, journal on disk with the production pragmas) with the demo cashier logged in; each round rings up a fresh two-item sale, then times \`checkout.takeCash\` (the real \`createCheckout\` on the core's connection, wired as core.ts wires it), a whole \`pos:tender.cash\` dispatch on another fresh sale, and one bare insert on a separate better-sqlite3 file (journal_mode=WAL, synchronous=FULL) in the same directory; the three rotate order each round, ${ran} rounds.`,

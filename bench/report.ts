@@ -33,7 +33,9 @@ export interface Machine {
 
 function cpuModel(): string {
   try {
-    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
     if (line) return line.split(':')[1].trim();
   } catch {
     // Not Linux: os.cpus() below.
@@ -56,7 +58,13 @@ function scratchFs(): string {
   const dir = tmpdir();
   try {
     const fs = statfsSync(dir);
-    const kinds: Record<number, string> = { 0x01021994: 'tmpfs', 0xef53: 'ext4', 0x58465342: 'xfs', 0x9123683e: 'btrfs', 0x794c7630: 'overlayfs' };
+    const kinds: Record<number, string> = {
+      0x01021994: 'tmpfs',
+      0xef53: 'ext4',
+      0x58465342: 'xfs',
+      0x9123683e: 'btrfs',
+      0x794c7630: 'overlayfs',
+    };
     return `${dir} on ${kinds[fs.type] ?? `fs type 0x${fs.type.toString(16)}`}`;
   } catch {
     return dir;
@@ -67,7 +75,11 @@ export function describeMachine(): Machine {
   const memory = new Database(':memory:');
   const sqlite = memory.prepare('SELECT sqlite_version()').pluck().get() as string;
   memory.close();
-  const betterSqlite = (JSON.parse(readFileSync(join(__dirname, '../node_modules/better-sqlite3/package.json'), 'utf8')) as { version: string }).version;
+  const betterSqlite = (
+    JSON.parse(readFileSync(join(__dirname, '../node_modules/better-sqlite3/package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   return {
     cpu: cpuModel(),
     cores: `${cpus().length} logical (${availableParallelism()} available to Node), shared with other work`,
@@ -80,7 +92,9 @@ export function describeMachine(): Machine {
 }
 
 export function loadAverage(): string {
-  return loadavg().map((x) => x.toFixed(2)).join(' / ');
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
 }
 
 /** True when either 1-minute load average exceeded the number of cores. */
@@ -98,7 +112,16 @@ function verdict(met: boolean | null): string {
   return met ? '**met**' : '**not met**';
 }
 
-export function renderReport(input: { machine: Machine; extra: [string, string][]; startedAt: Date; durationS: number; loadBefore: string; loadAfter: string; command: string; results: BenchResult[] }): string {
+export function renderReport(input: {
+  machine: Machine;
+  extra: [string, string][];
+  startedAt: Date;
+  durationS: number;
+  loadBefore: string;
+  loadAfter: string;
+  command: string;
+  results: BenchResult[];
+}): string {
   const { machine } = input;
   const out: string[] = [
     '# Countertop benchmarks',
@@ -119,7 +142,10 @@ export function renderReport(input: { machine: Machine; extra: [string, string][
     '',
     '## Summary',
     '',
-    markdownTable({ header: ['Benchmark', 'Aim', 'Result'], rows: input.results.map((r) => [r.title, r.aim, verdict(r.met)]) }),
+    markdownTable({
+      header: ['Benchmark', 'Aim', 'Result'],
+      rows: input.results.map((r) => [r.title, r.aim, verdict(r.met)]),
+    }),
   ];
   input.results.forEach((result, i) => {
     out.push('', `## ${i + 1}. ${result.title}`, '');

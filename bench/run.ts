@@ -22,7 +22,14 @@ type BenchName = (typeof BENCHES)[number];
 function failed(title: string, aim: string, error: unknown): BenchResult {
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   progress(`${title}: FAILED: ${message}`);
-  return { title, tables: [], aim, met: null, method: 'The benchmark stopped before it had figures.', notes: [`Error: ${message}`] };
+  return {
+    title,
+    tables: [],
+    aim,
+    met: null,
+    method: 'The benchmark stopped before it had figures.',
+    notes: [`Error: ${message}`],
+  };
 }
 
 async function attempt(title: string, aim: string, run: () => Promise<BenchResult>): Promise<BenchResult> {
@@ -34,7 +41,13 @@ async function attempt(title: string, aim: string, run: () => Promise<BenchResul
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'catalog-1m': { type: 'boolean', default: false }, only: { type: 'string' }, scans: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({
+    options: {
+      'catalog-1m': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      scans: { type: 'string', default: '200' },
+    },
+  });
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...BENCHES];
   const unknown = only.filter((name) => !BENCHES.includes(name as BenchName));
   if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')} (known: ${BENCHES.join(', ')})`);
@@ -50,11 +63,32 @@ async function main(): Promise<void> {
   progress(`${machine.cpu}, ${machine.cores}; load ${loadBefore}`);
 
   // Cheap, in-process benchmarks first; the browser last.
-  if (wanted('commit')) results.set('commit', await attempt('Durable commit of a completed cash sale vs a bare SQLite WAL+FULL insert', 'checkout transaction p50 ≤ 1.5 × bare insert p50', () => durableCommitBench(500, 90_000)));
-  if (wanted('payment')) results.set('payment', await attempt('Payment engine overhead per card attempt over the bare IOTPay simulator round trip', 'overhead ≤ 2 ms', () => paymentOverheadBench(300, 60_000)));
+  if (wanted('commit'))
+    results.set(
+      'commit',
+      await attempt(
+        'Durable commit of a completed cash sale vs a bare SQLite WAL+FULL insert',
+        'checkout transaction p50 ≤ 1.5 × bare insert p50',
+        () => durableCommitBench(500, 90_000),
+      ),
+    );
+  if (wanted('payment'))
+    results.set(
+      'payment',
+      await attempt(
+        'Payment engine overhead per card attempt over the bare IOTPay simulator round trip',
+        'overhead ≤ 2 ms',
+        () => paymentOverheadBench(300, 60_000),
+      ),
+    );
   if (wanted('catalog')) {
     const sizes = values['catalog-1m'] ? [100_000, 1_000_000] : [100_000];
-    results.set('catalog', await attempt('Barcode lookup and name search', 'lookups p95 ≤ 1 ms, searches p95 ≤ 16 ms', () => catalogBench(sizes)));
+    results.set(
+      'catalog',
+      await attempt('Barcode lookup and name search', 'lookups p95 ≤ 1 ms, searches p95 ≤ 16 ms', () =>
+        catalogBench(sizes),
+      ),
+    );
   }
   if (wanted('scan')) {
     try {
@@ -70,8 +104,19 @@ async function main(): Promise<void> {
 
   // The order of the brief: 1 wedge scan, 2 commit, 3 catalogue, 4 payments, 5 HID scan.
   const ordered = ['wedge', 'commit', 'catalog', 'payment', 'hid'].flatMap((key) => results.get(key) ?? []);
-  const command = values.only ? `node --import tsx bench/run.ts --only=${values.only}` : `npm run bench${values['catalog-1m'] ? ' -- --catalog-1m' : ''}`;
-  const report = renderReport({ machine, extra, startedAt, durationS: (Date.now() - startedAt.getTime()) / 1000, loadBefore, loadAfter: loadAverage(), command, results: ordered });
+  const command = values.only
+    ? `node --import tsx bench/run.ts --only=${values.only}`
+    : `npm run bench${values['catalog-1m'] ? ' -- --catalog-1m' : ''}`;
+  const report = renderReport({
+    machine,
+    extra,
+    startedAt,
+    durationS: (Date.now() - startedAt.getTime()) / 1000,
+    loadBefore,
+    loadAfter: loadAverage(),
+    command,
+    results: ordered,
+  });
   if (values.only) {
     process.stdout.write(report);
     return;
@@ -79,7 +124,8 @@ async function main(): Promise<void> {
   const path = join(__dirname, '..', 'BENCHMARKS.md');
   writeFileSync(path, report);
   progress(`wrote ${path}`);
-  for (const result of ordered) progress(`${result.title}: ${result.met === null ? 'not measured' : result.met ? 'met' : 'NOT met'}`);
+  for (const result of ordered)
+    progress(`${result.title}: ${result.met === null ? 'not measured' : result.met ? 'met' : 'NOT met'}`);
 }
 
 main().catch((error: unknown) => {

@@ -60,13 +60,22 @@ function installScanProbe(): void {
   let observer: MutationObserver | null = null;
   const rows = () => document.querySelectorAll(ROWS).length;
 
+  window.addEventListener(
+    'keydown',
+    (event) => {
+      if (!armed) return;
+      if (lastKeyStamp !== null) longestKeyGap = Math.max(longestKeyGap, event.timeStamp - lastKeyStamp);
+      lastKeyStamp = event.timeStamp;
+      if (event.key === 'Enter') {
+        enterAt = performance.now();
+        enterStamp = event.timeStamp;
+      }
+    },
+    true,
+  );
   window.addEventListener('keydown', (event) => {
-    if (!armed) return;
-    if (lastKeyStamp !== null) longestKeyGap = Math.max(longestKeyGap, event.timeStamp - lastKeyStamp);
-    lastKeyStamp = event.timeStamp;
-    if (event.key === 'Enter') { enterAt = performance.now(); enterStamp = event.timeStamp; }
-  }, true);
-  window.addEventListener('keydown', (event) => { if (armed && event.key === 'Enter') passedThrough = true; });
+    if (armed && event.key === 'Enter') passedThrough = true;
+  });
 
   const api: ProbeApi = {
     arm() {
@@ -74,13 +83,22 @@ function installScanProbe(): void {
         observer = new MutationObserver(() => {
           if (!armed || rowAt !== null || rows() <= baseline) return;
           rowAt = performance.now();
-          requestAnimationFrame(() => { frameAt = performance.now(); wake?.(); });
+          requestAnimationFrame(() => {
+            frameAt = performance.now();
+            wake?.();
+          });
         });
         observer.observe(document.body, { childList: true, subtree: true });
       }
       baseline = rows();
-      enterAt = null; enterStamp = null; rowAt = null; frameAt = null; passedThrough = false; wake = null;
-      lastKeyStamp = null; longestKeyGap = 0;
+      enterAt = null;
+      enterStamp = null;
+      rowAt = null;
+      frameAt = null;
+      passedThrough = false;
+      wake = null;
+      lastKeyStamp = null;
+      longestKeyGap = 0;
       armed = true;
     },
     wait(timeoutMs) {
@@ -88,11 +106,22 @@ function installScanProbe(): void {
         const finish = () => {
           armed = false;
           wake = null;
-          resolve({ enterAt, enterStamp, rowAt, frameAt, passedThrough, longestKeyGap, timeOrigin: performance.timeOrigin });
+          resolve({
+            enterAt,
+            enterStamp,
+            rowAt,
+            frameAt,
+            passedThrough,
+            longestKeyGap,
+            timeOrigin: performance.timeOrigin,
+          });
         };
         if (frameAt !== null) return finish();
         const timer = setTimeout(finish, timeoutMs);
-        wake = () => { clearTimeout(timer); finish(); };
+        wake = () => {
+          clearTimeout(timer);
+          finish();
+        };
       });
     },
   };
@@ -100,7 +129,8 @@ function installScanProbe(): void {
 }
 
 const arm = (page: Page) => page.evaluate(() => (window as unknown as { __scanProbe: ProbeApi }).__scanProbe.arm());
-const waitRow = (page: Page, timeoutMs: number) => page.evaluate((t) => (window as unknown as { __scanProbe: ProbeApi }).__scanProbe.wait(t), timeoutMs);
+const waitRow = (page: Page, timeoutMs: number) =>
+  page.evaluate((t) => (window as unknown as { __scanProbe: ProbeApi }).__scanProbe.wait(t), timeoutMs);
 
 export interface ScanBenchOptions {
   skus: number;
@@ -139,8 +169,11 @@ async function openRig(skus: number): Promise<RendererRig> {
     await importSyntheticCatalogue(join(dataDir, 'journal.sqlite'), skus);
     execFileSync('mkfifo', [fifoPath]);
     const config = writeConfig(dir, {
-      demo: true, dataDir,
-      devices: { scanner: { type: 'hidraw', path: fifoPath, reportSize: 64, decoder: { kind: 'hid-pos', vendor: 'honeywell' } } },
+      demo: true,
+      dataDir,
+      devices: {
+        scanner: { type: 'hidraw', path: fifoPath, reportSize: 64, decoder: { kind: 'hid-pos', vendor: 'honeywell' } },
+      },
     });
     progress('scan benches: starting the host and Chromium');
     host = await startHost(config);
@@ -182,7 +215,8 @@ async function clockOffset(page: Page, rounds = 40): Promise<{ offsetMs: number;
     const before = epochMs();
     const inPage = await page.evaluate(() => performance.timeOrigin + performance.now());
     const after = epochMs();
-    if ((after - before) / 2 < best.uncertaintyMs) best = { offsetMs: inPage - (before + after) / 2, uncertaintyMs: (after - before) / 2 };
+    if ((after - before) / 2 < best.uncertaintyMs)
+      best = { offsetMs: inPage - (before + after) / 2, uncertaintyMs: (after - before) / 2 };
   }
   return best;
 }
@@ -198,13 +232,21 @@ interface ScanRun {
   missed: { notice: string; longestKeyGap: number }[];
 }
 
-async function runWedge(rig: RendererRig, options: ScanBenchOptions, firstProduct: number, deadlineMs: number): Promise<ScanRun> {
+async function runWedge(
+  rig: RendererRig,
+  options: ScanBenchOptions,
+  firstProduct: number,
+  deadlineMs: number,
+): Promise<ScanRun> {
   const { page } = rig;
   const run: ScanRun = { samples: [], notTaken: [], missed: [] };
   let lines = 0;
   const total = options.warmup + options.scans;
   for (let k = 0; k < total && Date.now() < deadlineMs; k += 1) {
-    if (lines >= options.clearEvery || k === options.warmup) { await cancelSaleByClicking(page); lines = 0; }
+    if (lines >= options.clearEvery || k === options.warmup) {
+      await cancelSaleByClicking(page);
+      lines = 0;
+    }
     await arm(page);
     await page.keyboard.type(syntheticBarcode(productIndex(firstProduct + k, options.skus)), { delay: 5 });
     await page.keyboard.press('Enter');
@@ -214,10 +256,22 @@ async function runWedge(rig: RendererRig, options: ScanBenchOptions, firstProduc
     const { rowAt, frameAt, enterAt, enterStamp } = sample;
     if (sample.passedThrough) run.notTaken.push(sample.longestKeyGap);
     else if (rowAt === null || frameAt === null || enterAt === null || enterStamp === null) {
-      const notice = (await page.locator('.message-area').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').trim();
+      const notice = (
+        await page
+          .locator('.message-area')
+          .innerText({ timeout: 1000 })
+          .catch(() => '')
+      )
+        .replace(/\s+/g, ' ')
+        .trim();
       run.missed.push({ notice, longestKeyGap: sample.longestKeyGap });
-    }
-    else run.samples.push({ enterToRow: rowAt - enterAt, stampToRow: rowAt - enterStamp, enterToFrame: frameAt - enterAt, longestKeyGap: sample.longestKeyGap });
+    } else
+      run.samples.push({
+        enterToRow: rowAt - enterAt,
+        stampToRow: rowAt - enterStamp,
+        enterToFrame: frameAt - enterAt,
+        longestKeyGap: sample.longestKeyGap,
+      });
     if ((k - options.warmup + 1) % 50 === 0) progress(`wedge scans: ${k - options.warmup + 1}/${options.scans}`);
   }
   await cancelSaleByClicking(page);
@@ -232,7 +286,10 @@ async function runHid(rig: RendererRig, options: ScanBenchOptions, firstProduct:
   const before = await clockOffset(page);
   const total = options.warmup + options.scans;
   for (let k = 0; k < total && Date.now() < deadlineMs; k += 1) {
-    if (lines >= options.clearEvery || k === options.warmup) { await cancelSaleByClicking(page); lines = 0; }
+    if (lines >= options.clearEvery || k === options.warmup) {
+      await cancelSaleByClicking(page);
+      lines = 0;
+    }
     await arm(page);
     const reports = Buffer.concat(honeywellPacketsFor(syntheticBarcode(productIndex(firstProduct + k, options.skus))));
     // A scanner's scans are at least ~100 ms apart; let the last one's renders settle.
@@ -243,7 +300,10 @@ async function runHid(rig: RendererRig, options: ScanBenchOptions, firstProduct:
     const nodeSawAt = epochMs();
     if (sample.rowAt !== null) lines += 1;
     if (k < options.warmup) continue;
-    if (sample.rowAt === null || sample.frameAt === null) { missed += 1; continue; }
+    if (sample.rowAt === null || sample.frameAt === null) {
+      missed += 1;
+      continue;
+    }
     const rowAt = sample.timeOrigin + sample.rowAt - before.offsetMs;
     const frameAt = sample.timeOrigin + sample.frameAt - before.offsetMs;
     samples.push({ writeToRow: rowAt - wroteAt, writeToFrame: frameAt - wroteAt, writeToNodeSaw: nodeSawAt - wroteAt });
@@ -257,7 +317,10 @@ async function runHid(rig: RendererRig, options: ScanBenchOptions, firstProduct:
 const AIM_MS = 16;
 
 /** Runs both scan benchmarks on one host and page; returns the wedge result then the HID result. */
-export async function scanBenches(options: ScanBenchOptions, budgetMs: number): Promise<{ wedge: BenchResult; hid: BenchResult; chromium: string }> {
+export async function scanBenches(
+  options: ScanBenchOptions,
+  budgetMs: number,
+): Promise<{ wedge: BenchResult; hid: BenchResult; chromium: string }> {
   const rig = await openRig(options.skus);
   try {
     const chromium = `${rig.browser.version()} (${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}, headless, via playwright-core)`;
@@ -271,25 +334,48 @@ export async function scanBenches(options: ScanBenchOptions, budgetMs: number): 
     const enterToRow = summarize(wedgeRun.samples.map((s) => s.enterToRow));
     const stampToRow = summarize(wedgeRun.samples.map((s) => s.stampToRow));
     const enterToFrame = summarize(wedgeRun.samples.map((s) => s.enterToFrame));
-    const row = (label: string, s: ReturnType<typeof summarize>) => [label, String(s.n), ms(s.p50), ms(s.p95), ms(s.p99), ms(s.max)];
+    const row = (label: string, s: ReturnType<typeof summarize>) => [
+      label,
+      String(s.n),
+      ms(s.p50),
+      ms(s.p95),
+      ms(s.p99),
+      ms(s.max),
+    ];
     const header = ['Interval', 'n', 'p50', 'p95', 'p99', 'max'];
     const wedge: BenchResult = {
       title: `Wedge scan → cart line in the DOM (Chromium, ${skus} SKUs)`,
-      tables: [{
-        header,
-        rows: [
-          row('Enter keydown listener → row in DOM (**the figure**)', enterToRow),
-          row('Enter event.timeStamp → row in DOM', stampToRow),
-          row('Enter keydown listener → next animation frame', enterToFrame),
-        ],
-      }],
+      tables: [
+        {
+          header,
+          rows: [
+            row('Enter keydown listener → row in DOM (**the figure**)', enterToRow),
+            row('Enter event.timeStamp → row in DOM', stampToRow),
+            row('Enter keydown listener → next animation frame', enterToFrame),
+          ],
+        },
+      ],
       aim: `p95 ≤ ${AIM_MS} ms (Enter keydown → row in DOM)`,
       met: enterToRow.n > 0 ? enterToRow.p95 <= AIM_MS : null,
       method: `${options.scans} scans of distinct products typed as keyboard-wedge bursts (\`page.keyboard.type(code, {delay: 5})\` + Enter) into the real renderer served by the headless host; in the page, a capture-phase keydown listener installed with addInitScript (so before the app's wedge listener) stamps performance.now() at Enter and a MutationObserver stamps the first callback that sees one more row in the "Items in this sale" table; then a requestAnimationFrame stamps the frame that paints it.`,
       notes: [
         `The ${skus} synthetic products (bench/catalog.ts) are written into the host's journal with the catalogue's own \`importCsv\` before the host starts in demo mode (which then skips the sample catalogue).`,
         `${options.warmup} warm-up scans not counted; the sale is cancelled through the UI (Cancel sale → confirm, logged in as the demo manager so no approval is asked) every ${options.clearEvery} lines, so the table holds 1–${options.clearEvery} rows.`,
-        `Bursts the wedge detector let through as typing (their Enter reached the page): ${wedgeRun.notTaken.length}${wedgeRun.notTaken.length ? `, longest key gap in each ${wedgeRun.notTaken.slice(0, 10).map((g) => g.toFixed(0)).join(', ')}${wedgeRun.notTaken.length > 10 ? ', …' : ''} ms (the detector takes bursts averaging ≤ 30 ms a key with no gap over 50 ms)` : ''}; scans taken with no new row within 3 s: ${wedgeRun.missed.length}${wedgeRun.missed.slice(0, 3).map((m) => ` (longest key gap ${ms(m.longestKeyGap)}, message "${m.notice || 'none'}")`).join('')}. Neither is in the figures; longest key gap in the scans counted: ${ms(Math.max(0, ...wedgeRun.samples.map((x) => x.longestKeyGap)))}.`,
+        `Bursts the wedge detector let through as typing (their Enter reached the page): ${wedgeRun.notTaken.length}${
+          wedgeRun.notTaken.length
+            ? `, longest key gap in each ${wedgeRun.notTaken
+                .slice(0, 10)
+                .map((g) => g.toFixed(0))
+                .join(
+                  ', ',
+                )}${wedgeRun.notTaken.length > 10 ? ', …' : ''} ms (the detector takes bursts averaging ≤ 30 ms a key with no gap over 50 ms)`
+            : ''
+        }; scans taken with no new row within 3 s: ${wedgeRun.missed.length}${wedgeRun.missed
+          .slice(0, 3)
+          .map((m) => ` (longest key gap ${ms(m.longestKeyGap)}, message "${m.notice || 'none'}")`)
+          .join(
+            '',
+          )}. Neither is in the figures; longest key gap in the scans counted: ${ms(Math.max(0, ...wedgeRun.samples.map((x) => x.longestKeyGap)))}.`,
         'event.timeStamp is when Chromium created the key event; the gap to the listener is input queueing in the renderer.',
       ],
     };
@@ -299,14 +385,19 @@ export async function scanBenches(options: ScanBenchOptions, budgetMs: number): 
     const drift = hidRun.after.offsetMs - hidRun.before.offsetMs;
     const hid: BenchResult = {
       title: `HID report → cart line in the DOM (hidraw FIFO, Chromium, ${skus} SKUs)`,
-      tables: [{
-        header,
-        rows: [
-          row('FIFO write → row in DOM (**the figure**)', writeToRow),
-          row('FIFO write → next animation frame', summarize(hidRun.samples.map((s) => s.writeToFrame))),
-          row('FIFO write → Node saw the page answer (upper bound, includes a CDP round trip)', summarize(hidRun.samples.map((s) => s.writeToNodeSaw))),
-        ],
-      }],
+      tables: [
+        {
+          header,
+          rows: [
+            row('FIFO write → row in DOM (**the figure**)', writeToRow),
+            row('FIFO write → next animation frame', summarize(hidRun.samples.map((s) => s.writeToFrame))),
+            row(
+              'FIFO write → Node saw the page answer (upper bound, includes a CDP round trip)',
+              summarize(hidRun.samples.map((s) => s.writeToNodeSaw)),
+            ),
+          ],
+        },
+      ],
       aim: `p95 ≤ ${AIM_MS} ms (report written → row in DOM)`,
       met: writeToRow.n > 0 ? writeToRow.p95 <= AIM_MS : null,
       method: `${options.scans} scans of distinct products, each written as one 64-byte Honeywell HID-POS report (\`honeywellPacketsFor\`) with a synchronous write into a FIFO held open, which the host reads as \`{"type":"hidraw","reportSize":64,"decoder":{"kind":"hid-pos","vendor":"honeywell"}}\`; Node stamps performance.timeOrigin+now() just before the write, the page stamps the row with the same MutationObserver probe, and the page clock is mapped onto Node's by the minimum-RTT offset of ${40} page.evaluate round trips.`,

@@ -54,9 +54,15 @@ export async function boundedLoop(count: number, maxMs: number, step: (i: number
 }
 
 /** Calls `sample(i)` (which returns milliseconds) `runs` times within `maxMs`, and summarizes. */
-export async function sampleMs(runs: number, maxMs: number, sample: (i: number) => number | Promise<number>): Promise<Summary> {
+export async function sampleMs(
+  runs: number,
+  maxMs: number,
+  sample: (i: number) => number | Promise<number>,
+): Promise<Summary> {
   const samples: number[] = [];
-  await boundedLoop(runs, maxMs, async (i) => { samples.push(await sample(i)); });
+  await boundedLoop(runs, maxMs, async (i) => {
+    samples.push(await sample(i));
+  });
   return summarize(samples);
 }
 

@@ -17,16 +17,31 @@ const target = join(root, '.electron-native', 'better_sqlite3.node');
 const stamp = join(root, '.electron-native', `electron-${electronVersion}`);
 if (existsSync(target) && existsSync(stamp)) process.exit(0);
 
-const nodeGyp = process.env.npm_config_node_gyp ?? join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
+const nodeGyp =
+  process.env.npm_config_node_gyp ??
+  join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js');
 const work = mkdtempSync(join(tmpdir(), 'countertop-sqlite-'));
 const source = dirname(require.resolve('better-sqlite3/package.json'));
 cpSync(source, work, { recursive: true, filter: (path) => !path.includes(`${source}/build`) });
 const env = { ...process.env };
 for (const key of Object.keys(env)) if (key.toLowerCase() === 'npm_config_nodedir') delete env[key];
 console.error(`Building better-sqlite3 for Electron ${electronVersion}…`);
-const build = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], { cwd: work, stdio: 'inherit', env });
+const build = spawnSync(
+  process.execPath,
+  [
+    nodeGyp,
+    'rebuild',
+    '--release',
+    `--target=${electronVersion}`,
+    '--runtime=electron',
+    '--dist-url=https://electronjs.org/headers',
+  ],
+  { cwd: work, stdio: 'inherit', env },
+);
 if (build.status !== 0) {
-  console.error('\nCould not build better-sqlite3 for Electron (Electron headers need internet access).\nRun the same app in a browser instead:  npm run start:web\n');
+  console.error(
+    '\nCould not build better-sqlite3 for Electron (Electron headers need internet access).\nRun the same app in a browser instead:  npm run start:web\n',
+  );
   process.exit(1);
 }
 mkdirSync(dirname(target), { recursive: true });

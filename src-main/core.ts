@@ -80,13 +80,21 @@ export interface Core {
 }
 
 export function taxRatesOf(config: AppConfig): Map<string, TaxRate> {
-  return new Map(config.taxes.map((t) => [t.code, { code: t.code, label: t.label, ratePpm: Math.round(t.ratePercent * (PPM / 100)), inclusive: t.inclusive }]));
+  return new Map(
+    config.taxes.map((t) => [
+      t.code,
+      { code: t.code, label: t.label, ratePpm: Math.round(t.ratePercent * (PPM / 100)), inclusive: t.inclusive },
+    ]),
+  );
 }
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { config } = options;
   const log = options.log ?? consoleLogger;
-  const journal = openJournal(join(config.dataDir, 'journal.sqlite'), options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {});
+  const journal = openJournal(
+    join(config.dataDir, 'journal.sqlite'),
+    options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {},
+  );
   const { db } = journal;
   const events = createEventBus();
   const auditRows = createAuditRepository(db);
@@ -95,7 +103,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const orders = createOrderRepository(db);
   const attempts = createAttemptRepository(db);
   const taxRates = taxRatesOf(config);
-  const catalog = createCatalog({ db, currency: config.store.currency, taxCodes: [...taxRates.keys()], nomenclature: config.barcodes });
+  const catalog = createCatalog({
+    db,
+    currency: config.store.currency,
+    taxCodes: [...taxRates.keys()],
+    nomenclature: config.barcodes,
+  });
 
   const providerModules = options.providerModules ?? PROVIDER_MODULES;
   const demo = config.demo
@@ -109,31 +122,66 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const cashierName = (order: OrderRow) => users.byId(order.cashier_id)?.name ?? 'Unknown';
   const view = (order: OrderRow): OrderView => {
     const built = buildOrderView({
-      order, lines: orders.lines(order.id), tenders: orders.tenders(order.id), attempts: attempts.byOrder(order.id).map(toAttemptView),
-      cashierName: cashierName(order), cashRoundingStep: config.store.cashRoundingStep, refunded: orders.refunded(order.id),
+      order,
+      lines: orders.lines(order.id),
+      tenders: orders.tenders(order.id),
+      attempts: attempts.byOrder(order.id).map(toAttemptView),
+      cashierName: cashierName(order),
+      cashRoundingStep: config.store.cashRoundingStep,
+      refunded: orders.refunded(order.id),
     });
     // What each payment can still give back is the refund ledger's word (refunds made any way count).
     return refunds.withLedgerRefundable(built);
   };
   const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
 
-  const userName = (id: string | null) => (id ? users.byId(id)?.name ?? 'Unknown' : '');
+  const userName = (id: string | null) => (id ? (users.byId(id)?.name ?? 'Unknown') : '');
   const shiftRows = createShiftRepository(db);
   const refundRows = createRefundRepository(db);
   const transactions = journalTransaction(db);
   const shifts = createShiftService({ journal: transactions, shifts: shiftRows, audit, userName });
   const journalOpen = () => transactions.open;
   const printOnCompletion = createCompletionPrinting({
-    autoPrint: config.devices.autoPrint, printer: () => devices.printer, store: config.store, demo: config.demo, format, journalOpen, log,
+    autoPrint: config.devices.autoPrint,
+    printer: () => devices.printer,
+    store: config.store,
+    demo: config.demo,
+    format,
+    journalOpen,
+    log,
   });
-  const sessions = createSessionManager({ users, audit, policy: config.security, onChange: (s) => events.emit('pos:session.changed', s) });
-  const drawer = createDrawerPolicy({ printer: () => devices.printer, audit, userId: () => sessions.current()?.user.id ?? null, journalOpen, log });
+  const sessions = createSessionManager({
+    users,
+    audit,
+    policy: config.security,
+    onChange: (s) => events.emit('pos:session.changed', s),
+  });
+  const drawer = createDrawerPolicy({
+    printer: () => devices.printer,
+    audit,
+    userId: () => sessions.current()?.user.id ?? null,
+    journalOpen,
+    log,
+  });
   const cart = createCartService({
-    orders, products: catalog, shiftFor: (cashierId) => shifts.ensureOpen(cashierId), recordVoid: (entry) => shiftRows.recordVoid(entry),
-    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), taxRates, currency: config.store.currency, taxRounding: config.store.taxRounding, view, changed: orderChanged });
+    orders,
+    products: catalog,
+    shiftFor: (cashierId) => shifts.ensureOpen(cashierId),
+    recordVoid: (entry) => shiftRows.recordVoid(entry),
+    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
+    taxRates,
+    currency: config.store.currency,
+    taxRounding: config.store.taxRounding,
+    view,
+    changed: orderChanged,
+  });
   // The engine is built below; checkout only calls into it once the till is running.
   const checkout = createCheckout({
-    journal: transactions, orders, cashRoundingStep: config.store.cashRoundingStep, view, changed: orderChanged,
+    journal: transactions,
+    orders,
+    cashRoundingStep: config.store.cashRoundingStep,
+    view,
+    changed: orderChanged,
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
     cashTaken: (order, _tendered, change) => drawer.cashTaken(order, change),
     completed: (order) => setImmediate(() => printOnCompletion(order)),
@@ -141,20 +189,38 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const settings = createSettingsRepository(db);
   const { providers, lanes, startPairing } = createProviders({
-    modules: providerModules, config, demo, log,
+    modules: providerModules,
+    config,
+    demo,
+    log,
     ...(options.providerTimings ? { timings: options.providerTimings } : {}),
     events: (providerId) => engine.eventsFor(providerId),
   });
   const engine = createPaymentEngine({
-    journal: transactions, attempts, orders, checkout, providers, audit, tillId: config.store.tillId,
-    ledger: { reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original), givenBackOn: (id) => refunds.givenBackOn(id) },
+    journal: transactions,
+    attempts,
+    orders,
+    checkout,
+    providers,
+    audit,
+    tillId: config.store.tillId,
+    ledger: {
+      reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original),
+      givenBackOn: (id) => refunds.givenBackOn(id),
+    },
     amountDue: (orderId) => view(orders.byId(orderId)!).due,
     // The screens see what a payment can still give back as the refund ledger says it.
     attemptChanged: (attempt) => {
-      const narrowed = attempt.refundable > 0 && refundRows.anyForOrder(attempt.orderId) ? view(orders.byId(attempt.orderId)!).attempts.find((a) => a.id === attempt.id) : null;
+      const narrowed =
+        attempt.refundable > 0 && refundRows.anyForOrder(attempt.orderId)
+          ? view(orders.byId(attempt.orderId)!).attempts.find((a) => a.id === attempt.id)
+          : null;
       events.emit('pos:payment.changed', narrowed ? { ...attempt, refundable: narrowed.refundable } : attempt);
     },
-    orderChanged: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
+    orderChanged: (orderId) => {
+      const order = orders.byId(orderId);
+      if (order) orderChanged(view(order));
+    },
     orderCompleted: (orderId) => printOnCompletion(view(orders.byId(orderId)!)),
     log: (message, error) => (error ? log.error(message, error) : log.info(message)),
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
@@ -164,11 +230,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const permissions = createPermissions({ approvals, audit });
   const orderView = (orderId: string) => view(orders.byId(orderId)!);
   const scans = createScanRouter({ sessions, catalog, cart, engine, providers, orderView });
-  const printerConfig = config.devices.printer.type === 'none' && demo ? { type: 'tcp' as const, host: demo.printer.host, port: demo.printer.port } : config.devices.printer;
+  const printerConfig =
+    config.devices.printer.type === 'none' && demo
+      ? { type: 'tcp' as const, host: demo.printer.host, port: demo.printer.port }
+      : config.devices.printer;
   const devices: DeviceHub = await startDeviceHub({
-    db, printer: printerConfig, storeName: config.store.name, log, ...(options.osPrint ? { osPrint: options.osPrint } : {}),
+    db,
+    printer: printerConfig,
+    storeName: config.store.name,
+    log,
+    ...(options.osPrint ? { osPrint: options.osPrint } : {}),
     // A scanner the manager chose at the till wins over the file's; the demo has its virtual one.
-    scanner: settings.get<ScannerConfig>(SCANNER_SETTING) ?? (demo && config.devices.scanner.type === 'none' ? demo.scanner : config.devices.scanner),
+    scanner:
+      settings.get<ScannerConfig>(SCANNER_SETTING) ??
+      (demo && config.devices.scanner.type === 'none' ? demo.scanner : config.devices.scanner),
     // A scan read in main lands in the cart like a wedge scan; its outcome is told to the window.
     onScan: (code) => {
       try {
@@ -184,35 +259,108 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   demo?.onChange(() => events.emit('pos:demo.changed', { waiting: demo.waiting().length }));
   const refunds = createRefundService({
-    journal: transactions, refunds: refundRows, attempts, orders, engine, providers, audit, orderView, userName, tillId: config.store.tillId,
-    shiftId: (userId) => shifts.ensureOpen(userId), currentShiftId: () => shifts.currentId(), cashRoundingStep: config.store.cashRoundingStep,
-    changed: (orderId) => { const order = orders.byId(orderId); if (order) orderChanged(view(order)); },
+    journal: transactions,
+    refunds: refundRows,
+    attempts,
+    orders,
+    engine,
+    providers,
+    audit,
+    orderView,
+    userName,
+    tillId: config.store.tillId,
+    shiftId: (userId) => shifts.ensureOpen(userId),
+    currentShiftId: () => shifts.currentId(),
+    cashRoundingStep: config.store.cashRoundingStep,
+    changed: (orderId) => {
+      const order = orders.byId(orderId);
+      if (order) orderChanged(view(order));
+    },
     cashRefunded: (order, amount) => drawer.cashRefunded(order, amount),
   });
   const reportDeps: ReportDeps = {
-    report: createReportRepository(db), shifts: shiftRows,
-    storeName: config.store.name, currency: config.store.currency, orderView, userName,
-    providerLabel: (id) => providers.get(id)?.label ?? id, unresolved: () => engine.unresolved(), expectedCash: (shift) => shifts.expectedCash(shift),
-    refunds: refundRows, attempts,
+    report: createReportRepository(db),
+    shifts: shiftRows,
+    storeName: config.store.name,
+    currency: config.store.currency,
+    orderView,
+    userName,
+    providerLabel: (id) => providers.get(id)?.label ?? id,
+    unresolved: () => engine.unresolved(),
+    expectedCash: (shift) => shifts.expectedCash(shift),
+    refunds: refundRows,
+    attempts,
   };
   // Terminals that pair with the till: the Devices screen shows the first module's that does.
   const pairings = await startPairing({
-    settings, posName: config.store.name, log, demo: demo !== null,
+    settings,
+    posName: config.store.name,
+    log,
+    demo: demo !== null,
     changed: (view) => events.emit('pos:terminals.changed', view),
   });
   const settingsHandlers = createSettingsHandlers({
-    sessions, audit, settings, devices, pairing: pairings[0] ?? null, demo, providers, lanes,
+    sessions,
+    audit,
+    settings,
+    devices,
+    pairing: pairings[0] ?? null,
+    demo,
+    providers,
+    lanes,
   });
   const manager = createManagerHandlers({
-    config, journal: journalTransaction(db), sessions, permissions, audit, auditRows, shifts, shiftRows, orders, refunds,
-    engine, devices, reportDeps, orderView, format,
+    config,
+    journal: journalTransaction(db),
+    sessions,
+    permissions,
+    audit,
+    auditRows,
+    shifts,
+    shiftRows,
+    orders,
+    refunds,
+    engine,
+    devices,
+    reportDeps,
+    orderView,
+    format,
   });
-  const handlers = createHandlers({ config, users, sessions, catalog, cart, checkout, orders, engine, refunds, audit, permissions, manager, demo, events, view, format, providers, lanes, scans, devices, settingsHandlers });
+  const handlers = createHandlers({
+    config,
+    users,
+    sessions,
+    catalog,
+    cart,
+    checkout,
+    orders,
+    engine,
+    refunds,
+    audit,
+    permissions,
+    manager,
+    demo,
+    events,
+    view,
+    format,
+    providers,
+    lanes,
+    scans,
+    devices,
+    settingsHandlers,
+  });
   const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 
   return {
-    config, journal, dispatch, events, engine, devices, demo, ready,
+    config,
+    journal,
+    dispatch,
+    events,
+    engine,
+    devices,
+    demo,
+    ready,
     async close() {
       for (const pairing of pairings) await pairing.close();
       await engine.close();

@@ -84,7 +84,15 @@ export function App() {
   const idleLockSeconds = useStore(stores.session, (s) => s.session?.idleLockSeconds ?? 0);
 
   // An open approval prompt takes a scan as the manager's badge; otherwise it goes to the cart.
-  useEffect(() => bindWedgeScanner(window, { onScan: (code) => { if (!offerScan(code)) void stores.commands.scan(code, 'wedge'); } }), [stores]);
+  useEffect(
+    () =>
+      bindWedgeScanner(window, {
+        onScan: (code) => {
+          if (!offerScan(code)) void stores.commands.scan(code, 'wedge');
+        },
+      }),
+    [stores],
+  );
   useEffect(() => bindShortcuts(window, (action) => runShortcut(stores, action)), [stores]);
   useEffect(() => {
     if (status !== 'active' || idleLockSeconds <= 0) return;
@@ -96,7 +104,12 @@ export function App() {
   }, [stores, status, idleLockSeconds]);
 
   let body: ReactElement;
-  if (status === 'starting') body = <main className="starting"><p role="status">Starting…</p></main>;
+  if (status === 'starting')
+    body = (
+      <main className="starting">
+        <p role="status">Starting…</p>
+      </main>
+    );
   else if (status === 'active') body = <Workspace />;
   else if (status === 'locked' && lockedUser) body = <LockScreen user={lockedUser} />;
   else body = <LoginScreen />;

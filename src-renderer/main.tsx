@@ -16,7 +16,9 @@ import { StoresContext } from './common/use-stores';
 import './styles.css';
 
 const bridge = (globalThis as Record<string, unknown>)[BRIDGE_GLOBAL] as CountertopBridge | undefined;
-const transport: Transport = bridge ? createBridgeTransport(bridge) : createWebSocketTransport({ url: webSocketUrlFor(window.location) });
+const transport: Transport = bridge
+  ? createBridgeTransport(bridge)
+  : createWebSocketTransport({ url: webSocketUrlFor(window.location) });
 const stores = createAppStores(createClient(transport));
 void stores.commands.start();
 

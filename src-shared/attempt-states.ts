@@ -41,7 +41,10 @@ export function canTransition(from: AttemptState, to: AttemptState): boolean {
 }
 
 export class IllegalTransitionError extends Error {
-  constructor(readonly from: AttemptState, readonly to: AttemptState) {
+  constructor(
+    readonly from: AttemptState,
+    readonly to: AttemptState,
+  ) {
     super(`Payment attempt cannot go from ${from} to ${to}`);
     this.name = 'IllegalTransitionError';
   }

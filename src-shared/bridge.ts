@@ -6,7 +6,9 @@ import type { ChannelName, ChannelOutput, EventName, EventPayload } from './cont
 import type { Reply } from './errors';
 
 export type BridgeInvokers = { readonly [K in ChannelName]: (payload: unknown) => Promise<Reply<ChannelOutput<K>>> };
-export type BridgeSubscribers = { readonly [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void };
+export type BridgeSubscribers = {
+  readonly [E in EventName]: (listener: (payload: EventPayload<E>) => void) => () => void;
+};
 
 export interface CountertopBridge {
   readonly invoke: BridgeInvokers;

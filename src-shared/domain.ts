@@ -80,7 +80,15 @@ export const appInfoSchema = z.object({
   /** Receipts print by themselves when a sale completes. */
   autoPrint: z.boolean(),
   /** Electronic tenders configured for this station, each with what its provider can do. */
-  tenders: z.array(z.object({ provider: z.string(), label: z.string(), method: paymentMethodSchema, terminal: z.string().nullable(), capabilities: providerCapabilitiesSchema })),
+  tenders: z.array(
+    z.object({
+      provider: z.string(),
+      label: z.string(),
+      method: paymentMethodSchema,
+      terminal: z.string().nullable(),
+      capabilities: providerCapabilitiesSchema,
+    }),
+  ),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
@@ -153,14 +161,30 @@ export const cardBlockSchema = z.object({
 export type CardBlock = z.infer<typeof cardBlockSchema>;
 
 export const attemptStateSchema = z.enum([
-  'created', 'sending', 'pending', 'cancelling', 'approved', 'declined', 'cancelled', 'unknown', 'voided', 'refunded', 'partially_refunded',
+  'created',
+  'sending',
+  'pending',
+  'cancelling',
+  'approved',
+  'declined',
+  'cancelled',
+  'unknown',
+  'voided',
+  'refunded',
+  'partially_refunded',
   // Approved after the order was paid otherwise: the customer's money goes back (DESIGN.md §6 rule 6).
   'needs_reversal',
 ]);
 export type AttemptState = z.infer<typeof attemptStateSchema>;
 
 /** States whose outcome is not known yet: the attempt blocks its order and terminal (DESIGN.md §6 rules 2, 5). */
-export const UNRESOLVED_ATTEMPT_STATES: readonly AttemptState[] = ['created', 'sending', 'pending', 'cancelling', 'unknown'];
+export const UNRESOLVED_ATTEMPT_STATES: readonly AttemptState[] = [
+  'created',
+  'sending',
+  'pending',
+  'cancelling',
+  'unknown',
+];
 
 export const attemptSchema = z.object({
   id,
@@ -303,7 +327,23 @@ export const hidDeviceSchema = z.object({
 /** CodePay terminals on the LAN and terminals waiting for the manager to accept pairing. */
 export const terminalsSchema = z.object({
   pairingUrl: z.string().nullable(),
-  terminals: z.array(z.object({ name: z.string(), url: z.string(), source: z.string(), status: z.string(), lastSeen: z.string().nullable() })),
-  requests: z.array(z.object({ id: z.string(), deviceName: z.string().nullable(), serial: z.string().nullable(), url: z.string(), knownAs: z.string().nullable() })),
+  terminals: z.array(
+    z.object({
+      name: z.string(),
+      url: z.string(),
+      source: z.string(),
+      status: z.string(),
+      lastSeen: z.string().nullable(),
+    }),
+  ),
+  requests: z.array(
+    z.object({
+      id: z.string(),
+      deviceName: z.string().nullable(),
+      serial: z.string().nullable(),
+      url: z.string(),
+      knownAs: z.string().nullable(),
+    }),
+  ),
 });
 export type TerminalsView = z.infer<typeof terminalsSchema>;

@@ -38,7 +38,9 @@ export class PosError extends Error {
   }
 
   toShape(): PosErrorShape {
-    return this.field === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, field: this.field };
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
   }
 }
 

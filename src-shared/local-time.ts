@@ -27,7 +27,14 @@ export interface LocalTimeOptions {
 /** An instant with an explicit zone: `2026-12-06T10:04:57.123Z`, `2026-12-06T11:04:57+01:00`. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
-interface Parts { year: string; month: string; day: string; hour: string; minute: string; second: string }
+interface Parts {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+  second: string;
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -36,8 +43,15 @@ function formatter(timeZone: string | undefined, locale: string | undefined): In
   let format = formatters.get(key);
   if (!format) {
     const fields: Intl.DateTimeFormatOptions = {
-      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-      hourCycle: 'h23', numberingSystem: 'latn', calendar: 'gregory',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      numberingSystem: 'latn',
+      calendar: 'gregory',
     };
     try {
       format = new Intl.DateTimeFormat(locale || 'en-CA', { ...fields, timeZone: timeZone || undefined });
@@ -61,9 +75,13 @@ function partsOf(date: Date, options: LocalTimeOptions): Parts {
   const parts: Record<string, string> = {};
   for (const part of formatter(options.timeZone, options.locale).formatToParts(date)) parts[part.type] = part.value;
   return {
-    year: parts.year ?? '', month: parts.month ?? '', day: parts.day ?? '',
+    year: parts.year ?? '',
+    month: parts.month ?? '',
+    day: parts.day ?? '',
     // Some runtimes write midnight as 24 even in h23.
-    hour: parts.hour === '24' ? '00' : (parts.hour ?? ''), minute: parts.minute ?? '', second: parts.second ?? '',
+    hour: parts.hour === '24' ? '00' : (parts.hour ?? ''),
+    minute: parts.minute ?? '',
+    second: parts.second ?? '',
   };
 }
 
@@ -73,7 +91,10 @@ export function resolvedTimeZone(timeZone?: string): string {
 }
 
 /** Date and time apart (`2026-12-06`, `14:05`), for layouts that print them on two lines; null for a text that is not an instant. */
-export function localDateTimeParts(iso: string | null | undefined, options: LocalTimeOptions = {}): { date: string; time: string } | null {
+export function localDateTimeParts(
+  iso: string | null | undefined,
+  options: LocalTimeOptions = {},
+): { date: string; time: string } | null {
   const date = instant(iso);
   if (!date) return null;
   const p = partsOf(date, options);
@@ -88,7 +109,14 @@ export function formatLocalDateTime(iso: string | null | undefined, options: Loc
 
 /** The zone's offset from UTC at an instant, in minutes (Toronto in winter: −300). */
 function offsetMinutes(date: Date, p: Parts): number {
-  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const wall = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
   return Math.round((wall - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
 }
 
@@ -103,9 +131,15 @@ function offsetText(minutes: number): string {
  * Not an instant: the input as it came and no offset. The offset starts with `UTC` so a
  * spreadsheet never reads it as a formula or a number.
  */
-export function csvDateTime(iso: string | null | undefined, options: LocalTimeOptions = {}): { time: string; offset: string } {
+export function csvDateTime(
+  iso: string | null | undefined,
+  options: LocalTimeOptions = {},
+): { time: string; offset: string } {
   const date = instant(iso);
   if (!date) return { time: iso ?? '', offset: '' };
   const p = partsOf(date, options);
-  return { time: `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`, offset: offsetText(offsetMinutes(date, p)) };
+  return {
+    time: `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`,
+    offset: offsetText(offsetMinutes(date, p)),
+  };
 }

@@ -5,8 +5,26 @@
 
 /** ISO 4217 minor-unit exponents for the currencies a store can be configured with. */
 const EXPONENTS: Readonly<Record<string, number>> = {
-  AUD: 2, CAD: 2, CHF: 2, CNY: 2, DKK: 2, EUR: 2, GBP: 2, HKD: 2, MXN: 2, NOK: 2,
-  NZD: 2, SEK: 2, SGD: 2, USD: 2, JPY: 0, KRW: 0, BHD: 3, KWD: 3, OMR: 3, TND: 3,
+  AUD: 2,
+  CAD: 2,
+  CHF: 2,
+  CNY: 2,
+  DKK: 2,
+  EUR: 2,
+  GBP: 2,
+  HKD: 2,
+  MXN: 2,
+  NOK: 2,
+  NZD: 2,
+  SEK: 2,
+  SGD: 2,
+  USD: 2,
+  JPY: 0,
+  KRW: 0,
+  BHD: 3,
+  KWD: 3,
+  OMR: 3,
+  TND: 3,
 };
 
 export function isSupportedCurrency(code: string): boolean {
@@ -95,6 +113,9 @@ export function allocate(total: number, weights: readonly number[]): number[] {
 export function formatMoney(minor: number, currency: string, locale = 'en-CA'): string {
   const exponent = currencyExponent(currency);
   return new Intl.NumberFormat(locale, {
-    style: 'currency', currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent,
+    style: 'currency',
+    currency,
+    minimumFractionDigits: exponent,
+    maximumFractionDigits: exponent,
   }).format(minor / 10 ** exponent);
 }

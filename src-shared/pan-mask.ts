@@ -85,7 +85,10 @@ function maskRun(run: string, keep: ReadonlySet<string>): string {
   }
   if (!best) return run;
   const before = groups.slice(0, best.from * 2).join('');
-  const span = groups.slice(best.from * 2, best.to * 2 + 1).join('').replace(/[ -]/g, '');
+  const span = groups
+    .slice(best.from * 2, best.to * 2 + 1)
+    .join('')
+    .replace(/[ -]/g, '');
   const after = groups.slice(best.to * 2 + 1).join('');
   return `${before}${shown(span)}${after.replace(CANDIDATE, (rest) => maskRun(rest, keep))}`;
 }

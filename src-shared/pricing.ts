@@ -26,9 +26,7 @@ export interface TaxRate {
 export type TaxRounding = 'line' | 'order';
 
 /** Percent discounts are in basis points (10 % = 1000) so they stay integers. */
-export type Discount =
-  | { kind: 'percent'; basisPoints: number }
-  | { kind: 'amount'; amount: number };
+export type Discount = { kind: 'percent'; basisPoints: number } | { kind: 'amount'; amount: number };
 
 export interface LineInput {
   id: string;
@@ -105,18 +103,28 @@ function inclusiveTaxParts(net: number, inclusiveRatesPpm: readonly number[]): n
 
 /** Per-line rounding: the line's inclusive tax and each exclusive tax are rounded on the line. */
 function lineRoundedTaxes(net: number, rates: readonly TaxRate[]): TaxAmount[] {
-  const parts = inclusiveTaxParts(net, rates.filter((r) => r.inclusive).map((r) => r.ratePpm));
+  const parts = inclusiveTaxParts(
+    net,
+    rates.filter((r) => r.inclusive).map((r) => r.ratePpm),
+  );
   // Inclusive rates share one base; exclusive rates on the same line are charged on it too.
   const base = net - parts.reduce((sum, p) => sum + p, 0);
   let next = 0;
   return rates.map((rate) => ({
-    code: rate.code, label: rate.label, inclusive: rate.inclusive, base,
+    code: rate.code,
+    label: rate.label,
+    inclusive: rate.inclusive,
+    base,
     amount: rate.inclusive ? parts[next++] : mulDivRound(base, rate.ratePpm, PPM),
   }));
 }
 
 /** One line's exact, unrounded tax for one rate: num ÷ den. */
-interface ExactShare { group: string; num: bigint; den: bigint }
+interface ExactShare {
+  group: string;
+  num: bigint;
+  den: bigint;
+}
 
 function gcd(a: bigint, b: bigint): bigint {
   let [x, y] = [a < 0n ? -a : a, b < 0n ? -b : b];
@@ -152,12 +160,21 @@ function safeWeights(nums: readonly bigint[]): number[] {
 function roundOncePerGroup(shares: readonly ExactShare[]): number[] {
   const amounts = shares.map(() => 0);
   const groups = new Map<string, number[]>();
-  shares.forEach((share, k) => { const members = groups.get(share.group); if (members) members.push(k); else groups.set(share.group, [k]); });
+  shares.forEach((share, k) => {
+    const members = groups.get(share.group);
+    if (members) members.push(k);
+    else groups.set(share.group, [k]);
+  });
   for (const members of groups.values()) {
     const den = members.reduce((lcm, k) => (lcm / gcd(lcm, shares[k].den)) * shares[k].den, 1n);
     const nums = members.map((k) => shares[k].num * (den / shares[k].den));
-    const total = divRound(nums.reduce((a, b) => a + b, 0n), den);
-    split(total, safeWeights(nums)).forEach((amount, m) => { amounts[members[m]] = amount; });
+    const total = divRound(
+      nums.reduce((a, b) => a + b, 0n),
+      den,
+    );
+    split(total, safeWeights(nums)).forEach((amount, m) => {
+      amounts[members[m]] = amount;
+    });
   }
   return amounts;
 }
@@ -170,22 +187,46 @@ function roundOncePerGroup(shares: readonly ExactShare[]): number[] {
  */
 function orderRoundedTaxes(nets: readonly number[], lineRates: readonly (readonly TaxRate[])[]): TaxAmount[][] {
   const groupOf = (rate: TaxRate) => `${rate.inclusive ? 'incl' : 'excl'}:${rate.roundingGroup ?? rate.code}`;
-  const pick = (inclusive: boolean) => lineRates.flatMap((rates, i) => rates.map((rate, j) => ({ i, j, rate })).filter((e) => e.rate.inclusive === inclusive));
+  const pick = (inclusive: boolean) =>
+    lineRates.flatMap((rates, i) =>
+      rates.map((rate, j) => ({ i, j, rate })).filter((e) => e.rate.inclusive === inclusive),
+    );
   const amounts = lineRates.map((rates) => rates.map(() => 0));
 
   const inclusive = pick(true);
-  roundOncePerGroup(inclusive.map(({ i, rate }) => ({
-    group: groupOf(rate), num: BigInt(nets[i]) * BigInt(rate.ratePpm), den: BigInt(PPM + inclusivePpmOf(lineRates[i])),
-  }))).forEach((amount, k) => { amounts[inclusive[k].i][inclusive[k].j] = amount; });
-  const bases = nets.map((net, i) => net - lineRates[i].reduce((sum, rate, j) => sum + (rate.inclusive ? amounts[i][j] : 0), 0));
+  roundOncePerGroup(
+    inclusive.map(({ i, rate }) => ({
+      group: groupOf(rate),
+      num: BigInt(nets[i]) * BigInt(rate.ratePpm),
+      den: BigInt(PPM + inclusivePpmOf(lineRates[i])),
+    })),
+  ).forEach((amount, k) => {
+    amounts[inclusive[k].i][inclusive[k].j] = amount;
+  });
+  const bases = nets.map(
+    (net, i) => net - lineRates[i].reduce((sum, rate, j) => sum + (rate.inclusive ? amounts[i][j] : 0), 0),
+  );
 
   const exclusive = pick(false);
-  roundOncePerGroup(exclusive.map(({ i, rate }) => ({ group: groupOf(rate), num: BigInt(bases[i]) * BigInt(rate.ratePpm), den: BigInt(PPM) })))
-    .forEach((amount, k) => { amounts[exclusive[k].i][exclusive[k].j] = amount; });
+  roundOncePerGroup(
+    exclusive.map(({ i, rate }) => ({
+      group: groupOf(rate),
+      num: BigInt(bases[i]) * BigInt(rate.ratePpm),
+      den: BigInt(PPM),
+    })),
+  ).forEach((amount, k) => {
+    amounts[exclusive[k].i][exclusive[k].j] = amount;
+  });
 
-  return lineRates.map((rates, i) => rates.map((rate, j) => ({
-    code: rate.code, label: rate.label, inclusive: rate.inclusive, base: bases[i], amount: amounts[i][j],
-  })));
+  return lineRates.map((rates, i) =>
+    rates.map((rate, j) => ({
+      code: rate.code,
+      label: rate.label,
+      inclusive: rate.inclusive,
+      base: bases[i],
+      amount: amounts[i][j],
+    })),
+  );
 }
 
 /**
@@ -213,21 +254,36 @@ export function priceOrder(
   });
   const remainingTotal = afterLine.reduce((sum, l) => sum + l.remaining, 0);
   const orderDiscountTotal = discountAmount(orderDiscount, remainingTotal);
-  const shares = allocate(orderDiscountTotal, afterLine.map((l) => l.remaining));
+  const shares = allocate(
+    orderDiscountTotal,
+    afterLine.map((l) => l.remaining),
+  );
   const nets = afterLine.map((l, i) => l.remaining - shares[i]);
-  const lineTaxes = rounding === 'order'
-    ? orderRoundedTaxes(nets, afterLine.map((l) => l.applicable))
-    : afterLine.map((l, i) => lineRoundedTaxes(nets[i], l.applicable));
+  const lineTaxes =
+    rounding === 'order'
+      ? orderRoundedTaxes(
+          nets,
+          afterLine.map((l) => l.applicable),
+        )
+      : afterLine.map((l, i) => lineRoundedTaxes(nets[i], l.applicable));
 
   const priced: PricedLine[] = afterLine.map((l, i) => ({
-    id: l.line.id, gross: l.gross, lineDiscount: l.lineDiscount, orderDiscount: shares[i], net: nets[i], taxes: lineTaxes[i],
+    id: l.line.id,
+    gross: l.gross,
+    lineDiscount: l.lineDiscount,
+    orderDiscount: shares[i],
+    net: nets[i],
+    taxes: lineTaxes[i],
   }));
 
   const taxTotals = new Map<string, TaxAmount>();
   for (const line of priced) {
     for (const tax of line.taxes) {
       const sum = taxTotals.get(tax.code);
-      if (sum) { sum.amount += tax.amount; sum.base += tax.base; } else taxTotals.set(tax.code, { ...tax });
+      if (sum) {
+        sum.amount += tax.amount;
+        sum.base += tax.base;
+      } else taxTotals.set(tax.code, { ...tax });
     }
   }
   const taxes = [...taxTotals.values()];
@@ -235,5 +291,13 @@ export function priceOrder(
   const discountTotal = priced.reduce((sum, l) => sum + l.lineDiscount + l.orderDiscount, 0);
   const addedTax = taxes.filter((t) => !t.inclusive).reduce((sum, t) => sum + t.amount, 0);
   const includedTax = taxes.filter((t) => t.inclusive).reduce((sum, t) => sum + t.amount, 0);
-  return { lines: priced, subtotal, discountTotal, taxes, addedTax, includedTax, total: subtotal - discountTotal + addedTax };
+  return {
+    lines: priced,
+    subtotal,
+    discountTotal,
+    taxes,
+    addedTax,
+    includedTax,
+    total: subtotal - discountTotal + addedTax,
+  };
 }

@@ -28,34 +28,38 @@ export const receiptSchema = z.object({
   timeZone: z.string().optional(),
   currency: z.string(),
   locale: z.string(),
-  lines: z.array(z.object({
-    name: z.string(),
-    /** "2 × 3.49", "1.250 kg × 8.99/kg", or "" for a single item. */
-    detail: z.string(),
-    amount: minor,
-    discount: minor,
-  })),
+  lines: z.array(
+    z.object({
+      name: z.string(),
+      /** "2 × 3.49", "1.250 kg × 8.99/kg", or "" for a single item. */
+      detail: z.string(),
+      amount: minor,
+      discount: minor,
+    }),
+  ),
   subtotal: minor,
   discountTotal: minor,
   taxes: z.array(z.object({ label: z.string(), amount: minor, inclusive: z.boolean() })),
   total: minor,
   cashRounding: minor,
-  tenders: z.array(z.object({
-    label: z.string(),
-    /** What the tender took, cash back included (TenderView.amount); the sale's part is amount − cashback. */
-    amount: minor,
-    tendered: minor,
-    change: minor,
-    tip: minor,
-    /** Cash handed to the customer, charged to the card (part of `amount`); absent = none. */
-    cashback: minor.optional(),
-    /**
-     * What the card or wallet was charged in all (amount + tip), when a tip or cash back makes
-     * it differ from the sale's part: printed as "Total charged". Absent otherwise.
-     */
-    charged: minor.optional(),
-    card: cardBlockSchema.nullable(),
-  })),
+  tenders: z.array(
+    z.object({
+      label: z.string(),
+      /** What the tender took, cash back included (TenderView.amount); the sale's part is amount − cashback. */
+      amount: minor,
+      tendered: minor,
+      change: minor,
+      tip: minor,
+      /** Cash handed to the customer, charged to the card (part of `amount`); absent = none. */
+      cashback: minor.optional(),
+      /**
+       * What the card or wallet was charged in all (amount + tip), when a tip or cash back makes
+       * it differ from the sale's part: printed as "Total charged". Absent otherwise.
+       */
+      charged: minor.optional(),
+      card: cardBlockSchema.nullable(),
+    }),
+  ),
   footer: z.array(z.string()),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
@@ -69,7 +73,13 @@ export interface ReceiptStore {
   timeZone?: string;
 }
 
-function quantityDetail(unit: 'each' | 'kg', qtyMilli: number, unitPrice: number, currency: string, format: (n: number, c: string) => string): string {
+function quantityDetail(
+  unit: 'each' | 'kg',
+  qtyMilli: number,
+  unitPrice: number,
+  currency: string,
+  format: (n: number, c: string) => string,
+): string {
   if (unit === 'kg') return `${(qtyMilli / 1000).toFixed(3)} kg × ${format(unitPrice, currency)}/kg`;
   if (qtyMilli === 1000) return '';
   return `${qtyMilli / 1000} × ${format(unitPrice, currency)}`;
@@ -78,7 +88,12 @@ function quantityDetail(unit: 'each' | 'kg', qtyMilli: number, unitPrice: number
 export function buildReceipt(
   order: OrderView,
   store: ReceiptStore,
-  options: { copy: boolean; demo: boolean; format: (minorAmount: number, currency: string) => string; audience?: 'merchant' | 'customer' },
+  options: {
+    copy: boolean;
+    demo: boolean;
+    format: (minorAmount: number, currency: string) => string;
+    audience?: 'merchant' | 'customer';
+  },
 ): Receipt {
   return {
     storeName: store.name,
@@ -87,7 +102,7 @@ export function buildReceipt(
     demo: options.demo,
     copy: options.copy,
     title: null,
-    audience: order.tenders.some((t) => t.card) ? options.audience ?? 'customer' : null,
+    audience: order.tenders.some((t) => t.card) ? (options.audience ?? 'customer') : null,
     orderNumber: order.number,
     cashierName: order.cashierName,
     at: order.completedAt ?? order.openedAt,
@@ -109,7 +124,16 @@ export function buildReceipt(
       // An order view from before the cash back column has none.
       const cashback = t.cashback ?? 0;
       const charged = t.kind !== 'cash' && (t.tip > 0 || cashback > 0) ? t.amount + t.tip : undefined;
-      return { label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip, cashback, charged, card: t.card };
+      return {
+        label: t.label,
+        amount: t.amount,
+        tendered: t.tendered,
+        change: t.change,
+        tip: t.tip,
+        cashback,
+        charged,
+        card: t.card,
+      };
     }),
     footer: ['Thank you for shopping with us'],
   };

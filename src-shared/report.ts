@@ -31,8 +31,17 @@ export const reportSchema = z.object({
    * before tax, after refunds. Tips and cash back are not sales.
    */
   sales: z.object({
-    count: z.number().int(), gross: minor, discounts: minor, tax: minor, refunds: minor, refundedTax: minor, net: minor,
-    tips: minor, tipsRefunded: minor, cashback: minor, cashRounding: minor,
+    count: z.number().int(),
+    gross: minor,
+    discounts: minor,
+    tax: minor,
+    refunds: minor,
+    refundedTax: minor,
+    net: minor,
+    tips: minor,
+    tipsRefunded: minor,
+    cashback: minor,
+    cashRounding: minor,
   }),
   taxes: z.array(z.object({ label: z.string(), amount: minor })),
   /**
@@ -40,57 +49,111 @@ export const reportSchema = z.object({
    * the terminal's batch counts them; `tips` and `cashback` the parts of it), what went back,
    * and `net` = amount − refunded. Cash: cash back handed out is a negative cash line.
    */
-  tenders: z.array(z.object({ label: z.string(), count: z.number().int(), amount: minor, tips: minor, cashback: minor, refunded: minor, net: minor })),
-  refunds: z.array(who.extend({
-    number: z.number().int(), orderNumber: z.number().int(), at: z.string(),
-    /** refund (any screen), void of a payment, reversal of an approval, outside (done on the terminal), accepted (cash handed back for a late approval kept). */
-    kind: z.string(),
-    /** What was given back (or is still in flight: see status), tip included. */
-    amount: minor, tip: minor, reason: z.string(), items: z.string(),
-    status: z.enum(['pending', 'completed', 'partial', 'failed']),
-  })),
+  tenders: z.array(
+    z.object({
+      label: z.string(),
+      count: z.number().int(),
+      amount: minor,
+      tips: minor,
+      cashback: minor,
+      refunded: minor,
+      net: minor,
+    }),
+  ),
+  refunds: z.array(
+    who.extend({
+      number: z.number().int(),
+      orderNumber: z.number().int(),
+      at: z.string(),
+      /** refund (any screen), void of a payment, reversal of an approval, outside (done on the terminal), accepted (cash handed back for a late approval kept). */
+      kind: z.string(),
+      /** What was given back (or is still in flight: see status), tip included. */
+      amount: minor,
+      tip: minor,
+      reason: z.string(),
+      items: z.string(),
+      status: z.enum(['pending', 'completed', 'partial', 'failed']),
+    }),
+  ),
   /**
    * Approvals that came after their sale was paid another way (needs reversal), raised or closed
    * in the shift, with where each stands: open, reversing, reversed, refunded outside the till, or
    * accepted as the sale's tender by a manager.
    */
-  lateApprovals: z.array(z.object({
-    attemptId: z.string(), provider: z.string(), orderNumber: z.number().int(), at: z.string(), amount: minor,
-    status: z.enum(['open', 'reversing', 'reversed', 'refunded-elsewhere', 'accepted']),
-  })),
+  lateApprovals: z.array(
+    z.object({
+      attemptId: z.string(),
+      provider: z.string(),
+      orderNumber: z.number().int(),
+      at: z.string(),
+      amount: minor,
+      status: z.enum(['open', 'reversing', 'reversed', 'refunded-elsewhere', 'accepted']),
+    }),
+  ),
   /**
    * Per provider: what the provider approved in the shift (`confirmed`), of which the sales took as
    * tenders (`asTenders`) and late approvals (`late`), what went back through it or outside the
    * till (`givenBack`), and `net` = confirmed − givenBack, the provider's settlement for the shift.
    */
-  providers: z.array(z.object({
-    label: z.string(),
-    confirmed: z.object({ count: z.number().int(), amount: minor }),
-    asTenders: z.object({ count: z.number().int(), amount: minor }),
-    late: z.object({ count: z.number().int(), amount: minor }),
-    givenBack: minor,
-    net: minor,
-  })),
-  voids: z.array(who.extend({ at: z.string(), kind: z.string(), orderNumber: z.number().int().nullable(), description: z.string(), amount: minor, reason: z.string() })),
+  providers: z.array(
+    z.object({
+      label: z.string(),
+      confirmed: z.object({ count: z.number().int(), amount: minor }),
+      asTenders: z.object({ count: z.number().int(), amount: minor }),
+      late: z.object({ count: z.number().int(), amount: minor }),
+      givenBack: minor,
+      net: minor,
+    }),
+  ),
+  voids: z.array(
+    who.extend({
+      at: z.string(),
+      kind: z.string(),
+      orderNumber: z.number().int().nullable(),
+      description: z.string(),
+      amount: minor,
+      reason: z.string(),
+    }),
+  ),
   noSales: z.array(who.extend({ at: z.string(), reason: z.string() })),
   overrides: z.array(who.extend({ at: z.string(), product: z.string(), from: minor, to: minor, reason: z.string() })),
   discounts: z.object({ count: z.number().int(), total: minor }),
   cash: z.object({
     /** expected = float + sales − cashback − refunds + paidIn − paidOut. */
-    float: minor, sales: minor, cashback: minor, refunds: minor, paidIn: minor, paidOut: minor, expected: minor,
-    counted: minor.nullable(), variance: minor.nullable(),
+    float: minor,
+    sales: minor,
+    cashback: minor,
+    refunds: minor,
+    paidIn: minor,
+    paidOut: minor,
+    expected: minor,
+    counted: minor.nullable(),
+    variance: minor.nullable(),
   }),
   cashMoves: z.array(who.extend({ at: z.string(), kind: z.enum(['in', 'out']), amount: minor, reason: z.string() })),
   /** Payments still unresolved at the time of the report: carried forward to the next shift. */
-  unresolved: z.array(z.object({ attemptId: z.string(), provider: z.string(), orderNumber: z.number().int(), amount: minor, state: z.string(), since: z.string() })),
+  unresolved: z.array(
+    z.object({
+      attemptId: z.string(),
+      provider: z.string(),
+      orderNumber: z.number().int(),
+      amount: minor,
+      state: z.string(),
+      since: z.string(),
+    }),
+  ),
 });
 export type Report = z.infer<typeof reportSchema>;
 
-export const denominationCountsSchema = z.array(z.object({
-  /** Face value in minor units (a $20 note in CAD: 2000). */
-  denomination: minor.positive(),
-  count: z.number().int().min(0).max(100_000),
-})).max(30);
+export const denominationCountsSchema = z
+  .array(
+    z.object({
+      /** Face value in minor units (a $20 note in CAD: 2000). */
+      denomination: minor.positive(),
+      count: z.number().int().min(0).max(100_000),
+    }),
+  )
+  .max(30);
 export type DenominationCounts = z.infer<typeof denominationCountsSchema>;
 
 export function countedTotal(counts: DenominationCounts): number {
@@ -127,16 +190,21 @@ export const refundSchema = z.object({
   approvedBy: z.string().nullable(),
   createdAt: z.string(),
   lines: z.array(z.object({ lineId: z.string(), name: z.string(), qtyMilli: z.number().int(), amount: minor })),
-  tenders: z.array(z.object({
-    kind: z.enum(['cash', 'card', 'wallet']),
-    /** drawer: cash handed back; provider: through the attempt; outside: done on the terminal or elsewhere. */
-    via: z.enum(['drawer', 'provider', 'outside']),
-    amount: minor, tip: minor, attemptId: z.string().nullable(), originalTenderId: z.string().nullable(),
-    /** done: the money went back; in-flight: the provider has not answered (reserved); failed: declined or cancelled (released). */
-    status: z.enum(['done', 'in-flight', 'failed']),
-    /** The provider attempt's state, or 'done'. */
-    state: z.string(),
-  })),
+  tenders: z.array(
+    z.object({
+      kind: z.enum(['cash', 'card', 'wallet']),
+      /** drawer: cash handed back; provider: through the attempt; outside: done on the terminal or elsewhere. */
+      via: z.enum(['drawer', 'provider', 'outside']),
+      amount: minor,
+      tip: minor,
+      attemptId: z.string().nullable(),
+      originalTenderId: z.string().nullable(),
+      /** done: the money went back; in-flight: the provider has not answered (reserved); failed: declined or cancelled (released). */
+      status: z.enum(['done', 'in-flight', 'failed']),
+      /** The provider attempt's state, or 'done'. */
+      state: z.string(),
+    }),
+  ),
   /** completed: all went back; pending: a provider part is in flight; partial: some parts failed; failed: nothing went back. */
   status: z.enum(['pending', 'completed', 'partial', 'failed']),
 });
@@ -154,17 +222,21 @@ export const refundableSchema = z.object({
   /** Held by refunds whose provider has not answered yet. */
   reserved: minor,
   lines: z.array(z.object({ lineId: z.string(), name: z.string(), qtyMilli: z.number().int(), amount: minor })),
-  tenders: z.array(z.object({
-    kind: z.enum(['cash', 'card', 'wallet']), label: z.string(),
-    /** The order's tender this is (null: never a tender). */
-    tenderId: z.string().nullable(),
-    attemptId: z.string().nullable(),
-    /** Still refundable on this tender, tip included; `tip` the tip part of it. */
-    refundable: minor, tip: minor,
-    /** The provider can give it back from the till (else: on the terminal, or to cash). */
-    viaProvider: z.boolean(),
-    /** The provider takes a part of it back (else only all of what is left). */
-    partial: z.boolean(),
-  })),
+  tenders: z.array(
+    z.object({
+      kind: z.enum(['cash', 'card', 'wallet']),
+      label: z.string(),
+      /** The order's tender this is (null: never a tender). */
+      tenderId: z.string().nullable(),
+      attemptId: z.string().nullable(),
+      /** Still refundable on this tender, tip included; `tip` the tip part of it. */
+      refundable: minor,
+      tip: minor,
+      /** The provider can give it back from the till (else: on the terminal, or to cash). */
+      viaProvider: z.boolean(),
+      /** The provider takes a part of it back (else only all of what is left). */
+      partial: z.boolean(),
+    }),
+  ),
 });
 export type Refundable = z.infer<typeof refundableSchema>;

@@ -29,23 +29,25 @@ export interface AuditLog {
 
 export function createAuditLog(rows: AuditReader & AuditWriter, now: () => Date = () => new Date()): AuditLog {
   return {
-    append: (entry) => rows.append((previous) => {
-      const row = {
-        seq: (previous?.seq ?? 0) + 1,
-        at: now().toISOString(),
-        user_id: entry.userId,
-        action: entry.action,
-        object: entry.object,
-        detail: JSON.stringify(entry.detail),
-        prev_hash: previous?.hash ?? GENESIS,
-      };
-      return { ...row, hash: entryHash(row) };
-    }).seq,
+    append: (entry) =>
+      rows.append((previous) => {
+        const row = {
+          seq: (previous?.seq ?? 0) + 1,
+          at: now().toISOString(),
+          user_id: entry.userId,
+          action: entry.action,
+          object: entry.object,
+          detail: JSON.stringify(entry.detail),
+          prev_hash: previous?.hash ?? GENESIS,
+        };
+        return { ...row, hash: entryHash(row) };
+      }).seq,
     recent: (limit) => rows.recent(limit),
   };
 }
 
-export type AuditVerdict = { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+export type AuditVerdict =
+  { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
 
 export function verifyAuditChain(rows: Pick<AuditReader, 'entries'>): AuditVerdict {
   let previousHash = GENESIS;
@@ -53,9 +55,12 @@ export function verifyAuditChain(rows: Pick<AuditReader, 'entries'>): AuditVerdi
   let entries = 0;
   for (const row of rows.entries()) {
     entries += 1;
-    if (row.seq !== expectedSeq) return { ok: false, entries, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
-    if (row.prev_hash !== previousHash) return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} does not follow entry ${row.seq - 1}` };
-    if (entryHash(row) !== row.hash) return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} was altered after it was written` };
+    if (row.seq !== expectedSeq)
+      return { ok: false, entries, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+    if (row.prev_hash !== previousHash)
+      return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} does not follow entry ${row.seq - 1}` };
+    if (entryHash(row) !== row.hash)
+      return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} was altered after it was written` };
     previousHash = row.hash;
     expectedSeq += 1;
   }

@@ -51,14 +51,36 @@ export function createPermissions(deps: { approvals: Approvals; audit: AuditLog 
       approval?: ApprovalRequest | undefined;
     }): Promise<Authorization> {
       const { user, action } = request;
-      const detail = { action, object: request.object, requestedBy: user.id, reason: request.reason, ...(request.amount !== undefined ? { amount: request.amount } : {}) };
+      const detail = {
+        action,
+        object: request.object,
+        requestedBy: user.id,
+        reason: request.reason,
+        ...(request.amount !== undefined ? { amount: request.amount } : {}),
+      };
       // A manager's credential for this one action (approvals.verify checks and audits it).
       if (request.approval) return { approvedBy: await deps.approvals.verify(request.approval, detail) };
       if (roleAllows(user.role, action)) {
-        deps.audit.append({ userId: user.id, action: 'approval', object: request.object, detail: { for: action, requestedBy: user.id, approvedBy: user.id, reason: request.reason, ...(request.amount !== undefined ? { amount: request.amount } : {}) } });
+        deps.audit.append({
+          userId: user.id,
+          action: 'approval',
+          object: request.object,
+          detail: {
+            for: action,
+            requestedBy: user.id,
+            approvedBy: user.id,
+            reason: request.reason,
+            ...(request.amount !== undefined ? { amount: request.amount } : {}),
+          },
+        });
         return { approvedBy: user };
       }
-      deps.audit.append({ userId: user.id, action: 'approval.missing', object: request.object, detail: { for: action, reason: request.reason } });
+      deps.audit.append({
+        userId: user.id,
+        action: 'approval.missing',
+        object: request.object,
+        detail: { for: action, reason: request.reason },
+      });
       throw new PosError('APPROVAL_REQUIRED', `A manager must approve: ${PROTECTED_ACTIONS[action]}.`, 'approval');
     },
   };

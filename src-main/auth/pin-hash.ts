@@ -5,7 +5,11 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-export interface ScryptParams { N: number; r: number; p: number }
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
 
 /** ~50 ms on a small till: slow enough to make offline guessing of 4–8 digit PINs costly. */
 export const DEFAULT_SCRYPT: ScryptParams = { N: 16_384, r: 8, p: 1 };
@@ -13,7 +17,9 @@ const KEY_LENGTH = 32;
 
 function derive(pin: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(pin, salt, KEY_LENGTH, { N: params.N, r: params.r, p: params.p, maxmem: 64 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(pin, salt, KEY_LENGTH, { N: params.N, r: params.r, p: params.p, maxmem: 64 * 1024 * 1024 }, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 

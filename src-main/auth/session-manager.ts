@@ -36,30 +36,59 @@ export function createSessionManager(deps: {
   const view = (): SessionView | null => {
     if (!session || session.locked) return null;
     const user = deps.users.byId(session.userId);
-    return user ? { user: toUserView(user), startedAt: session.startedAt, idleLockSeconds: deps.policy.idleLockSeconds } : null;
+    return user
+      ? { user: toUserView(user), startedAt: session.startedAt, idleLockSeconds: deps.policy.idleLockSeconds }
+      : null;
   };
 
   const idleExpired = (): boolean =>
-    session !== null && deps.policy.idleLockSeconds > 0 && now() - session.lastActivity > deps.policy.idleLockSeconds * 1000;
+    session !== null &&
+    deps.policy.idleLockSeconds > 0 &&
+    now() - session.lastActivity > deps.policy.idleLockSeconds * 1000;
 
   return {
     async login(userId, pin) {
       const user = deps.users.byId(userId);
-      if (!user || !user.active) throw new PosError('BAD_CREDENTIALS', 'That user does not exist or is disabled.', 'userId');
+      if (!user || !user.active)
+        throw new PosError('BAD_CREDENTIALS', 'That user does not exist or is disabled.', 'userId');
       if (user.locked_until && Date.parse(user.locked_until) > now()) {
-        throw new PosError('LOCKED_OUT', `Too many wrong PINs. ${user.name} can try again at ${new Date(user.locked_until).toLocaleTimeString()}, or a manager can help.`);
+        throw new PosError(
+          'LOCKED_OUT',
+          `Too many wrong PINs. ${user.name} can try again at ${new Date(user.locked_until).toLocaleTimeString()}, or a manager can help.`,
+        );
       }
       if (!(await verifyPin(pin, user.pin_hash))) {
         const failures = user.failed_attempts + 1;
-        const lockedUntil = failures >= deps.policy.maxPinAttempts ? new Date(now() + deps.policy.lockoutSeconds * 1000).toISOString() : null;
+        const lockedUntil =
+          failures >= deps.policy.maxPinAttempts
+            ? new Date(now() + deps.policy.lockoutSeconds * 1000).toISOString()
+            : null;
         deps.users.recordFailure(user.id, lockedUntil);
-        deps.audit.append({ userId: user.id, action: lockedUntil ? 'login.lockedOut' : 'login.failed', object: `user:${user.id}`, detail: { failures } });
-        if (lockedUntil) throw new PosError('LOCKED_OUT', `Too many wrong PINs: ${user.name} is locked for ${Math.round(deps.policy.lockoutSeconds / 60)} minutes.`);
+        deps.audit.append({
+          userId: user.id,
+          action: lockedUntil ? 'login.lockedOut' : 'login.failed',
+          object: `user:${user.id}`,
+          detail: { failures },
+        });
+        if (lockedUntil)
+          throw new PosError(
+            'LOCKED_OUT',
+            `Too many wrong PINs: ${user.name} is locked for ${Math.round(deps.policy.lockoutSeconds / 60)} minutes.`,
+          );
         const left = deps.policy.maxPinAttempts - failures;
-        throw new PosError('BAD_CREDENTIALS', `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left before ${user.name} is locked.`, 'pin');
+        throw new PosError(
+          'BAD_CREDENTIALS',
+          `Wrong PIN. ${left} ${left === 1 ? 'try' : 'tries'} left before ${user.name} is locked.`,
+          'pin',
+        );
       }
       deps.users.clearFailures(user.id);
-      deps.audit.append({ userId: user.id, action: 'login', object: `user:${user.id}`, detail: { switchedFrom: session && session.userId !== user.id ? session.userId : null } });
+      deps.audit.append({
+        userId: user.id,
+        action: 'login',
+        object: `user:${user.id}`,
+        detail: { switchedFrom: session && session.userId !== user.id ? session.userId : null },
+      });
       session = { userId: user.id, startedAt: new Date(now()).toISOString(), lastActivity: now(), locked: false };
       const result = view()!;
       deps.onChange(result);

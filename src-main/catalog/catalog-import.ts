@@ -22,15 +22,29 @@ import { canonicalPlu, classifyCode, type Nomenclature } from './nomenclature';
 type Field = 'sku' | 'name' | 'price' | 'barcode' | 'plu' | 'unit' | 'department' | 'taxes' | 'active';
 
 const ALIASES: Readonly<Record<string, Field>> = {
-  sku: 'sku', itemcode: 'sku',
-  name: 'name', productname: 'name', description: 'name',
-  price: 'price', unitprice: 'price',
-  barcode: 'barcode', ean: 'barcode', upc: 'barcode', gtin: 'barcode',
+  sku: 'sku',
+  itemcode: 'sku',
+  name: 'name',
+  productname: 'name',
+  description: 'name',
+  price: 'price',
+  unitprice: 'price',
+  barcode: 'barcode',
+  ean: 'barcode',
+  upc: 'barcode',
+  gtin: 'barcode',
   plu: 'plu',
-  unit: 'unit', uom: 'unit',
-  department: 'department', dept: 'department', category: 'department',
-  taxes: 'taxes', tax: 'taxes', taxcodes: 'taxes', taxcode: 'taxes',
-  active: 'active', enabled: 'active',
+  unit: 'unit',
+  uom: 'unit',
+  department: 'department',
+  dept: 'department',
+  category: 'department',
+  taxes: 'taxes',
+  tax: 'taxes',
+  taxcodes: 'taxes',
+  taxcode: 'taxes',
+  active: 'active',
+  enabled: 'active',
 };
 
 /** Largest price accepted (minor units): a typo guard, not a business rule. */
@@ -82,7 +96,10 @@ function readCell(field: Field, cell: string, values: RowValues, options: Catalo
     case 'barcode':
       return readBarcode(text, values, options);
     case 'plu':
-      if (!text) { values.plu = null; return null; }
+      if (!text) {
+        values.plu = null;
+        return null;
+      }
       if (!/^\d{1,8}$/.test(text) || /^0+$/.test(text)) return `PLU "${text}" must be 1 to 8 digits, not all zeros.`;
       values.plu = canonicalPlu(text);
       return null;
@@ -98,10 +115,14 @@ function readCell(field: Field, cell: string, values: RowValues, options: Catalo
       values.department = text;
       return null;
     case 'taxes': {
-      if (text.toLowerCase() === 'none') { values.taxCodes = []; return null; }
+      if (text.toLowerCase() === 'none') {
+        values.taxCodes = [];
+        return null;
+      }
       const codes = text ? [...new Set(text.split(/[\s,;|]+/).filter(Boolean))] : [...options.defaultTaxCodes];
       const unknown = codes.filter((code) => !options.taxCodes.includes(code));
-      if (unknown.length) return `Tax code ${unknown.join(', ')} is not configured (known: ${options.taxCodes.join(', ') || 'none'}).`;
+      if (unknown.length)
+        return `Tax code ${unknown.join(', ')} is not configured (known: ${options.taxCodes.join(', ') || 'none'}).`;
       values.taxCodes = codes;
       return null;
     }
@@ -116,9 +137,14 @@ function readCell(field: Field, cell: string, values: RowValues, options: Catalo
 }
 
 function readBarcode(text: string, values: RowValues, options: CatalogImportOptions): string | null {
-  if (!text) { values.barcode = null; return null; }
-  if (/^\d+(?:[.,]\d+)?E\+\d+$/i.test(text)) return `Barcode "${text}" was turned into a number by a spreadsheet: format the column as text and export again.`;
-  if (!/^[\x21-\x7e]{1,64}$/.test(text)) return `Barcode "${text}" must be 1 to 64 printable characters without spaces.`;
+  if (!text) {
+    values.barcode = null;
+    return null;
+  }
+  if (/^\d+(?:[.,]\d+)?E\+\d+$/i.test(text))
+    return `Barcode "${text}" was turned into a number by a spreadsheet: format the column as text and export again.`;
+  if (!/^[\x21-\x7e]{1,64}$/.test(text))
+    return `Barcode "${text}" must be 1 to 64 printable characters without spaces.`;
   if (isMistypedGtin(text)) return `Barcode ${text} has a wrong check digit.`;
   // A barcode the scan path would read as something else could never be sold by scanning.
   // A label prefix is fine in its neutral form (value zeroed): that is how labels find products without a PLU.
@@ -142,10 +168,20 @@ function readHeader(fields: string[]): Header {
   const errors: ImportError[] = [];
   const seen = new Set<Field>();
   const columns = fields.map((name) => {
-    const key = name.trim().toLowerCase().replace(/[^a-z0-9]/g, '');
+    const key = name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '');
     if (key === '') return null;
     const field = ALIASES[key];
-    if (!field) { errors.push({ row: 1, field: name.trim(), message: `Unknown column "${name.trim()}" (known: ${[...new Set(Object.values(ALIASES))].join(', ')}).` }); return null; }
+    if (!field) {
+      errors.push({
+        row: 1,
+        field: name.trim(),
+        message: `Unknown column "${name.trim()}" (known: ${[...new Set(Object.values(ALIASES))].join(', ')}).`,
+      });
+      return null;
+    }
     if (seen.has(field)) errors.push({ row: 1, field, message: `Column ${field} appears twice.` });
     seen.add(field);
     return field;
@@ -159,15 +195,30 @@ function merge(existing: ProductInput | null, values: RowValues, options: Catalo
   if (values.name === undefined) return 'A new product needs a name.';
   if (values.price === undefined) return 'A new product needs a price.';
   return {
-    sku: values.sku!, name: values.name, price: values.price, barcode: values.barcode ?? null, plu: values.plu ?? null,
-    unit: values.unit ?? 'each', department: values.department ?? '', taxCodes: values.taxCodes ?? [...options.defaultTaxCodes],
+    sku: values.sku!,
+    name: values.name,
+    price: values.price,
+    barcode: values.barcode ?? null,
+    plu: values.plu ?? null,
+    unit: values.unit ?? 'each',
+    department: values.department ?? '',
+    taxCodes: values.taxCodes ?? [...options.defaultTaxCodes],
     active: values.active ?? true,
   };
 }
 
 function sameProduct(a: ProductInput, b: ProductInput): boolean {
-  return a.sku === b.sku && a.name === b.name && a.barcode === b.barcode && a.plu === b.plu && a.price === b.price
-    && a.unit === b.unit && a.department === b.department && a.active === b.active && a.taxCodes.join(' ') === b.taxCodes.join(' ');
+  return (
+    a.sku === b.sku &&
+    a.name === b.name &&
+    a.barcode === b.barcode &&
+    a.plu === b.plu &&
+    a.price === b.price &&
+    a.unit === b.unit &&
+    a.department === b.department &&
+    a.active === b.active &&
+    a.taxCodes.join(' ') === b.taxCodes.join(' ')
+  );
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -175,7 +226,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** A UNIQUE or CHECK violation the checks above did not foresee: reported on the row, not thrown. */
 function constraintMessage(error: unknown): string | null {
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT') ? `Not saved: ${(error as Error).message}.` : null;
+  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')
+    ? `Not saved: ${(error as Error).message}.`
+    : null;
 }
 
 export async function importCatalogCsv(
@@ -207,7 +260,9 @@ export async function importCatalogCsv(
   /** Validates and writes one row; returns its errors, or null once written (or unchanged). */
   const importRow = (row: number, fields: string[], at: string): ImportError[] | null => {
     if (fields.length > columns.length && fields.slice(columns.length).some((cell) => cell.trim() !== '')) {
-      return [{ row, field: null, message: `Row has ${fields.length} cells but the header names ${columns.length} columns.` }];
+      return [
+        { row, field: null, message: `Row has ${fields.length} cells but the header names ${columns.length} columns.` },
+      ];
     }
     const values: RowValues = {};
     const errors: ImportError[] = [];
@@ -219,20 +274,24 @@ export async function importCatalogCsv(
 
     const sku = values.sku!;
     const firstRow = skuRows.get(sku);
-    if (firstRow !== undefined) return [{ row, field: 'sku', message: `SKU ${sku} already appears on row ${firstRow}.` }];
+    if (firstRow !== undefined)
+      return [{ row, field: 'sku', message: `SKU ${sku} already appears on row ${firstRow}.` }];
     skuRows.set(sku, row);
 
     const existing = store.reader.bySku(sku);
     const product = merge(existing, values, options);
-    if (typeof product === 'string') return [{ row, field: values.name === undefined ? 'name' : 'price', message: product }];
+    if (typeof product === 'string')
+      return [{ row, field: values.name === undefined ? 'name' : 'price', message: product }];
 
     if (product.barcode !== null && product.barcode !== existing?.barcode) {
       const owner = store.reader.byBarcodes(barcodeLookupKeys(product.barcode)).find((p) => p.sku !== sku);
-      if (owner) return [{ row, field: 'barcode', message: `Barcode ${product.barcode} already belongs to SKU ${owner.sku}.` }];
+      if (owner)
+        return [{ row, field: 'barcode', message: `Barcode ${product.barcode} already belongs to SKU ${owner.sku}.` }];
     }
     if (product.plu !== null && product.plu !== existing?.plu) {
       const owner = store.reader.byPlu(product.plu);
-      if (owner && owner.sku !== sku) return [{ row, field: 'plu', message: `PLU ${product.plu} already belongs to SKU ${owner.sku}.` }];
+      if (owner && owner.sku !== sku)
+        return [{ row, field: 'plu', message: `PLU ${product.plu} already belongs to SKU ${owner.sku}.` }];
     }
 
     try {
@@ -265,7 +324,11 @@ export async function importCatalogCsv(
     // Read the chunk before writing it, so a syntax error cannot roll back the rows before it.
     const chunk: CsvRecord[] = [];
     while (pending !== null && chunk.length < chunkSize) {
-      if (!('fields' in pending)) { reportErrors([pending]); pending = null; break; }
+      if (!('fields' in pending)) {
+        reportErrors([pending]);
+        pending = null;
+        break;
+      }
       chunk.push(pending);
       pending = next();
     }

@@ -11,7 +11,14 @@ import { PosError } from '../../src-shared/errors';
 import type { Db } from '../journal/open-journal';
 import { createProductReader, createProductWriter, type ProductRecord } from '../journal/product-repository';
 import { importCatalogCsv } from './catalog-import';
-import { canonicalPlu, classifyCode, compileNomenclature, DEFAULT_NOMENCLATURE, type NomenclatureConfig, type WalletCode } from './nomenclature';
+import {
+  canonicalPlu,
+  classifyCode,
+  compileNomenclature,
+  DEFAULT_NOMENCLATURE,
+  type NomenclatureConfig,
+  type WalletCode,
+} from './nomenclature';
 
 export interface CatalogOptions {
   db: Db;
@@ -35,7 +42,12 @@ export type ScanResolution =
   | { kind: 'weight-embedded'; display: string; barcode: string; product: ProductView; qtyMilli: number }
   | { kind: 'wallet'; display: string; wallet: WalletCode }
   | { kind: 'badge'; display: string; badge: string }
-  | { kind: 'rejected'; display: string; reason: 'not-found' | 'inactive' | 'unreadable' | 'wrong-unit'; message: string };
+  | {
+      kind: 'rejected';
+      display: string;
+      reason: 'not-found' | 'inactive' | 'unreadable' | 'wrong-unit';
+      message: string;
+    };
 
 type RejectedScan = Extract<ScanResolution, { kind: 'rejected' }>;
 
@@ -49,13 +61,23 @@ export interface Catalog {
   search(input: ChannelParsedInput<'pos:catalog.search'>): ChannelOutput<'pos:catalog.search'>;
   grid(input: ChannelParsedInput<'pos:catalog.grid'>): ChannelOutput<'pos:catalog.grid'>;
   /** One import at a time; a second one while the first runs answers CONFLICT. */
-  importCsv(input: ChannelParsedInput<'pos:catalog.import'>, onProgress?: (done: number, total: number) => void): Promise<ImportReport>;
+  importCsv(
+    input: ChannelParsedInput<'pos:catalog.import'>,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ImportReport>;
 }
 
 export function toProductView(record: ProductRecord): ProductView {
   return {
-    id: String(record.id), sku: record.sku, name: record.name, barcode: record.barcode, plu: record.plu, price: record.price,
-    unit: record.unit, department: record.department, taxCodes: record.taxCodes,
+    id: String(record.id),
+    sku: record.sku,
+    name: record.name,
+    barcode: record.barcode,
+    plu: record.plu,
+    price: record.price,
+    unit: record.unit,
+    department: record.department,
+    taxCodes: record.taxCodes,
   };
 }
 
@@ -72,8 +94,15 @@ export function createCatalog(options: CatalogOptions): Catalog {
   let importing = false;
 
   const sellable = (record: ProductRecord | null | undefined, display: string): ProductView | RejectedScan => {
-    if (!record) return { kind: 'rejected', display, reason: 'not-found', message: `No product has the code ${display}.` };
-    if (!record.active) return { kind: 'rejected', display, reason: 'inactive', message: `${record.name} (${display}) is no longer sold.` };
+    if (!record)
+      return { kind: 'rejected', display, reason: 'not-found', message: `No product has the code ${display}.` };
+    if (!record.active)
+      return {
+        kind: 'rejected',
+        display,
+        reason: 'inactive',
+        message: `${record.name} (${display}) is no longer sold.`,
+      };
     return toProductView(record);
   };
 
@@ -90,7 +119,11 @@ export function createCatalog(options: CatalogOptions): Catalog {
           const found = sellable(reader.byBarcodes(seen.keys)[0], seen.display);
           if (isRejected(found)) {
             return seen.badCheckDigit && found.reason === 'not-found'
-              ? { ...found, reason: 'unreadable', message: `${seen.display} has a wrong check digit: scan it again or check the number.` }
+              ? {
+                  ...found,
+                  reason: 'unreadable',
+                  message: `${seen.display} has a wrong check digit: scan it again or check the number.`,
+                }
               : found;
           }
           return { kind: 'product', display: seen.display, barcode: seen.barcode, product: found };
@@ -100,10 +133,29 @@ export function createCatalog(options: CatalogOptions): Catalog {
           const record = reader.byPlu(seen.plu) ?? reader.byBarcodes([seen.neutralBarcode])[0];
           const found = sellable(record, seen.display);
           if (isRejected(found)) return found;
-          if (seen.value <= 0) return { kind: 'rejected', display: seen.display, reason: 'unreadable', message: `The label of ${found.name} shows no ${seen.kind === 'price-embedded' ? 'price' : 'weight'}.` };
-          if (seen.kind === 'price-embedded') return { kind: seen.kind, display: seen.display, barcode: seen.barcode, product: found, price: seen.value };
-          if (found.unit !== 'kg') return { kind: 'rejected', display: seen.display, reason: 'wrong-unit', message: `${found.name} is sold by the piece, but its label carries a weight.` };
-          return { kind: seen.kind, display: seen.display, barcode: seen.barcode, product: found, qtyMilli: seen.value };
+          if (seen.value <= 0)
+            return {
+              kind: 'rejected',
+              display: seen.display,
+              reason: 'unreadable',
+              message: `The label of ${found.name} shows no ${seen.kind === 'price-embedded' ? 'price' : 'weight'}.`,
+            };
+          if (seen.kind === 'price-embedded')
+            return { kind: seen.kind, display: seen.display, barcode: seen.barcode, product: found, price: seen.value };
+          if (found.unit !== 'kg')
+            return {
+              kind: 'rejected',
+              display: seen.display,
+              reason: 'wrong-unit',
+              message: `${found.name} is sold by the piece, but its label carries a weight.`,
+            };
+          return {
+            kind: seen.kind,
+            display: seen.display,
+            barcode: seen.barcode,
+            product: found,
+            qtyMilli: seen.value,
+          };
         }
       }
     },
@@ -143,7 +195,11 @@ export function createCatalog(options: CatalogOptions): Catalog {
       if (importing) throw new PosError('CONFLICT', 'A catalogue import is already running.');
       importing = true;
       try {
-        return await importCatalogCsv(csv, { reader, writer }, { currency: options.currency, nomenclature, taxCodes: options.taxCodes, defaultTaxCodes, onProgress });
+        return await importCatalogCsv(
+          csv,
+          { reader, writer },
+          { currency: options.currency, nomenclature, taxCodes: options.taxCodes, defaultTaxCodes, onProgress },
+        );
       } finally {
         importing = false;
         departments = null;

@@ -15,7 +15,10 @@ export interface CsvRecord {
 }
 
 export class CsvSyntaxError extends Error {
-  constructor(readonly row: number, message: string) {
+  constructor(
+    readonly row: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'CsvSyntaxError';
   }
@@ -61,7 +64,11 @@ export function* readCsv(input: string, delimiter = detectDelimiter(input)): Gen
         const quote = text.indexOf('"', start);
         if (quote === -1) throw new CsvSyntaxError(row, `Row ${row}: a quoted field is never closed.`);
         field += text.slice(start, quote);
-        if (text.charCodeAt(quote + 1) === QUOTE) { field += '"'; start = quote + 2; continue; }
+        if (text.charCodeAt(quote + 1) === QUOTE) {
+          field += '"';
+          start = quote + 2;
+          continue;
+        }
         i = quote + 1;
         break;
       }
@@ -82,7 +89,10 @@ export function* readCsv(input: string, delimiter = detectDelimiter(input)): Gen
     }
     fields.push(field);
     const next = text.charCodeAt(i);
-    if (i < end && next === delimiterCode) { i += 1; continue; }
+    if (i < end && next === delimiterCode) {
+      i += 1;
+      continue;
+    }
     if (fields.length > 1 || fields[0] !== '') yield { row, fields };
     fields = [];
     row += 1;

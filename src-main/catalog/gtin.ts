@@ -102,6 +102,7 @@ export function barcodeLookupKeys(code: string): string[] {
   const keys = [canonical, code];
   const upcA = code.length === 8 ? expandUpcE(code) : null;
   if (upcA) keys.push(`0${upcA}`);
-  if (canonical.length === 13 && canonical[0] === '0' && isValidGtin(canonical)) keys.push(...compressUpcA(canonical.slice(1)));
+  if (canonical.length === 13 && canonical[0] === '0' && isValidGtin(canonical))
+    keys.push(...compressUpcA(canonical.slice(1)));
   return [...new Set(keys)];
 }

@@ -13,7 +13,15 @@
 import { z } from 'zod';
 import { currencyExponent } from '../../src-shared/money';
 import { maskWalletCode } from '../../src-shared/pan-mask';
-import { asGtin13, barcodeLookupKeys, canonicalBarcode, hasGtinShape, isMistypedGtin, isValidGtin, withCheckDigit } from './gtin';
+import {
+  asGtin13,
+  barcodeLookupKeys,
+  canonicalBarcode,
+  hasGtinShape,
+  isMistypedGtin,
+  isValidGtin,
+  withCheckDigit,
+} from './gtin';
 
 export type WalletKind = 'wechat' | 'alipay' | 'unionpay';
 
@@ -39,7 +47,10 @@ export class WalletCode {
   readonly #digits: string;
   readonly masked: string;
 
-  constructor(readonly wallet: WalletKind, digits: string) {
+  constructor(
+    readonly wallet: WalletKind,
+    digits: string,
+  ) {
     this.#digits = digits;
     // The one wallet-code form, so the screen and the journal agree.
     this.masked = maskWalletCode(digits);
@@ -70,18 +81,28 @@ export function walletOf(code: string): WalletKind | null {
  * digits are decimals (default: the currency's exponent); for a weight, of kilograms
  * (default 3: grams).
  */
-export const embeddedRuleSchema = z.object({
-  kind: z.enum(['price', 'weight']),
-  pattern: z.string().regex(/^\d+I+X*V+C$|^\d+V+X*I+C$/, 'digits, then I… and V… blocks (X optional between), then C').length(13),
-  decimals: z.number().int().min(0).max(3).optional(),
-}).strict();
+export const embeddedRuleSchema = z
+  .object({
+    kind: z.enum(['price', 'weight']),
+    pattern: z
+      .string()
+      .regex(/^\d+I+X*V+C$|^\d+V+X*I+C$/, 'digits, then I… and V… blocks (X optional between), then C')
+      .length(13),
+    decimals: z.number().int().min(0).max(3).optional(),
+  })
+  .strict();
 export type EmbeddedRule = z.infer<typeof embeddedRuleSchema>;
 
-export const nomenclatureSchema = z.object({
-  /** Prefix of cashier badge codes; null: badges are not scanned. */
-  badgePrefix: z.string().regex(/^[\x21-\x7e]{1,12}$/).nullable(),
-  embedded: z.array(embeddedRuleSchema).max(20),
-}).strict();
+export const nomenclatureSchema = z
+  .object({
+    /** Prefix of cashier badge codes; null: badges are not scanned. */
+    badgePrefix: z
+      .string()
+      .regex(/^[\x21-\x7e]{1,12}$/)
+      .nullable(),
+    embedded: z.array(embeddedRuleSchema).max(20),
+  })
+  .strict();
 export type NomenclatureConfig = z.infer<typeof nomenclatureSchema>;
 
 /**
@@ -123,7 +144,10 @@ export function compileNomenclature(config: NomenclatureConfig, currency: string
   const rules = parsed.embedded.map((rule): CompiledRule => {
     const decimals = rule.decimals ?? (rule.kind === 'price' ? exponent : 3);
     const target = rule.kind === 'price' ? exponent : 3;
-    if (decimals > target) throw new RangeError(`Barcode rule ${rule.pattern}: ${decimals} decimals is finer than ${rule.kind === 'price' ? currency : 'grams'}`);
+    if (decimals > target)
+      throw new RangeError(
+        `Barcode rule ${rule.pattern}: ${decimals} decimals is finer than ${rule.kind === 'price' ? currency : 'grams'}`,
+      );
     return {
       kind: rule.kind,
       prefix: /^\d+/.exec(rule.pattern)![0],
@@ -140,26 +164,26 @@ export type CodeClass =
   | { kind: 'wallet'; display: string; wallet: WalletCode }
   | { kind: 'badge'; display: string; badge: string }
   | {
-    kind: 'price-embedded' | 'weight-embedded';
-    display: string;
-    /** The label's code, as it goes on the order line. */
-    barcode: string;
-    /** The item reference as a PLU, leading zeros dropped. */
-    plu: string;
-    /** The label with its value (and ignored digits) zeroed, check digit recomputed: Odoo's way of keying such products. */
-    neutralBarcode: string;
-    /** Price: minor units. Weight: thousandths of a kilogram. */
-    value: number;
-  }
+      kind: 'price-embedded' | 'weight-embedded';
+      display: string;
+      /** The label's code, as it goes on the order line. */
+      barcode: string;
+      /** The item reference as a PLU, leading zeros dropped. */
+      plu: string;
+      /** The label with its value (and ignored digits) zeroed, check digit recomputed: Odoo's way of keying such products. */
+      neutralBarcode: string;
+      /** Price: minor units. Weight: thousandths of a kilogram. */
+      value: number;
+    }
   | {
-    kind: 'product';
-    display: string;
-    barcode: string;
-    /** Stored forms to try, best first (see `barcodeLookupKeys`). */
-    keys: string[];
-    /** A GTIN-shaped code whose check digit is wrong: probably mistyped. */
-    badCheckDigit: boolean;
-  }
+      kind: 'product';
+      display: string;
+      barcode: string;
+      /** Stored forms to try, best first (see `barcodeLookupKeys`). */
+      keys: string[];
+      /** A GTIN-shaped code whose check digit is wrong: probably mistyped. */
+      badCheckDigit: boolean;
+    }
   | { kind: 'invalid'; display: string; message: string };
 
 /** PLUs are stored without leading zeros so `00123` on a label finds PLU `123`. */
@@ -188,8 +212,15 @@ export function classifyCode(raw: string, nomenclature: Nomenclature): CodeClass
   if (form13.length === 13 && hasGtinShape(form13)) {
     const rule = nomenclature.rules.find((r) => form13.startsWith(r.prefix));
     if (rule) {
-      if (!isValidGtin(form13)) return { kind: 'invalid', display: code, message: `Label ${code} did not read correctly (check digit): scan it again or key the item.` };
-      const neutral = [...form13.slice(0, 12)].map((digit, i) => (rule.pattern[i] === 'V' || rule.pattern[i] === 'X' ? '0' : digit)).join('');
+      if (!isValidGtin(form13))
+        return {
+          kind: 'invalid',
+          display: code,
+          message: `Label ${code} did not read correctly (check digit): scan it again or key the item.`,
+        };
+      const neutral = [...form13.slice(0, 12)]
+        .map((digit, i) => (rule.pattern[i] === 'V' || rule.pattern[i] === 'X' ? '0' : digit))
+        .join('');
       return {
         kind: rule.kind === 'price' ? 'price-embedded' : 'weight-embedded',
         display: code,
@@ -201,5 +232,11 @@ export function classifyCode(raw: string, nomenclature: Nomenclature): CodeClass
     }
   }
 
-  return { kind: 'product', display: code, barcode: canonical, keys: barcodeLookupKeys(code), badCheckDigit: isMistypedGtin(code) };
+  return {
+    kind: 'product',
+    display: code,
+    barcode: canonical,
+    keys: barcodeLookupKeys(code),
+    badCheckDigit: isMistypedGtin(code),
+  };
 }

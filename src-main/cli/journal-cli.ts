@@ -56,7 +56,12 @@ async function addUser(path: string, values: { name?: string; role?: string; bad
   }
   const journal = openJournal(path);
   try {
-    const id = createUserRepository(journal.db).create({ name: values.name, role: values.role, pinHash: await hashPin(pin), badge: values.badge ?? null });
+    const id = createUserRepository(journal.db).create({
+      name: values.name,
+      role: values.role,
+      pinHash: await hashPin(pin),
+      badge: values.badge ?? null,
+    });
     console.log(`Added ${values.role} ${values.name} (${id}).`);
     return 0;
   } finally {
@@ -69,11 +74,23 @@ function exportOrders(path: string, since: string | undefined): number {
   try {
     const rows = createReportRepository(journal.db).salesExport(since ?? null);
     const header: (keyof SalesExportRow)[] = [
-      'number', 'completed_at', 'cashier', 'currency', 'subtotal', 'discount_total', 'tax_total', 'total',
+      'number',
+      'completed_at',
+      'cashier',
+      'currency',
+      'subtotal',
+      'discount_total',
+      'tax_total',
+      'total',
       'cash_rounding',
     ];
-    const cell = (v: unknown) => { const t = v === null ? '' : String(v); return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t; };
-    process.stdout.write([header.join(','), ...rows.map((r) => header.map((h) => cell(r[h])).join(','))].join('\n') + '\n');
+    const cell = (v: unknown) => {
+      const t = v === null ? '' : String(v);
+      return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+    };
+    process.stdout.write(
+      [header.join(','), ...rows.map((r) => header.map((h) => cell(r[h])).join(','))].join('\n') + '\n',
+    );
     return 0;
   } finally {
     journal.close();
@@ -83,14 +100,29 @@ function exportOrders(path: string, since: string | undefined): number {
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { config: { type: 'string' }, 'data-dir': { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, badge: { type: 'string' }, since: { type: 'string' } },
+    options: {
+      config: { type: 'string' },
+      'data-dir': { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      badge: { type: 'string' },
+      since: { type: 'string' },
+    },
   });
   const command = positionals[0];
   if (command === 'verify') return verify(journalPath(values));
   if (command === 'add-user') return addUser(journalPath(values, false), values);
   if (command === 'export-orders') return exportOrders(journalPath(values), values.since);
-  console.error('Usage: npm run journal -- verify | add-user --name N --role cashier|manager | export-orders [--since DATE]  [--config FILE | --data-dir DIR]');
+  console.error(
+    'Usage: npm run journal -- verify | add-user --name N --role cashier|manager | export-orders [--since DATE]  [--config FILE | --data-dir DIR]',
+  );
   return 2;
 }
 
-main().then((code) => process.exit(code), (error) => { console.error((error as Error).message); process.exit(2); });
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error((error as Error).message);
+    process.exit(2);
+  },
+);

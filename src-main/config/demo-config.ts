@@ -40,7 +40,13 @@ export function demoConfigRaw(dataDir: string = defaultDemoDataDir()): Record<st
         { kind: 'price', pattern: '02IIIIIXVVVVC' },
       ],
     },
-    security: { idleLockSeconds: 300, maxPinAttempts: 5, lockoutSeconds: 300, discountLimitBasisPoints: 1000, varianceLimit: 500 },
+    security: {
+      idleLockSeconds: 300,
+      maxPinAttempts: 5,
+      lockoutSeconds: 300,
+      discountLimitBasisPoints: 1000,
+      varianceLimit: 500,
+    },
   };
 }
 

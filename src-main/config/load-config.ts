@@ -6,7 +6,10 @@ import type { AnyProviderModule } from '../payments/provider-module';
 import { configSchema, type AppConfig } from './config-schema';
 
 export class ConfigError extends Error {
-  constructor(message: string, readonly field: string | null) {
+  constructor(
+    message: string,
+    readonly field: string | null,
+  ) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -38,7 +41,10 @@ export function readConfigJson(path: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, null);
+    throw new ConfigError(
+      `Cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      null,
+    );
   }
   try {
     return JSON.parse(text);
@@ -61,5 +67,7 @@ export function configPermissionWarning(
   const hasSecrets = modules.some((m) => m.secrets && blocks[m.key] !== undefined);
   if (!hasSecrets || process.platform === 'win32') return null;
   const mode = statSync(path).mode & 0o777;
-  return mode & 0o077 ? `Config file ${path} holds gateway keys but is readable by others (mode ${mode.toString(8)}); run chmod 600 on it.` : null;
+  return mode & 0o077
+    ? `Config file ${path} holds gateway keys but is readable by others (mode ${mode.toString(8)}); run chmod 600 on it.`
+    : null;
 }

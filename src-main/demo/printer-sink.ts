@@ -52,23 +52,37 @@ export interface PrinterSink {
   close(): Promise<void>;
 }
 
-const HEALTHY: VirtualPrinterStatus = { paperOut: false, paperNearEnd: false, coverOpen: false, drawerOpen: false, offline: false, error: false };
+const HEALTHY: VirtualPrinterStatus = {
+  paperOut: false,
+  paperNearEnd: false,
+  coverOpen: false,
+  drawerOpen: false,
+  offline: false,
+  error: false,
+};
 
 /** The one-byte DLE EOT n reply for a status, with Epson's fixed bits (0x12) set. */
 export function statusReply(n: number, s: VirtualPrinterStatus): number {
   const offline = s.offline || s.coverOpen || s.paperOut || s.error;
   switch (n) {
     // Drawer pin 3 LOW reads as "open" (Epson default drawer open level).
-    case 1: return 0x12 | (s.drawerOpen ? 0 : 0x04) | (offline ? 0x08 : 0);
-    case 2: return 0x12 | (s.coverOpen ? 0x04 : 0) | (s.paperOut ? 0x20 : 0) | (s.error ? 0x40 : 0);
-    case 3: return 0x12 | (s.error ? 0x08 : 0);
-    case 4: return 0x12 | (s.paperNearEnd ? 0x0c : 0) | (s.paperOut ? 0x60 : 0);
-    default: return 0x12;
+    case 1:
+      return 0x12 | (s.drawerOpen ? 0 : 0x04) | (offline ? 0x08 : 0);
+    case 2:
+      return 0x12 | (s.coverOpen ? 0x04 : 0) | (s.paperOut ? 0x20 : 0) | (s.error ? 0x40 : 0);
+    case 3:
+      return 0x12 | (s.error ? 0x08 : 0);
+    case 4:
+      return 0x12 | (s.paperNearEnd ? 0x0c : 0) | (s.paperOut ? 0x60 : 0);
+    default:
+      return 0x12;
   }
 }
 
 /** Starts the virtual printer on 127.0.0.1 (port 0 = any free port). */
-export async function startPrinterSink(options: { port?: number; status?: Partial<VirtualPrinterStatus> } = {}): Promise<PrinterSink> {
+export async function startPrinterSink(
+  options: { port?: number; status?: Partial<VirtualPrinterStatus> } = {},
+): Promise<PrinterSink> {
   const host = '127.0.0.1';
   let status: VirtualPrinterStatus = { ...HEALTHY, ...options.status };
   let mode: SinkMode = 'accept';
@@ -95,7 +109,8 @@ export async function startPrinterSink(options: { port?: number; status?: Partia
       for (const event of decoder.push(chunk)) {
         if (event.type === 'status-request') socket.write(Buffer.from([statusReply(event.n, status)]));
         // GS r 1: paper sensor — bits 0-1 near end, bits 2-3 end.
-        if (event.type === 'paper-status-request') socket.write(Buffer.from([(status.paperNearEnd ? 0x03 : 0) | (status.paperOut ? 0x0c : 0)]));
+        if (event.type === 'paper-status-request')
+          socket.write(Buffer.from([(status.paperNearEnd ? 0x03 : 0) | (status.paperOut ? 0x0c : 0)]));
         if (event.type === 'drawer-kick' && event.kick.complete) status = { ...status, drawerOpen: true };
       }
     });
@@ -136,12 +151,18 @@ export async function startPrinterSink(options: { port?: number; status?: Partia
 
   return {
     host,
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     prints: () => [...received],
     nextPrint: () => new Promise((resolve) => waiters.push(resolve)),
     status: () => ({ ...status }),
-    setStatus(patch) { status = { ...status, ...patch }; },
-    closeDrawer() { status = { ...status, drawerOpen: false }; },
+    setStatus(patch) {
+      status = { ...status, ...patch };
+    },
+    closeDrawer() {
+      status = { ...status, drawerOpen: false };
+    },
     mode: () => mode,
     async setMode(next) {
       if (next === mode) return;

@@ -14,7 +14,18 @@ import { ScanSourceBase } from '../devices/scanner/scanner-source';
 const LEFT_SHIFT = 0x02;
 const LEFT_CTRL = 0x01;
 const LEFT_ALT = 0x04;
-const KEYPAD_DIGIT: Record<string, number> = { '1': 0x59, '2': 0x5a, '3': 0x5b, '4': 0x5c, '5': 0x5d, '6': 0x5e, '7': 0x5f, '8': 0x60, '9': 0x61, '0': 0x62 };
+const KEYPAD_DIGIT: Record<string, number> = {
+  '1': 0x59,
+  '2': 0x5a,
+  '3': 0x5b,
+  '4': 0x5c,
+  '5': 0x5d,
+  '6': 0x5e,
+  '7': 0x5f,
+  '8': 0x60,
+  '9': 0x61,
+  '0': 0x62,
+};
 
 export interface KeyboardFeedOptions {
   /** Key sent after the code (default 'enter'; null for none, e.g. with a suffix). */
@@ -33,7 +44,9 @@ export interface KeyboardFeedOptions {
 function report(modifiers: number, keys: number[], reportId: number | null | undefined): Buffer {
   const body = Buffer.alloc(8);
   body[0] = modifiers;
-  keys.slice(0, 6).forEach((k, i) => { body[2 + i] = k; });
+  keys.slice(0, 6).forEach((k, i) => {
+    body[2 + i] = k;
+  });
   return reportId === null || reportId === undefined ? body : Buffer.concat([Buffer.from([reportId]), body]);
 }
 
@@ -54,7 +67,9 @@ export function keyboardReportsFor(code: string, options: KeyboardFeedOptions = 
     }
     const value = ch.charCodeAt(0);
     if (value < 0x20 && options.controlCharacters !== 'alt') {
-      const base = charToKeystroke(String.fromCharCode(value + 0x40).toLowerCase()) ?? charToKeystroke(String.fromCharCode(value + 0x40));
+      const base =
+        charToKeystroke(String.fromCharCode(value + 0x40).toLowerCase()) ??
+        charToKeystroke(String.fromCharCode(value + 0x40));
       if (!base) throw new RangeError(`Cannot type character 0x${value.toString(16)}`);
       press(LEFT_CTRL | (base.shift ? LEFT_SHIFT : 0), base.usage);
       continue;
@@ -90,7 +105,10 @@ export interface HidPosFeedOptions {
 }
 
 /** Honeywell HID-POS packets: [0]=2, [1]=len, [2..4]=AIM, [5..60]=data, [61]=code ID, [63] bit0=more. */
-export function honeywellPacketsFor(code: string | Buffer, options: HidPosFeedOptions & { aim?: string; codeId?: string } = {}): Buffer[] {
+export function honeywellPacketsFor(
+  code: string | Buffer,
+  options: HidPosFeedOptions & { aim?: string; codeId?: string } = {},
+): Buffer[] {
   const aim = Buffer.from(options.aim ?? ']E0', 'latin1');
   const codeId = (options.codeId ?? 'd').charCodeAt(0);
   const parts = chunks(Buffer.isBuffer(code) ? code : Buffer.from(code, 'utf8'));
@@ -107,7 +125,10 @@ export function honeywellPacketsFor(code: string | Buffer, options: HidPosFeedOp
 }
 
 /** Newland HID-POS packets: [0]=2, [1]=len, [2..57]=data, [62]=symbology ID, [63] bit0=more. */
-export function newlandPacketsFor(code: string | Buffer, options: HidPosFeedOptions & { symbology?: string } = {}): Buffer[] {
+export function newlandPacketsFor(
+  code: string | Buffer,
+  options: HidPosFeedOptions & { symbology?: string } = {},
+): Buffer[] {
   const symbology = (options.symbology ?? 'd').charCodeAt(0);
   const parts = chunks(Buffer.isBuffer(code) ? code : Buffer.from(code, 'utf8'));
   return parts.map((part, i) => {
@@ -163,12 +184,18 @@ export class DemoScanner extends ScanSourceBase {
   constructor(format: 'keyboard' | 'honeywell' = 'honeywell') {
     super({ state: 'disconnected', message: 'Demo scanner not started.' });
     this.#format = format;
-    this.#decoder = createReportDecoder(format === 'keyboard' ? { kind: 'keyboard' } : { kind: 'hid-pos', vendor: 'honeywell' });
+    this.#decoder = createReportDecoder(
+      format === 'keyboard' ? { kind: 'keyboard' } : { kind: 'hid-pos', vendor: 'honeywell' },
+    );
   }
 
   async start(): Promise<void> {
     this.#running = true;
-    this.setStatus({ state: 'connected', message: 'Demo scanner ready (scans typed in the virtual scanner panel).', device: { product: 'Demo scanner', decoder: this.#decoder.description } });
+    this.setStatus({
+      state: 'connected',
+      message: 'Demo scanner ready (scans typed in the virtual scanner panel).',
+      device: { product: 'Demo scanner', decoder: this.#decoder.description },
+    });
   }
 
   async stop(): Promise<void> {
@@ -182,7 +209,8 @@ export class DemoScanner extends ScanSourceBase {
     if (!this.#running) return;
     const frames = this.#format === 'keyboard' ? keyboardReportsFor(code) : honeywellPacketsFor(code, { aim });
     for (const frame of frames) {
-      for (const decoded of this.#decoder.push(new Uint8Array(frame))) this.emitScan(decoded.code, { ...decoded.meta, device: 'demo' });
+      for (const decoded of this.#decoder.push(new Uint8Array(frame)))
+        this.emitScan(decoded.code, { ...decoded.meta, device: 'demo' });
     }
   }
 }

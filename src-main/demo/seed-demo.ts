@@ -19,12 +19,26 @@ export async function seedDemo(deps: {
 }): Promise<void> {
   if (deps.users.count() === 0) {
     for (const user of DEMO_USERS) {
-      deps.users.create({ id: user.id, name: user.name, role: user.role, pinHash: await hashPin(user.pin), badge: user.badge });
+      deps.users.create({
+        id: user.id,
+        name: user.name,
+        role: user.role,
+        pinHash: await hashPin(user.pin),
+        badge: user.badge,
+      });
     }
   }
   if (deps.products.count() === 0) {
-    const report = await deps.catalog.importCsv({ csv: readFileSync(join(deps.resourcesDir, SAMPLE_CATALOGUE), 'utf8') });
+    const report = await deps.catalog.importCsv({
+      csv: readFileSync(join(deps.resourcesDir, SAMPLE_CATALOGUE), 'utf8'),
+    });
     deps.log.info(`Demo catalogue: ${report.imported} products imported, ${report.rejected} rejected`);
-    if (report.rejected) throw new Error(`The sample catalogue has bad rows: ${report.errors.slice(0, 3).map((e) => `row ${e.row}: ${e.message}`).join('; ')}`);
+    if (report.rejected)
+      throw new Error(
+        `The sample catalogue has bad rows: ${report.errors
+          .slice(0, 3)
+          .map((e) => `row ${e.row}: ${e.message}`)
+          .join('; ')}`,
+      );
   }
 }

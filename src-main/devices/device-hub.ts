@@ -32,8 +32,17 @@ export async function startDeviceHub(deps: {
   onChange(view: DevicesView): void;
 }): Promise<DeviceHub> {
   let hub: DeviceHub | null = null;
-  const changed = () => { if (hub) deps.onChange(hub.view()); };
-  const printer = createPrinterService({ db: deps.db, config: deps.printer, storeName: deps.storeName, onStatus: changed, onJob: changed, ...(deps.osPrint ? { osPrint: deps.osPrint } : {}) });
+  const changed = () => {
+    if (hub) deps.onChange(hub.view());
+  };
+  const printer = createPrinterService({
+    db: deps.db,
+    config: deps.printer,
+    storeName: deps.storeName,
+    onStatus: changed,
+    onJob: changed,
+    ...(deps.osPrint ? { osPrint: deps.osPrint } : {}),
+  });
   let scanner: ScanSource | null = null;
   let scannerStatus: ScannerStatus | null = null;
   const useScanner = async (source: ScanSource | null) => {
@@ -42,12 +51,17 @@ export async function startDeviceHub(deps: {
     scannerStatus = null;
     if (!source) return changed();
     source.on('scan', (code, meta) => deps.onScan(code, meta));
-    source.on('status', (status) => { scannerStatus = status; changed(); });
+    source.on('status', (status) => {
+      scannerStatus = status;
+      changed();
+    });
     await source.start().catch((error) => deps.log.error('Scanner failed to start', error));
     scannerStatus = source.status();
     changed();
   };
-  await useScanner(deps.scanner === null ? null : 'start' in deps.scanner ? deps.scanner : createScanSource(deps.scanner));
+  await useScanner(
+    deps.scanner === null ? null : 'start' in deps.scanner ? deps.scanner : createScanSource(deps.scanner),
+  );
 
   hub = {
     printer,
@@ -58,11 +72,34 @@ export async function startDeviceHub(deps: {
       const s = scannerStatus;
       return {
         scanner: s
-          ? { configured: true, state: s.state, message: s.message, device: s.device?.product ?? s.device?.path ?? null, lastScanAt: s.lastScanAt ?? null }
-          : { configured: false, state: 'not-configured', message: 'No scanner in main: scans typed by a keyboard-wedge scanner are detected in the window.', device: null, lastScanAt: null },
+          ? {
+              configured: true,
+              state: s.state,
+              message: s.message,
+              device: s.device?.product ?? s.device?.path ?? null,
+              lastScanAt: s.lastScanAt ?? null,
+            }
+          : {
+              configured: false,
+              state: 'not-configured',
+              message: 'No scanner in main: scans typed by a keyboard-wedge scanner are detected in the window.',
+              device: null,
+              lastScanAt: null,
+            },
         printer: {
-          state: p.state, message: p.message, transport: p.transport, queued: p.queued,
-          jobs: printer.jobs({ limit: 10 }).map((j) => ({ id: j.id, kind: j.kind, label: j.label, state: j.state, attempts: j.attempts, lastError: j.lastError, createdAt: j.createdAt })),
+          state: p.state,
+          message: p.message,
+          transport: p.transport,
+          queued: p.queued,
+          jobs: printer.jobs({ limit: 10 }).map((j) => ({
+            id: j.id,
+            kind: j.kind,
+            label: j.label,
+            state: j.state,
+            attempts: j.attempts,
+            lastError: j.lastError,
+            createdAt: j.createdAt,
+          })),
         },
       };
     },

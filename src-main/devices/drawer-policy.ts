@@ -30,7 +30,10 @@ export function createDrawerPolicy(deps: {
   const open = (order: OrderView, detail: Record<string, unknown>, kind: 'cash-tender' | 'change'): void => {
     if (!deps.journalOpen() || deps.printer().status().state === 'not-configured') return;
     deps.audit.append({ userId: deps.userId(), action: 'drawer.open', object: `order:${order.id}`, detail });
-    void deps.printer().openDrawer({ kind, orderNumber: order.number }).catch((error) => deps.log.error('Drawer kick failed', error));
+    void deps
+      .printer()
+      .openDrawer({ kind, orderNumber: order.number })
+      .catch((error) => deps.log.error('Drawer kick failed', error));
   };
   return {
     cashTaken: (order, change) =>

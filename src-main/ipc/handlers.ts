@@ -35,7 +35,15 @@ import type { EventBus } from './event-bus';
 export const APP_VERSION = '0.1.0';
 
 function toJobView(job: PrintJob): PrintJobView {
-  return { id: job.id, kind: job.kind, label: job.label, state: job.state, attempts: job.attempts, lastError: job.lastError, createdAt: job.createdAt };
+  return {
+    id: job.id,
+    kind: job.kind,
+    label: job.label,
+    state: job.state,
+    attempts: job.attempts,
+    lastError: job.lastError,
+    createdAt: job.createdAt,
+  };
 }
 
 export interface HandlerDeps {
@@ -69,7 +77,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const { config, sessions, catalog, cart, engine, permissions } = deps;
 
   /** A void needs the right or a manager's approval; the void record names both people. */
-  const voidAuthority = async (user: UserRow, action: 'line.void' | 'order.void', object: string, reason: string, approval: ApprovalRequest | undefined): Promise<VoidBy> => {
+  const voidAuthority = async (
+    user: UserRow,
+    action: 'line.void' | 'order.void',
+    object: string,
+    reason: string,
+    approval: ApprovalRequest | undefined,
+  ): Promise<VoidBy> => {
     // No approval is asked for a change that cannot happen anyway.
     cart.assertEditable(user.id);
     const { approvedBy } = await permissions.authorize({ user, action, object, reason, approval });
@@ -87,7 +101,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   const overLimit = (discount: Discount | null, base: number): boolean => {
     if (!discount) return false;
-    const basisPoints = discount.kind === 'percent' ? discount.basisPoints : base > 0 ? Math.ceil((discount.amount * 10_000) / base) : 10_000;
+    const basisPoints =
+      discount.kind === 'percent'
+        ? discount.basisPoints
+        : base > 0
+          ? Math.ceil((discount.amount * 10_000) / base)
+          : 10_000;
     return basisPoints > config.security.discountLimitBasisPoints;
   };
 
@@ -110,7 +129,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:app.info': () => ({
       version: APP_VERSION,
       demo: config.demo,
-      store: { name: config.store.name, address: config.store.address, taxId: config.store.taxId, currency: config.store.currency, locale: config.store.locale, ...(config.store.timeZone ? { timeZone: config.store.timeZone } : {}) },
+      store: {
+        name: config.store.name,
+        address: config.store.address,
+        taxId: config.store.taxId,
+        currency: config.store.currency,
+        locale: config.store.locale,
+        ...(config.store.timeZone ? { timeZone: config.store.timeZone } : {}),
+      },
       demoPins: config.demo ? DEMO_USERS.map(({ name, role, pin }) => ({ name, role, pin })) : [],
       quickCash: config.store.quickCash,
       cashRoundingStep: config.store.cashRoundingStep,
@@ -120,23 +146,44 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       tenders: [...deps.providers.values()].flatMap((p): AppInfo['tenders'] => {
         const tender = { provider: p.id, method: p.method, capabilities: { ...p.capabilities } };
         const lanes = deps.lanes(p.id);
-        return lanes.length ? lanes.map((t) => ({ ...tender, label: `${p.label} – ${t}`, terminal: t })) : [{ ...tender, label: p.label, terminal: null }];
+        return lanes.length
+          ? lanes.map((t) => ({ ...tender, label: `${p.label} – ${t}`, terminal: t }))
+          : [{ ...tender, label: p.label, terminal: null }];
       }),
     }),
 
     'pos:session.users': () => deps.users.listActive(),
     'pos:session.login': ({ userId, pin }) => sessions.login(userId, pin),
     'pos:session.current': () => sessions.current(),
-    'pos:session.lock': () => { sessions.lock(); return { ok: true as const }; },
-    'pos:session.logout': () => { sessions.logout(); return { ok: true as const }; },
+    'pos:session.lock': () => {
+      sessions.lock();
+      return { ok: true as const };
+    },
+    'pos:session.logout': () => {
+      sessions.logout();
+      return { ok: true as const };
+    },
 
-    'pos:catalog.search': (input) => { sessions.require(); return catalog.search(input); },
-    'pos:catalog.grid': (input) => { sessions.require(); return catalog.grid(input); },
+    'pos:catalog.search': (input) => {
+      sessions.require();
+      return catalog.search(input);
+    },
+    'pos:catalog.grid': (input) => {
+      sessions.require();
+      return catalog.grid(input);
+    },
     'pos:catalog.import': async (input) => {
       const user = sessions.require();
       if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can import the catalogue.');
-      const report = await catalog.importCsv(input, (done, total) => deps.events.emit('pos:catalog.importProgress', { done, total }));
-      deps.audit.append({ userId: user.id, action: 'catalog.import', object: null, detail: { imported: report.imported, updated: report.updated, rejected: report.rejected } });
+      const report = await catalog.importCsv(input, (done, total) =>
+        deps.events.emit('pos:catalog.importProgress', { done, total }),
+      );
+      deps.audit.append({
+        userId: user.id,
+        action: 'catalog.import',
+        object: null,
+        detail: { imported: report.imported, updated: report.updated, rejected: report.rejected },
+      });
       return report;
     },
 
@@ -149,48 +196,104 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pos:cart.setQuantity': async ({ lineId, qtyMilli, reason, approval }) => {
       const user = sessions.require();
       const line = cart.current(user.id).lines.find((l) => l.id === lineId);
-      const voidBy = line && qtyMilli < line.qtyMilli ? await voidAuthority(user, 'line.void', `line:${lineId}`, reason || 'quantity lowered', approval) : null;
+      const voidBy =
+        line && qtyMilli < line.qtyMilli
+          ? await voidAuthority(user, 'line.void', `line:${lineId}`, reason || 'quantity lowered', approval)
+          : null;
       return cart.setQuantity(user.id, lineId, qtyMilli, voidBy);
     },
     'pos:cart.removeLine': async ({ lineId, reason, approval }) => {
       const user = sessions.require();
-      return cart.removeLine(user.id, lineId, await voidAuthority(user, 'line.void', `line:${lineId}`, reason || 'removed from the sale', approval));
+      return cart.removeLine(
+        user.id,
+        lineId,
+        await voidAuthority(user, 'line.void', `line:${lineId}`, reason || 'removed from the sale', approval),
+      );
     },
     'pos:cart.setLineDiscount': async ({ lineId, discount, reason, approval }) => {
       const user = sessions.require();
       const line = cart.current(user.id).lines.find((l) => l.id === lineId);
-      if (line && overLimit(discount, line.gross)) await permissions.authorize({ user, action: 'discount.overLimit', object: `line:${lineId}`, reason: reason || 'line discount', approval });
+      if (line && overLimit(discount, line.gross))
+        await permissions.authorize({
+          user,
+          action: 'discount.overLimit',
+          object: `line:${lineId}`,
+          reason: reason || 'line discount',
+          approval,
+        });
       return cart.setLineDiscount(user.id, lineId, discount);
     },
     'pos:cart.setOrderDiscount': async ({ discount, reason, approval }) => {
       const user = sessions.require();
       const order = cart.current(user.id);
       if (overLimit(discount, order.subtotal - order.lines.reduce((s, l) => s + l.lineDiscount, 0))) {
-        await permissions.authorize({ user, action: 'discount.overLimit', object: `order:${order.id}`, reason: reason || 'order discount', approval });
+        await permissions.authorize({
+          user,
+          action: 'discount.overLimit',
+          object: `order:${order.id}`,
+          reason: reason || 'order discount',
+          approval,
+        });
       }
       return cart.setOrderDiscount(user.id, discount);
     },
     'pos:cart.overridePrice': async ({ lineId, unitPrice, reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'price.override', object: `line:${lineId}`, reason, amount: unitPrice, approval });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'price.override',
+        object: `line:${lineId}`,
+        reason,
+        amount: unitPrice,
+        approval,
+      });
       const { order, from, name } = cart.overridePrice(user.id, lineId, unitPrice, approvedBy.id);
-      deps.audit.append({ userId: user.id, action: 'price.override', object: `order:${order.id}`, detail: { product: name, from, to: unitPrice, reason, approvedBy: approvedBy.id } });
+      deps.audit.append({
+        userId: user.id,
+        action: 'price.override',
+        object: `order:${order.id}`,
+        detail: { product: name, from, to: unitPrice, reason, approvedBy: approvedBy.id },
+      });
       return order;
     },
     'pos:cart.cancel': async ({ reason, approval }) => {
       const user = sessions.require();
       const before = cart.current(user.id);
-      const voidBy = before.lines.length ? await voidAuthority(user, 'order.void', `order:${before.id}`, reason || 'sale voided', approval) : null;
+      const voidBy = before.lines.length
+        ? await voidAuthority(user, 'order.void', `order:${before.id}`, reason || 'sale voided', approval)
+        : null;
       return cart.cancel(user.id, voidBy);
     },
 
-    'pos:tender.cash': ({ orderId, tendered }) => { sessions.require(); return deps.checkout.takeCash(orderId, tendered); },
-    'pos:tender.start': async ({ orderId, provider, terminal, amount, tip, walletCode, onScreenTip, preauth, cashback, reason, approval }) => {
+    'pos:tender.cash': ({ orderId, tendered }) => {
+      sessions.require();
+      return deps.checkout.takeCash(orderId, tendered);
+    },
+    'pos:tender.start': async ({
+      orderId,
+      provider,
+      terminal,
+      amount,
+      tip,
+      walletCode,
+      onScreenTip,
+      preauth,
+      cashback,
+      reason,
+      approval,
+    }) => {
       const user = sessions.require();
       // A tip keyed at the till follows the same rules as one changed later: never more than the sale, a manager above the limit.
       if (tip > amount) throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
       if (tip * 10_000 > amount * config.security.tipLimitBasisPoints) {
-        await permissions.authorize({ user, action: 'payment.tip', object: `order:${orderId}`, reason: reason || 'tip', amount: tip, approval });
+        await permissions.authorize({
+          user,
+          action: 'payment.tip',
+          object: `order:${orderId}`,
+          reason: reason || 'tip',
+          amount: tip,
+          approval,
+        });
       }
       if (onScreenTip && deps.providers.get(provider)?.capabilities.onScreenTip !== true) {
         const label = deps.providers.get(provider)?.label ?? provider;
@@ -199,21 +302,40 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       }
       if (cashback > 0) {
         const capable = deps.providers.get(provider)?.capabilities.cashback === true;
-        if (!capable) throw new PosError('INVALID_PAYLOAD', `${deps.providers.get(provider)?.label ?? provider} does not give cash back.`, 'cashback');
+        if (!capable)
+          throw new PosError(
+            'INVALID_PAYLOAD',
+            `${deps.providers.get(provider)?.label ?? provider} does not give cash back.`,
+            'cashback',
+          );
         // Cash back leaves the drawer: above the store's limit a manager approves it.
         if (cashback > config.security.cashbackLimit) {
-          await permissions.authorize({ user, action: 'cashback', object: `order:${orderId}`, reason: reason || 'cash back', amount: cashback, approval });
+          await permissions.authorize({
+            user,
+            action: 'cashback',
+            object: `order:${orderId}`,
+            reason: reason || 'cash back',
+            amount: cashback,
+            approval,
+          });
         }
       }
       let wallet: { value: string; masked: string } | undefined;
       if (walletCode !== undefined) {
         const scan = catalog.resolveScan(walletCode);
-        if (scan.kind !== 'wallet') throw new PosError('INVALID_PAYLOAD', 'That is not a customer payment code.', 'walletCode');
+        if (scan.kind !== 'wallet')
+          throw new PosError('INVALID_PAYLOAD', 'That is not a customer payment code.', 'walletCode');
         wallet = { value: scan.wallet.reveal(), masked: scan.wallet.masked };
       }
       return engine.start({
-        orderId, providerId: provider, terminal: terminal ?? defaultTerminal(provider), amount, tip, userId: user.id,
-        ...(wallet ? { walletCode: wallet } : {}), preauth,
+        orderId,
+        providerId: provider,
+        terminal: terminal ?? defaultTerminal(provider),
+        amount,
+        tip,
+        userId: user.id,
+        ...(wallet ? { walletCode: wallet } : {}),
+        preauth,
         ...(onScreenTip || cashback
           ? { options: { ...(onScreenTip ? { onScreenTip: true } : {}), ...(cashback ? { cashback } : {}) } }
           : {}),
@@ -223,13 +345,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'pos:payments.attention': () => {
       sessions.require();
-      const foreign = engine.foreignAnswers(50).map(({ at, provider, terminal, reason }) => ({ at, provider, terminal, reason }));
+      const foreign = engine
+        .foreignAnswers(50)
+        .map(({ at, provider, terminal, reason }) => ({ at, provider, terminal, reason }));
       return { unresolved: engine.unresolved(), flagged: engine.needingAttention(), foreign };
     },
     'pos:payments.capture': async ({ attemptId, amount, tip, reason, approval }) => {
       const user = sessions.require();
       // Every capture takes money on a held card: a manager approves it, for this amount.
-      const { approvedBy } = await permissions.authorize({ user, action: 'payment.capture', object: `attempt:${attemptId}`, reason: reason || 'capture', amount: amount + tip, approval });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'payment.capture',
+        object: `attempt:${attemptId}`,
+        reason: reason || 'capture',
+        amount: amount + tip,
+        approval,
+      });
       return engine.capture({ attemptId, amount, tip, userId: approvedBy.id });
     },
     'pos:payments.adjustTip': async ({ attemptId, tip, reason, approval }) => {
@@ -237,63 +368,172 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const sale = engine.attempt(attemptId);
       const base = sale ? sale.amount : 0;
       // Refused before a manager's PIN is spent on it: a tip is never more than the sale (the engine checks again).
-      if (sale && tip > base) throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
+      if (sale && tip > base)
+        throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
       // A tip above the store's share of the sale needs a manager.
       const overLimit = base > 0 && tip * 10_000 > base * config.security.tipLimitBasisPoints;
       const approvedBy = overLimit
-        ? (await permissions.authorize({ user, action: 'payment.tip', object: `attempt:${attemptId}`, reason: reason || 'tip change', amount: tip, approval })).approvedBy.id
+        ? (
+            await permissions.authorize({
+              user,
+              action: 'payment.tip',
+              object: `attempt:${attemptId}`,
+              reason: reason || 'tip change',
+              amount: tip,
+              approval,
+            })
+          ).approvedBy.id
         : user.id;
       return engine.adjustTip({ attemptId, tip, userId: approvedBy });
     },
     'pos:payments.void': async ({ attemptId, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'payment.void', object: `attempt:${attemptId}`, reason, approval });
-      return deps.refunds.voidPayment({ attemptId, reason, userId: user.id, approvedBy: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'payment.void',
+        object: `attempt:${attemptId}`,
+        reason,
+        approval,
+      });
+      return deps.refunds.voidPayment({
+        attemptId,
+        reason,
+        userId: user.id,
+        approvedBy: approvedBy.id,
+        ...terminalAuth(attemptId, terminalAuthentication),
+      });
     },
     'pos:payments.refund': async ({ attemptId, amount, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `attempt:${attemptId}`, reason, amount, approval });
-      return deps.refunds.refundPayment({ attemptId, amount, reason, userId: user.id, approvedBy: approvedBy.id, ...terminalAuth(attemptId, terminalAuthentication) });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'refund',
+        object: `attempt:${attemptId}`,
+        reason,
+        amount,
+        approval,
+      });
+      return deps.refunds.refundPayment({
+        attemptId,
+        amount,
+        reason,
+        userId: user.id,
+        approvedBy: approvedBy.id,
+        ...terminalAuth(attemptId, terminalAuthentication),
+      });
     },
     'pos:payments.settle': async ({ attemptId, outcome, evidence, reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'payment.settle', object: `attempt:${attemptId}`, reason, approval });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'payment.settle',
+        object: `attempt:${attemptId}`,
+        reason,
+        approval,
+      });
       return engine.settle({ attemptId, outcome, evidence, reason, managerId: approvedBy.id });
     },
     'pos:payments.release': async ({ attemptId, reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'payment.release', object: `attempt:${attemptId}`, reason, approval });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'payment.release',
+        object: `attempt:${attemptId}`,
+        reason,
+        approval,
+      });
       return engine.release({ attemptId, managerId: approvedBy.id, reason });
     },
     'pos:payments.resolve': async ({ attemptId, resolution, evidence, reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'payment.resolve', object: `attempt:${attemptId}`, reason, approval });
-      return deps.refunds.resolvePayment({ attemptId, resolution, evidence, reason, managerId: approvedBy.id, userId: user.id });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'payment.resolve',
+        object: `attempt:${attemptId}`,
+        reason,
+        approval,
+      });
+      return deps.refunds.resolvePayment({
+        attemptId,
+        resolution,
+        evidence,
+        reason,
+        managerId: approvedBy.id,
+        userId: user.id,
+      });
     },
 
-    'pos:devices.status': () => { sessions.require(); return deps.devices.view(); },
+    'pos:devices.status': () => {
+      sessions.require();
+      return deps.devices.view();
+    },
     'pos:devices.hidList': async () => {
       sessions.require();
       try {
         const devices = await listHidDevices();
-        return { available: true, message: `${devices.length} HID device(s) found.`, devices: devices.map((d) => ({ vendorId: d.vendorId, productId: d.productId, path: d.path ?? null, usagePage: d.usagePage ?? null, product: d.product ?? null, manufacturer: d.manufacturer ?? null, kind: d.kind })) };
+        return {
+          available: true,
+          message: `${devices.length} HID device(s) found.`,
+          devices: devices.map((d) => ({
+            vendorId: d.vendorId,
+            productId: d.productId,
+            path: d.path ?? null,
+            usagePage: d.usagePage ?? null,
+            product: d.product ?? null,
+            manufacturer: d.manufacturer ?? null,
+            kind: d.kind,
+          })),
+        };
       } catch (error) {
-        return { available: false, message: error instanceof PosError ? error.message : 'USB HID scanning is not available on this machine.', devices: [] };
+        return {
+          available: false,
+          message: error instanceof PosError ? error.message : 'USB HID scanning is not available on this machine.',
+          devices: [],
+        };
       }
     },
     'pos:print.receipt': async ({ orderId, copy }) => {
       const user = sessions.require();
       const order = orderView(orderId);
-      if (copy) deps.audit.append({ userId: user.id, action: 'receipt.reprint', object: `order:${orderId}`, detail: { number: order.number, printed: true } });
-      return toJobView(await deps.devices.printer.printReceipt(buildReceipt(order, config.store, { copy, demo: config.demo, format: deps.format })));
+      if (copy)
+        deps.audit.append({
+          userId: user.id,
+          action: 'receipt.reprint',
+          object: `order:${orderId}`,
+          detail: { number: order.number, printed: true },
+        });
+      return toJobView(
+        await deps.devices.printer.printReceipt(
+          buildReceipt(order, config.store, { copy, demo: config.demo, format: deps.format }),
+        ),
+      );
     },
-    'pos:print.retry': async ({ jobId }) => { sessions.require(); return toJobView(await deps.devices.printer.retry(jobId)); },
-    'pos:print.testPage': async () => { sessions.require(); return toJobView(await deps.devices.printer.printTestPage()); },
+    'pos:print.retry': async ({ jobId }) => {
+      sessions.require();
+      return toJobView(await deps.devices.printer.retry(jobId));
+    },
+    'pos:print.testPage': async () => {
+      sessions.require();
+      return toJobView(await deps.devices.printer.printTestPage());
+    },
     'pos:drawer.noSale': async ({ reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'drawer.noSale', object: 'drawer', reason, approval });
-      deps.audit.append({ userId: user.id, action: 'drawer.open', object: 'drawer', detail: { reason: 'no-sale', note: reason, approvedBy: approvedBy.id } });
-      return toJobView(await deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: approvedBy.name, note: reason }));
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'drawer.noSale',
+        object: 'drawer',
+        reason,
+        approval,
+      });
+      deps.audit.append({
+        userId: user.id,
+        action: 'drawer.open',
+        object: 'drawer',
+        detail: { reason: 'no-sale', note: reason, approvedBy: approvedBy.id },
+      });
+      return toJobView(
+        await deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: approvedBy.name, note: reason }),
+      );
     },
 
     'pos:demo.scan': ({ code }) => {
@@ -302,14 +542,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { ok: true as const };
     },
     'pos:demo.terminal': () => demoOnly().waiting(),
-    'pos:demo.act': ({ provider, key, action }) => { demoOnly().act(provider, key, action); return { ok: true as const }; },
+    'pos:demo.act': ({ provider, key, action }) => {
+      demoOnly().act(provider, key, action);
+      return { ok: true as const };
+    },
 
-    'pos:orders.history': ({ query, limit, beforeNumber }) => { sessions.require(); return deps.orders.history(query, limit, beforeNumber); },
-    'pos:orders.get': ({ orderId }) => { sessions.require(); return orderView(orderId); },
+    'pos:orders.history': ({ query, limit, beforeNumber }) => {
+      sessions.require();
+      return deps.orders.history(query, limit, beforeNumber);
+    },
+    'pos:orders.get': ({ orderId }) => {
+      sessions.require();
+      return orderView(orderId);
+    },
     'pos:orders.receipt': ({ orderId, copy }) => {
       const user = sessions.require();
       const order = orderView(orderId);
-      if (copy) deps.audit.append({ userId: user.id, action: 'receipt.reprint', object: `order:${orderId}`, detail: { number: order.number } });
+      if (copy)
+        deps.audit.append({
+          userId: user.id,
+          action: 'receipt.reprint',
+          object: `order:${orderId}`,
+          detail: { number: order.number },
+        });
       return buildReceipt(order, config.store, { copy, demo: config.demo, format: deps.format });
     },
   };

@@ -23,13 +23,30 @@ import { buildShiftReport, type ReportDeps } from '../sales/shift-report';
 import type { ShiftService } from '../sales/shift-service';
 import type { Handlers } from './dispatcher';
 
-export type ManagerChannels = 'pos:print.refundReceipt' | 'pos:shift.current' | 'pos:shift.open' | 'pos:shift.cashMove' | 'pos:shift.close' | 'pos:reports.x' | 'pos:reports.z'
-  | 'pos:reports.list' | 'pos:reports.print' | 'pos:reports.csv' | 'pos:refunds.refundable' | 'pos:refunds.forOrder' | 'pos:refunds.create'
-  | 'pos:refunds.receipt' | 'pos:audit.verify';
+export type ManagerChannels =
+  | 'pos:print.refundReceipt'
+  | 'pos:shift.current'
+  | 'pos:shift.open'
+  | 'pos:shift.cashMove'
+  | 'pos:shift.close'
+  | 'pos:reports.x'
+  | 'pos:reports.z'
+  | 'pos:reports.list'
+  | 'pos:reports.print'
+  | 'pos:reports.csv'
+  | 'pos:refunds.refundable'
+  | 'pos:refunds.forOrder'
+  | 'pos:refunds.create'
+  | 'pos:refunds.receipt'
+  | 'pos:audit.verify';
 
 /** How a refund by amount is described on its slip, by the kind of ledger record. */
 const REFUND_KIND_TEXT: Readonly<Record<RefundView['kind'], string>> = {
-  refund: 'Refund by amount', void: 'Payment voided', reversal: 'Payment reversed', outside: 'Refunded on the terminal', accepted: 'Paid twice: given back',
+  refund: 'Refund by amount',
+  void: 'Payment voided',
+  reversal: 'Payment reversed',
+  outside: 'Refunded on the terminal',
+  accepted: 'Paid twice: given back',
 };
 
 export interface ManagerHandlerDeps {
@@ -67,38 +84,102 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     const refund = deps.refunds.view(refundId);
     const order = deps.orderView(refund.orderId);
     return {
-      storeName: config.store.name, address: config.store.address, taxId: config.store.taxId, demo: config.demo, copy, ...zone,
-      title: `REFUND ${refund.number} of sale ${refund.orderNumber}`, audience: refund.tenders.some((t) => t.kind !== 'cash') ? 'customer' : null, orderNumber: order.number, cashierName: refund.user, at: refund.createdAt,
-      currency: order.currency, locale: config.store.locale,
+      storeName: config.store.name,
+      address: config.store.address,
+      taxId: config.store.taxId,
+      demo: config.demo,
+      copy,
+      ...zone,
+      title: `REFUND ${refund.number} of sale ${refund.orderNumber}`,
+      audience: refund.tenders.some((t) => t.kind !== 'cash') ? 'customer' : null,
+      orderNumber: order.number,
+      cashierName: refund.user,
+      at: refund.createdAt,
+      currency: order.currency,
+      locale: config.store.locale,
       lines: [
         ...(refund.lines.length
-          ? refund.lines.map((l) => ({ name: l.name, detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`, amount: l.amount, discount: 0 }))
-          : refund.amount > refund.tip ? [{ name: refund.reason, detail: REFUND_KIND_TEXT[refund.kind], amount: refund.amount - refund.tip, discount: 0 }] : []),
+          ? refund.lines.map((l) => ({
+              name: l.name,
+              detail: l.qtyMilli === 1000 ? '' : `${l.qtyMilli / 1000} ×`,
+              amount: l.amount,
+              discount: 0,
+            }))
+          : refund.amount > refund.tip
+            ? [
+                {
+                  name: refund.reason,
+                  detail: REFUND_KIND_TEXT[refund.kind],
+                  amount: refund.amount - refund.tip,
+                  discount: 0,
+                },
+              ]
+            : []),
         ...(refund.tip > 0 ? [{ name: 'Tip refunded', detail: '', amount: refund.tip, discount: 0 }] : []),
       ],
-      subtotal: refund.amount, discountTotal: 0, taxes: [{ label: 'Tax refunded', amount: refund.tax, inclusive: true }], total: refund.amount, cashRounding: 0,
+      subtotal: refund.amount,
+      discountTotal: 0,
+      taxes: [{ label: 'Tax refunded', amount: refund.tax, inclusive: true }],
+      total: refund.amount,
+      cashRounding: 0,
       // Only what went back (or is on its way): a part the provider declined is not on the customer's slip.
-      tenders: refund.tenders.filter((t) => t.status !== 'failed').map((t) => {
-        const attempt = t.attemptId ? deps.engine.attempt(t.attemptId) : null;
-        const label = t.via === 'drawer' ? 'Refunded in cash' : t.via === 'outside' ? 'Refunded on the terminal' : `Refunded to ${attempt?.card?.brand ?? t.kind}`;
-        return { label: t.status === 'in-flight' ? `${label} (waiting for the provider)` : label, amount: t.amount, tendered: t.amount, change: 0, tip: 0, card: attempt?.card ?? null };
-      }),
-      footer: [`Approved by ${refund.approvedBy ?? refund.user}`, refund.reason, ...(refund.evidence ? [`Evidence: ${refund.evidence}`] : [])],
+      tenders: refund.tenders
+        .filter((t) => t.status !== 'failed')
+        .map((t) => {
+          const attempt = t.attemptId ? deps.engine.attempt(t.attemptId) : null;
+          const label =
+            t.via === 'drawer'
+              ? 'Refunded in cash'
+              : t.via === 'outside'
+                ? 'Refunded on the terminal'
+                : `Refunded to ${attempt?.card?.brand ?? t.kind}`;
+          return {
+            label: t.status === 'in-flight' ? `${label} (waiting for the provider)` : label,
+            amount: t.amount,
+            tendered: t.amount,
+            change: 0,
+            tip: 0,
+            card: attempt?.card ?? null,
+          };
+        }),
+      footer: [
+        `Approved by ${refund.approvedBy ?? refund.user}`,
+        refund.reason,
+        ...(refund.evidence ? [`Evidence: ${refund.evidence}`] : []),
+      ],
     };
   };
 
-  const xReport = (): Report => buildShiftReport(deps.reportDeps, shifts.requireOpen(), { kind: 'X', number: null, copy: false });
+  const xReport = (): Report =>
+    buildShiftReport(deps.reportDeps, shifts.requireOpen(), { kind: 'X', number: null, copy: false });
 
   return {
-    'pos:shift.current': () => { sessions.require(); return shifts.current(); },
+    'pos:shift.current': () => {
+      sessions.require();
+      return shifts.current();
+    },
     'pos:shift.open': ({ float }) => shifts.open(sessions.require().id, float),
     'pos:shift.cashMove': async ({ kind, amount, reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'cash.move', object: 'drawer', reason, amount, approval });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'cash.move',
+        object: 'drawer',
+        reason,
+        amount,
+        approval,
+      });
       const shift = shifts.cashMove({ kind, amount, reason, userId: user.id, approvedBy: approvedBy.id });
       if (deps.devices.printer.status().state !== 'not-configured') {
-        deps.audit.append({ userId: user.id, action: 'drawer.open', object: 'drawer', detail: { reason: 'cash-move', note: `${kind}: ${reason}`, approvedBy: approvedBy.id } });
-        void deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: approvedBy.name, note: `cash ${kind}: ${reason}` }).catch(() => undefined);
+        deps.audit.append({
+          userId: user.id,
+          action: 'drawer.open',
+          object: 'drawer',
+          detail: { reason: 'cash-move', note: `${kind}: ${reason}`, approvedBy: approvedBy.id },
+        });
+        void deps.devices.printer
+          .openDrawer({ kind: 'no-sale', approvedBy: approvedBy.name, note: `cash ${kind}: ${reason}` })
+          .catch(() => undefined);
       }
       return shift;
     },
@@ -112,64 +193,164 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
       // Ask for the explanation before the manager's PIN is spent; a bare call without any approval is refused first.
       const mayClose = Boolean(approval) || user.role === 'manager';
       if (mayClose && Math.abs(variance) > config.security.varianceLimit && reason.length < 3) {
-        throw new PosError('INVALID_PAYLOAD', `The drawer is off by ${deps.format(variance, config.store.currency)}: say why before closing.`, 'reason');
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          `The drawer is off by ${deps.format(variance, config.store.currency)}: say why before closing.`,
+          'reason',
+        );
       }
-      const { approvedBy } = await permissions.authorize({ user, action: 'shift.close', object: `shift:${shift.id}`, reason: reason || 'end of shift', amount: variance, approval });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'shift.close',
+        object: `shift:${shift.id}`,
+        reason: reason || 'end of shift',
+        amount: variance,
+        approval,
+      });
       return deps.journal.transaction(() => {
         const zNumber = deps.shiftRows.nextZNumber();
         const at = new Date().toISOString();
-        deps.shiftRows.close(shift.id, { closedBy: user.id, approvedBy: approvedBy.id, counted, countedCash, expectedCash: countedCash - variance, variance, zNumber });
-        const report = buildShiftReport(deps.reportDeps, deps.shiftRows.byId(shift.id)!, { kind: 'Z', number: zNumber, copy: false, at });
+        deps.shiftRows.close(shift.id, {
+          closedBy: user.id,
+          approvedBy: approvedBy.id,
+          counted,
+          countedCash,
+          expectedCash: countedCash - variance,
+          variance,
+          zNumber,
+        });
+        const report = buildShiftReport(deps.reportDeps, deps.shiftRows.byId(shift.id)!, {
+          kind: 'Z',
+          number: zNumber,
+          copy: false,
+          at,
+        });
         deps.shiftRows.insertZ(zNumber, shift.id, JSON.stringify(report));
-        deps.audit.append({ userId: user.id, action: 'shift.close', object: `shift:${shift.id}`, detail: { z: zNumber, counted: countedCash, variance, approvedBy: approvedBy.id, reason } });
+        deps.audit.append({
+          userId: user.id,
+          action: 'shift.close',
+          object: `shift:${shift.id}`,
+          detail: { z: zNumber, counted: countedCash, variance, approvedBy: approvedBy.id, reason },
+        });
         return report;
       });
     },
 
-    'pos:reports.x': () => { sessions.require(); return xReport(); },
-    'pos:reports.z': ({ number, copy }) => { sessions.require(); return storedZ(number, copy); },
+    'pos:reports.x': () => {
+      sessions.require();
+      return xReport();
+    },
+    'pos:reports.z': ({ number, copy }) => {
+      sessions.require();
+      return storedZ(number, copy);
+    },
     'pos:reports.list': () => {
       sessions.require();
       return deps.shiftRows.zBodies().map(({ number, body }) => {
         const report = JSON.parse(body) as Report;
-        return { number, closedAt: report.shift.closedAt ?? report.generatedAt, closedBy: report.shift.closedBy ?? '', net: report.sales.net };
+        return {
+          number,
+          closedAt: report.shift.closedAt ?? report.generatedAt,
+          closedBy: report.shift.closedBy ?? '',
+          net: report.sales.net,
+        };
       });
     },
     'pos:reports.print': async ({ number, copy }) => {
       const user = sessions.require();
       const report = number === null ? xReport() : storedZ(number, copy);
-      if (number !== null && copy) deps.audit.append({ userId: user.id, action: 'report.reprint', object: `z:${number}`, detail: {} });
-      const job = await deps.devices.printer.printReport(reportDocument(report, config.store.locale, zone), number === null ? 'X report' : `Z report ${number}${copy ? ' (copy)' : ''}`);
-      return { id: job.id, kind: job.kind, label: job.label, state: job.state, attempts: job.attempts, lastError: job.lastError, createdAt: job.createdAt };
+      if (number !== null && copy)
+        deps.audit.append({ userId: user.id, action: 'report.reprint', object: `z:${number}`, detail: {} });
+      const job = await deps.devices.printer.printReport(
+        reportDocument(report, config.store.locale, zone),
+        number === null ? 'X report' : `Z report ${number}${copy ? ' (copy)' : ''}`,
+      );
+      return {
+        id: job.id,
+        kind: job.kind,
+        label: job.label,
+        state: job.state,
+        attempts: job.attempts,
+        lastError: job.lastError,
+        createdAt: job.createdAt,
+      };
     },
     'pos:reports.csv': ({ number }) => {
       const user = sessions.require();
       const report = number === null ? xReport() : storedZ(number, false);
-      deps.audit.append({ userId: user.id, action: 'report.export', object: number === null ? 'x' : `z:${number}`, detail: {} });
-      return { filename: number === null ? `x-report-${report.generatedAt.slice(0, 10)}.csv` : `z-report-${number}.csv`, csv: reportCsv(report, zone) };
+      deps.audit.append({
+        userId: user.id,
+        action: 'report.export',
+        object: number === null ? 'x' : `z:${number}`,
+        detail: {},
+      });
+      return {
+        filename: number === null ? `x-report-${report.generatedAt.slice(0, 10)}.csv` : `z-report-${number}.csv`,
+        csv: reportCsv(report, zone),
+      };
     },
 
-    'pos:refunds.refundable': ({ orderId }) => { sessions.require(); return deps.refunds.refundable(orderId); },
-    'pos:refunds.forOrder': ({ orderId }) => { sessions.require(); return deps.refunds.forOrder(orderId); },
+    'pos:refunds.refundable': ({ orderId }) => {
+      sessions.require();
+      return deps.refunds.refundable(orderId);
+    },
+    'pos:refunds.forOrder': ({ orderId }) => {
+      sessions.require();
+      return deps.refunds.forOrder(orderId);
+    },
     'pos:refunds.create': async ({ orderId, lines, amount, tip, to, evidence, reason, approval }) => {
       const user = sessions.require();
-      const { approvedBy } = await permissions.authorize({ user, action: 'refund', object: `order:${orderId}`, reason, ...(amount !== undefined ? { amount: amount + tip } : {}), approval });
+      const { approvedBy } = await permissions.authorize({
+        user,
+        action: 'refund',
+        object: `order:${orderId}`,
+        reason,
+        ...(amount !== undefined ? { amount: amount + tip } : {}),
+        approval,
+      });
       return deps.refunds.create({
-        orderId, lines, ...(amount !== undefined ? { amount } : {}), tip, to, ...(evidence !== undefined ? { evidence } : {}), reason, userId: user.id, approvedBy: approvedBy.id,
+        orderId,
+        lines,
+        ...(amount !== undefined ? { amount } : {}),
+        tip,
+        to,
+        ...(evidence !== undefined ? { evidence } : {}),
+        reason,
+        userId: user.id,
+        approvedBy: approvedBy.id,
       });
     },
-    'pos:refunds.receipt': ({ refundId, copy }) => { sessions.require(); return refundReceipt(refundId, copy); },
+    'pos:refunds.receipt': ({ refundId, copy }) => {
+      sessions.require();
+      return refundReceipt(refundId, copy);
+    },
     'pos:print.refundReceipt': async ({ refundId, copy }) => {
       const user = sessions.require();
-      if (copy) deps.audit.append({ userId: user.id, action: 'receipt.reprint', object: `refund:${refundId}`, detail: { printed: true } });
+      if (copy)
+        deps.audit.append({
+          userId: user.id,
+          action: 'receipt.reprint',
+          object: `refund:${refundId}`,
+          detail: { printed: true },
+        });
       const job = await deps.devices.printer.printReceipt(refundReceipt(refundId, copy));
-      return { id: job.id, kind: job.kind, label: job.label, state: job.state, attempts: job.attempts, lastError: job.lastError, createdAt: job.createdAt };
+      return {
+        id: job.id,
+        kind: job.kind,
+        label: job.label,
+        state: job.state,
+        attempts: job.attempts,
+        lastError: job.lastError,
+        createdAt: job.createdAt,
+      };
     },
 
     'pos:audit.verify': () => {
       sessions.require();
       const verdict = verifyAuditChain(deps.auditRows);
-      return verdict.ok ? { ok: true, entries: verdict.entries, brokenAt: null, reason: null } : { ok: false, entries: verdict.entries, brokenAt: verdict.brokenAt, reason: verdict.reason };
+      return verdict.ok
+        ? { ok: true, entries: verdict.entries, brokenAt: null, reason: null }
+        : { ok: false, entries: verdict.entries, brokenAt: verdict.brokenAt, reason: verdict.reason };
     },
   };
 }

@@ -18,7 +18,14 @@ import type { Handlers } from './dispatcher';
 
 export const SCANNER_SETTING = 'devices.scanner';
 
-export type SettingsChannels = 'pos:terminals.batchClose' | 'pos:devices.chooseScanner' | 'pos:terminals.list' | 'pos:terminals.decide' | 'pos:terminals.add' | 'pos:terminals.remove' | 'pos:demo.pairTerminal';
+export type SettingsChannels =
+  | 'pos:terminals.batchClose'
+  | 'pos:devices.chooseScanner'
+  | 'pos:terminals.list'
+  | 'pos:terminals.decide'
+  | 'pos:terminals.add'
+  | 'pos:terminals.remove'
+  | 'pos:demo.pairTerminal';
 
 export function createSettingsHandlers(deps: {
   sessions: SessionManager;
@@ -34,7 +41,7 @@ export function createSettingsHandlers(deps: {
 }): Pick<Handlers, SettingsChannels> {
   const manager = (): UserRow => {
     const user = deps.sessions.require();
-    if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can change the till\'s settings.');
+    if (user.role !== 'manager') throw new PosError('FORBIDDEN', "Only a manager can change the till's settings.");
     return user;
   };
   const pairing = (): TerminalPairing => {
@@ -54,13 +61,24 @@ export function createSettingsHandlers(deps: {
   return {
     'pos:devices.chooseScanner': async (choice) => {
       const user = manager();
-      const config: ScannerConfig = choice.type === 'none' ? { type: 'none' } : { type: 'hid', vendorId: choice.vendorId, productId: choice.productId, ...(choice.usagePage === null ? {} : { usagePage: choice.usagePage }) };
+      const config: ScannerConfig =
+        choice.type === 'none'
+          ? { type: 'none' }
+          : {
+              type: 'hid',
+              vendorId: choice.vendorId,
+              productId: choice.productId,
+              ...(choice.usagePage === null ? {} : { usagePage: choice.usagePage }),
+            };
       deps.settings.set(SCANNER_SETTING, config);
       audited(user, 'devices.scanner', { ...config });
       await deps.devices.setScanner(config);
       return deps.devices.view();
     },
-    'pos:terminals.list': () => { deps.sessions.require(); return deps.pairing?.view() ?? none; },
+    'pos:terminals.list': () => {
+      deps.sessions.require();
+      return deps.pairing?.view() ?? none;
+    },
     'pos:terminals.decide': ({ requestId, accept, name }) => {
       const user = manager();
       const service = pairing();
@@ -79,7 +97,12 @@ export function createSettingsHandlers(deps: {
       const provider = settling(name);
       if (!provider?.batchClose) throw new PosError('NOT_FOUND', 'No terminal here settles its batch from the till.');
       const result = await provider.batchClose(name);
-      deps.audit.append({ userId: user.id, action: 'terminal.batchClose', object: `terminal:${name}`, detail: { ok: result.ok, message: result.message } });
+      deps.audit.append({
+        userId: user.id,
+        action: 'terminal.batchClose',
+        object: `terminal:${name}`,
+        detail: { ok: result.ok, message: result.message },
+      });
       return { ok: result.ok, message: result.message };
     },
     'pos:terminals.remove': async ({ name }) => {

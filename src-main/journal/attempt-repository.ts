@@ -70,24 +70,52 @@ export function toAttemptView(row: AttemptRow): AttemptView {
   // A held pre-authorisation took no money: there is nothing to refund on it (its capture is refunded).
   // What the customer was charged, tip included, less what went back through the provider; the
   // refund ledger (sales/refund-service) narrows it further by refunds made another way.
-  const refundable = row.kind !== 'sale' || held ? 0
-    : row.state === 'approved' || row.state === 'partially_refunded' || row.state === 'needs_reversal' ? Math.max(0, settled + row.tip - row.refunded) : 0;
+  const refundable =
+    row.kind !== 'sale' || held
+      ? 0
+      : row.state === 'approved' || row.state === 'partially_refunded' || row.state === 'needs_reversal'
+        ? Math.max(0, settled + row.tip - row.refunded)
+        : 0;
   return {
-    id: row.id, orderId: row.order_id, provider: row.provider, terminal: row.terminal, kind: row.kind, method: row.method,
-    amount: row.amount, tip: row.tip, currency: row.currency, state: row.state, message: row.message,
-    nextCheckAt: row.next_check_at, needsAttention: row.needs_attention, released: row.released === 1, refundable, card: row.card ? (JSON.parse(row.card) as CardBlock) : null,
-    createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    orderId: row.order_id,
+    provider: row.provider,
+    terminal: row.terminal,
+    kind: row.kind,
+    method: row.method,
+    amount: row.amount,
+    tip: row.tip,
+    currency: row.currency,
+    state: row.state,
+    message: row.message,
+    nextCheckAt: row.next_check_at,
+    needsAttention: row.needs_attention,
+    released: row.released === 1,
+    refundable,
+    card: row.card ? (JSON.parse(row.card) as CardBlock) : null,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
 /** Something a provider did that it should not have (journaled for the reconciliation, never acted on). */
 export interface AnomalyRow {
-  seq: number; at: string; provider: string; terminal: string | null; reason: string; detail: string;
+  seq: number;
+  at: string;
+  provider: string;
+  terminal: string | null;
+  reason: string;
+  detail: string;
 }
 
 /** One step in an attempt's life, as journaled (`detail` is JSON text). */
 export interface AttemptEventRow {
-  seq: number; at: string; from_state: string | null; to_state: string; cause: string; detail: string | null;
+  seq: number;
+  at: string;
+  from_state: string | null;
+  to_state: string;
+  cause: string;
+  detail: string | null;
 }
 
 export interface AttemptReader {
@@ -131,7 +159,10 @@ export interface AttemptWriter {
   countQuery(id: string): void;
   /** Journals a provider's anomaly. */
   recordAnomaly(anomaly: {
-    provider: string; terminal: string | null; reason: string; detail: Record<string, unknown>;
+    provider: string;
+    terminal: string | null;
+    reason: string;
+    detail: Record<string, unknown>;
   }): void;
   /** Journals a new attempt in state `created`; callers commit it before anything is sent. */
   insert(attempt: NewAttempt, cause: string): AttemptRow;
@@ -156,20 +187,27 @@ const LIVE = UNRESOLVED_STATES.map((state) => `'${state}'`).join(', ');
 
 export function createAttemptRepository(db: Db, now: () => Date = () => new Date()): AttemptReader & AttemptWriter {
   const q = {
-    insert: db.prepare(`INSERT INTO payment_attempts (id, order_id, provider, terminal, kind, method, amount, tip, currency, reference, request_id,
+    insert:
+      db.prepare(`INSERT INTO payment_attempts (id, order_id, provider, terminal, kind, method, amount, tip, currency, reference, request_id,
       original_attempt_id, wallet_code_masked, options, state, message, created_at, updated_at)
       VALUES (@id, @orderId, @provider, @terminal, @kind, @method, @amount, @tip, @currency, @reference, @requestId,
       @originalAttemptId, @walletCodeMasked, @options, 'created', '', @at, @at)`),
-    event: db.prepare('INSERT INTO attempt_events (attempt_id, at, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?, ?)'),
+    event: db.prepare(
+      'INSERT INTO attempt_events (attempt_id, at, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
     byId: db.prepare('SELECT * FROM payment_attempts WHERE id = ?'),
     byReference: db.prepare('SELECT * FROM payment_attempts WHERE reference = ?'),
     byOrder: db.prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY created_at, rowid'),
     unresolved: db.prepare(`SELECT * FROM payment_attempts WHERE state IN (${LIVE}) ORDER BY created_at`),
     attention: db.prepare('SELECT * FROM payment_attempts WHERE needs_attention IS NOT NULL ORDER BY updated_at DESC'),
     // Rule 5: a terminal stays busy until its attempt's outcome is known (a manager's release frees the order, not the terminal).
-    busy: db.prepare(`SELECT * FROM payment_attempts WHERE provider = ? AND COALESCE(terminal, '') = ? AND state IN (${LIVE}) LIMIT 1`),
+    busy: db.prepare(
+      `SELECT * FROM payment_attempts WHERE provider = ? AND COALESCE(terminal, '') = ? AND state IN (${LIVE}) LIMIT 1`,
+    ),
     // Rule 2: the order's unresolved sale (a capture is a sale too) blocks new tenders.
-    liveSale: db.prepare(`SELECT * FROM payment_attempts WHERE order_id = ? AND kind = 'sale' AND state IN (${LIVE}) AND released = 0 LIMIT 1`),
+    liveSale: db.prepare(
+      `SELECT * FROM payment_attempts WHERE order_id = ? AND kind = 'sale' AND state IN (${LIVE}) AND released = 0 LIMIT 1`,
+    ),
     byOriginal: db.prepare('SELECT * FROM payment_attempts WHERE original_attempt_id = ? ORDER BY created_at, rowid'),
     sequence: db.prepare(`INSERT INTO journal_sequences (name, value) VALUES (?, 1)
       ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`),
@@ -177,9 +215,12 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     release: db.prepare('UPDATE payment_attempts SET released = 1, updated_at = ? WHERE id = ?'),
     requireReadBack: db.prepare('UPDATE payment_attempts SET readback_required = 1 WHERE id = ?'),
     countQuery: db.prepare('UPDATE payment_attempts SET query_count = query_count + 1 WHERE id = ?'),
-    anomaly: db.prepare('INSERT INTO provider_anomalies (at, provider, terminal, reason, detail) VALUES (?, ?, ?, ?, ?)'),
+    anomaly: db.prepare(
+      'INSERT INTO provider_anomalies (at, provider, terminal, reason, detail) VALUES (?, ?, ?, ?, ?)',
+    ),
     anomalies: db.prepare('SELECT * FROM provider_anomalies ORDER BY seq DESC LIMIT ?'),
-    update: db.prepare(`UPDATE payment_attempts SET state = @state, message = @message, provider_ref = COALESCE(@providerRef, provider_ref),
+    update:
+      db.prepare(`UPDATE payment_attempts SET state = @state, message = @message, provider_ref = COALESCE(@providerRef, provider_ref),
       card = COALESCE(@card, card), approved_amount = COALESCE(@approvedAmount, approved_amount), tip = @tip, updated_at = @at WHERE id = @id`),
     schedule: db.prepare('UPDATE payment_attempts SET next_check_at = ? WHERE id = ?'),
     attention_set: db.prepare('UPDATE payment_attempts SET needs_attention = ?, updated_at = ? WHERE id = ?'),
@@ -198,7 +239,8 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     byOrder: (orderId: string) => q.byOrder.all(orderId) as AttemptRow[],
     unresolved: () => q.unresolved.all() as AttemptRow[],
     needingAttention: () => q.attention.all() as AttemptRow[],
-    busyOn: (provider: string, terminal: string | null) => (q.busy.get(provider, terminal ?? '') as AttemptRow | undefined) ?? null,
+    busyOn: (provider: string, terminal: string | null) =>
+      (q.busy.get(provider, terminal ?? '') as AttemptRow | undefined) ?? null,
     liveSaleOf: (orderId: string) => (q.liveSale.get(orderId) as AttemptRow | undefined) ?? null,
     byOriginal: (originalId: string) => q.byOriginal.all(originalId) as AttemptRow[],
     nextKeys(tillId: number): { reference: string; requestId: string } {
@@ -212,8 +254,19 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     release: (id: string) => void q.release.run(now().toISOString(), id),
     requireReadBack: (id: string) => void q.requireReadBack.run(id),
     countQuery: (id: string) => void q.countQuery.run(id),
-    recordAnomaly(anomaly: { provider: string; terminal: string | null; reason: string; detail: Record<string, unknown> }): void {
-      q.anomaly.run(now().toISOString(), anomaly.provider, anomaly.terminal, anomaly.reason, JSON.stringify(anomaly.detail));
+    recordAnomaly(anomaly: {
+      provider: string;
+      terminal: string | null;
+      reason: string;
+      detail: Record<string, unknown>;
+    }): void {
+      q.anomaly.run(
+        now().toISOString(),
+        anomaly.provider,
+        anomaly.terminal,
+        anomaly.reason,
+        JSON.stringify(anomaly.detail),
+      );
     },
     anomalies: (limit = 100) => q.anomalies.all(limit) as AnomalyRow[],
     lateApprovals: (from: string, until: string) => q.late.all(from, until) as (AttemptRow & { raised_at: string })[],
@@ -230,8 +283,14 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       assertTransition(row.state, change.to);
       const at = now().toISOString();
       q.update.run({
-        id, state: change.to, message: change.message ?? row.message, providerRef: change.providerRef ?? null,
-        card: change.card ? JSON.stringify(change.card) : null, approvedAmount: change.approvedAmount ?? null, tip: change.tip ?? row.tip, at,
+        id,
+        state: change.to,
+        message: change.message ?? row.message,
+        providerRef: change.providerRef ?? null,
+        card: change.card ? JSON.stringify(change.card) : null,
+        approvedAmount: change.approvedAmount ?? null,
+        tip: change.tip ?? row.tip,
+        at,
       });
       q.event.run(id, at, row.state, change.to, change.cause, change.detail ? JSON.stringify(change.detail) : null);
       return byId(id)!;

@@ -36,8 +36,12 @@ export interface JournalTransaction {
 export function journalTransaction(db: Db): JournalTransaction {
   return {
     transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
-    get open() { return db.open; },
-    get inTransaction() { return db.inTransaction; },
+    get open() {
+      return db.open;
+    },
+    get inTransaction() {
+      return db.inTransaction;
+    },
   };
 }
 
@@ -74,7 +78,11 @@ export function openJournal(path: string, options: { nativeBinding?: string } = 
     path,
     close() {
       if (!db.open) return;
-      try { db.pragma('wal_checkpoint(TRUNCATE)'); } finally { db.close(); }
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
     },
   };
 }

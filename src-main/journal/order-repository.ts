@@ -75,7 +75,12 @@ export interface NewTender {
   card: CardBlock | null;
 }
 
-export interface FrozenTotals { subtotal: number; discountTotal: number; taxTotal: number; total: number }
+export interface FrozenTotals {
+  subtotal: number;
+  discountTotal: number;
+  taxTotal: number;
+  total: number;
+}
 
 export function parseDiscount(json: string | null): Discount | null {
   return json ? (JSON.parse(json) as Discount) : null;
@@ -102,7 +107,10 @@ export interface OrderReader {
 export interface OrderWriter {
   /** Opens an order with the next sale number (taken in its own immediate transaction). */
   createOrder(
-    currency: string, cashierId: string, shiftId: number | null, taxRounding?: OrderRow['tax_rounding'],
+    currency: string,
+    cashierId: string,
+    shiftId: number | null,
+    taxRounding?: OrderRow['tax_rounding'],
   ): OrderRow;
   /** Adds a line after the order's last one; returns its id. */
   addLine(orderId: string, line: NewLine): string;
@@ -131,27 +139,35 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
     open: db.prepare("SELECT * FROM orders WHERE status = 'open' ORDER BY number DESC LIMIT 1"),
     byId: db.prepare('SELECT * FROM orders WHERE id = ?'),
     nextNumber: db.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders'),
-    insertOrder: db.prepare("INSERT INTO orders (id, number, status, currency, cashier_id, opened_at, shift_id, tax_rounding) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)"),
-    overridePrice: db.prepare('UPDATE order_lines SET list_price = COALESCE(list_price, unit_price), unit_price = ?, override_by = ? WHERE id = ?'),
+    insertOrder: db.prepare(
+      "INSERT INTO orders (id, number, status, currency, cashier_id, opened_at, shift_id, tax_rounding) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)",
+    ),
+    overridePrice: db.prepare(
+      'UPDATE order_lines SET list_price = COALESCE(list_price, unit_price), unit_price = ?, override_by = ? WHERE id = ?',
+    ),
     lines: db.prepare('SELECT * FROM order_lines WHERE order_id = ? AND removed_at IS NULL ORDER BY seq'),
     line: db.prepare('SELECT * FROM order_lines WHERE id = ? AND removed_at IS NULL'),
     nextSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM order_lines WHERE order_id = ?'),
-    insertLine: db.prepare(`INSERT INTO order_lines (id, order_id, seq, product_id, name, barcode, unit, unit_price, qty_milli, tax_codes, embedded)
+    insertLine:
+      db.prepare(`INSERT INTO order_lines (id, order_id, seq, product_id, name, barcode, unit, unit_price, qty_milli, tax_codes, embedded)
       VALUES (@id, @orderId, @seq, @productId, @name, @barcode, @unit, @unitPrice, @qtyMilli, @taxes, @embedded)`),
     setQty: db.prepare('UPDATE order_lines SET qty_milli = ? WHERE id = ?'),
     removeLine: db.prepare('UPDATE order_lines SET removed_at = ? WHERE id = ?'),
     setLineDiscount: db.prepare('UPDATE order_lines SET discount = ? WHERE id = ?'),
     setOrderDiscount: db.prepare('UPDATE orders SET order_discount = ? WHERE id = ?'),
     tenders: db.prepare('SELECT * FROM tenders WHERE order_id = ? ORDER BY created_at, rowid'),
-    insertTender: db.prepare(`INSERT INTO tenders (id, order_id, kind, label, amount, tendered, change, tip, cashback, attempt_id, card, created_at)
+    insertTender:
+      db.prepare(`INSERT INTO tenders (id, order_id, kind, label, amount, tendered, change, tip, cashback, attempt_id, card, created_at)
       VALUES (@id, @orderId, @kind, @label, @amount, @tendered, @change, @tip, @cashback, @attemptId, @card, @createdAt)`),
     setCashRounding: db.prepare('UPDATE orders SET cash_rounding = ? WHERE id = ?'),
     setTenderTip: db.prepare('UPDATE tenders SET tip = ? WHERE attempt_id = ?'),
-    complete: db.prepare(`UPDATE orders SET status = 'completed', completed_at = @at, subtotal = @subtotal, discount_total = @discountTotal,
+    complete:
+      db.prepare(`UPDATE orders SET status = 'completed', completed_at = @at, subtotal = @subtotal, discount_total = @discountTotal,
       tax_total = @taxTotal, total = @total WHERE id = @id AND status = 'open'`),
     cancel: db.prepare("UPDATE orders SET status = 'cancelled', completed_at = ? WHERE id = ? AND status = 'open'"),
     // What went back to the customer on this order, from the refund ledger: done parts only.
-    refunded: db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
+    refunded:
+      db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
       LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.order_id = @orderId AND (rt.attempt_id IS NULL OR pa.state = 'approved')`),
     partPaid: db.prepare(`SELECT o.number FROM orders o WHERE o.shift_id = ? AND o.status = 'open'
       AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id)`),
@@ -160,7 +176,12 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
   return {
     openOrder: () => (q.open.get() as OrderRow | undefined) ?? null,
     byId: (id: string) => (q.byId.get(id) as OrderRow | undefined) ?? null,
-    createOrder(currency: string, cashierId: string, shiftId: number | null, taxRounding: OrderRow['tax_rounding'] = 'line'): OrderRow {
+    createOrder(
+      currency: string,
+      cashierId: string,
+      shiftId: number | null,
+      taxRounding: OrderRow['tax_rounding'] = 'line',
+    ): OrderRow {
       const id = randomUUID();
       db.transaction(() => {
         const { n } = q.nextNumber.get() as { n: number };
@@ -181,12 +202,21 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
     setQuantity: (lineId: string, qtyMilli: number) => void q.setQty.run(qtyMilli, lineId),
     overridePrice: (lineId: string, unitPrice: number, by: string) => void q.overridePrice.run(unitPrice, by, lineId),
     removeLine: (lineId: string) => void q.removeLine.run(new Date().toISOString(), lineId),
-    setLineDiscount: (lineId: string, discount: Discount | null) => void q.setLineDiscount.run(discount ? JSON.stringify(discount) : null, lineId),
-    setOrderDiscount: (orderId: string, discount: Discount | null) => void q.setOrderDiscount.run(discount ? JSON.stringify(discount) : null, orderId),
+    setLineDiscount: (lineId: string, discount: Discount | null) =>
+      void q.setLineDiscount.run(discount ? JSON.stringify(discount) : null, lineId),
+    setOrderDiscount: (orderId: string, discount: Discount | null) =>
+      void q.setOrderDiscount.run(discount ? JSON.stringify(discount) : null, orderId),
     tenders: (orderId: string) => q.tenders.all(orderId) as TenderRow[],
     addTender(orderId: string, tender: NewTender): string {
       const id = randomUUID();
-      q.insertTender.run({ id, orderId, ...tender, cashback: tender.cashback ?? 0, card: tender.card ? JSON.stringify(tender.card) : null, createdAt: new Date().toISOString() });
+      q.insertTender.run({
+        id,
+        orderId,
+        ...tender,
+        cashback: tender.cashback ?? 0,
+        card: tender.card ? JSON.stringify(tender.card) : null,
+        createdAt: new Date().toISOString(),
+      });
       return id;
     },
     setCashRounding: (orderId: string, amount: number) => void q.setCashRounding.run(amount, orderId),
@@ -204,7 +234,9 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
     history(query: string, limit: number, beforeNumber: number | null): OrderSummary[] {
       const text = query.trim();
       const asNumber = /^\d+$/.test(text) ? Number(text) : null;
-      const rows = db.prepare(`
+      const rows = db
+        .prepare(
+          `
         SELECT o.id, o.number, o.status, o.currency, u.name AS cashierName, o.completed_at AS completedAt, o.total,
           (SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
              LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.order_id = o.id AND (rt.attempt_id IS NULL OR pa.state = 'approved')) AS refunded,
@@ -215,9 +247,15 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
           AND (@before IS NULL OR o.number < @before)
           AND (@text = '' OR o.number = @asNumber OR EXISTS (
             SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND (l.name LIKE @like ESCAPE '\\' OR l.barcode = @text)))
-        ORDER BY o.number DESC LIMIT @limit`).all({
-        before: beforeNumber, text, asNumber, like: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, limit,
-      }) as (Omit<OrderSummary, 'tenderKinds'> & { tenderKinds: string | null })[];
+        ORDER BY o.number DESC LIMIT @limit`,
+        )
+        .all({
+          before: beforeNumber,
+          text,
+          asNumber,
+          like: `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+          limit,
+        }) as (Omit<OrderSummary, 'tenderKinds'> & { tenderKinds: string | null })[];
       return rows.map((r) => ({ ...r, tenderKinds: r.tenderKinds ? r.tenderKinds.split(',') : [] }));
     },
   };

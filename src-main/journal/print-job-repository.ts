@@ -36,8 +36,14 @@ const COLUMNS = 'id, kind, label, state, attempts, last_error, created_at, updat
 
 function toJob(row: Row): PrintJob {
   return {
-    id: row.id, kind: row.kind, label: row.label, state: row.state, attempts: row.attempts,
-    lastError: row.last_error, createdAt: row.created_at, updatedAt: row.updated_at,
+    id: row.id,
+    kind: row.kind,
+    label: row.label,
+    state: row.state,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 
@@ -69,14 +75,22 @@ export interface PrintJobWriter {
 }
 
 export function createPrintJobStore(db: Db): PrintJobReader & PrintJobWriter {
-  const insert = db.prepare(`INSERT INTO print_jobs (kind, label, payload, state, attempts, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?)`);
+  const insert = db.prepare(
+    `INSERT INTO print_jobs (kind, label, payload, state, attempts, created_at, updated_at) VALUES (?, ?, ?, 'queued', 0, ?, ?)`,
+  );
   const get = db.prepare(`SELECT ${COLUMNS} FROM print_jobs WHERE id = ?`);
   const payload = db.prepare('SELECT payload FROM print_jobs WHERE id = ?');
-  const toPrinting = db.prepare(`UPDATE print_jobs SET state = 'printing', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'`);
+  const toPrinting = db.prepare(
+    `UPDATE print_jobs SET state = 'printing', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'`,
+  );
   const setState = db.prepare('UPDATE print_jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?');
   const count = db.prepare('SELECT COUNT(*) AS n FROM print_jobs WHERE state = ?');
-  const requeue = db.prepare(`UPDATE print_jobs SET state = 'queued', last_error = ?, updated_at = ? WHERE state = 'printing' AND kind <> 'drawer'`);
-  const failDrawer = db.prepare(`UPDATE print_jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE state = 'printing' AND kind = 'drawer'`);
+  const requeue = db.prepare(
+    `UPDATE print_jobs SET state = 'queued', last_error = ?, updated_at = ? WHERE state = 'printing' AND kind <> 'drawer'`,
+  );
+  const failDrawer = db.prepare(
+    `UPDATE print_jobs SET state = 'failed', last_error = ?, updated_at = ? WHERE state = 'printing' AND kind = 'drawer'`,
+  );
 
   return {
     get: (id) => {
@@ -90,7 +104,9 @@ export function createPrintJobStore(db: Db): PrintJobReader & PrintJobWriter {
     list(options = {}) {
       const states = options.states ?? [];
       const where = states.length ? `WHERE state IN (${states.map(() => '?').join(', ')})` : '';
-      const rows = db.prepare(`SELECT ${COLUMNS} FROM print_jobs ${where} ORDER BY id DESC LIMIT ?`).all(...states, options.limit ?? 50) as Row[];
+      const rows = db
+        .prepare(`SELECT ${COLUMNS} FROM print_jobs ${where} ORDER BY id DESC LIMIT ?`)
+        .all(...states, options.limit ?? 50) as Row[];
       return rows.map(toJob);
     },
     countByState: (state) => (count.get(state) as { n: number }).n,
@@ -99,9 +115,15 @@ export function createPrintJobStore(db: Db): PrintJobReader & PrintJobWriter {
       return toJob(get.get(id) as Row);
     },
     markPrinting: (id, at) => toPrinting.run(at, id).changes === 1,
-    markDone: (id, at) => { setState.run('done', null, at, id); },
-    markQueued: (id, error, at) => { setState.run('queued', error, at, id); },
-    markFailed: (id, error, at) => { setState.run('failed', error, at, id); },
+    markDone: (id, at) => {
+      setState.run('done', null, at, id);
+    },
+    markQueued: (id, error, at) => {
+      setState.run('queued', error, at, id);
+    },
+    markFailed: (id, error, at) => {
+      setState.run('failed', error, at, id);
+    },
     recoverInterrupted: db.transaction((at: string) => ({
       requeued: requeue.run('Interrupted while printing (the app closed); it may have printed in part.', at).changes,
       failed: failDrawer.run('Interrupted (the app closed); a drawer kick is never repeated on its own.', at).changes,

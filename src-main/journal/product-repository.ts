@@ -83,7 +83,10 @@ export const SEARCH_CANDIDATES = 1000;
  * the FTS prefix index starts at two, and a one-letter prefix matches most of the catalogue.
  */
 export function ftsQuery(text: string): string | null {
-  const words = text.normalize('NFC').split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+  const words = text
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}\p{M}]+/u)
+    .filter(Boolean);
   if (!words.some((word) => [...word].length > 1)) return null;
   return words.map((word) => `"${word}"*`).join(' ');
 }
@@ -93,8 +96,16 @@ const P_COLUMNS = 'p.id, p.sku, p.name, p.barcode, p.plu, p.price, p.unit, p.dep
 
 function toRecord(row: ProductRow): ProductRecord {
   return {
-    id: row.id, sku: row.sku, name: row.name, barcode: row.barcode, plu: row.plu, price: row.price, unit: row.unit,
-    department: row.department, taxCodes: decodeTaxCodes(row.tax_codes), active: row.active === 1,
+    id: row.id,
+    sku: row.sku,
+    name: row.name,
+    barcode: row.barcode,
+    plu: row.plu,
+    price: row.price,
+    unit: row.unit,
+    department: row.department,
+    taxCodes: decodeTaxCodes(row.tax_codes),
+    active: row.active === 1,
   };
 }
 
@@ -108,24 +119,39 @@ export function createProductReader(db: Db): ProductReader {
   // (bench/catalog.ts). Narrow queries, the ones a cashier picks from, rank exactly.
   const search = db.prepare<[string, number, number], ProductRow>(
     `SELECT ${P_COLUMNS} FROM (SELECT rowid AS id, rank FROM products_fts WHERE products_fts MATCH ? LIMIT ?) f
-     JOIN products p ON p.id = f.id WHERE p.active = 1 ORDER BY f.rank, p.name LIMIT ?`);
+     JOIN products p ON p.id = f.id WHERE p.active = 1 ORDER BY f.rank, p.name LIMIT ?`,
+  );
   const inDepartment = db.prepare<[string, number], ProductRow>(
-    `SELECT ${COLUMNS} FROM products WHERE department = ? AND active = 1 ORDER BY name LIMIT ?`);
+    `SELECT ${COLUMNS} FROM products WHERE department = ? AND active = 1 ORDER BY name LIMIT ?`,
+  );
   const firstProducts = db.prepare<[number], ProductRow>(
-    `SELECT ${COLUMNS} FROM products WHERE active = 1 ORDER BY department, name LIMIT ?`);
+    `SELECT ${COLUMNS} FROM products WHERE active = 1 ORDER BY department, name LIMIT ?`,
+  );
   const departments = db.prepare<[], { department: string }>(
-    'SELECT DISTINCT department FROM products WHERE active = 1 ORDER BY department');
+    'SELECT DISTINCT department FROM products WHERE active = 1 ORDER BY department',
+  );
   const count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM products');
 
   return {
-    byId: (id) => { const row = byId.get(id); return row ? toRecord(row) : null; },
-    bySku: (sku) => { const row = bySku.get(sku); return row ? toRecord(row) : null; },
-    byPlu: (plu) => { const row = byPlu.get(plu); return row ? toRecord(row) : null; },
+    byId: (id) => {
+      const row = byId.get(id);
+      return row ? toRecord(row) : null;
+    },
+    bySku: (sku) => {
+      const row = bySku.get(sku);
+      return row ? toRecord(row) : null;
+    },
+    byPlu: (plu) => {
+      const row = byPlu.get(plu);
+      return row ? toRecord(row) : null;
+    },
     byBarcodes(keys) {
       if (keys.length === 0) return [];
       let statement = byBarcodes.get(keys.length);
       if (!statement) {
-        statement = db.prepare<string[], ProductRow>(`SELECT ${COLUMNS} FROM products WHERE barcode IN (${keys.map(() => '?').join(', ')})`);
+        statement = db.prepare<string[], ProductRow>(
+          `SELECT ${COLUMNS} FROM products WHERE barcode IN (${keys.map(() => '?').join(', ')})`,
+        );
         byBarcodes.set(keys.length, statement);
       }
       const rows = statement.all(...keys);
@@ -135,23 +161,43 @@ export function createProductReader(db: Db): ProductReader {
       const match = ftsQuery(text);
       return match ? search.all(match, SEARCH_CANDIDATES, limit).map(toRecord) : [];
     },
-    inDepartment: (department, limit) => (department === null ? firstProducts.all(limit) : inDepartment.all(department, limit)).map(toRecord),
+    inDepartment: (department, limit) =>
+      (department === null ? firstProducts.all(limit) : inDepartment.all(department, limit)).map(toRecord),
     departments: () => departments.all().map((row) => row.department),
     count: () => count.get()!.n,
   };
 }
 
 export function createProductWriter(db: Db): ProductWriter {
-  const insert = db.prepare<[string, string, string | null, string | null, number, string, string, string, number, string]>(
+  const insert = db.prepare<
+    [string, string, string | null, string | null, number, string, string, string, number, string]
+  >(
     `INSERT INTO products (sku, name, barcode, plu, price, unit, department, tax_codes, active, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const update = db.prepare<[string, string, string | null, string | null, number, string, string, string, number, string, number]>(
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const update = db.prepare<
+    [string, string, string | null, string | null, number, string, string, string, number, string, number]
+  >(
     `UPDATE products SET sku = ?, name = ?, barcode = ?, plu = ?, price = ?, unit = ?, department = ?, tax_codes = ?, active = ?, updated_at = ?
-     WHERE id = ?`);
-  const values = (p: ProductInput) => [p.sku, p.name, p.barcode, p.plu, p.price, p.unit, p.department, encodeTaxCodes(p.taxCodes), p.active ? 1 : 0] as const;
+     WHERE id = ?`,
+  );
+  const values = (p: ProductInput) =>
+    [
+      p.sku,
+      p.name,
+      p.barcode,
+      p.plu,
+      p.price,
+      p.unit,
+      p.department,
+      encodeTaxCodes(p.taxCodes),
+      p.active ? 1 : 0,
+    ] as const;
   return {
     insert: (product, at) => Number(insert.run(...values(product), at).lastInsertRowid),
-    update: (id, product, at) => { update.run(...values(product), at, id); },
+    update: (id, product, at) => {
+      update.run(...values(product), at, id);
+    },
     transaction: (work) => db.transaction(work)(),
   };
 }

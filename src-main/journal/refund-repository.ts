@@ -13,25 +13,66 @@ export type RefundVia = 'drawer' | 'provider' | 'outside';
 export type PartStatus = 'done' | 'in-flight' | 'failed';
 
 export interface RefundRow {
-  id: string; number: number; order_id: string; shift_id: number | null; kind: RefundKind; amount: number; tip: number; tax: number; reason: string;
-  evidence: string | null; user_id: string; approved_by: string | null; till_id: number | null; created_at: string;
+  id: string;
+  number: number;
+  order_id: string;
+  shift_id: number | null;
+  kind: RefundKind;
+  amount: number;
+  tip: number;
+  tax: number;
+  reason: string;
+  evidence: string | null;
+  user_id: string;
+  approved_by: string | null;
+  till_id: number | null;
+  created_at: string;
 }
-export interface RefundLineRow { refund_id: string; line_id: string; qty_milli: number; amount: number; tax: number }
+export interface RefundLineRow {
+  refund_id: string;
+  line_id: string;
+  qty_milli: number;
+  amount: number;
+  tax: number;
+}
 export interface RefundTenderRow {
-  refund_id: string; kind: 'cash' | 'card' | 'wallet'; via: RefundVia; amount: number; tip: number;
-  attempt_id: string | null; original_attempt_id: string | null; original_tender_id: string | null;
+  refund_id: string;
+  kind: 'cash' | 'card' | 'wallet';
+  via: RefundVia;
+  amount: number;
+  tip: number;
+  attempt_id: string | null;
+  original_attempt_id: string | null;
+  original_tender_id: string | null;
 }
 /** A part with its status read from its attempt (and the attempt's state, or null for cash and outside). */
-export interface LedgerPart extends RefundTenderRow { status: PartStatus; attempt_state: string | null }
+export interface LedgerPart extends RefundTenderRow {
+  status: PartStatus;
+  attempt_state: string | null;
+}
 
 export interface NewRefund {
-  orderId: string; shiftId: number | null; kind: RefundKind; amount: number; tip: number; tax: number; reason: string; evidence: string | null;
-  userId: string; approvedBy: string | null; tillId: number | null;
+  orderId: string;
+  shiftId: number | null;
+  kind: RefundKind;
+  amount: number;
+  tip: number;
+  tax: number;
+  reason: string;
+  evidence: string | null;
+  userId: string;
+  approvedBy: string | null;
+  tillId: number | null;
   lines: readonly { lineId: string; qtyMilli: number; amount: number; tax: number }[];
 }
 export interface NewPart {
-  kind: RefundTenderRow['kind']; via: RefundVia; amount: number; tip: number;
-  attemptId: string | null; originalAttemptId: string | null; originalTenderId: string | null;
+  kind: RefundTenderRow['kind'];
+  via: RefundVia;
+  amount: number;
+  tip: number;
+  attemptId: string | null;
+  originalAttemptId: string | null;
+  originalTenderId: string | null;
 }
 
 const LIVE = UNRESOLVED_ATTEMPT_STATES.map((state) => `'${state}'`).join(', ');
@@ -73,7 +114,8 @@ export type RefundRepository = RefundReader & RefundWriter;
 
 export function createRefundRepository(db: Db, now: () => Date = () => new Date()): RefundReader & RefundWriter {
   const q = {
-    insert: db.prepare(`INSERT INTO refunds (id, number, order_id, shift_id, kind, amount, tip, tax, reason, evidence, user_id, approved_by, till_id, created_at)
+    insert:
+      db.prepare(`INSERT INTO refunds (id, number, order_id, shift_id, kind, amount, tip, tax, reason, evidence, user_id, approved_by, till_id, created_at)
       VALUES (@id, (SELECT COALESCE(MAX(number), 0) + 1 FROM refunds), @orderId, @shiftId, @kind, @amount, @tip, @tax, @reason, @evidence, @userId, @approvedBy, @tillId, @at)`),
     line: db.prepare('INSERT INTO refund_lines (refund_id, line_id, qty_milli, amount, tax) VALUES (?, ?, ?, ?, ?)'),
     part: db.prepare(`INSERT INTO refund_tenders (refund_id, kind, via, amount, tip, attempt_id, original_attempt_id, original_tender_id)
@@ -82,15 +124,22 @@ export function createRefundRepository(db: Db, now: () => Date = () => new Date(
     byOrder: db.prepare('SELECT * FROM refunds WHERE order_id = ? ORDER BY number'),
     anyForOrder: db.prepare('SELECT 1 FROM refunds WHERE order_id = ? LIMIT 1'),
     byShift: db.prepare('SELECT * FROM refunds WHERE shift_id = ? ORDER BY number'),
-    byAttempt: db.prepare('SELECT r.* FROM refunds r JOIN refund_tenders rt ON rt.refund_id = r.id WHERE rt.attempt_id = ?'),
+    byAttempt: db.prepare(
+      'SELECT r.* FROM refunds r JOIN refund_tenders rt ON rt.refund_id = r.id WHERE rt.attempt_id = ?',
+    ),
     lines: db.prepare('SELECT * FROM refund_lines WHERE refund_id = ?'),
-    linesOfOrder: db.prepare('SELECT rl.* FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id WHERE r.order_id = ?'),
-    parts: db.prepare(`SELECT ${PART} FROM refund_tenders rt LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE rt.refund_id = ? ORDER BY rt.rowid`),
+    linesOfOrder: db.prepare(
+      'SELECT rl.* FROM refund_lines rl JOIN refunds r ON r.id = rl.refund_id WHERE r.order_id = ?',
+    ),
+    parts: db.prepare(
+      `SELECT ${PART} FROM refund_tenders rt LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE rt.refund_id = ? ORDER BY rt.rowid`,
+    ),
     partsOfOrder: db.prepare(`SELECT ${PART} FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
       LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.order_id = ? ORDER BY rt.rowid`),
     partsOfShift: db.prepare(`SELECT ${PART} FROM refund_tenders rt JOIN refunds r ON r.id = rt.refund_id
       LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id WHERE r.shift_id = ? ORDER BY rt.rowid`),
-    partsOfAttempt: db.prepare(`SELECT ${PART} FROM refund_tenders rt LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id
+    partsOfAttempt:
+      db.prepare(`SELECT ${PART} FROM refund_tenders rt LEFT JOIN payment_attempts pa ON pa.id = rt.attempt_id
       WHERE rt.original_attempt_id = ? ORDER BY rt.rowid`),
   };
   return {

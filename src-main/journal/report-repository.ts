@@ -49,8 +49,11 @@ export function createReportRepository(db: Db): ReportReader {
     completedOrderIds: statement("SELECT id FROM orders WHERE shift_id = ? AND status = 'completed' ORDER BY number"),
     voids: statement(`SELECT v.*, o.number AS order_number FROM voids v JOIN orders o ON o.id = v.order_id
       WHERE v.shift_id = ? ORDER BY v.id`),
-    auditBetween: statement('SELECT at, user_id, detail FROM audit WHERE action = ? AND at >= ? AND at <= ? ORDER BY seq'),
-    salesExport: statement(`SELECT o.number, o.completed_at, u.name AS cashier, o.currency, o.subtotal, o.discount_total,
+    auditBetween: statement(
+      'SELECT at, user_id, detail FROM audit WHERE action = ? AND at >= ? AND at <= ? ORDER BY seq',
+    ),
+    salesExport:
+      statement(`SELECT o.number, o.completed_at, u.name AS cashier, o.currency, o.subtotal, o.discount_total,
       o.tax_total, o.total, o.cash_rounding
       FROM orders o JOIN users u ON u.id = o.cashier_id
       WHERE o.status = 'completed' AND (? IS NULL OR o.completed_at >= ?) ORDER BY o.number`),

@@ -15,7 +15,9 @@ export type SettingsRepository = SettingsReader & SettingsWriter;
 
 export function createSettingsRepository(db: Db): SettingsReader & SettingsWriter {
   const get = db.prepare('SELECT value FROM settings WHERE key = ?');
-  const set = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const set = db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   return {
     get<T>(key: string): T | null {
       const value = get.pluck().get(key) as string | undefined;

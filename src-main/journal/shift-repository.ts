@@ -18,7 +18,16 @@ export interface ShiftRow {
   z_number: number | null;
 }
 
-export interface CashMoveRow { id: number; shift_id: number; kind: 'in' | 'out'; amount: number; reason: string; user_id: string; approved_by: string | null; at: string }
+export interface CashMoveRow {
+  id: number;
+  shift_id: number;
+  kind: 'in' | 'out';
+  amount: number;
+  reason: string;
+  user_id: string;
+  approved_by: string | null;
+  at: string;
+}
 
 export interface NewVoid {
   shiftId: number | null;
@@ -70,14 +79,29 @@ export interface ShiftReader {
 export interface ShiftWriter {
   /** Opens a shift with its float count; returns its id. */
   open(userId: string, counts: DenominationCounts, total: number): number;
-  addCashMove(shiftId: number, move: {
-    kind: 'in' | 'out'; amount: number; reason: string; userId: string; approvedBy: string | null;
-  }): void;
+  addCashMove(
+    shiftId: number,
+    move: {
+      kind: 'in' | 'out';
+      amount: number;
+      reason: string;
+      userId: string;
+      approvedBy: string | null;
+    },
+  ): void;
   /** Closes the shift with its count; false when it was not open (closed by someone else). */
-  close(shiftId: number, close: {
-    closedBy: string; approvedBy: string; counted: DenominationCounts; countedCash: number; expectedCash: number;
-    variance: number; zNumber: number;
-  }): boolean;
+  close(
+    shiftId: number,
+    close: {
+      closedBy: string;
+      approvedBy: string;
+      counted: DenominationCounts;
+      countedCash: number;
+      expectedCash: number;
+      variance: number;
+      zNumber: number;
+    },
+  ): boolean;
   /** Stores a Z report's body (the table refuses any later change). */
   insertZ(number: number, shiftId: number, body: string): void;
   recordVoid(entry: NewVoid): void;
@@ -90,19 +114,23 @@ export function createShiftRepository(db: Db, now: () => Date = () => new Date()
     current: db.prepare('SELECT * FROM shifts WHERE closed_at IS NULL'),
     byId: db.prepare('SELECT * FROM shifts WHERE id = ?'),
     open: db.prepare('INSERT INTO shifts (opened_by, opened_at, float_counts, float_total) VALUES (?, ?, ?, ?)'),
-    move: db.prepare('INSERT INTO cash_moves (shift_id, kind, amount, reason, user_id, approved_by, at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    move: db.prepare(
+      'INSERT INTO cash_moves (shift_id, kind, amount, reason, user_id, approved_by, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
     moves: db.prepare('SELECT * FROM cash_moves WHERE shift_id = ? ORDER BY id'),
     cashTaken: db.prepare(`SELECT COALESCE(SUM(t.amount), 0) FROM tenders t JOIN orders o ON o.id = t.order_id
       WHERE o.shift_id = ? AND t.kind = 'cash'`),
     cashRefunded: db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt
       JOIN refunds r ON r.id = rt.refund_id WHERE r.shift_id = ? AND rt.via = 'drawer'`),
-    close: db.prepare(`UPDATE shifts SET closed_by = @closedBy, closing_approved_by = @approvedBy, closed_at = @at, counted = @counted,
+    close:
+      db.prepare(`UPDATE shifts SET closed_by = @closedBy, closing_approved_by = @approvedBy, closed_at = @at, counted = @counted,
       counted_cash = @countedCash, expected_cash = @expectedCash, variance = @variance, z_number = @zNumber WHERE id = @id AND closed_at IS NULL`),
     nextZ: db.prepare('SELECT COALESCE(MAX(number), 0) + 1 FROM z_reports'),
     insertZ: db.prepare('INSERT INTO z_reports (number, shift_id, created_at, body) VALUES (?, ?, ?, ?)'),
     z: db.prepare('SELECT body FROM z_reports WHERE number = ?'),
     zList: db.prepare('SELECT number, body FROM z_reports ORDER BY number DESC LIMIT 200'),
-    insertVoid: db.prepare(`INSERT INTO voids (shift_id, order_id, line_id, kind, description, qty_milli, amount, reason, user_id, approved_by, at)
+    insertVoid:
+      db.prepare(`INSERT INTO voids (shift_id, order_id, line_id, kind, description, qty_milli, amount, reason, user_id, approved_by, at)
       VALUES (@shiftId, @orderId, @lineId, @kind, @description, @qtyMilli, @amount, @reason, @userId, @approvedBy, @at)`),
   };
   return {
@@ -118,7 +146,10 @@ export function createShiftRepository(db: Db, now: () => Date = () => new Date()
     cashTaken: (shiftId) => q.cashTaken.pluck().get(shiftId) as number,
     cashRefunded: (shiftId) => q.cashRefunded.pluck().get(shiftId) as number,
     close(shiftId, close) {
-      return q.close.run({ id: shiftId, ...close, counted: JSON.stringify(close.counted), at: now().toISOString() }).changes === 1;
+      return (
+        q.close.run({ id: shiftId, ...close, counted: JSON.stringify(close.counted), at: now().toISOString() })
+          .changes === 1
+      );
     },
     nextZNumber: () => q.nextZ.pluck().get() as number,
     insertZ: (number, shiftId, body) => void q.insertZ.run(number, shiftId, now().toISOString(), body),

@@ -45,7 +45,9 @@ export function createUserRepository(db: Db): UserReader & UserWriter {
   const byBadge = db.prepare('SELECT * FROM users WHERE badge = ? AND active = 1');
   const list = db.prepare("SELECT id, name, role FROM users WHERE active = 1 ORDER BY role = 'manager', name");
   const count = db.prepare('SELECT COUNT(*) AS n FROM users');
-  const insert = db.prepare('INSERT INTO users (id, name, role, pin_hash, badge, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO users (id, name, role, pin_hash, badge, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const failure = db.prepare('UPDATE users SET failed_attempts = failed_attempts + 1, locked_until = ? WHERE id = ?');
   const clear = db.prepare('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?');
   return {

@@ -103,10 +103,16 @@ export interface StartRequest {
 }
 
 /** Why a manager must look at an attempt, strongest first in FLAG_RANK. */
-export type AttentionReason = 'needs-reversal' | 'over-reversal' | 'readback-mismatch' | 'contradiction' | 'config-fault' | 'released';
+export type AttentionReason =
+  'needs-reversal' | 'over-reversal' | 'readback-mismatch' | 'contradiction' | 'config-fault' | 'released';
 
 const FLAG_RANK: Readonly<Record<AttentionReason, number>> = {
-  'needs-reversal': 6, 'over-reversal': 5, 'readback-mismatch': 4, contradiction: 3, 'config-fault': 2, released: 1,
+  'needs-reversal': 6,
+  'over-reversal': 5,
+  'readback-mismatch': 4,
+  contradiction: 3,
+  'config-fault': 2,
+  released: 1,
 };
 
 /** Flags that only matter while the attempt is unresolved: they clear when it ends without money to give back. */
@@ -141,11 +147,31 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   function toProviderAttempt(row: AttemptRow, walletCode?: string): ProviderAttempt {
     const original = row.original_attempt_id ? attempts.byId(row.original_attempt_id) : null;
     return {
-      id: row.id, orderId: row.order_id, kind: row.kind, method: row.method, amount: row.amount, tip: row.tip, currency: row.currency,
-      reference: row.reference, requestId: row.request_id, providerRef: row.provider_ref, terminal: row.terminal, queriesSent: row.query_count,
+      id: row.id,
+      orderId: row.order_id,
+      kind: row.kind,
+      method: row.method,
+      amount: row.amount,
+      tip: row.tip,
+      currency: row.currency,
+      reference: row.reference,
+      requestId: row.request_id,
+      providerRef: row.provider_ref,
+      terminal: row.terminal,
+      queriesSent: row.query_count,
       description: `Sale ${deps.orders.byId(row.order_id)?.number ?? ''}`.trim(),
       ...(walletCode ? { walletCode } : {}),
-      ...(original ? { original: { reference: original.reference, providerRef: original.provider_ref, amount: original.approved_amount ?? original.amount, tip: original.tip, preauth: isPreauth(original) } } : {}),
+      ...(original
+        ? {
+            original: {
+              reference: original.reference,
+              providerRef: original.provider_ref,
+              amount: original.approved_amount ?? original.amount,
+              tip: original.tip,
+              preauth: isPreauth(original),
+            },
+          }
+        : {}),
       ...(row.options ? { options: parseAttemptOptions(row.options) } : {}),
     };
   }
@@ -161,11 +187,17 @@ export function createAttemptLifecycle(deps: EngineDeps) {
    */
   function raiseFlag(id: string, reason: AttentionReason): void {
     const current = attempts.byId(id)?.needs_attention ?? null;
-    if (current === null || FLAG_RANK[reason] >= (FLAG_RANK[current as AttentionReason] ?? 0)) attempts.flag(id, reason);
+    if (current === null || FLAG_RANK[reason] >= (FLAG_RANK[current as AttentionReason] ?? 0))
+      attempts.flag(id, reason);
   }
 
   function audit(action: string, row: AttemptRow, detail: Record<string, unknown>, userId: string | null = null): void {
-    deps.audit.append({ userId, action, object: `attempt:${row.id}`, detail: { provider: row.provider, orderId: row.order_id, amount: row.amount, ...detail } });
+    deps.audit.append({
+      userId,
+      action,
+      object: `attempt:${row.id}`,
+      detail: { provider: row.provider, orderId: row.order_id, amount: row.amount, ...detail },
+    });
   }
 
   /**
@@ -189,7 +221,13 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       // to the card and handed out from the drawer: its own cash line (DESIGN.md §6, issue 11).
       const cashback = cashbackOf(row);
       const after = deps.checkout.addElectronicTender(row.order_id, {
-        kind: row.method, label: card?.brand ? `${card.brand}` : (providerFor(row)?.label ?? row.provider), amount, tip: row.tip, cashback, attemptId: row.id, card,
+        kind: row.method,
+        label: card?.brand ? `${card.brand}` : (providerFor(row)?.label ?? row.provider),
+        amount,
+        tip: row.tip,
+        cashback,
+        attemptId: row.id,
+        card,
       });
       return after.status === 'completed';
     }
@@ -197,11 +235,17 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     if (!original) return false;
     // An approval being given back stays flagged until all of it, tip included, went back.
     const reversing = original.needs_attention === 'needs-reversal';
-    if (row.kind === 'void' ? !canTransition(original.state, 'voided') : !canTransition(original.state, 'partially_refunded') && !canTransition(original.state, 'refunded')) {
+    if (
+      row.kind === 'void'
+        ? !canTransition(original.state, 'voided')
+        : !canTransition(original.state, 'partially_refunded') && !canTransition(original.state, 'refunded')
+    ) {
       // More went back than the sale took (a second reversal approved): real money, so never dropped.
       raiseFlag(row.id, 'over-reversal');
       audit('payment.overReversal', row, { original: original.id, originalState: original.state, kind: row.kind });
-      deps.log(`Attempt ${row.id}: a ${row.kind} of ${original.id} was approved although that sale is already ${original.state}; flagged for the manager`);
+      deps.log(
+        `Attempt ${row.id}: a ${row.kind} of ${original.id} was approved although that sale is already ${original.state}; flagged for the manager`,
+      );
       return false;
     }
     if (row.kind === 'void') {
@@ -211,7 +255,10 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       const after = attempts.byId(original.id)!;
       // Tips were charged too: a sale is refunded in full once its tip went back as well.
       const fully = after.refunded >= (after.approved_amount ?? after.amount) + after.tip;
-      attempts.transition(original.id, { to: fully ? 'refunded' : 'partially_refunded', cause: `refund ${row.id} of ${amount}` });
+      attempts.transition(original.id, {
+        to: fully ? 'refunded' : 'partially_refunded',
+        cause: `refund ${row.id} of ${amount}`,
+      });
     }
     if (reversing && attempts.byId(original.id)!.state !== 'partially_refunded') {
       attempts.flag(original.id, null);
@@ -224,7 +271,8 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   function repeats(row: AttemptRow, state: ProviderOutcome['state']): boolean {
     if (state === row.state) return true;
     // Declined and cancelled both mean no money moved: one does not contradict the other.
-    if ((state === 'declined' || state === 'cancelled') && (row.state === 'declined' || row.state === 'cancelled')) return true;
+    if ((state === 'declined' || state === 'cancelled') && (row.state === 'declined' || row.state === 'cancelled'))
+      return true;
     // An approved sale that was refunded, voided or is being reversed was approved: nothing new.
     return state === 'approved' && ['partially_refunded', 'refunded', 'voided', 'needs_reversal'].includes(row.state);
   }
@@ -246,10 +294,19 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       if (row.needs_attention !== 'readback-mismatch') {
         journal.transaction(() => {
           raiseFlag(id, 'readback-mismatch');
-          audit('payment.readBackMismatch', row, { answered: outcome.state, mismatch, readBack: outcome.readBack, cause });
+          audit('payment.readBackMismatch', row, {
+            answered: outcome.state,
+            mismatch,
+            readBack: outcome.readBack,
+            cause,
+          });
         });
       }
-      outcome = { state: 'unknown', message: `The provider's answer does not match this payment (${mismatch}). A manager must check it with the provider's records.`, detail: outcome.detail };
+      outcome = {
+        state: 'unknown',
+        message: `The provider's answer does not match this payment (${mismatch}). A manager must check it with the provider's records.`,
+        detail: outcome.detail,
+      };
     }
     if (outcome.configFault && row.needs_attention === null) {
       deps.log(`Attempt ${id}: ${row.provider} configuration fault: ${outcome.configFault}`);
@@ -270,17 +327,33 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   }
 
   /** Journals the move an outcome asks for (an approval going where rule 6 says), then re-arms checks. */
-  function transitionTo(row: AttemptRow, outcome: ProviderOutcome, cause: string, also?: (next: AttemptRow) => void): void {
+  function transitionTo(
+    row: AttemptRow,
+    outcome: ProviderOutcome,
+    cause: string,
+    also?: (next: AttemptRow) => void,
+  ): void {
     const approved = outcome.state === 'approved';
-    const approvedAmount = approved ? outcome.approvedAmount ?? row.amount : null;
+    const approvedAmount = approved ? (outcome.approvedAmount ?? row.amount) : null;
     let to: Transition['to'] = outcome.state;
     if (approved) to = approvedTarget(row, approvedAmount!);
     else if (outcome.state === 'pending' && row.state === 'cancelling') to = 'cancelling';
     // A set-up fault is said to the cashier in its own words, whatever the provider's message adds.
-    const said = outcome.configFault && !outcome.message.includes(outcome.configFault) ? `${outcome.configFault} ${outcome.message}`.trim() : outcome.message;
-    const message = to === 'needs_reversal' ? `Approved after the sale was paid another way: the customer's money goes back. ${said}`.trim() : said;
+    const said =
+      outcome.configFault && !outcome.message.includes(outcome.configFault)
+        ? `${outcome.configFault} ${outcome.message}`.trim()
+        : outcome.message;
+    const message =
+      to === 'needs_reversal'
+        ? `Approved after the sale was paid another way: the customer's money goes back. ${said}`.trim()
+        : said;
     const change: Transition = {
-      to, cause, message, providerRef: outcome.providerRef ?? null, card: outcome.card ?? null, detail: outcome.detail,
+      to,
+      cause,
+      message,
+      providerRef: outcome.providerRef ?? null,
+      card: outcome.card ?? null,
+      detail: outcome.detail,
       ...(approved ? { approvedAmount, tip: outcome.tip ?? row.tip } : {}),
     };
     let completedOrder = false;
@@ -322,7 +395,14 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   function contradiction(row: AttemptRow, outcome: ProviderOutcome, cause: string): void {
     deps.log(`Attempt ${row.id} is ${row.state} but ${row.provider} now says ${outcome.state} (${cause})`);
     const moneyMoved = outcome.state === 'approved' && (row.state === 'declined' || row.state === 'cancelled');
-    const record = () => audit('payment.contradiction', row, { was: row.state, now: outcome.state, message: outcome.message, cause, applied: moneyMoved });
+    const record = () =>
+      audit('payment.contradiction', row, {
+        was: row.state,
+        now: outcome.state,
+        message: outcome.message,
+        cause,
+        applied: moneyMoved,
+      });
     if (moneyMoved) {
       // The customer was charged after all: that approval pays the order or goes back (rule 6),
       // and its audit entry and flag commit with it.
@@ -344,7 +424,9 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     const provider = providerFor(row);
     const kind = provider?.capabilities.void ? 'void' : provider?.capabilities.refund ? 'refund' : null;
     if (!provider || !kind || row.kind !== 'sale') {
-      deps.log(`Attempt ${row.id} needs reversal and ${row.provider} cannot reverse from the till: listed for the manager.`);
+      deps.log(
+        `Attempt ${row.id} needs reversal and ${row.provider} cannot reverse from the till: listed for the manager.`,
+      );
       return;
     }
     // Automatically once: after a reversal was tried (declined, or a "cancelled" that may be wrong)
@@ -353,10 +435,20 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     try {
       // The reversal and its refund-ledger record commit together, before it is sent.
       const sending = journal.transaction(() => {
-        const journaled = journalAttempt({
-          orderId: row.order_id, providerId: provider.id, amount: (row.approved_amount ?? row.amount) + (kind === 'refund' ? row.tip : 0), tip: kind === 'void' ? row.tip : 0,
-          userId: 'system', terminal: row.terminal, kind, originalAttemptId: row.id, walletMasked: null,
-        }, provider);
+        const journaled = journalAttempt(
+          {
+            orderId: row.order_id,
+            providerId: provider.id,
+            amount: (row.approved_amount ?? row.amount) + (kind === 'refund' ? row.tip : 0),
+            tip: kind === 'void' ? row.tip : 0,
+            userId: 'system',
+            terminal: row.terminal,
+            kind,
+            originalAttemptId: row.id,
+            walletMasked: null,
+          },
+          provider,
+        );
         deps.ledger.reversalJournaled(journaled, row);
         return journaled;
       });
@@ -381,7 +473,11 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     if (existing) clearTimeout(existing);
     timers.delete(row.id);
     if (closed || !row.next_check_at || !isUnresolved(row.state)) return;
-    const timer = setTimeout(() => void requery(row.id, 'scheduled query').catch((error) => deps.log(`Checking attempt ${row.id} failed`, error)), Math.max(0, delayMs));
+    const timer = setTimeout(
+      () =>
+        void requery(row.id, 'scheduled query').catch((error) => deps.log(`Checking attempt ${row.id} failed`, error)),
+      Math.max(0, delayMs),
+    );
     timer.unref();
     timers.set(row.id, timer);
   }
@@ -404,7 +500,14 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     attempts.countQuery(id);
     const provider = providerFor(row);
     if (!provider) {
-      apply(id, { state: 'unknown', message: `${row.provider} is not configured on this till; a manager must settle this payment with the provider's records.` }, cause);
+      apply(
+        id,
+        {
+          state: 'unknown',
+          message: `${row.provider} is not configured on this till; a manager must settle this payment with the provider's records.`,
+        },
+        cause,
+      );
       return;
     }
     querying.add(id);
@@ -412,7 +515,10 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     try {
       outcome = await provider.query(toProviderAttempt(row));
     } catch (error) {
-      outcome = { state: 'unknown', message: `Could not reach ${provider.label}: ${(error as Error).message}. Checking again shortly.` };
+      outcome = {
+        state: 'unknown',
+        message: `Could not reach ${provider.label}: ${(error as Error).message}. Checking again shortly.`,
+      };
     } finally {
       querying.delete(id);
     }
@@ -423,7 +529,12 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     const controller = new AbortController();
     let finished!: () => void;
     // In the map before start() runs: a provider may report progress before its first await.
-    inFlight.set(row.id, { controller, done: new Promise<void>((resolve) => { finished = resolve; }) });
+    inFlight.set(row.id, {
+      controller,
+      done: new Promise<void>((resolve) => {
+        finished = resolve;
+      }),
+    });
     const applyProgress = (message: string, providerRef: string | undefined): void => {
       const current = attempts.byId(row.id);
       if (current && isUnresolved(current.state) && inFlight.has(row.id)) {
@@ -434,7 +545,10 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     // hold the request back (the attempt is already journaled as sending).
     let starting = true;
     const progress: ProgressReport = (message, known) => {
-      if (starting) setImmediate(() => { if (!closed && journal.open) applyProgress(message, known?.providerRef); });
+      if (starting)
+        setImmediate(() => {
+          if (!closed && journal.open) applyProgress(message, known?.providerRef);
+        });
       else applyProgress(message, known?.providerRef);
     };
     let started: Promise<ProviderOutcome>;
@@ -447,13 +561,22 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       starting = false;
     }
     started
-      .catch((error: Error): ProviderOutcome => (error instanceof PosError
-        // Providers throw a PosError only when nothing was sent (terminal offline, busy, bad input).
-        ? { state: 'declined', message: `Not sent: ${error.message}` }
-        : { state: 'unknown', message: `No answer from ${provider.label} (${error.message}); checking with a query, never by charging again.` }))
+      .catch((error: Error): ProviderOutcome =>
+        error instanceof PosError
+          ? // Providers throw a PosError only when nothing was sent (terminal offline, busy, bad input).
+            { state: 'declined', message: `Not sent: ${error.message}` }
+          : {
+              state: 'unknown',
+              message: `No answer from ${provider.label} (${error.message}); checking with a query, never by charging again.`,
+            },
+      )
       .then((outcome) => {
         inFlight.delete(row.id);
-        apply(row.id, outcome, controller.signal.aborted ? 'provider replied after the cashier stopped waiting' : 'provider replied');
+        apply(
+          row.id,
+          outcome,
+          controller.signal.aborted ? 'provider replied after the cashier stopped waiting' : 'provider replied',
+        );
       })
       .catch((error) => deps.log(`Applying the outcome of attempt ${row.id} failed`, error))
       .finally(() => {
@@ -462,27 +585,52 @@ export function createAttemptLifecycle(deps: EngineDeps) {
       });
   }
 
-  type BeginRequest = Omit<StartRequest, 'walletCode' | 'preauth'> & { kind: AttemptRow['kind']; originalAttemptId: string | null; walletMasked: string | null };
+  type BeginRequest = Omit<StartRequest, 'walletCode' | 'preauth'> & {
+    kind: AttemptRow['kind'];
+    originalAttemptId: string | null;
+    walletMasked: string | null;
+  };
 
   /**
    * Journals an attempt and its move to `sending` inside the caller's transaction (rule 1): the
    * caller commits it, with whatever it records beside it, before `launch` sends anything.
    */
   function journalAttempt(request: BeginRequest, provider: PaymentProvider): AttemptRow {
-    if (!journal.inTransaction) throw new Error('An attempt is journaled inside its caller\'s transaction.');
+    if (!journal.inTransaction) throw new Error("An attempt is journaled inside its caller's transaction.");
     const terminal = request.terminal ?? null;
     // Rule 5: one attempt per terminal until its outcome is known (checked inside the write lock).
     // A wallet payment has no terminal of ours: the customer's phone is the device, so only rule 2 holds.
     const busy = provider.method === 'card' ? attempts.busyOn(provider.id, terminal) : null;
-    if (busy) throw new PosError('PAYMENT_IN_PROGRESS', `${terminal ?? provider.label} is busy with another payment until its outcome is known.`);
+    if (busy)
+      throw new PosError(
+        'PAYMENT_IN_PROGRESS',
+        `${terminal ?? provider.label} is busy with another payment until its outcome is known.`,
+      );
     const keys = attempts.nextKeys(deps.tillId);
-    const inserted = attempts.insert({
-      id: randomUUID(), orderId: request.orderId, provider: provider.id, terminal, kind: request.kind, method: provider.method,
-      amount: request.amount, tip: request.tip, currency: currencyOf(request.orderId), reference: keys.reference, requestId: keys.requestId,
-      originalAttemptId: request.originalAttemptId, walletCodeMasked: request.walletMasked,
-      options: request.options ? journalAttemptOptions(request.options) : null,
-    }, `${request.kind} requested by user ${request.userId}`);
-    return attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave', message: `Sending to ${provider.label}…` });
+    const inserted = attempts.insert(
+      {
+        id: randomUUID(),
+        orderId: request.orderId,
+        provider: provider.id,
+        terminal,
+        kind: request.kind,
+        method: provider.method,
+        amount: request.amount,
+        tip: request.tip,
+        currency: currencyOf(request.orderId),
+        reference: keys.reference,
+        requestId: keys.requestId,
+        originalAttemptId: request.originalAttemptId,
+        walletCodeMasked: request.walletMasked,
+        options: request.options ? journalAttemptOptions(request.options) : null,
+      },
+      `${request.kind} requested by user ${request.userId}`,
+    );
+    return attempts.transition(inserted.id, {
+      to: 'sending',
+      cause: 'request about to leave',
+      message: `Sending to ${provider.label}…`,
+    });
   }
 
   /** Sends a committed attempt; the screens are told once it is on the wire. */
@@ -519,14 +667,20 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     if (!running) return;
     running.controller.abort();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([running.done, new Promise<void>((resolve) => { timer = setTimeout(resolve, ABORT_GRACE_MS); })]);
+    await Promise.race([
+      running.done,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ABORT_GRACE_MS);
+      }),
+    ]);
     clearTimeout(timer);
   }
 
   /** Queries now every unresolved attempt of a provider (optionally one terminal) that nobody is waiting on. */
   function requeryAll(providerId: string, terminal: string | null, cause: string): void {
     for (const row of attempts.unresolved()) {
-      if (row.provider !== providerId || (terminal !== null && row.terminal !== null && row.terminal !== terminal)) continue;
+      if (row.provider !== providerId || (terminal !== null && row.terminal !== null && row.terminal !== terminal))
+        continue;
       if (inFlight.has(row.id) || cancelling.has(row.id)) continue;
       void requery(row.id, cause).catch((error) => deps.log(`Checking attempt ${row.id} failed`, error));
     }
@@ -536,7 +690,14 @@ export function createAttemptLifecycle(deps: EngineDeps) {
   async function cancelAtProvider(provider: PaymentProvider, row: AttemptRow): Promise<ProviderOutcome> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<ProviderOutcome>((resolve) => {
-      timer = setTimeout(() => resolve({ state: 'unknown', message: `${provider.label} did not answer the cancel; the payment keeps being checked.` }), CANCEL_TIMEOUT_MS);
+      timer = setTimeout(
+        () =>
+          resolve({
+            state: 'unknown',
+            message: `${provider.label} did not answer the cancel; the payment keeps being checked.`,
+          }),
+        CANCEL_TIMEOUT_MS,
+      );
     });
     try {
       return await Promise.race([provider.cancel(toProviderAttempt(row)), timeout]);
@@ -569,7 +730,9 @@ export function createAttemptLifecycle(deps: EngineDeps) {
     isInFlight: (id: string) => inFlight.has(id),
     /** Attempts whose cancel is being carried out: until the provider's cancel answers, only a final answer moves them. */
     cancelling,
-    get closed() { return closed; },
+    get closed() {
+      return closed;
+    },
     /** Stops every timer and aborts every request still out; later answers are ignored. */
     close(): void {
       closed = true;

@@ -8,9 +8,19 @@ import type { AttemptRow } from '../journal/attempt-repository';
 import type { ProviderOutcome } from './provider';
 
 /** A copy of the outcome with every card number in its texts masked; the attempt's own keys stay readable. */
-export function maskedOutcome(outcome: ProviderOutcome, row: Pick<AttemptRow, 'reference' | 'request_id' | 'provider_ref'>): ProviderOutcome {
+export function maskedOutcome(
+  outcome: ProviderOutcome,
+  row: Pick<AttemptRow, 'reference' | 'request_id' | 'provider_ref'>,
+): ProviderOutcome {
   // The provider's own transaction ids are ids, not card numbers, even when their digits pass Luhn.
-  const ids = [row.reference, row.request_id, row.provider_ref, outcome.providerRef, outcome.card?.channelOrderNo, outcome.card?.reference];
+  const ids = [
+    row.reference,
+    row.request_id,
+    row.provider_ref,
+    outcome.providerRef,
+    outcome.card?.channelOrderNo,
+    outcome.card?.reference,
+  ];
   const keep = new Set(ids.filter((key): key is string => typeof key === 'string' && key !== ''));
   return {
     ...outcome,
@@ -25,7 +35,10 @@ export function maskedOutcome(outcome: ProviderOutcome, row: Pick<AttemptRow, 'r
  * Why a read-back cannot be this attempt's answer (another till's order under the same key,
  * an amount or currency the gateway changed), or null when it matches.
  */
-export function readBackMismatch(outcome: ProviderOutcome, row: Pick<AttemptRow, 'amount' | 'currency' | 'readback_required'>): string | null {
+export function readBackMismatch(
+  outcome: ProviderOutcome,
+  row: Pick<AttemptRow, 'amount' | 'currency' | 'readback_required'>,
+): string | null {
   const back = outcome.readBack;
   if (!back) {
     const required = row.readback_required === 1 || outcome.readBackRequired === true;
@@ -33,7 +46,9 @@ export function readBackMismatch(outcome: ProviderOutcome, row: Pick<AttemptRow,
       ? 'the provider said this payment reference was used before and its answer does not say which amount it charged under it'
       : null;
   }
-  if (back.currency.toUpperCase() !== row.currency.toUpperCase()) return `the provider reports ${back.currency}, the payment was in ${row.currency}`;
-  if (back.amount !== row.amount) return `the provider reports an amount of ${back.amount}, the payment was for ${row.amount} (minor units)`;
+  if (back.currency.toUpperCase() !== row.currency.toUpperCase())
+    return `the provider reports ${back.currency}, the payment was in ${row.currency}`;
+  if (back.amount !== row.amount)
+    return `the provider reports an amount of ${back.amount}, the payment was for ${row.amount} (minor units)`;
   return null;
 }

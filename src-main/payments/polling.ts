@@ -77,7 +77,7 @@ export interface PollResult<T> {
 }
 
 const plainPause = async (ms: number, signal: AbortSignal): Promise<PollWait<never>> =>
-  ((await pauseUnlessAborted(ms, signal)) ? 'next' : 'aborted');
+  (await pauseUnlessAborted(ms, signal)) ? 'next' : 'aborted';
 
 /** Checks every interval until a final answer, the end of the window, or the signal. */
 export async function pollUntilFinal<T>(options: PollOptions<T>): Promise<PollResult<T>> {

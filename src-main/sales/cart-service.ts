@@ -44,24 +44,34 @@ export function createCartService(deps: CartDeps) {
   const { orders } = deps;
 
   function openOrder(cashierId: string): OrderRow {
-    return orders.openOrder() ?? orders.createOrder(deps.currency, cashierId, deps.shiftFor(cashierId), deps.taxRounding ?? 'line');
+    return (
+      orders.openOrder() ??
+      orders.createOrder(deps.currency, cashierId, deps.shiftFor(cashierId), deps.taxRounding ?? 'line')
+    );
   }
 
   function editable(cashierId: string): OrderRow {
     const order = openOrder(cashierId);
     // A card or wallet attempt in flight pays for these items as they are: they may not change under it.
     if (deps.hasUnresolvedAttempt(order.id)) {
-      throw new PosError('PAYMENT_IN_PROGRESS', 'A card or wallet payment for this sale is under way: wait for its outcome (or stop waiting) before changing items.');
+      throw new PosError(
+        'PAYMENT_IN_PROGRESS',
+        'A card or wallet payment for this sale is under way: wait for its outcome (or stop waiting) before changing items.',
+      );
     }
     if (orders.tenders(order.id).length > 0) {
-      throw new PosError('CONFLICT', 'Payment has started on this sale: finish or refund the payment before changing items.');
+      throw new PosError(
+        'CONFLICT',
+        'Payment has started on this sale: finish or refund the payment before changing items.',
+      );
     }
     return order;
   }
 
   function lineOf(order: OrderRow, lineId: string) {
     const line = orders.line(lineId);
-    if (!line || line.order_id !== order.id) throw new PosError('NOT_FOUND', 'That line is no longer in the cart.', 'lineId');
+    if (!line || line.order_id !== order.id)
+      throw new PosError('NOT_FOUND', 'That line is no longer in the cart.', 'lineId');
     return line;
   }
 
@@ -79,17 +89,39 @@ export function createCartService(deps: CartDeps) {
     });
   }
 
-  function addProduct(cashierId: string, product: ProductView, qtyMilli: number, embedded: 'price' | 'weight' | null, unitPrice = product.price, barcode = product.barcode): OrderView {
+  function addProduct(
+    cashierId: string,
+    product: ProductView,
+    qtyMilli: number,
+    embedded: 'price' | 'weight' | null,
+    unitPrice = product.price,
+    barcode = product.barcode,
+  ): OrderView {
     const order = editable(cashierId);
     // A repeat scan of a plain each-item adds to its line (never a new quantity typed by the scanner).
-    const same = embedded === null && product.unit === 'each'
-      ? orders.lines(order.id).find((l) => l.product_id === Number(product.id) && l.embedded === null && l.discount === null && l.unit_price === unitPrice)
-      : undefined;
+    const same =
+      embedded === null && product.unit === 'each'
+        ? orders
+            .lines(order.id)
+            .find(
+              (l) =>
+                l.product_id === Number(product.id) &&
+                l.embedded === null &&
+                l.discount === null &&
+                l.unit_price === unitPrice,
+            )
+        : undefined;
     if (same) orders.setQuantity(same.id, same.qty_milli + qtyMilli);
     else {
       orders.addLine(order.id, {
-        productId: Number(product.id), name: product.name, barcode, unit: product.unit,
-        unitPrice, qtyMilli, taxes: taxesOf(product), embedded,
+        productId: Number(product.id),
+        name: product.name,
+        barcode,
+        unit: product.unit,
+        unitPrice,
+        qtyMilli,
+        taxes: taxesOf(product),
+        embedded,
       });
     }
     return publish(order);
@@ -104,19 +136,34 @@ export function createCartService(deps: CartDeps) {
     addScanned(cashierId: string, scan: ItemScan): { kind: ScanKind; order: OrderView } {
       switch (scan.kind) {
         case 'product':
-          if (scan.product.unit === 'kg') throw new PosError('CONFLICT', `${scan.product.name} is sold by weight: weigh it and scan the scale label.`, 'code');
+          if (scan.product.unit === 'kg')
+            throw new PosError(
+              'CONFLICT',
+              `${scan.product.name} is sold by weight: weigh it and scan the scale label.`,
+              'code',
+            );
           return { kind: scan.kind, order: addProduct(cashierId, scan.product, 1000, null) };
         case 'price-embedded':
-          return { kind: scan.kind, order: addProduct(cashierId, scan.product, 1000, 'price', scan.price, scan.barcode) };
+          return {
+            kind: scan.kind,
+            order: addProduct(cashierId, scan.product, 1000, 'price', scan.price, scan.barcode),
+          };
         case 'weight-embedded':
-          return { kind: scan.kind, order: addProduct(cashierId, scan.product, scan.qtyMilli, 'weight', scan.product.price, scan.barcode) };
+          return {
+            kind: scan.kind,
+            order: addProduct(cashierId, scan.product, scan.qtyMilli, 'weight', scan.product.price, scan.barcode),
+          };
       }
     },
 
     addProductById(cashierId: string, productId: string, qty: number): OrderView {
       const product = deps.products.product(productId);
       if (!product) throw new PosError('NOT_FOUND', 'That product is no longer in the catalogue.', 'productId');
-      if (product.unit === 'kg') throw new PosError('CONFLICT', `${product.name} is sold by weight: weigh it and scan the scale label, or enter the weight on its line.`);
+      if (product.unit === 'kg')
+        throw new PosError(
+          'CONFLICT',
+          `${product.name} is sold by weight: weigh it and scan the scale label, or enter the weight on its line.`,
+        );
       return addProduct(cashierId, product, qty * 1000, null);
     },
 
@@ -125,13 +172,30 @@ export function createCartService(deps: CartDeps) {
       const order = editable(cashierId);
       const line = lineOf(order, lineId);
       if (qtyMilli < line.qty_milli) {
-        if (!voidBy) throw new PosError('APPROVAL_REQUIRED', 'Lowering a quantity voids items: a manager must approve.', 'approval');
+        if (!voidBy)
+          throw new PosError(
+            'APPROVAL_REQUIRED',
+            'Lowering a quantity voids items: a manager must approve.',
+            'approval',
+          );
         const removed = line.qty_milli - qtyMilli;
-        deps.recordVoid({ shiftId: order.shift_id, orderId: order.id, lineId, kind: 'line', description: line.name, qtyMilli: removed, amount: lineGross(line.unit_price, removed), ...voidBy });
+        deps.recordVoid({
+          shiftId: order.shift_id,
+          orderId: order.id,
+          lineId,
+          kind: 'line',
+          description: line.name,
+          qtyMilli: removed,
+          amount: lineGross(line.unit_price, removed),
+          ...voidBy,
+        });
       }
-      if (line.embedded === 'price') throw new PosError('CONFLICT', 'A price-label item is one item: scan the label again to add another.');
-      if (line.unit === 'each' && qtyMilli % 1000 !== 0) throw new PosError('INVALID_PAYLOAD', `${line.name} is sold by the item: use a whole number.`, 'qtyMilli');
-      if (!Number.isSafeInteger(lineGross(line.unit_price, qtyMilli))) throw new PosError('INVALID_PAYLOAD', 'That quantity is too large.', 'qtyMilli');
+      if (line.embedded === 'price')
+        throw new PosError('CONFLICT', 'A price-label item is one item: scan the label again to add another.');
+      if (line.unit === 'each' && qtyMilli % 1000 !== 0)
+        throw new PosError('INVALID_PAYLOAD', `${line.name} is sold by the item: use a whole number.`, 'qtyMilli');
+      if (!Number.isSafeInteger(lineGross(line.unit_price, qtyMilli)))
+        throw new PosError('INVALID_PAYLOAD', 'That quantity is too large.', 'qtyMilli');
       orders.setQuantity(lineId, qtyMilli);
       return publish(order);
     },
@@ -140,12 +204,26 @@ export function createCartService(deps: CartDeps) {
       const order = editable(cashierId);
       const line = lineOf(order, lineId);
       orders.removeLine(lineId);
-      deps.recordVoid({ shiftId: order.shift_id, orderId: order.id, lineId, kind: 'line', description: line.name, qtyMilli: line.qty_milli, amount: lineGross(line.unit_price, line.qty_milli), ...voidBy });
+      deps.recordVoid({
+        shiftId: order.shift_id,
+        orderId: order.id,
+        lineId,
+        kind: 'line',
+        description: line.name,
+        qtyMilli: line.qty_milli,
+        amount: lineGross(line.unit_price, line.qty_milli),
+        ...voidBy,
+      });
       return publish(order);
     },
 
     /** Sets a line's price; the list price is kept for the receipt trail and the Z report. */
-    overridePrice(cashierId: string, lineId: string, unitPrice: number, approvedBy: string): { order: OrderView; from: number; name: string } {
+    overridePrice(
+      cashierId: string,
+      lineId: string,
+      unitPrice: number,
+      approvedBy: string,
+    ): { order: OrderView; from: number; name: string } {
       const order = editable(cashierId);
       const line = lineOf(order, lineId);
       if (line.embedded === 'price') throw new PosError('CONFLICT', 'A price-label item carries its own price.');
@@ -174,8 +252,18 @@ export function createCartService(deps: CartDeps) {
       const order = editable(cashierId);
       const before = deps.view(order);
       if (before.lines.length > 0) {
-        if (!voidBy) throw new PosError('APPROVAL_REQUIRED', 'Voiding a sale with items needs a manager\'s approval.', 'approval');
-        deps.recordVoid({ shiftId: order.shift_id, orderId: order.id, lineId: null, kind: 'order', description: `${before.lines.length} line(s)`, qtyMilli: 0, amount: before.total, ...voidBy });
+        if (!voidBy)
+          throw new PosError('APPROVAL_REQUIRED', "Voiding a sale with items needs a manager's approval.", 'approval');
+        deps.recordVoid({
+          shiftId: order.shift_id,
+          orderId: order.id,
+          lineId: null,
+          kind: 'order',
+          description: `${before.lines.length} line(s)`,
+          qtyMilli: 0,
+          amount: before.total,
+          ...voidBy,
+        });
       }
       orders.cancel(order.id);
       publish(order);

@@ -29,7 +29,8 @@ export function createCheckout(deps: CheckoutDeps) {
   function openOrderFor(orderId: string): OrderRow {
     const order = orders.byId(orderId);
     if (!order) throw new PosError('NOT_FOUND', 'That sale does not exist.', 'orderId');
-    if (order.status !== 'open') throw new PosError('CONFLICT', `Sale ${order.number} is already ${order.status}.`, 'orderId');
+    if (order.status !== 'open')
+      throw new PosError('CONFLICT', `Sale ${order.number} is already ${order.status}.`, 'orderId');
     return order;
   }
 
@@ -37,28 +38,47 @@ export function createCheckout(deps: CheckoutDeps) {
   function completeIfPaid(orderId: string): OrderView {
     const view = deps.view(orders.byId(orderId)!);
     if (view.lines.length > 0 && view.due === 0 && view.status === 'open') {
-      const at = orders.complete(orderId, { subtotal: view.subtotal, discountTotal: view.discountTotal, taxTotal: view.addedTax + view.includedTax, total: view.total });
+      const at = orders.complete(orderId, {
+        subtotal: view.subtotal,
+        discountTotal: view.discountTotal,
+        taxTotal: view.addedTax + view.includedTax,
+        total: view.total,
+      });
       // Only the status changed: no need to read and price the order again.
       if (at) return { ...view, status: 'completed', completedAt: at };
     }
     return view;
   }
 
-  const takeCash = (orderId: string, tendered: number) => journal.transaction(() => {
-    const order = openOrderFor(orderId);
-    const before = deps.view(order);
-    if (before.lines.length === 0) throw new PosError('CONFLICT', 'The cart is empty.');
-    if (before.due === 0) throw new PosError('CONFLICT', 'This sale is already paid.');
-    if (deps.hasUnresolvedAttempt(orderId)) {
-      throw new PosError('PAYMENT_IN_PROGRESS', 'A card or wallet payment for this sale is still being checked; wait for its outcome before taking cash.');
-    }
-    const settles = tendered >= before.cashDue;
-    const applied = settles ? before.cashDue : tendered;
-    const change = settles ? tendered - before.cashDue : 0;
-    if (settles && before.cashDue !== before.due) orders.setCashRounding(orderId, order.cash_rounding + before.cashDue - before.due);
-    orders.addTender(orderId, { kind: 'cash', label: 'Cash', amount: applied, tendered, change, tip: 0, attemptId: null, card: null });
-    return { view: completeIfPaid(orderId), change };
-  });
+  const takeCash = (orderId: string, tendered: number) =>
+    journal.transaction(() => {
+      const order = openOrderFor(orderId);
+      const before = deps.view(order);
+      if (before.lines.length === 0) throw new PosError('CONFLICT', 'The cart is empty.');
+      if (before.due === 0) throw new PosError('CONFLICT', 'This sale is already paid.');
+      if (deps.hasUnresolvedAttempt(orderId)) {
+        throw new PosError(
+          'PAYMENT_IN_PROGRESS',
+          'A card or wallet payment for this sale is still being checked; wait for its outcome before taking cash.',
+        );
+      }
+      const settles = tendered >= before.cashDue;
+      const applied = settles ? before.cashDue : tendered;
+      const change = settles ? tendered - before.cashDue : 0;
+      if (settles && before.cashDue !== before.due)
+        orders.setCashRounding(orderId, order.cash_rounding + before.cashDue - before.due);
+      orders.addTender(orderId, {
+        kind: 'cash',
+        label: 'Cash',
+        amount: applied,
+        tendered,
+        change,
+        tip: 0,
+        attemptId: null,
+        card: null,
+      });
+      return { view: completeIfPaid(orderId), change };
+    });
 
   /**
    * Records an approved electronic payment as a tender, inside the engine's transaction. Cash
@@ -69,7 +89,16 @@ export function createCheckout(deps: CheckoutDeps) {
     const charged = tender.amount + tender.cashback;
     orders.addTender(orderId, { ...tender, amount: charged, tendered: charged, change: 0 });
     if (tender.cashback > 0) {
-      orders.addTender(orderId, { kind: 'cash', label: 'Cash back', amount: -tender.cashback, tendered: -tender.cashback, change: 0, tip: 0, attemptId: null, card: null });
+      orders.addTender(orderId, {
+        kind: 'cash',
+        label: 'Cash back',
+        amount: -tender.cashback,
+        tendered: -tender.cashback,
+        change: 0,
+        tip: 0,
+        attemptId: null,
+        card: null,
+      });
       const cashback = tender.cashback;
       // The drawer opens once the approval is committed (this runs inside the engine's transaction).
       setImmediate(() => deps.cashBackGiven(deps.view(orders.byId(orderId)!), cashback));

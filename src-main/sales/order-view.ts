@@ -22,12 +22,16 @@ export function buildOrderView(input: {
   // The per-line keys keep the real code as roundingGroup: 'order' rounding rounds once per real tax.
   const rates = new Map<string, TaxRate>();
   for (const line of lines) {
-    for (const rate of lineTaxRates(line)) rates.set(`${line.id}:${rate.code}`, { ...rate, code: `${line.id}:${rate.code}`, roundingGroup: rate.code });
+    for (const rate of lineTaxRates(line))
+      rates.set(`${line.id}:${rate.code}`, { ...rate, code: `${line.id}:${rate.code}`, roundingGroup: rate.code });
   }
   const orderDiscount = parseDiscount(order.order_discount);
   const totals = priceOrder(
     lines.map((l) => ({
-      id: l.id, unitPrice: l.unit_price, qtyMilli: l.qty_milli, discount: parseDiscount(l.discount),
+      id: l.id,
+      unitPrice: l.unit_price,
+      qtyMilli: l.qty_milli,
+      discount: parseDiscount(l.discount),
       taxCodes: lineTaxRates(l).map((r) => `${l.id}:${r.code}`),
     })),
     orderDiscount,
@@ -39,7 +43,10 @@ export function buildOrderView(input: {
   for (const tax of totals.taxes) {
     const code = tax.code.slice(tax.code.indexOf(':') + 1);
     const existing = taxes.get(code);
-    if (existing) { existing.amount += tax.amount; existing.base += tax.base; } else taxes.set(code, { ...tax, code });
+    if (existing) {
+      existing.amount += tax.amount;
+      existing.base += tax.base;
+    } else taxes.set(code, { ...tax, code });
   }
   const priced = new Map(totals.lines.map((l) => [l.id, l]));
   const paid = tenders.reduce((sum, t) => sum + t.amount, 0);
@@ -55,9 +62,19 @@ export function buildOrderView(input: {
     lines: lines.map((l) => {
       const p = priced.get(l.id)!;
       return {
-        id: l.id, productId: l.product_id === null ? null : String(l.product_id), name: l.name, barcode: l.barcode, unit: l.unit,
-        unitPrice: l.unit_price, qtyMilli: l.qty_milli, discount: parseDiscount(l.discount), embedded: l.embedded,
-        gross: p.gross, lineDiscount: p.lineDiscount, orderDiscount: p.orderDiscount, net: p.net,
+        id: l.id,
+        productId: l.product_id === null ? null : String(l.product_id),
+        name: l.name,
+        barcode: l.barcode,
+        unit: l.unit,
+        unitPrice: l.unit_price,
+        qtyMilli: l.qty_milli,
+        discount: parseDiscount(l.discount),
+        embedded: l.embedded,
+        gross: p.gross,
+        lineDiscount: p.lineDiscount,
+        orderDiscount: p.orderDiscount,
+        net: p.net,
         taxes: p.taxes.map((t) => ({ ...t, code: t.code.slice(t.code.indexOf(':') + 1) })),
       };
     }),
@@ -74,8 +91,17 @@ export function buildOrderView(input: {
     cashDue: roundToStep(due, input.cashRoundingStep),
     refunded: input.refunded,
     tenders: tenders.map((t) => ({
-      id: t.id, kind: t.kind, label: t.label, amount: t.amount, tendered: t.tendered, change: t.change, tip: t.tip, cashback: t.cashback,
-      attemptId: t.attempt_id, card: t.card ? (JSON.parse(t.card) as CardBlock) : null, createdAt: t.created_at,
+      id: t.id,
+      kind: t.kind,
+      label: t.label,
+      amount: t.amount,
+      tendered: t.tendered,
+      change: t.change,
+      tip: t.tip,
+      cashback: t.cashback,
+      attemptId: t.attempt_id,
+      card: t.card ? (JSON.parse(t.card) as CardBlock) : null,
+      createdAt: t.created_at,
     })),
     attempts: [...input.attempts],
   };

@@ -29,7 +29,10 @@ export function createCompletionPrinting(deps: {
     if (!deps.journalOpen() || !deps.autoPrint || deps.printer().status().state === 'not-configured') return;
     for (const audience of receiptAudiences(order)) {
       const receipt = buildReceipt(order, deps.store, { copy: false, demo: deps.demo, format: deps.format, audience });
-      void deps.printer().printReceipt(receipt).catch((error) => deps.log.error(`Receipt for sale ${order.number} was not queued`, error));
+      void deps
+        .printer()
+        .printReceipt(receipt)
+        .catch((error) => deps.log.error(`Receipt for sale ${order.number} was not queued`, error));
     }
   };
 }

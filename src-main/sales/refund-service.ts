@@ -16,7 +16,14 @@ import type { AuditLog } from '../auth/audit-log';
 import type { AttemptRepository, AttemptRow } from '../journal/attempt-repository';
 import type { JournalTransaction } from '../journal/open-journal';
 import type { OrderRepository } from '../journal/order-repository';
-import type { LedgerPart, NewPart, RefundKind, RefundLineRow, RefundRepository, RefundRow } from '../journal/refund-repository';
+import type {
+  LedgerPart,
+  NewPart,
+  RefundKind,
+  RefundLineRow,
+  RefundRepository,
+  RefundRow,
+} from '../journal/refund-repository';
 import { cashbackOf, isPreauth, type PaymentEngine, type Staged } from '../payments/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
 
@@ -89,7 +96,11 @@ function lineTotal(line: OrderView['lines'][number]): { amount: number; tax: num
  * except that the last items get exactly what is left, so partial refunds of a line
  * always add up to the line's total, never a cent more or less.
  */
-export function lineRefundAmount(line: { total: number; qtyMilli: number }, left: { amount: number; qtyMilli: number }, qtyMilli: number): number {
+export function lineRefundAmount(
+  line: { total: number; qtyMilli: number },
+  left: { amount: number; qtyMilli: number },
+  qtyMilli: number,
+): number {
   if (qtyMilli === left.qtyMilli) return left.amount;
   return Math.min(left.amount, mulDivRound(line.total, qtyMilli, line.qtyMilli));
 }
@@ -133,7 +144,12 @@ export function createRefundService(deps: {
 
   function completedOrder(orderId: string): OrderView {
     const order = orderOf(orderId);
-    if (order.status !== 'completed') throw new PosError('CONFLICT', `Sale ${order.number} is ${order.status}: only completed sales can be refunded.`, 'orderId');
+    if (order.status !== 'completed')
+      throw new PosError(
+        'CONFLICT',
+        `Sale ${order.number} is ${order.status}: only completed sales can be refunded.`,
+        'orderId',
+      );
     return order;
   }
 
@@ -148,22 +164,35 @@ export function createRefundService(deps: {
   function ledgerOf(order: OrderView): OrderLedger {
     const parts = refunds.partsOfOrder(order.id);
     const records = refunds.byOrder(order.id);
-    const tenders: TenderLeft[] = order.tenders.filter((t) => t.amount > 0).map((t) => {
-      const attempt = t.attemptId ? deps.attempts.byId(t.attemptId) : null;
-      const given = parts.filter((p) => p.original_tender_id === t.id && counts(p));
-      const goods = t.amount - t.cashback - given.reduce((s, p) => s + p.amount - p.tip, 0);
-      const tip = t.tip - given.reduce((s, p) => s + p.tip, 0);
-      return {
-        tenderId: t.id, attemptId: t.attemptId, kind: t.kind, label: t.label, goods: Math.max(0, goods), tip: Math.max(0, tip),
-        provider: attempt ? deps.providers.get(attempt.provider) ?? null : null,
-      };
-    });
-    const failed = new Set(records.filter((r) => recordStatus(parts.filter((p) => p.refund_id === r.id)) === 'failed').map((r) => r.id));
+    const tenders: TenderLeft[] = order.tenders
+      .filter((t) => t.amount > 0)
+      .map((t) => {
+        const attempt = t.attemptId ? deps.attempts.byId(t.attemptId) : null;
+        const given = parts.filter((p) => p.original_tender_id === t.id && counts(p));
+        const goods = t.amount - t.cashback - given.reduce((s, p) => s + p.amount - p.tip, 0);
+        const tip = t.tip - given.reduce((s, p) => s + p.tip, 0);
+        return {
+          tenderId: t.id,
+          attemptId: t.attemptId,
+          kind: t.kind,
+          label: t.label,
+          goods: Math.max(0, goods),
+          tip: Math.max(0, tip),
+          provider: attempt ? (deps.providers.get(attempt.provider) ?? null) : null,
+        };
+      });
+    const failed = new Set(
+      records.filter((r) => recordStatus(parts.filter((p) => p.refund_id === r.id)) === 'failed').map((r) => r.id),
+    );
     const lines = new Map<string, { qty: number; amount: number; tax: number }>();
     for (const line of refunds.linesOfOrder(order.id)) {
       if (failed.has(line.refund_id)) continue;
       const held = lines.get(line.line_id) ?? { qty: 0, amount: 0, tax: 0 };
-      lines.set(line.line_id, { qty: held.qty + line.qty_milli, amount: held.amount + line.amount, tax: held.tax + line.tax });
+      lines.set(line.line_id, {
+        qty: held.qty + line.qty_milli,
+        amount: held.amount + line.amount,
+        tax: held.tax + line.tax,
+      });
     }
     const taxHeld = records.reduce((s, r) => s + countedTax(r, parts), 0);
     return {
@@ -171,7 +200,9 @@ export function createRefundService(deps: {
       goodsLeft: tenders.reduce((s, t) => s + t.goods, 0),
       tipsLeft: tenders.reduce((s, t) => s + t.tip, 0),
       taxLeft: Math.max(0, order.addedTax + order.includedTax - taxHeld),
-      reserved: parts.filter((p) => p.status === 'in-flight' && p.original_tender_id !== null).reduce((s, p) => s + p.amount, 0),
+      reserved: parts
+        .filter((p) => p.status === 'in-flight' && p.original_tender_id !== null)
+        .reduce((s, p) => s + p.amount, 0),
       lines,
     };
   }
@@ -188,12 +219,25 @@ export function createRefundService(deps: {
       lines: order.lines.map((line) => {
         const held = ledger.lines.get(line.id);
         const amount = Math.min(ledger.goodsLeft, Math.max(0, lineTotal(line).amount - (held?.amount ?? 0)));
-        return { lineId: line.id, name: line.name, qtyMilli: ledger.goodsLeft === 0 ? 0 : line.qtyMilli - (held?.qty ?? 0), amount };
+        return {
+          lineId: line.id,
+          name: line.name,
+          qtyMilli: ledger.goodsLeft === 0 ? 0 : line.qtyMilli - (held?.qty ?? 0),
+          amount,
+        };
       }),
-      tenders: ledger.tenders.filter((t) => t.goods + t.tip > 0).map((t) => ({
-        kind: t.kind, label: t.label, tenderId: t.tenderId, attemptId: t.attemptId, refundable: t.goods + t.tip, tip: t.tip,
-        viaProvider: viaProvider(t), partial: t.kind === 'cash' || Boolean(t.provider?.capabilities.partialRefund),
-      })),
+      tenders: ledger.tenders
+        .filter((t) => t.goods + t.tip > 0)
+        .map((t) => ({
+          kind: t.kind,
+          label: t.label,
+          tenderId: t.tenderId,
+          attemptId: t.attemptId,
+          refundable: t.goods + t.tip,
+          tip: t.tip,
+          viaProvider: viaProvider(t),
+          partial: t.kind === 'cash' || Boolean(t.provider?.capabilities.partialRefund),
+        })),
     };
   }
 
@@ -215,10 +259,18 @@ export function createRefundService(deps: {
       const held = ledger.lines.get(lineId) ?? { qty: 0, amount: 0, tax: 0 };
       const full = lineTotal(line);
       const rest = { qtyMilli: line.qtyMilli - held.qty, amount: Math.max(0, full.amount - held.amount) };
-      if (qtyMilli > rest.qtyMilli) throw new PosError('INVALID_PAYLOAD', `Only ${rest.qtyMilli / 1000} of ${line.name} can still be refunded.`, 'lines');
+      if (qtyMilli > rest.qtyMilli)
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          `Only ${rest.qtyMilli / 1000} of ${line.name} can still be refunded.`,
+          'lines',
+        );
       const amount = lineRefundAmount({ total: full.amount, qtyMilli: line.qtyMilli }, rest, qtyMilli);
       const taxRest = Math.max(0, full.tax - held.tax);
-      const tax = qtyMilli === rest.qtyMilli ? taxRest : Math.min(taxRest, full.amount ? mulDivRound(full.tax, amount, full.amount) : 0);
+      const tax =
+        qtyMilli === rest.qtyMilli
+          ? taxRest
+          : Math.min(taxRest, full.amount ? mulDivRound(full.tax, amount, full.amount) : 0);
       return { lineId, qtyMilli, amount, tax, name: line.name };
     });
   }
@@ -230,10 +282,13 @@ export function createRefundService(deps: {
    * and wallet tenders, given back on the terminal.
    */
   function plan(ledger: OrderLedger, goods: number, tip: number, to: RefundRequest['to']): PlannedPart[] {
-    const usable = (t: TenderLeft): boolean => (to === 'outside' ? t.kind !== 'cash' : to === 'cash' || t.kind === 'cash' || viaProvider(t));
-    const rank = (t: TenderLeft): number => (to === 'cash' ? Number(t.kind !== 'cash') : to === 'original' ? Number(!viaProvider(t)) : 0);
+    const usable = (t: TenderLeft): boolean =>
+      to === 'outside' ? t.kind !== 'cash' : to === 'cash' || t.kind === 'cash' || viaProvider(t);
+    const rank = (t: TenderLeft): number =>
+      to === 'cash' ? Number(t.kind !== 'cash') : to === 'original' ? Number(!viaProvider(t)) : 0;
     const order = ledger.tenders.filter(usable).sort((a, b) => rank(a) - rank(b));
-    const viaOf = (t: TenderLeft): NewPart['via'] => (to === 'outside' ? 'outside' : to === 'cash' || t.kind === 'cash' ? 'drawer' : 'provider');
+    const viaOf = (t: TenderLeft): NewPart['via'] =>
+      to === 'outside' ? 'outside' : to === 'cash' || t.kind === 'cash' ? 'drawer' : 'provider';
     const parts: PlannedPart[] = [];
     let goodsRest = goods;
     let tipRest = tip;
@@ -256,10 +311,15 @@ export function createRefundService(deps: {
     }
     if (tipRest > 0 || goodsRest > 0) {
       const elsewhere = ledger.tenders.filter((t) => !usable(t) && t.goods + t.tip > 0).map((t) => t.label);
-      throw new PosError('CONFLICT', to === 'original' && elsewhere.length
-        ? `${elsewhere.join(', ')} cannot be refunded from the till: refund that part on the terminal and record it, or refund to cash.`
-        : to === 'outside' ? 'Only card and wallet payments are refunded on a terminal; the rest goes back in cash.'
-          : 'The tenders of this sale cannot take this refund back; refund to cash.', 'to');
+      throw new PosError(
+        'CONFLICT',
+        to === 'original' && elsewhere.length
+          ? `${elsewhere.join(', ')} cannot be refunded from the till: refund that part on the terminal and record it, or refund to cash.`
+          : to === 'outside'
+            ? 'Only card and wallet payments are refunded on a terminal; the rest goes back in cash.'
+            : 'The tenders of this sale cannot take this refund back; refund to cash.',
+        'to',
+      );
     }
     return parts;
   }
@@ -293,12 +353,35 @@ export function createRefundService(deps: {
     const names = new Map(order.lines.map((l) => [l.id, l.name]));
     const parts = refunds.parts(row.id);
     return {
-      id: row.id, number: row.number, orderId: row.order_id, orderNumber: order.number, kind: row.kind, amount: row.amount, tip: row.tip, tax: row.tax,
+      id: row.id,
+      number: row.number,
+      orderId: row.order_id,
+      orderNumber: order.number,
+      kind: row.kind,
+      amount: row.amount,
+      tip: row.tip,
+      tax: row.tax,
       givenBack: parts.filter((p) => p.status === 'done').reduce((s, p) => s + p.amount, 0),
-      reason: row.reason, evidence: row.evidence, user: deps.userName(row.user_id), approvedBy: row.approved_by ? deps.userName(row.approved_by) : null, createdAt: row.created_at,
-      lines: refunds.lines(row.id).map((l: RefundLineRow) => ({ lineId: l.line_id, name: names.get(l.line_id) ?? '', qtyMilli: l.qty_milli, amount: l.amount })),
+      reason: row.reason,
+      evidence: row.evidence,
+      user: deps.userName(row.user_id),
+      approvedBy: row.approved_by ? deps.userName(row.approved_by) : null,
+      createdAt: row.created_at,
+      lines: refunds.lines(row.id).map((l: RefundLineRow) => ({
+        lineId: l.line_id,
+        name: names.get(l.line_id) ?? '',
+        qtyMilli: l.qty_milli,
+        amount: l.amount,
+      })),
       tenders: parts.map((p) => ({
-        kind: p.kind, via: p.via, amount: p.amount, tip: p.tip, attemptId: p.attempt_id, originalTenderId: p.original_tender_id, status: p.status, state: p.attempt_state ?? 'done',
+        kind: p.kind,
+        via: p.via,
+        amount: p.amount,
+        tip: p.tip,
+        attemptId: p.attempt_id,
+        originalTenderId: p.original_tender_id,
+        status: p.status,
+        state: p.attempt_state ?? 'done',
       })),
       status: recordStatus(parts),
     };
@@ -309,29 +392,70 @@ export function createRefundService(deps: {
    * transaction; the attempts are sent only after it commits. A refusal anywhere leaves nothing.
    */
   function commit(record: {
-    order: OrderView; kind: RefundKind; tax: number; reason: string; evidence: string | null;
-    userId: string; approvedBy: string | null; shiftId: number | null; lines: { lineId: string; qtyMilli: number; amount: number; tax: number }[];
-    parts: { kind: Method; via: NewPart['via']; goods: number; tip: number; tenderId: string | null; originalAttemptId: string | null; stage?: () => Staged }[];
+    order: OrderView;
+    kind: RefundKind;
+    tax: number;
+    reason: string;
+    evidence: string | null;
+    userId: string;
+    approvedBy: string | null;
+    shiftId: number | null;
+    lines: { lineId: string; qtyMilli: number; amount: number; tax: number }[];
+    parts: {
+      kind: Method;
+      via: NewPart['via'];
+      goods: number;
+      tip: number;
+      tenderId: string | null;
+      originalAttemptId: string | null;
+      stage?: () => Staged;
+    }[];
     audit: Record<string, unknown>;
   }): RefundRow {
     const launches: Staged[] = [];
     const amount = record.parts.reduce((s, p) => s + p.goods + p.tip, 0);
     const row = journal.transaction(() => {
       const created = refunds.create({
-        orderId: record.order.id, shiftId: record.shiftId, kind: record.kind, amount, tip: record.parts.reduce((s, p) => s + p.tip, 0), tax: record.tax,
-        reason: record.reason, evidence: record.evidence, userId: record.userId, approvedBy: record.approvedBy, tillId: deps.tillId, lines: record.lines,
+        orderId: record.order.id,
+        shiftId: record.shiftId,
+        kind: record.kind,
+        amount,
+        tip: record.parts.reduce((s, p) => s + p.tip, 0),
+        tax: record.tax,
+        reason: record.reason,
+        evidence: record.evidence,
+        userId: record.userId,
+        approvedBy: record.approvedBy,
+        tillId: deps.tillId,
+        lines: record.lines,
       });
       for (const part of record.parts) {
         const staged = part.stage?.();
         if (staged) launches.push(staged);
         refunds.addPart(created.id, {
-          kind: part.kind, via: part.via, amount: part.goods + part.tip, tip: part.tip, attemptId: staged?.attempt.id ?? null,
-          originalAttemptId: part.originalAttemptId, originalTenderId: part.tenderId,
+          kind: part.kind,
+          via: part.via,
+          amount: part.goods + part.tip,
+          tip: part.tip,
+          attemptId: staged?.attempt.id ?? null,
+          originalAttemptId: part.originalAttemptId,
+          originalTenderId: part.tenderId,
         });
       }
       deps.audit.append({
-        userId: record.userId, action: record.kind === 'refund' ? 'refund' : `refund.${record.kind}`, object: `order:${record.order.id}`,
-        detail: { refund: created.number, kind: record.kind, amount, tip: created.tip, approvedBy: record.approvedBy, reason: record.reason, ...(record.evidence ? { evidence: record.evidence } : {}), ...record.audit },
+        userId: record.userId,
+        action: record.kind === 'refund' ? 'refund' : `refund.${record.kind}`,
+        object: `order:${record.order.id}`,
+        detail: {
+          refund: created.number,
+          kind: record.kind,
+          amount,
+          tip: created.tip,
+          approvedBy: record.approvedBy,
+          reason: record.reason,
+          ...(record.evidence ? { evidence: record.evidence } : {}),
+          ...record.audit,
+        },
       });
       return created;
     });
@@ -344,7 +468,12 @@ export function createRefundService(deps: {
   }
 
   const toPart = (p: PlannedPart, stage?: () => Staged) => ({
-    kind: p.via === 'drawer' ? ('cash' as const) : p.tender.kind, via: p.via, goods: p.goods, tip: p.tip, tenderId: p.tender.tenderId, originalAttemptId: p.tender.attemptId,
+    kind: p.via === 'drawer' ? ('cash' as const) : p.tender.kind,
+    via: p.via,
+    goods: p.goods,
+    tip: p.tip,
+    tenderId: p.tender.tenderId,
+    originalAttemptId: p.tender.attemptId,
     ...(stage ? { stage } : {}),
   });
 
@@ -352,7 +481,10 @@ export function createRefundService(deps: {
   function approvalLeft(row: AttemptRow): { goods: number; tip: number } {
     const given = refunds.partsOfAttempt(row.id).filter(counts);
     return {
-      goods: Math.max(0, (row.approved_amount ?? row.amount) + cashbackOf(row) - given.reduce((s, p) => s + p.amount - p.tip, 0)),
+      goods: Math.max(
+        0,
+        (row.approved_amount ?? row.amount) + cashbackOf(row) - given.reduce((s, p) => s + p.amount - p.tip, 0),
+      ),
       tip: Math.max(0, row.tip - given.reduce((s, p) => s + p.tip, 0)),
     };
   }
@@ -363,11 +495,24 @@ export function createRefundService(deps: {
     if (!row || row.kind !== 'sale') throw new PosError('NOT_FOUND', 'That payment does not exist.', 'attemptId');
     const order = orderOf(row.order_id);
     const tender = order.tenders.find((t) => t.attemptId === row.id && t.amount > 0);
-    const stage = (amount: number): Staged => (kind === 'void'
-      ? deps.engine.stageVoid({ attemptId: row.id, userId: request.approvedBy, ...(request.options ? { options: request.options } : {}) })
-      : deps.engine.stageRefund({ attemptId: row.id, amount, userId: request.approvedBy, ...(request.options ? { options: request.options } : {}) }));
+    const stage = (amount: number): Staged =>
+      kind === 'void'
+        ? deps.engine.stageVoid({
+            attemptId: row.id,
+            userId: request.approvedBy,
+            ...(request.options ? { options: request.options } : {}),
+          })
+        : deps.engine.stageRefund({
+            attemptId: row.id,
+            amount,
+            userId: request.approvedBy,
+            ...(request.options ? { options: request.options } : {}),
+          });
     let staged: Staged | undefined;
-    const keep = (s: Staged): Staged => { staged = s; return s; };
+    const keep = (s: Staged): Staged => {
+      staged = s;
+      return s;
+    };
     if (kind === 'void' && isPreauth(row)) {
       // A held pre-authorisation took no money: cancelling it releases the hold and gives nothing back.
       const held = journal.transaction(() => stage(0));
@@ -376,37 +521,85 @@ export function createRefundService(deps: {
     }
     if (tender) {
       // A tender of the sale: bound to it, so history's refund and this one never both give it back.
-      if (order.status !== 'completed') throw new PosError('CONFLICT', `Sale ${order.number} is ${order.status}: finish it, then refund the payment from its receipt.`, 'attemptId');
+      if (order.status !== 'completed')
+        throw new PosError(
+          'CONFLICT',
+          `Sale ${order.number} is ${order.status}: finish it, then refund the payment from its receipt.`,
+          'attemptId',
+        );
       const ledger = ledgerOf(order);
       const left = ledger.tenders.find((t) => t.tenderId === tender.id)!;
       if (kind === 'void' && (left.goods !== tender.amount - tender.cashback || left.tip !== tender.tip)) {
-        throw new PosError('CONFLICT', 'Part of this payment was already given back: refund the rest instead of voiding it.');
+        throw new PosError(
+          'CONFLICT',
+          'Part of this payment was already given back: refund the rest instead of voiding it.',
+        );
       }
       const amount = kind === 'void' ? left.goods + left.tip : request.amount!;
-      if (left.goods + left.tip === 0) throw new PosError('CONFLICT', 'All of this payment has gone back, or is on its way back.', 'attemptId');
-      if (amount > left.goods + left.tip) throw new PosError('INVALID_PAYLOAD', `At most ${left.goods + left.tip} can still be refunded on this payment.`, 'amount');
+      if (left.goods + left.tip === 0)
+        throw new PosError('CONFLICT', 'All of this payment has gone back, or is on its way back.', 'attemptId');
+      if (amount > left.goods + left.tip)
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          `At most ${left.goods + left.tip} can still be refunded on this payment.`,
+          'amount',
+        );
       const tip = Math.max(0, amount - left.goods);
       const goods = amount - tip;
       commit({
-        order, kind, tax: taxFor(order, ledger, goods), reason: request.reason, evidence: null, userId: request.userId, approvedBy: request.approvedBy,
-        shiftId: deps.shiftId(request.userId), lines: [],
+        order,
+        kind,
+        tax: taxFor(order, ledger, goods),
+        reason: request.reason,
+        evidence: null,
+        userId: request.userId,
+        approvedBy: request.approvedBy,
+        shiftId: deps.shiftId(request.userId),
+        lines: [],
         parts: [toPart({ tender: left, goods, tip, via: 'provider' }, () => keep(stage(amount)))],
         audit: { attemptId: row.id, provider: row.provider, orderNumber: order.number },
       });
     } else {
       // An approval the sale never took (needs reversal): its own money goes back, no goods.
       if (row.state !== 'needs_reversal' && row.needs_attention !== 'needs-reversal') {
-        throw new PosError('CONFLICT', `That payment is ${row.state} and is no tender of sale ${order.number}: there is nothing of it to give back.`, 'attemptId');
+        throw new PosError(
+          'CONFLICT',
+          `That payment is ${row.state} and is no tender of sale ${order.number}: there is nothing of it to give back.`,
+          'attemptId',
+        );
       }
       const left = approvalLeft(row);
       const amount = kind === 'void' ? left.goods + left.tip : request.amount!;
-      if (left.goods + left.tip === 0) throw new PosError('CONFLICT', 'All of this payment has gone back, or is on its way back.', 'attemptId');
-      if (amount > left.goods + left.tip) throw new PosError('INVALID_PAYLOAD', `At most ${left.goods + left.tip} can still be given back on this payment.`, 'amount');
+      if (left.goods + left.tip === 0)
+        throw new PosError('CONFLICT', 'All of this payment has gone back, or is on its way back.', 'attemptId');
+      if (amount > left.goods + left.tip)
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          `At most ${left.goods + left.tip} can still be given back on this payment.`,
+          'amount',
+        );
       const tip = Math.max(0, amount - left.goods);
       commit({
-        order, kind: 'reversal', tax: 0, reason: request.reason, evidence: null, userId: request.userId, approvedBy: request.approvedBy,
-        shiftId: deps.shiftId(request.userId), lines: [],
-        parts: [{ kind: row.method, via: 'provider', goods: amount - tip, tip, tenderId: null, originalAttemptId: row.id, stage: () => keep(stage(amount)) }],
+        order,
+        kind: 'reversal',
+        tax: 0,
+        reason: request.reason,
+        evidence: null,
+        userId: request.userId,
+        approvedBy: request.approvedBy,
+        shiftId: deps.shiftId(request.userId),
+        lines: [],
+        parts: [
+          {
+            kind: row.method,
+            via: 'provider',
+            goods: amount - tip,
+            tip,
+            tenderId: null,
+            originalAttemptId: row.id,
+            stage: () => keep(stage(amount)),
+          },
+        ],
         audit: { attemptId: row.id, provider: row.provider, orderNumber: order.number, by: kind },
       });
     }
@@ -432,38 +625,84 @@ export function createRefundService(deps: {
         if (attempt.kind !== 'sale' || attempt.refundable === 0) return attempt.refundable;
         const tender = order.tenders.find((t) => t.attemptId === attempt.id && t.amount > 0);
         const row = tender ? null : deps.attempts.byId(attempt.id);
-        const left = tender ? ledger.tenders.find((t) => t.tenderId === tender.id) ?? { goods: 0, tip: 0 } : row ? approvalLeft(row) : { goods: 0, tip: 0 };
+        const left = tender
+          ? (ledger.tenders.find((t) => t.tenderId === tender.id) ?? { goods: 0, tip: 0 })
+          : row
+            ? approvalLeft(row)
+            : { goods: 0, tip: 0 };
         return Math.min(attempt.refundable, left.goods + left.tip);
       };
       return { ...order, attempts: order.attempts.map((a) => ({ ...a, refundable: refundableOn(a) })) };
     },
     /** What went back on a sale attempt so far, by any way (done or in flight). */
-    givenBackOn: (saleAttemptId: string) => refunds.partsOfAttempt(saleAttemptId).filter(counts).reduce((s, p) => s + p.amount, 0),
+    givenBackOn: (saleAttemptId: string) =>
+      refunds
+        .partsOfAttempt(saleAttemptId)
+        .filter(counts)
+        .reduce((s, p) => s + p.amount, 0),
 
     /** A refund from history: by lines or by amount, plus tip, to the original tenders, to cash, or recorded as done outside the till. */
     create(request: RefundRequest): RefundView {
       const order = completedOrder(request.orderId);
       const ledger = ledgerOf(order);
       const tip = request.tip ?? 0;
-      if (request.lines.length && request.amount !== undefined) throw new PosError('INVALID_PAYLOAD', 'Refund either lines or an amount, not both.', 'amount');
-      if (!request.lines.length && request.amount === undefined && tip === 0) throw new PosError('INVALID_PAYLOAD', 'Choose the lines to refund, an amount, or the tip.', 'lines');
-      if (request.to === 'outside' && !request.evidence) throw new PosError('INVALID_PAYLOAD', 'Say what proves the refund done on the terminal (its receipt or reference number).', 'evidence');
+      if (request.lines.length && request.amount !== undefined)
+        throw new PosError('INVALID_PAYLOAD', 'Refund either lines or an amount, not both.', 'amount');
+      if (!request.lines.length && request.amount === undefined && tip === 0)
+        throw new PosError('INVALID_PAYLOAD', 'Choose the lines to refund, an amount, or the tip.', 'lines');
+      if (request.to === 'outside' && !request.evidence)
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          'Say what proves the refund done on the terminal (its receipt or reference number).',
+          'evidence',
+        );
       const lines = priceLines(order, ledger, request);
       const goods = request.amount ?? lines.reduce((s, l) => s + l.amount, 0);
       if (goods + tip <= 0) throw new PosError('INVALID_PAYLOAD', 'Nothing to refund.', 'lines');
-      if (goods > ledger.goodsLeft) throw new PosError('INVALID_PAYLOAD', `At most ${ledger.goodsLeft} can still be refunded on this sale.`, 'amount');
-      if (tip > ledger.tipsLeft) throw new PosError('INVALID_PAYLOAD', `At most ${ledger.tipsLeft} of tip can still be refunded on this sale.`, 'tip');
+      if (goods > ledger.goodsLeft)
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          `At most ${ledger.goodsLeft} can still be refunded on this sale.`,
+          'amount',
+        );
+      if (tip > ledger.tipsLeft)
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          `At most ${ledger.tipsLeft} of tip can still be refunded on this sale.`,
+          'tip',
+        );
       // Lines and amounts above are exact; only the cash handed back is rounded.
       const tax = request.amount !== undefined ? taxFor(order, ledger, goods) : lines.reduce((s, l) => s + l.tax, 0);
       const parts = roundDrawer(plan(ledger, goods, tip, request.to));
-      if (parts.length === 0) throw new PosError('INVALID_PAYLOAD', 'That is less than the smallest coin: nothing can be handed back in cash.', 'amount');
+      if (parts.length === 0)
+        throw new PosError(
+          'INVALID_PAYLOAD',
+          'That is less than the smallest coin: nothing can be handed back in cash.',
+          'amount',
+        );
       const row = commit({
-        order, kind: request.to === 'outside' ? 'outside' : 'refund', tax, reason: request.reason, evidence: request.evidence ?? null,
-        userId: request.userId, approvedBy: request.approvedBy, shiftId: deps.shiftId(request.userId),
+        order,
+        kind: request.to === 'outside' ? 'outside' : 'refund',
+        tax,
+        reason: request.reason,
+        evidence: request.evidence ?? null,
+        userId: request.userId,
+        approvedBy: request.approvedBy,
+        shiftId: deps.shiftId(request.userId),
         lines: lines.map(({ lineId, qtyMilli, amount, tax: lineTax }) => ({ lineId, qtyMilli, amount, tax: lineTax })),
-        parts: parts.map((p) => toPart(p, p.via === 'provider'
-          ? () => deps.engine.stageRefund({ attemptId: p.tender.attemptId!, amount: p.goods + p.tip, userId: request.approvedBy })
-          : undefined)),
+        parts: parts.map((p) =>
+          toPart(
+            p,
+            p.via === 'provider'
+              ? () =>
+                  deps.engine.stageRefund({
+                    attemptId: p.tender.attemptId!,
+                    amount: p.goods + p.tip,
+                    userId: request.approvedBy,
+                  })
+              : undefined,
+          ),
+        ),
         audit: { to: request.to },
       });
       return view(row);
@@ -479,7 +718,14 @@ export function createRefundService(deps: {
      * the ledger), accepted as the sale's tender (what the sale took another way for it goes back
      * from the drawer, in the ledger), or a flag looked into.
      */
-    resolvePayment(request: { attemptId: string; resolution: 'refunded-elsewhere' | 'accepted' | 'acknowledged'; evidence: string; reason: string; managerId: string; userId: string }): AttemptView {
+    resolvePayment(request: {
+      attemptId: string;
+      resolution: 'refunded-elsewhere' | 'accepted' | 'acknowledged';
+      evidence: string;
+      reason: string;
+      managerId: string;
+      userId: string;
+    }): AttemptView {
       let cash: { order: OrderView; amount: number } | null = null;
       const result = deps.engine.resolve({
         ...request,
@@ -489,10 +735,28 @@ export function createRefundService(deps: {
           if (request.resolution === 'refunded-elsewhere') {
             const tip = Math.min(row.tip, amount);
             const created = refunds.create({
-              orderId: order.id, shiftId, kind: 'outside', amount, tip, tax: 0, reason: request.reason, evidence: request.evidence,
-              userId: request.userId, approvedBy: request.managerId, tillId: deps.tillId, lines: [],
+              orderId: order.id,
+              shiftId,
+              kind: 'outside',
+              amount,
+              tip,
+              tax: 0,
+              reason: request.reason,
+              evidence: request.evidence,
+              userId: request.userId,
+              approvedBy: request.managerId,
+              tillId: deps.tillId,
+              lines: [],
             });
-            refunds.addPart(created.id, { kind: row.method, via: 'outside', amount, tip, attemptId: null, originalAttemptId: row.id, originalTenderId: null });
+            refunds.addPart(created.id, {
+              kind: row.method,
+              via: 'outside',
+              amount,
+              tip,
+              attemptId: null,
+              originalAttemptId: row.id,
+              originalTenderId: null,
+            });
             return;
           }
           // Accepted: the approval is now a tender; the same goods go back from what the sale took another way, in cash.
@@ -503,17 +767,39 @@ export function createRefundService(deps: {
           // accepting would charge the customer for goods they gave back: the approval is refunded instead.
           const held = others.tenders.reduce((sum, t) => sum + t.goods, 0);
           if (held < amount + Math.min(0, order.cashRounding)) {
-            throw new PosError('CONFLICT', `Sale ${order.number} was partly refunded: refund this approval instead of accepting it.`, 'resolution');
+            throw new PosError(
+              'CONFLICT',
+              `Sale ${order.number} was partly refunded: refund this approval instead of accepting it.`,
+              'resolution',
+            );
           }
           const covered = Math.min(amount, held);
           const parts = covered > 0 ? roundDrawer(plan(others, covered, 0, 'cash')) : [];
           if (parts.length === 0) return;
           const created = refunds.create({
-            orderId: order.id, shiftId, kind: 'accepted', amount: parts.reduce((s, p) => s + p.goods, 0), tip: 0, tax: 0,
-            reason: request.reason, evidence: request.evidence, userId: request.userId, approvedBy: request.managerId, tillId: deps.tillId, lines: [],
+            orderId: order.id,
+            shiftId,
+            kind: 'accepted',
+            amount: parts.reduce((s, p) => s + p.goods, 0),
+            tip: 0,
+            tax: 0,
+            reason: request.reason,
+            evidence: request.evidence,
+            userId: request.userId,
+            approvedBy: request.managerId,
+            tillId: deps.tillId,
+            lines: [],
           });
           for (const p of parts) {
-            refunds.addPart(created.id, { kind: 'cash', via: 'drawer', amount: p.goods, tip: 0, attemptId: null, originalAttemptId: p.tender.attemptId, originalTenderId: p.tender.tenderId });
+            refunds.addPart(created.id, {
+              kind: 'cash',
+              via: 'drawer',
+              amount: p.goods,
+              tip: 0,
+              attemptId: null,
+              originalAttemptId: p.tender.attemptId,
+              originalTenderId: p.tender.tenderId,
+            });
           }
           cash = { order, amount: created.amount };
         },
@@ -532,11 +818,28 @@ export function createRefundService(deps: {
       const tip = reversal.kind === 'void' ? reversal.tip : Math.min(original.tip, reversal.amount);
       const amount = reversal.kind === 'void' ? reversal.amount + reversal.tip + cashbackOf(original) : reversal.amount;
       const created = refunds.create({
-        orderId: order.id, shiftId: deps.currentShiftId(), kind: 'reversal', amount, tip, tax: 0,
-        reason: 'automatic reversal of an approval the sale did not need', evidence: null,
-        userId: order.cashier_id, approvedBy: null, tillId: deps.tillId, lines: [],
+        orderId: order.id,
+        shiftId: deps.currentShiftId(),
+        kind: 'reversal',
+        amount,
+        tip,
+        tax: 0,
+        reason: 'automatic reversal of an approval the sale did not need',
+        evidence: null,
+        userId: order.cashier_id,
+        approvedBy: null,
+        tillId: deps.tillId,
+        lines: [],
       });
-      refunds.addPart(created.id, { kind: reversal.method, via: 'provider', amount, tip, attemptId: reversal.id, originalAttemptId: original.id, originalTenderId: null });
+      refunds.addPart(created.id, {
+        kind: reversal.method,
+        via: 'provider',
+        amount,
+        tip,
+        attemptId: reversal.id,
+        originalAttemptId: original.id,
+        originalTenderId: null,
+      });
     },
   };
 }

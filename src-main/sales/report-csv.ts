@@ -16,10 +16,25 @@ import { toDecimalString } from '../../src-shared/money';
 import { csvDateTime, resolvedTimeZone, type LocalTimeOptions } from '../../src-shared/local-time';
 import type { Report } from '../../src-shared/report';
 
-const CSV_HEADER = ['section', 'when', 'utc offset', 'what', 'kind', 'count', 'amount', 'tip', 'user', 'approved by', 'status', 'detail'] as const;
+const CSV_HEADER = [
+  'section',
+  'when',
+  'utc offset',
+  'what',
+  'kind',
+  'count',
+  'amount',
+  'tip',
+  'user',
+  'approved by',
+  'status',
+  'detail',
+] as const;
 
 /** A number written as it is (an amount or a count), never guarded. */
-interface NumberCell { number: string }
+interface NumberCell {
+  number: string;
+}
 type Cell = string | NumberCell | null;
 
 interface Row {
@@ -56,34 +71,76 @@ export function reportCsv(report: Report, options: ReportCsvOptions = {}): strin
   const add = (section: string, row: Row) => {
     const when = row.when ? csvDateTime(row.when, time) : { time: '', offset: '' };
     rows.push([
-      section, when.time, when.offset, row.what ?? '', row.kind ?? '',
+      section,
+      when.time,
+      when.offset,
+      row.what ?? '',
+      row.kind ?? '',
       row.count === undefined ? null : { number: String(row.count) },
       row.amount === undefined || row.amount === null ? null : decimal(row.amount),
       row.tip === undefined ? null : decimal(row.tip),
-      row.user ?? '', row.approvedBy ?? '', row.status ?? '', row.detail ?? '',
+      row.user ?? '',
+      row.approvedBy ?? '',
+      row.status ?? '',
+      row.detail ?? '',
     ]);
   };
-  const who = (entry: { user: string; approvedBy: string | null }) => ({ user: entry.user, approvedBy: entry.approvedBy });
+  const who = (entry: { user: string; approvedBy: string | null }) => ({
+    user: entry.user,
+    approvedBy: entry.approvedBy,
+  });
 
   add('report', { what: 'time zone', detail: resolvedTimeZone(options.timeZone) });
-  add('report', { when: report.generatedAt, what: `${report.kind}${report.number !== null ? ` ${report.number}` : ''}`, kind: report.copy ? 'copy' : 'original', detail: report.storeName });
+  add('report', {
+    when: report.generatedAt,
+    what: `${report.kind}${report.number !== null ? ` ${report.number}` : ''}`,
+    kind: report.copy ? 'copy' : 'original',
+    detail: report.storeName,
+  });
   add('report', { what: 'currency', detail: report.currency });
-  add('shift', { when: report.shift.openedAt, what: `shift ${report.shift.id} opened`, amount: report.cash.float, user: report.shift.openedBy, detail: 'float' });
+  add('shift', {
+    when: report.shift.openedAt,
+    what: `shift ${report.shift.id} opened`,
+    amount: report.cash.float,
+    user: report.shift.openedBy,
+    detail: 'float',
+  });
   if (report.shift.closedAt) {
-    add('shift', { when: report.shift.closedAt, what: `shift ${report.shift.id} closed`, amount: report.cash.counted, user: report.shift.closedBy, approvedBy: report.shift.closeApprovedBy, detail: 'counted' });
+    add('shift', {
+      when: report.shift.closedAt,
+      what: `shift ${report.shift.id} closed`,
+      amount: report.cash.counted,
+      user: report.shift.closedBy,
+      approvedBy: report.shift.closeApprovedBy,
+      detail: 'counted',
+    });
   }
 
   const s = report.sales;
   add('sales', { what: 'sales', count: s.count });
   const salesFigures: [string, number][] = [
-    ['gross', s.gross], ['discounts', s.discounts], ['tax', s.tax], ['refunds', s.refunds], ['refunded tax', s.refundedTax],
-    ['net (before tax, after refunds)', s.net], ['tips', s.tips], ['tips refunded', s.tipsRefunded], ['cash back', s.cashback], ['cash rounding', s.cashRounding],
+    ['gross', s.gross],
+    ['discounts', s.discounts],
+    ['tax', s.tax],
+    ['refunds', s.refunds],
+    ['refunded tax', s.refundedTax],
+    ['net (before tax, after refunds)', s.net],
+    ['tips', s.tips],
+    ['tips refunded', s.tipsRefunded],
+    ['cash back', s.cashback],
+    ['cash rounding', s.cashRounding],
   ];
   for (const [what, amount] of salesFigures) add('sales', { what, amount });
   for (const tax of report.taxes) add('tax', { what: tax.label, amount: tax.amount });
 
   for (const t of report.tenders) {
-    add('tender', { what: t.label, kind: 'taken', count: t.count, amount: t.amount, detail: 'goods, tips and cash back' });
+    add('tender', {
+      what: t.label,
+      kind: 'taken',
+      count: t.count,
+      amount: t.amount,
+      detail: 'goods, tips and cash back',
+    });
     add('tender', { what: t.label, kind: 'of which tips', amount: t.tips });
     add('tender', { what: t.label, kind: 'of which cash back', amount: t.cashback });
     add('tender', { what: t.label, kind: 'refunded', amount: t.refunded });
@@ -92,17 +149,46 @@ export function reportCsv(report: Report, options: ReportCsvOptions = {}): strin
 
   const c = report.cash;
   const cashFigures: [string, number | null][] = [
-    ['float', c.float], ['sales', c.sales], ['cash back', c.cashback], ['refunds', c.refunds], ['paid in', c.paidIn], ['paid out', c.paidOut],
-    ['expected', c.expected], ['counted', c.counted], ['variance', c.variance],
+    ['float', c.float],
+    ['sales', c.sales],
+    ['cash back', c.cashback],
+    ['refunds', c.refunds],
+    ['paid in', c.paidIn],
+    ['paid out', c.paidOut],
+    ['expected', c.expected],
+    ['counted', c.counted],
+    ['variance', c.variance],
   ];
   for (const [what, amount] of cashFigures) add('cash', { what, amount });
-  for (const m of report.cashMoves) add('cash move', { when: m.at, what: m.kind === 'in' ? 'paid in' : 'paid out', amount: m.amount, ...who(m), detail: m.reason });
+  for (const m of report.cashMoves)
+    add('cash move', {
+      when: m.at,
+      what: m.kind === 'in' ? 'paid in' : 'paid out',
+      amount: m.amount,
+      ...who(m),
+      detail: m.reason,
+    });
 
   for (const r of report.refunds) {
-    add('refund', { when: r.at, what: `refund ${r.number} of sale ${r.orderNumber}`, kind: r.kind, amount: r.amount, tip: r.tip, ...who(r), status: r.status, detail: [r.items, r.reason].filter(Boolean).join('; ') });
+    add('refund', {
+      when: r.at,
+      what: `refund ${r.number} of sale ${r.orderNumber}`,
+      kind: r.kind,
+      amount: r.amount,
+      tip: r.tip,
+      ...who(r),
+      status: r.status,
+      detail: [r.items, r.reason].filter(Boolean).join('; '),
+    });
   }
   for (const l of report.lateApprovals) {
-    add('late approval', { when: l.at, what: `${l.provider} sale ${l.orderNumber}`, amount: l.amount, status: l.status, detail: l.attemptId });
+    add('late approval', {
+      when: l.at,
+      what: `${l.provider} sale ${l.orderNumber}`,
+      amount: l.amount,
+      status: l.status,
+      detail: l.attemptId,
+    });
   }
   for (const p of report.providers) {
     add('provider', { what: p.label, kind: 'confirmed', count: p.confirmed.count, amount: p.confirmed.amount });
@@ -113,15 +199,34 @@ export function reportCsv(report: Report, options: ReportCsvOptions = {}): strin
   }
 
   for (const v of report.voids) {
-    add('void', { when: v.at, what: v.description, kind: v.kind, amount: v.amount, ...who(v), detail: [v.orderNumber === null ? '' : `sale ${v.orderNumber}`, v.reason].filter(Boolean).join('; ') });
+    add('void', {
+      when: v.at,
+      what: v.description,
+      kind: v.kind,
+      amount: v.amount,
+      ...who(v),
+      detail: [v.orderNumber === null ? '' : `sale ${v.orderNumber}`, v.reason].filter(Boolean).join('; '),
+    });
   }
   for (const n of report.noSales) add('no-sale', { when: n.at, what: 'drawer opened', ...who(n), detail: n.reason });
   for (const o of report.overrides) {
-    add('price override', { when: o.at, what: o.product, amount: o.to, ...who(o), detail: `from ${toDecimalString(o.from, report.currency)}; ${o.reason}` });
+    add('price override', {
+      when: o.at,
+      what: o.product,
+      amount: o.to,
+      ...who(o),
+      detail: `from ${toDecimalString(o.from, report.currency)}; ${o.reason}`,
+    });
   }
   add('discounts', { what: 'discounts given', count: report.discounts.count, amount: report.discounts.total });
   for (const u of report.unresolved) {
-    add('unresolved', { when: u.since, what: `${u.provider} sale ${u.orderNumber}`, amount: u.amount, status: u.state, detail: u.attemptId });
+    add('unresolved', {
+      when: u.since,
+      what: `${u.provider} sale ${u.orderNumber}`,
+      amount: u.amount,
+      status: u.state,
+      detail: u.attemptId,
+    });
   }
   return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -28,7 +28,8 @@ export interface RoutedScan {
 }
 
 export function createScanRouter(deps: ScanRouterDeps) {
-  const walletProvider = (): PaymentProvider | null => [...deps.providers.values()].find((p) => p.method === 'wallet') ?? null;
+  const walletProvider = (): PaymentProvider | null =>
+    [...deps.providers.values()].find((p) => p.method === 'wallet') ?? null;
 
   return {
     route(code: string): RoutedScan {
@@ -43,12 +44,24 @@ export function createScanRouter(deps: ScanRouterDeps) {
           const provider = walletProvider();
           if (!provider) throw new PosError('NOT_FOUND', 'Wallet payments are not set up on this till.', 'code');
           const order = deps.cart.current(user.id);
-          if (order.lines.length === 0 || order.due === 0) throw new PosError('CONFLICT', 'Ring up the items before scanning the customer\'s payment code.', 'code');
-          deps.engine.start({ orderId: order.id, providerId: provider.id, amount: order.due, tip: 0, userId: user.id, walletCode: { value: scan.wallet.reveal(), masked: scan.wallet.masked } });
+          if (order.lines.length === 0 || order.due === 0)
+            throw new PosError('CONFLICT', "Ring up the items before scanning the customer's payment code.", 'code');
+          deps.engine.start({
+            orderId: order.id,
+            providerId: provider.id,
+            amount: order.due,
+            tip: 0,
+            userId: user.id,
+            walletCode: { value: scan.wallet.reveal(), masked: scan.wallet.masked },
+          });
           return { kind: 'wallet', display: scan.display, order: deps.orderView(order.id) };
         }
         case 'badge':
-          throw new PosError('CONFLICT', 'That is a staff badge: scan it when the till asks for a manager\'s approval.', 'code');
+          throw new PosError(
+            'CONFLICT',
+            "That is a staff badge: scan it when the till asks for a manager's approval.",
+            'code',
+          );
         case 'rejected':
           throw new PosError('NOT_FOUND', `${scan.message} Nothing was added.`, 'code');
       }

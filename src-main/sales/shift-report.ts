@@ -36,14 +36,20 @@ type ProviderLine = Report['providers'][number];
 /** The refund kinds that give goods back (a reversal gives back an approval the sale never took; `accepted` swaps one tender for another). */
 const GIVES_GOODS_BACK = new Set(['refund', 'void', 'outside']);
 
-export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { kind: 'X' | 'Z'; number: number | null; copy: boolean; countedCash?: number; at?: string }): Report {
+export function buildShiftReport(
+  deps: ReportDeps,
+  shift: ShiftRow,
+  options: { kind: 'X' | 'Z'; number: number | null; copy: boolean; countedCash?: number; at?: string },
+): Report {
   const until = shift.closed_at ?? options.at ?? new Date().toISOString();
   const name = (id: string | null) => (id ? deps.userName(id) : null);
   const orders = deps.report.completedOrderIds(shift.id).map((id) => deps.orderView(id));
-  const providerOf = (attemptId: string | null): string | null => (attemptId ? deps.attempts.byId(attemptId)?.provider ?? null : null);
+  const providerOf = (attemptId: string | null): string | null =>
+    attemptId ? (deps.attempts.byId(attemptId)?.provider ?? null) : null;
 
   const taxes = new Map<string, number>();
-  for (const order of orders) for (const tax of order.taxes) taxes.set(tax.label, (taxes.get(tax.label) ?? 0) + tax.amount);
+  for (const order of orders)
+    for (const tax of order.taxes) taxes.set(tax.label, (taxes.get(tax.label) ?? 0) + tax.amount);
 
   // Tenders: what each provider (or the drawer) took, tips and cash back inside, as a terminal's batch counts it.
   const tenderGroups = new Map<string, TenderGroup>();
@@ -51,7 +57,15 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
     const id = key ?? 'cash';
     const existing = tenderGroups.get(id);
     if (existing) return existing;
-    const created = { label: key ? deps.providerLabel(key) : 'Cash', count: 0, amount: 0, tips: 0, cashback: 0, refunded: 0, net: 0 };
+    const created = {
+      label: key ? deps.providerLabel(key) : 'Cash',
+      count: 0,
+      amount: 0,
+      tips: 0,
+      cashback: 0,
+      refunded: 0,
+      net: 0,
+    };
     tenderGroups.set(id, created);
     return created;
   };
@@ -59,7 +73,14 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
   const line = (provider: string): ProviderLine => {
     const existing = providers.get(provider);
     if (existing) return existing;
-    const created = { label: deps.providerLabel(provider), confirmed: { count: 0, amount: 0 }, asTenders: { count: 0, amount: 0 }, late: { count: 0, amount: 0 }, givenBack: 0, net: 0 };
+    const created = {
+      label: deps.providerLabel(provider),
+      confirmed: { count: 0, amount: 0 },
+      asTenders: { count: 0, amount: 0 },
+      late: { count: 0, amount: 0 },
+      givenBack: 0,
+      net: 0,
+    };
     providers.set(provider, created);
     return created;
   };
@@ -97,7 +118,8 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
   }
   for (const part of parts.filter((p) => p.status === 'done')) {
     // Back through the provider (its refund attempt), or on its terminal (the payment it gives back): its batch counts it.
-    const provider = part.via === 'drawer' ? null : providerOf(part.via === 'provider' ? part.attempt_id : part.original_attempt_id);
+    const provider =
+      part.via === 'drawer' ? null : providerOf(part.via === 'provider' ? part.attempt_id : part.original_attempt_id);
     if (part.via !== 'drawer' && provider) line(provider).givenBack += part.amount;
     // A reversal gives back an approval that was never a tender: it is in the provider lines only.
     if (kindOf.get(part.refund_id) !== 'reversal') group(provider).refunded += part.amount;
@@ -108,16 +130,28 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
     const outside = given.some((p) => p.via === 'outside' && p.status === 'done');
     // Accepted by a manager: it became a tender of its sale (and may have been refunded since, like any tender).
     const order = deps.orderView(attempt.order_id);
-    const status: Report['lateApprovals'][number]['status'] = order.tenders.some((t) => t.attemptId === attempt.id) ? 'accepted'
-      : outside ? 'refunded-elsewhere'
-        : attempt.state === 'voided' || attempt.state === 'refunded' ? 'reversed'
-          : given.some((p) => p.status === 'in-flight') || attempt.state === 'partially_refunded' ? 'reversing' : 'open';
+    const status: Report['lateApprovals'][number]['status'] = order.tenders.some((t) => t.attemptId === attempt.id)
+      ? 'accepted'
+      : outside
+        ? 'refunded-elsewhere'
+        : attempt.state === 'voided' || attempt.state === 'refunded'
+          ? 'reversed'
+          : given.some((p) => p.status === 'in-flight') || attempt.state === 'partially_refunded'
+            ? 'reversing'
+            : 'open';
     const amount = (attempt.approved_amount ?? attempt.amount) + attempt.tip + cashbackOf(attempt);
     if (status !== 'accepted') {
       line(attempt.provider).late.count += 1;
       line(attempt.provider).late.amount += amount;
     }
-    return { attemptId: attempt.id, provider: deps.providerLabel(attempt.provider), orderNumber: order.number, at: attempt.raised_at, amount, status };
+    return {
+      attemptId: attempt.id,
+      provider: deps.providerLabel(attempt.provider),
+      orderNumber: order.number,
+      at: attempt.raised_at,
+      amount,
+      status,
+    };
   });
   for (const p of providers.values()) {
     p.confirmed = { count: p.asTenders.count + p.late.count, amount: p.asTenders.amount + p.late.amount };
@@ -127,7 +161,10 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
 
   const itemsOf = (refundId: string, order: OrderView) => {
     const names = new Map(order.lines.map((l) => [l.id, l.name]));
-    return deps.refunds.lines(refundId).map((i) => `${i.qty_milli / 1000} × ${names.get(i.line_id) ?? ''}`).join('; ');
+    return deps.refunds
+      .lines(refundId)
+      .map((i) => `${i.qty_milli / 1000} × ${names.get(i.line_id) ?? ''}`)
+      .join('; ');
   };
   const voidRows = deps.report.voids(shift.id);
   const audit = (action: string) => deps.report.auditBetween(action, shift.opened_at, until);
@@ -138,7 +175,8 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
   // Cash taken for sales, before the cash back handed out (which the cash group holds as negative lines).
   const cashSales = (cashGroup?.amount ?? 0) + cashback;
   const cashRefunds = cashGroup?.refunded ?? 0;
-  if (cashGroup && cashGroup.count === 0 && cashGroup.refunded === 0 && cashGroup.amount === 0) tenderGroups.delete('cash');
+  if (cashGroup && cashGroup.count === 0 && cashGroup.refunded === 0 && cashGroup.amount === 0)
+    tenderGroups.delete('cash');
   const expected = deps.expectedCash(shift);
   const counted = options.countedCash ?? shift.counted_cash;
   const gross = orders.reduce((s, o) => s + o.subtotal, 0);
@@ -152,7 +190,14 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
     storeName: deps.storeName,
     currency: deps.currency,
     generatedAt: options.at ?? new Date().toISOString(),
-    shift: { id: shift.id, openedBy: deps.userName(shift.opened_by), openedAt: shift.opened_at, closedBy: name(shift.closed_by), closeApprovedBy: name(shift.closing_approved_by), closedAt: shift.closed_at },
+    shift: {
+      id: shift.id,
+      openedBy: deps.userName(shift.opened_by),
+      openedAt: shift.opened_at,
+      closedBy: name(shift.closed_by),
+      closeApprovedBy: name(shift.closing_approved_by),
+      closedAt: shift.closed_at,
+    },
     sales: {
       count: orders.length,
       gross,
@@ -172,29 +217,91 @@ export function buildShiftReport(deps: ReportDeps, shift: ShiftRow, options: { k
       const order = deps.orderView(r.order_id);
       const own = parts.filter((p) => p.refund_id === r.id);
       return {
-        number: r.number, orderNumber: order.number, at: r.created_at, kind: r.kind, amount: r.amount, tip: r.tip, reason: r.reason,
-        user: deps.userName(r.user_id), approvedBy: name(r.approved_by), items: itemsOf(r.id, order) || 'by amount', status: recordStatus(own),
+        number: r.number,
+        orderNumber: order.number,
+        at: r.created_at,
+        kind: r.kind,
+        amount: r.amount,
+        tip: r.tip,
+        reason: r.reason,
+        user: deps.userName(r.user_id),
+        approvedBy: name(r.approved_by),
+        items: itemsOf(r.id, order) || 'by amount',
+        status: recordStatus(own),
       };
     }),
     lateApprovals,
     providers: [...providers.values()],
-    voids: voidRows.map((v) => ({ at: v.at, kind: v.kind, orderNumber: v.order_number, description: v.description, amount: v.amount, reason: v.reason, user: deps.userName(v.user_id), approvedBy: name(v.approved_by) })),
-    noSales: audit('drawer.open').map((a) => ({ a, d: JSON.parse(a.detail) as { reason: string; note?: string; approvedBy?: string } }))
-      .filter(({ d }) => d.reason === 'no-sale').map(({ a, d }) => ({ at: a.at, reason: d.note ?? '', user: deps.userName(a.user_id), approvedBy: name(d.approvedBy ?? null) })),
+    voids: voidRows.map((v) => ({
+      at: v.at,
+      kind: v.kind,
+      orderNumber: v.order_number,
+      description: v.description,
+      amount: v.amount,
+      reason: v.reason,
+      user: deps.userName(v.user_id),
+      approvedBy: name(v.approved_by),
+    })),
+    noSales: audit('drawer.open')
+      .map((a) => ({ a, d: JSON.parse(a.detail) as { reason: string; note?: string; approvedBy?: string } }))
+      .filter(({ d }) => d.reason === 'no-sale')
+      .map(({ a, d }) => ({
+        at: a.at,
+        reason: d.note ?? '',
+        user: deps.userName(a.user_id),
+        approvedBy: name(d.approvedBy ?? null),
+      })),
     overrides: audit('price.override').map((a) => {
-      const d = JSON.parse(a.detail) as { product: string; from: number; to: number; reason: string; approvedBy: string };
-      return { at: a.at, product: d.product, from: d.from, to: d.to, reason: d.reason, user: deps.userName(a.user_id), approvedBy: name(d.approvedBy) };
+      const d = JSON.parse(a.detail) as {
+        product: string;
+        from: number;
+        to: number;
+        reason: string;
+        approvedBy: string;
+      };
+      return {
+        at: a.at,
+        product: d.product,
+        from: d.from,
+        to: d.to,
+        reason: d.reason,
+        user: deps.userName(a.user_id),
+        approvedBy: name(d.approvedBy),
+      };
     }),
     discounts: {
-      count: orders.reduce((s, o) => s + o.lines.filter((l) => l.lineDiscount > 0).length + (o.orderDiscount ? 1 : 0), 0),
+      count: orders.reduce(
+        (s, o) => s + o.lines.filter((l) => l.lineDiscount > 0).length + (o.orderDiscount ? 1 : 0),
+        0,
+      ),
       total: discounts,
     },
     cash: {
-      float: shift.float_total, sales: cashSales, cashback, refunds: cashRefunds,
-      paidIn: moves.filter((m) => m.kind === 'in').reduce((s, m) => s + m.amount, 0), paidOut: moves.filter((m) => m.kind === 'out').reduce((s, m) => s + m.amount, 0),
-      expected, counted: counted ?? null, variance: counted === null || counted === undefined ? null : counted - expected,
+      float: shift.float_total,
+      sales: cashSales,
+      cashback,
+      refunds: cashRefunds,
+      paidIn: moves.filter((m) => m.kind === 'in').reduce((s, m) => s + m.amount, 0),
+      paidOut: moves.filter((m) => m.kind === 'out').reduce((s, m) => s + m.amount, 0),
+      expected,
+      counted: counted ?? null,
+      variance: counted === null || counted === undefined ? null : counted - expected,
     },
-    cashMoves: moves.map((m) => ({ at: m.at, kind: m.kind, amount: m.amount, reason: m.reason, user: deps.userName(m.user_id), approvedBy: name(m.approved_by) })),
-    unresolved: deps.unresolved().map((a) => ({ attemptId: a.id, provider: deps.providerLabel(a.provider), orderNumber: deps.orderView(a.orderId).number, amount: a.amount, state: a.state, since: a.createdAt })),
+    cashMoves: moves.map((m) => ({
+      at: m.at,
+      kind: m.kind,
+      amount: m.amount,
+      reason: m.reason,
+      user: deps.userName(m.user_id),
+      approvedBy: name(m.approved_by),
+    })),
+    unresolved: deps.unresolved().map((a) => ({
+      attemptId: a.id,
+      provider: deps.providerLabel(a.provider),
+      orderNumber: deps.orderView(a.orderId).number,
+      amount: a.amount,
+      state: a.state,
+      since: a.createdAt,
+    })),
   };
 }

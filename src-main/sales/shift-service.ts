@@ -11,7 +11,10 @@ import type { JournalTransaction } from '../journal/open-journal';
 import type { ShiftReader, ShiftRow, ShiftWriter } from '../journal/shift-repository';
 
 export function createShiftService(deps: {
-  journal: JournalTransaction; shifts: ShiftReader & ShiftWriter; audit: AuditLog; userName(id: string): string;
+  journal: JournalTransaction;
+  shifts: ShiftReader & ShiftWriter;
+  audit: AuditLog;
+  userName(id: string): string;
 }) {
   const { journal, shifts } = deps;
 
@@ -24,7 +27,14 @@ export function createShiftService(deps: {
   }
 
   function toView(shift: ShiftRow): ShiftView {
-    return { id: shift.id, openedBy: deps.userName(shift.opened_by), openedAt: shift.opened_at, float: shift.float_total, expectedCash: expectedCash(shift), cashMoves: shifts.cashMoves(shift.id).length };
+    return {
+      id: shift.id,
+      openedBy: deps.userName(shift.opened_by),
+      openedAt: shift.opened_at,
+      float: shift.float_total,
+      expectedCash: expectedCash(shift),
+      cashMoves: shifts.cashMoves(shift.id).length,
+    };
   }
 
   function requireOpen(): ShiftRow {
@@ -34,7 +44,10 @@ export function createShiftService(deps: {
   }
 
   return {
-    current: () => { const shift = shifts.current(); return shift ? toView(shift) : null; },
+    current: () => {
+      const shift = shifts.current();
+      return shift ? toView(shift) : null;
+    },
     currentId: () => shifts.current()?.id ?? null,
     requireOpen,
     expectedCash,
@@ -44,7 +57,12 @@ export function createShiftService(deps: {
       const total = countedTotal(float);
       const id = journal.transaction(() => {
         const shiftId = shifts.open(userId, float, total);
-        deps.audit.append({ userId, action: 'shift.open', object: `shift:${shiftId}`, detail: { float: total, counts: float } });
+        deps.audit.append({
+          userId,
+          action: 'shift.open',
+          object: `shift:${shiftId}`,
+          detail: { float: total, counts: float },
+        });
         return shiftId;
       });
       return toView(shifts.byId(id)!);
@@ -55,16 +73,33 @@ export function createShiftService(deps: {
       const shift = shifts.current();
       if (shift) return shift.id;
       const id = shifts.open(userId, [], 0);
-      deps.audit.append({ userId, action: 'shift.autoOpened', object: `shift:${id}`, detail: { float: 0, why: 'a sale started with no shift open' } });
+      deps.audit.append({
+        userId,
+        action: 'shift.autoOpened',
+        object: `shift:${id}`,
+        detail: { float: 0, why: 'a sale started with no shift open' },
+      });
       return id;
     },
 
-    cashMove(move: { kind: 'in' | 'out'; amount: number; reason: string; userId: string; approvedBy: string }): ShiftView {
+    cashMove(move: {
+      kind: 'in' | 'out';
+      amount: number;
+      reason: string;
+      userId: string;
+      approvedBy: string;
+    }): ShiftView {
       const shift = requireOpen();
-      if (move.kind === 'out' && move.amount > expectedCash(shift)) throw new PosError('CONFLICT', 'That is more cash than the drawer should hold.', 'amount');
+      if (move.kind === 'out' && move.amount > expectedCash(shift))
+        throw new PosError('CONFLICT', 'That is more cash than the drawer should hold.', 'amount');
       journal.transaction(() => {
         shifts.addCashMove(shift.id, move);
-        deps.audit.append({ userId: move.userId, action: `cash.${move.kind}`, object: `shift:${shift.id}`, detail: { amount: move.amount, reason: move.reason, approvedBy: move.approvedBy } });
+        deps.audit.append({
+          userId: move.userId,
+          action: `cash.${move.kind}`,
+          object: `shift:${shift.id}`,
+          detail: { amount: move.amount, reason: move.reason, approvedBy: move.approvedBy },
+        });
       });
       return toView(shifts.byId(shift.id)!);
     },

@@ -39,7 +39,10 @@ export const HARDENED_WEB_PREFERENCES = Object.freeze({
  * renderer folder) or the dev server origin. Compared by parsed origin and path, never
  * with startsWith on the raw string (`http://localhost:5173.evil.com`).
  */
-export function isTrustedRendererUrl(raw: string, trusted: { rendererFileDir: string | null; devServerOrigin: string | null }): boolean {
+export function isTrustedRendererUrl(
+  raw: string,
+  trusted: { rendererFileDir: string | null; devServerOrigin: string | null },
+): boolean {
   let url: URL;
   try {
     url = new URL(raw);
@@ -50,7 +53,9 @@ export function isTrustedRendererUrl(raw: string, trusted: { rendererFileDir: st
     const dir = trusted.rendererFileDir.replace(/\\/g, '/').replace(/\/+$/, '');
     const path = decodeURIComponent(url.pathname).replace(/\\/g, '/');
     const normalized = path.replace(/^\/([A-Za-z]:)/, '$1');
-    return !normalized.split('/').includes('..') && (normalized === `${dir}/index.html` || normalized.startsWith(`${dir}/`));
+    return (
+      !normalized.split('/').includes('..') && (normalized === `${dir}/index.html` || normalized.startsWith(`${dir}/`))
+    );
   }
   if (trusted.devServerOrigin && (url.protocol === 'http:' || url.protocol === 'https:')) {
     return url.origin === new URL(trusted.devServerOrigin).origin;

@@ -14,8 +14,19 @@ import { dateTime } from '../common/time-text';
 import { useLocale, useStores } from '../common/use-stores';
 import { TerminalsPanel } from './terminals-panel';
 
-const SCANNER_STATE = { connected: 'Connected', disconnected: 'Disconnected', unavailable: 'Unavailable', error: 'Error', 'not-configured': 'Not set up' } as const;
-const PRINTER_STATE = { ready: 'Ready', printing: 'Printing', attention: 'Needs attention', 'not-configured': 'Not set up' } as const;
+const SCANNER_STATE = {
+  connected: 'Connected',
+  disconnected: 'Disconnected',
+  unavailable: 'Unavailable',
+  error: 'Error',
+  'not-configured': 'Not set up',
+} as const;
+const PRINTER_STATE = {
+  ready: 'Ready',
+  printing: 'Printing',
+  attention: 'Needs attention',
+  'not-configured': 'Not set up',
+} as const;
 
 const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
 
@@ -25,10 +36,22 @@ function ScannerPanel({ scanner }: { scanner: DevicesView['scanner'] }) {
     <section aria-labelledby="scanner-heading" className="device">
       <h3 id="scanner-heading">Scanner</h3>
       <dl className="device-facts">
-        <div><dt>State</dt><dd>{SCANNER_STATE[scanner.state]}</dd></div>
-        <div><dt>Status</dt><dd>{scanner.message}</dd></div>
-        <div><dt>Device</dt><dd>{scanner.device ?? '—'}</dd></div>
-        <div><dt>Last scan</dt><dd>{scanner.lastScanAt ? dateTime(scanner.lastScanAt, locale) : '—'}</dd></div>
+        <div>
+          <dt>State</dt>
+          <dd>{SCANNER_STATE[scanner.state]}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>{scanner.message}</dd>
+        </div>
+        <div>
+          <dt>Device</dt>
+          <dd>{scanner.device ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Last scan</dt>
+          <dd>{scanner.lastScanAt ? dateTime(scanner.lastScanAt, locale) : '—'}</dd>
+        </div>
       </dl>
     </section>
   );
@@ -43,20 +66,47 @@ function PrinterPanel({ printer, onNoSale }: { printer: DevicesView['printer']; 
     <section aria-labelledby="printer-heading" className="device">
       <h3 id="printer-heading">Printer and drawer</h3>
       <dl className="device-facts">
-        <div><dt>State</dt><dd>{PRINTER_STATE[printer.state]}</dd></div>
-        <div><dt>Status</dt><dd>{printer.message}</dd></div>
-        <div><dt>Connection</dt><dd>{printer.transport ?? '—'}</dd></div>
-        <div><dt>Jobs waiting</dt><dd>{printer.queued}</dd></div>
+        <div>
+          <dt>State</dt>
+          <dd>{PRINTER_STATE[printer.state]}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd>{printer.message}</dd>
+        </div>
+        <div>
+          <dt>Connection</dt>
+          <dd>{printer.transport ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Jobs waiting</dt>
+          <dd>{printer.queued}</dd>
+        </div>
       </dl>
       <div className="device-actions">
-        <button type="button" disabled={!configured || busy !== null} onClick={() => void devices.getState().testPage()}>Print test page</button>
-        <button type="button" disabled={!configured || busy !== null} onClick={onNoSale}>Open drawer (no sale)…</button>
+        <button
+          type="button"
+          disabled={!configured || busy !== null}
+          onClick={() => void devices.getState().testPage()}
+        >
+          Print test page
+        </button>
+        <button type="button" disabled={!configured || busy !== null} onClick={onNoSale}>
+          Open drawer (no sale)…
+        </button>
       </div>
       {printer.jobs.length > 0 && (
         <table className="print-jobs">
           <caption>Recent print jobs</caption>
           <thead>
-            <tr><th scope="col">Job</th><th scope="col">Time</th><th scope="col">State</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+            <tr>
+              <th scope="col">Job</th>
+              <th scope="col">Time</th>
+              <th scope="col">State</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {printer.jobs.map((job) => (
@@ -66,7 +116,14 @@ function PrinterPanel({ printer, onNoSale }: { printer: DevicesView['printer']; 
                 <td>{jobText(job)}</td>
                 <td>
                   {(job.state === 'failed' || (job.state === 'queued' && job.attempts > 0)) && (
-                    <button type="button" aria-label={`Retry ${job.label}`} disabled={busy !== null} onClick={() => void devices.getState().retry(job.id)}>Retry</button>
+                    <button
+                      type="button"
+                      aria-label={`Retry ${job.label}`}
+                      disabled={busy !== null}
+                      onClick={() => void devices.getState().retry(job.id)}
+                    >
+                      Retry
+                    </button>
                   )}
                 </td>
               </tr>
@@ -87,9 +144,17 @@ function HidFinder() {
     <section aria-labelledby="hid-heading" className="device">
       <h3 id="hid-heading">USB scanners</h3>
       <div className="device-actions">
-        <button type="button" disabled={busy !== null} onClick={() => void devices.getState().findHid()}>Find USB scanners</button>
+        <button type="button" disabled={busy !== null} onClick={() => void devices.getState().findHid()}>
+          Find USB scanners
+        </button>
         {isManager && (
-          <button type="button" disabled={busy !== null} onClick={() => void devices.getState().chooseScanner({ type: 'none' })}>Use no USB scanner</button>
+          <button
+            type="button"
+            disabled={busy !== null}
+            onClick={() => void devices.getState().chooseScanner({ type: 'none' })}
+          >
+            Use no USB scanner
+          </button>
         )}
       </div>
       {!isManager && <p className="hint">A manager signs in to choose the scanner the till reads.</p>}
@@ -98,14 +163,22 @@ function HidFinder() {
         <ul className="hid-list" aria-label="USB HID devices">
           {hid.devices.map((d) => (
             <li key={`${d.vendorId}:${d.productId}:${d.path ?? ''}`}>
-              <strong>{d.product ?? 'Unnamed device'}</strong> {d.manufacturer ? `by ${d.manufacturer}` : ''} · VID {hex(d.vendorId)} PID {hex(d.productId)}
+              <strong>{d.product ?? 'Unnamed device'}</strong> {d.manufacturer ? `by ${d.manufacturer}` : ''} · VID{' '}
+              {hex(d.vendorId)} PID {hex(d.productId)}
               {d.usagePage !== null && ` · usage page ${hex(d.usagePage)}`} · {d.kind}
               {isManager && (
                 <button
                   type="button"
                   aria-label={`Use ${d.product ?? 'this device'} as the scanner`}
                   disabled={busy !== null}
-                  onClick={() => void devices.getState().chooseScanner({ type: 'hid', vendorId: d.vendorId, productId: d.productId, usagePage: d.usagePage })}
+                  onClick={() =>
+                    void devices.getState().chooseScanner({
+                      type: 'hid',
+                      vendorId: d.vendorId,
+                      productId: d.productId,
+                      usagePage: d.usagePage,
+                    })
+                  }
                 >
                   Use this scanner
                 </button>
@@ -128,8 +201,12 @@ export function DevicesScreen() {
   return (
     <section className="admin-screen devices-screen" aria-labelledby="devices-heading">
       <h2 id="devices-heading">Devices</h2>
-      <p role="status" className="hint">{notice ?? ''}</p>
-      <p role="alert" className="field-error">{error ?? ''}</p>
+      <p role="status" className="hint">
+        {notice ?? ''}
+      </p>
+      <p role="alert" className="field-error">
+        {error ?? ''}
+      </p>
       {view ? (
         <div className="device-grid">
           <ScannerPanel scanner={view.scanner} />

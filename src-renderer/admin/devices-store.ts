@@ -61,13 +61,21 @@ export function createDevicesStore(client: PosClient): DevicesStore {
       if (current?.job?.id === job.id) set({ receiptPrint: { ...current, job } });
       const view = get().view;
       if (view?.printer.jobs.some((j) => j.id === job.id)) {
-        set({ view: { ...view, printer: { ...view.printer, jobs: view.printer.jobs.map((j) => (j.id === job.id ? job : j)) } } });
+        set({
+          view: {
+            ...view,
+            printer: { ...view.printer, jobs: view.printer.jobs.map((j) => (j.id === job.id ? job : j)) },
+          },
+        });
       }
     }
 
     /** Runs one printer call under a busy tag; failures become the panel's error. */
     const runBusy = busyRunner(set);
-    const run = <T>(tag: string, call: () => Promise<T>) => { set({ notice: null }); return runBusy(tag, call); };
+    const run = <T>(tag: string, call: () => Promise<T>) => {
+      set({ notice: null });
+      return runBusy(tag, call);
+    };
 
     return {
       view: null,
@@ -77,11 +85,12 @@ export function createDevicesStore(client: PosClient): DevicesStore {
       notice: null,
       receiptPrint: null,
 
-      load: () => reads(
-        () => client.invoke('pos:devices.status', {}),
-        (view) => get().applyView(view),
-        (failure) => showFailure(set, failure),
-      ),
+      load: () =>
+        reads(
+          () => client.invoke('pos:devices.status', {}),
+          (view) => get().applyView(view),
+          (failure) => showFailure(set, failure),
+        ),
 
       applyView(view) {
         set({ view });
@@ -99,7 +108,12 @@ export function createDevicesStore(client: PosClient): DevicesStore {
         const view = await run('scanner', () => client.invoke('pos:devices.chooseScanner', choice));
         if (!view) return false;
         get().applyView(view);
-        set({ notice: choice.type === 'none' ? 'No USB scanner is read by the till now.' : `Scanner chosen: ${view.scanner.message}` });
+        set({
+          notice:
+            choice.type === 'none'
+              ? 'No USB scanner is read by the till now.'
+              : `Scanner chosen: ${view.scanner.message}`,
+        });
         return true;
       },
 
@@ -111,7 +125,8 @@ export function createDevicesStore(client: PosClient): DevicesStore {
           return job;
         } catch (error) {
           const failure = toClientError(error);
-          if (get().receiptPrint?.orderId === orderId) set({ receiptPrint: { orderId, copy, job: null, error: failure.message } });
+          if (get().receiptPrint?.orderId === orderId)
+            set({ receiptPrint: { orderId, copy, job: null, error: failure.message } });
           return null;
         }
       },
@@ -139,7 +154,12 @@ export function createDevicesStore(client: PosClient): DevicesStore {
         try {
           const job = await client.invoke('pos:drawer.noSale', { reason, ...withApproval(approval) });
           trackJob(job);
-          set({ notice: job.state === 'failed' ? `The drawer did not open: ${job.lastError ?? 'printer error'}` : 'Drawer opened (no sale).' });
+          set({
+            notice:
+              job.state === 'failed'
+                ? `The drawer did not open: ${job.lastError ?? 'printer error'}`
+                : 'Drawer opened (no sale).',
+          });
           return null;
         } catch (error) {
           return toClientError(error).message;

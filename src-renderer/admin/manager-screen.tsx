@@ -29,13 +29,19 @@ interface AttentionAction {
 const ATTENTION_TEXT: Record<string, string> = {
   'needs-reversal': 'Approved after the sale was paid another way: give the money back.',
   contradiction: 'The provider gave two different final answers: check its records.',
-  'readback-mismatch': 'The provider\'s answer does not match this payment (amount or currency).',
+  'readback-mismatch': "The provider's answer does not match this payment (amount or currency).",
   'config-fault': 'The provider says the till is set up wrong (key, address or merchant).',
   released: 'Another payment was allowed while this one was unresolved: watch for a double charge.',
-  'over-reversal': 'More went back to the customer than this sale took: check the provider\'s records.',
+  'over-reversal': "More went back to the customer than this sale took: check the provider's records.",
 };
 
-function AttentionList({ label, attempts, actions, empty, onAction }: {
+function AttentionList({
+  label,
+  attempts,
+  actions,
+  empty,
+  onAction,
+}: {
   label: string;
   attempts: AttemptView[];
   actions: AttentionAction[];
@@ -53,12 +59,18 @@ function AttentionList({ label, attempts, actions, empty, onAction }: {
           {attempts.map((attempt) => (
             <li key={attempt.id} className="attempt">
               <PaymentSummary attempt={attempt} />
-              {attempt.needsAttention && <p className="hint">{ATTENTION_TEXT[attempt.needsAttention] ?? attempt.needsAttention}</p>}
+              {attempt.needsAttention && (
+                <p className="hint">{ATTENTION_TEXT[attempt.needsAttention] ?? attempt.needsAttention}</p>
+              )}
               {actions.some((a) => a.offered(attempt)) && (
                 <div className="attempt-actions">
-                  {actions.filter((a) => a.offered(attempt)).map((a) => (
-                    <button key={a.label} type="button" onClick={() => onAction(a.action, attempt)}>{a.label}</button>
-                  ))}
+                  {actions
+                    .filter((a) => a.offered(attempt))
+                    .map((a) => (
+                      <button key={a.label} type="button" onClick={() => onAction(a.action, attempt)}>
+                        {a.label}
+                      </button>
+                    ))}
                 </div>
               )}
             </li>
@@ -81,7 +93,10 @@ function ForeignAnswers() {
       <p className="hint">Kept for your records; none of them changed a sale.</p>
       <ul aria-label="Answers not for this till">
         {foreign.map((answer) => (
-          <li key={`${answer.at}-${answer.reason}`}>{new Date(answer.at).toLocaleString()} · {answer.provider}{answer.terminal ? ` (${answer.terminal})` : ''}: {answer.reason}</li>
+          <li key={`${answer.at}-${answer.reason}`}>
+            {new Date(answer.at).toLocaleString()} · {answer.provider}
+            {answer.terminal ? ` (${answer.terminal})` : ''}: {answer.reason}
+          </li>
         ))}
       </ul>
     </section>
@@ -96,9 +111,16 @@ function AuditCheck() {
   return (
     <section aria-labelledby="audit-heading" className="audit-check">
       <h3 id="audit-heading">Audit trail</h3>
-      <p className="hint">Every approval, void, refund and drawer opening is chained in the audit log; a change to any entry breaks the chain.</p>
-      <button type="button" disabled={verifying} onClick={() => void audit.getState().verify()}>{verifying ? 'Verifying…' : 'Verify audit trail'}</button>
-      <p role="alert" className={verdict?.ok ? 'audit-ok' : 'field-error'}>{verdict ? verdictText(verdict) : (error ?? '')}</p>
+      <p className="hint">
+        Every approval, void, refund and drawer opening is chained in the audit log; a change to any entry breaks the
+        chain.
+      </p>
+      <button type="button" disabled={verifying} onClick={() => void audit.getState().verify()}>
+        {verifying ? 'Verifying…' : 'Verify audit trail'}
+      </button>
+      <p role="alert" className={verdict?.ok ? 'audit-ok' : 'field-error'}>
+        {verdict ? verdictText(verdict) : (error ?? '')}
+      </p>
     </section>
   );
 }
@@ -123,8 +145,12 @@ export function ManagerScreen() {
       <section aria-labelledby="attention-heading" className="attention">
         <h3 id="attention-heading">Payments needing attention</h3>
         <p className="hint">To void or refund a sale&apos;s payment, open the sale from History.</p>
-        <button type="button" disabled={loading} onClick={() => void paymentAdmin.getState().loadAttention()}>Refresh</button>
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <button type="button" disabled={loading} onClick={() => void paymentAdmin.getState().loadAttention()}>
+          Refresh
+        </button>
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         {!loaded ? (
           <p role="status">{loading ? 'Loading…' : ''}</p>
         ) : (
@@ -155,7 +181,9 @@ export function ManagerScreen() {
         )}
       </section>
       <AuditCheck />
-      {dialog && <PaymentActionDialog action={dialog.action} attempt={dialog.attempt} onClose={() => setDialog(null)} />}
+      {dialog && (
+        <PaymentActionDialog action={dialog.action} attempt={dialog.attempt} onClose={() => setDialog(null)} />
+      )}
     </section>
   );
 }

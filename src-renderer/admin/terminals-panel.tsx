@@ -35,13 +35,30 @@ function AcceptDialog({ request, suggested, onClose }: { request: PairRequest; s
   return (
     <ModalDialog title={`Accept ${requestLabel(request)}`} onClose={onClose}>
       <form onSubmit={submit}>
-        <p>Serial {request.serial ?? 'not given'} at {request.url}. The name is how cashiers pick it on the payment screen.</p>
+        <p>
+          Serial {request.serial ?? 'not given'} at {request.url}. The name is how cashiers pick it on the payment
+          screen.
+        </p>
         <label htmlFor={nameId}>Terminal name</label>
-        <input id={nameId} name="name" autoComplete="off" maxLength={60} value={name} data-autofocus onChange={(event) => setName(event.target.value)} />
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <input
+          id={nameId}
+          name="name"
+          autoComplete="off"
+          maxLength={60}
+          value={name}
+          data-autofocus
+          onChange={(event) => setName(event.target.value)}
+        />
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         <div className="dialog-buttons">
-          <button type="submit" className="primary" disabled={busy}>Accept</button>
-          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            Accept
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </ModalDialog>
@@ -69,10 +86,32 @@ function AddByAddress() {
 
   return (
     <form className="terminal-add" aria-label="Add a terminal by address" onSubmit={submit}>
-      <label>Name<input name="name" autoComplete="off" maxLength={60} value={name} onChange={(event) => setName(event.target.value)} /></label>
-      <label>Address<input name="url" autoComplete="off" placeholder="ws://192.168.1.20:35779" value={url} onChange={(event) => setUrl(event.target.value)} /></label>
-      <button type="submit" disabled={busy !== null}>Add by IP</button>
-      <p role="alert" className="field-error">{error ?? ''}</p>
+      <label>
+        Name
+        <input
+          name="name"
+          autoComplete="off"
+          maxLength={60}
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
+      </label>
+      <label>
+        Address
+        <input
+          name="url"
+          autoComplete="off"
+          placeholder="ws://192.168.1.20:35779"
+          value={url}
+          onChange={(event) => setUrl(event.target.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy !== null}>
+        Add by IP
+      </button>
+      <p role="alert" className="field-error">
+        {error ?? ''}
+      </p>
     </form>
   );
 }
@@ -91,8 +130,12 @@ export function TerminalsPanel() {
   return (
     <section aria-labelledby="terminals-heading" className="device">
       <h3 id="terminals-heading">CodePay terminals</h3>
-      <p role="status" className="hint">{notice ?? ''}</p>
-      <p role="alert" className="field-error">{error ?? ''}</p>
+      <p role="status" className="hint">
+        {notice ?? ''}
+      </p>
+      <p role="alert" className="field-error">
+        {error ?? ''}
+      </p>
       {!view ? (
         <p>Reading the terminals…</p>
       ) : view.terminals.length === 0 ? (
@@ -100,7 +143,16 @@ export function TerminalsPanel() {
       ) : (
         <table className="print-jobs" aria-labelledby="terminals-heading">
           <thead>
-            <tr><th scope="col">Terminal</th><th scope="col">Address</th><th scope="col">Added</th><th scope="col">Status</th><th scope="col">Last seen</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+            <tr>
+              <th scope="col">Terminal</th>
+              <th scope="col">Address</th>
+              <th scope="col">Added</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last seen</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
           </thead>
           <tbody>
             {view.terminals.map((t) => (
@@ -111,7 +163,16 @@ export function TerminalsPanel() {
                 <td>{t.status}</td>
                 <td>{t.lastSeen ? dateTime(t.lastSeen, locale) : '—'}</td>
                 <td>
-                  {isManager && <button type="button" aria-label={`Remove ${t.name}`} disabled={busy !== null} onClick={() => void terminals.getState().remove(t.name)}>Remove</button>}
+                  {isManager && (
+                    <button
+                      type="button"
+                      aria-label={`Remove ${t.name}`}
+                      disabled={busy !== null}
+                      onClick={() => void terminals.getState().remove(t.name)}
+                    >
+                      Remove
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
@@ -122,20 +183,43 @@ export function TerminalsPanel() {
         <ul className="pair-requests" aria-label="Terminals asking to pair">
           {view.requests.map((request) => (
             <li key={request.id}>
-              <strong>{requestLabel(request)}</strong> asks to pair{request.knownAs ? ` (paired before as ${request.knownAs})` : ''}.
-              <button type="button" aria-label={`Accept ${requestLabel(request)} as…`} disabled={!isManager || busy !== null} onClick={() => setAccepting(request)}>Accept as…</button>
-              <button type="button" aria-label={`Reject ${requestLabel(request)}`} disabled={!isManager || busy !== null} onClick={() => void terminals.getState().reject(request.id)}>Reject</button>
+              <strong>{requestLabel(request)}</strong> asks to pair
+              {request.knownAs ? ` (paired before as ${request.knownAs})` : ''}.
+              <button
+                type="button"
+                aria-label={`Accept ${requestLabel(request)} as…`}
+                disabled={!isManager || busy !== null}
+                onClick={() => setAccepting(request)}
+              >
+                Accept as…
+              </button>
+              <button
+                type="button"
+                aria-label={`Reject ${requestLabel(request)}`}
+                disabled={!isManager || busy !== null}
+                onClick={() => void terminals.getState().reject(request.id)}
+              >
+                Reject
+              </button>
             </li>
           ))}
         </ul>
       )}
       {!isManager && <p className="hint">A manager signs in to accept, add or remove terminals.</p>}
       <div className="device-actions">
-        {demo && <button type="button" disabled={busy !== null} onClick={() => void terminals.getState().demoPair()}>Demo terminal asks to pair</button>}
+        {demo && (
+          <button type="button" disabled={busy !== null} onClick={() => void terminals.getState().demoPair()}>
+            Demo terminal asks to pair
+          </button>
+        )}
       </div>
       {isManager && <AddByAddress />}
       {accepting && (
-        <AcceptDialog request={accepting} suggested={`Lane ${(view?.terminals.length ?? 0) + 1}`} onClose={() => setAccepting(null)} />
+        <AcceptDialog
+          request={accepting}
+          suggested={`Lane ${(view?.terminals.length ?? 0) + 1}`}
+          onClose={() => setAccepting(null)}
+        />
       )}
     </section>
   );

@@ -31,7 +31,10 @@ export interface TerminalsState {
 
 export type TerminalsStore = StoreApi<TerminalsState>;
 
-export function createTerminalsStore(client: PosClient, hooks: { changed(view: TerminalsView): void } = { changed: () => {} }): TerminalsStore {
+export function createTerminalsStore(
+  client: PosClient,
+  hooks: { changed(view: TerminalsView): void } = { changed: () => {} },
+): TerminalsStore {
   /** Every answer carrying the list: reads, and the replies of changes. */
   const views = latest();
 
@@ -70,33 +73,52 @@ export function createTerminalsStore(client: PosClient, hooks: { changed(view: T
       error: null,
       notice: null,
 
-      load: () => views(
-        () => client.invoke('pos:terminals.list', {}),
-        (view) => set({ view }),
-        (failure) => showFailure(set, failure),
-      ),
+      load: () =>
+        views(
+          () => client.invoke('pos:terminals.list', {}),
+          (view) => set({ view }),
+          (failure) => showFailure(set, failure),
+        ),
 
       decide(requestId, accept, name) {
         const as = accept ? name?.trim() || null : null;
-        return act(`decide:${requestId}`, () => client.invoke('pos:terminals.decide', { requestId, accept, name: as }),
-          !accept ? 'Pairing rejected.' : as ? `Terminal paired as ${as}.` : 'Terminal paired.');
+        return act(
+          `decide:${requestId}`,
+          () => client.invoke('pos:terminals.decide', { requestId, accept, name: as }),
+          !accept ? 'Pairing rejected.' : as ? `Terminal paired as ${as}.` : 'Terminal paired.',
+        );
       },
 
       async reject(requestId) {
         return shown(await get().decide(requestId, false));
       },
 
-      add: (name, url) => act('add', () => client.invoke('pos:terminals.add', { name: name.trim(), url: url.trim() }), `Terminal ${name.trim()} added.`),
+      add: (name, url) =>
+        act(
+          'add',
+          () => client.invoke('pos:terminals.add', { name: name.trim(), url: url.trim() }),
+          `Terminal ${name.trim()} added.`,
+        ),
 
       async remove(name) {
-        return shown(await act(`remove:${name}`, () => client.invoke('pos:terminals.remove', { name }), `Terminal ${name} removed.`));
+        return shown(
+          await act(
+            `remove:${name}`,
+            () => client.invoke('pos:terminals.remove', { name }),
+            `Terminal ${name} removed.`,
+          ),
+        );
       },
 
       async demoPair() {
-        const failure = await act('pair', async () => {
-          await client.invoke('pos:demo.pairTerminal', {});
-          return null;
-        }, 'The demo terminal asks to pair: accept or reject it below.');
+        const failure = await act(
+          'pair',
+          async () => {
+            await client.invoke('pos:demo.pairTerminal', {});
+            return null;
+          },
+          'The demo terminal asks to pair: accept or reject it below.',
+        );
         return shown(failure);
       },
     };

@@ -11,7 +11,10 @@ export function createBridgeTransport(bridge: CountertopBridge): Transport {
     invoke(channel, payload) {
       const invoke = bridge.invoke[channel] as Invoker | undefined;
       if (typeof invoke !== 'function') {
-        return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `This app version has no ${channel}.` } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'UNKNOWN_CHANNEL', message: `This app version has no ${channel}.` },
+        });
       }
       return invoke(payload);
     },

@@ -83,7 +83,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
   let failedAttempts = 0;
   let stopped = false;
   let nextId = 1;
-  const inFlight = new Map<number, { resolve: (reply: Reply<unknown>) => void; reject: (error: ClientError) => void }>();
+  const inFlight = new Map<
+    number,
+    { resolve: (reply: Reply<unknown>) => void; reject: (error: ClientError) => void }
+  >();
   const waiting = new Set<{ go: () => void; fail: () => void }>();
   const eventListeners = new Map<string, Set<(payload: unknown) => void>>();
   const statusListeners = new Set<(status: ConnectionStatus) => void>();
@@ -137,7 +140,12 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     };
   }
 
-  function send(channel: ChannelName, payload: unknown, resolve: (reply: Reply<unknown>) => void, reject: (error: ClientError) => void): void {
+  function send(
+    channel: ChannelName,
+    payload: unknown,
+    resolve: (reply: Reply<unknown>) => void,
+    reject: (error: ClientError) => void,
+  ): void {
     const id = nextId++;
     const frame: ClientFrame = { type: 'invoke', id, channel, payload };
     inFlight.set(id, { resolve, reject });

@@ -2,7 +2,17 @@
  * The typed number field of the dialogs (amounts, quantities, percentages): the decimal
  * keypad on touch screens, focused and selected on open so typing replaces the value.
  */
-export function AmountInput({ name, value, onChange, id }: { name: string; value: string; onChange(value: string): void; id?: string }) {
+export function AmountInput({
+  name,
+  value,
+  onChange,
+  id,
+}: {
+  name: string;
+  value: string;
+  onChange(value: string): void;
+  id?: string;
+}) {
   return (
     <input
       id={id}

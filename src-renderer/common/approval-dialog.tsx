@@ -40,7 +40,16 @@ export interface ApprovalDialogProps {
 const REASON_MIN = 3;
 const REASON_MAX = 200;
 
-export function ApprovalDialog({ title, submitLabel, children, validate, defaultReason = '', reason: reasonMode = 'required', onApprove, onClose }: ApprovalDialogProps) {
+export function ApprovalDialog({
+  title,
+  submitLabel,
+  children,
+  validate,
+  defaultReason = '',
+  reason: reasonMode = 'required',
+  onApprove,
+  onClose,
+}: ApprovalDialogProps) {
   const { session } = useStores();
   const users = useStore(session, (s) => s.users);
   const signedIn = useStore(session, (s) => s.session?.user ?? null);
@@ -54,8 +63,11 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
   const [busy, setBusy] = useState(false);
   const reasonId = useId();
 
-  const reasonProblem = (): string | null => (reasonMode === 'required' && reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null)
-    ?? (reasonMode === 'optional' && reason.trim().length > 0 && reason.trim().length < REASON_MIN ? 'Say why in 3 characters or more, or leave the reason empty.' : null);
+  const reasonProblem = (): string | null =>
+    (reasonMode === 'required' && reason.trim().length < REASON_MIN ? 'Say why (3 characters or more).' : null) ??
+    (reasonMode === 'optional' && reason.trim().length > 0 && reason.trim().length < REASON_MIN
+      ? 'Say why in 3 characters or more, or leave the reason empty.'
+      : null);
 
   async function send(approval: Approval | undefined) {
     setBusy(true);
@@ -69,10 +81,11 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (busy) return;
-    const problem = validate?.()
-      ?? (!selfApproved && managerId === null ? 'Choose the approving manager.' : null)
-      ?? (!selfApproved && !/^\d{4,8}$/.test(pin) ? 'Enter the manager\'s PIN (4 to 8 digits).' : null)
-      ?? reasonProblem();
+    const problem =
+      validate?.() ??
+      (!selfApproved && managerId === null ? 'Choose the approving manager.' : null) ??
+      (!selfApproved && !/^\d{4,8}$/.test(pin) ? "Enter the manager's PIN (4 to 8 digits)." : null) ??
+      reasonProblem();
     if (problem) return setError(problem);
     const typedPin = pin;
     setPin('');
@@ -103,7 +116,13 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
               <legend>Approving manager</legend>
               {managers.map((manager) => (
                 <label key={manager.id}>
-                  <input type="radio" name="manager" checked={manager.id === managerId} onChange={() => setPicked(manager.id)} /> {manager.name}
+                  <input
+                    type="radio"
+                    name="manager"
+                    checked={manager.id === managerId}
+                    onChange={() => setPicked(manager.id)}
+                  />{' '}
+                  {manager.name}
                 </label>
               ))}
             </fieldset>
@@ -114,13 +133,27 @@ export function ApprovalDialog({ title, submitLabel, children, validate, default
         {reasonMode !== 'none' && (
           <>
             <label htmlFor={reasonId}>{reasonMode === 'optional' ? 'Reason (optional)' : 'Reason'}</label>
-            <input id={reasonId} name="reason" autoComplete="off" maxLength={REASON_MAX} data-autofocus={selfApproved ? true : undefined} value={reason} onChange={(event) => setReason(event.target.value)} />
+            <input
+              id={reasonId}
+              name="reason"
+              autoComplete="off"
+              maxLength={REASON_MAX}
+              data-autofocus={selfApproved ? true : undefined}
+              value={reason}
+              onChange={(event) => setReason(event.target.value)}
+            />
           </>
         )}
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         <div className="dialog-buttons">
-          <button type="submit" className="primary" disabled={busy || (!selfApproved && managers.length === 0)}>{busy ? 'Checking…' : submitLabel}</button>
-          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy || (!selfApproved && managers.length === 0)}>
+            {busy ? 'Checking…' : submitLabel}
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </ModalDialog>

@@ -38,7 +38,12 @@ export function createApprovalWaiter<T, Ask>(show: (ask: (Ask & { id: number; me
       });
     },
     /** Null when it went through (after `applied`), else the sentence for the dialog. */
-    async approve(approval: Approval | undefined, reason: string | undefined, applied: (result: T) => void, describe: (error: unknown) => string): Promise<string | null> {
+    async approve(
+      approval: Approval | undefined,
+      reason: string | undefined,
+      applied: (result: T) => void,
+      describe: (error: unknown) => string,
+    ): Promise<string | null> {
       const current = waiting;
       if (!current) return 'Nothing is waiting for a manager.';
       let result: T;

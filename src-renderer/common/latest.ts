@@ -13,11 +13,7 @@ export interface Latest {
    * dropped. Without `failed`, a failure is thrown to the caller whatever its age: a write
    * whose refusal must be said even when a newer answer already came.
    */
-  <T>(
-    call: () => Promise<T>,
-    answered: (result: T) => void,
-    failed?: (failure: ClientError) => void,
-  ): Promise<void>;
+  <T>(call: () => Promise<T>, answered: (result: T) => void, failed?: (failure: ClientError) => void): Promise<void>;
   /** Something newer than every answer in flight arrived (an event, a write's reply): those answers are dropped. */
   supersede(): void;
 }

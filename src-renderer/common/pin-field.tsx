@@ -7,7 +7,17 @@ import { useId } from 'react';
 const PAD = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const MAX_PIN_LENGTH = 8;
 
-export function PinField({ label, value, onChange, autoFocus = false }: { label: string; value: string; onChange(pin: string): void; autoFocus?: boolean }) {
+export function PinField({
+  label,
+  value,
+  onChange,
+  autoFocus = false,
+}: {
+  label: string;
+  value: string;
+  onChange(pin: string): void;
+  autoFocus?: boolean;
+}) {
   const inputId = useId();
   const add = (digit: string) => onChange(value.length < MAX_PIN_LENGTH ? value + digit : value);
 
@@ -28,11 +38,19 @@ export function PinField({ label, value, onChange, autoFocus = false }: { label:
       />
       <div className="pin-pad" role="group" aria-label="PIN pad">
         {PAD.map((digit) => (
-          <button key={digit} type="button" onClick={() => add(digit)}>{digit}</button>
+          <button key={digit} type="button" onClick={() => add(digit)}>
+            {digit}
+          </button>
         ))}
-        <button type="button" onClick={() => onChange('')}>Clear</button>
-        <button type="button" onClick={() => add('0')}>0</button>
-        <button type="button" aria-label="Delete last digit" onClick={() => onChange(value.slice(0, -1))}>⌫</button>
+        <button type="button" onClick={() => onChange('')}>
+          Clear
+        </button>
+        <button type="button" onClick={() => add('0')}>
+          0
+        </button>
+        <button type="button" aria-label="Delete last digit" onClick={() => onChange(value.slice(0, -1))}>
+          ⌫
+        </button>
       </div>
     </div>
   );

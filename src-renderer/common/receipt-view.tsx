@@ -15,13 +15,19 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
     <article className="receipt" aria-label={receipt.title ?? `Receipt for order ${receipt.orderNumber}`}>
       {receipt.demo && <p className="receipt-mark">DEMO — TRAINING RECEIPT</p>}
       {receipt.copy && <p className="receipt-mark">COPY</p>}
-      {receipt.audience && <p className="receipt-audience">{receipt.audience === 'merchant' ? 'MERCHANT COPY' : 'CUSTOMER COPY'}</p>}
+      {receipt.audience && (
+        <p className="receipt-audience">{receipt.audience === 'merchant' ? 'MERCHANT COPY' : 'CUSTOMER COPY'}</p>
+      )}
       {receipt.title && <p className="receipt-mark receipt-title">{receipt.title}</p>}
       <header>
         <h3>{receipt.storeName}</h3>
-        {receipt.address.map((line) => <p key={line}>{line}</p>)}
+        {receipt.address.map((line) => (
+          <p key={line}>{line}</p>
+        ))}
         {receipt.taxId && <p>Tax ID {receipt.taxId}</p>}
-        <p>Order #{receipt.orderNumber} · {formatLocalDateTime(receipt.at, time)}</p>
+        <p>
+          Order #{receipt.orderNumber} · {formatLocalDateTime(receipt.at, time)}
+        </p>
         <p>Cashier: {receipt.cashierName}</p>
       </header>
 
@@ -41,13 +47,32 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
       </table>
 
       <dl className="receipt-totals">
-        <div><dt>Subtotal</dt><dd>{m(receipt.subtotal)}</dd></div>
-        {receipt.discountTotal > 0 && <div><dt>Discounts</dt><dd>−{m(receipt.discountTotal)}</dd></div>}
+        <div>
+          <dt>Subtotal</dt>
+          <dd>{m(receipt.subtotal)}</dd>
+        </div>
+        {receipt.discountTotal > 0 && (
+          <div>
+            <dt>Discounts</dt>
+            <dd>−{m(receipt.discountTotal)}</dd>
+          </div>
+        )}
         {receipt.taxes.map((tax) => (
-          <div key={tax.label}><dt>{tax.inclusive ? `${tax.label} incl.` : tax.label}</dt><dd>{m(tax.amount)}</dd></div>
+          <div key={tax.label}>
+            <dt>{tax.inclusive ? `${tax.label} incl.` : tax.label}</dt>
+            <dd>{m(tax.amount)}</dd>
+          </div>
         ))}
-        <div className="grand-total"><dt>Total</dt><dd>{m(receipt.total)}</dd></div>
-        {receipt.cashRounding !== 0 && <div><dt>Cash rounding</dt><dd>{m(receipt.cashRounding)}</dd></div>}
+        <div className="grand-total">
+          <dt>Total</dt>
+          <dd>{m(receipt.total)}</dd>
+        </div>
+        {receipt.cashRounding !== 0 && (
+          <div>
+            <dt>Cash rounding</dt>
+            <dd>{m(receipt.cashRounding)}</dd>
+          </div>
+        )}
       </dl>
 
       {receipt.tenders.map((tender, index) => {
@@ -57,12 +82,44 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
           <section key={index} className="receipt-tender" aria-label={`Payment: ${tender.label}`}>
             <dl>
               {/* The sale's part; tip and cash back follow, then what the card was charged in all. */}
-              <div><dt>{tender.label}</dt><dd>{m(tender.amount - cashback)}</dd></div>
-              {tender.tendered !== tender.amount && <div><dt>Tendered</dt><dd>{m(tender.tendered)}</dd></div>}
-              {tender.change > 0 && <div><dt>Change</dt><dd>{m(tender.change)}</dd></div>}
-              {tender.tip > 0 && <div><dt>{labels.tip}</dt><dd>{m(tender.tip)}</dd></div>}
-              {cashback > 0 && <div><dt>{labels.cashback}</dt><dd>{m(cashback)}</dd></div>}
-              {tender.charged !== undefined && <div><dt><strong>{labels.charged}</strong></dt><dd><strong>{m(tender.charged)}</strong></dd></div>}
+              <div>
+                <dt>{tender.label}</dt>
+                <dd>{m(tender.amount - cashback)}</dd>
+              </div>
+              {tender.tendered !== tender.amount && (
+                <div>
+                  <dt>Tendered</dt>
+                  <dd>{m(tender.tendered)}</dd>
+                </div>
+              )}
+              {tender.change > 0 && (
+                <div>
+                  <dt>Change</dt>
+                  <dd>{m(tender.change)}</dd>
+                </div>
+              )}
+              {tender.tip > 0 && (
+                <div>
+                  <dt>{labels.tip}</dt>
+                  <dd>{m(tender.tip)}</dd>
+                </div>
+              )}
+              {cashback > 0 && (
+                <div>
+                  <dt>{labels.cashback}</dt>
+                  <dd>{m(cashback)}</dd>
+                </div>
+              )}
+              {tender.charged !== undefined && (
+                <div>
+                  <dt>
+                    <strong>{labels.charged}</strong>
+                  </dt>
+                  <dd>
+                    <strong>{m(tender.charged)}</strong>
+                  </dd>
+                </div>
+              )}
             </dl>
             {tender.card && <CardBlock card={tender.card} time={time} />}
           </section>
@@ -70,7 +127,9 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
       })}
 
       <footer>
-        {receipt.footer.map((line) => <p key={line}>{line}</p>)}
+        {receipt.footer.map((line) => (
+          <p key={line}>{line}</p>
+        ))}
       </footer>
     </article>
   );
@@ -81,7 +140,12 @@ function CardBlock({ card, time }: { card: NonNullable<Receipt['tenders'][number
   return (
     <div className="card-block">
       <dl>
-        {rows.map((row) => <div key={row.label}><dt>{row.label}</dt><dd>{row.value}</dd></div>)}
+        {rows.map((row) => (
+          <div key={row.label}>
+            <dt>{row.label}</dt>
+            <dd>{row.value}</dd>
+          </div>
+        ))}
       </dl>
       {cvmLine && <p className="cvm-line">{cvmLine}</p>}
     </div>

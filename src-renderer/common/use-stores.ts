@@ -21,5 +21,8 @@ export function useLocale(): string {
 export function useMoney(): (minor: number, currency?: string) => string {
   const locale = useLocale();
   const storeCurrency = useStore(useStores().appInfo, (s) => s.info?.store.currency ?? 'CAD');
-  return useCallback((minor: number, currency = storeCurrency) => formatMoney(minor, currency, locale), [locale, storeCurrency]);
+  return useCallback(
+    (minor: number, currency = storeCurrency) => formatMoney(minor, currency, locale),
+    [locale, storeCurrency],
+  );
 }

@@ -27,20 +27,33 @@ export function HistoryScreen() {
       <h2 id="history-heading">History</h2>
       <form role="search" className="history-search" onSubmit={submit}>
         <label htmlFor={inputId}>Search orders</label>
-        <input id={inputId} name="q" defaultValue={query} autoComplete="off" autoFocus placeholder="Order number or text" />
+        <input
+          id={inputId}
+          name="q"
+          defaultValue={query}
+          autoComplete="off"
+          autoFocus
+          placeholder="Order number or text"
+        />
         <button type="submit">Search</button>
       </form>
-      <p role="alert" className="field-error">{error ?? ''}</p>
+      <p role="alert" className="field-error">
+        {error ?? ''}
+      </p>
       <table className="history-table">
         <caption className="visually-hidden">Orders, newest first</caption>
         <thead>
           <tr>
             <th scope="col">Order</th>
             <th scope="col">Time</th>
-            <th scope="col" className="num">Total</th>
+            <th scope="col" className="num">
+              Total
+            </th>
             <th scope="col">Cashier</th>
             <th scope="col">Status</th>
-            <th scope="col"><span className="visually-hidden">Open</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Open</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -52,7 +65,12 @@ export function HistoryScreen() {
               <td>{row.cashierName}</td>
               <td>{STATUS_TEXT[row.status]}</td>
               <td>
-                <button type="button" aria-label={`Open order ${row.number}`} disabled={row.status === 'open'} onClick={() => void commands.openHistoryReceipt(row.id)}>
+                <button
+                  type="button"
+                  aria-label={`Open order ${row.number}`}
+                  disabled={row.status === 'open'}
+                  onClick={() => void commands.openHistoryReceipt(row.id)}
+                >
                   Open
                 </button>
               </td>
@@ -62,7 +80,11 @@ export function HistoryScreen() {
       </table>
       {!loading && rows.length === 0 && <p>No orders found.</p>}
       {loading && <p role="status">Loading…</p>}
-      {more && !loading && <button type="button" onClick={() => void history.getState().loadOlder()}>Load older orders</button>}
+      {more && !loading && (
+        <button type="button" onClick={() => void history.getState().loadOlder()}>
+          Load older orders
+        </button>
+      )}
     </section>
   );
 }

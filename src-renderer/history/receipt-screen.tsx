@@ -20,10 +20,16 @@ function PrintStatus({ orderId }: { orderId: string }) {
   const failed = print?.error ?? (print?.job?.state === 'failed' ? jobText(print.job) : null);
   return (
     <>
-      <p role="status" className="hint">{print && !failed ? `${what}: ${print.job ? jobText(print.job) : 'Sending to the printer…'}` : ''}</p>
-      <p role="alert" className="field-error">{failed ? `${what}: ${failed}` : ''}</p>
+      <p role="status" className="hint">
+        {print && !failed ? `${what}: ${print.job ? jobText(print.job) : 'Sending to the printer…'}` : ''}
+      </p>
+      <p role="alert" className="field-error">
+        {failed ? `${what}: ${failed}` : ''}
+      </p>
       {print?.job?.state === 'failed' && (
-        <button type="button" disabled={retrying} onClick={() => void devices.getState().retry(print.job!.id)}>Retry printing</button>
+        <button type="button" disabled={retrying} onClick={() => void devices.getState().retry(print.job!.id)}>
+          Retry printing
+        </button>
       )}
     </>
   );
@@ -38,7 +44,14 @@ export function ReceiptScreen() {
   const error = useStore(receipt, (s) => s.error);
   const from = useStore(nav, (s) => s.receiptFrom);
   const lastCash = useStore(payment, (s) => s.lastCash);
-  const printing = useStore(devices, (s) => s.receiptPrint !== null && s.receiptPrint.orderId === orderId && s.receiptPrint.job === null && s.receiptPrint.error === null);
+  const printing = useStore(
+    devices,
+    (s) =>
+      s.receiptPrint !== null &&
+      s.receiptPrint.orderId === orderId &&
+      s.receiptPrint.job === null &&
+      s.receiptPrint.error === null,
+  );
   const money = useMoney();
   const change = from === 'sale' && lastCash?.completed && lastCash.orderId === orderId ? lastCash.change : null;
   const canPrint = !!orderId && !loading && !printing;
@@ -47,18 +60,32 @@ export function ReceiptScreen() {
     <div className="receipt-screen">
       <section aria-labelledby="receipt-heading" className="receipt-side">
         <h2 id="receipt-heading">{from === 'sale' ? 'Sale complete' : 'Receipt'}</h2>
-        {change !== null && <p className="change-due" role="status">Change due {money(change)}</p>}
+        {change !== null && (
+          <p className="change-due" role="status">
+            Change due {money(change)}
+          </p>
+        )}
         <div className="receipt-actions">
           {from === 'sale' ? (
-            <button type="button" className="primary" autoFocus onClick={() => void commands.newSale()}>New sale</button>
+            <button type="button" className="primary" autoFocus onClick={() => void commands.newSale()}>
+              New sale
+            </button>
           ) : (
-            <button type="button" autoFocus onClick={() => nav.getState().go('history')}>Back to history</button>
+            <button type="button" autoFocus onClick={() => nav.getState().go('history')}>
+              Back to history
+            </button>
           )}
-          <button type="button" disabled={!canPrint} onClick={() => void commands.printReceipt(false)}>Print</button>
-          <button type="button" disabled={!canPrint} onClick={() => void commands.printReceipt(true)}>Reprint</button>
+          <button type="button" disabled={!canPrint} onClick={() => void commands.printReceipt(false)}>
+            Print
+          </button>
+          <button type="button" disabled={!canPrint} onClick={() => void commands.printReceipt(true)}>
+            Reprint
+          </button>
         </div>
         {orderId && <PrintStatus orderId={orderId} />}
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         {order && order.id === orderId && (
           <>
             <OrderPayments order={order} />

@@ -33,11 +33,17 @@ export function createReceiptStore(client: PosClient): ReceiptStore {
     loading: false,
     error: null,
     load(orderId, copy) {
-      set({ orderId, loading: true, error: null, ...(get().orderId === orderId ? {} : { receipt: null, order: null }) });
-      const both = () => Promise.allSettled([
-        client.invoke('pos:orders.receipt', { orderId, copy }),
-        client.invoke('pos:orders.get', { orderId }),
-      ]);
+      set({
+        orderId,
+        loading: true,
+        error: null,
+        ...(get().orderId === orderId ? {} : { receipt: null, order: null }),
+      });
+      const both = () =>
+        Promise.allSettled([
+          client.invoke('pos:orders.receipt', { orderId, copy }),
+          client.invoke('pos:orders.get', { orderId }),
+        ]);
       return reads(both, ([receipt, order]) => {
         // The receipt is what the screen is for; a failed order read only hides the payment actions.
         if (order.status === 'fulfilled') set({ order: order.value });

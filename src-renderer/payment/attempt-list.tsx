@@ -20,11 +20,15 @@ export function AttemptList({ attempts }: { attempts: AttemptView[] }) {
         const text = attemptText(attempt, (iso) => clockTime(iso, locale));
         return (
           <li key={attempt.id} className={`attempt tone-${text.tone}`}>
-            <span className="attempt-label">{labelOf(attempt)} · {money(attempt.amount, attempt.currency)}</span>
+            <span className="attempt-label">
+              {labelOf(attempt)} · {money(attempt.amount, attempt.currency)}
+            </span>
             <strong className="attempt-state">{text.headline}</strong>
             {text.detail && <span className="attempt-detail">{text.detail}</span>}
             {canStopWaiting(attempt) && (
-              <button type="button" onClick={() => void payment.getState().stopWaiting(attempt.id)}>Stop waiting</button>
+              <button type="button" onClick={() => void payment.getState().stopWaiting(attempt.id)}>
+                Stop waiting
+              </button>
             )}
           </li>
         );

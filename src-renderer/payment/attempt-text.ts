@@ -30,9 +30,17 @@ export function attemptText(attempt: AttemptView, formatTime: (iso: string) => s
   switch (attempt.state) {
     case 'created':
     case 'sending':
-      return { headline: attempt.method === 'card' ? 'Sending to terminal…' : 'Sending to the provider…', detail: message, tone: 'info' };
+      return {
+        headline: attempt.method === 'card' ? 'Sending to terminal…' : 'Sending to the provider…',
+        detail: message,
+        tone: 'info',
+      };
     case 'pending':
-      return { headline: attempt.method === 'card' ? 'Waiting for the card…' : 'Waiting for the customer…', detail: message, tone: 'info' };
+      return {
+        headline: attempt.method === 'card' ? 'Waiting for the card…' : 'Waiting for the customer…',
+        detail: message,
+        tone: 'info',
+      };
     case 'approved':
       return { headline: 'Approved', detail: message, tone: 'success' };
     case 'declined':
@@ -40,13 +48,19 @@ export function attemptText(attempt: AttemptView, formatTime: (iso: string) => s
     case 'cancelled':
       return { headline: 'Cancelled', detail: message, tone: 'warning' };
     case 'cancelling':
-      return { headline: 'Cancelling…', detail: message || 'Waiting for the provider to confirm. Take no other payment until it does.', tone: 'warning' };
+      return {
+        headline: 'Cancelling…',
+        detail: message || 'Waiting for the provider to confirm. Take no other payment until it does.',
+        tone: 'warning',
+      };
     case 'needs_reversal':
       return { headline: 'Approved after the sale was paid: giving the money back', detail: message, tone: 'error' };
     case 'unknown':
       return {
         headline: message ? `Checking with the provider… ${message}` : 'Checking with the provider…',
-        detail: attempt.nextCheckAt ? `Next check at ${formatTime(attempt.nextCheckAt)}` : 'Waiting for the provider to answer',
+        detail: attempt.nextCheckAt
+          ? `Next check at ${formatTime(attempt.nextCheckAt)}`
+          : 'Waiting for the provider to answer',
         tone: 'warning',
       };
     case 'voided':

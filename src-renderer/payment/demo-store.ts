@@ -29,7 +29,8 @@ export interface DemoState {
 
 export type DemoStore = StoreApi<DemoState>;
 
-export const waitingKey = (payment: Pick<WaitingPayment, 'provider' | 'key'>): string => `${payment.provider}:${payment.key}`;
+export const waitingKey = (payment: Pick<WaitingPayment, 'provider' | 'key'>): string =>
+  `${payment.provider}:${payment.key}`;
 
 export function createDemoStore(client: PosClient): DemoStore {
   // A slower, older list must not replace a newer one.
@@ -47,11 +48,12 @@ export function createDemoStore(client: PosClient): DemoStore {
       scanning: false,
       error: null,
 
-      load: () => lists(
-        () => client.invoke('pos:demo.terminal', {}),
-        (waiting) => set({ waiting, loaded: true }),
-        failed,
-      ),
+      load: () =>
+        lists(
+          () => client.invoke('pos:demo.terminal', {}),
+          (waiting) => set({ waiting, loaded: true }),
+          failed,
+        ),
 
       async act(payment, action) {
         set({ acting: waitingKey(payment), error: null });

@@ -40,11 +40,19 @@ export function OrderPayments({ order }: { order: OrderView }) {
         {attempts.map((attempt) => (
           <li key={attempt.id} className="attempt">
             <PaymentSummary attempt={attempt} />
-            {cashback.filter((given) => given.attemptId === attempt.id).map((given) => (
-              justSold
-                ? <p key="cashback" role="status" className="due">Cash back {money(given.amount, order.currency)} — give it from the drawer</p>
-                : <p key="cashback" className="hint">Cash back {money(given.amount, order.currency)}, given from the drawer</p>
-            ))}
+            {cashback
+              .filter((given) => given.attemptId === attempt.id)
+              .map((given) =>
+                justSold ? (
+                  <p key="cashback" role="status" className="due">
+                    Cash back {money(given.amount, order.currency)} — give it from the drawer
+                  </p>
+                ) : (
+                  <p key="cashback" className="hint">
+                    Cash back {money(given.amount, order.currency)}, given from the drawer
+                  </p>
+                ),
+              )}
             {isReversible(attempt) && (voidable(attempt) || refundable(attempt)) && (
               <div className="attempt-actions">
                 {hasReversalInFlight(attempt, attempts) ? (
@@ -52,7 +60,9 @@ export function OrderPayments({ order }: { order: OrderView }) {
                 ) : (
                   <>
                     {voidable(attempt) && (
-                      <button type="button" onClick={() => setDialog({ action: 'void', attempt })}>Void payment</button>
+                      <button type="button" onClick={() => setDialog({ action: 'void', attempt })}>
+                        Void payment
+                      </button>
                     )}
                     {refundable(attempt) && (
                       <button type="button" onClick={() => setDialog({ action: 'refund', attempt })}>
@@ -66,7 +76,9 @@ export function OrderPayments({ order }: { order: OrderView }) {
           </li>
         ))}
       </ul>
-      {dialog && <PaymentActionDialog action={dialog.action} attempt={dialog.attempt} onClose={() => setDialog(null)} />}
+      {dialog && (
+        <PaymentActionDialog action={dialog.action} attempt={dialog.attempt} onClose={() => setDialog(null)} />
+      )}
     </section>
   );
 }

@@ -22,14 +22,29 @@ function EvidenceField({ value, onChange }: { value: string; onChange(value: str
   return (
     <label>
       Evidence
-      <input name="evidence" autoComplete="off" maxLength={120} placeholder="Slip number or provider record" value={value} onChange={(event) => onChange(event.target.value)} />
+      <input
+        name="evidence"
+        autoComplete="off"
+        maxLength={120}
+        placeholder="Slip number or provider record"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      />
     </label>
   );
 }
 
 export type PaymentAction = 'void' | 'refund' | 'settle' | 'release' | 'resolve';
 
-export function PaymentActionDialog({ action, attempt, onClose }: { action: PaymentAction; attempt: AttemptView; onClose(): void }) {
+export function PaymentActionDialog({
+  action,
+  attempt,
+  onClose,
+}: {
+  action: PaymentAction;
+  attempt: AttemptView;
+  onClose(): void;
+}) {
   switch (action) {
     case 'void':
       return <VoidDialog attempt={attempt} onClose={onClose} />;
@@ -52,14 +67,15 @@ const RESOLUTION_TEXT: Record<Resolution, { choice: string; submit: string; hint
     hint: (amount) => `Only when the customer got ${amount} back outside the till (a refund on the terminal itself).`,
   },
   accepted: {
-    choice: 'Accept as the sale\'s payment (give the other payment back in cash)',
+    choice: "Accept as the sale's payment (give the other payment back in cash)",
     submit: 'Accept payment',
-    hint: (amount) => `The sale keeps this payment of ${amount}; what the sale took another way for it goes back to the customer from the drawer, in cash.`,
+    hint: (amount) =>
+      `The sale keeps this payment of ${amount}; what the sale took another way for it goes back to the customer from the drawer, in cash.`,
   },
   acknowledged: {
     choice: 'Looked into',
     submit: 'Close flag',
-    hint: () => 'Only once you have checked the provider\'s records: the flag is closed, the payment stays as it is.',
+    hint: () => "Only once you have checked the provider's records: the flag is closed, the payment stays as it is.",
   },
 };
 
@@ -76,7 +92,7 @@ function ResolveDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): 
   function validate(): string | null {
     if (offered.length === 0) return 'This payment has nothing to close.';
     if (resolution === null) return 'Choose what happened to this payment.';
-    return evidence.trim() ? null : 'Enter the evidence: the terminal slip number or the provider\'s record.';
+    return evidence.trim() ? null : "Enter the evidence: the terminal slip number or the provider's record.";
   }
 
   return (
@@ -84,7 +100,9 @@ function ResolveDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): 
       title="Resolve flagged payment"
       submitLabel={text?.submit ?? 'Resolve'}
       validate={validate}
-      onApprove={(approval, reason) => paymentAdmin.getState().resolvePayment(attempt.id, resolution!, evidence.trim(), reason, approval)}
+      onApprove={(approval, reason) =>
+        paymentAdmin.getState().resolvePayment(attempt.id, resolution!, evidence.trim(), reason, approval)
+      }
       onClose={onClose}
     >
       <PaymentSummary attempt={attempt} />
@@ -93,7 +111,13 @@ function ResolveDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): 
           <legend>What happened</legend>
           {offered.map((option) => (
             <label key={option}>
-              <input type="radio" name="resolution" checked={resolution === option} onChange={() => setPicked(option)} /> {RESOLUTION_TEXT[option].choice}
+              <input
+                type="radio"
+                name="resolution"
+                checked={resolution === option}
+                onChange={() => setPicked(option)}
+              />{' '}
+              {RESOLUTION_TEXT[option].choice}
             </label>
           ))}
         </fieldset>
@@ -116,8 +140,9 @@ function ReleaseDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): 
     >
       <PaymentSummary attempt={attempt} />
       <p>
-        The outcome of this payment of {money(attempt.amount + attempt.tip, attempt.currency)} is not known yet: the customer may still be
-        charged. Only go on if the customer has left the terminal. The till keeps checking it; if it is approved after all, it is given back.
+        The outcome of this payment of {money(attempt.amount + attempt.tip, attempt.currency)} is not known yet: the
+        customer may still be charged. Only go on if the customer has left the terminal. The till keeps checking it; if
+        it is approved after all, it is given back.
       </p>
     </ApprovalDialog>
   );
@@ -134,7 +159,10 @@ function VoidDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): voi
       onClose={onClose}
     >
       <PaymentSummary attempt={attempt} />
-      <p>The whole payment of {money(attempt.amount + attempt.tip, attempt.currency)} goes back to the customer through the terminal or provider.</p>
+      <p>
+        The whole payment of {money(attempt.amount + attempt.tip, attempt.currency)} goes back to the customer through
+        the terminal or provider.
+      </p>
     </ApprovalDialog>
   );
 }
@@ -152,8 +180,10 @@ function RefundDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): v
   const amount = parseFixed(text, currencyExponent(attempt.currency));
 
   function validate(): string | null {
-    if (amount === null || amount <= 0) return `Enter the amount to refund, for example ${amountText(Math.min(100, attempt.refundable), attempt.currency)}.`;
-    if (amount > attempt.refundable) return `At most ${money(attempt.refundable, attempt.currency)} can still be refunded on this payment.`;
+    if (amount === null || amount <= 0)
+      return `Enter the amount to refund, for example ${amountText(Math.min(100, attempt.refundable), attempt.currency)}.`;
+    if (amount > attempt.refundable)
+      return `At most ${money(attempt.refundable, attempt.currency)} can still be refunded on this payment.`;
     return null;
   }
 
@@ -182,7 +212,7 @@ function SettleDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): v
 
   function validate(): string | null {
     if (outcome === null) return 'Say what the terminal or provider shows: approved or declined.';
-    if (!evidence.trim()) return 'Enter the evidence: the terminal slip number or the provider\'s status.';
+    if (!evidence.trim()) return "Enter the evidence: the terminal slip number or the provider's status.";
     return null;
   }
 
@@ -191,15 +221,26 @@ function SettleDialog({ attempt, onClose }: { attempt: AttemptView; onClose(): v
       title="Settle payment"
       submitLabel="Settle payment"
       validate={validate}
-      onApprove={(approval, reason) => paymentAdmin.getState().settlePayment(attempt.id, outcome!, evidence.trim(), reason, approval)}
+      onApprove={(approval, reason) =>
+        paymentAdmin.getState().settlePayment(attempt.id, outcome!, evidence.trim(), reason, approval)
+      }
       onClose={onClose}
     >
       <PaymentSummary attempt={attempt} />
-      <p className="hint">Only settle with proof from the terminal or the provider&apos;s records: the till could not learn the outcome itself.</p>
+      <p className="hint">
+        Only settle with proof from the terminal or the provider&apos;s records: the till could not learn the outcome
+        itself.
+      </p>
       <fieldset className="choice">
         <legend>Outcome</legend>
-        <label><input type="radio" name="outcome" checked={outcome === 'approved'} onChange={() => setOutcome('approved')} /> Approved (the customer was charged)</label>
-        <label><input type="radio" name="outcome" checked={outcome === 'declined'} onChange={() => setOutcome('declined')} /> Declined (nothing was charged)</label>
+        <label>
+          <input type="radio" name="outcome" checked={outcome === 'approved'} onChange={() => setOutcome('approved')} />{' '}
+          Approved (the customer was charged)
+        </label>
+        <label>
+          <input type="radio" name="outcome" checked={outcome === 'declined'} onChange={() => setOutcome('declined')} />{' '}
+          Declined (nothing was charged)
+        </label>
       </fieldset>
       <EvidenceField value={evidence} onChange={setEvidence} />
     </ApprovalDialog>

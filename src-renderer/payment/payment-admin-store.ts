@@ -43,13 +43,31 @@ export interface PaymentAdminState {
   /** Each action resolves with null once main accepted it, else the sentence to show in the approval dialog. */
   voidPayment(attemptId: string, reason: string, approval?: Approval): Promise<string | null>;
   refundPayment(attemptId: string, amount: number, reason: string, approval?: Approval): Promise<string | null>;
-  settlePayment(attemptId: string, outcome: SettleOutcome, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
+  settlePayment(
+    attemptId: string,
+    outcome: SettleOutcome,
+    evidence: string,
+    reason: string,
+    approval?: Approval,
+  ): Promise<string | null>;
   /** Take another payment while this one is still being checked (the customer walked away); main audits the risk. */
   releasePayment(attemptId: string, reason: string, approval?: Approval): Promise<string | null>;
   /** Close a flag with evidence (a refund done on the terminal, a late approval accepted, a contradiction looked into). */
-  resolvePayment(attemptId: string, resolution: Resolution, evidence: string, reason: string, approval?: Approval): Promise<string | null>;
+  resolvePayment(
+    attemptId: string,
+    resolution: Resolution,
+    evidence: string,
+    reason: string,
+    approval?: Approval,
+  ): Promise<string | null>;
   /** Take (part of) a held pre-authorisation: a manager approves every capture. */
-  capturePayment(attemptId: string, amount: number, tip: number, reason: string, approval?: Approval): Promise<string | null>;
+  capturePayment(
+    attemptId: string,
+    amount: number,
+    tip: number,
+    reason: string,
+    approval?: Approval,
+  ): Promise<string | null>;
   /**
    * Change the tip of an approved card sale. Within the store's limit the signed-in user
    * may; above it main wants a manager (`{ approvalRequired }`). With an approval, a
@@ -62,7 +80,11 @@ export type PaymentAdminStore = StoreApi<PaymentAdminState>;
 
 /** A sale attempt a manager may void or refund: approved and not (fully) reversed. */
 export function isReversible(attempt: AttemptView): boolean {
-  return attempt.kind === 'sale' && (attempt.state === 'approved' || attempt.state === 'partially_refunded' || attempt.state === 'needs_reversal') && attempt.refundable > 0;
+  return (
+    attempt.kind === 'sale' &&
+    (attempt.state === 'approved' || attempt.state === 'partially_refunded' || attempt.state === 'needs_reversal') &&
+    attempt.refundable > 0
+  );
 }
 
 /** A sale whose outcome is still open and that still blocks its order: a manager may let the order take another payment. */
@@ -94,7 +116,10 @@ export function hasReversalInFlight(attempt: AttemptView, all: readonly AttemptV
   return all.some((other) => other.kind !== 'sale' && other.orderId === attempt.orderId && isAttemptOpen(other));
 }
 
-export function createPaymentAdminStore(client: PosClient, hooks: { receive(attempt: AttemptView): void }): PaymentAdminStore {
+export function createPaymentAdminStore(
+  client: PosClient,
+  hooks: { receive(attempt: AttemptView): void },
+): PaymentAdminStore {
   const lists = latest();
 
   const store = createStore<PaymentAdminState>()((set, get) => {
@@ -126,26 +151,39 @@ export function createPaymentAdminStore(client: PosClient, hooks: { receive(atte
         );
       },
 
-      voidPayment: (attemptId, reason, approval) => act(() => client.invoke('pos:payments.void', { attemptId, reason, ...withApproval(approval) })),
+      voidPayment: (attemptId, reason, approval) =>
+        act(() => client.invoke('pos:payments.void', { attemptId, reason, ...withApproval(approval) })),
       refundPayment: (attemptId, amount, reason, approval) =>
         act(() => client.invoke('pos:payments.refund', { attemptId, amount, reason, ...withApproval(approval) })),
       settlePayment: (attemptId, outcome, evidence, reason, approval) =>
-        act(() => client.invoke('pos:payments.settle', { attemptId, outcome, evidence, reason, ...withApproval(approval) })),
-      releasePayment: (attemptId, reason, approval) => act(() => client.invoke('pos:payments.release', { attemptId, reason, ...withApproval(approval) })),
+        act(() =>
+          client.invoke('pos:payments.settle', { attemptId, outcome, evidence, reason, ...withApproval(approval) }),
+        ),
+      releasePayment: (attemptId, reason, approval) =>
+        act(() => client.invoke('pos:payments.release', { attemptId, reason, ...withApproval(approval) })),
       resolvePayment: (attemptId, resolution, evidence, reason, approval) =>
-        act(() => client.invoke('pos:payments.resolve', { attemptId, resolution, evidence, reason, ...withApproval(approval) })),
+        act(() =>
+          client.invoke('pos:payments.resolve', { attemptId, resolution, evidence, reason, ...withApproval(approval) }),
+        ),
       capturePayment: (attemptId, amount, tip, reason, approval) =>
         act(() => client.invoke('pos:payments.capture', { attemptId, amount, tip, reason, ...withApproval(approval) })),
 
       async adjustTip(attemptId, tip, reason = '', approval) {
         try {
-          const attempt = await client.invoke('pos:payments.adjustTip', { attemptId, tip, ...(reason ? { reason } : {}), ...withApproval(approval) });
+          const attempt = await client.invoke('pos:payments.adjustTip', {
+            attemptId,
+            tip,
+            ...(reason ? { reason } : {}),
+            ...withApproval(approval),
+          });
           hooks.receive(attempt);
           if (get().loaded) void get().loadAttention();
           return null;
         } catch (error) {
           const failure = toClientError(error);
-          return failure.code === 'APPROVAL_REQUIRED' && !approval ? { approvalRequired: failure.message } : failure.message;
+          return failure.code === 'APPROVAL_REQUIRED' && !approval
+            ? { approvalRequired: failure.message }
+            : failure.message;
         }
       },
     };

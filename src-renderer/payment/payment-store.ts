@@ -58,7 +58,12 @@ export interface PaymentState {
   approvalAsk: PaymentApprovalAsk | null;
   payCash(orderId: string, tendered: number): Promise<CashResult | null>;
   /** Resolves with the attempt main started, or null (refused, or no manager approved it). */
-  startElectronic(orderId: string, tender: TenderChoice, amount: number, options?: ElectronicOptions): Promise<AttemptView | null>;
+  startElectronic(
+    orderId: string,
+    tender: TenderChoice,
+    amount: number,
+    options?: ElectronicOptions,
+  ): Promise<AttemptView | null>;
   /**
    * Starts the payment waiting in `approvalAsk` with the manager's approval (undefined when
    * a manager is signed in). Resolves with null once main started it, else the sentence for
@@ -98,7 +103,9 @@ export function moneyToGiveBack(known: Record<string, AttemptView>): AttemptView
 
 /** Cash back of the order's card tenders, to hand over from the drawer. */
 export function cashBackOf(order: OrderView): { attemptId: string | null; amount: number }[] {
-  return order.tenders.filter((tender) => tender.kind !== 'cash' && tender.cashback > 0).map((tender) => ({ attemptId: tender.attemptId, amount: tender.cashback }));
+  return order.tenders
+    .filter((tender) => tender.kind !== 'cash' && tender.cashback > 0)
+    .map((tender) => ({ attemptId: tender.attemptId, amount: tender.cashback }));
 }
 
 type StartInput = ChannelInput<'pos:tender.start'>;
@@ -106,7 +113,9 @@ type StartInput = ChannelInput<'pos:tender.start'>;
 export function createPaymentStore(client: PosClient, hooks: { applyOrder(order: OrderView): void }): PaymentStore {
   const store = createStore<PaymentState>()((set, get) => {
     /** The start behind `approvalAsk`, until a manager approves it or the dialog is dismissed. */
-    const waiter = createApprovalWaiter<AttemptView, Omit<PaymentApprovalAsk, 'id' | 'message'>>((ask) => set({ approvalAsk: ask }));
+    const waiter = createApprovalWaiter<AttemptView, Omit<PaymentApprovalAsk, 'id' | 'message'>>((ask) =>
+      set({ approvalAsk: ask }),
+    );
 
     function failed(error: unknown): null {
       set({ busy: false, error: shownError(error) });
@@ -137,7 +146,10 @@ export function createPaymentStore(client: PosClient, hooks: { applyOrder(order:
       async startElectronic(orderId, tender, amount, options = {}) {
         set({ busy: true, error: null });
         const input: StartInput = {
-          orderId, provider: tender.provider, terminal: tender.terminal, amount,
+          orderId,
+          provider: tender.provider,
+          terminal: tender.terminal,
+          amount,
           ...(options.onScreenTip ? { onScreenTip: true } : {}),
           ...(options.walletCode ? { walletCode: options.walletCode } : {}),
           ...(options.cashback ? { cashback: options.cashback } : {}),
@@ -151,11 +163,19 @@ export function createPaymentStore(client: PosClient, hooks: { applyOrder(order:
           const failure = toClientError(error);
           if (failure.code !== 'APPROVAL_REQUIRED') return failed(error);
           set({ busy: false });
-          return waiter.wait({ orderId, amount, cashback: options.cashback ?? 0 }, failure.message, (extra) => client.invoke('pos:tender.start', { ...input, ...extra }));
+          return waiter.wait({ orderId, amount, cashback: options.cashback ?? 0 }, failure.message, (extra) =>
+            client.invoke('pos:tender.start', { ...input, ...extra }),
+          );
         }
       },
 
-      approve: (approval, reason) => waiter.approve(approval, reason, (attempt) => get().receive(attempt), (error) => toClientError(error).message),
+      approve: (approval, reason) =>
+        waiter.approve(
+          approval,
+          reason,
+          (attempt) => get().receive(attempt),
+          (error) => toClientError(error).message,
+        ),
 
       dismissApproval() {
         if (waiter.dismiss()) set({ error: 'The payment was not started: no manager approved it.' });

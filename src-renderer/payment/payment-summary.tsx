@@ -15,9 +15,9 @@ const KIND_TEXT = { sale: 'Payment', void: 'Void', refund: 'Refund' } as const;
 export function useTenderLabel(): (attempt: Pick<AttemptView, 'provider' | 'terminal'>) => string {
   const tenders = useStore(useStores().appInfo, (s) => s.info?.tenders ?? null);
   return (attempt) =>
-    tenders?.find((t) => t.provider === attempt.provider && t.terminal === attempt.terminal)?.label
-    ?? tenders?.find((t) => t.provider === attempt.provider)?.label
-    ?? attempt.provider;
+    tenders?.find((t) => t.provider === attempt.provider && t.terminal === attempt.terminal)?.label ??
+    tenders?.find((t) => t.provider === attempt.provider)?.label ??
+    attempt.provider;
 }
 
 export function PaymentSummary({ attempt }: { attempt: AttemptView }) {
@@ -26,7 +26,8 @@ export function PaymentSummary({ attempt }: { attempt: AttemptView }) {
   const labelOf = useTenderLabel();
   const text = attemptText(attempt, (iso) => clockTime(iso, locale));
   const m = (amount: number) => money(amount, attempt.currency);
-  const reversible = attempt.kind === 'sale' && (attempt.state === 'approved' || attempt.state === 'partially_refunded');
+  const reversible =
+    attempt.kind === 'sale' && (attempt.state === 'approved' || attempt.state === 'partially_refunded');
 
   return (
     <div className={`payment-summary tone-${text.tone}`}>
@@ -35,9 +36,15 @@ export function PaymentSummary({ attempt }: { attempt: AttemptView }) {
         {attempt.tip > 0 && <> (tip {m(attempt.tip)})</>}
       </span>
       <strong className="attempt-state">{text.headline}</strong>
-      {text.detail && text.detail.toLowerCase() !== text.headline.toLowerCase() && <span className="attempt-detail">{text.detail}</span>}
+      {text.detail && text.detail.toLowerCase() !== text.headline.toLowerCase() && (
+        <span className="attempt-detail">{text.detail}</span>
+      )}
       {reversible && <span className="attempt-detail">Refundable: {m(attempt.refundable)}</span>}
-      {attempt.card?.maskedPan && <span className="attempt-detail">{attempt.card.brand ?? 'Card'} {attempt.card.maskedPan}</span>}
+      {attempt.card?.maskedPan && (
+        <span className="attempt-detail">
+          {attempt.card.brand ?? 'Card'} {attempt.card.maskedPan}
+        </span>
+      )}
     </div>
   );
 }

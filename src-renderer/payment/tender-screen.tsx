@@ -63,7 +63,12 @@ export function TenderScreen() {
   function typedCashback(): number | null {
     if (cashbackText.trim() === '') return 0;
     const amount = parseFixed(cashbackText, currencyExponent(order!.currency));
-    const problem = amount === null ? 'Enter the cash back, for example 20 or 20.00.' : amount > CASHBACK_MAX ? `At most ${m(CASHBACK_MAX)} cash back.` : null;
+    const problem =
+      amount === null
+        ? 'Enter the cash back, for example 20 or 20.00.'
+        : amount > CASHBACK_MAX
+          ? `At most ${m(CASHBACK_MAX)} cash back.`
+          : null;
     setCashbackError(problem);
     return problem ? null : amount;
   }
@@ -95,30 +100,54 @@ export function TenderScreen() {
     <div className="tender-screen">
       <section className="tender-main" aria-labelledby="tender-heading">
         <h2 id="tender-heading">Payment — sale #{order.number}</h2>
-        <p className="amount-due">Amount due <strong>{m(order.due)}</strong></p>
+        <p className="amount-due">
+          Amount due <strong>{m(order.due)}</strong>
+        </p>
         {cashDue !== order.due && <p className="hint">In cash: {m(cashDue)} (rounded)</p>}
-        {partialCash && <p role="status" className="hint">Cash taken. Still due {m(order.due)}.</p>}
+        {partialCash && (
+          <p role="status" className="hint">
+            Cash taken. Still due {m(order.due)}.
+          </p>
+        )}
         {cashBackOf(order).map((given, index) => (
-          <p key={given.attemptId ?? index} role="status" className="change-due">Cash back {m(given.amount)} — give it from the drawer</p>
+          <p key={given.attemptId ?? index} role="status" className="change-due">
+            Cash back {m(given.amount)} — give it from the drawer
+          </p>
         ))}
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
 
         <section aria-labelledby="cash-heading" className="tender-cash">
           <h3 id="cash-heading">Cash</h3>
           <div className="quick-cash" role="group" aria-label="Quick cash">
-            <button type="button" className="primary" disabled={busy || cashDue <= 0} onClick={() => takeCash(cashDue)}>Exact cash</button>
+            <button type="button" className="primary" disabled={busy || cashDue <= 0} onClick={() => takeCash(cashDue)}>
+              Exact cash
+            </button>
             {quickCash.map((amount) => (
-              <button key={amount} type="button" disabled={busy} onClick={() => takeCash(amount)}>{m(amount)}</button>
+              <button key={amount} type="button" disabled={busy} onClick={() => takeCash(amount)}>
+                {m(amount)}
+              </button>
             ))}
           </div>
           <form className="typed-cash" onSubmit={submitTyped}>
             <label>
               Cash received
-              <input name="tendered" inputMode="decimal" autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} />
+              <input
+                name="tendered"
+                inputMode="decimal"
+                autoComplete="off"
+                value={typed}
+                onChange={(event) => setTyped(event.target.value)}
+              />
             </label>
-            <button type="submit" disabled={busy}>Take cash</button>
+            <button type="submit" disabled={busy}>
+              Take cash
+            </button>
           </form>
-          <p role="alert" className="field-error">{typedError ?? ''}</p>
+          <p role="alert" className="field-error">
+            {typedError ?? ''}
+          </p>
         </section>
 
         {info && info.tenders.length > 0 && (
@@ -129,7 +158,8 @@ export function TenderScreen() {
                 {anyScreenTip && (
                   <label className="check">
                     <input
-                      type="checkbox" checked={onScreenTip}
+                      type="checkbox"
+                      checked={onScreenTip}
                       onChange={(event) => setOnScreenTip(event.target.checked)}
                     />
                     Customer adds tip on terminal
@@ -140,14 +170,19 @@ export function TenderScreen() {
                     <label>
                       Cash back
                       <input
-                        name="cashback" inputMode="decimal" autoComplete="off"
-                        value={cashbackText} onChange={(event) => setCashbackText(event.target.value)}
+                        name="cashback"
+                        inputMode="decimal"
+                        autoComplete="off"
+                        value={cashbackText}
+                        onChange={(event) => setCashbackText(event.target.value)}
                       />
                     </label>
                     <p className="hint">
                       Charged to the card on top of the sale and handed over from the drawer (CodePay).
                     </p>
-                    <p role="alert" className="field-error">{cashbackError ?? ''}</p>
+                    <p role="alert" className="field-error">
+                      {cashbackError ?? ''}
+                    </p>
                   </>
                 )}
               </div>
@@ -164,7 +199,9 @@ export function TenderScreen() {
                 </button>
               ))}
             </div>
-            {electronicBusy && <p className="hint">A payment is in progress; a new one can start once it is decided.</p>}
+            {electronicBusy && (
+              <p className="hint">A payment is in progress; a new one can start once it is decided.</p>
+            )}
           </section>
         )}
 
@@ -175,7 +212,9 @@ export function TenderScreen() {
           </section>
         )}
 
-        <button type="button" onClick={() => nav.getState().go('sale')}>Back to sale (Esc)</button>
+        <button type="button" onClick={() => nav.getState().go('sale')}>
+          Back to sale (Esc)
+        </button>
       </section>
 
       {walletTender && (
@@ -199,7 +238,10 @@ export function TenderScreen() {
           onClose={() => payment.getState().dismissApproval()}
         >
           <p>{approvalAsk.message}</p>
-          <p>Cash back {m(approvalAsk.cashback)} on top of {m(approvalAsk.amount)}: the card is charged {m(approvalAsk.amount + approvalAsk.cashback)}, the customer gets {m(approvalAsk.cashback)} from the drawer.</p>
+          <p>
+            Cash back {m(approvalAsk.cashback)} on top of {m(approvalAsk.amount)}: the card is charged{' '}
+            {m(approvalAsk.amount + approvalAsk.cashback)}, the customer gets {m(approvalAsk.cashback)} from the drawer.
+          </p>
         </ApprovalDialog>
       )}
 

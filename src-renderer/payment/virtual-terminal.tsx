@@ -30,7 +30,8 @@ function WaitingList() {
   const capabilitiesOf = useCapabilities();
   const offered = (payment: WaitingPayment) =>
     ACTIONS.filter((a) => !a.onlyIf || capabilitiesOf(payment.provider)?.[a.onlyIf] === true);
-  const describe = (payment: WaitingPayment) => `${labelOf({ provider: payment.provider, terminal: null })} · ${money(payment.amount, payment.currency)}`;
+  const describe = (payment: WaitingPayment) =>
+    `${labelOf({ provider: payment.provider, terminal: null })} · ${money(payment.amount, payment.currency)}`;
 
   if (!loaded) return <p className="hint">Checking the virtual terminal…</p>;
   if (waiting.length === 0) return <p className="hint">No payment is waiting on a terminal.</p>;
@@ -41,7 +42,12 @@ function WaitingList() {
           <span className="attempt-label">{describe(payment)}</span>
           <div className="terminal-actions">
             {offered(payment).map(({ action, label }) => (
-              <button key={action} type="button" disabled={acting === waitingKey(payment)} onClick={() => void demo.getState().act(payment, action)}>
+              <button
+                key={action}
+                type="button"
+                disabled={acting === waitingKey(payment)}
+                onClick={() => void demo.getState().act(payment, action)}
+              >
                 {label}
               </button>
             ))}
@@ -65,9 +71,19 @@ function VirtualScanner() {
 
   return (
     <form className="virtual-scanner" onSubmit={submit}>
-      <label htmlFor={inputId} className="visually-hidden">Virtual scanner</label>
-      <input id={inputId} autoComplete="off" spellCheck={false} value={code} onChange={(event) => setCode(event.target.value)} />
-      <button type="submit" disabled={scanning}>Scan</button>
+      <label htmlFor={inputId} className="visually-hidden">
+        Virtual scanner
+      </label>
+      <input
+        id={inputId}
+        autoComplete="off"
+        spellCheck={false}
+        value={code}
+        onChange={(event) => setCode(event.target.value)}
+      />
+      <button type="submit" disabled={scanning}>
+        Scan
+      </button>
     </form>
   );
 }
@@ -93,7 +109,9 @@ export function VirtualTerminalPanel() {
         <h2 id={scannerId}>Virtual scanner</h2>
         <VirtualScanner />
       </section>
-      <p role="alert" className="field-error">{error ?? ''}</p>
+      <p role="alert" className="field-error">
+        {error ?? ''}
+      </p>
     </aside>
   );
 }

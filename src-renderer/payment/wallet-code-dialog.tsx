@@ -10,7 +10,14 @@ import { ModalDialog } from '../common/modal-dialog';
 import { useStores } from '../common/use-stores';
 import type { TenderChoice } from './payment-store';
 
-export function WalletCodeDialog({ orderId, tender, label, amountText, amount, onClose }: {
+export function WalletCodeDialog({
+  orderId,
+  tender,
+  label,
+  amountText,
+  amount,
+  onClose,
+}: {
   orderId: string;
   tender: TenderChoice;
   label: string;
@@ -40,12 +47,26 @@ export function WalletCodeDialog({ orderId, tender, label, amountText, amount, o
         <p>Scan the code on the customer&apos;s phone now, or type it in. {amountText} will be charged.</p>
         <label>
           Payment code
-          <input type="password" name="wallet-code" inputMode="numeric" autoComplete="off" data-autofocus value={code} onChange={(event) => setCode(event.target.value)} />
+          <input
+            type="password"
+            name="wallet-code"
+            inputMode="numeric"
+            autoComplete="off"
+            data-autofocus
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
         </label>
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         <div className="dialog-buttons">
-          <button type="submit" className="primary" disabled={busy}>Charge {amountText}</button>
-          <button type="button" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            Charge {amountText}
+          </button>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
         </div>
       </form>
     </ModalDialog>

@@ -40,7 +40,9 @@ export function OrderRefunds({ order }: { order: OrderView }) {
     <section className="order-refunds" aria-labelledby={headingId}>
       <h3 id={headingId}>Refunds</h3>
       {refundable && refundable.total + refundable.tips > 0 ? (
-        <button type="button" onClick={() => setRefunding(true)}>Refund…</button>
+        <button type="button" onClick={() => setRefunding(true)}>
+          Refund…
+        </button>
       ) : (
         refundable && (
           <p className="hint">
@@ -51,9 +53,13 @@ export function OrderRefunds({ order }: { order: OrderView }) {
         )
       )}
       <p role="status" className="refund-result">
-        {last ? `Refund ${last.number} ${REFUND_STATUS_TEXT[last.status].toLowerCase()}: ${givenBackText(last, m)} · ${refundTendersText(last, m)}` : ''}
+        {last
+          ? `Refund ${last.number} ${REFUND_STATUS_TEXT[last.status].toLowerCase()}: ${givenBackText(last, m)} · ${refundTendersText(last, m)}`
+          : ''}
       </p>
-      <p role="alert" className="field-error">{forOrder?.error ?? ''}</p>
+      <p role="alert" className="field-error">
+        {forOrder?.error ?? ''}
+      </p>
       {list.length > 0 && (
         <table className="history-table" aria-label="Refunds of this sale">
           <thead>
@@ -61,11 +67,15 @@ export function OrderRefunds({ order }: { order: OrderView }) {
               <th scope="col">Refund</th>
               <th scope="col">Kind</th>
               <th scope="col">Time</th>
-              <th scope="col" className="num">Given back</th>
+              <th scope="col" className="num">
+                Given back
+              </th>
               <th scope="col">Status</th>
               <th scope="col">By</th>
               <th scope="col">Approved by</th>
-              <th scope="col"><span className="visually-hidden">Receipt</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Receipt</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -85,19 +95,32 @@ export function OrderRefunds({ order }: { order: OrderView }) {
                 <td>{refund.user}</td>
                 <td>{refund.approvedBy ?? '—'}</td>
                 <td>
-                  <button type="button" aria-label={`Receipt of refund ${refund.number}`} onClick={() => void refunds.getState().showReceipt(refund.id)}>Receipt</button>
+                  <button
+                    type="button"
+                    aria-label={`Receipt of refund ${refund.number}`}
+                    onClick={() => void refunds.getState().showReceipt(refund.id)}
+                  >
+                    Receipt
+                  </button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {refunding && refundable && <RefundDialog order={order} refundable={refundable} onClose={() => setRefunding(false)} />}
+      {refunding && refundable && (
+        <RefundDialog order={order} refundable={refundable} onClose={() => setRefunding(false)} />
+      )}
       {receipt && (
-        <ModalDialog title={`Refund ${numberOf(receipt.refundId) ?? ''} receipt`} onClose={() => refunds.getState().closeReceipt()}>
+        <ModalDialog
+          title={`Refund ${numberOf(receipt.refundId) ?? ''} receipt`}
+          onClose={() => refunds.getState().closeReceipt()}
+        >
           <ReceiptView receipt={receipt.receipt} />
           <div className="dialog-buttons">
-            <button type="button" data-autofocus onClick={() => refunds.getState().closeReceipt()}>Close</button>
+            <button type="button" data-autofocus onClick={() => refunds.getState().closeReceipt()}>
+              Close
+            </button>
           </div>
         </ModalDialog>
       )}

@@ -15,7 +15,12 @@ import { ApprovalDialog } from '../common/approval-dialog';
 import { parseFixed, quantityText } from '../common/parse-input';
 import { useMoney, useStores } from '../common/use-stores';
 import {
-  canRefundOnTerminal, refundProblem, refundRequest, refundShortfall, type RefundDraft, type RefundTo,
+  canRefundOnTerminal,
+  refundProblem,
+  refundRequest,
+  refundShortfall,
+  type RefundDraft,
+  type RefundTo,
 } from './refund-store';
 
 type Mode = RefundDraft['mode'];
@@ -32,11 +37,28 @@ function typedAmount(minor: number, exponent: number): string {
   return exponent === 0 ? String(minor) : (minor / 10 ** exponent).toFixed(exponent);
 }
 
-function Stepper({ name, value, max, onChange }: { name: string; value: number; max: number; onChange(value: number): void }) {
+function Stepper({
+  name,
+  value,
+  max,
+  onChange,
+}: {
+  name: string;
+  value: number;
+  max: number;
+  onChange(value: number): void;
+}) {
   const clamp = (n: number) => Math.max(0, Math.min(max, n));
   return (
     <span className="stepper">
-      <button type="button" aria-label={`One fewer: ${name}`} disabled={value <= 0} onClick={() => onChange(clamp(value - 1))}>−</button>
+      <button
+        type="button"
+        aria-label={`One fewer: ${name}`}
+        disabled={value <= 0}
+        onClick={() => onChange(clamp(value - 1))}
+      >
+        −
+      </button>
       <input
         type="number"
         min={0}
@@ -47,12 +69,27 @@ function Stepper({ name, value, max, onChange }: { name: string; value: number; 
         value={value}
         onChange={(event) => onChange(clamp(Math.trunc(Number(event.target.value) || 0)))}
       />
-      <button type="button" aria-label={`One more: ${name}`} disabled={value >= max} onClick={() => onChange(clamp(value + 1))}>+</button>
+      <button
+        type="button"
+        aria-label={`One more: ${name}`}
+        disabled={value >= max}
+        onClick={() => onChange(clamp(value + 1))}
+      >
+        +
+      </button>
     </span>
   );
 }
 
-export function RefundDialog({ order, refundable, onClose }: { order: OrderView; refundable: Refundable; onClose(): void }) {
+export function RefundDialog({
+  order,
+  refundable,
+  onClose,
+}: {
+  order: OrderView;
+  refundable: Refundable;
+  onClose(): void;
+}) {
   const { refunds } = useStores();
   const money = useMoney();
   const m = (minor: number) => money(minor, order.currency);
@@ -97,20 +134,46 @@ export function RefundDialog({ order, refundable, onClose }: { order: OrderView;
     >
       <p>
         Still refundable on this sale: <strong>{m(refundable.total)}</strong>
-        {refundable.tips > 0 && <> · tips <strong>{m(refundable.tips)}</strong></>}
+        {refundable.tips > 0 && (
+          <>
+            {' '}
+            · tips <strong>{m(refundable.tips)}</strong>
+          </>
+        )}
       </p>
-      {refundable.reserved > 0 && <p className="hint">{m(refundable.reserved)} is being refunded, waiting for the terminal.</p>}
+      {refundable.reserved > 0 && (
+        <p className="hint">{m(refundable.reserved)} is being refunded, waiting for the terminal.</p>
+      )}
       {refundable.total > 0 && (
         <>
           <fieldset className="choice">
             <legend>Refund by</legend>
-            <label><input type="radio" name="mode" checked={mode === 'items'} disabled={lines.length === 0} onChange={() => setMode('items')} /> Items</label>
-            <label><input type="radio" name="mode" checked={mode === 'amount'} onChange={() => setMode('amount')} /> Amount</label>
+            <label>
+              <input
+                type="radio"
+                name="mode"
+                checked={mode === 'items'}
+                disabled={lines.length === 0}
+                onChange={() => setMode('items')}
+              />{' '}
+              Items
+            </label>
+            <label>
+              <input type="radio" name="mode" checked={mode === 'amount'} onChange={() => setMode('amount')} /> Amount
+            </label>
           </fieldset>
           {mode === 'items' ? (
             <table className="refund-lines" aria-label="Items to refund">
               <thead>
-                <tr><th scope="col">Item</th><th scope="col" className="num">Refundable</th><th scope="col" className="num">Refund</th></tr>
+                <tr>
+                  <th scope="col">Item</th>
+                  <th scope="col" className="num">
+                    Refundable
+                  </th>
+                  <th scope="col" className="num">
+                    Refund
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {lines.map((line) => {
@@ -120,10 +183,19 @@ export function RefundDialog({ order, refundable, onClose }: { order: OrderView;
                   return (
                     <tr key={line.lineId}>
                       <th scope="row">{line.name}</th>
-                      <td className="num">{whole === null ? `${quantityText(line.qtyMilli, 'kg')} kg` : whole} · {m(line.amount)}</td>
+                      <td className="num">
+                        {whole === null ? `${quantityText(line.qtyMilli, 'kg')} kg` : whole} · {m(line.amount)}
+                      </td>
                       <td className="num">
                         {whole === null ? (
-                          <label className="check"><input type="checkbox" checked={count > 0} onChange={(event) => set(event.target.checked ? 1 : 0)} /> All of it</label>
+                          <label className="check">
+                            <input
+                              type="checkbox"
+                              checked={count > 0}
+                              onChange={(event) => set(event.target.checked ? 1 : 0)}
+                            />{' '}
+                            All of it
+                          </label>
                         ) : (
                           <Stepper name={line.name} value={count} max={whole} onChange={set} />
                         )}
@@ -136,7 +208,13 @@ export function RefundDialog({ order, refundable, onClose }: { order: OrderView;
           ) : (
             <label>
               Refund amount ({order.currency})
-              <input name="amount" inputMode="decimal" autoComplete="off" value={amountText} onChange={(event) => setAmountText(event.target.value)} />
+              <input
+                name="amount"
+                inputMode="decimal"
+                autoComplete="off"
+                value={amountText}
+                onChange={(event) => setAmountText(event.target.value)}
+              />
             </label>
           )}
         </>
@@ -144,34 +222,66 @@ export function RefundDialog({ order, refundable, onClose }: { order: OrderView;
       {refundable.tips > 0 && (
         <div className="refund-tip">
           <label className="check">
-            <input type="checkbox" checked={tipBack} onChange={(event) => setTipBack(event.target.checked)} /> Refund the tip
+            <input type="checkbox" checked={tipBack} onChange={(event) => setTipBack(event.target.checked)} /> Refund
+            the tip
           </label>
           {tipBack && (
             <label>
               Tip to refund ({order.currency}, up to {m(refundable.tips)})
-              <input name="tip" inputMode="decimal" autoComplete="off" value={tipText} onChange={(event) => setTipText(event.target.value)} />
+              <input
+                name="tip"
+                inputMode="decimal"
+                autoComplete="off"
+                value={tipText}
+                onChange={(event) => setTipText(event.target.value)}
+              />
             </label>
           )}
         </div>
       )}
       <fieldset className="choice">
         <legend>Refund to</legend>
-        <label><input type="radio" name="to" checked={to === 'original'} onChange={() => setTo('original')} /> Original payment</label>
-        <label><input type="radio" name="to" checked={to === 'cash'} onChange={() => setTo('cash')} /> Cash</label>
-        {onTerminal && <label><input type="radio" name="to" checked={to === 'outside'} onChange={() => setTo('outside')} /> Refunded on the terminal</label>}
+        <label>
+          <input type="radio" name="to" checked={to === 'original'} onChange={() => setTo('original')} /> Original
+          payment
+        </label>
+        <label>
+          <input type="radio" name="to" checked={to === 'cash'} onChange={() => setTo('cash')} /> Cash
+        </label>
+        {onTerminal && (
+          <label>
+            <input type="radio" name="to" checked={to === 'outside'} onChange={() => setTo('outside')} /> Refunded on
+            the terminal
+          </label>
+        )}
       </fieldset>
       {to === 'outside' && (
         <>
-          <p className="hint">Refund the card on the terminal first, then record it here with the number on the terminal&apos;s refund receipt.</p>
+          <p className="hint">
+            Refund the card on the terminal first, then record it here with the number on the terminal&apos;s refund
+            receipt.
+          </p>
           <label>
             Terminal refund reference
-            <input name="evidence" autoComplete="off" maxLength={120} value={evidence} onChange={(event) => setEvidence(event.target.value)} />
+            <input
+              name="evidence"
+              autoComplete="off"
+              maxLength={120}
+              value={evidence}
+              onChange={(event) => setEvidence(event.target.value)}
+            />
           </label>
         </>
       )}
       {shortfall && <p className="field-error">{shortfall}</p>}
       <p className="hint">
-        Paid with: {refundable.tenders.map((t) => `${t.label} (${m(t.refundable)} refundable${t.tip > 0 ? `, tip ${m(t.tip)}` : ''}${t.kind !== 'cash' && !t.viaProvider ? ', on the terminal only' : ''})`).join(', ') || '—'}
+        Paid with:{' '}
+        {refundable.tenders
+          .map(
+            (t) =>
+              `${t.label} (${m(t.refundable)} refundable${t.tip > 0 ? `, tip ${m(t.tip)}` : ''}${t.kind !== 'cash' && !t.viaProvider ? ', on the terminal only' : ''})`,
+          )
+          .join(', ') || '—'}
       </p>
     </ApprovalDialog>
   );

@@ -19,14 +19,22 @@ import { latest } from '../common/latest';
 import { showFailure, shownError } from '../common/shown-error';
 
 export type RefundTo = NonNullable<ChannelInput<'pos:refunds.create'>['to']>;
-export interface RefundLine { lineId: string; qtyMilli: number }
+export interface RefundLine {
+  lineId: string;
+  qtyMilli: number;
+}
 
 /**
  * A refund as the dialog sends it: lines with quantities, or an amount of goods (lines
  * may be empty when only the tip goes back); the tip given back, if any; and for a refund
  * done on the terminal, its reference.
  */
-export type RefundRequest = ({ lines: RefundLine[] } | { amount: number }) & { tip?: number; to: RefundTo; evidence?: string; reason: string };
+export type RefundRequest = ({ lines: RefundLine[] } | { amount: number }) & {
+  tip?: number;
+  to: RefundTo;
+  evidence?: string;
+  reason: string;
+};
 
 /** What the refund dialog holds before it is sent. */
 export interface RefundDraft {
@@ -56,7 +64,8 @@ function draftGoods(draft: RefundDraft): number {
  * terminal, card and wallet tenders; to cash, all of them).
  */
 function refundCover(refundable: Refundable, to: RefundTo): { goods: number; tip: number; elsewhere: string[] } {
-  const usable = (t: Refundable['tenders'][number]) => (to === 'outside' ? t.kind !== 'cash' : to === 'cash' || t.kind === 'cash' || t.viaProvider);
+  const usable = (t: Refundable['tenders'][number]) =>
+    to === 'outside' ? t.kind !== 'cash' : to === 'cash' || t.kind === 'cash' || t.viaProvider;
   const left = refundable.tenders.filter((t) => t.refundable > 0);
   const ok = left.filter(usable);
   return {
@@ -81,12 +90,14 @@ export function refundShortfall(draft: RefundDraft, refundable: Refundable, mone
   const goods = draftGoods(draft);
   const tip = draft.tip ?? 0;
   const nothing = cover.goods + cover.tip === 0;
-  if (goods <= cover.goods && tip <= cover.tip && !(nothing && draft.to === 'original' && cover.elsewhere.length > 0)) return null;
+  if (goods <= cover.goods && tip <= cover.tip && !(nothing && draft.to === 'original' && cover.elsewhere.length > 0))
+    return null;
   if (draft.to === 'original' && cover.elsewhere.length > 0) {
     const them = cover.elsewhere.length > 1 ? 'them' : 'it';
     return `${cover.elsewhere.join(', ')} cannot be refunded from the till: refund ${them} on the terminal and record ${them}, or refund to cash.`;
   }
-  if (draft.to === 'outside') return `Only card and wallet payments are refunded on the terminal (at most ${money(cover.goods + cover.tip)} here): refund the rest to cash.`;
+  if (draft.to === 'outside')
+    return `Only card and wallet payments are refunded on the terminal (at most ${money(cover.goods + cover.tip)} here): refund the rest to cash.`;
   return 'The payments of this sale cannot take this refund back: refund to cash.';
 }
 
@@ -94,23 +105,34 @@ export function refundShortfall(draft: RefundDraft, refundable: Refundable, mone
 export function refundProblem(draft: RefundDraft, refundable: Refundable, money: Money): string | null {
   const tip = draft.tip;
   if (tip === null || tip < 0) return 'Enter the tip to refund, for example 2.00.';
-  if (tip > refundable.tips) return refundable.tips > 0 ? `At most ${money(refundable.tips)} of tip can still be refunded on this sale.` : 'No tip is left to refund on this sale.';
+  if (tip > refundable.tips)
+    return refundable.tips > 0
+      ? `At most ${money(refundable.tips)} of tip can still be refunded on this sale.`
+      : 'No tip is left to refund on this sale.';
   if (draft.mode === 'items') {
-    if (draft.lines.length === 0 && tip === 0) return refundable.tips > 0 ? 'Choose at least one item to refund, or the tip.' : 'Choose at least one item to refund.';
+    if (draft.lines.length === 0 && tip === 0)
+      return refundable.tips > 0
+        ? 'Choose at least one item to refund, or the tip.'
+        : 'Choose at least one item to refund.';
   } else if (draft.amount !== undefined || tip === 0) {
-    if (draft.amount === undefined || draft.amount === null || draft.amount <= 0) return 'Enter the amount to refund, for example 5.00.';
-    if (draft.amount > refundable.total) return `At most ${money(refundable.total)} can still be refunded on this sale.`;
+    if (draft.amount === undefined || draft.amount === null || draft.amount <= 0)
+      return 'Enter the amount to refund, for example 5.00.';
+    if (draft.amount > refundable.total)
+      return `At most ${money(refundable.total)} can still be refunded on this sale.`;
   }
-  if (draft.to === 'outside' && !canRefundOnTerminal(refundable)) return 'Nothing on this sale was paid by card or wallet: refund it to cash.';
-  if (draft.to === 'outside' && !draft.evidence.trim()) return 'Enter the terminal refund reference (the number on the terminal\'s refund receipt).';
+  if (draft.to === 'outside' && !canRefundOnTerminal(refundable))
+    return 'Nothing on this sale was paid by card or wallet: refund it to cash.';
+  if (draft.to === 'outside' && !draft.evidence.trim())
+    return "Enter the terminal refund reference (the number on the terminal's refund receipt).";
   return refundShortfall(draft, refundable, money);
 }
 
 /** The request for a draft refundProblem accepted. */
 export function refundRequest(draft: RefundDraft, reason: string): RefundRequest {
-  const goods = draft.mode === 'items' || draft.amount === undefined || draft.amount === null
-    ? { lines: draft.mode === 'items' ? draft.lines.map(({ lineId, qtyMilli }) => ({ lineId, qtyMilli })) : [] }
-    : { amount: draft.amount };
+  const goods =
+    draft.mode === 'items' || draft.amount === undefined || draft.amount === null
+      ? { lines: draft.mode === 'items' ? draft.lines.map(({ lineId, qtyMilli }) => ({ lineId, qtyMilli })) : [] }
+      : { amount: draft.amount };
   return {
     ...goods,
     ...(draft.tip ? { tip: draft.tip } : {}),
@@ -146,22 +168,35 @@ const TENDER_WORDS = { cash: 'Cash', card: 'Card', wallet: 'Wallet' } as const;
 
 /** "Cash $1.36 · Card $4.00 (sending) · Card $2.00 on the terminal": where the money of a refund went. */
 export function refundTendersText(refund: RefundView, money: Money): string {
-  return refund.tenders.map((t) => {
-    const where = t.via === 'outside' ? ' on the terminal' : '';
-    const state = t.status === 'done' ? '' : ` (${t.status === 'failed' && t.state === 'done' ? 'failed' : t.state})`;
-    return `${TENDER_WORDS[t.kind]} ${money(t.amount)}${where}${state}`;
-  }).join(' · ');
+  return refund.tenders
+    .map((t) => {
+      const where = t.via === 'outside' ? ' on the terminal' : '';
+      const state = t.status === 'done' ? '' : ` (${t.status === 'failed' && t.state === 'done' ? 'failed' : t.state})`;
+      return `${TENDER_WORDS[t.kind]} ${money(t.amount)}${where}${state}`;
+    })
+    .join(' · ');
 }
 
-export const REFUND_STATUS_TEXT = { pending: 'In progress', completed: 'Completed', partial: 'Partly given back', failed: 'Failed' } as const satisfies Record<RefundView['status'], string>;
+export const REFUND_STATUS_TEXT = {
+  pending: 'In progress',
+  completed: 'Completed',
+  partial: 'Partly given back',
+  failed: 'Failed',
+} as const satisfies Record<RefundView['status'], string>;
 
 export const REFUND_KIND_TEXT = {
-  refund: 'Refund', void: 'Payment void', reversal: 'Reversal', outside: 'Refunded on terminal', accepted: 'Late approval accepted',
+  refund: 'Refund',
+  void: 'Payment void',
+  reversal: 'Reversal',
+  outside: 'Refunded on terminal',
+  accepted: 'Late approval accepted',
 } as const satisfies Record<RefundView['kind'], string>;
 
 /** "$5.50" when all of it went back, else "$2.00 of $5.50" (a part in flight or failed). */
 export function givenBackText(refund: RefundView, money: Money): string {
-  return refund.givenBack === refund.amount ? money(refund.amount) : `${money(refund.givenBack)} of ${money(refund.amount)}`;
+  return refund.givenBack === refund.amount
+    ? money(refund.amount)
+    : `${money(refund.givenBack)} of ${money(refund.amount)}`;
 }
 
 export function createRefundStore(client: PosClient): RefundStore {
@@ -170,10 +205,11 @@ export function createRefundStore(client: PosClient): RefundStore {
   const store = createStore<RefundState>()((set, get) => {
     /** Reads both lists of the sale; an older read answering late is dropped. */
     function read(orderId: string): Promise<void> {
-      const both = () => Promise.allSettled([
-        client.invoke('pos:refunds.refundable', { orderId }),
-        client.invoke('pos:refunds.forOrder', { orderId }),
-      ]);
+      const both = () =>
+        Promise.allSettled([
+          client.invoke('pos:refunds.refundable', { orderId }),
+          client.invoke('pos:refunds.forOrder', { orderId }),
+        ]);
       return reads(both, ([refundable, refunds]) => {
         const failed = [refundable, refunds].find((r) => r.status === 'rejected');
         const failure = failed ? toClientError(failed.reason) : null;
@@ -210,7 +246,8 @@ export function createRefundStore(client: PosClient): RefundStore {
         if (!orderId) return 'Open a sale first.';
         try {
           const refund = await client.invoke('pos:refunds.create', { orderId, ...request, ...withApproval(approval) });
-          if (get().orderId === orderId) set({ last: refund, refunds: [...get().refunds.filter((r) => r.id !== refund.id), refund] });
+          if (get().orderId === orderId)
+            set({ last: refund, refunds: [...get().refunds.filter((r) => r.id !== refund.id), refund] });
           void read(orderId);
           return null;
         } catch (error) {

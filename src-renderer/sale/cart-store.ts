@@ -96,13 +96,14 @@ function scanNotice(kind: ScanKind, line: LineView | undefined): string {
   }
 }
 
-
 export function createCartStore(client: PosClient): CartStore {
   let noticeId = 0;
 
   const store = createStore<CartState>()((set, get) => {
     /** The call behind `approvalAsk`, until a manager approves it or the dialog is dismissed. */
-    const waiter = createApprovalWaiter<OrderView, Omit<ApprovalAsk, 'id' | 'message'>>((ask) => set({ approvalAsk: ask }));
+    const waiter = createApprovalWaiter<OrderView, Omit<ApprovalAsk, 'id' | 'message'>>((ask) =>
+      set({ approvalAsk: ask }),
+    );
 
     function say(tone: Notice['tone'], text: string): void {
       noticeId += 1;
@@ -130,7 +131,11 @@ export function createCartStore(client: PosClient): CartStore {
      * Runs a protected call as the signed-in user; when main wants a manager, waits for
      * the approval dialog and resolves with its outcome.
      */
-    async function guarded(ask: Omit<ApprovalAsk, 'id' | 'message'>, call: (extra: Approved) => Promise<OrderView>, first: Approved = {}): Promise<boolean> {
+    async function guarded(
+      ask: Omit<ApprovalAsk, 'id' | 'message'>,
+      call: (extra: Approved) => Promise<OrderView>,
+      first: Approved = {},
+    ): Promise<boolean> {
       try {
         get().applyOrder(await call(first));
         return true;
@@ -141,7 +146,8 @@ export function createCartStore(client: PosClient): CartStore {
       }
     }
 
-    const lineName = (lineId: string): string => get().order?.lines.find((line) => line.id === lineId)?.name ?? 'this item';
+    const lineName = (lineId: string): string =>
+      get().order?.lines.find((line) => line.id === lineId)?.name ?? 'this item';
 
     return {
       order: null,
@@ -158,7 +164,10 @@ export function createCartStore(client: PosClient): CartStore {
         try {
           const { kind, order } = await client.invoke('pos:cart.scan', { code, source });
           get().applyOrder(order);
-          say('info', scanNotice(kind, kind === 'product' || kind.endsWith('embedded') ? touchedLine(before, order) : undefined));
+          say(
+            'info',
+            scanNotice(kind, kind === 'product' || kind.endsWith('embedded') ? touchedLine(before, order) : undefined),
+          );
           return kind;
         } catch (error) {
           // Main words the refusal (unknown code, bad check digit, wallet not set up) and
@@ -176,32 +185,67 @@ export function createCartStore(client: PosClient): CartStore {
         return ok;
       },
 
-      setQuantity: (lineId, qtyMilli) => guarded(
-        { title: `Lower the quantity of ${lineName(lineId)}`, submitLabel: 'Set quantity', defaultReason: 'Fewer items taken', withReason: true },
-        (extra) => client.invoke('pos:cart.setQuantity', { lineId, qtyMilli, ...extra }),
-      ),
-      removeLine: (lineId) => guarded(
-        { title: `Remove ${lineName(lineId)}`, submitLabel: 'Remove item', defaultReason: 'Removed from the sale', withReason: true },
-        (extra) => client.invoke('pos:cart.removeLine', { lineId, ...extra }),
-      ),
+      setQuantity: (lineId, qtyMilli) =>
+        guarded(
+          {
+            title: `Lower the quantity of ${lineName(lineId)}`,
+            submitLabel: 'Set quantity',
+            defaultReason: 'Fewer items taken',
+            withReason: true,
+          },
+          (extra) => client.invoke('pos:cart.setQuantity', { lineId, qtyMilli, ...extra }),
+        ),
+      removeLine: (lineId) =>
+        guarded(
+          {
+            title: `Remove ${lineName(lineId)}`,
+            submitLabel: 'Remove item',
+            defaultReason: 'Removed from the sale',
+            withReason: true,
+          },
+          (extra) => client.invoke('pos:cart.removeLine', { lineId, ...extra }),
+        ),
       // The discount channels carry no reason: only the approval is added.
-      setLineDiscount: (lineId, discount) => guarded(
-        { title: `Approve the discount on ${lineName(lineId)}`, submitLabel: 'Apply discount', defaultReason: '', withReason: false },
-        ({ approval }) => client.invoke('pos:cart.setLineDiscount', { lineId, discount, ...withApproval(approval) }),
-      ),
-      setOrderDiscount: (discount) => guarded(
-        { title: 'Approve the discount on the whole order', submitLabel: 'Apply discount', defaultReason: '', withReason: false },
-        ({ approval }) => client.invoke('pos:cart.setOrderDiscount', { discount, ...withApproval(approval) }),
-      ),
-      overridePrice: (lineId, unitPrice, reason) => guarded(
-        { title: `New price for ${lineName(lineId)}`, submitLabel: 'Override price', defaultReason: reason, withReason: true },
-        (extra) => client.invoke('pos:cart.overridePrice', { lineId, unitPrice, reason, ...extra }),
-        { reason },
-      ),
+      setLineDiscount: (lineId, discount) =>
+        guarded(
+          {
+            title: `Approve the discount on ${lineName(lineId)}`,
+            submitLabel: 'Apply discount',
+            defaultReason: '',
+            withReason: false,
+          },
+          ({ approval }) => client.invoke('pos:cart.setLineDiscount', { lineId, discount, ...withApproval(approval) }),
+        ),
+      setOrderDiscount: (discount) =>
+        guarded(
+          {
+            title: 'Approve the discount on the whole order',
+            submitLabel: 'Apply discount',
+            defaultReason: '',
+            withReason: false,
+          },
+          ({ approval }) => client.invoke('pos:cart.setOrderDiscount', { discount, ...withApproval(approval) }),
+        ),
+      overridePrice: (lineId, unitPrice, reason) =>
+        guarded(
+          {
+            title: `New price for ${lineName(lineId)}`,
+            submitLabel: 'Override price',
+            defaultReason: reason,
+            withReason: true,
+          },
+          (extra) => client.invoke('pos:cart.overridePrice', { lineId, unitPrice, reason, ...extra }),
+          { reason },
+        ),
 
       async cancel() {
         const ok = await guarded(
-          { title: 'Void this sale', submitLabel: 'Void the sale', defaultReason: 'Customer cancelled the sale', withReason: true },
+          {
+            title: 'Void this sale',
+            submitLabel: 'Void the sale',
+            defaultReason: 'Customer cancelled the sale',
+            withReason: true,
+          },
           (extra) => client.invoke('pos:cart.cancel', extra),
         );
         if (ok) {
@@ -211,7 +255,13 @@ export function createCartStore(client: PosClient): CartStore {
         return ok;
       },
 
-      approve: (approval, reason) => waiter.approve(approval, reason, (order) => get().applyOrder(order), (error) => toClientError(error).message),
+      approve: (approval, reason) =>
+        waiter.approve(
+          approval,
+          reason,
+          (order) => get().applyOrder(order),
+          (error) => toClientError(error).message,
+        ),
 
       dismissApproval() {
         if (waiter.dismiss()) say('info', 'Nothing was changed: no manager approved it.');
@@ -233,7 +283,10 @@ export function createCartStore(client: PosClient): CartStore {
   client.on('pos:order.changed', (order) => store.getState().applyOrder(order));
   client.on('pos:scan.received', (scan) => {
     if (scan.error) store.getState().say('error', scan.error);
-    else store.getState().say('info', scan.kind === 'wallet' ? 'Wallet code read: payment starting' : `Scanned ${scan.display}`);
+    else
+      store
+        .getState()
+        .say('info', scan.kind === 'wallet' ? 'Wallet code read: payment starting' : `Scanned ${scan.display}`);
   });
 
   return store;

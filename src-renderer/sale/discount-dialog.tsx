@@ -6,7 +6,13 @@ import { ModalDialog } from '../common/modal-dialog';
 import { parseFixed, parsePercent } from '../common/parse-input';
 import type { DiscountInput } from './cart-store';
 
-export function DiscountDialog({ title, current, currency, onApply, onDone }: {
+export function DiscountDialog({
+  title,
+  current,
+  currency,
+  onApply,
+  onDone,
+}: {
   title: string;
   current: DiscountInput | null;
   currency: string;
@@ -17,7 +23,11 @@ export function DiscountDialog({ title, current, currency, onApply, onDone }: {
   const exponent = currencyExponent(currency);
   const [kind, setKind] = useState<DiscountInput['kind']>(current?.kind ?? 'percent');
   const [text, setText] = useState(
-    !current ? '' : current.kind === 'percent' ? String(current.basisPoints / 100) : (current.amount / 10 ** exponent).toFixed(exponent),
+    !current
+      ? ''
+      : current.kind === 'percent'
+        ? String(current.basisPoints / 100)
+        : (current.amount / 10 ** exponent).toFixed(exponent),
   );
   const [error, setError] = useState<string | null>(null);
 
@@ -45,18 +55,32 @@ export function DiscountDialog({ title, current, currency, onApply, onDone }: {
       <form onSubmit={submit}>
         <fieldset className="choice">
           <legend>Discount type</legend>
-          <label><input type="radio" name="kind" checked={kind === 'percent'} onChange={() => setKind('percent')} /> Percent</label>
-          <label><input type="radio" name="kind" checked={kind === 'amount'} onChange={() => setKind('amount')} /> Amount</label>
+          <label>
+            <input type="radio" name="kind" checked={kind === 'percent'} onChange={() => setKind('percent')} /> Percent
+          </label>
+          <label>
+            <input type="radio" name="kind" checked={kind === 'amount'} onChange={() => setKind('amount')} /> Amount
+          </label>
         </fieldset>
         <label>
           {kind === 'percent' ? 'Discount (%)' : `Discount (${currency})`}
           <AmountInput name="discount" value={text} onChange={setText} />
         </label>
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         <div className="dialog-buttons">
-          <button type="submit" className="primary">Apply discount</button>
-          {current && <button type="button" onClick={() => void apply(null)}>Remove discount</button>}
-          <button type="button" onClick={onDone}>Cancel</button>
+          <button type="submit" className="primary">
+            Apply discount
+          </button>
+          {current && (
+            <button type="button" onClick={() => void apply(null)}>
+              Remove discount
+            </button>
+          )}
+          <button type="button" onClick={onDone}>
+            Cancel
+          </button>
         </div>
       </form>
     </ModalDialog>

@@ -40,15 +40,33 @@ export function PriceDialog({ line, currency, onDone }: { line: LineView; curren
   return (
     <ModalDialog title={`Price of ${line.name}`} onClose={onDone}>
       <form onSubmit={submit}>
-        <p className="hint">Now {money(line.unitPrice, currency)}{per}.</p>
-        <label htmlFor={priceId}>New unit price ({currency}){per}</label>
+        <p className="hint">
+          Now {money(line.unitPrice, currency)}
+          {per}.
+        </p>
+        <label htmlFor={priceId}>
+          New unit price ({currency}){per}
+        </label>
         <AmountInput id={priceId} name="price" value={price} onChange={setPrice} />
         <label htmlFor={reasonId}>Reason</label>
-        <input id={reasonId} name="reason" autoComplete="off" maxLength={200} value={reason} onChange={(event) => setReason(event.target.value)} />
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <input
+          id={reasonId}
+          name="reason"
+          autoComplete="off"
+          maxLength={200}
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+        />
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         <div className="dialog-buttons">
-          <button type="submit" className="primary" disabled={busy}>Set price</button>
-          <button type="button" onClick={onDone}>Cancel</button>
+          <button type="submit" className="primary" disabled={busy}>
+            Set price
+          </button>
+          <button type="button" onClick={onDone}>
+            Cancel
+          </button>
         </div>
       </form>
     </ModalDialog>

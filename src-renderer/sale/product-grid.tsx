@@ -12,20 +12,38 @@ export function ProductGrid() {
 
   return (
     <section className="product-grid" aria-labelledby="grid-heading">
-      <h2 id="grid-heading" className="visually-hidden">Products</h2>
+      <h2 id="grid-heading" className="visually-hidden">
+        Products
+      </h2>
       <div className="departments" role="group" aria-label="Departments">
-        <button type="button" aria-pressed={department === null} onClick={() => void catalog.getState().loadGrid(null)}>All</button>
+        <button type="button" aria-pressed={department === null} onClick={() => void catalog.getState().loadGrid(null)}>
+          All
+        </button>
         {departments.map((name) => (
-          <button key={name} type="button" aria-pressed={department === name} onClick={() => void catalog.getState().loadGrid(name)}>{name}</button>
+          <button
+            key={name}
+            type="button"
+            aria-pressed={department === name}
+            onClick={() => void catalog.getState().loadGrid(name)}
+          >
+            {name}
+          </button>
         ))}
       </div>
-      {error && <p role="alert" className="field-error">{error}</p>}
+      {error && (
+        <p role="alert" className="field-error">
+          {error}
+        </p>
+      )}
       <ul className="grid-keys">
         {products.map((product) => (
           <li key={product.id}>
             <button type="button" onClick={() => void cart.getState().addProduct(product.id)}>
               <span className="key-name">{product.name}</span>
-              <span className="price">{money(product.price)}{product.unit === 'kg' ? '/kg' : ''}</span>
+              <span className="price">
+                {money(product.price)}
+                {product.unit === 'kg' ? '/kg' : ''}
+              </span>
             </button>
           </li>
         ))}

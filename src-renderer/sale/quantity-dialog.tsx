@@ -18,7 +18,8 @@ export function QuantityDialog({ line, onDone }: { line: LineView; onDone(): voi
     event.preventDefault();
     const typed = (event.currentTarget.elements.namedItem('quantity') as HTMLInputElement).value;
     const qtyMilli = byWeight ? parseKilograms(typed) : parseUnitQuantity(typed);
-    if (qtyMilli === null) return setError(byWeight ? 'Enter a weight in kg, for example 0.750.' : 'Enter a whole number, 1 or more.');
+    if (qtyMilli === null)
+      return setError(byWeight ? 'Enter a weight in kg, for example 0.750.' : 'Enter a whole number, 1 or more.');
     if (await setQuantity(line.id, qtyMilli)) onDone();
     else setError(cart.getState().notice?.text ?? 'The quantity was not changed.');
   }
@@ -30,10 +31,16 @@ export function QuantityDialog({ line, onDone }: { line: LineView; onDone(): voi
           {byWeight ? 'Weight (kg)' : 'Quantity'}
           <AmountInput name="quantity" value={text} onChange={setText} />
         </label>
-        <p role="alert" className="field-error">{error ?? ''}</p>
+        <p role="alert" className="field-error">
+          {error ?? ''}
+        </p>
         <div className="dialog-buttons">
-          <button type="submit" className="primary">Set quantity</button>
-          <button type="button" onClick={onDone}>Cancel</button>
+          <button type="submit" className="primary">
+            Set quantity
+          </button>
+          <button type="button" onClick={onDone}>
+            Cancel
+          </button>
         </div>
       </form>
     </ModalDialog>

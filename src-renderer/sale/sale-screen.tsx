@@ -28,9 +28,15 @@ export function SaleScreen() {
         {open ? <CartLines order={open} /> : <p className="cart-empty">Loading the sale…</p>}
         {open && <OrderTotals order={open} />}
         <div className="cart-actions">
-          <button type="button" className="primary pay" disabled={!hasLines} onClick={() => commands.pay()}>Pay (F4)</button>
-          <button type="button" disabled={!hasLines} onClick={() => setDialog('order-discount')}>Order discount</button>
-          <button type="button" className="danger" disabled={!hasLines} onClick={() => setDialog('cancel')}>Cancel sale</button>
+          <button type="button" className="primary pay" disabled={!hasLines} onClick={() => commands.pay()}>
+            Pay (F4)
+          </button>
+          <button type="button" disabled={!hasLines} onClick={() => setDialog('order-discount')}>
+            Order discount
+          </button>
+          <button type="button" className="danger" disabled={!hasLines} onClick={() => setDialog('cancel')}>
+            Cancel sale
+          </button>
         </div>
       </section>
 
@@ -39,7 +45,11 @@ export function SaleScreen() {
           title="Discount on the whole order"
           current={open.orderDiscount}
           currency={open.currency}
-          onApply={async (discount) => ((await cart.getState().setOrderDiscount(discount)) ? null : (cart.getState().notice?.text ?? 'The discount was not applied.'))}
+          onApply={async (discount) =>
+            (await cart.getState().setOrderDiscount(discount))
+              ? null
+              : (cart.getState().notice?.text ?? 'The discount was not applied.')
+          }
           onDone={() => setDialog(null)}
         />
       )}
@@ -47,7 +57,9 @@ export function SaleScreen() {
         <ModalDialog title="Cancel this sale?" onClose={() => setDialog(null)}>
           <p>Every item is removed and the sale is kept as cancelled.</p>
           <div className="dialog-buttons">
-            <button type="button" data-autofocus onClick={() => setDialog(null)}>Keep the sale</button>
+            <button type="button" data-autofocus onClick={() => setDialog(null)}>
+              Keep the sale
+            </button>
             <button
               type="button"
               className="danger"

@@ -63,13 +63,18 @@ export function ScanSearch() {
             <li key={product.id}>
               <button type="button" onClick={() => void add(product.id)}>
                 <span>{product.name}</span>
-                <span className="price">{money(product.price)}{product.unit === 'kg' ? '/kg' : ''}</span>
+                <span className="price">
+                  {money(product.price)}
+                  {product.unit === 'kg' ? '/kg' : ''}
+                </span>
               </button>
             </li>
           ))}
         </ul>
       )}
-      {query.trim() !== '' && results.length === 0 && !isCodeLike(query) && <p className="hint">No products match “{query.trim()}”.</p>}
+      {query.trim() !== '' && results.length === 0 && !isCodeLike(query) && (
+        <p className="hint">No products match “{query.trim()}”.</p>
+      )}
     </div>
   );
 }

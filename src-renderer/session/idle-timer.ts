@@ -11,7 +11,11 @@ export interface IdleTimer {
 }
 
 /** timeoutMs ≤ 0 disables it. onIdle returns false to be asked again after another timeout. */
-export function createIdleTimer(timeoutMs: number, onIdle: () => boolean | void, timers: Timers = realTimers): IdleTimer {
+export function createIdleTimer(
+  timeoutMs: number,
+  onIdle: () => boolean | void,
+  timers: Timers = realTimers,
+): IdleTimer {
   let handle: unknown = null;
   function arm(): void {
     if (handle !== null) timers.clearTimeout(handle);

@@ -14,10 +14,16 @@ export function LockScreen({ user }: { user: UserView }) {
       <h1>Locked</h1>
       <p>{user.name} is signed in. Enter your PIN to unlock.</p>
       <PinEntry submitLabel="Unlock" busy={busy} onSubmit={(pin) => session.getState().login(user.id, pin)} />
-      <p role="alert" className="field-error">{error?.message ?? ''}</p>
+      <p role="alert" className="field-error">
+        {error?.message ?? ''}
+      </p>
       <div className="lock-actions">
-        <button type="button" onClick={() => session.getState().switchUser()}>Switch user</button>
-        <button type="button" onClick={() => void session.getState().logout()}>Log out</button>
+        <button type="button" onClick={() => session.getState().switchUser()}>
+          Switch user
+        </button>
+        <button type="button" onClick={() => void session.getState().logout()}>
+          Log out
+        </button>
       </div>
     </main>
   );

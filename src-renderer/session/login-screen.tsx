@@ -23,14 +23,24 @@ export function LoginScreen() {
           <h3 id="demo-pins-heading">Demo PINs</h3>
           <ul>
             {demoPins.map((entry) => (
-              <li key={entry.name}>{entry.name} ({entry.role}): <strong>{entry.pin}</strong></li>
+              <li key={entry.name}>
+                {entry.name} ({entry.role}): <strong>{entry.pin}</strong>
+              </li>
             ))}
           </ul>
         </section>
       )}
       <div className="user-list" role="group" aria-label="Who is logging in?">
         {users.map((user) => (
-          <button key={user.id} type="button" aria-pressed={user.id === userId} onClick={() => { setPicked(user.id); session.getState().clearError(); }}>
+          <button
+            key={user.id}
+            type="button"
+            aria-pressed={user.id === userId}
+            onClick={() => {
+              setPicked(user.id);
+              session.getState().clearError();
+            }}
+          >
             {user.name} <span className="role">{user.role}</span>
           </button>
         ))}
@@ -41,7 +51,9 @@ export function LoginScreen() {
         disabled={userId === null}
         onSubmit={(pin) => (userId ? session.getState().login(userId, pin) : Promise.resolve(false))}
       />
-      <p role="alert" className="field-error">{error?.message ?? ''}</p>
+      <p role="alert" className="field-error">
+        {error?.message ?? ''}
+      </p>
     </main>
   );
 }

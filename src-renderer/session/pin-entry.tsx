@@ -2,7 +2,12 @@
 import { useState, type FormEvent } from 'react';
 import { PinField } from '../common/pin-field';
 
-export function PinEntry({ submitLabel, busy, disabled, onSubmit }: {
+export function PinEntry({
+  submitLabel,
+  busy,
+  disabled,
+  onSubmit,
+}: {
   submitLabel: string;
   busy: boolean;
   disabled?: boolean;
@@ -21,7 +26,9 @@ export function PinEntry({ submitLabel, busy, disabled, onSubmit }: {
   return (
     <form className="pin-entry" onSubmit={submit}>
       <PinField label="PIN" value={pin} onChange={setPin} autoFocus />
-      <button type="submit" className="primary" disabled={busy || disabled || pin.length === 0}>{submitLabel}</button>
+      <button type="submit" className="primary" disabled={busy || disabled || pin.length === 0}>
+        {submitLabel}
+      </button>
     </form>
   );
 }

@@ -133,7 +133,10 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
     async printReceipt(copy) {
       const orderId = receipt.getState().orderId;
       if (!orderId) return;
-      await Promise.all([devices.getState().printReceipt(orderId, copy), copy ? receipt.getState().reprint() : Promise.resolve()]);
+      await Promise.all([
+        devices.getState().printReceipt(orderId, copy),
+        copy ? receipt.getState().reprint() : Promise.resolve(),
+      ]);
     },
 
     back() {
@@ -148,7 +151,9 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
 
     paymentInFlight() {
       const order = cart.getState().order;
-      return !!order && order.status === 'open' && attemptsForOrder(order, payment.getState().attempts).some(isAttemptOpen);
+      return (
+        !!order && order.status === 'open' && attemptsForOrder(order, payment.getState().attempts).some(isAttemptOpen)
+      );
     },
   };
 
@@ -159,7 +164,8 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
 
     session.subscribe((now, before) => {
       // The dialogs waiting on a manager go with the workspace: a cart change left waiting is dropped.
-      if (now.status !== 'active' && before.status === 'active' && cart.getState().approvalAsk) cart.getState().dismissApproval();
+      if (now.status !== 'active' && before.status === 'active' && cart.getState().approvalAsk)
+        cart.getState().dismissApproval();
     }),
 
     session.subscribe((now, before) => {
@@ -197,23 +203,43 @@ export function createAppStores(client: PosClient, options: { catalog?: CatalogS
         if (status !== 'open' || !lost) return;
         // Events sent while we were away are gone: read main's state again.
         lost = false;
-        void session.getState().start().then(() => {
-          if (session.getState().status !== 'active') return;
-          void cart.getState().load();
-          if (appInfo.getState().info?.demo) void demo.getState().load();
-          const screen = nav.getState().screen;
-          if (screen === 'devices') void Promise.all([devices.getState().load(), terminals.getState().load()]);
-          if (screen === 'shift') void shift.getState().load();
-          const refundOrder = refunds.getState().orderId;
-          if (screen === 'receipt' && refundOrder) void refunds.getState().load(refundOrder);
-          if (paymentAdmin.getState().loaded) void paymentAdmin.getState().loadAttention();
-        });
+        void session
+          .getState()
+          .start()
+          .then(() => {
+            if (session.getState().status !== 'active') return;
+            void cart.getState().load();
+            if (appInfo.getState().info?.demo) void demo.getState().load();
+            const screen = nav.getState().screen;
+            if (screen === 'devices') void Promise.all([devices.getState().load(), terminals.getState().load()]);
+            if (screen === 'shift') void shift.getState().load();
+            const refundOrder = refunds.getState().orderId;
+            if (screen === 'receipt' && refundOrder) void refunds.getState().load(refundOrder);
+            if (paymentAdmin.getState().loaded) void paymentAdmin.getState().loadAttention();
+          });
       });
     })(),
   ];
 
   return {
-    client, appInfo, session, cart, catalog, payment, history, receipt, demo, devices, paymentAdmin, refunds, shift, reports, terminals, audit, nav, commands,
+    client,
+    appInfo,
+    session,
+    cart,
+    catalog,
+    payment,
+    history,
+    receipt,
+    demo,
+    devices,
+    paymentAdmin,
+    refunds,
+    shift,
+    reports,
+    terminals,
+    audit,
+    nav,
+    commands,
     dispose: () => unsubscribers.forEach((unsubscribe) => unsubscribe()),
   };
 }

@@ -9,7 +9,9 @@ export function ShortcutLegend() {
             <kbd>{shortcut.key === 'Escape' ? 'Esc' : shortcut.key}</kbd> {shortcut.label}
           </li>
         ))}
-        <li><kbd>Enter</kbd> New sale (on the receipt)</li>
+        <li>
+          <kbd>Enter</kbd> New sale (on the receipt)
+        </li>
       </ul>
     </footer>
   );

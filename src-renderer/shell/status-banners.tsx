@@ -15,10 +15,11 @@ export function ConnectionBanner() {
   // 'connecting' at start-up is normal; say something only once a connection was lost.
   const [lost, setLost] = useState(false);
   useEffect(
-    () => client.onConnection((status) => {
-      if (status === 'closed') setLost(true);
-      else if (status === 'open') setLost(false);
-    }),
+    () =>
+      client.onConnection((status) => {
+        if (status === 'closed') setLost(true);
+        else if (status === 'open') setLost(false);
+      }),
     [client],
   );
   return (
@@ -36,7 +37,9 @@ export function GiveBackBanner() {
   return (
     <div role="alert" className={alerts.length ? 'give-back-banner' : 'visually-hidden'}>
       {alerts.map((attempt) => (
-        <p key={attempt.id}>{money(attempt.amount + attempt.tip, attempt.currency)} ({attempt.provider}): {attempt.message}</p>
+        <p key={attempt.id}>
+          {money(attempt.amount + attempt.tip, attempt.currency)} ({attempt.provider}): {attempt.message}
+        </p>
       ))}
     </div>
   );

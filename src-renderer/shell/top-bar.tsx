@@ -21,23 +21,32 @@ export function TopBar() {
   const storeName = useStore(appInfo, (s) => s.info?.store.name ?? 'Countertop');
 
   const goTo = (target: Screen) => commands.open(target);
-  const current = (target: Screen) => (screen === target || (target === 'sale' && (screen === 'tender' || screen === 'receipt')) ? 'page' : undefined);
+  const current = (target: Screen) =>
+    screen === target || (target === 'sale' && (screen === 'tender' || screen === 'receipt')) ? 'page' : undefined;
 
   return (
     <header className="top-bar">
       <span className="store-name">{storeName}</span>
       <nav aria-label="Screens">
         {MAIN_SCREENS.map(({ screen: target, label }) => (
-          <button key={target} type="button" aria-current={current(target)} onClick={() => goTo(target)}>{label}</button>
+          <button key={target} type="button" aria-current={current(target)} onClick={() => goTo(target)}>
+            {label}
+          </button>
         ))}
         <span className="nav-divider" aria-hidden="true" />
         {ADMIN_SCREENS.map(({ screen: target, label }) => (
-          <button key={target} type="button" aria-current={current(target)} onClick={() => goTo(target)}>{label}</button>
+          <button key={target} type="button" aria-current={current(target)} onClick={() => goTo(target)}>
+            {label}
+          </button>
         ))}
       </nav>
       <span className="cashier">{user ? `${user.name} (${user.role})` : ''}</span>
-      <button type="button" onClick={() => void session.getState().lock()}>Lock (F12)</button>
-      <button type="button" onClick={() => void session.getState().logout()}>Log out</button>
+      <button type="button" onClick={() => void session.getState().lock()}>
+        Lock (F12)
+      </button>
+      <button type="button" onClick={() => void session.getState().logout()}>
+        Log out
+      </button>
     </header>
   );
 }

@@ -49,7 +49,12 @@ export function bindWedgeScanner(win: Window, options: WedgeBindingOptions): () 
   function onKeyDown(event: KeyboardEvent): void {
     if (event.isComposing || event.key === 'Process' || event.key === 'Unidentified') return;
     const decision = detector.keydown({
-      key: event.key, time: event.timeStamp, ctrl: event.ctrlKey, alt: event.altKey, meta: event.metaKey, repeat: event.repeat,
+      key: event.key,
+      time: event.timeStamp,
+      ctrl: event.ctrlKey,
+      alt: event.altKey,
+      meta: event.metaKey,
+      repeat: event.repeat,
     });
     replayText(doc, decision.replay);
     if (decision.key === 'pass') return;

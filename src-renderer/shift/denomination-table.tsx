@@ -7,7 +7,13 @@ import { useId } from 'react';
 import { useMoney } from '../common/use-stores';
 import { denominationsFor, parseCount, readCount, TOTAL_KEY, type CountTexts } from './denominations';
 
-export function DenominationTable({ caption, currency, texts, onChange, autoFocus = false }: {
+export function DenominationTable({
+  caption,
+  currency,
+  texts,
+  onChange,
+  autoFocus = false,
+}: {
   caption: string;
   currency: string;
   texts: CountTexts;
@@ -24,8 +30,17 @@ export function DenominationTable({ caption, currency, texts, onChange, autoFocu
   if (denominations.length === 0) {
     return (
       <div className="cash-count">
-        <label htmlFor={totalId}>{caption}: cash total ({currency})</label>
-        <input id={totalId} inputMode="decimal" autoComplete="off" data-autofocus={autoFocus || undefined} value={texts[TOTAL_KEY] ?? ''} onChange={(event) => set(TOTAL_KEY, event.target.value)} />
+        <label htmlFor={totalId}>
+          {caption}: cash total ({currency})
+        </label>
+        <input
+          id={totalId}
+          inputMode="decimal"
+          autoComplete="off"
+          data-autofocus={autoFocus || undefined}
+          value={texts[TOTAL_KEY] ?? ''}
+          onChange={(event) => set(TOTAL_KEY, event.target.value)}
+        />
       </div>
     );
   }
@@ -36,8 +51,12 @@ export function DenominationTable({ caption, currency, texts, onChange, autoFocu
       <thead>
         <tr>
           <th scope="col">Note or coin</th>
-          <th scope="col" className="num">Count</th>
-          <th scope="col" className="num">Amount</th>
+          <th scope="col" className="num">
+            Count
+          </th>
+          <th scope="col" className="num">
+            Amount
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -46,7 +65,9 @@ export function DenominationTable({ caption, currency, texts, onChange, autoFocu
           const count = parseCount(text);
           return (
             <tr key={value}>
-              <th scope="row"><label htmlFor={`${totalId}-${value}`}>{label}</label></th>
+              <th scope="row">
+                <label htmlFor={`${totalId}-${value}`}>{label}</label>
+              </th>
               <td className="num">
                 <input
                   id={`${totalId}-${value}`}

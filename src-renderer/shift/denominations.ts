@@ -17,7 +17,8 @@ export interface Denomination {
 const dollars = (minor: number) => `$${minor / 100}`;
 const cents = (minor: number) => `${minor}¢`;
 const notes = (values: number[]) => values.map((value) => ({ value, label: `${dollars(value)} notes` }));
-const coins = (values: number[]) => values.map((value) => ({ value, label: `${value >= 100 ? dollars(value) : cents(value)} coins` }));
+const coins = (values: number[]) =>
+  values.map((value) => ({ value, label: `${value >= 100 ? dollars(value) : cents(value)} coins` }));
 
 const TABLES: Readonly<Record<string, readonly Denomination[]>> = {
   // Canada has no cent coin since 2013: cash is rounded to 5 cents.

@@ -27,11 +27,19 @@ export function ShownReport() {
   return (
     <section className="shown-report" aria-label={`${reportName(shown)} on screen`}>
       <div className="report-actions">
-        <button type="button" disabled={busy !== null} onClick={() => void reports.getState().printShown()}>Print</button>
-        <button type="button" disabled={busy !== null} onClick={() => void exportCsv()}>Export CSV</button>
-        <button type="button" onClick={() => reports.getState().closeReport()}>Close report</button>
+        <button type="button" disabled={busy !== null} onClick={() => void reports.getState().printShown()}>
+          Print
+        </button>
+        <button type="button" disabled={busy !== null} onClick={() => void exportCsv()}>
+          Export CSV
+        </button>
+        <button type="button" onClick={() => reports.getState().closeReport()}>
+          Close report
+        </button>
       </div>
-      <p role="status" className="hint">{job ? `${job.label}: ${jobText(job)}` : busy === 'print' ? 'Sending to the printer…' : ''}</p>
+      <p role="status" className="hint">
+        {job ? `${job.label}: ${jobText(job)}` : busy === 'print' ? 'Sending to the printer…' : ''}
+      </p>
       <ReportView report={shown} />
     </section>
   );
@@ -60,8 +68,12 @@ export function ZReportList() {
               <th scope="col">Z report</th>
               <th scope="col">Closed</th>
               <th scope="col">Closed by</th>
-              <th scope="col" className="num">Net sales (before tax)</th>
-              <th scope="col"><span className="visually-hidden">Open</span></th>
+              <th scope="col" className="num">
+                Net sales (before tax)
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Open</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -72,7 +84,14 @@ export function ZReportList() {
                 <td>{z.closedBy}</td>
                 <td className="num">{formatMoney(z.net, currency, locale)}</td>
                 <td>
-                  <button type="button" aria-label={`Open Z report ${z.number}`} disabled={busy !== null} onClick={() => void reports.getState().openZ(z.number)}>Open</button>
+                  <button
+                    type="button"
+                    aria-label={`Open Z report ${z.number}`}
+                    disabled={busy !== null}
+                    onClick={() => void reports.getState().openZ(z.number)}
+                  >
+                    Open
+                  </button>
                 </td>
               </tr>
             ))}

@@ -58,12 +58,13 @@ export function createReportsStore(client: PosClient): ReportsStore {
       error: null,
       printJob: null,
 
-      loadList: () => lists(
-        () => client.invoke('pos:reports.list', {}),
-        // Newest first, as a manager looks for the last close.
-        (list) => set({ list: [...list].sort((a, b) => b.number - a.number), listLoaded: true }),
-        (failure) => showFailure(set, failure),
-      ),
+      loadList: () =>
+        lists(
+          () => client.invoke('pos:reports.list', {}),
+          // Newest first, as a manager looks for the last close.
+          (list) => set({ list: [...list].sort((a, b) => b.number - a.number), listLoaded: true }),
+          (failure) => showFailure(set, failure),
+        ),
 
       async showX() {
         const report = await run('x', () => client.invoke('pos:reports.x', {}));
@@ -86,7 +87,9 @@ export function createReportsStore(client: PosClient): ReportsStore {
         const shown = get().shown;
         if (!shown) return null;
         const number = shown.kind === 'Z' ? shown.number : null;
-        const job = await run('print', () => client.invoke('pos:reports.print', { number, copy: number !== null && shown.copy }));
+        const job = await run('print', () =>
+          client.invoke('pos:reports.print', { number, copy: number !== null && shown.copy }),
+        );
         if (job && get().shown === shown) set({ printJob: job });
         return job;
       },

@@ -28,10 +28,21 @@ export function CashMoveDialog({ kind, currency, onClose }: { kind: CashMoveKind
       onApprove={(approval, reason) => shift.getState().cashMove(kind, amount!, reason, approval)}
       onClose={onClose}
     >
-      <p>{kind === 'in' ? 'Cash put into the drawer (more change, a top-up).' : 'Cash taken out of the drawer (a drop to the safe, a paid-out).'}</p>
+      <p>
+        {kind === 'in'
+          ? 'Cash put into the drawer (more change, a top-up).'
+          : 'Cash taken out of the drawer (a drop to the safe, a paid-out).'}
+      </p>
       <label>
         Amount ({currency})
-        <input name="amount" inputMode="decimal" autoComplete="off" value={text} data-autofocus onChange={(event) => setText(event.target.value)} />
+        <input
+          name="amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={text}
+          data-autofocus
+          onChange={(event) => setText(event.target.value)}
+        />
       </label>
     </ApprovalDialog>
   );
@@ -43,7 +54,15 @@ function varianceText(variance: number, money: (minor: number) => string): strin
   return variance > 0 ? `${money(variance)} over` : `${money(-variance)} short`;
 }
 
-export function CloseShiftDialog({ current, currency, onClose }: { current: ShiftView; currency: string; onClose(): void }) {
+export function CloseShiftDialog({
+  current,
+  currency,
+  onClose,
+}: {
+  current: ShiftView;
+  currency: string;
+  onClose(): void;
+}) {
   const { shift } = useStores();
   const money = useMoney();
   const m = (minor: number) => money(minor, currency);
@@ -64,9 +83,18 @@ export function CloseShiftDialog({ current, currency, onClose }: { current: Shif
       <p>Count the drawer. The shift closes with this count and its Z report is written.</p>
       <DenominationTable caption="Drawer count" currency={currency} texts={texts} onChange={setTexts} autoFocus />
       <dl className="cash-compare" aria-live="polite">
-        <div><dt>Expected</dt><dd>{m(current.expectedCash)}</dd></div>
-        <div><dt>Counted</dt><dd>{m(total)}</dd></div>
-        <div className={variance === 0 ? 'variance-ok' : 'variance-off'}><dt>Variance</dt><dd>{varianceText(variance, m)}</dd></div>
+        <div>
+          <dt>Expected</dt>
+          <dd>{m(current.expectedCash)}</dd>
+        </div>
+        <div>
+          <dt>Counted</dt>
+          <dd>{m(total)}</dd>
+        </div>
+        <div className={variance === 0 ? 'variance-ok' : 'variance-off'}>
+          <dt>Variance</dt>
+          <dd>{varianceText(variance, m)}</dd>
+        </div>
       </dl>
       {variance !== 0 && <p className="hint">The drawer does not match: say why in the reason.</p>}
     </ApprovalDialog>

@@ -31,11 +31,22 @@ function OpenShiftForm({ currency }: { currency: string }) {
   return (
     <section aria-labelledby="open-shift-heading" className="open-shift">
       <h3 id="open-shift-heading">No shift is open</h3>
-      <p className="hint">Count the float in the drawer, then open the shift. A sale rung up first opens one with an empty float.</p>
-      <form onSubmit={(event) => { event.preventDefault(); void open(); }}>
+      <p className="hint">
+        Count the float in the drawer, then open the shift. A sale rung up first opens one with an empty float.
+      </p>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void open();
+        }}
+      >
         <DenominationTable caption="Float" currency={currency} texts={texts} onChange={setTexts} />
-        <p role="alert" className="field-error">{problem ?? ''}</p>
-        <button type="submit" className="primary" disabled={busy}>Open shift</button>
+        <p role="alert" className="field-error">
+          {problem ?? ''}
+        </p>
+        <button type="submit" className="primary" disabled={busy}>
+          Open shift
+        </button>
       </form>
     </section>
   );
@@ -61,20 +72,47 @@ function OpenShift({ current, currency }: { current: ShiftView; currency: string
     <section aria-labelledby="open-shift-heading" className="current-shift">
       <h3 id="open-shift-heading">Shift {current.id} is open</h3>
       <dl className="device-facts">
-        <div><dt>Opened by</dt><dd>{current.openedBy}</dd></div>
-        <div><dt>Opened at</dt><dd>{dateTime(current.openedAt, locale)}</dd></div>
-        <div><dt>Float</dt><dd>{m(current.float)}</dd></div>
-        <div><dt>Expected cash</dt><dd>{m(current.expectedCash)}</dd></div>
-        <div><dt>Cash in / out</dt><dd>{current.cashMoves}</dd></div>
+        <div>
+          <dt>Opened by</dt>
+          <dd>{current.openedBy}</dd>
+        </div>
+        <div>
+          <dt>Opened at</dt>
+          <dd>{dateTime(current.openedAt, locale)}</dd>
+        </div>
+        <div>
+          <dt>Float</dt>
+          <dd>{m(current.float)}</dd>
+        </div>
+        <div>
+          <dt>Expected cash</dt>
+          <dd>{m(current.expectedCash)}</dd>
+        </div>
+        <div>
+          <dt>Cash in / out</dt>
+          <dd>{current.cashMoves}</dd>
+        </div>
       </dl>
       <div className="device-actions">
-        <button type="button" onClick={() => setDialog({ kind: 'move', move: 'in' })}>Cash in…</button>
-        <button type="button" onClick={() => setDialog({ kind: 'move', move: 'out' })}>Cash out…</button>
-        <button type="button" disabled={reportBusy !== null} onClick={() => void reports.getState().showX()}>X report</button>
-        <button type="button" className="danger" onClick={closeShift}>Close shift…</button>
+        <button type="button" onClick={() => setDialog({ kind: 'move', move: 'in' })}>
+          Cash in…
+        </button>
+        <button type="button" onClick={() => setDialog({ kind: 'move', move: 'out' })}>
+          Cash out…
+        </button>
+        <button type="button" disabled={reportBusy !== null} onClick={() => void reports.getState().showX()}>
+          X report
+        </button>
+        <button type="button" className="danger" onClick={closeShift}>
+          Close shift…
+        </button>
       </div>
-      {dialog?.kind === 'move' && <CashMoveDialog kind={dialog.move} currency={currency} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'close' && <CloseShiftDialog current={current} currency={currency} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'move' && (
+        <CashMoveDialog kind={dialog.move} currency={currency} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'close' && (
+        <CloseShiftDialog current={current} currency={currency} onClose={() => setDialog(null)} />
+      )}
     </section>
   );
 }
@@ -90,10 +128,18 @@ export function ShiftScreen() {
   return (
     <section className="admin-screen shift-screen" aria-labelledby="shift-heading">
       <h2 id="shift-heading">Shift</h2>
-      <p role="alert" className="field-error">{error ?? reportError ?? ''}</p>
+      <p role="alert" className="field-error">
+        {error ?? reportError ?? ''}
+      </p>
       <div className="shift-columns">
         <div className="shift-side">
-          {!loaded ? <p role="status">Reading the shift…</p> : current ? <OpenShift current={current} currency={currency} /> : <OpenShiftForm currency={currency} />}
+          {!loaded ? (
+            <p role="status">Reading the shift…</p>
+          ) : current ? (
+            <OpenShift current={current} currency={currency} />
+          ) : (
+            <OpenShiftForm currency={currency} />
+          )}
           <ZReportList />
         </div>
         <ShownReport />

@@ -54,11 +54,12 @@ export function createShiftStore(client: PosClient, hooks: { closed(report: Repo
       busy: false,
       error: null,
 
-      load: () => reads(
-        () => client.invoke('pos:shift.current', {}),
-        (shift) => set({ shift, loaded: true, error: null }),
-        (failure) => showFailure(set, failure),
-      ),
+      load: () =>
+        reads(
+          () => client.invoke('pos:shift.current', {}),
+          (shift) => set({ shift, loaded: true, error: null }),
+          (failure) => showFailure(set, failure),
+        ),
 
       async open(float) {
         set({ busy: true, error: null });
@@ -74,13 +75,19 @@ export function createShiftStore(client: PosClient, hooks: { closed(report: Repo
       },
 
       cashMove: (kind, amount, reason, approval) =>
-        protectedCall(() => client.invoke('pos:shift.cashMove', { kind, amount, reason, ...withApproval(approval) }), (shift) => set({ shift })),
+        protectedCall(
+          () => client.invoke('pos:shift.cashMove', { kind, amount, reason, ...withApproval(approval) }),
+          (shift) => set({ shift }),
+        ),
 
       close: (counted, reason, approval) =>
-        protectedCall(() => client.invoke('pos:shift.close', { counted, reason, ...withApproval(approval) }), (report) => {
-          set({ shift: null, loaded: true });
-          hooks.closed(report);
-        }),
+        protectedCall(
+          () => client.invoke('pos:shift.close', { counted, reason, ...withApproval(approval) }),
+          (report) => {
+            set({ shift: null, loaded: true });
+            hooks.closed(report);
+          },
+        ),
     };
   });
 }

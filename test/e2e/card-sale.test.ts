@@ -7,14 +7,27 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  customerDoes, logInAsDemo, useStation, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
+  customerDoes,
+  logInAsDemo,
+  useStation,
+  receiptOf,
+  ringUpAndPay,
+  SAMPLE,
+  salePayment,
+  type Station,
 } from './e2e-helpers';
 
 describe('card sale (IOTPay PAX) in Chromium against the headless host', () => {
   let station: Station;
   let page: Page;
 
-  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
+  useStation(
+    (dataDir) => ({ demo: true, dataDir }),
+    (opened) => {
+      station = opened;
+      page = opened.page;
+    },
+  );
 
   it('the customer approves on the virtual terminal and the receipt shows the card block without an expiry date', async () => {
     await logInAsDemo(page);
@@ -24,7 +37,9 @@ describe('card sale (IOTPay PAX) in Chromium against the headless host', () => {
     const cardTender = page.getByRole('button', { name: 'Card (IOTPay terminal)', exact: true });
     await cardTender.click();
     // While the terminal waits, the tender screen says so and offers no second payment.
-    await expect.poll(() => page.getByRole('list', { name: 'Card and wallet payments' }).innerText()).toMatch(/Sending to terminal…|Waiting for the card…/);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Card and wallet payments' }).innerText())
+      .toMatch(/Sending to terminal…|Waiting for the card…/);
     expect(await cardTender.isDisabled()).toBe(true);
 
     await customerDoes(page, 'Customer approves');

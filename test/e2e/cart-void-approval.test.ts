@@ -8,7 +8,18 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src-main/config/demo-config';
-import { approveAsManager, cartRows, logInAsDemo, useStation, rowOf, SAMPLE, scan, typePin, type DemoPin, type Station } from './e2e-helpers';
+import {
+  approveAsManager,
+  cartRows,
+  logInAsDemo,
+  useStation,
+  rowOf,
+  SAMPLE,
+  scan,
+  typePin,
+  type DemoPin,
+  type Station,
+} from './e2e-helpers';
 
 const DEMO_BADGES = {
   cashier: DEMO_USERS.find((u) => u.role === 'cashier')!.badge,
@@ -17,12 +28,18 @@ const DEMO_BADGES = {
 const WATER = SAMPLE.water;
 const CHOCOLATE = SAMPLE.chocolate;
 
-describe('cart voids with a manager\'s approval, in Chromium against the headless host', () => {
+describe("cart voids with a manager's approval, in Chromium against the headless host", () => {
   let station: Station;
   let page: Page;
   let pins: Record<'cashier' | 'manager', DemoPin>;
 
-  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
+  useStation(
+    (dataDir) => ({ demo: true, dataDir }),
+    (opened) => {
+      station = opened;
+      page = opened.page;
+    },
+  );
 
   it('removing a line asks for a manager: a wrong PIN is refused and the line stays; the right PIN removes it', async () => {
     pins = await logInAsDemo(page, 'cashier');
@@ -55,7 +72,9 @@ describe('cart voids with a manager\'s approval, in Chromium against the headles
 
   it('lowering a quantity and overriding a price wait for the manager the same way', async () => {
     await scan(page, CHOCOLATE.code);
-    await expect.poll(() => rowOf(page, CHOCOLATE.name).getByRole('cell').first().innerText(), { timeout: 10_000 }).toBe('2');
+    await expect
+      .poll(() => rowOf(page, CHOCOLATE.name).getByRole('cell').first().innerText(), { timeout: 10_000 })
+      .toBe('2');
     await page.getByRole('button', { name: `Quantity: ${CHOCOLATE.name}` }).click();
     const quantity = page.getByRole('dialog', { name: `Quantity of ${CHOCOLATE.name}` });
     await quantity.getByLabel('Quantity').fill('1');
@@ -83,17 +102,22 @@ describe('cart voids with a manager\'s approval, in Chromium against the headles
   it('cancelling the sale asks for a manager too, and leaves the till on a new empty sale', async () => {
     const before = await page.getByRole('heading', { name: /^Sale #\d+$/ }).innerText();
     await page.getByRole('button', { name: 'Cancel sale' }).click();
-    await page.getByRole('dialog', { name: 'Cancel this sale?' }).getByRole('button', { name: 'Yes, cancel the sale' }).click();
+    await page
+      .getByRole('dialog', { name: 'Cancel this sale?' })
+      .getByRole('button', { name: 'Yes, cancel the sale' })
+      .click();
     const dialog = page.getByRole('dialog', { name: 'Void this sale' });
     await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(true);
     await approveAsManager(dialog, pins.manager, 'Customer left without paying', 'Void the sale');
     await expect.poll(() => dialog.count(), { timeout: 10_000 }).toBe(0);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Sale cancelled' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Sale cancelled' }).count(), { timeout: 10_000 })
+      .toBe(1);
     await expect.poll(() => page.getByRole('heading', { name: /^Sale #\d+$/ }).innerText()).not.toBe(before);
     expect(await cartRows(page).count()).toBe(0);
     expect(station.pageErrors).toEqual([]);
   }, 60_000);
-  it('a manager\'s staff badge scanned at the prompt approves; a cashier\'s badge is refused and the item stays', async () => {
+  it("a manager's staff badge scanned at the prompt approves; a cashier's badge is refused and the item stays", async () => {
     await scan(page, WATER.code);
     await expect.poll(() => rowOf(page, WATER.name).count(), { timeout: 10_000 }).toBe(1);
     await page.getByRole('button', { name: `Remove: ${WATER.name}` }).click();

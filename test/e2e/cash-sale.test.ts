@@ -43,7 +43,16 @@ describe('cash sale in Chromium against the headless host', () => {
     const bakery = page.getByRole('group', { name: 'Departments' }).getByRole('button', { name: 'Bakery' });
     await bakery.focus();
     await scan(page, WATER.code);
-    await expect.poll(() => page.getByRole('status').filter({ hasText: `Added ${WATER.name}` }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: `Added ${WATER.name}` })
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBe(1);
     expect(await bakery.getAttribute('aria-pressed')).toBe('false');
 
     await scan(page, CHOCOLATE.code);
@@ -64,7 +73,9 @@ describe('cash sale in Chromium against the headless host', () => {
     await expect.poll(() => rowOf(page, WATER.name).getByRole('cell').first().innerText()).toBe('3');
 
     await page.keyboard.press('F4');
-    await expect.poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible())
+      .toBe(true);
     const due = await page.locator('.amount-due').innerText();
     const rounded = page.getByText(/^In cash: /);
     const cashDue = cents((await rounded.count()) ? await rounded.innerText() : due);
@@ -107,7 +118,9 @@ describe('cash sale in Chromium against the headless host', () => {
     const before = await page.getByRole('table', { name: 'Items in this sale' }).innerText();
 
     await scan(page, UNKNOWN);
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: UNKNOWN }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: UNKNOWN }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
     expect(await page.getByRole('table', { name: 'Items in this sale' }).innerText()).toBe(before);
     // Nothing of the scan went into the focused search box either.
     expect(await page.getByLabel('Scan or search').inputValue()).toBe('');

@@ -8,14 +8,30 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  approveAsManager, cents, customerDoes, logInAsDemo, useStation, orderPayments, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
+  approveAsManager,
+  cents,
+  customerDoes,
+  logInAsDemo,
+  useStation,
+  orderPayments,
+  receiptOf,
+  ringUpAndPay,
+  SAMPLE,
+  salePayment,
+  type Station,
 } from './e2e-helpers';
 
 describe('CodePay sale with an on-screen tip, then a void, in Chromium against the headless host', () => {
   let station: Station;
   let page: Page;
 
-  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
+  useStation(
+    (dataDir) => ({ demo: true, dataDir }),
+    (opened) => {
+      station = opened;
+      page = opened.page;
+    },
+  );
 
   it('the customer approves with a tip, the receipt shows it, and a manager voids the payment', async () => {
     const pins = await logInAsDemo(page);
@@ -46,13 +62,22 @@ describe('CodePay sale with an on-screen tip, then a void, in Chromium against t
 
     // The terminal authorises the void: the sale's payment shows voided, the void itself approved.
     await expect.poll(() => salePayment(page).innerText(), { timeout: 30_000 }).toContain('Voided');
-    const voidEntry = orderPayments(page).getByRole('listitem').filter({ hasText: /^Void · / });
+    const voidEntry = orderPayments(page)
+      .getByRole('listitem')
+      .filter({ hasText: /^Void · / });
     await expect.poll(() => voidEntry.innerText(), { timeout: 30_000 }).toContain('Approved');
-    expect(await salePayment(page).getByRole('button', { name: /Void payment|Refund payment/ }).count()).toBe(0);
+    expect(
+      await salePayment(page)
+        .getByRole('button', { name: /Void payment|Refund payment/ })
+        .count(),
+    ).toBe(0);
     // The void went to the terminal asking its own manager to authorise it: journaled by the engine's option name
     // (the CodePay adapter sends it as required_terminal_authentication, test/unit/main/payments/codepay-envelope.test.ts).
     const journal = new Database(join(station.dir, 'data', 'journal.sqlite'), { readonly: true });
-    const voidOptions = journal.prepare("SELECT options FROM payment_attempts WHERE kind = 'void'").pluck().all() as string[];
+    const voidOptions = journal
+      .prepare("SELECT options FROM payment_attempts WHERE kind = 'void'")
+      .pluck()
+      .all() as string[];
     journal.close();
     expect(voidOptions.map((o) => JSON.parse(o))).toEqual([{ terminalAuthentication: true }]);
     expect(station.pageErrors).toEqual([]);

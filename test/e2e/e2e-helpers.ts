@@ -52,12 +52,21 @@ export async function openStation(config: (dataDir: string) => Record<string, un
       // A <meta> CSP cannot carry frame-ancestors; the host sends it as a header too.
       const text = message.text();
       // Resource failures are reported with their URL by the response listener.
-      if (message.type() === 'error' && !text.includes('frame-ancestors') && !text.startsWith('Failed to load resource')) pageErrors.push(text);
+      if (
+        message.type() === 'error' &&
+        !text.includes('frame-ancestors') &&
+        !text.startsWith('Failed to load resource')
+      )
+        pageErrors.push(text);
     });
     const opened = host;
     const openedBrowser = browser;
     return {
-      dir, host: opened, browser: openedBrowser, page, pageErrors,
+      dir,
+      host: opened,
+      browser: openedBrowser,
+      page,
+      pageErrors,
       async close() {
         await openedBrowser.close();
         await opened.stop();
@@ -90,17 +99,23 @@ export async function readDemoPins(page: Page): Promise<Record<'cashier' | 'mana
 
 /** Presses the digits on a PIN pad (the login screen's, or a dialog's when scoped to it). */
 export async function typePin(scope: Page | Locator, pin: string): Promise<void> {
-  for (const digit of pin) await scope.getByRole('group', { name: 'PIN pad' }).getByRole('button', { name: digit, exact: true }).click();
+  for (const digit of pin)
+    await scope.getByRole('group', { name: 'PIN pad' }).getByRole('button', { name: digit, exact: true }).click();
 }
 
 /** Logs in with a demo user's printed PIN; resolves with every demo PIN for later approvals. */
-export async function logInAsDemo(page: Page, role: 'cashier' | 'manager' = 'cashier'): Promise<Record<'cashier' | 'manager', DemoPin>> {
+export async function logInAsDemo(
+  page: Page,
+  role: 'cashier' | 'manager' = 'cashier',
+): Promise<Record<'cashier' | 'manager', DemoPin>> {
   await expect.poll(() => page.getByRole('heading', { name: 'Log in' }).isVisible(), { timeout: 15_000 }).toBe(true);
   const pins = await readDemoPins(page);
   await page.getByRole('button', { name: new RegExp(`^${pins[role].name}`) }).click();
   await typePin(page, pins[role].pin);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect.poll(() => page.getByRole('heading', { name: /^Sale #\d+$/ }).isVisible(), { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(() => page.getByRole('heading', { name: /^Sale #\d+$/ }).isVisible(), { timeout: 15_000 })
+    .toBe(true);
   return pins;
 }
 
@@ -110,7 +125,8 @@ const SCAN_KEY_GAP_S = 0.005;
 function scanKey(ch: string): { key: string; code: string; text: string; vk: number } {
   if (ch === '\n') return { key: 'Enter', code: 'Enter', text: '\r', vk: 13 };
   if (/\d/.test(ch)) return { key: ch, code: `Digit${ch}`, text: ch, vk: ch.charCodeAt(0) };
-  if (/[a-z]/i.test(ch)) return { key: ch, code: `Key${ch.toUpperCase()}`, text: ch, vk: ch.toUpperCase().charCodeAt(0) };
+  if (/[a-z]/i.test(ch))
+    return { key: ch, code: `Key${ch.toUpperCase()}`, text: ch, vk: ch.toUpperCase().charCodeAt(0) };
   return { key: ch, code: '', text: ch, vk: 0 };
 }
 
@@ -124,15 +140,17 @@ export async function scan(page: Page, code: string): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const start = Date.now() / 1000;
-    await Promise.all([...code, '\n'].flatMap((ch, i) => {
-      const { key, code: keyCode, text, vk } = scanKey(ch);
-      const timestamp = start + i * SCAN_KEY_GAP_S;
-      const common = { key, code: keyCode, windowsVirtualKeyCode: vk, nativeVirtualKeyCode: vk };
-      return [
-        cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...common, text, unmodifiedText: text, timestamp }),
-        cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common, timestamp: timestamp + SCAN_KEY_GAP_S / 2 }),
-      ];
-    }));
+    await Promise.all(
+      [...code, '\n'].flatMap((ch, i) => {
+        const { key, code: keyCode, text, vk } = scanKey(ch);
+        const timestamp = start + i * SCAN_KEY_GAP_S;
+        const common = { key, code: keyCode, windowsVirtualKeyCode: vk, nativeVirtualKeyCode: vk };
+        return [
+          cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...common, text, unmodifiedText: text, timestamp }),
+          cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common, timestamp: timestamp + SCAN_KEY_GAP_S / 2 }),
+        ];
+      }),
+    );
   } finally {
     await cdp.detach();
   }
@@ -155,15 +173,22 @@ export async function saleNumber(page: Page): Promise<number> {
 
 /** The cart's rows, and the one for an item. */
 export const cartRows = (page: Page) => page.getByRole('table', { name: 'Items in this sale' }).locator('tbody tr');
-export const rowOf = (page: Page, name: string) => cartRows(page).filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
+export const rowOf = (page: Page, name: string) =>
+  cartRows(page).filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${name}`) }) });
 
 /** Rings up one item by scan and opens the payment screen; resolves with the order number and amount due. */
-export async function ringUpAndPay(page: Page, code: string, name: string): Promise<{ orderNumber: number; due: number }> {
+export async function ringUpAndPay(
+  page: Page,
+  code: string,
+  name: string,
+): Promise<{ orderNumber: number; due: number }> {
   const orderNumber = await saleNumber(page);
   await scan(page, code);
   await expect.poll(() => rowOf(page, name).count(), { timeout: 10_000 }).toBe(1);
   await page.keyboard.press('F4');
-  await expect.poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible(), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible(), { timeout: 10_000 })
+    .toBe(true);
   return { orderNumber, due: cents(await page.locator('.amount-due').innerText()) };
 }
 
@@ -171,20 +196,29 @@ export async function ringUpAndPay(page: Page, code: string, name: string): Prom
 export const virtualTerminal = (page: Page) => page.getByRole('region', { name: 'Virtual terminal' });
 
 /** Waits for the one payment waiting on the virtual terminal and plays the customer's part. */
-export async function customerDoes(page: Page, action: 'Customer approves' | 'Approves with tip' | 'Declines' | 'Walks away'): Promise<void> {
+export async function customerDoes(
+  page: Page,
+  action: 'Customer approves' | 'Approves with tip' | 'Declines' | 'Walks away',
+): Promise<void> {
   const button = virtualTerminal(page).getByRole('button', { name: action, exact: true });
   await expect.poll(() => button.count(), { timeout: 20_000 }).toBe(1);
   await button.click();
 }
 
 /** The receipt on screen for an order. */
-export const receiptOf = (page: Page, orderNumber: number) => page.getByRole('article', { name: `Receipt for order ${orderNumber}` });
+export const receiptOf = (page: Page, orderNumber: number) =>
+  page.getByRole('article', { name: `Receipt for order ${orderNumber}` });
 
 /**
  * Fills the manager approval dialog (the only manager is preselected; the PIN goes in
  * on the dialog's own pad) and approves.
  */
-export async function approveAsManager(dialog: Locator, manager: DemoPin, reason: string, submit: string): Promise<void> {
+export async function approveAsManager(
+  dialog: Locator,
+  manager: DemoPin,
+  reason: string,
+  submit: string,
+): Promise<void> {
   await dialog.getByRole('radio', { name: manager.name }).check();
   await typePin(dialog, manager.pin);
   await dialog.getByLabel('Reason').fill(reason);
@@ -193,7 +227,10 @@ export async function approveAsManager(dialog: Locator, manager: DemoPin, reason
 
 /** The order's payment list on the receipt screen, and the entry of its card or wallet payment (kind "Payment"). */
 export const orderPayments = (page: Page) => page.getByRole('list', { name: 'Payments on this order' });
-export const salePayment = (page: Page) => orderPayments(page).getByRole('listitem').filter({ hasText: /^Payment · / });
+export const salePayment = (page: Page) =>
+  orderPayments(page)
+    .getByRole('listitem')
+    .filter({ hasText: /^Payment · / });
 
 /** Opens the sale from history (F8) and its refund dialog, returning the dialog. */
 export async function openRefundDialog(page: Page, orderNumber: number): Promise<Locator> {
@@ -211,17 +248,30 @@ export async function openRefundDialog(page: Page, orderNumber: number): Promise
 /** Opens the shift screen (F9) and its close dialog; `figure` reads one of its cash figures (Expected, Counted, Variance). */
 export async function openCloseShift(page: Page): Promise<{ close: Locator; figure(what: string): Locator }> {
   await page.keyboard.press('F9');
-  await expect.poll(() => page.getByRole('heading', { name: /^Shift \d+ is open$/ }).isVisible(), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => page.getByRole('heading', { name: /^Shift \d+ is open$/ }).isVisible(), { timeout: 10_000 })
+    .toBe(true);
   await page.getByRole('button', { name: 'Close shift…' }).click();
   const close = page.getByRole('dialog', { name: 'Close shift' });
   await expect.poll(() => close.isVisible()).toBe(true);
-  return { close, figure: (what) => close.locator('.cash-compare div').filter({ has: page.getByText(what, { exact: true }) }) };
+  return {
+    close,
+    figure: (what) => close.locator('.cash-compare div').filter({ has: page.getByText(what, { exact: true }) }),
+  };
 }
 
 /** The Canadian notes and coins the drawer count asks for (label of its field, value in cents). */
 const CAD_PIECES: [string, number][] = [
-  ['$100 notes', 10000], ['$50 notes', 5000], ['$20 notes', 2000], ['$10 notes', 1000], ['$5 notes', 500],
-  ['$2 coins', 200], ['$1 coins', 100], ['25¢ coins', 25], ['10¢ coins', 10], ['5¢ coins', 5],
+  ['$100 notes', 10000],
+  ['$50 notes', 5000],
+  ['$20 notes', 2000],
+  ['$10 notes', 1000],
+  ['$5 notes', 500],
+  ['$2 coins', 200],
+  ['$1 coins', 100],
+  ['25¢ coins', 25],
+  ['10¢ coins', 10],
+  ['5¢ coins', 5],
 ];
 
 /** Types a drawer count that adds up to exactly `amount` cents, fewest pieces first, into the count fields in `scope`. */
@@ -239,7 +289,10 @@ export async function countDrawer(scope: Locator, amount: number): Promise<void>
  * Opens a station for the describe block (before its tests) and closes it after;
  * `ready` hands the opened station to the test's own variables.
  */
-export function useStation(config: (dataDir: string) => Record<string, unknown>, ready: (station: Station) => void): void {
+export function useStation(
+  config: (dataDir: string) => Record<string, unknown>,
+  ready: (station: Station) => void,
+): void {
   let opened: Station | undefined;
   beforeAll(async () => {
     opened = await openStation(config);

@@ -8,7 +8,18 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  approveAsManager, cents, countDrawer, logInAsDemo, openCloseShift, openRefundDialog, useStation, rowOf, saleNumber, SAMPLE, scan, type Station,
+  approveAsManager,
+  cents,
+  countDrawer,
+  logInAsDemo,
+  openCloseShift,
+  openRefundDialog,
+  useStation,
+  rowOf,
+  saleNumber,
+  SAMPLE,
+  scan,
+  type Station,
 } from './e2e-helpers';
 
 const LOAF = SAMPLE.sourdough;
@@ -18,9 +29,15 @@ describe('refund from history and the Z report, in Chromium against the headless
   let station: Station;
   let page: Page;
 
-  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
+  useStation(
+    (dataDir) => ({ demo: true, dataDir }),
+    (opened) => {
+      station = opened;
+      page = opened.page;
+    },
+  );
 
-  it('a cashier refunds one item with the manager\'s PIN; the Z report lists it with both names; reopened it says COPY', async () => {
+  it("a cashier refunds one item with the manager's PIN; the Z report lists it with both names; reopened it says COPY", async () => {
     const pins = await logInAsDemo(page, 'cashier');
     const orderNumber = await saleNumber(page);
 
@@ -28,14 +45,22 @@ describe('refund from history and the Z report, in Chromium against the headless
     await scan(page, LOAF.code);
     await expect.poll(() => rowOf(page, LOAF.name).count(), { timeout: 10_000 }).toBe(1);
     await scan(page, LOAF.code);
-    await expect.poll(() => rowOf(page, LOAF.name).getByRole('cell').first().innerText(), { timeout: 10_000 }).toBe('2');
+    await expect
+      .poll(() => rowOf(page, LOAF.name).getByRole('cell').first().innerText(), { timeout: 10_000 })
+      .toBe('2');
     await scan(page, CHOCOLATE.code);
     await expect.poll(() => rowOf(page, CHOCOLATE.name).count(), { timeout: 10_000 }).toBe(1);
 
     await page.keyboard.press('F4');
-    await expect.poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible(), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     await page.getByRole('button', { name: 'Exact cash' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Sale complete' }).isVisible(), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Sale complete' }).isVisible(), { timeout: 15_000 })
+      .toBe(true);
 
     // The sale, opened from history.
     const dialog = await openRefundDialog(page, orderNumber);
@@ -53,7 +78,10 @@ describe('refund from history and the Z report, in Chromium against the headless
 
     const result = page.getByRole('status').filter({ hasText: /^Refund 1 / });
     await expect.poll(() => result.innerText(), { timeout: 10_000 }).toBe('Refund 1 completed: $5.50 · Cash $5.50');
-    const refundRow = page.getByRole('table', { name: 'Refunds of this sale' }).getByRole('row').filter({ hasText: '#1' });
+    const refundRow = page
+      .getByRole('table', { name: 'Refunds of this sale' })
+      .getByRole('row')
+      .filter({ hasText: '#1' });
     expect(await refundRow.innerText()).toMatch(new RegExp(`${pins.cashier.name}\\s+${pins.manager.name}`));
     await page.getByRole('button', { name: 'Receipt of refund 1' }).click();
     const refundReceipt = page.getByRole('article', { name: `REFUND 1 of sale ${orderNumber}` });
@@ -75,7 +103,10 @@ describe('refund from history and the Z report, in Chromium against the headless
     const z = page.getByRole('article', { name: 'Z report 1' });
     await expect.poll(() => z.isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await z.getByText('COPY', { exact: true }).count()).toBe(0);
-    const zRefund = z.getByRole('table', { name: 'Refunds', exact: true }).getByRole('row').filter({ hasText: `#1 of sale #${orderNumber}` });
+    const zRefund = z
+      .getByRole('table', { name: 'Refunds', exact: true })
+      .getByRole('row')
+      .filter({ hasText: `#1 of sale #${orderNumber}` });
     const zRefundText = await zRefund.innerText();
     expect(zRefundText).toContain(pins.cashier.name);
     expect(zRefundText).toContain(pins.manager.name);
@@ -87,8 +118,20 @@ describe('refund from history and the Z report, in Chromium against the headless
     await page.getByRole('button', { name: 'Open Z report 1' }).click();
     await expect.poll(() => z.getByText('COPY', { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true);
     await page.getByRole('button', { name: 'Print', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Z report 1 \(copy\): / }).count(), { timeout: 10_000 }).toBe(1);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /^Z report 1 \(copy\): / })
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBe(1);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('z-report-1.csv');
 
     expect(station.pageErrors).toEqual([]);

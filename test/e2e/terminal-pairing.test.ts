@@ -11,7 +11,13 @@ describe('CodePay terminal pairing, in Chromium against the headless host', () =
   let station: Station;
   let page: Page;
 
-  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
+  useStation(
+    (dataDir) => ({ demo: true, dataDir }),
+    (opened) => {
+      station = opened;
+      page = opened.page;
+    },
+  );
 
   it('the manager accepts the demo terminal as Lane 2; it is listed and becomes a tender', async () => {
     await logInAsDemo(page, 'manager');
@@ -38,8 +44,14 @@ describe('CodePay terminal pairing, in Chromium against the headless host', () =
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Sale' }).click();
     await ringUpAndPay(page, SAMPLE.water.code, SAMPLE.water.name);
     const tenders = page.getByRole('region', { name: 'Card and wallet' });
-    await expect.poll(() => tenders.getByRole('button', { name: 'Card (CodePay terminal) – Lane 2', exact: true }).isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await tenders.getByRole('button', { name: 'Card (CodePay terminal) – Lane 1', exact: true }).isVisible()).toBe(true);
+    await expect
+      .poll(() => tenders.getByRole('button', { name: 'Card (CodePay terminal) – Lane 2', exact: true }).isVisible(), {
+        timeout: 15_000,
+      })
+      .toBe(true);
+    expect(
+      await tenders.getByRole('button', { name: 'Card (CodePay terminal) – Lane 1', exact: true }).isVisible(),
+    ).toBe(true);
     expect(station.pageErrors).toEqual([]);
   }, 120_000);
 });

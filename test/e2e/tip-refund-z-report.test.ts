@@ -12,7 +12,18 @@ import { describe, expect, it } from 'vitest';
 import { parseDecimalString } from '../../src-shared/money';
 import { connectHost } from '../support/host-client';
 import {
-  approveAsManager, cents, countDrawer, customerDoes, logInAsDemo, openCloseShift, openRefundDialog, receiptOf, ringUpAndPay, SAMPLE, useStation, type Station,
+  approveAsManager,
+  cents,
+  countDrawer,
+  customerDoes,
+  logInAsDemo,
+  openCloseShift,
+  openRefundDialog,
+  receiptOf,
+  ringUpAndPay,
+  SAMPLE,
+  useStation,
+  type Station,
 } from './e2e-helpers';
 
 const WATER = SAMPLE.water;
@@ -25,11 +36,17 @@ async function rowCells(table: Locator, row: Locator): Promise<Record<string, st
   return Object.fromEntries(headings.map((heading, i) => [heading.trim(), (cells[i] ?? '').trim()]));
 }
 
-describe('a CodePay sale with a tip refunded in full, the Z report and the terminal\'s batch, in Chromium against the headless host', () => {
+describe("a CodePay sale with a tip refunded in full, the Z report and the terminal's batch, in Chromium against the headless host", () => {
   let station: Station;
   let page: Page;
 
-  useStation((dataDir) => ({ demo: true, dataDir }), (opened) => { station = opened; page = opened.page; });
+  useStation(
+    (dataDir) => ({ demo: true, dataDir }),
+    (opened) => {
+      station = opened;
+      page = opened.page;
+    },
+  );
 
   it('the customer tips on the terminal; the item and the tip go back to the card; the Z report nets CodePay to the batch total', async () => {
     const pins = await logInAsDemo(page, 'cashier');
@@ -61,10 +78,17 @@ describe('a CodePay sale with a tip refunded in full, the Z report and the termi
     // The terminal refunds it: goods and tip together, to the card.
     const money = (minor: number) => `$${(minor / 100).toFixed(2)}`;
     const result = page.getByRole('status').filter({ hasText: /^Refund 1 / });
-    await expect.poll(() => result.innerText(), { timeout: 30_000 }).toBe(`Refund 1 completed: ${money(charged)} · Card ${money(charged)}`);
-    const refundRow = page.getByRole('table', { name: 'Refunds of this sale' }).getByRole('row').filter({ hasText: '#1' });
+    await expect
+      .poll(() => result.innerText(), { timeout: 30_000 })
+      .toBe(`Refund 1 completed: ${money(charged)} · Card ${money(charged)}`);
+    const refundRow = page
+      .getByRole('table', { name: 'Refunds of this sale' })
+      .getByRole('row')
+      .filter({ hasText: '#1' });
     expect(await refundRow.innerText()).toContain(`tip ${money(tip)}`);
-    await expect.poll(() => page.getByText('Everything paid on this sale has been refunded.').isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByText('Everything paid on this sale has been refunded.').isVisible(), { timeout: 10_000 })
+      .toBe(true);
 
     // Close the shift: nothing was taken in cash, so the drawer holds its (empty) float.
     const { close, figure } = await openCloseShift(page);
@@ -88,7 +112,9 @@ describe('a CodePay sale with a tip refunded in full, the Z report and the termi
     expect(cents(refund['Amount'])).toBe(charged);
     expect(cents(refund['Of which tip'])).toBe(tip);
     expect(refund['Status']).toBe('completed');
-    expect(await z.getByRole('table', { name: 'Tips', exact: true }).innerText()).toMatch(new RegExp(`Tips taken\\s+\\${money(tip)}[\\s\\S]*Tips refunded\\s+-\\${money(tip)}`));
+    expect(await z.getByRole('table', { name: 'Tips', exact: true }).innerText()).toMatch(
+      new RegExp(`Tips taken\\s+\\${money(tip)}[\\s\\S]*Tips refunded\\s+-\\${money(tip)}`),
+    );
     const providers = z.getByRole('table', { name: 'Providers', exact: true });
     const provider = await rowCells(providers, providers.getByRole('row').filter({ hasText: CODEPAY }));
     expect(cents(provider['Given back'])).toBe(charged);
@@ -107,8 +133,17 @@ describe('a CodePay sale with a tip refunded in full, the Z report and the termi
       expect(Number(count)).toBe(2);
       expect(parseDecimalString(total, 'CAD')).toBe(zNet);
       const stored = await host.invoke('pos:reports.z', { number: 1, copy: true });
-      expect(stored.providers.find((p) => p.label === CODEPAY)).toMatchObject({ confirmed: { count: 1, amount: charged }, givenBack: charged, net: parseDecimalString(total, 'CAD') });
-      expect(stored.tenders.find((t) => t.label === CODEPAY)).toMatchObject({ amount: charged, tips: tip, refunded: charged, net: parseDecimalString(total, 'CAD') });
+      expect(stored.providers.find((p) => p.label === CODEPAY)).toMatchObject({
+        confirmed: { count: 1, amount: charged },
+        givenBack: charged,
+        net: parseDecimalString(total, 'CAD'),
+      });
+      expect(stored.tenders.find((t) => t.label === CODEPAY)).toMatchObject({
+        amount: charged,
+        tips: tip,
+        refunded: charged,
+        net: parseDecimalString(total, 'CAD'),
+      });
     } finally {
       host.close();
     }

@@ -14,15 +14,21 @@ const WECHAT_CODE = '134567890123456789';
 
 /** Runs in the page before the app: flags any DOM state that shows the code in full. */
 function watchFor(code: string): void {
-  const seen = (window as unknown as { __codeSeen: string[] }).__codeSeen = [] as string[];
+  const seen = ((window as unknown as { __codeSeen: string[] }).__codeSeen = [] as string[]);
   const check = (where: string) => {
     const body = document.body;
     if (body && (body.innerText.includes(code) || body.innerHTML.includes(code))) seen.push(`text (${where})`);
     for (const field of document.querySelectorAll('input, textarea')) {
-      if ((field as HTMLInputElement).value.includes(code)) seen.push(`field ${field.outerHTML.slice(0, 80)} (${where})`);
+      if ((field as HTMLInputElement).value.includes(code))
+        seen.push(`field ${field.outerHTML.slice(0, 80)} (${where})`);
     }
   };
-  new MutationObserver(() => check('mutation')).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  new MutationObserver(() => check('mutation')).observe(document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+  });
   document.addEventListener('input', () => check('input'), true);
 }
 
@@ -52,9 +58,16 @@ describe('wallet sale (customer code scanned) in Chromium against the headless h
     // The customer's code, scanned on the sale screen: no product lookup, no tender button pressed.
     await scan(page, WECHAT_CODE);
     // It moves to the payment screen (or, if the wallet is quick, already to the receipt).
-    const moved = async () => (await page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible()) || (await receiptOf(page, orderNumber).isVisible());
+    const moved = async () =>
+      (await page.getByRole('heading', { name: `Payment — sale #${orderNumber}` }).isVisible()) ||
+      (await receiptOf(page, orderNumber).isVisible());
     await expect.poll(moved, { timeout: 10_000 }).toBe(true);
-    expect(await page.getByRole('alert').filter({ hasText: /not found|unknown/i }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /not found|unknown/i })
+        .count(),
+    ).toBe(0);
 
     // The demo wallet approves after a few status queries (every 2 s).
     const receipt = receiptOf(page, orderNumber);

@@ -6,7 +6,16 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
-  approveAsManager, cents, customerDoes, logInAsDemo, useStation, receiptOf, ringUpAndPay, SAMPLE, salePayment, type Station,
+  approveAsManager,
+  cents,
+  customerDoes,
+  logInAsDemo,
+  useStation,
+  receiptOf,
+  ringUpAndPay,
+  SAMPLE,
+  salePayment,
+  type Station,
 } from './e2e-helpers';
 
 const REFUND = 100;
@@ -15,9 +24,17 @@ describe('YabandPay sale in EUR with a partial refund, in Chromium against the h
   let station: Station;
   let page: Page;
 
-  useStation((dataDir) => ({
-      demo: true, dataDir, store: { name: 'Countertop Demo Café', currency: 'EUR', locale: 'de-DE', cashRoundingStep: 1 },
-    }), (opened) => { station = opened; page = opened.page; });
+  useStation(
+    (dataDir) => ({
+      demo: true,
+      dataDir,
+      store: { name: 'Countertop Demo Café', currency: 'EUR', locale: 'de-DE', cashRoundingStep: 1 },
+    }),
+    (opened) => {
+      station = opened;
+      page = opened.page;
+    },
+  );
 
   it('the customer approves, then a manager refunds 1,00 € of it and the payment shows partially refunded', async () => {
     const pins = await logInAsDemo(page);

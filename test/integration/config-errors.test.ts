@@ -23,14 +23,41 @@ describe('config validation', () => {
     ['an unsupported currency', { ...valid, store: { name: 'X', currency: 'XYZ' } }, 'store.currency'],
     ['a missing store name', { ...valid, store: { currency: 'CAD' } }, 'store.name'],
     ['a misspelled key', { ...valid, datadir: './x' }, '(top level)'],
-    ['a tax rate over 100 %', { ...valid, taxes: [{ code: 'GST', label: 'GST', ratePercent: 500 }] }, 'taxes.0.ratePercent'],
-    ['a CodePay terminal without ws://', { ...valid, providers: { codepay: { appId: 'a', terminals: [{ name: 'Lane 1', url: 'http://10.0.0.2' }] } } }, 'providers.codepay.terminals.0.url'],
-    ['an IOTPay provider in a store currency it does not take', { ...valid, store: { name: 'X', currency: 'KWD' }, providers: { iotpay: { mchId: '1', loginName: 'l', key: 'k' } } }, 'store.currency'],
-    ['a YabandPay currency it does not take', { ...valid, providers: { yabandpay: { user: 'u', secretKey: 'k', notifyUrl: 'https://x.example/n', currency: 'CAD' } } }, 'providers.yabandpay.currency'],
+    [
+      'a tax rate over 100 %',
+      { ...valid, taxes: [{ code: 'GST', label: 'GST', ratePercent: 500 }] },
+      'taxes.0.ratePercent',
+    ],
+    [
+      'a CodePay terminal without ws://',
+      { ...valid, providers: { codepay: { appId: 'a', terminals: [{ name: 'Lane 1', url: 'http://10.0.0.2' }] } } },
+      'providers.codepay.terminals.0.url',
+    ],
+    [
+      'an IOTPay provider in a store currency it does not take',
+      {
+        ...valid,
+        store: { name: 'X', currency: 'KWD' },
+        providers: { iotpay: { mchId: '1', loginName: 'l', key: 'k' } },
+      },
+      'store.currency',
+    ],
+    [
+      'a YabandPay currency it does not take',
+      {
+        ...valid,
+        providers: { yabandpay: { user: 'u', secretKey: 'k', notifyUrl: 'https://x.example/n', currency: 'CAD' } },
+      },
+      'providers.yabandpay.currency',
+    ],
   ])('names the field for %s', (_what, config, field) => {
     const path = configFile(`bad-${field}.json`, JSON.stringify(config));
     let error: unknown;
-    try { resolveConfig(path); } catch (e) { error = e; }
+    try {
+      resolveConfig(path);
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain(field === '(top level)' ? 'datadir' : field);
   });
@@ -38,14 +65,31 @@ describe('config validation', () => {
   it('IOTPay is refused for a store currency outside CAD/USD, and accepted in USD', () => {
     const iotpay = { mchId: '1', loginName: 'l', key: 'k' };
     let error: unknown;
-    try { resolveConfig(configFile('iotpay-eur.json', JSON.stringify({ ...valid, store: { name: 'X', currency: 'EUR' }, providers: { iotpay } }))); } catch (e) { error = e; }
+    try {
+      resolveConfig(
+        configFile(
+          'iotpay-eur.json',
+          JSON.stringify({ ...valid, store: { name: 'X', currency: 'EUR' }, providers: { iotpay } }),
+        ),
+      );
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).field).toBe('store.currency');
     expect((error as ConfigError).message).toMatch(/providers\.iotpay.*CAD or USD.*EUR/);
-    const usd = resolveConfig(configFile('iotpay-usd.json', JSON.stringify({ ...valid, store: { name: 'X', currency: 'USD' }, providers: { iotpay } })));
+    const usd = resolveConfig(
+      configFile(
+        'iotpay-usd.json',
+        JSON.stringify({ ...valid, store: { name: 'X', currency: 'USD' }, providers: { iotpay } }),
+      ),
+    );
     expect(usd.providers.iotpay?.mchId).toBe('1');
     // Without IOTPay any supported currency stays fine.
-    expect(resolveConfig(configFile('kwd.json', JSON.stringify({ ...valid, store: { name: 'X', currency: 'KWD' } }))).store.currency).toBe('KWD');
+    expect(
+      resolveConfig(configFile('kwd.json', JSON.stringify({ ...valid, store: { name: 'X', currency: 'KWD' } }))).store
+        .currency,
+    ).toBe('KWD');
   });
 
   it('reads a valid file and resolves dataDir next to it', () => {
@@ -57,9 +101,18 @@ describe('config validation', () => {
 
   it('the host refuses to start on a malformed config, says why, and exits 2', () => {
     const broken = configFile('broken.json', '{ "store": { "name": "X", "currency": "CAD" }, "dataDir": ');
-    const bad = configFile('bad-field.json', JSON.stringify({ ...valid, store: { name: 'X', currency: 'CAD', cashRoundingStep: 0 } }));
-    for (const [path, expected] of [[broken, 'not valid JSON'], [bad, 'store.cashRoundingStep']] as const) {
-      const run = spawnSync(process.execPath, [HOST_ENTRY, '--config', path, '--port', '0'], { encoding: 'utf8', timeout: 20_000 });
+    const bad = configFile(
+      'bad-field.json',
+      JSON.stringify({ ...valid, store: { name: 'X', currency: 'CAD', cashRoundingStep: 0 } }),
+    );
+    for (const [path, expected] of [
+      [broken, 'not valid JSON'],
+      [bad, 'store.cashRoundingStep'],
+    ] as const) {
+      const run = spawnSync(process.execPath, [HOST_ENTRY, '--config', path, '--port', '0'], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
       expect(run.status).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toContain(expected);

@@ -19,14 +19,22 @@ async function call<K extends ChannelName>(core: Core, channel: K, input: Channe
 describe('the core under Node with a real SQLite journal', () => {
   let dir: string;
   let core: Core;
-  const open = async () => createCore({ config: resolveConfig(writeConfig(dir, { demo: true, dataDir: join(dir, 'data') })), resourcesDir: join(__dirname, '../../resources'), log: quiet });
+  const open = async () =>
+    createCore({
+      config: resolveConfig(writeConfig(dir, { demo: true, dataDir: join(dir, 'data') })),
+      resourcesDir: join(__dirname, '../../resources'),
+      log: quiet,
+    });
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ct-core-'));
     core = await open();
     await core.ready;
   });
-  afterEach(async () => { await core.close(); rmSync(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    await core.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('rings up a cash sale with a price-embedded label, nickel rounding and change, durably', async () => {
     const codes = demoCodes(core.journal.db);
@@ -42,7 +50,9 @@ describe('the core under Node with a real SQLite journal', () => {
     const labelLine = labelled.order.lines.find((l) => l.embedded === 'price')!;
     expect(labelLine).toMatchObject({ unitPrice: codes.priceLabel.price, qtyMilli: 1000, name: codes.priceLabel.name });
 
-    const first = labelled.order.lines.find((l) => l.barcode === codes.plain[0].barcode || l.name === codes.plain[0].name)!;
+    const first = labelled.order.lines.find(
+      (l) => l.barcode === codes.plain[0].barcode || l.name === codes.plain[0].name,
+    )!;
     const order = await call(core, 'pos:cart.setQuantity', { lineId: first.id, qtyMilli: 3000 });
     expect(order.lines).toHaveLength(3);
     expect(order.subtotal).toBe(codes.plain[0].price * 3 + codes.plain[1].price + codes.priceLabel.price);
@@ -70,7 +80,9 @@ describe('the core under Node with a real SQLite journal', () => {
     await call(core, 'pos:session.login', { userId: cashier.id, pin: '1234' });
     const history = await call(core, 'pos:orders.history', {});
     expect(history[0]).toMatchObject({ id: order.id, status: 'completed', total: order.total, tenderKinds: ['cash'] });
-    expect((await call(core, 'pos:orders.history', { query: codes.priceLabel.name.split(' ')[0] })).map((o) => o.id)).toContain(order.id);
+    expect(
+      (await call(core, 'pos:orders.history', { query: codes.priceLabel.name.split(' ')[0] })).map((o) => o.id),
+    ).toContain(order.id);
     const copy = await call(core, 'pos:orders.receipt', { orderId: order.id, copy: true });
     expect(copy.copy).toBe(true);
   });
@@ -88,14 +100,19 @@ describe('the core under Node with a real SQLite journal', () => {
     expect(cart.lines).toHaveLength(1);
     expect(cart.lines[0].qtyMilli).toBe(2000);
     await call(core, 'pos:tender.cash', { orderId: cart.id, tendered: 100 });
-    await expect(call(core, 'pos:cart.removeLine', { lineId: cart.lines[0].id })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(call(core, 'pos:cart.removeLine', { lineId: cart.lines[0].id })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('applies line and order discounts in main and reports taxes per code', async () => {
     const codes = demoCodes(core.journal.db);
     await call(core, 'pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     const { order } = await call(core, 'pos:cart.scan', { code: codes.plain[3].barcode, source: 'wedge' });
-    const discounted = await call(core, 'pos:cart.setLineDiscount', { lineId: order.lines[0].id, discount: { kind: 'percent', basisPoints: 1000 } });
+    const discounted = await call(core, 'pos:cart.setLineDiscount', {
+      lineId: order.lines[0].id,
+      discount: { kind: 'percent', basisPoints: 1000 },
+    });
     expect(discounted.lines[0].lineDiscount).toBe(Math.round(codes.plain[3].price / 10));
     const both = await call(core, 'pos:cart.setOrderDiscount', { discount: { kind: 'amount', amount: 10 } });
     expect(both.discountTotal).toBe(discounted.lines[0].lineDiscount + 10);

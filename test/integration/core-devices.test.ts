@@ -19,21 +19,32 @@ describe('devices in the running core', () => {
   let h: Harness;
   beforeEach(async () => {
     sink = await startPrinterSink();
-    h = await startHarness({ devices: { printer: { type: 'tcp', host: sink.host, port: sink.port, statusCheck: false } } });
+    h = await startHarness({
+      devices: { printer: { type: 'tcp', host: sink.host, port: sink.port, statusCheck: false } },
+    });
   });
-  afterEach(async () => { await h.close(); await sink.close(); });
+  afterEach(async () => {
+    await h.close();
+    await sink.close();
+  });
 
   it('a completed cash sale prints its receipt and kicks the drawer with the full 5 bytes, and the opening is audited', async () => {
     const order = await h.ringUp();
     await h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue + 500 });
-    await until(() => sink.prints().some((p) => p.drawerKicks.length > 0) && sink.prints().some((p) => p.text.includes('TOTAL')), 'the receipt and the kick');
+    await until(
+      () => sink.prints().some((p) => p.drawerKicks.length > 0) && sink.prints().some((p) => p.text.includes('TOTAL')),
+      'the receipt and the kick',
+    );
     const receipt = sink.prints().find((p) => p.text.includes('TOTAL'))!;
     expect(receipt.text).toContain('Countertop Demo Market');
     expect(receipt.text).toMatch(/DEMO/);
     for (const line of order.lines) expect(receipt.text).toContain(line.name.slice(0, 20));
     const kick = sink.prints().flatMap((p) => p.drawerKicks)[0];
     expect(kick.complete).toBe(true);
-    const audit = h.core.journal.db.prepare("SELECT detail FROM audit WHERE action = 'drawer.open'").pluck().all() as string[];
+    const audit = h.core.journal.db
+      .prepare("SELECT detail FROM audit WHERE action = 'drawer.open'")
+      .pluck()
+      .all() as string[];
     expect(audit.map((d) => JSON.parse(d).reason)).toEqual(['change']);
   });
 
@@ -41,10 +52,16 @@ describe('devices in the running core', () => {
     const order = await h.ringUp();
     const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: 'iotpay-pax', amount: order.due });
     let waiting: { key: string }[] = [];
-    await until(() => { waiting = h.core.demo!.waiting().filter((w) => w.provider === 'iotpay-pax'); return waiting.length === 1; }, 'the virtual terminal to show the sale');
+    await until(() => {
+      waiting = h.core.demo!.waiting().filter((w) => w.provider === 'iotpay-pax');
+      return waiting.length === 1;
+    }, 'the virtual terminal to show the sale');
     await h.call('pos:demo.act', { provider: 'iotpay-pax', key: waiting[0].key, action: 'approve' });
     await h.attempt(attempt.id, (a) => a.state === 'approved');
-    await until(() => sink.prints().filter((p) => p.text.includes('TOTAL')).length === 2, 'the merchant and customer copies');
+    await until(
+      () => sink.prints().filter((p) => p.text.includes('TOTAL')).length === 2,
+      'the merchant and customer copies',
+    );
     const [merchant, customer] = sink.prints().filter((p) => p.text.includes('TOTAL'));
     expect(merchant.text).toContain('MERCHANT COPY');
     expect(customer.text).toContain('CUSTOMER COPY');
@@ -54,14 +71,28 @@ describe('devices in the running core', () => {
 
   it('a card sale never opens the drawer; a no-sale opening needs a manager and is audited with both names', async () => {
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
-    await expect(h.call('pos:drawer.noSale', { reason: 'float check', approval: { managerId: 'demo-cashier', pin: '1234' } })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    await expect(
+      h.call('pos:drawer.noSale', { reason: 'float check', approval: { managerId: 'demo-cashier', pin: '1234' } }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
     expect(sink.prints().flatMap((p) => p.drawerKicks)).toHaveLength(0);
-    const job = await h.call('pos:drawer.noSale', { reason: 'float check', approval: { managerId: 'demo-manager', pin: '9876' } });
+    const job = await h.call('pos:drawer.noSale', {
+      reason: 'float check',
+      approval: { managerId: 'demo-manager', pin: '9876' },
+    });
     expect(job.label).toContain('Morgan Manager');
     await until(() => sink.prints().flatMap((p) => p.drawerKicks).length === 1, 'the kick');
-    const rows = h.core.journal.db.prepare("SELECT action, user_id, detail FROM audit WHERE action IN ('approval', 'drawer.open')").all() as { action: string; user_id: string; detail: string }[];
-    expect(rows.map((r) => [r.action, r.user_id])).toEqual([['approval', 'demo-manager'], ['drawer.open', 'demo-cashier']]);
-    expect(JSON.parse(rows[0].detail)).toMatchObject({ requestedBy: 'demo-cashier', approvedBy: 'demo-manager', reason: 'float check' });
+    const rows = h.core.journal.db
+      .prepare("SELECT action, user_id, detail FROM audit WHERE action IN ('approval', 'drawer.open')")
+      .all() as { action: string; user_id: string; detail: string }[];
+    expect(rows.map((r) => [r.action, r.user_id])).toEqual([
+      ['approval', 'demo-manager'],
+      ['drawer.open', 'demo-cashier'],
+    ]);
+    expect(JSON.parse(rows[0].detail)).toMatchObject({
+      requestedBy: 'demo-cashier',
+      approvedBy: 'demo-manager',
+      reason: 'float check',
+    });
   });
 
   it('a failed print stays queued, shows in the device panel, and prints after the printer recovers', async () => {
@@ -83,7 +114,9 @@ describe('devices in the running core', () => {
     const codes = demoCodes(h.core.journal.db);
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     const told: unknown[] = [];
-    h.core.events.subscribe((event, payload) => { if (event === 'pos:scan.received') told.push(payload); });
+    h.core.events.subscribe((event, payload) => {
+      if (event === 'pos:scan.received') told.push(payload);
+    });
     await h.call('pos:demo.scan', { code: codes.plain[0].barcode });
     await h.call('pos:demo.scan', { code: '4006381333931' });
     expect(told).toEqual([
@@ -101,8 +134,22 @@ describe('node-hid failing to load', () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const dir = mkdtempSync(`${(await import('node:os')).tmpdir()}/ct-hid-`);
     const journal = openJournal(`${dir}/journal.sqlite`);
-    const scanner: ScanSource = createHidScanner({ vendorId: 0x0c2e, productId: 0x0b81, loadHid: async () => { throw new Error('libusb-1.0.so.0: cannot open shared object file'); } });
-    const hub = await startDeviceHub({ db: journal.db, printer: { type: 'tcp', host: sink.host, port: sink.port, statusCheck: false }, scanner, storeName: 'X', log: quietLog, onScan: () => undefined, onChange: () => undefined });
+    const scanner: ScanSource = createHidScanner({
+      vendorId: 0x0c2e,
+      productId: 0x0b81,
+      loadHid: async () => {
+        throw new Error('libusb-1.0.so.0: cannot open shared object file');
+      },
+    });
+    const hub = await startDeviceHub({
+      db: journal.db,
+      printer: { type: 'tcp', host: sink.host, port: sink.port, statusCheck: false },
+      scanner,
+      storeName: 'X',
+      log: quietLog,
+      onScan: () => undefined,
+      onChange: () => undefined,
+    });
     const view = hub.view();
     expect(view.scanner.state).toBe('unavailable');
     expect(view.scanner.message).toMatch(/libusb|HID/);

@@ -20,7 +20,9 @@ describe('crash tests: the host is SIGKILLed mid-payment (CodePay)', () => {
 
   beforeEach(async () => {
     sim = await startCodepayTerminalSimulator({ appId: APP_ID });
-    till = createCrashTill('ct-crash-codepay-', { providers: { codepay: { appId: APP_ID, terminals: [{ name: 'Lane 1', url: sim.url }] } } });
+    till = createCrashTill('ct-crash-codepay-', {
+      providers: { codepay: { appId: APP_ID, terminals: [{ name: 'Lane 1', url: sim.url }] } },
+    });
   });
   afterEach(async () => {
     await till.close();
@@ -32,7 +34,11 @@ describe('crash tests: the host is SIGKILLed mid-payment (CodePay)', () => {
     const order = await till.ringUp();
     await until(() => sim.openConnections() === 1, 'the till to connect to the terminal');
     sim.next({ kind: 'hold' });
-    const attempt = await till.client!.invoke('pos:tender.start', { orderId: order.id, provider: 'codepay', amount: order.due });
+    const attempt = await till.client!.invoke('pos:tender.start', {
+      orderId: order.id,
+      provider: 'codepay',
+      amount: order.due,
+    });
     const reference = till.reference(attempt.id);
     await until(() => sim.pending().some((o) => o.merchantOrderNo === reference), 'the terminal to show the sale');
     expect(till.attemptState(attempt.id)).toMatch(/sending|pending/);
@@ -53,7 +59,11 @@ describe('crash tests: the host is SIGKILLed mid-payment (CodePay)', () => {
     const completed = await client.invoke('pos:orders.get', { orderId: order.id });
     expect(completed.status).toBe('completed');
     expect(completed.tenders).toHaveLength(1);
-    expect(completed.tenders[0]).toMatchObject({ amount: order.due, attemptId: attempt.id, card: { maskedPan: expect.stringMatching(/0010$/) } });
+    expect(completed.tenders[0]).toMatchObject({
+      amount: order.due,
+      attemptId: attempt.id,
+      card: { maskedPan: expect.stringMatching(/0010$/) },
+    });
     const approvals = till.events(attempt.id).filter((e) => e.to_state === 'approved');
     expect(approvals).toHaveLength(1);
     expect(['result re-delivered by the provider', 'reconciled at start']).toContain(approvals[0].cause);
@@ -68,7 +78,9 @@ describe('crash tests: the host is SIGKILLed mid-payment (CodePay)', () => {
     const client = await till.start();
     await until(() => till.attemptState(attempt.id) === 'approved', 'the attempt to be reconciled');
     expect((await client.invoke('pos:orders.get', { orderId: order.id })).status).toBe('completed');
-    expect(till.events(attempt.id).filter((e) => e.to_state === 'approved')).toEqual([expect.objectContaining({ cause: 'reconciled at start' })]);
+    expect(till.events(attempt.id).filter((e) => e.to_state === 'approved')).toEqual([
+      expect.objectContaining({ cause: 'reconciled at start' }),
+    ]);
     expect(sim.counts().queries).toBeGreaterThan(queriesBefore);
     expectOneOrderMessage(reference);
     expect(sim.counts().charges).toBe(1);
@@ -81,7 +93,11 @@ describe('crash tests: the host is SIGKILLed mid-payment (CodePay)', () => {
     await until(() => till.attemptState(attempt.id) === 'declined', 'the attempt to be recovered');
     expect((await client.invoke('pos:orders.get', { orderId: order.id })).status).toBe('open');
     expect(sim.counts().charges).toBe(0);
-    const retry = await client.invoke('pos:tender.start', { orderId: order.id, provider: 'codepay', amount: order.due });
+    const retry = await client.invoke('pos:tender.start', {
+      orderId: order.id,
+      provider: 'codepay',
+      amount: order.due,
+    });
     await until(() => till.attemptState(retry.id) === 'approved', 'the second attempt to be approved');
     expect((await client.invoke('pos:orders.get', { orderId: order.id })).status).toBe('completed');
     expect(sim.counts().orderMessages).toEqual({ [reference]: 1, [till.reference(retry.id)]: 1 });

@@ -13,7 +13,9 @@ describe('crash tests: the host is SIGKILLed mid-payment (IOTPay CC_PAX)', () =>
 
   beforeEach(async () => {
     sim = await startIotpaySimulator();
-    till = createCrashTill('ct-crash-pay-', { providers: { iotpay: { baseUrl: sim.url, mchId: sim.mchId, loginName: 'lane1', key: sim.key, device: 'PAX-1' } } });
+    till = createCrashTill('ct-crash-pay-', {
+      providers: { iotpay: { baseUrl: sim.url, mchId: sim.mchId, loginName: 'lane1', key: sim.key, device: 'PAX-1' } },
+    });
   });
   afterEach(async () => {
     await till.close();
@@ -23,7 +25,11 @@ describe('crash tests: the host is SIGKILLed mid-payment (IOTPay CC_PAX)', () =>
   async function startCardSale(behaviour: IotpayBehaviour, options: IotpayBehaviourOptions) {
     const order = await till.ringUp();
     sim.setBehaviour(behaviour, options);
-    const attempt = await till.client!.invoke('pos:tender.start', { orderId: order.id, provider: 'iotpay-pax', amount: order.due });
+    const attempt = await till.client!.invoke('pos:tender.start', {
+      orderId: order.id,
+      provider: 'iotpay-pax',
+      amount: order.due,
+    });
     return { order, attempt, reference: till.reference(attempt.id) };
   }
 

@@ -21,10 +21,23 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
   let till: CrashTill;
 
   async function setUp(duplicateRevealsTradeId: boolean) {
-    sim = await startYabandpaySimulator({ secretKey: KEY, stepMs: 50, outcome: 'interactive', duplicateRevealsTradeId });
+    sim = await startYabandpaySimulator({
+      secretKey: KEY,
+      stepMs: 50,
+      outcome: 'interactive',
+      duplicateRevealsTradeId,
+    });
     till = createCrashTill('ct-crash-yabandpay-', {
       store: { name: 'Café', currency: 'EUR' },
-      providers: { yabandpay: { baseUrl: sim.url, user: TID, secretKey: KEY, notifyUrl: 'https://pos.example.test/yabandpay/notify', currency: 'EUR' } },
+      providers: {
+        yabandpay: {
+          baseUrl: sim.url,
+          user: TID,
+          secretKey: KEY,
+          notifyUrl: 'https://pos.example.test/yabandpay/notify',
+          currency: 'EUR',
+        },
+      },
     });
   }
   afterEach(async () => {
@@ -35,7 +48,11 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
   /** The terminal shows the sale; the host dies; the customer then pays. */
   async function killedWhileCustomerPays() {
     const order = await till.ringUp();
-    const attempt = await till.client!.invoke('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due });
+    const attempt = await till.client!.invoke('pos:tender.start', {
+      orderId: order.id,
+      provider: 'yabandpay',
+      amount: order.due,
+    });
     const reference = till.reference(attempt.id);
     await until(() => sim.waitingOrders().some((o) => o.orderId === reference), 'the terminal to show the sale');
     expect(till.attemptState(attempt.id)).toMatch(/sending|pending|unknown/);
@@ -43,7 +60,9 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     const [gatewayOrder] = sim.ordersFor(reference);
     expect(sim.act(gatewayOrder.tradeId, 'approve')).toBe(true);
     await until(() => sim.order(gatewayOrder.tradeId)?.state === '00', 'the customer to pay');
-    const { request_id: requestId } = till.row('SELECT request_id FROM payment_attempts WHERE id = ?', attempt.id) as { request_id: string };
+    const { request_id: requestId } = till.row('SELECT request_id FROM payment_attempts WHERE id = ?', attempt.id) as {
+      request_id: string;
+    };
     return { order, attempt, reference, requestId, tradeId: gatewayOrder.tradeId };
   }
 
@@ -65,7 +84,9 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     expect(completed.status).toBe('completed');
     expect(completed.tenders).toHaveLength(1);
     expect(completed.tenders[0].card?.maskedPan).toBe('**** 4242');
-    expect(till.events(attempt.id).filter((e) => e.to_state === 'approved')).toEqual([expect.objectContaining({ cause: 'reconciled at start' })]);
+    expect(till.events(attempt.id).filter((e) => e.to_state === 'approved')).toEqual([
+      expect.objectContaining({ cause: 'reconciled at start' }),
+    ]);
     expect(till.row('SELECT provider_ref FROM payment_attempts WHERE id = ?', attempt.id)?.provider_ref).toBe(tradeId);
     expect(sim.posCallsFor(reference)).toBeLessThanOrEqual(2);
     expectOneGatewayOrder(reference, requestId);
@@ -76,16 +97,30 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
     sim.injectFault('v3.POS', 'drop');
     const { order, attempt, reference, requestId } = await killedWhileCustomerPays();
     const client = await till.start();
-    await until(() => /merchant portal/.test(String(till.row('SELECT message FROM payment_attempts WHERE id = ?', attempt.id)?.message)), 'the till to hand it to the manager');
+    await until(
+      () =>
+        /merchant portal/.test(
+          String(till.row('SELECT message FROM payment_attempts WHERE id = ?', attempt.id)?.message),
+        ),
+      'the till to hand it to the manager',
+    );
     expect(till.attemptState(attempt.id)).toBe('unknown');
     expect(till.events(attempt.id).map((e) => e.cause)).toContain('reconciled at start');
-    await expect(client.invoke('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({ error: { code: 'PAYMENT_IN_PROGRESS' } });
+    await expect(
+      client.invoke('pos:tender.cash', { orderId: order.id, tendered: order.cashDue }),
+    ).rejects.toMatchObject({ error: { code: 'PAYMENT_IN_PROGRESS' } });
     const settled = await client.invoke('pos:payments.settle', {
-      attemptId: attempt.id, outcome: 'approved', evidence: 'terminal slip 0007: approved, VISA **** 4242', reason: 'till crashed mid-sale; slip shows it paid', approval: MANAGER,
+      attemptId: attempt.id,
+      outcome: 'approved',
+      evidence: 'terminal slip 0007: approved, VISA **** 4242',
+      reason: 'till crashed mid-sale; slip shows it paid',
+      approval: MANAGER,
     });
     expect(settled.state).toBe('approved');
     expect((await client.invoke('pos:orders.get', { orderId: order.id })).status).toBe('completed');
-    expect(till.row("SELECT user_id FROM audit WHERE action = 'payment.settled' AND object = ?", `attempt:${attempt.id}`)).toEqual({ user_id: 'demo-manager' });
+    expect(
+      till.row("SELECT user_id FROM audit WHERE action = 'payment.settled' AND object = ?", `attempt:${attempt.id}`),
+    ).toEqual({ user_id: 'demo-manager' });
     expect(sim.posCallsFor(reference)).toBe(2); // the sale, and one re-send that proved the gateway has it
     expectOneGatewayOrder(reference, requestId);
   });
@@ -96,10 +131,18 @@ describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
   it('(c) the trade id is journaled while the customer is at the terminal, so a restart needs no resend', async () => {
     await setUp(false);
     const order = await till.ringUp();
-    const attempt = await till.client!.invoke('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due });
+    const attempt = await till.client!.invoke('pos:tender.start', {
+      orderId: order.id,
+      provider: 'yabandpay',
+      amount: order.due,
+    });
     const reference = till.reference(attempt.id);
     await until(() => sim.waitingOrders().some((o) => o.orderId === reference), 'the terminal to show the sale');
-    await until(() => till.row('SELECT provider_ref FROM payment_attempts WHERE id = ?', attempt.id)?.provider_ref != null, 'the trade id to be journaled', 3_000);
+    await until(
+      () => till.row('SELECT provider_ref FROM payment_attempts WHERE id = ?', attempt.id)?.provider_ref != null,
+      'the trade id to be journaled',
+      3_000,
+    );
     await till.host!.kill();
     sim.act(sim.ordersFor(reference)[0].tradeId, 'approve');
     await till.start();

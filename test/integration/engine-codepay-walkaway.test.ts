@@ -16,7 +16,6 @@ import { FAST_CODEPAY as FAST } from '../support/codepay-timing';
 
 const APP_ID = 'countertop-walkaway-app';
 
-
 describe('CodePay walk-away through the payment engine', () => {
   let sim: CodepayTerminalSimulator;
   let h: Harness;
@@ -49,10 +48,14 @@ describe('CodePay walk-away through the payment engine', () => {
     expect(paid.status).toBe('completed');
     expect(paid.tenders).toHaveLength(1);
     expect(paid.tenders[0]).toMatchObject({ kind: 'card', attemptId });
-    const attempts = h.core.journal.db.prepare('SELECT id, state FROM payment_attempts WHERE order_id = ?').all(orderId) as { id: string; state: string }[];
+    const attempts = h.core.journal.db
+      .prepare('SELECT id, state FROM payment_attempts WHERE order_id = ?')
+      .all(orderId) as { id: string; state: string }[];
     expect(attempts).toEqual([{ id: attemptId, state: 'approved' }]);
     expect((await h.call('pos:payments.attention', {})).flagged.map((a) => a.id)).not.toContain(attemptId);
-    expect(h.core.journal.db.prepare("SELECT COUNT(*) FROM audit WHERE action = 'payment.lateApproval'").pluck().get()).toBe(0);
+    expect(
+      h.core.journal.db.prepare("SELECT COUNT(*) FROM audit WHERE action = 'payment.lateApproval'").pluck().get(),
+    ).toBe(0);
     expect(sim.counts().charges).toBe(1);
     expect(sim.counts().orderMessages).toEqual({ [reference]: 1 });
   }
@@ -60,25 +63,32 @@ describe('CodePay walk-away through the payment engine', () => {
   it.each([
     ['pushes the result', true],
     ['only answers a query', false],
-  ] as const)('the cashier cancels while the terminal authorises online, the close is refused, the approval lands and the terminal %s: the order is paid by it, once', async (_label, push) => {
-    await open();
-    const { order, attempt, reference } = await authorisingSale(push);
+  ] as const)(
+    'the cashier cancels while the terminal authorises online, the close is refused, the approval lands and the terminal %s: the order is paid by it, once',
+    async (_label, push) => {
+      await open();
+      const { order, attempt, reference } = await authorisingSale(push);
 
-    const stopped = await h.call('pos:tender.cancel', { attemptId: attempt.id });
-    expect(['cancelling', 'unknown', 'pending']).toContain(stopped.state);
-    expect(sim.counts().closes).toBe(1);
-    expect(sim.order(reference)).toMatchObject({ status: '0', authorising: true });
+      const stopped = await h.call('pos:tender.cancel', { attemptId: attempt.id });
+      expect(['cancelling', 'unknown', 'pending']).toContain(stopped.state);
+      expect(sim.counts().closes).toBe(1);
+      expect(sim.order(reference)).toMatchObject({ status: '0', authorising: true });
 
-    // Meanwhile the order takes no cash and no second card.
-    await expect(h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
-    await expect(h.call('pos:tender.start', { orderId: order.id, provider: 'codepay', amount: order.due })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
-    expect(Object.keys(sim.counts().orderMessages)).toEqual([reference]);
-    expect(sim.counts().charges).toBe(0);
+      // Meanwhile the order takes no cash and no second card.
+      await expect(h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({
+        code: 'PAYMENT_IN_PROGRESS',
+      });
+      await expect(
+        h.call('pos:tender.start', { orderId: order.id, provider: 'codepay', amount: order.due }),
+      ).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+      expect(Object.keys(sim.counts().orderMessages)).toEqual([reference]);
+      expect(sim.counts().charges).toBe(0);
 
-    expect(sim.act(reference, 'approve', { redeliver: push })).toBe(true);
-    await h.attempt(attempt.id, (a) => a.state === 'approved');
-    await expectPaidOnceBy(order.id, attempt.id, reference);
-  });
+      expect(sim.act(reference, 'approve', { redeliver: push })).toBe(true);
+      await h.attempt(attempt.id, (a) => a.state === 'approved');
+      await expectPaidOnceBy(order.id, attempt.id, reference);
+    },
+  );
 
   it('an approval that lands while the cashier is cancelling pays the sale, once', async () => {
     await open();

@@ -20,22 +20,45 @@ const TIMINGS = {
   },
 };
 
-
 describe('IOTPay walk-away through the payment engine', () => {
   let sim: IotpaySimulator;
   let h: Harness;
 
   async function open(interactive: boolean): Promise<void> {
     sim = await startIotpaySimulator({ interactive, walkAwayExpireMs: 60_000 });
-    h = await startHarness({ providers: { iotpay: { baseUrl: sim.url, mchId: sim.mchId, loginName: 'lane1', key: sim.key, device: 'PAX-1', card: true, wallet: true } } }, { providerTimings: TIMINGS });
+    h = await startHarness(
+      {
+        providers: {
+          iotpay: {
+            baseUrl: sim.url,
+            mchId: sim.mchId,
+            loginName: 'lane1',
+            key: sim.key,
+            device: 'PAX-1',
+            card: true,
+            wallet: true,
+          },
+        },
+      },
+      { providerTimings: TIMINGS },
+    );
   }
-  afterEach(async () => { await h?.close(); await sim?.close(); });
+  afterEach(async () => {
+    await h?.close();
+    await sim?.close();
+  });
 
   /** Every way to take another payment for the order is refused while the first is live. */
   async function expectOrderBlocked(orderId: string, cashDue: number, due: number): Promise<void> {
-    await expect(h.call('pos:tender.cash', { orderId, tendered: cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
-    await expect(h.call('pos:tender.start', { orderId, provider: PAX, amount: due })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
-    await expect(h.call('pos:cart.scan', { code: ALIPAY, source: 'wedge' })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await expect(h.call('pos:tender.cash', { orderId, tendered: cashDue })).rejects.toMatchObject({
+      code: 'PAYMENT_IN_PROGRESS',
+    });
+    await expect(h.call('pos:tender.start', { orderId, provider: PAX, amount: due })).rejects.toMatchObject({
+      code: 'PAYMENT_IN_PROGRESS',
+    });
+    await expect(h.call('pos:cart.scan', { code: ALIPAY, source: 'wedge' })).rejects.toMatchObject({
+      code: 'PAYMENT_IN_PROGRESS',
+    });
   }
 
   async function expectPaidOnceBy(orderId: string, attemptId: string, reference: string): Promise<void> {
@@ -45,7 +68,9 @@ describe('IOTPay walk-away through the payment engine', () => {
     expect(paid.tenders[0].attemptId).toBe(attemptId);
     expect(sim.charges()).toBe(1);
     expect(sim.createOrderCalls(reference)).toBe(1);
-    const attempts = h.core.journal.db.prepare('SELECT id, state FROM payment_attempts WHERE order_id = ?').all(orderId) as { id: string; state: string }[];
+    const attempts = h.core.journal.db
+      .prepare('SELECT id, state FROM payment_attempts WHERE order_id = ?')
+      .all(orderId) as { id: string; state: string }[];
     expect(attempts).toEqual([{ id: attemptId, state: 'approved' }]);
   }
 

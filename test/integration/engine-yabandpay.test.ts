@@ -17,7 +17,9 @@ import { until } from '../support/crash-helpers';
 const KEY = 'yabandpay-test-secret';
 const TID = 'T125119061';
 const MANAGER = { managerId: 'demo-manager', pin: '9876' };
-const TIMINGS = { yabandpay: { pollIntervalMs: 10, pollWindowMs: 3_000, refundPollWindowMs: 3_000, requestTimeoutMs: 2_000 } };
+const TIMINGS = {
+  yabandpay: { pollIntervalMs: 10, pollWindowMs: 3_000, refundPollWindowMs: 3_000, requestTimeoutMs: 2_000 },
+};
 
 describe('payment engine with a YabandPay cloud terminal over real HTTP', () => {
   let sim: YabandpaySimulator;
@@ -25,20 +27,42 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
 
   beforeEach(async () => {
     sim = await startYabandpaySimulator({ secretKey: KEY, stepMs: 10 });
-    h = await startHarness({
-      store: { name: 'Café', currency: 'EUR' },
-      providers: { yabandpay: { baseUrl: sim.url, user: TID, secretKey: KEY, notifyUrl: 'https://pos.example.test/yabandpay/notify', currency: 'EUR' } },
-    }, { providerTimings: TIMINGS });
+    h = await startHarness(
+      {
+        store: { name: 'Café', currency: 'EUR' },
+        providers: {
+          yabandpay: {
+            baseUrl: sim.url,
+            user: TID,
+            secretKey: KEY,
+            notifyUrl: 'https://pos.example.test/yabandpay/notify',
+            currency: 'EUR',
+          },
+        },
+      },
+      { providerTimings: TIMINGS },
+    );
   });
-  afterEach(async () => { await h.close(); await sim.close(); });
+  afterEach(async () => {
+    await h.close();
+    await sim.close();
+  });
 
   const pay = async (amount?: number) => {
     const order = await h.ringUp();
-    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: amount ?? order.due });
+    const attempt = await h.call('pos:tender.start', {
+      orderId: order.id,
+      provider: 'yabandpay',
+      amount: amount ?? order.due,
+    });
     return { order, attempt, reference: h.reference(attempt.id) };
   };
   const orderOf = (orderId: string) => h.call('pos:orders.get', { orderId });
-  const journaled = (attemptId: string) => h.core.journal.db.prepare('SELECT request_id, provider_ref FROM payment_attempts WHERE id = ?').get(attemptId) as { request_id: string; provider_ref: string | null };
+  const journaled = (attemptId: string) =>
+    h.core.journal.db.prepare('SELECT request_id, provider_ref FROM payment_attempts WHERE id = ?').get(attemptId) as {
+      request_id: string;
+      provider_ref: string | null;
+    };
   const paidSale = async () => {
     const sale = await pay();
     await h.attempt(sale.attempt.id, (a) => a.state === 'approved');
@@ -49,16 +73,31 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
 
   it('sale approved: the order completes with the card block, the trade id is journaled, one gateway order, one charge', async () => {
     const { order, attempt, reference } = await pay();
-    expect(attempt).toMatchObject({ state: expect.stringMatching(/^(sending|pending)$/), provider: 'yabandpay', currency: 'EUR' });
+    expect(attempt).toMatchObject({
+      state: expect.stringMatching(/^(sending|pending)$/),
+      provider: 'yabandpay',
+      currency: 'EUR',
+    });
     const approved = await h.attempt(attempt.id, (a) => a.state === 'approved');
-    expect(approved.card).toMatchObject({ provider: 'yabandpay', brand: 'VISA', maskedPan: '**** 4242', authCode: '0A1B2C', terminalId: TID });
+    expect(approved.card).toMatchObject({
+      provider: 'yabandpay',
+      brand: 'VISA',
+      maskedPan: '**** 4242',
+      authCode: '0A1B2C',
+      terminalId: TID,
+    });
     const [gatewayOrder] = sim.ordersFor(reference);
     expect(gatewayOrder).toMatchObject({ state: '00', amount: order.due, currency: 'EUR' });
     expect(journaled(attempt.id).provider_ref).toBe(gatewayOrder.tradeId);
     expect(h.events(attempt.id).filter((e) => e.to_state === 'approved')).toHaveLength(1);
     const completed = await orderOf(order.id);
     expect(completed.status).toBe('completed');
-    expect(completed.tenders[0]).toMatchObject({ kind: 'card', amount: order.due, attemptId: attempt.id, card: { maskedPan: '**** 4242' } });
+    expect(completed.tenders[0]).toMatchObject({
+      kind: 'card',
+      amount: order.due,
+      attemptId: attempt.id,
+      card: { maskedPan: '**** 4242' },
+    });
     expect(sim.posCallsFor(reference)).toBe(1);
     expect(sim.ordersFor(reference)).toHaveLength(1);
     expect(sim.stats().charges).toBe(1);
@@ -68,20 +107,23 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
     ['declined', 'declined', /declined/],
     ['failed', 'declined', /failed/],
     ['expired', 'cancelled', /timed out/],
-  ])('the terminal ends %s: the attempt is %s, the order stays open, nothing charged', async (outcome, state, message) => {
-    sim.setOutcome(outcome);
-    const { order, attempt, reference } = await pay();
-    const final = await h.attempt(attempt.id, (a) => a.state === state);
-    expect(final.message).toMatch(message);
-    expect((await orderOf(order.id)).status).toBe('open');
-    expect(sim.posCallsFor(reference)).toBe(1);
-    expect(sim.stats().charges).toBe(0);
-    sim.setOutcome('paid');
-    const retry = await h.call('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due });
-    await h.attempt(retry.id, (a) => a.state === 'approved');
-    expect((await orderOf(order.id)).status).toBe('completed');
-    expect(sim.stats().charges).toBe(1);
-  });
+  ])(
+    'the terminal ends %s: the attempt is %s, the order stays open, nothing charged',
+    async (outcome, state, message) => {
+      sim.setOutcome(outcome);
+      const { order, attempt, reference } = await pay();
+      const final = await h.attempt(attempt.id, (a) => a.state === state);
+      expect(final.message).toMatch(message);
+      expect((await orderOf(order.id)).status).toBe('open');
+      expect(sim.posCallsFor(reference)).toBe(1);
+      expect(sim.stats().charges).toBe(0);
+      sim.setOutcome('paid');
+      const retry = await h.call('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due });
+      await h.attempt(retry.id, (a) => a.state === 'approved');
+      expect((await orderOf(order.id)).status).toBe('completed');
+      expect(sim.stats().charges).toBe(1);
+    },
+  );
 
   it('the cashier cancels an unpaid sale: v3.POSCancel closes the terminal screen, nothing charged', async () => {
     sim.setOutcome('interactive');
@@ -118,19 +160,44 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
     expect(new Set(sim.posRequestIdsFor(reference))).toEqual(new Set([requestId]));
     expect(sim.ordersFor(reference)).toHaveLength(1);
     // Nothing else is taken for this sale while its outcome is unknown.
-    await expect(h.call('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
-    await expect(h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await expect(
+      h.call('pos:tender.start', { orderId: order.id, provider: 'yabandpay', amount: order.due }),
+    ).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+    await expect(h.call('pos:tender.cash', { orderId: order.id, tendered: order.cashDue })).rejects.toMatchObject({
+      code: 'PAYMENT_IN_PROGRESS',
+    });
     expect((await h.call('pos:payments.attention', {})).unresolved.map((a) => a.id)).toContain(attempt.id);
 
     const evidence = 'terminal slip 0042: VISA **** 4242 approved';
     const reason = 'gateway reply lost; slip shows the sale paid';
-    await expect(h.call('pos:payments.settle', { attemptId: attempt.id, outcome: 'approved', evidence, reason, approval: { managerId: 'demo-cashier', pin: '1234' } }))
-      .rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
-    const settled = await h.call('pos:payments.settle', { attemptId: attempt.id, outcome: 'approved', evidence, reason, approval: MANAGER });
+    await expect(
+      h.call('pos:payments.settle', {
+        attemptId: attempt.id,
+        outcome: 'approved',
+        evidence,
+        reason,
+        approval: { managerId: 'demo-cashier', pin: '1234' },
+      }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    const settled = await h.call('pos:payments.settle', {
+      attemptId: attempt.id,
+      outcome: 'approved',
+      evidence,
+      reason,
+      approval: MANAGER,
+    });
     expect(settled.state).toBe('approved');
     expect(settled.message).toContain('slip 0042');
-    const audit = h.core.journal.db.prepare("SELECT action, user_id, detail FROM audit WHERE action IN ('approval', 'approval.refused', 'payment.settled') ORDER BY seq").all() as { action: string; user_id: string; detail: string }[];
-    expect(audit.map((a) => [a.action, a.user_id])).toEqual([['approval.refused', 'demo-cashier'], ['approval', 'demo-manager'], ['payment.settled', 'demo-manager']]);
+    const audit = h.core.journal.db
+      .prepare(
+        "SELECT action, user_id, detail FROM audit WHERE action IN ('approval', 'approval.refused', 'payment.settled') ORDER BY seq",
+      )
+      .all() as { action: string; user_id: string; detail: string }[];
+    expect(audit.map((a) => [a.action, a.user_id])).toEqual([
+      ['approval.refused', 'demo-cashier'],
+      ['approval', 'demo-manager'],
+      ['payment.settled', 'demo-manager'],
+    ]);
     expect(JSON.parse(audit[2].detail)).toMatchObject({ outcome: 'approved', evidence, reason });
     expect((await orderOf(order.id)).status).toBe('completed');
     const calls = sim.posCallsFor(reference);
@@ -142,30 +209,58 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
 
   it('void on the day of the sale: v3.POSReversal of the full amount, the sale ends voided, once', async () => {
     const { attempt, tradeId } = await paidSale();
-    const voiding = await h.call('pos:payments.void', { attemptId: attempt.id, reason: 'customer changed their mind', approval: MANAGER });
+    const voiding = await h.call('pos:payments.void', {
+      attemptId: attempt.id,
+      reason: 'customer changed their mind',
+      approval: MANAGER,
+    });
     await h.attempt(voiding.id, (a) => a.state === 'approved');
     await h.attempt(attempt.id, (a) => a.state === 'voided');
     expect(sim.order(tradeId)?.state).toBe('08');
     expect(sim.stats()).toMatchObject({ charges: 1, reversals: 1 });
     expect(sim.stats().calls['v3.POSReversal']).toBe(1);
     expect(sim.stats().calls['v3.CancelPayment']).toBeUndefined();
-    await expect(h.call('pos:payments.void', { attemptId: attempt.id, reason: 'again', approval: MANAGER })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      h.call('pos:payments.void', { attemptId: attempt.id, reason: 'again', approval: MANAGER }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(sim.stats().reversals).toBe(1);
   });
 
   it('partial refunds add up to at most the sale; each is created once', async () => {
     const { order, attempt, tradeId } = await paidSale();
-    const first = await h.call('pos:payments.refund', { attemptId: attempt.id, amount: 100, reason: 'bruised apple', approval: MANAGER });
+    const first = await h.call('pos:payments.refund', {
+      attemptId: attempt.id,
+      amount: 100,
+      reason: 'bruised apple',
+      approval: MANAGER,
+    });
     await h.attempt(first.id, (a) => a.state === 'approved');
     await h.attempt(attempt.id, (a) => a.state === 'partially_refunded' && a.refundable === order.due - 100);
-    await expect(h.call('pos:payments.refund', { attemptId: attempt.id, amount: order.due, reason: 'too much', approval: MANAGER })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
-    const rest = await h.call('pos:payments.refund', { attemptId: attempt.id, amount: order.due - 100, reason: 'returned the rest', approval: MANAGER });
+    await expect(
+      h.call('pos:payments.refund', {
+        attemptId: attempt.id,
+        amount: order.due,
+        reason: 'too much',
+        approval: MANAGER,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    const rest = await h.call('pos:payments.refund', {
+      attemptId: attempt.id,
+      amount: order.due - 100,
+      reason: 'returned the rest',
+      approval: MANAGER,
+    });
     await h.attempt(rest.id, (a) => a.state === 'approved');
     await h.attempt(attempt.id, (a) => a.state === 'refunded' && a.refundable === 0);
     // All of it went back: the ledger refuses any more as a conflict with the payment's state (issue 11).
-    await expect(h.call('pos:payments.refund', { attemptId: attempt.id, amount: 1, reason: 'one more', approval: MANAGER })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      h.call('pos:payments.refund', { attemptId: attempt.id, amount: 1, reason: 'one more', approval: MANAGER }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
     const refunds = sim.refundsFor(tradeId);
-    expect(refunds.map((r) => [r.mRefundId, r.amount, r.state])).toEqual([[h.reference(first.id), 100, '23'], [h.reference(rest.id), order.due - 100, '23']]);
+    expect(refunds.map((r) => [r.mRefundId, r.amount, r.state])).toEqual([
+      [h.reference(first.id), 100, '23'],
+      [h.reference(rest.id), order.due - 100, '23'],
+    ]);
     expect(sim.stats()).toMatchObject({ charges: 1, refunds: 2, refundedMinor: order.due });
     expect(sim.stats().calls['v3.CreateRefund']).toBe(2);
   });
@@ -180,8 +275,12 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
       const cancelling = h.call('pos:tender.cancel', { attemptId: sale.attempt.id });
       await h.attempt(sale.attempt.id, (a) => a.state === 'cancelling');
       const refused = async () => {
-        await expect(h.call('pos:tender.cash', { orderId: sale.order.id, tendered: sale.order.cashDue })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
-        await expect(h.call('pos:tender.start', { orderId: sale.order.id, provider: 'yabandpay', amount: sale.order.due })).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+        await expect(
+          h.call('pos:tender.cash', { orderId: sale.order.id, tendered: sale.order.cashDue }),
+        ).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
+        await expect(
+          h.call('pos:tender.start', { orderId: sale.order.id, provider: 'yabandpay', amount: sale.order.due }),
+        ).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
       };
       await refused();
       // Nothing proves the sale was not taken: the cancel ends unknown, never cancelled.
@@ -222,7 +321,11 @@ describe('payment engine with a YabandPay cloud terminal over real HTTP', () => 
       expect(handed.state).toBe('unknown');
       await refused();
       const settled = await h.call('pos:payments.settle', {
-        attemptId: attempt.id, outcome: 'approved', evidence: `portal order ${reference}: paid`, reason: 'reply lost after the cashier stopped waiting', approval: MANAGER,
+        attemptId: attempt.id,
+        outcome: 'approved',
+        evidence: `portal order ${reference}: paid`,
+        reason: 'reply lost after the cashier stopped waiting',
+        approval: MANAGER,
       });
       expect(settled.state).toBe('approved');
       const paid = await orderOf(order.id);

@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { honeywellPacketsFor, keyboardReportsFor, newlandPacketsFor, writeReports } from '../../src-main/demo/scanner-feed';
+import {
+  honeywellPacketsFor,
+  keyboardReportsFor,
+  newlandPacketsFor,
+  writeReports,
+} from '../../src-main/demo/scanner-feed';
 import { createHidrawStreamScanner } from '../../src-main/devices/scanner/hidraw-stream-scanner';
 import type { ScanMeta, ScanSource, ScannerState, ScannerStatus } from '../../src-main/devices/scanner/scanner-source';
 
@@ -61,10 +66,16 @@ describe('report stream scanner over a FIFO', () => {
     const path = fifo('keyboard');
     const scanner = track(createHidrawStreamScanner({ path, reportSize: 8, decoder: { kind: 'keyboard' } }));
     await scanner.start();
-    expect(scanner.status()).toMatchObject({ state: 'connected', device: { path, decoder: 'keyboard boot reports (US table)' } });
+    expect(scanner.status()).toMatchObject({
+      state: 'connected',
+      device: { path, decoder: 'keyboard boot reports (US table)' },
+    });
 
     const first = nextScans(scanner, 2);
-    await writeReports(path, [...keyboardReportsFor('4006381333931'), ...keyboardReportsFor('Ab-12/x', { terminator: 'tab' })]);
+    await writeReports(path, [
+      ...keyboardReportsFor('4006381333931'),
+      ...keyboardReportsFor('Ab-12/x', { terminator: 'tab' }),
+    ]);
     expect((await first).map((s) => s.code)).toEqual(['4006381333931', 'Ab-12/x']);
     expect((await first)[0].meta).toMatchObject({ source: 'keyboard', aim: null, device: path });
 
@@ -77,7 +88,9 @@ describe('report stream scanner over a FIFO', () => {
 
   it('decodes 9-byte keyboard reports that carry a report ID', async () => {
     const path = fifo('keyboard9');
-    const scanner = track(createHidrawStreamScanner({ path, reportSize: 9, decoder: { kind: 'keyboard', suffix: '#' } }));
+    const scanner = track(
+      createHidrawStreamScanner({ path, reportSize: 9, decoder: { kind: 'keyboard', suffix: '#' } }),
+    );
     await scanner.start();
     const scans = nextScans(scanner, 1);
     await writeReports(path, keyboardReportsFor('0109501101530003\u001d10ABC#', { reportId: 1, terminator: null }));
@@ -88,19 +101,33 @@ describe('report stream scanner over a FIFO', () => {
     const long = `]${'9'.repeat(130)}`;
     for (const reportId of [true, false]) {
       const path = fifo(`honeywell-${reportId}`);
-      const scanner = track(createHidrawStreamScanner({ path, reportSize: reportId ? 64 : 63, decoder: { kind: 'hid-pos', vendor: 'honeywell', reportId } }));
+      const scanner = track(
+        createHidrawStreamScanner({
+          path,
+          reportSize: reportId ? 64 : 63,
+          decoder: { kind: 'hid-pos', vendor: 'honeywell', reportId },
+        }),
+      );
       await scanner.start();
       const scans = nextScans(scanner, 2);
-      await writeReports(path, [...honeywellPacketsFor('4006381333931', { aim: ']E0', reportId }), ...honeywellPacketsFor(long, { aim: ']Q1', reportId })]);
+      await writeReports(path, [
+        ...honeywellPacketsFor('4006381333931', { aim: ']E0', reportId }),
+        ...honeywellPacketsFor(long, { aim: ']Q1', reportId }),
+      ]);
       const [ean, qr] = await scans;
-      expect(ean).toMatchObject({ code: '4006381333931', meta: { source: 'hid-pos', aim: ']E0', vendorSymbology: 'd' } });
+      expect(ean).toMatchObject({
+        code: '4006381333931',
+        meta: { source: 'hid-pos', aim: ']E0', vendorSymbology: 'd' },
+      });
       expect(qr).toMatchObject({ code: long, meta: { aim: ']Q1' } });
     }
   });
 
   it('assembles Newland HID-POS packets', async () => {
     const path = fifo('newland');
-    const scanner = track(createHidrawStreamScanner({ path, reportSize: 64, decoder: { kind: 'hid-pos', vendor: 'newland' } }));
+    const scanner = track(
+      createHidrawStreamScanner({ path, reportSize: 64, decoder: { kind: 'hid-pos', vendor: 'newland' } }),
+    );
     await scanner.start();
     const scans = nextScans(scanner, 1);
     const code = `https://pay.example/${'z'.repeat(90)}`;
@@ -110,9 +137,14 @@ describe('report stream scanner over a FIFO', () => {
 
   it('waits for a missing device and opens it when it appears', async () => {
     const path = join(dir, 'later');
-    const scanner = track(createHidrawStreamScanner({ path, reportSize: 8, decoder: { kind: 'keyboard' }, retryMs: 20 }));
+    const scanner = track(
+      createHidrawStreamScanner({ path, reportSize: 8, decoder: { kind: 'keyboard' }, retryMs: 20 }),
+    );
     await scanner.start();
-    expect(scanner.status()).toMatchObject({ state: 'disconnected', message: `Scanner ${path} is not connected; retrying.` });
+    expect(scanner.status()).toMatchObject({
+      state: 'disconnected',
+      message: `Scanner ${path} is not connected; retrying.`,
+    });
     const connected = waitForState(scanner, 'connected');
     execFileSync('mkfifo', [path]);
     await connected;
@@ -124,7 +156,9 @@ describe('report stream scanner over a FIFO', () => {
   it('refuses a regular file and says why', async () => {
     const path = join(dir, 'regular');
     execFileSync('touch', [path]);
-    const scanner = track(createHidrawStreamScanner({ path, reportSize: 8, decoder: { kind: 'keyboard' }, retryMs: 60_000 }));
+    const scanner = track(
+      createHidrawStreamScanner({ path, reportSize: 8, decoder: { kind: 'keyboard' }, retryMs: 60_000 }),
+    );
     await scanner.start();
     expect(scanner.status()).toMatchObject({ state: 'error' });
     expect(scanner.status().message).toContain('is not a device or FIFO');

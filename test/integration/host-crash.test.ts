@@ -41,7 +41,11 @@ describe('a sale survives the host being killed', () => {
     client = await connectHost(host.origin, host.token);
     await client.invoke('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     const history = await client.invoke('pos:orders.history', {});
-    expect(history.find((o) => o.id === order.id)).toMatchObject({ status: 'completed', total: order.total, lineCount: 2 });
+    expect(history.find((o) => o.id === order.id)).toMatchObject({
+      status: 'completed',
+      total: order.total,
+      lineCount: 2,
+    });
     const receipt = await client.invoke('pos:orders.receipt', { orderId: order.id, copy: true });
     expect(receipt.tenders).toHaveLength(1);
 

@@ -10,7 +10,9 @@ import { durabilitySettings, JournalIntegrityError, openJournal } from '../../sr
 
 describe('the SQLite journal', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ct-journal-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ct-journal-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('opens in WAL mode with synchronous=FULL and foreign keys on, every migration applied once', () => {
@@ -37,7 +39,7 @@ describe('the SQLite journal', () => {
   it('refuses to start on a corrupted file (integrity_check at start)', () => {
     const path = join(dir, 'corrupt.sqlite');
     const journal = openJournal(path);
-    const insert = journal.db.prepare("INSERT INTO settings (key, value) VALUES (?, '\"x\"')");
+    const insert = journal.db.prepare('INSERT INTO settings (key, value) VALUES (?, \'"x"\')');
     for (let i = 0; i < 2000; i += 1) insert.run(`key-${i}`);
     journal.close();
     const bytes = readFileSync(path);
@@ -45,8 +47,14 @@ describe('the SQLite journal', () => {
     for (let i = 0; i < 4096; i += 1) bytes[8192 + i] = 0xa5;
     writeFileSync(path, bytes);
     let error: unknown;
-    try { openJournal(path).close(); } catch (e) { error = e; }
-    expect(error instanceof JournalIntegrityError || /malformed|corrupt|not a database/i.test(String(error))).toBe(true);
+    try {
+      openJournal(path).close();
+    } catch (e) {
+      error = e;
+    }
+    expect(error instanceof JournalIntegrityError || /malformed|corrupt|not a database/i.test(String(error))).toBe(
+      true,
+    );
   });
 
   it('loads an explicitly given native binding (how the Electron shell brings its own build)', () => {

@@ -11,10 +11,15 @@ const MANAGER = { managerId: 'demo-manager', pin: '9876' };
 
 describe('manager approval is enforced in main', () => {
   let h: Harness;
-  beforeEach(async () => { h = await startHarness({}); });
-  afterEach(async () => { await h.close(); });
+  beforeEach(async () => {
+    h = await startHarness({});
+  });
+  afterEach(async () => {
+    await h.close();
+  });
 
-  const auditActions = () => h.core.journal.db.prepare('SELECT action FROM audit ORDER BY seq').pluck().all() as string[];
+  const auditActions = () =>
+    h.core.journal.db.prepare('SELECT action FROM audit ORDER BY seq').pluck().all() as string[];
 
   async function completedCashSale() {
     const order = await h.ringUp();
@@ -24,7 +29,9 @@ describe('manager approval is enforced in main', () => {
 
   it('every protected channel, called raw by a cashier without an approval, is refused and audited', async () => {
     const sale = await completedCashSale();
-    const open = (await h.call('pos:cart.scan', { code: demoCodes(h.core.journal.db).plain[2].barcode, source: 'wedge' })).order;
+    const open = (
+      await h.call('pos:cart.scan', { code: demoCodes(h.core.journal.db).plain[2].barcode, source: 'wedge' })
+    ).order;
     await h.call('pos:cart.setQuantity', { lineId: open.lines[0].id, qtyMilli: 3000 });
     const line = open.lines[0].id;
     const calls: [ChannelName, unknown][] = [
@@ -37,9 +44,15 @@ describe('manager approval is enforced in main', () => {
       ['pos:drawer.noSale', { reason: 'need change' }],
       ['pos:payments.void', { attemptId: 'any', reason: 'wrong card' }],
       ['pos:payments.refund', { attemptId: 'any', amount: 100, reason: 'returned' }],
-      ['pos:payments.settle', { attemptId: 'any', outcome: 'approved', evidence: 'slip 1', reason: 'slip shows approval' }],
+      [
+        'pos:payments.settle',
+        { attemptId: 'any', outcome: 'approved', evidence: 'slip 1', reason: 'slip shows approval' },
+      ],
       ['pos:payments.release', { attemptId: 'any', reason: 'customer walked away' }],
-      ['pos:payments.resolve', { attemptId: 'any', resolution: 'acknowledged', evidence: 'portal', reason: 'checked with the provider' }],
+      [
+        'pos:payments.resolve',
+        { attemptId: 'any', resolution: 'acknowledged', evidence: 'portal', reason: 'checked with the provider' },
+      ],
       ['pos:shift.cashMove', { kind: 'out', amount: 100, reason: 'bank drop' }],
       ['pos:shift.close', { counted: [] }],
       ['pos:refunds.create', { orderId: sale.id, amount: 100, reason: 'customer unhappy' }],
@@ -51,70 +64,162 @@ describe('manager approval is enforced in main', () => {
     }
     expect(auditActions().filter((a) => a === 'approval.missing').length - before).toBe(calls.length);
     // Nothing moved: the cart, the sale and the shift are as they were.
-    expect((await h.call('pos:cart.current', {})).lines[0]).toMatchObject({ qtyMilli: 3000, unitPrice: open.lines[0].unitPrice, discount: null });
+    expect((await h.call('pos:cart.current', {})).lines[0]).toMatchObject({
+      qtyMilli: 3000,
+      unitPrice: open.lines[0].unitPrice,
+      discount: null,
+    });
     expect(await h.call('pos:refunds.forOrder', { orderId: sale.id })).toEqual([]);
     expect(await h.call('pos:shift.current', {})).not.toBeNull();
   });
 
-  it('a wrong PIN or a cashier\'s credential is refused and audited; a manager\'s approval is journaled with both names', async () => {
+  it("a wrong PIN or a cashier's credential is refused and audited; a manager's approval is journaled with both names", async () => {
     const order = await h.ringUp();
     const line = order.lines[0];
-    await expect(h.call('pos:cart.removeLine', { lineId: line.id, reason: 'scanned twice', approval: { managerId: 'demo-manager', pin: '0000' } })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
-    await expect(h.call('pos:cart.removeLine', { lineId: line.id, reason: 'scanned twice', approval: { managerId: 'demo-cashier', pin: '1234' } })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    await expect(
+      h.call('pos:cart.removeLine', {
+        lineId: line.id,
+        reason: 'scanned twice',
+        approval: { managerId: 'demo-manager', pin: '0000' },
+      }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    await expect(
+      h.call('pos:cart.removeLine', {
+        lineId: line.id,
+        reason: 'scanned twice',
+        approval: { managerId: 'demo-cashier', pin: '1234' },
+      }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
     const after = await h.call('pos:cart.removeLine', { lineId: line.id, reason: 'scanned twice', approval: MANAGER });
     expect(after.lines.map((l) => l.id)).not.toContain(line.id);
     const voids = h.core.journal.db.prepare('SELECT kind, description, user_id, approved_by, reason FROM voids').all();
-    expect(voids).toEqual([{ kind: 'line', description: line.name, user_id: 'demo-cashier', approved_by: 'demo-manager', reason: 'scanned twice' }]);
-    expect(auditActions().filter((a) => a.startsWith('approval'))).toEqual(['approval.refused', 'approval.refused', 'approval']);
+    expect(voids).toEqual([
+      {
+        kind: 'line',
+        description: line.name,
+        user_id: 'demo-cashier',
+        approved_by: 'demo-manager',
+        reason: 'scanned twice',
+      },
+    ]);
+    expect(auditActions().filter((a) => a.startsWith('approval'))).toEqual([
+      'approval.refused',
+      'approval.refused',
+      'approval',
+    ]);
   });
 
-  it('a manager\'s staff badge scanned at the prompt approves; a cashier\'s badge does not', async () => {
+  it("a manager's staff badge scanned at the prompt approves; a cashier's badge does not", async () => {
     const order = await h.ringUp();
-    await expect(h.call('pos:cart.removeLine', { lineId: order.lines[0].id, reason: 'wrong item', approval: { badge: '0410000000011' } })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
-    const after = await h.call('pos:cart.removeLine', { lineId: order.lines[0].id, reason: 'wrong item', approval: { badge: '0410000000028' } });
+    await expect(
+      h.call('pos:cart.removeLine', {
+        lineId: order.lines[0].id,
+        reason: 'wrong item',
+        approval: { badge: '0410000000011' },
+      }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    const after = await h.call('pos:cart.removeLine', {
+      lineId: order.lines[0].id,
+      reason: 'wrong item',
+      approval: { badge: '0410000000028' },
+    });
     expect(after.lines).toHaveLength(1);
-    const approvals = h.core.journal.db.prepare("SELECT action, user_id, detail FROM audit WHERE action LIKE 'approval%' ORDER BY seq").all() as { action: string; user_id: string; detail: string }[];
-    expect(approvals.map((a) => [a.action, a.user_id, JSON.parse(a.detail).by])).toEqual([['approval.refused', 'demo-cashier', 'badge'], ['approval', 'demo-manager', 'badge']]);
+    const approvals = h.core.journal.db
+      .prepare("SELECT action, user_id, detail FROM audit WHERE action LIKE 'approval%' ORDER BY seq")
+      .all() as { action: string; user_id: string; detail: string }[];
+    expect(approvals.map((a) => [a.action, a.user_id, JSON.parse(a.detail).by])).toEqual([
+      ['approval.refused', 'demo-cashier', 'badge'],
+      ['approval', 'demo-manager', 'badge'],
+    ]);
     expect(h.core.journal.db.prepare('SELECT approved_by FROM voids').pluck().all()).toEqual(['demo-manager']);
   });
 
   it('discounts within the limit need no approval; over it they do', async () => {
     const order = await h.ringUp();
-    await expect(h.call('pos:cart.setLineDiscount', { lineId: order.lines[0].id, discount: { kind: 'percent', basisPoints: 1000 } })).resolves.toBeTruthy();
-    await expect(h.call('pos:cart.setLineDiscount', { lineId: order.lines[0].id, discount: { kind: 'percent', basisPoints: 1001 } })).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
-    const approved = await h.call('pos:cart.setLineDiscount', { lineId: order.lines[0].id, discount: { kind: 'percent', basisPoints: 5000 }, approval: MANAGER });
+    await expect(
+      h.call('pos:cart.setLineDiscount', {
+        lineId: order.lines[0].id,
+        discount: { kind: 'percent', basisPoints: 1000 },
+      }),
+    ).resolves.toBeTruthy();
+    await expect(
+      h.call('pos:cart.setLineDiscount', {
+        lineId: order.lines[0].id,
+        discount: { kind: 'percent', basisPoints: 1001 },
+      }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_REQUIRED' });
+    const approved = await h.call('pos:cart.setLineDiscount', {
+      lineId: order.lines[0].id,
+      discount: { kind: 'percent', basisPoints: 5000 },
+      approval: MANAGER,
+    });
     expect(approved.lines[0].discount).toEqual({ kind: 'percent', basisPoints: 5000 });
   });
 });
 
 describe('refunds, shifts and the Z report', () => {
   let h: Harness;
-  beforeEach(async () => { h = await startHarness({}); });
-  afterEach(async () => { await h.close(); });
+  beforeEach(async () => {
+    h = await startHarness({});
+  });
+  afterEach(async () => {
+    await h.close();
+  });
 
-  it('a cashier refunds one line with the manager\'s PIN; the Z report lists it with both names, voids, no-sales, overrides and the cash count', async () => {
+  it("a cashier refunds one line with the manager's PIN; the Z report lists it with both names, voids, no-sales, overrides and the cash count", async () => {
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
-    const opened = await h.call('pos:shift.open', { float: [{ denomination: 2000, count: 5 }, { denomination: 100, count: 10 }] });
+    const opened = await h.call('pos:shift.open', {
+      float: [
+        { denomination: 2000, count: 5 },
+        { denomination: 100, count: 10 },
+      ],
+    });
     expect(opened.float).toBe(11_000);
     const codes = demoCodes(h.core.journal.db);
     await h.call('pos:cart.scan', { code: codes.plain[0].barcode, source: 'wedge' });
     await h.call('pos:cart.scan', { code: codes.plain[0].barcode, source: 'wedge' });
     const { order } = await h.call('pos:cart.scan', { code: codes.plain[1].barcode, source: 'wedge' });
-    const overridden = await h.call('pos:cart.overridePrice', { lineId: order.lines[1].id, unitPrice: 100, reason: 'shelf price was wrong', approval: MANAGER });
+    const overridden = await h.call('pos:cart.overridePrice', {
+      lineId: order.lines[1].id,
+      unitPrice: 100,
+      reason: 'shelf price was wrong',
+      approval: MANAGER,
+    });
     const paid = await h.call('pos:tender.cash', { orderId: order.id, tendered: overridden.cashDue });
     expect(paid.completed).toBe(true);
 
     const refundable = await h.call('pos:refunds.refundable', { orderId: order.id });
     const twoItemLine = refundable.lines.find((l) => l.qtyMilli === 2000)!;
-    const refund = await h.call('pos:refunds.create', { orderId: order.id, lines: [{ lineId: twoItemLine.lineId, qtyMilli: 1000 }], to: 'original', reason: 'damaged item', approval: MANAGER });
-    expect(refund).toMatchObject({ status: 'completed', user: 'Casey Cashier', approvedBy: 'Morgan Manager', tenders: [{ kind: 'cash' }] });
+    const refund = await h.call('pos:refunds.create', {
+      orderId: order.id,
+      lines: [{ lineId: twoItemLine.lineId, qtyMilli: 1000 }],
+      to: 'original',
+      reason: 'damaged item',
+      approval: MANAGER,
+    });
+    expect(refund).toMatchObject({
+      status: 'completed',
+      user: 'Casey Cashier',
+      approvedBy: 'Morgan Manager',
+      tenders: [{ kind: 'cash' }],
+    });
     // The line gives back exactly half; the cash handed over is rounded to the nickel like cash taken.
     const exact = Math.round(twoItemLine.amount / 2);
     expect(refund.lines[0].amount).toBe(exact);
     expect(refund.amount).toBe(roundToStep(exact, 5));
     const left = await h.call('pos:refunds.refundable', { orderId: order.id });
-    expect(left.lines.find((l) => l.lineId === twoItemLine.lineId)).toMatchObject({ qtyMilli: 1000, amount: twoItemLine.amount - exact });
-    await expect(h.call('pos:refunds.create', { orderId: order.id, lines: [{ lineId: twoItemLine.lineId, qtyMilli: 2000 }], reason: 'again', approval: MANAGER })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    expect(left.lines.find((l) => l.lineId === twoItemLine.lineId)).toMatchObject({
+      qtyMilli: 1000,
+      amount: twoItemLine.amount - exact,
+    });
+    await expect(
+      h.call('pos:refunds.create', {
+        orderId: order.id,
+        lines: [{ lineId: twoItemLine.lineId, qtyMilli: 2000 }],
+        reason: 'again',
+        approval: MANAGER,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     expect((await h.call('pos:orders.get', { orderId: order.id })).refunded).toBe(refund.amount);
     expect((await h.call('pos:orders.history', {})).find((o) => o.id === order.id)?.refunded).toBe(refund.amount);
     const receipt = await h.call('pos:refunds.receipt', { refundId: refund.id, copy: false });
@@ -126,12 +231,35 @@ describe('refunds, shifts and the Z report', () => {
     const expected = 11_000 + paid.order.total + paid.order.cashRounding - refund.amount - 5_000;
     expect(x.cash.expected).toBe(expected);
 
-    await expect(h.call('pos:shift.close', { counted: [{ denomination: 100, count: Math.floor(expected / 100) - 20 }], approval: MANAGER })).rejects.toMatchObject({ code: 'INVALID_PAYLOAD', field: 'reason' });
+    await expect(
+      h.call('pos:shift.close', {
+        counted: [{ denomination: 100, count: Math.floor(expected / 100) - 20 }],
+        approval: MANAGER,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD', field: 'reason' });
     const z = await h.call('pos:shift.close', { counted: [{ denomination: 1, count: expected }], approval: MANAGER });
     expect(z).toMatchObject({ kind: 'Z', number: 1, copy: false, cash: { expected, counted: expected, variance: 0 } });
-    expect(z.refunds).toEqual([expect.objectContaining({ number: refund.number, orderNumber: order.number, user: 'Casey Cashier', approvedBy: 'Morgan Manager', amount: refund.amount, items: `1 × ${twoItemLine.name}` })]);
-    expect(z.overrides).toEqual([expect.objectContaining({ product: order.lines[1].name, to: 100, user: 'Casey Cashier', approvedBy: 'Morgan Manager' })]);
-    expect(z.cashMoves).toEqual([expect.objectContaining({ kind: 'out', amount: 5_000, approvedBy: 'Morgan Manager' })]);
+    expect(z.refunds).toEqual([
+      expect.objectContaining({
+        number: refund.number,
+        orderNumber: order.number,
+        user: 'Casey Cashier',
+        approvedBy: 'Morgan Manager',
+        amount: refund.amount,
+        items: `1 × ${twoItemLine.name}`,
+      }),
+    ]);
+    expect(z.overrides).toEqual([
+      expect.objectContaining({
+        product: order.lines[1].name,
+        to: 100,
+        user: 'Casey Cashier',
+        approvedBy: 'Morgan Manager',
+      }),
+    ]);
+    expect(z.cashMoves).toEqual([
+      expect.objectContaining({ kind: 'out', amount: 5_000, approvedBy: 'Morgan Manager' }),
+    ]);
     expect(z.sales.count).toBe(1);
     expect(z.shift).toMatchObject({ closedBy: 'Casey Cashier', closeApprovedBy: 'Morgan Manager' });
     expect(z.tenders).toEqual([expect.objectContaining({ label: 'Cash', count: 1, refunded: refund.amount })]);
@@ -139,7 +267,9 @@ describe('refunds, shifts and the Z report', () => {
     // Immutable and numbered: the stored Z comes back as a COPY, the table refuses edits, the next shift gets Z 2.
     const copy = await h.call('pos:reports.z', { number: 1, copy: true });
     expect({ ...copy, copy: false }).toEqual(z);
-    expect(() => h.core.journal.db.prepare("UPDATE z_reports SET body = '{}' WHERE number = 1").run()).toThrow(/never changes/);
+    expect(() => h.core.journal.db.prepare("UPDATE z_reports SET body = '{}' WHERE number = 1").run()).toThrow(
+      /never changes/,
+    );
     const csv = await h.call('pos:reports.csv', { number: 1 });
     expect(csv.filename).toBe('z-report-1.csv');
     expect(csv.csv).toContain('Casey Cashier,Morgan Manager');
@@ -158,7 +288,12 @@ describe('the hash-chained audit trail', () => {
     const dataDir = join(h.dir, 'data');
     await h.core.close();
 
-    const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '../../src-main/cli/journal-cli.ts'), ...args, '--data-dir', dataDir], { encoding: 'utf8' });
+    const cli = (args: string[]) =>
+      spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, '../../src-main/cli/journal-cli.ts'), ...args, '--data-dir', dataDir],
+        { encoding: 'utf8' },
+      );
     const ok = cli(['verify']);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toMatch(/audit chain ok \(\d+ entries\)/);
@@ -166,7 +301,7 @@ describe('the hash-chained audit trail', () => {
     // Someone with the file drops the guard trigger and edits entry 2.
     const db = new Database(join(dataDir, 'journal.sqlite'));
     db.exec('DROP TRIGGER audit_no_update');
-    db.prepare("UPDATE audit SET detail = '{\"switchedFrom\":null,\"forged\":true}' WHERE seq = 2").run();
+    db.prepare('UPDATE audit SET detail = \'{"switchedFrom":null,"forged":true}\' WHERE seq = 2').run();
     db.close();
     const broken = cli(['verify']);
     expect(broken.status).toBe(1);

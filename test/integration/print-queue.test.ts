@@ -11,10 +11,22 @@ import { openJournal, type JournalHandle } from '../../src-main/journal/open-jou
 import { receiptSchema } from '../../src-shared/receipt';
 
 const receipt = receiptSchema.parse({
-  storeName: 'Queue Test Store', address: [], taxId: '', demo: false, copy: false, orderNumber: 501, cashierName: 'Ann',
-  at: '2026-11-21T14:03:00Z', currency: 'CAD', locale: 'en-CA',
+  storeName: 'Queue Test Store',
+  address: [],
+  taxId: '',
+  demo: false,
+  copy: false,
+  orderNumber: 501,
+  cashierName: 'Ann',
+  at: '2026-11-21T14:03:00Z',
+  currency: 'CAD',
+  locale: 'en-CA',
   lines: [{ name: 'Tea', detail: '', amount: 450, discount: 0 }],
-  subtotal: 450, discountTotal: 0, taxes: [], total: 450, cashRounding: 0,
+  subtotal: 450,
+  discountTotal: 0,
+  taxes: [],
+  total: 450,
+  cashRounding: 0,
   tenders: [{ label: 'Cash', amount: 450, tendered: 500, change: 50, tip: 0, card: null }],
   footer: [],
 });
@@ -65,7 +77,9 @@ describe('journaled print queue', () => {
     // The app restarts; the job and its error are still there.
     const second = open();
     const again = service(second.db);
-    expect(again.jobs()).toEqual([expect.objectContaining({ id: job.id, state: 'queued', attempts: 1, lastError: job.lastError })]);
+    expect(again.jobs()).toEqual([
+      expect.objectContaining({ id: job.id, state: 'queued', attempts: 1, lastError: job.lastError }),
+    ]);
     expect(again.status()).toMatchObject({ state: 'attention', queued: 1 });
 
     // Still down: a retry fails again and counts the attempt.
@@ -98,7 +112,11 @@ describe('journaled print queue', () => {
     const handle = open();
     const printer = service(handle.db);
     const kick = await printer.openDrawer({ kind: 'no-sale', approvedBy: 'Maria', note: 'float check' });
-    expect(kick).toMatchObject({ kind: 'drawer', state: 'failed', label: 'Drawer: no-sale approved by Maria (float check)' });
+    expect(kick).toMatchObject({
+      kind: 'drawer',
+      state: 'failed',
+      label: 'Drawer: no-sale approved by Maria (float check)',
+    });
     await expect(printer.retry(kick.id)).rejects.toMatchObject({ code: 'CONFLICT' });
     await sink.setMode('accept');
     expect(await printer.retryAll()).toEqual([]);
@@ -110,13 +128,21 @@ describe('journaled print queue', () => {
     const handle = open();
     const store = createPrintJobStore(handle.db);
     const receiptJob = store.insert('receipt', 'Receipt #9', Buffer.from('hello\n'), '2026-11-21T10:00:00.000Z');
-    const drawerJob = store.insert('drawer', 'Drawer: change, order #9', Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]), '2026-11-21T10:00:00.000Z');
+    const drawerJob = store.insert(
+      'drawer',
+      'Drawer: change, order #9',
+      Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]),
+      '2026-11-21T10:00:00.000Z',
+    );
     expect(store.markPrinting(receiptJob.id, '2026-11-21T10:00:01.000Z')).toBe(true);
     expect(store.markPrinting(drawerJob.id, '2026-11-21T10:00:01.000Z')).toBe(true);
     handle.close();
 
     const reopened = open();
-    const queue = createPrintQueue({ db: reopened.db, transport: createTcpTransport({ host: sink.host, port: sink.port }) });
+    const queue = createPrintQueue({
+      db: reopened.db,
+      transport: createTcpTransport({ host: sink.host, port: sink.port }),
+    });
     expect(queue.get(receiptJob.id)).toMatchObject({ state: 'queued', attempts: 1 });
     expect(queue.get(receiptJob.id)?.lastError).toMatch(/Interrupted while printing/);
     expect(queue.get(drawerJob.id)).toMatchObject({ state: 'failed' });
@@ -130,7 +156,10 @@ describe('journaled print queue', () => {
     const printer = service(handle.db);
     const jobs = await Promise.all([1, 2, 3].map((n) => printer.printReceipt({ ...receipt, orderNumber: n })));
     expect(jobs.map((j) => j.state)).toEqual(['done', 'done', 'done']);
-    const printedOrders = sink.prints().filter((p) => p.text.includes('Order #')).map((p) => /Order #(\d+)/.exec(p.text)?.[1]);
+    const printedOrders = sink
+      .prints()
+      .filter((p) => p.text.includes('Order #'))
+      .map((p) => /Order #(\d+)/.exec(p.text)?.[1]);
     expect(printedOrders).toEqual(['1', '2', '3']);
     await printer.close();
   });

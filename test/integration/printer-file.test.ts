@@ -39,7 +39,9 @@ describe('file (usblp) transport', () => {
 
   it('says the printer is not connected when the device node is missing, and creates nothing', async () => {
     const device = join(dir, 'lp9');
-    const error = await createFileTransport({ path: device }).send(Buffer.from('x')).catch((e: unknown) => e);
+    const error = await createFileTransport({ path: device })
+      .send(Buffer.from('x'))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DEVICE_ERROR', message: `The USB printer ${device} is not connected.` });
     expect(() => readFileSync(device)).toThrow(/ENOENT/);
   });

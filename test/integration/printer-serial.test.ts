@@ -22,7 +22,14 @@ let printerEnd: SerialPort;
 let journal: JournalHandle;
 let service: PrinterService;
 let decoder = new EscPosTextDecoder();
-const printerState: VirtualPrinterStatus = { paperOut: false, paperNearEnd: false, coverOpen: false, drawerOpen: false, offline: false, error: false };
+const printerState: VirtualPrinterStatus = {
+  paperOut: false,
+  paperNearEnd: false,
+  coverOpen: false,
+  drawerOpen: false,
+  offline: false,
+  error: false,
+};
 let waiters: { type: EscPosEvent['type']; resolve: () => void }[] = [];
 
 function nextEvent(type: EscPosEvent['type']): Promise<void> {
@@ -31,7 +38,11 @@ function nextEvent(type: EscPosEvent['type']): Promise<void> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'countertop-serial-'));
-  socat = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${join(dir, 'ttyA')}`, `pty,raw,echo=0,link=${join(dir, 'ttyB')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  socat = spawn(
+    'socat',
+    ['-d', '-d', `pty,raw,echo=0,link=${join(dir, 'ttyA')}`, `pty,raw,echo=0,link=${join(dir, 'ttyB')}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   // socat logs "starting data transfer loop" once both ptys and their links exist.
   let log = '';
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +61,11 @@ beforeAll(async () => {
     }
   });
   journal = openJournal(join(dir, 'journal.sqlite'));
-  service = createPrinterService({ db: journal.db, config: { type: 'serial', path: join(dir, 'ttyA'), baudRate: 9600 }, cpl: 32 });
+  service = createPrinterService({
+    db: journal.db,
+    config: { type: 'serial', path: join(dir, 'ttyA'), baudRate: 9600 },
+    cpl: 32,
+  });
 });
 
 afterAll(async () => {
@@ -69,14 +84,31 @@ describe('printing over a serial port (socat pty pair)', () => {
   it('prints a receipt that reads back with its store name, lines and total', async () => {
     decoder = new EscPosTextDecoder();
     const cut = nextEvent('cut');
-    const job = await service.printReceipt(receiptSchema.parse({
-      storeName: 'Serial Shop', address: [], taxId: '', demo: false, copy: false, orderNumber: 12, cashierName: 'Bo',
-      at: '2026-11-21T14:03:00Z', currency: 'CAD', locale: 'en-CA',
-      lines: [{ name: 'Soap', detail: '', amount: 325, discount: 0 }, { name: 'Towel', detail: '', amount: 1250, discount: 0 }],
-      subtotal: 1575, discountTotal: 0, taxes: [], total: 1575, cashRounding: 0,
-      tenders: [{ label: 'Cash', amount: 1575, tendered: 2000, change: 425, tip: 0, card: null }],
-      footer: [],
-    }));
+    const job = await service.printReceipt(
+      receiptSchema.parse({
+        storeName: 'Serial Shop',
+        address: [],
+        taxId: '',
+        demo: false,
+        copy: false,
+        orderNumber: 12,
+        cashierName: 'Bo',
+        at: '2026-11-21T14:03:00Z',
+        currency: 'CAD',
+        locale: 'en-CA',
+        lines: [
+          { name: 'Soap', detail: '', amount: 325, discount: 0 },
+          { name: 'Towel', detail: '', amount: 1250, discount: 0 },
+        ],
+        subtotal: 1575,
+        discountTotal: 0,
+        taxes: [],
+        total: 1575,
+        cashRounding: 0,
+        tenders: [{ label: 'Cash', amount: 1575, tendered: 2000, change: 425, tip: 0, card: null }],
+        footer: [],
+      }),
+    );
     await cut;
     expect(job).toMatchObject({ state: 'done', attempts: 1 });
     // The service asked for the status over the same line before printing.

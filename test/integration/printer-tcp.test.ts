@@ -3,20 +3,36 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPrinterSink, type PrinterSink } from '../../src-main/demo/printer-sink';
-import { createPrinterService, printerConfigSchema, type PrinterService } from '../../src-main/devices/printer/printer-service';
+import {
+  createPrinterService,
+  printerConfigSchema,
+  type PrinterService,
+} from '../../src-main/devices/printer/printer-service';
 import { createTcpTransport } from '../../src-main/devices/printer/tcp-transport';
 import { openJournal, type JournalHandle } from '../../src-main/journal/open-journal';
 import { PosError } from '../../src-shared/errors';
 import { receiptSchema, type Receipt } from '../../src-shared/receipt';
 
 const receipt: Receipt = receiptSchema.parse({
-  storeName: 'Corner Market', address: ['12 Main St'], taxId: '', demo: true, copy: false, orderNumber: 77, cashierName: 'Ann',
-  at: '2026-11-21T14:03:00Z', currency: 'CAD', locale: 'en-CA',
+  storeName: 'Corner Market',
+  address: ['12 Main St'],
+  taxId: '',
+  demo: true,
+  copy: false,
+  orderNumber: 77,
+  cashierName: 'Ann',
+  at: '2026-11-21T14:03:00Z',
+  currency: 'CAD',
+  locale: 'en-CA',
   lines: [
     { name: 'Coffee beans 1kg', detail: '', amount: 1899, discount: 0 },
     { name: 'Croissant', detail: '3 × $2.25', amount: 675, discount: 0 },
   ],
-  subtotal: 2574, discountTotal: 0, taxes: [{ label: 'GST 5%', amount: 34, inclusive: false }], total: 2608, cashRounding: 2,
+  subtotal: 2574,
+  discountTotal: 0,
+  taxes: [{ label: 'GST 5%', amount: 34, inclusive: false }],
+  total: 2608,
+  cashRounding: 2,
   tenders: [{ label: 'Cash', amount: 2610, tendered: 3000, change: 390, tip: 0, card: null }],
   footer: ['Thank you'],
 });
@@ -30,7 +46,11 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'countertop-printer-tcp-'));
   journal = openJournal(join(dir, 'journal.sqlite'));
   sink = await startPrinterSink();
-  service = createPrinterService({ db: journal.db, config: printerConfigSchema.parse({ type: 'tcp', host: sink.host, port: sink.port }), storeName: 'Corner Market' });
+  service = createPrinterService({
+    db: journal.db,
+    config: printerConfigSchema.parse({ type: 'tcp', host: sink.host, port: sink.port }),
+    storeName: 'Corner Market',
+  });
 });
 
 afterEach(async () => {
@@ -111,7 +131,9 @@ describe('createTcpTransport', () => {
     const error = await transport.send(Buffer.from('x')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PosError);
     expect(error).toMatchObject({ code: 'DEVICE_ERROR' });
-    expect((error as Error).message).toBe(`The printer at 127.0.0.1:${port} refused the connection; check that it is on and connected.`);
+    expect((error as Error).message).toBe(
+      `The printer at 127.0.0.1:${port} refused the connection; check that it is on and connected.`,
+    );
     expect(await transport.queryStatus!()).toBeNull();
   });
 });

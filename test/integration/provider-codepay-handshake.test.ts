@@ -21,7 +21,10 @@ interface Frame {
 
 /** Server → client frames are never masked. */
 function encodeFrame(opcode: number, payload: Buffer): Buffer {
-  const header = payload.length < 126 ? Buffer.from([0x80 | opcode, payload.length]) : Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff]);
+  const header =
+    payload.length < 126
+      ? Buffer.from([0x80 | opcode, payload.length])
+      : Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 0xff]);
   return Buffer.concat([header, payload]);
 }
 
@@ -81,8 +84,12 @@ function startRawTerminal(onText: (text: string, reply: (text: string) => void) 
         const text = head.subarray(0, end).toString('latin1');
         requestLines.push(text.split('\r\n')[0]);
         const key = /^sec-websocket-key:\s*(\S+)$/im.exec(text)?.[1] ?? '';
-        const accept = createHash('sha1').update(key + GUID).digest('base64');
-        socket.write(`HTTP/1.1 101 Web Socket Protocol Handshake\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+        const accept = createHash('sha1')
+          .update(key + GUID)
+          .digest('base64');
+        socket.write(
+          `HTTP/1.1 101 Web Socket Protocol Handshake\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+        );
         upgraded = true;
         // A ping straight away: the client must answer it with a pong.
         socket.write(encodeFrame(0x9, Buffer.from('hi')));
@@ -93,7 +100,8 @@ function startRawTerminal(onText: (text: string, reply: (text: string) => void) 
       pending = rest;
       for (const frame of frames) {
         received.push(frame);
-        if (frame.opcode === 0x1) onText(frame.payload.toString('utf8'), (text) => socket.write(encodeFrame(0x1, Buffer.from(text))));
+        if (frame.opcode === 0x1)
+          onText(frame.payload.toString('utf8'), (text) => socket.write(encodeFrame(0x1, Buffer.from(text))));
         if (frame.opcode === 0x8) socket.end(encodeFrame(0x8, frame.payload.subarray(0, 2)));
       }
     });
@@ -140,7 +148,11 @@ describe('terminal handshake status line', () => {
 
   it('CodepayConnection opens, answers pings and gets its reply routed through the raw terminal', async () => {
     const terminal = await startRawTerminal((text, reply) => {
-      const request = JSON.parse(text) as { topic: string; request_id: string; biz_data: { merchant_order_no: string } };
+      const request = JSON.parse(text) as {
+        topic: string;
+        request_id: string;
+        biz_data: { merchant_order_no: string };
+      };
       reply(
         JSON.stringify({
           topic: request.topic,
@@ -151,19 +163,32 @@ describe('terminal handshake status line', () => {
       );
     });
     cleanups.push(() => terminal.close());
-    const link = new CodepayConnection({ name: 'Raw', url: `ws://127.0.0.1:${terminal.port}`, timing: { pingIntervalMs: 20, lostTimeoutMs: 5_000 } });
+    const link = new CodepayConnection({
+      name: 'Raw',
+      url: `ws://127.0.0.1:${terminal.port}`,
+      timing: { pingIntervalMs: 20, lostTimeoutMs: 5_000 },
+    });
     cleanups.push(() => link.close());
     link.start();
     expect(await link.whenOpen(5_000)).toBe(true);
     expect(terminal.requestLines[0]).toBe('GET / HTTP/1.1');
 
     const reply = await link.request(
-      buildCodepayRequest({ topic: CODEPAY_TOPICS.query, appId: 'app', requestId: 'q1', bizData: { merchant_order_no: 'RAW1' } }),
+      buildCodepayRequest({
+        topic: CODEPAY_TOPICS.query,
+        appId: 'app',
+        requestId: 'q1',
+        bizData: { merchant_order_no: 'RAW1' },
+      }),
       5_000,
     );
     expect(reply?.biz_data).toMatchObject({ merchant_order_no: 'RAW1', trans_status: '0' });
     const sent = terminal.received.find((f) => f.opcode === 0x1);
-    expect(JSON.parse(sent?.payload.toString('utf8') ?? '{}')).toMatchObject({ topic: 'ecrhub.pay.query', app_id: 'app', biz_data: { merchant_order_no: 'RAW1' } });
+    expect(JSON.parse(sent?.payload.toString('utf8') ?? '{}')).toMatchObject({
+      topic: 'ecrhub.pay.query',
+      app_id: 'app',
+      biz_data: { merchant_order_no: 'RAW1' },
+    });
     // The server's ping got a pong carrying the same payload.
     expect(terminal.received.some((f) => f.opcode === 0xa && f.payload.toString() === 'hi')).toBe(true);
     expect(link.state).toBe('open');

@@ -22,7 +22,12 @@ import { until } from '../support/wait';
 import { FAST_CODEPAY } from '../support/codepay-timing';
 
 /** The shared test timings, with a quicker ping and longer windows for the provider on its own. */
-const FAST: Partial<CodepayTiming> = { ...FAST_CODEPAY, pingIntervalMs: 25, recoveryMs: 15_000, requestTimeoutMs: 5_000 };
+const FAST: Partial<CodepayTiming> = {
+  ...FAST_CODEPAY,
+  pingIntervalMs: 25,
+  recoveryMs: 15_000,
+  requestTimeoutMs: 5_000,
+};
 
 /** Luhn-valid test card numbers, as a terminal might leak them into its texts. */
 const PAN = '4111111111111111';
@@ -45,7 +50,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function rig(simOptions: CodepayTerminalSimulatorOptions = {}, timing: Partial<CodepayTiming> = {}, onLinkRestored?: (terminal: string) => void): Promise<Rig> {
+async function rig(
+  simOptions: CodepayTerminalSimulatorOptions = {},
+  timing: Partial<CodepayTiming> = {},
+  onLinkRestored?: (terminal: string) => void,
+): Promise<Rig> {
   const sim = await startCodepayTerminalSimulator({ appId: 'app1', ...simOptions });
   cleanups.push(() => sim.close());
   const late: CodepayLateResult[] = [];
@@ -98,7 +107,6 @@ function run(provider: CodepayProvider, a: ProviderAttempt, signal = new AbortCo
   return { outcome, progress };
 }
 
-
 describe('routing: only our own keys reach an attempt (item 4)', () => {
   it("a stranger's APPROVED frame (no merchant_order_no, another request_id) is reported, never applied; the real decline 300 ms later decides", async () => {
     const { sim, provider, foreign, late, logs } = await rig();
@@ -107,8 +115,14 @@ describe('routing: only our own keys reach an attempt (item 4)', () => {
     const outcome = await run(provider, a).outcome;
     expect(outcome).toMatchObject({ state: 'declined', message: 'Declined (51 insufficient funds)' });
     expect(foreign).toHaveLength(1);
-    expect(foreign[0]).toMatchObject({ terminal: 'Lane 1', reason: expect.stringMatching(/no merchant_order_no and a request_id we never sent/) });
-    expect(foreign[0].detail).toMatchObject({ request_id: 'STRANGER1', biz_data: { trans_status: '2', card_no: '**** 1111' } });
+    expect(foreign[0]).toMatchObject({
+      terminal: 'Lane 1',
+      reason: expect.stringMatching(/no merchant_order_no and a request_id we never sent/),
+    });
+    expect(foreign[0].detail).toMatchObject({
+      request_id: 'STRANGER1',
+      biz_data: { trans_status: '2', card_no: '**** 1111' },
+    });
     expect(late).toEqual([]);
     expect(logs.some((line) => /stranger's answer, not applied/.test(line))).toBe(true);
     expect(sim.counts().charges).toBe(0);
@@ -122,7 +136,14 @@ describe('routing: only our own keys reach an attempt (item 4)', () => {
     const running = run(provider, a);
     await until(() => sim.pending().length === 1);
     // A terminal that answers by request id only (no order number): it is ours.
-    sim.sendRaw(JSON.stringify({ topic: 'ecrhub.pay.order', request_id: a.requestId, response_code: '110', response_msg: '[K026] manual cancel' }));
+    sim.sendRaw(
+      JSON.stringify({
+        topic: 'ecrhub.pay.order',
+        request_id: a.requestId,
+        response_code: '110',
+        response_msg: '[K026] manual cancel',
+      }),
+    );
     expect(await running.outcome).toMatchObject({ state: 'cancelled', message: '[K026] manual cancel' });
     expect(foreign).toEqual([]);
   });
@@ -133,7 +154,14 @@ describe('routing: only our own keys reach an attempt (item 4)', () => {
     const a = attempt();
     const running = run(provider, a);
     await until(() => sim.pending().length === 1);
-    sim.sendRaw(JSON.stringify({ topic: 'ecrhub.pay.query', request_id: 'OTHERTILLq1', response_code: '000', biz_data: { merchant_order_no: 'OTHER1', trans_status: '2', order_amount: '12.50' } }));
+    sim.sendRaw(
+      JSON.stringify({
+        topic: 'ecrhub.pay.query',
+        request_id: 'OTHERTILLq1',
+        response_code: '000',
+        biz_data: { merchant_order_no: 'OTHER1', trans_status: '2', order_amount: '12.50' },
+      }),
+    );
     await until(() => foreign.length === 1);
     expect(foreign[0].reason).toMatch(/OTHER1 is not one this till asked about/);
     sim.act(a.reference, 'approve');
@@ -147,15 +175,28 @@ describe('read-back of the order the terminal names (item 8)', () => {
     const { sim, provider } = await rig();
     sim.next({ kind: 'approve', tip: 300 }, { kind: 'approve' }, { kind: 'decline' });
     const tipped = attempt({ options: { onScreenTip: true } });
-    expect(await run(provider, tipped).outcome).toMatchObject({ state: 'approved', tip: 300, readBack: { amount: 1250, currency: 'CAD' } });
-    expect(await provider.query(tipped)).toMatchObject({ state: 'approved', readBack: { amount: 1250, currency: 'CAD' } });
+    expect(await run(provider, tipped).outcome).toMatchObject({
+      state: 'approved',
+      tip: 300,
+      readBack: { amount: 1250, currency: 'CAD' },
+    });
+    expect(await provider.query(tipped)).toMatchObject({
+      state: 'approved',
+      readBack: { amount: 1250, currency: 'CAD' },
+    });
     const withCashback = attempt({ amount: 2000, options: { cashback: 4000 } });
-    expect(await run(provider, withCashback).outcome).toMatchObject({ state: 'approved', readBack: { amount: 2000, currency: 'CAD' } });
+    expect(await run(provider, withCashback).outcome).toMatchObject({
+      state: 'approved',
+      readBack: { amount: 2000, currency: 'CAD' },
+    });
     const declined = attempt({ amount: 999 });
-    expect(await run(provider, declined).outcome).toMatchObject({ state: 'declined', readBack: { amount: 999, currency: 'CAD' } });
+    expect(await run(provider, declined).outcome).toMatchObject({
+      state: 'declined',
+      readBack: { amount: 999, currency: 'CAD' },
+    });
   });
 
-  it('the sale and its queries go out with the engine\'s keys: merchant_order_no = reference, request ids derived from requestId', async () => {
+  it("the sale and its queries go out with the engine's keys: merchant_order_no = reference, request ids derived from requestId", async () => {
     const { sim, provider, logs } = await rig();
     sim.next({ kind: 'hold' });
     const a = attempt();
@@ -180,7 +221,11 @@ describe('card numbers in free text (item 10)', () => {
     expect(declined).toMatchObject({ state: 'declined', message: 'Card **** 1111 declined (51)' });
     const paid = attempt();
     const approved = await run(provider, paid).outcome;
-    expect(approved).toMatchObject({ state: 'approved', message: 'Approved **** 1111', card: { responseText: 'Approved **** 1111', maskedPan: '**** 0010' } });
+    expect(approved).toMatchObject({
+      state: 'approved',
+      message: 'Approved **** 1111',
+      card: { responseText: 'Approved **** 1111', maskedPan: '**** 0010' },
+    });
     // Read back by query: the text now comes in biz_data.msg.
     const queried = await provider.query(paid);
     expect(queried).toMatchObject({ state: 'approved', message: 'Approved **** 1111' });
@@ -238,7 +283,10 @@ describe('an approval that lands while a close is refused', () => {
     const cancelled = await provider.cancel(a);
     expect(cancelled.state).toBe('pending');
     await until(() => late.length === 1);
-    expect(late[0]).toMatchObject({ merchantOrderNo: a.reference, outcome: { state: 'approved', readBack: { amount: 1250, currency: 'CAD' } } });
+    expect(late[0]).toMatchObject({
+      merchantOrderNo: a.reference,
+      outcome: { state: 'approved', readBack: { amount: 1250, currency: 'CAD' } },
+    });
     expect(await provider.query(a)).toMatchObject({ state: 'approved' });
     expect(sim.counts()).toMatchObject({ charges: 1, closes: 1 });
     expect(sim.counts().orderMessages).toEqual({ [a.reference]: 1 });
@@ -254,7 +302,14 @@ describe('a terminal timeout is not a refusal', () => {
     await until(() => sim.pending().some((o) => o.merchantOrderNo === a.reference));
     expect(provider.terminals()[0].inFlight).toBe(a.reference);
     const queriesBefore = sim.counts().queries;
-    sim.sendRaw(JSON.stringify({ topic: 'ecrhub.pay.order', response_code: '112', response_msg: 'Transaction timeout', biz_data: { merchant_order_no: a.reference, trans_type: '1' } }));
+    sim.sendRaw(
+      JSON.stringify({
+        topic: 'ecrhub.pay.order',
+        response_code: '112',
+        response_msg: 'Transaction timeout',
+        biz_data: { merchant_order_no: a.reference, trans_type: '1' },
+      }),
+    );
     // The sale now checks by query; the terminal says it is still paying.
     await until(() => sim.counts().queries >= queriesBefore + 2);
     expect(provider.terminals()[0].inFlight).toBe(a.reference);
@@ -298,7 +353,10 @@ describe('recovery when the link comes back (item 5)', () => {
   });
   it('reconnects quickly while the terminal holds our payment, whatever the idle back-off', async () => {
     // An idle link would wait a minute before retrying; a lane with a payment on it must not.
-    const { sim, provider } = await rig({}, { reconnectInitialMs: 60_000, reconnectMaxMs: 60_000, reconnectBusyMaxMs: 20 });
+    const { sim, provider } = await rig(
+      {},
+      { reconnectInitialMs: 60_000, reconnectMaxMs: 60_000, reconnectBusyMaxMs: 20 },
+    );
     sim.next({ kind: 'hold' });
     const a = attempt();
     const running = run(provider, a);

@@ -56,8 +56,18 @@ async function simulator(serial = 'WPYB002248000123', macAddress = '02:42:ac:11:
 
 function sale(reference: string): ProviderAttempt {
   return {
-    id: reference, orderId: 'o1', kind: 'sale', method: 'card', amount: 500, tip: 0, currency: 'CAD',
-    reference, requestId: `r${reference}`, providerRef: null, terminal: 'Lane 1', description: '',
+    id: reference,
+    orderId: 'o1',
+    kind: 'sale',
+    method: 'card',
+    amount: 500,
+    tip: 0,
+    currency: 'CAD',
+    reference,
+    requestId: `r${reference}`,
+    providerRef: null,
+    terminal: 'Lane 1',
+    description: '',
   };
 }
 
@@ -65,24 +75,33 @@ describe('pairing requested by the terminal', () => {
   it('accepts: answers 000, stores the address, and the provider can take a sale there', async () => {
     let release: (decision: boolean) => void = () => undefined;
     const decided = new Promise<boolean>((resolve) => (release = resolve));
-    const { pairing, events } = await pairingServer({ decide: () => decided.then((accept) => ({ accept, name: 'Lane 1' })) });
+    const { pairing, events } = await pairingServer({
+      decide: () => decided.then((accept) => ({ accept, name: 'Lane 1' })),
+    });
     const sim = await simulator();
 
     const answer = sim.pairWith(pairing.url);
     await until(() => pairing.terminals().some((t) => t.status === 'pairing'));
-    expect(pairing.terminals()).toEqual([expect.objectContaining({ status: 'pairing', serial: sim.serial, source: 'pending' })]);
+    expect(pairing.terminals()).toEqual([
+      expect.objectContaining({ status: 'pairing', serial: sim.serial, source: 'pending' }),
+    ]);
     release(true);
     expect(await answer).toBe('000');
 
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ kind: 'paired', terminal: { name: 'Lane 1', url: sim.url, serial: sim.serial, macAddress: '02:42:ac:11:00:99', source: 'paired' } });
+    expect(events[0]).toMatchObject({
+      kind: 'paired',
+      terminal: { name: 'Lane 1', url: sim.url, serial: sim.serial, macAddress: '02:42:ac:11:00:99', source: 'paired' },
+    });
 
     const provider = createCodepayProvider(
       { appId: 'app1', currency: 'CAD', terminals: [{ name: events[0].terminal.name, url: events[0].terminal.url }] },
       { reconnectInitialMs: 10, connectWaitMs: 5_000 },
     );
     cleanups.push(() => provider.close());
-    expect((await provider.start(sale('PAIRSALE1'), new AbortController().signal, () => undefined)).state).toBe('approved');
+    expect((await provider.start(sale('PAIRSALE1'), new AbortController().signal, () => undefined)).state).toBe(
+      'approved',
+    );
     expect(sim.counts().charges).toBe(1);
 
     // With the provider's link wired in, the list shows it connected and recently seen.
@@ -93,7 +112,9 @@ describe('pairing requested by the terminal', () => {
         return link ? { connected: link.state === 'open', lastSeen: link.lastSeen } : undefined;
       },
     });
-    expect(withLinks.pairing.terminals()).toEqual([expect.objectContaining({ name: 'Lane 1', status: 'connected', lastSeen: expect.any(String) })]);
+    expect(withLinks.pairing.terminals()).toEqual([
+      expect.objectContaining({ name: 'Lane 1', status: 'connected', lastSeen: expect.any(String) }),
+    ]);
   });
 
   it('rejects: answers 001 and stores nothing', async () => {
@@ -154,10 +175,15 @@ describe('terminal address changes', () => {
     expect(events[1].terminal).toMatchObject({ name: 'Lane 1', url: moved.url });
     expect(pairing.terminals()[0].url).toBe(moved.url);
 
-    const provider = createCodepayProvider({ appId: 'app1', currency: 'CAD', terminals: [{ name: 'Lane 1', url: sim.url }] }, { reconnectInitialMs: 10 });
+    const provider = createCodepayProvider(
+      { appId: 'app1', currency: 'CAD', terminals: [{ name: 'Lane 1', url: sim.url }] },
+      { reconnectInitialMs: 10 },
+    );
     cleanups.push(() => provider.close());
     provider.setTerminal('Lane 1', events[1].terminal.url);
-    expect((await provider.start(sale('MOVED1'), new AbortController().signal, () => undefined)).state).toBe('approved');
+    expect((await provider.start(sale('MOVED1'), new AbortController().signal, () => undefined)).state).toBe(
+      'approved',
+    );
     expect(moved.counts().charges).toBe(1);
     expect(sim.counts().charges).toBe(0);
   });
@@ -184,7 +210,10 @@ describe('terminal address changes', () => {
 
   it('takes a manual address and checks it', async () => {
     const { pairing, events } = await pairingServer();
-    expect(pairing.addManualTerminal('Back office', 'ws://10.0.0.5')).toMatchObject({ url: 'ws://10.0.0.5:35779', source: 'manual' });
+    expect(pairing.addManualTerminal('Back office', 'ws://10.0.0.5')).toMatchObject({
+      url: 'ws://10.0.0.5:35779',
+      source: 'manual',
+    });
     expect(() => pairing.addManualTerminal('Bad', 'http://10.0.0.5:35779')).toThrow(/ws:\/\//);
     expect(() => pairing.addManualTerminal('Bad', 'not a url')).toThrow(/not an address/);
     expect(pairing.terminals()).toEqual([expect.objectContaining({ name: 'Back office', status: 'disconnected' })]);
@@ -207,26 +236,39 @@ describe('pairing server port', () => {
 
 // Multicast works on this build host; set COUNTERTOP_NO_MULTICAST=1 where it is blocked.
 describe('real multicast DNS', () => {
-  it.skipIf(Boolean(process.env.COUNTERTOP_NO_MULTICAST))('advertises _ecr-hub-client._tcp and follows a terminal re-announcing on _ecr-hub-server._tcp', async () => {
-    const unique = `T${process.pid}${Date.now().toString(36)}`.toUpperCase();
-    const { pairing, events } = await pairingServer({ mdns: createBonjourMdns(), posName: `Till${unique}` });
+  it.skipIf(Boolean(process.env.COUNTERTOP_NO_MULTICAST))(
+    'advertises _ecr-hub-client._tcp and follows a terminal re-announcing on _ecr-hub-server._tcp',
+    async () => {
+      const unique = `T${process.pid}${Date.now().toString(36)}`.toUpperCase();
+      const { pairing, events } = await pairingServer({ mdns: createBonjourMdns(), posName: `Till${unique}` });
 
-    const browser = new Bonjour();
-    cleanups.push(() => new Promise<void>((resolve) => browser.destroy(() => resolve())));
-    const advert = await new Promise<Record<string, string>>((resolve) => {
-      browser.find({ type: 'ecr-hub-client' }, (service) => {
-        if (service.name.startsWith(`Till${unique}`)) resolve(service.txt as Record<string, string>);
+      const browser = new Bonjour();
+      cleanups.push(() => new Promise<void>((resolve) => browser.destroy(() => resolve())));
+      const advert = await new Promise<Record<string, string>>((resolve) => {
+        browser.find({ type: 'ecr-hub-client' }, (service) => {
+          if (service.name.startsWith(`Till${unique}`)) resolve(service.txt as Record<string, string>);
+        });
       });
-    });
-    expect(advert).toEqual({ mac_address: '02:00:00:00:00:01', ip_address: `127.0.0.1:${pairing.port}`, name: `Till${unique}` });
+      expect(advert).toEqual({
+        mac_address: '02:00:00:00:00:01',
+        ip_address: `127.0.0.1:${pairing.port}`,
+        name: `Till${unique}`,
+      });
 
-    const sim = await simulator(unique, '02:42:ac:11:00:aa');
-    expect(await sim.pairWith(pairing.url)).toBe('000');
-    const terminalMdns = createBonjourMdns();
-    cleanups.push(() => terminalMdns.destroy());
-    sim.advertise(terminalMdns);
-    await until(() => events.length >= 2);
-    // Announced addresses are the host's interfaces, not 127.0.0.1: the port identifies it.
-    expect(events[1]).toMatchObject({ kind: 'updated', terminal: { name: 'Lane 1', url: expect.stringMatching(new RegExp(`^ws://\\d+\\.\\d+\\.\\d+\\.\\d+:${sim.port}$`)) } });
-  });
+      const sim = await simulator(unique, '02:42:ac:11:00:aa');
+      expect(await sim.pairWith(pairing.url)).toBe('000');
+      const terminalMdns = createBonjourMdns();
+      cleanups.push(() => terminalMdns.destroy());
+      sim.advertise(terminalMdns);
+      await until(() => events.length >= 2);
+      // Announced addresses are the host's interfaces, not 127.0.0.1: the port identifies it.
+      expect(events[1]).toMatchObject({
+        kind: 'updated',
+        terminal: {
+          name: 'Lane 1',
+          url: expect.stringMatching(new RegExp(`^ws://\\d+\\.\\d+\\.\\d+\\.\\d+:${sim.port}$`)),
+        },
+      });
+    },
+  );
 });

@@ -22,7 +22,12 @@ import type { ProviderAttempt } from '../../src-main/payments/provider';
 import { FAST_CODEPAY } from '../support/codepay-timing';
 
 /** The shared test timings, with a quicker ping and longer windows for the provider on its own. */
-const FAST: Partial<CodepayTiming> = { ...FAST_CODEPAY, pingIntervalMs: 25, recoveryMs: 15_000, requestTimeoutMs: 5_000 };
+const FAST: Partial<CodepayTiming> = {
+  ...FAST_CODEPAY,
+  pingIntervalMs: 25,
+  recoveryMs: 15_000,
+  requestTimeoutMs: 5_000,
+};
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -36,7 +41,9 @@ interface Rig {
 }
 
 async function rig(
-  simOptions: CodepayTerminalSimulatorOptions = {}, timing: Partial<CodepayTiming> = {}, order?: CodepayOrderSettings,
+  simOptions: CodepayTerminalSimulatorOptions = {},
+  timing: Partial<CodepayTiming> = {},
+  order?: CodepayOrderSettings,
 ): Promise<Rig> {
   const sim = await startCodepayTerminalSimulator({ appId: 'app1', ...simOptions });
   cleanups.push(() => sim.close());
@@ -167,14 +174,16 @@ describe('sales', () => {
     expect(sim.counts().orderMessages[refOf(a)]).toBe(1);
   });
 
-  it('survives malformed frames and heartbeats, and never takes another order\'s result', async () => {
+  it("survives malformed frames and heartbeats, and never takes another order's result", async () => {
     const { sim, provider, late } = await rig();
     await until(() => provider.terminals()[0]?.state === 'open');
     sim.sendRaw('not json at all');
     sim.sendRaw('{"topic":""}');
     sim.sendRaw('[1,2,3]');
     sim.sendRaw('{"topic":"ecrhub.heartbeat","response_code":"000"}');
-    sim.sendRaw('{"topic":"ecrhub.pay.order","response_code":"000","biz_data":{"merchant_order_no":"SOMEONEELSE","trans_type":"1","trans_status":"2"}}');
+    sim.sendRaw(
+      '{"topic":"ecrhub.pay.order","response_code":"000","biz_data":{"merchant_order_no":"SOMEONEELSE","trans_type":"1","trans_status":"2"}}',
+    );
     const a = attempt();
     const outcome = await run(provider, a).outcome;
     expect(outcome.state).toBe('approved');
@@ -265,14 +274,20 @@ describe('one transaction per terminal', () => {
 
   it('declines when the terminal itself is busy with another POS', async () => {
     const { sim, provider } = await rig();
-    const other = createCodepayProvider({ appId: 'app1', currency: 'CAD', terminals: [{ name: 'Lane 1', url: sim.url }] }, FAST);
+    const other = createCodepayProvider(
+      { appId: 'app1', currency: 'CAD', terminals: [{ name: 'Lane 1', url: sim.url }] },
+      FAST,
+    );
     cleanups.push(() => other.close());
     sim.next({ kind: 'hold' });
     const first = attempt();
     const running = run(provider, first);
     await until(() => sim.pending().length === 1);
     const second = attempt();
-    expect(await run(other, second).outcome).toMatchObject({ state: 'declined', message: 'Terminal busy with another transaction' });
+    expect(await run(other, second).outcome).toMatchObject({
+      state: 'declined',
+      message: 'Terminal busy with another transaction',
+    });
     sim.act(first.reference, 'approve');
     expect((await running.outcome).state).toBe('approved');
     expect(sim.counts().charges).toBe(1);
@@ -378,9 +393,15 @@ describe('voids and refunds', () => {
     expect(await provider.batchClose('Lane 1')).toMatchObject({ ok: true });
     const original = { reference: sale.reference, providerRef: null, amount: 1250, tip: 0 };
     const voidAttempt = attempt({ kind: 'void', original });
-    expect(await run(provider, voidAttempt).outcome).toMatchObject({ state: 'declined', message: 'Void not allowed after batch close; refund instead' });
+    expect(await run(provider, voidAttempt).outcome).toMatchObject({
+      state: 'declined',
+      message: 'Void not allowed after batch close; refund instead',
+    });
     const tooMuch = attempt({ kind: 'refund', amount: 1251, original });
-    expect(await run(provider, tooMuch).outcome).toMatchObject({ state: 'declined', message: 'Refund amount exceeds the original transaction' });
+    expect(await run(provider, tooMuch).outcome).toMatchObject({
+      state: 'declined',
+      message: 'Refund amount exceeds the original transaction',
+    });
     const refund = attempt({ kind: 'refund', amount: 500, original });
     expect((await run(provider, refund).outcome).state).toBe('approved');
     expect(sim.counts()).toMatchObject({ charges: 1, voids: 0, refunds: 1 });
@@ -395,11 +416,16 @@ describe('pre-auth, completion, tip adjustment', () => {
     expect((await run(provider, hold).outcome).state).toBe('approved');
     const original = { reference: hold.reference, providerRef: null, amount: 1250, tip: 0 };
     const completion = attempt({ amount: 1100, original });
-    expect(await provider.completion(completion, new AbortController().signal, () => undefined)).toMatchObject({ state: 'approved', approvedAmount: 1100 });
+    expect(await provider.completion(completion, new AbortController().signal, () => undefined)).toMatchObject({
+      state: 'approved',
+      approvedAmount: 1100,
+    });
     const hold2 = attempt({ options: { preauth: true } });
     await run(provider, hold2).outcome;
     const release = attempt({ original: { ...original, reference: hold2.reference } });
-    expect((await provider.preauthCancel(release, new AbortController().signal, () => undefined)).state).toBe('approved');
+    expect((await provider.preauthCancel(release, new AbortController().signal, () => undefined)).state).toBe(
+      'approved',
+    );
     expect(sim.counts()).toMatchObject({ charges: 0, preauths: 2, completions: 1 });
   });
 
@@ -432,8 +458,16 @@ describe('confirm on terminal', () => {
     const ws = new WebSocket(sim.url);
     cleanups.push(async () => ws.terminate());
     await new Promise<void>((resolve) => ws.once('open', () => resolve()));
-    const reply = new Promise<Record<string, unknown>>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
-    ws.send(JSON.stringify({ topic: 'ecrhub.pay.order', app_id: 'app1', biz_data: { merchant_order_no: 'NOREQ1', trans_type: '1', order_amount: '1.00', confirm_on_terminal: true } }));
+    const reply = new Promise<Record<string, unknown>>((resolve) =>
+      ws.once('message', (data) => resolve(JSON.parse(String(data)))),
+    );
+    ws.send(
+      JSON.stringify({
+        topic: 'ecrhub.pay.order',
+        app_id: 'app1',
+        biz_data: { merchant_order_no: 'NOREQ1', trans_type: '1', order_amount: '1.00', confirm_on_terminal: true },
+      }),
+    );
     expect(await reply).toMatchObject({ topic: 'ecrhub.pay.order', response_code: '306' });
     expect(sim.counts().charges).toBe(0);
   });
@@ -442,7 +476,10 @@ describe('confirm on terminal', () => {
 describe('demo virtual terminal', () => {
   it('waits for the trainee, who approves with a tip on screen', async () => {
     const events: string[] = [];
-    const { sim, provider } = await rig({ interactive: true, onEvent: (event) => events.push(`${event.kind}:${event.order.merchantOrderNo}`) });
+    const { sim, provider } = await rig({
+      interactive: true,
+      onEvent: (event) => events.push(`${event.kind}:${event.order.merchantOrderNo}`),
+    });
     const a = attempt({ amount: 2000, options: { onScreenTip: true } });
     const running = run(provider, a);
     await until(() => sim.pending().length === 1);

@@ -6,13 +6,31 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderAttempt } from '../../src-main/payments/provider';
 import type { MonotonicClock } from '../../src-main/payments/polling';
-import { createIotpayPaxProvider, type IotpayConfig, type IotpayPaxTiming } from '../../src-main/payments/iotpay/iotpay-pax-provider';
-import { createIotpayWalletProvider, type IotpayWalletTiming } from '../../src-main/payments/iotpay/iotpay-wallet-provider';
+import {
+  createIotpayPaxProvider,
+  type IotpayConfig,
+  type IotpayPaxTiming,
+} from '../../src-main/payments/iotpay/iotpay-pax-provider';
+import {
+  createIotpayWalletProvider,
+  type IotpayWalletTiming,
+} from '../../src-main/payments/iotpay/iotpay-wallet-provider';
 import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/payments/iotpay/iotpay-simulator';
 import { until } from '../support/wait';
 
-const PAX_FAST: Partial<IotpayPaxTiming> = { createTimeoutMs: 10_000, queryIntervalMs: 10, queryWindowMs: 10_000, queryTimeoutMs: 5_000 };
-const WALLET_FAST: Partial<IotpayWalletTiming> = { createTimeoutMs: 10_000, pollIntervalMs: 10, maxPolls: 30, queryTimeoutMs: 5_000, refundTimeoutMs: 10_000 };
+const PAX_FAST: Partial<IotpayPaxTiming> = {
+  createTimeoutMs: 10_000,
+  queryIntervalMs: 10,
+  queryWindowMs: 10_000,
+  queryTimeoutMs: 5_000,
+};
+const WALLET_FAST: Partial<IotpayWalletTiming> = {
+  createTimeoutMs: 10_000,
+  pollIntervalMs: 10,
+  maxPolls: 30,
+  queryTimeoutMs: 5_000,
+  refundTimeoutMs: 10_000,
+};
 const WECHAT = '134567890123456789';
 /** Luhn-valid test PANs, as a terminal might echo them in its free text. */
 const VISA = '4111111111111111';
@@ -23,9 +41,20 @@ function attemptOf(method: 'card' | 'wallet', overrides: Partial<ProviderAttempt
   counter += 1;
   const reference = `GF${process.pid}T${Date.now() % 1e7}N${counter}`;
   return {
-    id: `att-${counter}`, orderId: 'order-1', kind: 'sale', method, amount: 1234, tip: 0, currency: 'CAD',
-    reference, requestId: `req-${reference}`, providerRef: null, terminal: null, description: 'Groceries',
-    ...(method === 'wallet' ? { walletCode: WECHAT } : {}), ...overrides,
+    id: `att-${counter}`,
+    orderId: 'order-1',
+    kind: 'sale',
+    method,
+    amount: 1234,
+    tip: 0,
+    currency: 'CAD',
+    reference,
+    requestId: `req-${reference}`,
+    providerRef: null,
+    terminal: null,
+    description: 'Groceries',
+    ...(method === 'wallet' ? { walletCode: WECHAT } : {}),
+    ...overrides,
   };
 }
 
@@ -36,19 +65,29 @@ function configFor(sim: IotpaySimulator, overrides: Partial<IotpayConfig> = {}):
 const never = new AbortController().signal;
 const noProgress = (): void => {};
 
-
 /** A monotonic clock the test moves by hand. */
 function manualClock(): MonotonicClock & { advance(ms: number): void } {
   let offset = 0;
-  return { now: () => performance.now() + offset, advance: (ms) => { offset += ms; } };
+  return {
+    now: () => performance.now() + offset,
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
 }
 
 describe('IOTPay deadlines run on the monotonic clock (item 7)', () => {
   let sim: IotpaySimulator;
   const realNow = Date.now;
-  beforeAll(async () => { sim = await startIotpaySimulator({ key: 'clock-key' }); });
-  afterAll(async () => { await sim.close(); });
-  afterEach(() => { Date.now = realNow; });
+  beforeAll(async () => {
+    sim = await startIotpaySimulator({ key: 'clock-key' });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  afterEach(() => {
+    Date.now = realNow;
+  });
 
   it('CC_PAX: stepping the wall clock back 1 h mid-poll does not stretch the query window', async () => {
     sim.setBehaviour('stuck-pending');
@@ -69,7 +108,12 @@ describe('IOTPay deadlines run on the monotonic clock (item 7)', () => {
   it('CC_PAX: the window is measured on the injected clock (a 60 s window ends when that clock says so)', async () => {
     sim.setBehaviour('stuck-pending');
     const clock = manualClock();
-    const provider = createIotpayPaxProvider(configFor(sim), { ...PAX_FAST, createTimeoutMs: 150, queryWindowMs: 60_000, clock });
+    const provider = createIotpayPaxProvider(configFor(sim), {
+      ...PAX_FAST,
+      createTimeoutMs: 150,
+      queryWindowMs: 60_000,
+      clock,
+    });
     const attempt = attemptOf('card');
     const running = provider.start(attempt, never, noProgress);
     await until(() => sim.queryCalls(attempt.reference) >= 2, 'two queries');
@@ -97,8 +141,12 @@ describe('IOTPay deadlines run on the monotonic clock (item 7)', () => {
 
 describe('IOTPay read-backs, currencies and amounts (items 8, 9)', () => {
   let sim: IotpaySimulator;
-  beforeAll(async () => { sim = await startIotpaySimulator({ key: 'readback-key' }); });
-  afterAll(async () => { await sim.close(); });
+  beforeAll(async () => {
+    sim = await startIotpaySimulator({ key: 'readback-key' });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
 
   it('CC_PAX create_order reply: the read-back is the base amount without the tip', async () => {
     sim.setBehaviour('approve');
@@ -107,7 +155,12 @@ describe('IOTPay read-backs, currencies and amounts (items 8, 9)', () => {
     const outcome = await provider.start(attempt, never, noProgress);
     const queried = await provider.query(attempt);
     await provider.close();
-    expect(outcome).toMatchObject({ state: 'approved', approvedAmount: 2865, tip: 300, readBack: { amount: 2865, currency: 'CAD' } });
+    expect(outcome).toMatchObject({
+      state: 'approved',
+      approvedAmount: 2865,
+      tip: 300,
+      readBack: { amount: 2865, currency: 'CAD' },
+    });
     expect(queried).toMatchObject({ state: 'approved', readBack: { amount: 2865, currency: 'CAD' } });
     expect(sim.order(attempt.reference)).toMatchObject({ amount: 2865, tip: 300, currency: 'CAD' });
   });
@@ -143,27 +196,44 @@ describe('IOTPay read-backs, currencies and amounts (items 8, 9)', () => {
     const attempt = attemptOf('wallet', { amount: 1999, currency: 'USD' });
     const outcome = await provider.start(attempt, never, noProgress);
     await provider.close();
-    expect(outcome).toMatchObject({ state: 'approved', approvedAmount: 1999, readBack: { amount: 1999, currency: 'USD' } });
+    expect(outcome).toMatchObject({
+      state: 'approved',
+      approvedAmount: 1999,
+      readBack: { amount: 1999, currency: 'USD' },
+    });
     expect(sim.order(attempt.reference)).toMatchObject({ amount: 1999, currency: 'USD' });
   });
 
-  it.each(['card', 'wallet'] as const)('%s: a store currency IOTPay does not take (KWD 1.500) is refused, nothing sent', async (method) => {
-    const provider = method === 'card' ? createIotpayPaxProvider(configFor(sim), PAX_FAST) : createIotpayWalletProvider(configFor(sim), WALLET_FAST);
-    const attempt = attemptOf(method, { amount: 1500, currency: 'KWD' });
-    const outcome = await provider.start(attempt, never, noProgress);
-    await provider.close();
-    expect(outcome.state).toBe('declined');
-    expect(outcome.message).toMatch(/IOTPay does not take KWD.*Nothing was sent/);
-    expect(sim.createOrderCalls(attempt.reference)).toBe(0);
-  });
+  it.each(['card', 'wallet'] as const)(
+    '%s: a store currency IOTPay does not take (KWD 1.500) is refused, nothing sent',
+    async (method) => {
+      const provider =
+        method === 'card'
+          ? createIotpayPaxProvider(configFor(sim), PAX_FAST)
+          : createIotpayWalletProvider(configFor(sim), WALLET_FAST);
+      const attempt = attemptOf(method, { amount: 1500, currency: 'KWD' });
+      const outcome = await provider.start(attempt, never, noProgress);
+      await provider.close();
+      expect(outcome.state).toBe('declined');
+      expect(outcome.message).toMatch(/IOTPay does not take KWD.*Nothing was sent/);
+      expect(sim.createOrderCalls(attempt.reference)).toBe(0);
+    },
+  );
 });
 
-describe('card numbers in the gateway\'s free text (item 10)', () => {
+describe("card numbers in the gateway's free text (item 10)", () => {
   let sim: IotpaySimulator;
-  beforeAll(async () => { sim = await startIotpaySimulator({ key: 'pan-key' }); });
-  afterAll(async () => { await sim.close(); });
+  beforeAll(async () => {
+    sim = await startIotpaySimulator({ key: 'pan-key' });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
 
-  it.each([['approve', 'approved'], ['decline', 'declined']] as const)('%s: a full PAN in receiptDisp never shows in the outcome', async (behaviour, state) => {
+  it.each([
+    ['approve', 'approved'],
+    ['decline', 'declined'],
+  ] as const)('%s: a full PAN in receiptDisp never shows in the outcome', async (behaviour, state) => {
     sim.setBehaviour(behaviour, { receiptDisp: `CARD ${VISA_SPACED} RESP 00`, cardNum: VISA });
     const provider = createIotpayPaxProvider(configFor(sim), PAX_FAST);
     const attempt = attemptOf('card');
@@ -183,66 +253,90 @@ describe('card numbers in the gateway\'s free text (item 10)', () => {
 
 describe('gateway configuration faults said in a sentence (item 11)', () => {
   let sim: IotpaySimulator;
-  beforeAll(async () => { sim = await startIotpaySimulator({ key: 'right-key', mchId: '10000576' }); });
-  afterAll(async () => { await sim.close(); });
-
-  it.each(['card', 'wallet'] as const)('%s: the till has the wrong merchant key → declined, configFault about the key, nothing created', async (method) => {
-    const config = configFor(sim, { key: 'a-different-key' });
-    const provider = method === 'card' ? createIotpayPaxProvider(config, PAX_FAST) : createIotpayWalletProvider(config, WALLET_FAST);
-    const attempt = attemptOf(method);
-    const outcome = await provider.start(attempt, never, noProgress);
-    await provider.close();
-    expect(outcome.state).toBe('declined');
-    expect(outcome.configFault).toBe('The IOTPay merchant key set on this till is wrong: IOTPay refused the signature. Nothing was charged.');
-    expect(sim.order(attempt.reference)).toBeNull();
+  beforeAll(async () => {
+    sim = await startIotpaySimulator({ key: 'right-key', mchId: '10000576' });
+  });
+  afterAll(async () => {
+    await sim.close();
   });
 
-  it.each(['card', 'wallet'] as const)('%s: the key stops working after the order exists → unknown with the configFault at once, not "still waiting"', async (method) => {
-    sim.setBehaviour('stuck-pending');
-    const provider = method === 'card'
-      ? createIotpayPaxProvider(configFor(sim), { ...PAX_FAST, createTimeoutMs: 150, queryWindowMs: 30_000 })
-      : createIotpayWalletProvider(configFor(sim), { ...WALLET_FAST, maxPolls: 10_000 });
-    const attempt = attemptOf(method);
-    const started = performance.now();
-    const running = provider.start(attempt, never, noProgress);
-    await until(() => sim.order(attempt.reference) !== null, 'the order to exist');
-    sim.setMerchantKey('rotated-key');
-    try {
-      const outcome = await running;
-      expect(outcome.state).toBe('unknown');
-      expect(outcome.configFault).toMatch(/merchant key set on this till is wrong/);
-      expect(outcome.configFault).not.toMatch(/Nothing was charged/);
-      expect(outcome.message).toMatch(/cannot be checked until the settings are fixed/);
-      expect(performance.now() - started).toBeLessThan(5_000);
-      const queried = await provider.query(attempt);
-      expect(queried).toMatchObject({ state: 'unknown', configFault: expect.stringMatching(/merchant key/) });
-      const cancelled = await provider.cancel(attempt);
-      expect(cancelled.configFault).toMatch(/merchant key/);
-    } finally {
-      sim.setMerchantKey('right-key');
+  it.each(['card', 'wallet'] as const)(
+    '%s: the till has the wrong merchant key → declined, configFault about the key, nothing created',
+    async (method) => {
+      const config = configFor(sim, { key: 'a-different-key' });
+      const provider =
+        method === 'card' ? createIotpayPaxProvider(config, PAX_FAST) : createIotpayWalletProvider(config, WALLET_FAST);
+      const attempt = attemptOf(method);
+      const outcome = await provider.start(attempt, never, noProgress);
       await provider.close();
-    }
-    expect(sim.createOrderCalls(attempt.reference)).toBe(1);
-  });
+      expect(outcome.state).toBe('declined');
+      expect(outcome.configFault).toBe(
+        'The IOTPay merchant key set on this till is wrong: IOTPay refused the signature. Nothing was charged.',
+      );
+      expect(sim.order(attempt.reference)).toBeNull();
+    },
+  );
 
-  it.each(['card', 'wallet'] as const)('%s: a base URL ending in /v1 (HTTP 404) → declined, configFault about the address', async (method) => {
-    const config = configFor(sim, { baseUrl: `${sim.url}/v1` });
-    const provider = method === 'card' ? createIotpayPaxProvider(config, PAX_FAST) : createIotpayWalletProvider(config, WALLET_FAST);
-    const attempt = attemptOf(method);
-    const outcome = await provider.start(attempt, never, noProgress);
-    const queried = await provider.query(attempt);
-    await provider.close();
-    expect(outcome.state).toBe('declined');
-    expect(outcome.configFault).toMatch(/IOTPay address set on this till .*\/v1\) is wrong.*HTTP 404.*without \/v1/);
-    expect(queried).toMatchObject({ state: 'unknown', configFault: expect.stringMatching(/IOTPay address set on this till/) });
-    expect(sim.order(attempt.reference)).toBeNull();
-  });
+  it.each(['card', 'wallet'] as const)(
+    '%s: the key stops working after the order exists → unknown with the configFault at once, not "still waiting"',
+    async (method) => {
+      sim.setBehaviour('stuck-pending');
+      const provider =
+        method === 'card'
+          ? createIotpayPaxProvider(configFor(sim), { ...PAX_FAST, createTimeoutMs: 150, queryWindowMs: 30_000 })
+          : createIotpayWalletProvider(configFor(sim), { ...WALLET_FAST, maxPolls: 10_000 });
+      const attempt = attemptOf(method);
+      const started = performance.now();
+      const running = provider.start(attempt, never, noProgress);
+      await until(() => sim.order(attempt.reference) !== null, 'the order to exist');
+      sim.setMerchantKey('rotated-key');
+      try {
+        const outcome = await running;
+        expect(outcome.state).toBe('unknown');
+        expect(outcome.configFault).toMatch(/merchant key set on this till is wrong/);
+        expect(outcome.configFault).not.toMatch(/Nothing was charged/);
+        expect(outcome.message).toMatch(/cannot be checked until the settings are fixed/);
+        expect(performance.now() - started).toBeLessThan(5_000);
+        const queried = await provider.query(attempt);
+        expect(queried).toMatchObject({ state: 'unknown', configFault: expect.stringMatching(/merchant key/) });
+        const cancelled = await provider.cancel(attempt);
+        expect(cancelled.configFault).toMatch(/merchant key/);
+      } finally {
+        sim.setMerchantKey('right-key');
+        await provider.close();
+      }
+      expect(sim.createOrderCalls(attempt.reference)).toBe(1);
+    },
+  );
+
+  it.each(['card', 'wallet'] as const)(
+    '%s: a base URL ending in /v1 (HTTP 404) → declined, configFault about the address',
+    async (method) => {
+      const config = configFor(sim, { baseUrl: `${sim.url}/v1` });
+      const provider =
+        method === 'card' ? createIotpayPaxProvider(config, PAX_FAST) : createIotpayWalletProvider(config, WALLET_FAST);
+      const attempt = attemptOf(method);
+      const outcome = await provider.start(attempt, never, noProgress);
+      const queried = await provider.query(attempt);
+      await provider.close();
+      expect(outcome.state).toBe('declined');
+      expect(outcome.configFault).toMatch(/IOTPay address set on this till .*\/v1\) is wrong.*HTTP 404.*without \/v1/);
+      expect(queried).toMatchObject({
+        state: 'unknown',
+        configFault: expect.stringMatching(/IOTPay address set on this till/),
+      });
+      expect(sim.order(attempt.reference)).toBeNull();
+    },
+  );
 
   it('an unknown merchant ID → declined, configFault naming the ID', async () => {
     const provider = createIotpayPaxProvider(configFor(sim, { mchId: '999999' }), PAX_FAST);
     const outcome = await provider.start(attemptOf('card'), never, noProgress);
     await provider.close();
-    expect(outcome).toMatchObject({ state: 'declined', configFault: 'The IOTPay merchant ID set on this till (999999) is not known to IOTPay. Nothing was charged.' });
+    expect(outcome).toMatchObject({
+      state: 'declined',
+      configFault: 'The IOTPay merchant ID set on this till (999999) is not known to IOTPay. Nothing was charged.',
+    });
   });
 
   it('a reply signature mismatch is logged (which form was tried), never the key', async () => {
@@ -260,11 +354,18 @@ describe('gateway configuration faults said in a sentence (item 11)', () => {
 
 describe('a base URL that answers with a web page', () => {
   let sim: IotpaySimulator;
-  beforeAll(async () => { sim = await startIotpaySimulator({ webPageForOtherPaths: true }); });
-  afterAll(async () => { await sim.close(); });
+  beforeAll(async () => {
+    sim = await startIotpaySimulator({ webPageForOtherPaths: true });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
 
   it('unknown (a web page proves nothing), with the configFault, and no query window spent waiting', async () => {
-    const provider = createIotpayPaxProvider(configFor(sim, { baseUrl: `${sim.url}/portal` }), { ...PAX_FAST, queryWindowMs: 30_000 });
+    const provider = createIotpayPaxProvider(configFor(sim, { baseUrl: `${sim.url}/portal` }), {
+      ...PAX_FAST,
+      queryWindowMs: 30_000,
+    });
     const started = performance.now();
     const outcome = await provider.start(attemptOf('card'), never, noProgress);
     await provider.close();

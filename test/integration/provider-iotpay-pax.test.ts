@@ -8,11 +8,20 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardBlockSchema } from '../../src-shared/domain';
 import type { ProviderAttempt } from '../../src-main/payments/provider';
-import { createIotpayPaxProvider, type IotpayConfig, type IotpayPaxTiming } from '../../src-main/payments/iotpay/iotpay-pax-provider';
+import {
+  createIotpayPaxProvider,
+  type IotpayConfig,
+  type IotpayPaxTiming,
+} from '../../src-main/payments/iotpay/iotpay-pax-provider';
 import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/payments/iotpay/iotpay-simulator';
 
 /** Replies arrive fast in tests; generous create timeouts keep loaded machines from timing out early. */
-const FAST: Partial<IotpayPaxTiming> = { createTimeoutMs: 10_000, queryIntervalMs: 10, queryWindowMs: 10_000, queryTimeoutMs: 5_000 };
+const FAST: Partial<IotpayPaxTiming> = {
+  createTimeoutMs: 10_000,
+  queryIntervalMs: 10,
+  queryWindowMs: 10_000,
+  queryTimeoutMs: 5_000,
+};
 /** For behaviours where the simulator never answers create_order: the client must give up. */
 const GIVE_UP: Partial<IotpayPaxTiming> = { ...FAST, createTimeoutMs: 150 };
 
@@ -21,13 +30,32 @@ function sale(overrides: Partial<ProviderAttempt> = {}): ProviderAttempt {
   counter += 1;
   const reference = `PAX${process.pid}T${Date.now() % 1e7}N${counter}`;
   return {
-    id: `att-${counter}`, orderId: 'order-1', kind: 'sale', method: 'card', amount: 1234, tip: 0, currency: 'CAD',
-    reference, requestId: `req-${reference}`, providerRef: null, terminal: null, description: 'Groceries', ...overrides,
+    id: `att-${counter}`,
+    orderId: 'order-1',
+    kind: 'sale',
+    method: 'card',
+    amount: 1234,
+    tip: 0,
+    currency: 'CAD',
+    reference,
+    requestId: `req-${reference}`,
+    providerRef: null,
+    terminal: null,
+    description: 'Groceries',
+    ...overrides,
   };
 }
 
 function configFor(sim: IotpaySimulator, overrides: Partial<IotpayConfig> = {}): IotpayConfig {
-  return { baseUrl: sim.url, mchId: sim.mchId, loginName: 'cashier1', key: sim.key, device: 'V1-B25', currency: 'CAD', ...overrides };
+  return {
+    baseUrl: sim.url,
+    mchId: sim.mchId,
+    loginName: 'cashier1',
+    key: sim.key,
+    device: 'V1-B25',
+    currency: 'CAD',
+    ...overrides,
+  };
 }
 
 function waitForTerminal(sim: IotpaySimulator, mchOrderNo: string): Promise<void> {
@@ -45,12 +73,18 @@ function waitForTerminal(sim: IotpaySimulator, mchOrderNo: string): Promise<void
 
 const never = new AbortController().signal;
 const progress: string[] = [];
-const onProgress = (m: string): void => { progress.push(m); };
+const onProgress = (m: string): void => {
+  progress.push(m);
+};
 
 describe('IOTPay CC_PAX provider ↔ simulator', () => {
   let sim: IotpaySimulator;
-  beforeAll(async () => { sim = await startIotpaySimulator({ key: 'pax-test-key' }); });
-  afterAll(async () => { await sim.close(); });
+  beforeAll(async () => {
+    sim = await startIotpaySimulator({ key: 'pax-test-key' });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
 
   async function run(timing: Partial<IotpayPaxTiming>, attempt = sale()) {
     const provider = createIotpayPaxProvider(configFor(sim), timing);
@@ -65,7 +99,20 @@ describe('IOTPay CC_PAX provider ↔ simulator', () => {
     const provider = createIotpayPaxProvider(configFor(sim));
     expect(provider.id).toBe('iotpay-pax');
     expect(provider.method).toBe('card');
-    expect(provider.capabilities).toEqual({ cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false });
+    expect(provider.capabilities).toEqual({
+      cancel: false,
+      void: false,
+      refund: false,
+      partialRefund: false,
+      tip: false,
+      preauth: false,
+      cashback: false,
+      onScreenTip: false,
+      lanes: false,
+      pushResults: false,
+      hostedForm: false,
+      terminalAuthentication: false,
+    });
   });
 
   it('approve: approved from the create_order reply, card block masked and valid', async () => {
@@ -260,9 +307,15 @@ describe('IOTPay CC_PAX provider ↔ simulator', () => {
 describe('IOTPay virtual terminal (interactive simulator)', () => {
   let sim: IotpaySimulator;
   beforeAll(async () => {
-    sim = await startIotpaySimulator({ interactive: true, defaultOptions: { expireAtQuery: 2 }, walkAwayExpireMs: 60_000 });
+    sim = await startIotpaySimulator({
+      interactive: true,
+      defaultOptions: { expireAtQuery: 2 },
+      walkAwayExpireMs: 60_000,
+    });
   });
-  afterAll(async () => { await sim.close(); });
+  afterAll(async () => {
+    await sim.close();
+  });
 
   it('tap-approve: the blocked create_order returns approved', async () => {
     const provider = createIotpayPaxProvider(configFor(sim), FAST);

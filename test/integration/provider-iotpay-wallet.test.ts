@@ -5,7 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderAttempt } from '../../src-main/payments/provider';
 import {
-  createIotpayWalletProvider, walletChannelForCode, type IotpayConfig, type IotpayWalletTiming,
+  createIotpayWalletProvider,
+  walletChannelForCode,
+  type IotpayConfig,
+  type IotpayWalletTiming,
 } from '../../src-main/payments/iotpay/iotpay-wallet-provider';
 import { iotpaySign, verifyIotpaySignature } from '../../src-main/payments/iotpay/iotpay-sign';
 import { startIotpaySimulator, type IotpaySimulator } from '../../src-main/payments/iotpay/iotpay-simulator';
@@ -14,26 +17,59 @@ import { maskWalletCode } from '../../src-shared/pan-mask';
 const WECHAT = '134567890123456789';
 const ALIPAY = '286543210987654321';
 const UNIONPAY = '6212345678901234567';
-const FAST: Partial<IotpayWalletTiming> = { createTimeoutMs: 10_000, pollIntervalMs: 10, maxPolls: 30, queryTimeoutMs: 5_000, refundTimeoutMs: 10_000 };
+const FAST: Partial<IotpayWalletTiming> = {
+  createTimeoutMs: 10_000,
+  pollIntervalMs: 10,
+  maxPolls: 30,
+  queryTimeoutMs: 5_000,
+  refundTimeoutMs: 10_000,
+};
 
 let counter = 0;
 function sale(overrides: Partial<ProviderAttempt> = {}): ProviderAttempt {
   counter += 1;
   const reference = `WAL${process.pid}T${Date.now() % 1e7}N${counter}`;
   return {
-    id: `att-${counter}`, orderId: 'order-1', kind: 'sale', method: 'wallet', amount: 1000, tip: 0, currency: 'CAD',
-    reference, requestId: `req-${reference}`, providerRef: null, terminal: null, description: 'Groceries',
-    walletCode: WECHAT, ...overrides,
+    id: `att-${counter}`,
+    orderId: 'order-1',
+    kind: 'sale',
+    method: 'wallet',
+    amount: 1000,
+    tip: 0,
+    currency: 'CAD',
+    reference,
+    requestId: `req-${reference}`,
+    providerRef: null,
+    terminal: null,
+    description: 'Groceries',
+    walletCode: WECHAT,
+    ...overrides,
   };
 }
 
-function refundOf(original: ProviderAttempt, providerRef: string | null, amount: number, overrides: Partial<ProviderAttempt> = {}): ProviderAttempt {
+function refundOf(
+  original: ProviderAttempt,
+  providerRef: string | null,
+  amount: number,
+  overrides: Partial<ProviderAttempt> = {},
+): ProviderAttempt {
   counter += 1;
   const reference = `RF${process.pid}T${Date.now() % 1e7}N${counter}`;
   return {
-    id: `att-${counter}`, orderId: 'order-1', kind: 'refund', method: 'wallet', amount, tip: 0, currency: 'CAD',
-    reference, requestId: `req-${reference}`, providerRef: null, terminal: null, description: 'Refund',
-    original: { reference: original.reference, providerRef, amount: original.amount, tip: 0 }, ...overrides,
+    id: `att-${counter}`,
+    orderId: 'order-1',
+    kind: 'refund',
+    method: 'wallet',
+    amount,
+    tip: 0,
+    currency: 'CAD',
+    reference,
+    requestId: `req-${reference}`,
+    providerRef: null,
+    terminal: null,
+    description: 'Refund',
+    original: { reference: original.reference, providerRef, amount: original.amount, tip: 0 },
+    ...overrides,
   };
 }
 
@@ -42,12 +78,22 @@ const noProgress = (): void => {};
 
 describe('walletChannelForCode / maskWalletCode', () => {
   it.each([
-    [WECHAT, 'WX_MICROPAY'], ['104567890123456789', 'WX_MICROPAY'], ['154567890123456789', 'WX_MICROPAY'],
-    ['164567890123456789', null], ['13456789012345678', null],
-    ['2512345678901234', 'ALIPAY_MICROPAY'], ['301234567890123456789012', 'ALIPAY_MICROPAY'], [ALIPAY, 'ALIPAY_MICROPAY'],
-    ['251234567890123', null], ['3112345678901234', null], ['3012345678901234567890123', null],
-    [UNIONPAY, 'UPI_MICROPAY'], ['621234567890123456', null], ['6312345678901234567', null],
-    ['4006381333931', null], ['13456789012345678a', null],
+    [WECHAT, 'WX_MICROPAY'],
+    ['104567890123456789', 'WX_MICROPAY'],
+    ['154567890123456789', 'WX_MICROPAY'],
+    ['164567890123456789', null],
+    ['13456789012345678', null],
+    ['2512345678901234', 'ALIPAY_MICROPAY'],
+    ['301234567890123456789012', 'ALIPAY_MICROPAY'],
+    [ALIPAY, 'ALIPAY_MICROPAY'],
+    ['251234567890123', null],
+    ['3112345678901234', null],
+    ['3012345678901234567890123', null],
+    [UNIONPAY, 'UPI_MICROPAY'],
+    ['621234567890123456', null],
+    ['6312345678901234567', null],
+    ['4006381333931', null],
+    ['13456789012345678a', null],
   ] as const)('%s → %s', (code, channel) => {
     expect(walletChannelForCode(code)).toBe(channel);
   });
@@ -62,9 +108,18 @@ describe('IOTPay wallet provider ↔ simulator', () => {
   let config: IotpayConfig;
   beforeAll(async () => {
     sim = await startIotpaySimulator({ key: 'wallet-test-key', mchId: '20001222' });
-    config = { baseUrl: sim.url, mchId: sim.mchId, loginName: 'cashier1', key: sim.key, device: 'Lane-1', currency: 'CAD' };
+    config = {
+      baseUrl: sim.url,
+      mchId: sim.mchId,
+      loginName: 'cashier1',
+      key: sim.key,
+      device: 'Lane-1',
+      currency: 'CAD',
+    };
   });
-  afterAll(async () => { await sim.close(); });
+  afterAll(async () => {
+    await sim.close();
+  });
 
   async function run(attempt: ProviderAttempt, timing: Partial<IotpayWalletTiming> = FAST, signal = never) {
     const provider = createIotpayWalletProvider(config, timing);
@@ -79,7 +134,20 @@ describe('IOTPay wallet provider ↔ simulator', () => {
     const provider = createIotpayWalletProvider(config);
     expect(provider.id).toBe('iotpay-wallet');
     expect(provider.method).toBe('wallet');
-    expect(provider.capabilities).toEqual({ cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false });
+    expect(provider.capabilities).toEqual({
+      cancel: false,
+      void: false,
+      refund: true,
+      partialRefund: true,
+      tip: false,
+      preauth: false,
+      cashback: false,
+      onScreenTip: false,
+      lanes: false,
+      pushResults: false,
+      hostedForm: false,
+      terminalAuthentication: false,
+    });
   });
 
   it('approve: 0 → 1 → 2 over polls; the code never appears in the outcome', async () => {
@@ -91,7 +159,11 @@ describe('IOTPay wallet provider ↔ simulator', () => {
     const outcome = await provider.start(attempt, never, (m) => seen.push(m));
     await provider.close();
     expect(outcome.state).toBe('approved');
-    expect(outcome.card).toMatchObject({ method: 'wallet', brand: 'WeChat Pay', reference: sim.order(attempt.reference)?.payOrderId });
+    expect(outcome.card).toMatchObject({
+      method: 'wallet',
+      brand: 'WeChat Pay',
+      reference: sim.order(attempt.reference)?.payOrderId,
+    });
     expect(outcome.card?.channelOrderNo).toBeTruthy();
     expect(outcome.detail).toMatchObject({ walletCode: '**************6789' });
     expect(JSON.stringify(outcome)).not.toContain(WECHAT);
@@ -153,7 +225,10 @@ describe('IOTPay wallet provider ↔ simulator', () => {
     const running = provider.start(attempt, cashier.signal, noProgress);
     await new Promise<void>((resolve) => {
       const off = sim.onChange(() => {
-        if ((sim.order(attempt.reference)?.queries ?? 0) >= 2) { off(); resolve(); }
+        if ((sim.order(attempt.reference)?.queries ?? 0) >= 2) {
+          off();
+          resolve();
+        }
       });
     });
     cashier.abort();
@@ -283,19 +358,30 @@ describe('IOTPay wallet provider ↔ simulator', () => {
 
 describe('simulator gateway rules (PAYMENTS.md §1.1–1.2, §6)', () => {
   let sim: IotpaySimulator;
-  beforeAll(async () => { sim = await startIotpaySimulator({ key: 'rules-key', mchId: '10000576' }); });
-  afterAll(async () => { await sim.close(); });
+  beforeAll(async () => {
+    sim = await startIotpaySimulator({ key: 'rules-key', mchId: '10000576' });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
 
   async function post(body: string, contentType = 'application/x-www-form-urlencoded') {
-    const response = await fetch(`${sim.url}/v1/query_order`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    const response = await fetch(`${sim.url}/v1/query_order`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
     return (await response.json()) as Record<string, unknown>;
   }
-  const wrap = (obj: Record<string, unknown>): string => new URLSearchParams({ params: JSON.stringify(obj) }).toString();
+  const wrap = (obj: Record<string, unknown>): string =>
+    new URLSearchParams({ params: JSON.stringify(obj) }).toString();
 
   it('empty body → 0012; raw JSON without params= → 0014; GET → 0011', async () => {
     expect(await post('')).toMatchObject({ retCode: 'FAIL', errCode: '0012' });
     const fields = { mchId: '10000576', mchOrderNo: 'X1' };
-    expect(await post(JSON.stringify({ ...fields, sign: iotpaySign(fields, 'rules-key') }), 'application/json')).toMatchObject({ retCode: 'FAIL', errCode: '0014' });
+    expect(
+      await post(JSON.stringify({ ...fields, sign: iotpaySign(fields, 'rules-key') }), 'application/json'),
+    ).toMatchObject({ retCode: 'FAIL', errCode: '0014' });
     const get = await fetch(`${sim.url}/v1/query_order`);
     expect(await get.json()).toMatchObject({ retCode: 'FAIL', errCode: '0011' });
   });
@@ -308,17 +394,31 @@ describe('simulator gateway rules (PAYMENTS.md §1.1–1.2, §6)', () => {
     const bad = await post(wrap({ ...fields, sign: iotpaySign(withoutZero, 'rules-key') }));
     expect(bad).toEqual({ retCode: 'FAIL', retMsg: 'signature fail', errCode: '0013' });
     const unknownMerchant = { mchId: '999', mchOrderNo: 'X3' };
-    expect(await post(wrap({ ...unknownMerchant, sign: iotpaySign(unknownMerchant, 'rules-key') }))).toMatchObject({ errCode: '0015' });
+    expect(await post(wrap({ ...unknownMerchant, sign: iotpaySign(unknownMerchant, 'rules-key') }))).toMatchObject({
+      errCode: '0015',
+    });
   });
 
   it('signs its replies over fields the client does not know', async () => {
     sim.setBehaviour('approve', { walletSteps: 0 });
     const fields = {
-      mchId: '10000576', mchOrderNo: 'RULES1', jobNo: 'c', currency: 'CAD', channelId: 'WX_MICROPAY', amount: '1',
-      notifyUrl: 'http://localhost', subject: 's', body: 'b', codeType: 'barcode', identityCode: WECHAT, clientIp: '127.0.0.1',
+      mchId: '10000576',
+      mchOrderNo: 'RULES1',
+      jobNo: 'c',
+      currency: 'CAD',
+      channelId: 'WX_MICROPAY',
+      amount: '1',
+      notifyUrl: 'http://localhost',
+      subject: 's',
+      body: 'b',
+      codeType: 'barcode',
+      identityCode: WECHAT,
+      clientIp: '127.0.0.1',
     };
     const response = await fetch(`${sim.url}/v1/create_order`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: wrap({ ...fields, sign: iotpaySign(fields, 'rules-key') }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: wrap({ ...fields, sign: iotpaySign(fields, 'rules-key') }),
     });
     const reply = (await response.json()) as Record<string, unknown>;
     expect(reply).toHaveProperty('retDetail');

@@ -6,7 +6,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderAttempt, ProviderOutcome } from '../../src-main/payments/provider';
-import { createYabandpayProvider, type YabandpayProvider, type YabandpayTiming } from '../../src-main/payments/yabandpay/yabandpay-provider';
+import {
+  createYabandpayProvider,
+  type YabandpayProvider,
+  type YabandpayTiming,
+} from '../../src-main/payments/yabandpay/yabandpay-provider';
 import { createYabandpayClient } from '../../src-main/payments/yabandpay/yabandpay-client';
 import { newYabandpayRequestId } from '../../src-main/payments/yabandpay/yabandpay-ids';
 import {
@@ -35,7 +39,11 @@ afterEach(async () => {
   clock = Date.parse('2025-03-10T10:00:00Z');
 });
 
-async function setup(simOptions: Partial<YabandpaySimulatorOptions> = {}, timing: Partial<YabandpayTiming> = {}, secretKey = KEY) {
+async function setup(
+  simOptions: Partial<YabandpaySimulatorOptions> = {},
+  timing: Partial<YabandpayTiming> = {},
+  secretKey = KEY,
+) {
   const sim = await startYabandpaySimulator({ secretKey: KEY, stepMs: 5, now, ...simOptions });
   closers.push(() => sim.close());
   const log: string[] = [];
@@ -44,9 +52,21 @@ async function setup(simOptions: Partial<YabandpaySimulatorOptions> = {}, timing
 }
 
 /** A provider talking to `sim`: a fresh one is what a restarted till has (no memory of earlier sends). */
-function providerFor(sim: YabandpaySimulator, timing: Partial<YabandpayTiming> = {}, secretKey = KEY, log: string[] = []): YabandpayProvider {
+function providerFor(
+  sim: YabandpaySimulator,
+  timing: Partial<YabandpayTiming> = {},
+  secretKey = KEY,
+  log: string[] = [],
+): YabandpayProvider {
   const provider = createYabandpayProvider(
-    { baseUrl: sim.url, user: TID, secretKey, tid: TID, notifyUrl: 'https://pos.example.test/yabandpay/notify', currency: 'EUR' },
+    {
+      baseUrl: sim.url,
+      user: TID,
+      secretKey,
+      tid: TID,
+      notifyUrl: 'https://pos.example.test/yabandpay/notify',
+      currency: 'EUR',
+    },
     { pollIntervalMs: 5, pollWindowMs: 3_000, refundPollWindowMs: 3_000, requestTimeoutMs: 2_000, now, ...timing },
     { log: (line) => log.push(line) },
   );
@@ -56,22 +76,48 @@ function providerFor(sim: YabandpaySimulator, timing: Partial<YabandpayTiming> =
 
 function sale(over: Partial<ProviderAttempt> = {}): ProviderAttempt {
   return {
-    id: newYabandpayRequestId(), orderId: 'order-1', kind: 'sale', method: 'card', amount: 1250, tip: 0, currency: 'EUR',
-    reference: newOrderId(), requestId: newYabandpayRequestId(), providerRef: null, terminal: null,
-    description: 'Countertop test sale', ...over,
+    id: newYabandpayRequestId(),
+    orderId: 'order-1',
+    kind: 'sale',
+    method: 'card',
+    amount: 1250,
+    tip: 0,
+    currency: 'EUR',
+    reference: newOrderId(),
+    requestId: newYabandpayRequestId(),
+    providerRef: null,
+    terminal: null,
+    description: 'Countertop test sale',
+    ...over,
   };
 }
 
-function followUp(kind: 'void' | 'refund', original: ProviderAttempt, approved: ProviderOutcome, over: Partial<ProviderAttempt> = {}): ProviderAttempt {
+function followUp(
+  kind: 'void' | 'refund',
+  original: ProviderAttempt,
+  approved: ProviderOutcome,
+  over: Partial<ProviderAttempt> = {},
+): ProviderAttempt {
   return sale({
-    kind, amount: original.amount, tip: original.tip,
-    original: { reference: original.reference, providerRef: approved.providerRef ?? null, amount: original.amount, tip: original.tip },
+    kind,
+    amount: original.amount,
+    tip: original.tip,
+    original: {
+      reference: original.reference,
+      providerRef: approved.providerRef ?? null,
+      amount: original.amount,
+      tip: original.tip,
+    },
     ...over,
   });
 }
 
-const run = (provider: YabandpayProvider, attempt: ProviderAttempt, signal = new AbortController().signal, progress: string[] = []) =>
-  provider.start(attempt, signal, (message) => progress.push(message));
+const run = (
+  provider: YabandpayProvider,
+  attempt: ProviderAttempt,
+  signal = new AbortController().signal,
+  progress: string[] = [],
+) => provider.start(attempt, signal, (message) => progress.push(message));
 
 /** Waits (bounded) for the simulator to reach a state; not a timing assertion. */
 async function until(check: () => boolean, what: string): Promise<void> {
@@ -96,13 +142,25 @@ describe('YabandPay sale', () => {
     const attempt = sale({ amount: 1200, tip: 50 });
     const result = await run(provider, attempt, undefined, progress);
     expect(result.state).toBe('approved');
-    expect(result.card).toMatchObject({ provider: 'yabandpay', maskedPan: '**** 4242', terminalId: TID, reference: result.providerRef });
+    expect(result.card).toMatchObject({
+      provider: 'yabandpay',
+      maskedPan: '**** 4242',
+      terminalId: TID,
+      reference: result.providerRef,
+    });
     expect(JSON.stringify(result)).not.toMatch(/\d{6,}\*+|4242424242/);
     // What the gateway says the order is: amount without the tip, in minor units.
     expect(result.readBack).toEqual({ amount: 1200, currency: 'EUR' });
     expect(progress.length).toBeGreaterThan(0);
     const [order] = sim.ordersFor(attempt.reference);
-    expect(order).toMatchObject({ tradeId: result.providerRef, amount: 1200, tip: 50, currency: 'EUR', operation: '1', requestId: attempt.requestId });
+    expect(order).toMatchObject({
+      tradeId: result.providerRef,
+      amount: 1200,
+      tip: 50,
+      currency: 'EUR',
+      operation: '1',
+      requestId: attempt.requestId,
+    });
     expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
     expect(sim.posCallsFor(attempt.reference)).toBe(1);
     expect(sim.stats().charges).toBe(1);
@@ -142,7 +200,13 @@ describe('YabandPay sale', () => {
 
   it('refuses ids YabandPay cannot take, and a foreign currency, without sending anything', async () => {
     const { sim, provider } = await setup();
-    for (const attempt of [sale({ reference: 'ORD-1' }), sale({ reference: '12345678901234567890' }), sale({ requestId: 'short' }), sale({ currency: 'CHF' }), sale({ amount: 5 })]) {
+    for (const attempt of [
+      sale({ reference: 'ORD-1' }),
+      sale({ reference: '12345678901234567890' }),
+      sale({ requestId: 'short' }),
+      sale({ currency: 'CHF' }),
+      sale({ amount: 5 }),
+    ]) {
       const result = await run(provider, attempt);
       expect(result.state).toBe('declined');
       expect(result.message).toMatch(/nothing was sent/);
@@ -188,13 +252,18 @@ describe('YabandPay free text and signatures', () => {
     expect(sim.stats().charges).toBe(0);
   });
 
-  it.each([['php-array', /"Array"/], ['compact-json', /compact JSON/]] as const)(
+  it.each([
+    ['php-array', /"Array"/],
+    ['compact-json', /compact JSON/],
+  ] as const)(
     'accepts order replies whose nested transaction_info is signed as %s, and logs which form matched',
     async (nestedSigning, logged) => {
       const { sim, provider, log } = await setup({ nestedSigning });
       const { result } = await paidSale(provider);
       expect(result.card?.maskedPan).toBe('**** 4242');
-      expect(log.filter((line) => /v3\.QueryOrder: reply signature verified/.test(line))).toEqual([expect.stringMatching(logged)]);
+      expect(log.filter((line) => /v3\.QueryOrder: reply signature verified/.test(line))).toEqual([
+        expect.stringMatching(logged),
+      ]);
       expect(sim.stats().charges).toBe(1);
     },
   );
@@ -210,7 +279,9 @@ describe('YabandPay free text and signatures', () => {
     expect(result.state).toBe('unknown');
     expect(result.providerRef).toBe(sim.ordersFor(attempt.reference)[0].tradeId);
     expect(result.message).toMatch(/failed the signature check/);
-    expect(log.join('\n')).toMatch(/YabandPay v3\.QueryOrder: reply signature did not verify; tried nested values as the PHP SDK's "Array", then nested values as compact JSON/);
+    expect(log.join('\n')).toMatch(
+      /YabandPay v3\.QueryOrder: reply signature did not verify; tried nested values as the PHP SDK's "Array", then nested values as compact JSON/,
+    );
     expect(sim.stats().charges).toBe(0);
   });
 
@@ -226,7 +297,14 @@ describe('YabandPay free text and signatures', () => {
   it('a wrong base URL (HTTP 404) is a config fault, and nothing reached the terminal', async () => {
     const { sim } = await setup();
     const provider = createYabandpayProvider(
-      { baseUrl: `${sim.url}/v1`, user: TID, secretKey: KEY, tid: TID, notifyUrl: 'https://pos.example.test/n', currency: 'EUR' },
+      {
+        baseUrl: `${sim.url}/v1`,
+        user: TID,
+        secretKey: KEY,
+        tid: TID,
+        notifyUrl: 'https://pos.example.test/n',
+        currency: 'EUR',
+      },
       { pollIntervalMs: 5, requestTimeoutMs: 2_000, now },
     );
     closers.push(() => provider.close());
@@ -340,7 +418,10 @@ describe('YabandPay lost replies', () => {
     expect((await provider.query({ ...attempt, queriesSent: 2 })).detail).toMatchObject({ needsSlip: true });
     expect(sim.posCallsFor(attempt.reference)).toBe(3);
     const restarted = providerFor(sim, { maxPosResends: 2 });
-    expect((await restarted.query({ ...attempt, queriesSent: 3 })).detail).toMatchObject({ needsSlip: true, reason: 're-send budget spent' });
+    expect((await restarted.query({ ...attempt, queriesSent: 3 })).detail).toMatchObject({
+      needsSlip: true,
+      reason: 're-send budget spent',
+    });
     expect(sim.posCallsFor(attempt.reference)).toBe(3);
   });
 
@@ -358,7 +439,11 @@ describe('YabandPay lost replies', () => {
     expect(sim.act(order.tradeId, 'approve')).toBe(true);
     await until(() => sim.order(order.tradeId)?.state === '00', 'the customer to pay');
     const paid = await provider.query(attempt);
-    expect(paid).toMatchObject({ state: 'approved', providerRef: order.tradeId, readBack: { amount: 1250, currency: 'EUR' } });
+    expect(paid).toMatchObject({
+      state: 'approved',
+      providerRef: order.tradeId,
+      readBack: { amount: 1250, currency: 'EUR' },
+    });
     expect(sim.posCallsFor(attempt.reference)).toBe(2); // the trade id is known now: queried, not re-sent
     expect(sim.ordersFor(attempt.reference)).toHaveLength(1);
     expect(sim.stats().charges).toBe(1);
@@ -385,7 +470,9 @@ describe('YabandPay lost replies', () => {
     sim.injectFault('v3.POS', 'foreign-order');
     const attempt = sale();
     const refs: (string | undefined)[] = [];
-    const answer = await provider.start(attempt, new AbortController().signal, (_message, extra) => refs.push(extra?.providerRef));
+    const answer = await provider.start(attempt, new AbortController().signal, (_message, extra) =>
+      refs.push(extra?.providerRef),
+    );
     expect(answer.state).toBe('unknown');
     expect(answer.providerRef).toBeUndefined();
     expect(answer.detail).toMatchObject({ reason: 'reply names another order_id' });
@@ -405,7 +492,10 @@ describe('YabandPay lost replies', () => {
 
   it('poll windows run on the monotonic clock: the wall clock stepped back an hour does not keep a sale polling', async () => {
     let monotonic = 0;
-    const { sim, provider } = await setup({ outcome: 'stuck' }, { pollWindowMs: 60_000, clock: { now: () => (monotonic += 1_000) } });
+    const { sim, provider } = await setup(
+      { outcome: 'stuck' },
+      { pollWindowMs: 60_000, clock: { now: () => (monotonic += 1_000) } },
+    );
     const attempt = sale();
     const pending = run(provider, attempt);
     await until(() => (sim.stats().calls['v3.QueryOrder'] ?? 0) >= 1, 'the till to poll the order');
@@ -468,7 +558,10 @@ describe('YabandPay virtual terminal, cancel and abort', () => {
     const attempt = sale();
     const controller = new AbortController();
     const pending = run(provider, attempt, controller.signal);
-    await until(() => sim.waitingOrders().some((o) => o.orderId === attempt.reference), 'the terminal to show the order');
+    await until(
+      () => sim.waitingOrders().some((o) => o.orderId === attempt.reference),
+      'the terminal to show the order',
+    );
     controller.abort();
     const stopped = await pending;
     expect(stopped.state).toBe('unknown'); // never a guessed cancelled: nothing says the sale was not taken
@@ -597,7 +690,10 @@ describe('YabandPay refund', () => {
     expect(sim.stats()).toMatchObject({ charges: 1, refunds: 1, refundedMinor: 500 });
   });
 
-  it.each([['failed', 'declined'], ['error', 'declined']] as const)('refund state %s → %s, nothing refunded', async (mode, state) => {
+  it.each([
+    ['failed', 'declined'],
+    ['error', 'declined'],
+  ] as const)('refund state %s → %s, nothing refunded', async (mode, state) => {
     const { sim, provider } = await setup();
     const { attempt, result } = await paidSale(provider);
     sim.setRefundOutcome(mode);
@@ -630,7 +726,8 @@ describe('YabandPay refund', () => {
   it('fewer than 30 refunds per order', async () => {
     const { sim, provider } = await setup();
     const { attempt, result } = await paidSale(provider);
-    for (let i = 0; i < 29; i += 1) expect((await run(provider, followUp('refund', attempt, result, { amount: 10 }))).state).toBe('approved');
+    for (let i = 0; i < 29; i += 1)
+      expect((await run(provider, followUp('refund', attempt, result, { amount: 10 }))).state).toBe('approved');
     expect((await run(provider, followUp('refund', attempt, result, { amount: 10 }))).state).toBe('declined');
     expect(sim.stats()).toMatchObject({ charges: 1, refunds: 29, refundedMinor: 290 });
   });
@@ -713,20 +810,35 @@ describe('YabandPay gateway rules (simulator, through the client)', () => {
     expect(await client.call('v3.Nope', { trade_id: 'x' })).toMatchObject({ kind: 'error', code: '-4011' });
     expect(await client.call('v3.QueryOrder', {})).toMatchObject({ kind: 'error', code: '-3001' });
     const pos = {
-      pay_method: 'offline', sub_pay_method: 'point_of_sales', operation: '1', tid: TID, order_id: newOrderId(), amount: '3.00',
-      currency: 'EUR', description: 'direct', notify_url: 'https://pos.example.test/n', request_id: newYabandpayRequestId(),
+      pay_method: 'offline',
+      sub_pay_method: 'point_of_sales',
+      operation: '1',
+      tid: TID,
+      order_id: newOrderId(),
+      amount: '3.00',
+      currency: 'EUR',
+      description: 'direct',
+      notify_url: 'https://pos.example.test/n',
+      request_id: newYabandpayRequestId(),
     };
     expect((await client.call('v3.POS', pos)).kind).toBe('ok');
     expect(await client.call('v3.POS', pos)).toMatchObject({ kind: 'error', code: '-3002', data: null });
-    expect(await client.call('v3.POS', { ...pos, request_id: newYabandpayRequestId() })).toMatchObject({ kind: 'error', code: '-3002' });
+    expect(await client.call('v3.POS', { ...pos, request_id: newYabandpayRequestId() })).toMatchObject({
+      kind: 'error',
+      code: '-3002',
+    });
     expect(sim.ordersFor(pos.order_id)).toHaveLength(1);
     expect(sim.posCallsFor(pos.order_id)).toBe(3);
 
     const { result } = await paidSale(provider);
     const tradeId = result.providerRef!;
-    expect((await client.call('v3.POSCancel', { tid: TID, trade_id: tradeId, request_id: newYabandpayRequestId() })).kind).toBe('error');
+    expect(
+      (await client.call('v3.POSCancel', { tid: TID, trade_id: tradeId, request_id: newYabandpayRequestId() })).kind,
+    ).toBe('error');
     clock += DAY;
-    expect((await client.call('v3.POSReversal', { tid: TID, trade_id: tradeId, request_id: newYabandpayRequestId() })).kind).toBe('error');
+    expect(
+      (await client.call('v3.POSReversal', { tid: TID, trade_id: tradeId, request_id: newYabandpayRequestId() })).kind,
+    ).toBe('error');
     expect((await client.call('v3.CancelPayment', { trade_id: tradeId })).kind).toBe('error');
     expect(sim.order(tradeId)?.state).toBe('00');
     expect(sim.stats()).toMatchObject({ reversals: 0 });

@@ -31,12 +31,30 @@ const TIMINGS = {
 describe('late approvals and refunds done on the terminal, in the ledger and the X report', () => {
   let sim: IotpaySimulator;
   let h: Harness;
-  afterEach(async () => { await h?.close(); await sim?.close(); });
+  afterEach(async () => {
+    await h?.close();
+    await sim?.close();
+  });
 
   /** IOTPay wallet codes and a PAX card terminal whose customer waits for act(). */
   async function till(): Promise<void> {
     sim = await startIotpaySimulator({ interactive: true, walkAwayExpireMs: 60_000 });
-    h = await startHarness({ providers: { iotpay: { baseUrl: sim.url, mchId: sim.mchId, loginName: 'lane1', key: sim.key, device: 'PAX-1', card: true, wallet: true } } }, { providerTimings: TIMINGS });
+    h = await startHarness(
+      {
+        providers: {
+          iotpay: {
+            baseUrl: sim.url,
+            mchId: sim.mchId,
+            loginName: 'lane1',
+            key: sim.key,
+            device: 'PAX-1',
+            card: true,
+            wallet: true,
+          },
+        },
+      },
+      { providerTimings: TIMINGS },
+    );
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     await h.call('pos:shift.open', { float: [{ denomination: 2000, count: 5 }] });
   }
@@ -93,12 +111,18 @@ describe('late approvals and refunds done on the terminal, in the ledger and the
     const walletRef = h.reference(walletLate.id);
     await until(() => (sim.order(walletRef)?.queries ?? 0) >= 2, 'the wallet order to be polled');
     await h.call('pos:tender.cancel', { attemptId: walletLate.id });
-    await h.call('pos:payments.release', { attemptId: walletLate.id, reason: 'customer walked away', approval: MANAGER });
+    await h.call('pos:payments.release', {
+      attemptId: walletLate.id,
+      reason: 'customer walked away',
+      approval: MANAGER,
+    });
     await payInCash(walletOrder);
     await h.attempt(walletLate.id, (a) => a.state === 'refunded', 15_000);
     expect(h.events(walletLate.id).map((e) => e.to_state)).toContain('needs_reversal');
     expect(await flagged()).not.toContain(walletLate.id);
-    expect((await refundsOf(walletOrder.id)).map((r) => [r.kind, r.amount, r.givenBack, r.status])).toEqual([['reversal', 534, 534, 'completed']]);
+    expect((await refundsOf(walletOrder.id)).map((r) => [r.kind, r.amount, r.givenBack, r.status])).toEqual([
+      ['reversal', 534, 534, 'completed'],
+    ]);
     expect(sim.order(walletRef)).toMatchObject({ status: 2, amount: 534, refundable: 0 });
     expect(sim.refunds()).toBe(1);
 
@@ -106,51 +130,99 @@ describe('late approvals and refunds done on the terminal, in the ledger and the
     const elsewhere = await paxLateApproval();
     expect(await flagged()).toContain(elsewhere.attempt.id);
     let x = await h.call('pos:reports.x', {});
-    expect(x.lateApprovals.find((l) => l.attemptId === elsewhere.attempt.id)).toMatchObject({ orderNumber: elsewhere.order.number, amount: 534, status: 'open' });
+    expect(x.lateApprovals.find((l) => l.attemptId === elsewhere.attempt.id)).toMatchObject({
+      orderNumber: elsewhere.order.number,
+      amount: 534,
+      status: 'open',
+    });
     // Refunded on the terminal, recorded with its evidence: it leaves the list.
-    await expect(h.call('pos:payments.resolve', { attemptId: elsewhere.attempt.id, resolution: 'acknowledged', evidence: 'looked', reason: 'seen it', approval: MANAGER }))
-      .rejects.toMatchObject({ code: 'CONFLICT' });
-    const refunded = await h.call('pos:payments.resolve', { attemptId: elsewhere.attempt.id, resolution: 'refunded-elsewhere', evidence: 'PAX refund 000724', reason: 'refunded on the terminal', approval: MANAGER });
+    await expect(
+      h.call('pos:payments.resolve', {
+        attemptId: elsewhere.attempt.id,
+        resolution: 'acknowledged',
+        evidence: 'looked',
+        reason: 'seen it',
+        approval: MANAGER,
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    const refunded = await h.call('pos:payments.resolve', {
+      attemptId: elsewhere.attempt.id,
+      resolution: 'refunded-elsewhere',
+      evidence: 'PAX refund 000724',
+      reason: 'refunded on the terminal',
+      approval: MANAGER,
+    });
     expect(refunded.state).toBe('refunded');
     expect(await flagged()).not.toContain(elsewhere.attempt.id);
-    expect((await refundsOf(elsewhere.order.id)).map((r) => [r.kind, r.amount, r.givenBack, r.status, r.evidence])).toEqual([['outside', 534, 534, 'completed', 'PAX refund 000724']]);
+    expect(
+      (await refundsOf(elsewhere.order.id)).map((r) => [r.kind, r.amount, r.givenBack, r.status, r.evidence]),
+    ).toEqual([['outside', 534, 534, 'completed', 'PAX refund 000724']]);
     expect((await orderOf(elsewhere.order.id)).tenders.map((t) => [t.kind, t.amount])).toEqual([['cash', 535]]);
 
     // Another late PAX approval, kept as the sale's tender: the cash it paid goes back from the drawer.
     const accepted = await paxLateApproval();
     expect(await flagged()).toContain(accepted.attempt.id);
     const drawer = await expectedCash();
-    const kept = await h.call('pos:payments.resolve', { attemptId: accepted.attempt.id, resolution: 'accepted', evidence: 'customer asked', reason: 'customer keeps the card payment', approval: MANAGER });
+    const kept = await h.call('pos:payments.resolve', {
+      attemptId: accepted.attempt.id,
+      resolution: 'accepted',
+      evidence: 'customer asked',
+      reason: 'customer keeps the card payment',
+      approval: MANAGER,
+    });
     expect(kept.state).toBe('approved');
     expect(await flagged()).not.toContain(accepted.attempt.id);
     const swapped = await orderOf(accepted.order.id);
-    expect(swapped.tenders.map((t) => [t.kind, t.amount, t.attemptId])).toEqual([['cash', 535, null], ['card', 534, accepted.attempt.id]]);
+    expect(swapped.tenders.map((t) => [t.kind, t.amount, t.attemptId])).toEqual([
+      ['cash', 535, null],
+      ['card', 534, accepted.attempt.id],
+    ]);
     const cashBack = await refundsOf(accepted.order.id);
-    expect(cashBack.map((r) => [r.kind, r.amount, r.givenBack, r.status])).toEqual([['accepted', 535, 535, 'completed']]);
-    expect(cashBack[0].tenders).toEqual([expect.objectContaining({ kind: 'cash', via: 'drawer', amount: 535, status: 'done' })]);
+    expect(cashBack.map((r) => [r.kind, r.amount, r.givenBack, r.status])).toEqual([
+      ['accepted', 535, 535, 'completed'],
+    ]);
+    expect(cashBack[0].tenders).toEqual([
+      expect.objectContaining({ kind: 'cash', via: 'drawer', amount: 535, status: 'done' }),
+    ]);
     expect(await expectedCash()).toBe(drawer - 535);
 
     // The X report: each late approval with where it stands, and the gateway's books per provider.
     x = await h.call('pos:reports.x', {});
-    expect(x.lateApprovals.map((l) => [l.attemptId, l.amount, l.status])).toEqual(expect.arrayContaining([
-      [walletLate.id, 534, 'reversed'], [elsewhere.attempt.id, 534, 'refunded-elsewhere'], [accepted.attempt.id, 534, 'accepted'],
-    ]));
+    expect(x.lateApprovals.map((l) => [l.attemptId, l.amount, l.status])).toEqual(
+      expect.arrayContaining([
+        [walletLate.id, 534, 'reversed'],
+        [elsewhere.attempt.id, 534, 'refunded-elsewhere'],
+        [accepted.attempt.id, 534, 'accepted'],
+      ]),
+    );
     expect(x.lateApprovals).toHaveLength(3);
     const approvedAt = (refs: string[]) => refs.reduce((s, ref) => s + sim.order(ref)!.amount + sim.order(ref)!.tip, 0);
     const wallet = x.providers.find((p) => p.label === WALLET_LABEL)!;
-    expect(wallet).toMatchObject({ asTenders: { count: 2, amount: 1068 }, late: { count: 1, amount: 534 }, confirmed: { count: 3, amount: 1602 }, givenBack: 534, net: 1068 });
+    expect(wallet).toMatchObject({
+      asTenders: { count: 2, amount: 1068 },
+      late: { count: 1, amount: 534 },
+      confirmed: { count: 3, amount: 1602 },
+      givenBack: 534,
+      net: 1068,
+    });
     expect(wallet.confirmed.amount).toBe(approvedAt([...walletTenders, walletRef]));
     // What the gateway still holds of those payments (its own refundable) is the line's net.
     expect(wallet.net).toBe([...walletTenders, walletRef].reduce((s, ref) => s + sim.order(ref)!.refundable, 0));
     const pax = x.providers.find((p) => p.label === PAX_LABEL)!;
-    expect(pax).toMatchObject({ asTenders: { count: 1, amount: 534 }, late: { count: 1, amount: 534 }, confirmed: { count: 2, amount: 1068 }, givenBack: 534, net: 534 });
+    expect(pax).toMatchObject({
+      asTenders: { count: 1, amount: 534 },
+      late: { count: 1, amount: 534 },
+      confirmed: { count: 2, amount: 1068 },
+      givenBack: 534,
+      net: 534,
+    });
     expect(pax.confirmed.amount).toBe(approvedAt([elsewhere.reference, accepted.reference]));
     // Every approval at the gateway is either a tender or a late approval, once.
     expect(wallet.confirmed.count + pax.confirmed.count).toBe(sim.charges());
     expect(x.cash.expected).toBe(await expectedCash());
   });
 
-  it('7. a refund done on the PAX terminal is recorded with its evidence; the provider line nets it like the terminal\'s batch', async () => {
+  it("7. a refund done on the PAX terminal is recorded with its evidence; the provider line nets it like the terminal's batch", async () => {
     await till();
     const order = await h.ringUp();
     const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due });
@@ -162,18 +234,56 @@ describe('late approvals and refunds done on the terminal, in the ledger and the
     expect(paid.status).toBe('completed');
 
     // The till cannot refund a PAX card: it says where to do it.
-    await expect(h.call('pos:refunds.create', { orderId: order.id, lines: allLines(paid), to: 'original', reason: 'returned both', approval: MANAGER }))
-      .rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/terminal/) });
-    await expect(h.call('pos:refunds.create', { orderId: order.id, lines: allLines(paid), to: 'outside', reason: 'returned both', approval: MANAGER }))
-      .rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    await expect(
+      h.call('pos:refunds.create', {
+        orderId: order.id,
+        lines: allLines(paid),
+        to: 'original',
+        reason: 'returned both',
+        approval: MANAGER,
+      }),
+    ).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/terminal/) });
+    await expect(
+      h.call('pos:refunds.create', {
+        orderId: order.id,
+        lines: allLines(paid),
+        to: 'outside',
+        reason: 'returned both',
+        approval: MANAGER,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     expect(await refundsOf(order.id)).toEqual([]);
 
-    const recorded = await h.call('pos:refunds.create', { orderId: order.id, lines: allLines(paid), to: 'outside', evidence: 'PAX refund 000725', reason: 'returned both', approval: MANAGER });
-    expect(recorded).toMatchObject({
-      kind: 'outside', status: 'completed', amount: 534, givenBack: 534, evidence: 'PAX refund 000725',
-      tenders: [expect.objectContaining({ kind: 'card', via: 'outside', amount: 534, status: 'done', originalTenderId: paid.tenders[0].id })],
+    const recorded = await h.call('pos:refunds.create', {
+      orderId: order.id,
+      lines: allLines(paid),
+      to: 'outside',
+      evidence: 'PAX refund 000725',
+      reason: 'returned both',
+      approval: MANAGER,
     });
-    expect(await h.call('pos:refunds.refundable', { orderId: order.id })).toMatchObject({ total: 0, tips: 0, reserved: 0, tenders: [] });
+    expect(recorded).toMatchObject({
+      kind: 'outside',
+      status: 'completed',
+      amount: 534,
+      givenBack: 534,
+      evidence: 'PAX refund 000725',
+      tenders: [
+        expect.objectContaining({
+          kind: 'card',
+          via: 'outside',
+          amount: 534,
+          status: 'done',
+          originalTenderId: paid.tenders[0].id,
+        }),
+      ],
+    });
+    expect(await h.call('pos:refunds.refundable', { orderId: order.id })).toMatchObject({
+      total: 0,
+      tips: 0,
+      reserved: 0,
+      tenders: [],
+    });
     expect((await orderOf(order.id)).refunded).toBe(534);
     expect(sim.refunds()).toBe(0);
 
@@ -181,7 +291,13 @@ describe('late approvals and refunds done on the terminal, in the ledger and the
     const batch = sim.order(reference)!.amount + sim.order(reference)!.tip - 534;
     const x = await h.call('pos:reports.x', {});
     expect(x.providers.map((p) => p.label)).toEqual([PAX_LABEL]);
-    expect(x.providers[0]).toMatchObject({ confirmed: { count: 1, amount: 534 }, asTenders: { count: 1, amount: 534 }, late: { count: 0, amount: 0 }, givenBack: 534, net: batch });
+    expect(x.providers[0]).toMatchObject({
+      confirmed: { count: 1, amount: 534 },
+      asTenders: { count: 1, amount: 534 },
+      late: { count: 0, amount: 0 },
+      givenBack: 534,
+      net: batch,
+    });
     expect(x.tenders.find((t) => t.label === PAX_LABEL)).toMatchObject({ amount: 534, refunded: 534, net: batch });
     expect(x.sales).toMatchObject({ refunds: 534 });
     expect(x.refunds.map((r) => [r.kind, r.amount, r.status])).toEqual([['outside', 534, 'completed']]);
@@ -202,9 +318,17 @@ describe('late approvals and refunds done on the terminal, in the ledger and the
     expect(order).toMatchObject({ due: 1197, cashDue: 1195 });
     const drawer = await expectedCash();
     // Today: CONFLICT "The tenders of this sale cannot take this refund back; refund to cash."
-    const kept = await h.call('pos:payments.resolve', { attemptId: attempt.id, resolution: 'accepted', evidence: 'customer asked', reason: 'customer keeps the card payment', approval: MANAGER });
+    const kept = await h.call('pos:payments.resolve', {
+      attemptId: attempt.id,
+      resolution: 'accepted',
+      evidence: 'customer asked',
+      reason: 'customer keeps the card payment',
+      approval: MANAGER,
+    });
     expect(kept.state).toBe('approved');
-    expect((await refundsOf(order.id)).map((r) => [r.kind, r.givenBack, r.status])).toEqual([['accepted', 1195, 'completed']]);
+    expect((await refundsOf(order.id)).map((r) => [r.kind, r.givenBack, r.status])).toEqual([
+      ['accepted', 1195, 'completed'],
+    ]);
     expect(await expectedCash()).toBe(drawer - 1195);
   });
 });

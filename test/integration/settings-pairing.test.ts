@@ -4,14 +4,22 @@ import { startHarness, type Harness } from '../support/core-harness';
 
 describe('CodePay terminals at the till (demo terminal pairing from its side)', () => {
   let h: Harness;
-  beforeEach(async () => { h = await startHarness({}); });
-  afterEach(async () => { await h.close(); });
-
-  const nextRequest = () => new Promise<TerminalsView>((resolve) => {
-    const off = h.core.events.subscribe((event, payload) => {
-      if (event === 'pos:terminals.changed' && (payload as TerminalsView).requests.length) { off(); resolve(payload as TerminalsView); }
-    });
+  beforeEach(async () => {
+    h = await startHarness({});
   });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const nextRequest = () =>
+    new Promise<TerminalsView>((resolve) => {
+      const off = h.core.events.subscribe((event, payload) => {
+        if (event === 'pos:terminals.changed' && (payload as TerminalsView).requests.length) {
+          off();
+          resolve(payload as TerminalsView);
+        }
+      });
+    });
 
   it('lists the configured lane with its live status, pairs a terminal the manager accepts, and keeps it after a restart', async () => {
     await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
@@ -25,7 +33,9 @@ describe('CodePay terminals at the till (demo terminal pairing from its side)', 
     expect(request.url).toMatch(/^ws:\/\//);
     const accepted = await h.call('pos:terminals.decide', { requestId: request.id, accept: true, name: 'Lane 2' });
     expect(accepted.requests).toEqual([]);
-    await expect.poll(async () => (await h.call('pos:terminals.list', {})).terminals.find((t) => t.name === 'Lane 2')?.source).toBe('paired');
+    await expect
+      .poll(async () => (await h.call('pos:terminals.list', {})).terminals.find((t) => t.name === 'Lane 2')?.source)
+      .toBe('paired');
     const info = await h.call('pos:app.info', {});
     expect(info.tenders.filter((t) => t.provider === 'codepay').map((t) => t.terminal)).toEqual(['Lane 1', 'Lane 2']);
 
@@ -43,7 +53,9 @@ describe('CodePay terminals at the till (demo terminal pairing from its side)', 
     const asked = nextRequest();
     await h.call('pos:demo.pairTerminal', {});
     const request = (await asked).requests[0];
-    await expect(h.call('pos:terminals.decide', { requestId: request.id, accept: true })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(h.call('pos:terminals.decide', { requestId: request.id, accept: true })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
     const rejected = await h.call('pos:terminals.decide', { requestId: request.id, accept: false });
     expect(rejected.terminals.map((t) => t.name)).toEqual(['Lane 1']);
@@ -59,7 +71,12 @@ describe('the scanner chosen in settings', () => {
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     await expect(h.call('pos:devices.chooseScanner', { type: 'none' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
-    const chosen = await h.call('pos:devices.chooseScanner', { type: 'hid', vendorId: 0x0c2e, productId: 0x0b81, usagePage: 0x8c });
+    const chosen = await h.call('pos:devices.chooseScanner', {
+      type: 'hid',
+      vendorId: 0x0c2e,
+      productId: 0x0b81,
+      usagePage: 0x8c,
+    });
     expect(chosen.scanner.configured).toBe(true);
     expect(['disconnected', 'unavailable', 'error']).toContain(chosen.scanner.state);
     expect(chosen.scanner.message.length).toBeGreaterThan(10);

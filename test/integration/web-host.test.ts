@@ -10,7 +10,10 @@ import { startHost, writeConfig, type HostProcess } from '../support/host-proces
 function tryConnect(url: string, origin: string | undefined): Promise<number | 'open'> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, origin ? { headers: { Origin: origin } } : {});
-    ws.once('open', () => { ws.close(); resolve('open'); });
+    ws.once('open', () => {
+      ws.close();
+      resolve('open');
+    });
     ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     ws.once('error', () => resolve(0));
   });
@@ -23,7 +26,10 @@ describe('the headless host transport', () => {
     dir = mkdtempSync(join(tmpdir(), 'ct-host-'));
     host = await startHost(writeConfig(dir, { demo: true, dataDir: join(dir, 'data') }));
   });
-  afterAll(async () => { await host.stop(); rmSync(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('prints a loopback URL with a token as its first line', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
@@ -51,7 +57,10 @@ describe('the headless host transport', () => {
   it('answers unknown channels and bad payloads with typed errors', async () => {
     const client = await connectHost(host.origin, host.token);
     expect(await client.raw('pos:till.explode', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
-    expect(await client.raw('pos:session.login', { userId: 'demo-cashier', pin: 1234 })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', field: 'pin' } });
+    expect(await client.raw('pos:session.login', { userId: 'demo-cashier', pin: 1234 })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD', field: 'pin' },
+    });
     expect(await client.raw('pos:cart.current', {})).toMatchObject({ ok: false, error: { code: 'NOT_AUTHENTICATED' } });
     client.close();
   });

@@ -28,15 +28,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(fileConfig: Record<string, unknown>, options: Partial<CoreOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  fileConfig: Record<string, unknown>,
+  options: Partial<CoreOptions> = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'ct-harness-'));
   const configPath = writeConfig(dir, { demo: true, dataDir: join(dir, 'data'), ...fileConfig });
   // A fixture provider list brings its own config blocks: read the file with that list's schema.
   const schema = options.providerModules ? appConfigSchemaFor(options.providerModules) : undefined;
   const open = async () => {
     const core = await createCore({
-      config: resolveConfig(configPath, schema), resourcesDir: join(__dirname, '../../resources'), log: quietLog,
-      backoffMs: [40, 80, 160], ...options,
+      config: resolveConfig(configPath, schema),
+      resourcesDir: join(__dirname, '../../resources'),
+      log: quietLog,
+      backoffMs: [40, 80, 160],
+      ...options,
     });
     await core.ready;
     return core;
@@ -51,13 +57,28 @@ export async function startHarness(fileConfig: Record<string, unknown>, options:
     },
     attempt(id, done, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => { off(); reject(new Error(`attempt ${id} did not reach the expected state`)); }, timeoutMs);
-        const check = (a: AttemptView) => { if (a.id === id && done(a)) { clearTimeout(timer); off(); resolve(a); } };
-        const off = harness.core.events.subscribe((event, payload) => { if (event === 'pos:payment.changed') check(payload as AttemptView); });
-        const current = harness.core.engine.unresolved().concat(harness.core.engine.needingAttention()).find((a) => a.id === id);
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`attempt ${id} did not reach the expected state`));
+        }, timeoutMs);
+        const check = (a: AttemptView) => {
+          if (a.id === id && done(a)) {
+            clearTimeout(timer);
+            off();
+            resolve(a);
+          }
+        };
+        const off = harness.core.events.subscribe((event, payload) => {
+          if (event === 'pos:payment.changed') check(payload as AttemptView);
+        });
+        const current = harness.core.engine
+          .unresolved()
+          .concat(harness.core.engine.needingAttention())
+          .find((a) => a.id === id);
         if (current) check(current);
         else {
-          const row = harness.core.journal.db.prepare('SELECT order_id FROM payment_attempts WHERE id = ?').get(id) as { order_id: string } | undefined;
+          const row = harness.core.journal.db.prepare('SELECT order_id FROM payment_attempts WHERE id = ?').get(id) as
+            { order_id: string } | undefined;
           const view = row ? harness.core.engine.viewsFor(row.order_id).find((a) => a.id === id) : undefined;
           if (view) check(view);
         }
@@ -69,8 +90,15 @@ export async function startHarness(fileConfig: Record<string, unknown>, options:
       await harness.call('pos:cart.scan', { code: codes.plain[0].barcode, source: 'wedge' });
       return (await harness.call('pos:cart.scan', { code: codes.plain[1].barcode, source: 'wedge' })).order;
     },
-    reference: (attemptId) => harness.core.journal.db.prepare('SELECT reference FROM payment_attempts WHERE id = ?').pluck().get(attemptId) as string,
-    events: (attemptId) => harness.core.journal.db.prepare('SELECT from_state, to_state, cause FROM attempt_events WHERE attempt_id = ? ORDER BY seq').all(attemptId) as { from_state: string | null; to_state: string; cause: string }[],
+    reference: (attemptId) =>
+      harness.core.journal.db
+        .prepare('SELECT reference FROM payment_attempts WHERE id = ?')
+        .pluck()
+        .get(attemptId) as string,
+    events: (attemptId) =>
+      harness.core.journal.db
+        .prepare('SELECT from_state, to_state, cause FROM attempt_events WHERE attempt_id = ? ORDER BY seq')
+        .all(attemptId) as { from_state: string | null; to_state: string; cause: string }[],
     async reopen() {
       await harness.core.close();
       harness.core = await open();

@@ -48,7 +48,11 @@ export function createCrashTill(prefix: string, fileConfig: Record<string, unkno
   const configPath = writeConfig(dir, { demo: true, dataDir, ...fileConfig });
   const read = <T>(fn: (db: Database.Database) => T): T => {
     const db = new Database(join(dataDir, 'journal.sqlite'), { readonly: true });
-    try { return fn(db); } finally { db.close(); }
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
   };
   const till: CrashTill = {
     dir,
@@ -64,15 +68,23 @@ export function createCrashTill(prefix: string, fileConfig: Record<string, unkno
       return till.client;
     },
     async ringUp() {
-      const client = till.client ?? await till.start();
+      const client = till.client ?? (await till.start());
       const codes = read((db) => demoCodes(db));
       await client.invoke('pos:cart.scan', { code: codes.plain[0].barcode, source: 'wedge' });
       return (await client.invoke('pos:cart.scan', { code: codes.plain[1].barcode, source: 'wedge' })).order;
     },
     row: (sql, ...args) => read((db) => db.prepare(sql).get(...args) as Record<string, unknown> | undefined),
-    attemptState: (attemptId) => till.row('SELECT state FROM payment_attempts WHERE id = ?', attemptId)?.state as string | undefined,
-    reference: (attemptId) => till.row('SELECT reference FROM payment_attempts WHERE id = ?', attemptId)!.reference as string,
-    events: (attemptId) => read((db) => db.prepare('SELECT from_state, to_state, cause FROM attempt_events WHERE attempt_id = ? ORDER BY seq').all(attemptId) as JournalEvent[]),
+    attemptState: (attemptId) =>
+      till.row('SELECT state FROM payment_attempts WHERE id = ?', attemptId)?.state as string | undefined,
+    reference: (attemptId) =>
+      till.row('SELECT reference FROM payment_attempts WHERE id = ?', attemptId)!.reference as string,
+    events: (attemptId) =>
+      read(
+        (db) =>
+          db
+            .prepare('SELECT from_state, to_state, cause FROM attempt_events WHERE attempt_id = ? ORDER BY seq')
+            .all(attemptId) as JournalEvent[],
+      ),
     async close() {
       till.client?.close();
       await till.host?.stop();

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAuditLog, type AuditLog } from '../../src-main/auth/audit-log';
 import { createAuditRepository } from '../../src-main/journal/audit-repository';
-import { createAttemptRepository, toAttemptView, type AttemptRepository, type AttemptRow } from '../../src-main/journal/attempt-repository';
+import {
+  createAttemptRepository,
+  toAttemptView,
+  type AttemptRepository,
+  type AttemptRow,
+} from '../../src-main/journal/attempt-repository';
 import { journalTransaction, openJournal, type JournalHandle } from '../../src-main/journal/open-journal';
 import { createOrderRepository, type OrderRepository } from '../../src-main/journal/order-repository';
 import { createUserRepository } from '../../src-main/journal/user-repository';
@@ -19,7 +24,12 @@ import { createRefundService, type RefundService } from '../../src-main/sales/re
 import { buildOrderView } from '../../src-main/sales/order-view';
 import type { OrderView } from '../../src-shared/domain';
 import {
-  createGatewayLedger, createScriptedProvider, type GatewayLedger, type ScriptedCall, type ScriptedProvider, type ScriptedProviderOptions,
+  createGatewayLedger,
+  createScriptedProvider,
+  type GatewayLedger,
+  type ScriptedCall,
+  type ScriptedProvider,
+  type ScriptedProviderOptions,
 } from './scripted-provider';
 
 export const CASHIER = 'cashier-1';
@@ -70,7 +80,11 @@ export interface EngineHarness extends Till {
   flush(): Promise<void>;
   provider(id: string): ScriptedProvider;
   /** Starts a sale of `amount` (default: all that is due) and returns the attempt id and the provider's start call. */
-  startSale(orderId: string, providerId: string, options?: { amount?: number; terminal?: string | null }): { id: string; call: ScriptedCall };
+  startSale(
+    orderId: string,
+    providerId: string,
+    options?: { amount?: number; terminal?: string | null },
+  ): { id: string; call: ScriptedCall };
   /** Kills this till's providers and drops its engine unclosed; the next engine runs on the same file. Reconcile is the caller's. */
   crash(): Till;
   close(): Promise<void>;
@@ -88,36 +102,82 @@ function openTill(path: string, options: EngineHarnessOptions, ledger: GatewayLe
   const view = (orderId: string): OrderView => {
     const order = orders.byId(orderId)!;
     return buildOrderView({
-      order, lines: orders.lines(orderId), tenders: orders.tenders(orderId), attempts: attempts.byOrder(orderId).map(toAttemptView),
-      cashierName: 'Casey', cashRoundingStep: 1, refunded: orders.refunded(orderId),
+      order,
+      lines: orders.lines(orderId),
+      tenders: orders.tenders(orderId),
+      attempts: attempts.byOrder(orderId).map(toAttemptView),
+      cashierName: 'Casey',
+      cashRoundingStep: 1,
+      refunded: orders.refunded(orderId),
     });
   };
   const transactions = journalTransaction(db);
   const checkout = createCheckout({
-    journal: transactions, orders, cashRoundingStep: 1, view: (order) => view(order.id), changed: () => undefined,
-    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId), cashTaken: () => undefined, completed: () => undefined, cashBackGiven: () => undefined,
+    journal: transactions,
+    orders,
+    cashRoundingStep: 1,
+    view: (order) => view(order.id),
+    changed: () => undefined,
+    hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
+    cashTaken: () => undefined,
+    completed: () => undefined,
+    cashBackGiven: () => undefined,
   });
   const providers = new Map(options.providers(ledger).map((p) => [p.id, p]));
   const log: string[] = [];
   const refunds = createRefundService({
-    journal: transactions, refunds: createRefundRepository(db), attempts, orders, engine: undefined as unknown as PaymentEngine, providers, audit, tillId,
-    orderView: view, shiftId: options.shiftId ?? (() => null), currentShiftId: options.shiftId ?? (() => null), userName: (id) => id, cashRefunded: () => undefined, cashRoundingStep: 1,
+    journal: transactions,
+    refunds: createRefundRepository(db),
+    attempts,
+    orders,
+    engine: undefined as unknown as PaymentEngine,
+    providers,
+    audit,
+    tillId,
+    orderView: view,
+    shiftId: options.shiftId ?? (() => null),
+    currentShiftId: options.shiftId ?? (() => null),
+    userName: (id) => id,
+    cashRefunded: () => undefined,
+    cashRoundingStep: 1,
   });
   const deps: EngineDeps = {
-    journal: transactions, attempts, orders, checkout, providers, audit, tillId,
-    ledger: { reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original), givenBackOn: (id) => refunds.givenBackOn(id) },
+    journal: transactions,
+    attempts,
+    orders,
+    checkout,
+    providers,
+    audit,
+    tillId,
+    ledger: {
+      reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original),
+      givenBackOn: (id) => refunds.givenBackOn(id),
+    },
     amountDue: (orderId) => view(orderId).due,
     attemptChanged: () => undefined,
     orderChanged: () => undefined,
     orderCompleted: () => undefined,
-    log: (message, error) => void log.push(error ? `${message}: ${(error as Error).message ?? String(error)}` : message),
+    log: (message, error) =>
+      void log.push(error ? `${message}: ${(error as Error).message ?? String(error)}` : message),
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
     ...(options.now ? { now: options.now } : {}),
   };
   const engine = createPaymentEngine(deps);
   const built = createRefundService({
-    journal: transactions, refunds: createRefundRepository(db), attempts, orders, engine, providers, audit, tillId,
-    orderView: view, shiftId: options.shiftId ?? (() => null), currentShiftId: options.shiftId ?? (() => null), userName: (id) => id, cashRefunded: () => undefined, cashRoundingStep: 1,
+    journal: transactions,
+    refunds: createRefundRepository(db),
+    attempts,
+    orders,
+    engine,
+    providers,
+    audit,
+    tillId,
+    orderView: view,
+    shiftId: options.shiftId ?? (() => null),
+    currentShiftId: options.shiftId ?? (() => null),
+    userName: (id) => id,
+    cashRefunded: () => undefined,
+    cashRoundingStep: 1,
   });
   Object.assign(refunds, built);
   return { journal, engine, attempts, orders, checkout, audit, refunds, providers, log };
@@ -134,26 +194,55 @@ export function startEngineHarness(options: EngineHarnessOptions): EngineHarness
 
   const harness: EngineHarness = {
     ...current(),
-    dir, path, tillId, ledger,
+    dir,
+    path,
+    tillId,
+    ledger,
     openOrder(total) {
       const order = harness.orders.createOrder(options.currency ?? 'EUR', CASHIER, options.shiftId?.() ?? null);
-      harness.orders.addLine(order.id, { productId: null, name: 'Item', barcode: null, unit: 'each', unitPrice: total, qtyMilli: 1000, taxes: [], embedded: null });
+      harness.orders.addLine(order.id, {
+        productId: null,
+        name: 'Item',
+        barcode: null,
+        unit: 'each',
+        unitPrice: total,
+        qtyMilli: 1000,
+        taxes: [],
+        embedded: null,
+      });
       return order.id;
     },
     order(orderId) {
       const { orders, attempts } = current();
       return buildOrderView({
-        order: orders.byId(orderId)!, lines: orders.lines(orderId), tenders: orders.tenders(orderId), attempts: attempts.byOrder(orderId).map(toAttemptView),
-        cashierName: 'Casey', cashRoundingStep: 1, refunded: orders.refunded(orderId),
+        order: orders.byId(orderId)!,
+        lines: orders.lines(orderId),
+        tenders: orders.tenders(orderId),
+        attempts: attempts.byOrder(orderId).map(toAttemptView),
+        cashierName: 'Casey',
+        cashRoundingStep: 1,
+        refunded: orders.refunded(orderId),
       });
     },
-    row: (attemptId) => db().prepare('SELECT * FROM payment_attempts WHERE id = ?').get(attemptId) as AttemptRow & Record<string, unknown>,
-    rows: (orderId) => (orderId
-      ? db().prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY rowid').all(orderId)
-      : db().prepare('SELECT * FROM payment_attempts ORDER BY rowid').all()) as (AttemptRow & Record<string, unknown>)[],
-    audits: (attemptId) => (attemptId
-      ? db().prepare('SELECT action, object, user_id, detail FROM audit WHERE object = ? ORDER BY seq').all(`attempt:${attemptId}`)
-      : db().prepare('SELECT action, object, user_id, detail FROM audit ORDER BY seq').all()) as { action: string; object: string | null; user_id: string | null; detail: string }[],
+    row: (attemptId) =>
+      db().prepare('SELECT * FROM payment_attempts WHERE id = ?').get(attemptId) as AttemptRow &
+        Record<string, unknown>,
+    rows: (orderId) =>
+      (orderId
+        ? db().prepare('SELECT * FROM payment_attempts WHERE order_id = ? ORDER BY rowid').all(orderId)
+        : db().prepare('SELECT * FROM payment_attempts ORDER BY rowid').all()) as (AttemptRow &
+        Record<string, unknown>)[],
+    audits: (attemptId) =>
+      (attemptId
+        ? db()
+            .prepare('SELECT action, object, user_id, detail FROM audit WHERE object = ? ORDER BY seq')
+            .all(`attempt:${attemptId}`)
+        : db().prepare('SELECT action, object, user_id, detail FROM audit ORDER BY seq').all()) as {
+        action: string;
+        object: string | null;
+        user_id: string | null;
+        detail: string;
+      }[],
     async flush() {
       for (let i = 0; i < 5; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
     },
@@ -165,9 +254,15 @@ export function startEngineHarness(options: EngineHarnessOptions): EngineHarness
     startSale(orderId, providerId, saleOptions = {}) {
       const provider = harness.provider(providerId);
       const view = harness.engine.start({
-        orderId, providerId, amount: saleOptions.amount ?? harness.order(orderId).due, tip: 0, userId: CASHIER,
+        orderId,
+        providerId,
+        amount: saleOptions.amount ?? harness.order(orderId).due,
+        tip: 0,
+        userId: CASHIER,
         ...(saleOptions.terminal !== undefined ? { terminal: saleOptions.terminal } : {}),
-        ...(provider.method === 'wallet' ? { walletCode: { value: '134567890123456789', masked: '1345************89' } } : {}),
+        ...(provider.method === 'wallet'
+          ? { walletCode: { value: '134567890123456789', masked: '1345************89' } }
+          : {}),
       });
       const call = provider.history('start').find((c) => c.attempt.id === view.id);
       if (!call) throw new Error(`the engine did not call ${providerId}.start for attempt ${view.id}`);

@@ -19,7 +19,9 @@ export interface HostClient {
 }
 
 export function connectHost(origin: string, token: string): Promise<HostClient> {
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}${WS_PATH}?token=${encodeURIComponent(token)}`, { headers: { Origin: origin } });
+  const ws = new WebSocket(`${origin.replace('http', 'ws')}${WS_PATH}?token=${encodeURIComponent(token)}`, {
+    headers: { Origin: origin },
+  });
   const pending = new Map<number, (frame: Extract<ServerFrame, { type: 'reply' }>) => void>();
   const events: HostClient['events'] = [];
   const waiters: { event: EventName; match: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
@@ -37,11 +39,15 @@ export function connectHost(origin: string, token: string): Promise<HostClient> 
       }
     }
   });
-  const raw = (channel: string, payload: unknown) => new Promise<{ ok: boolean; result?: unknown; error?: PosErrorShape }>((resolve) => {
-    const id = nextId++;
-    pending.set(id, (frame) => { pending.delete(id); resolve(frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error }); });
-    ws.send(JSON.stringify({ type: 'invoke', id, channel, payload }));
-  });
+  const raw = (channel: string, payload: unknown) =>
+    new Promise<{ ok: boolean; result?: unknown; error?: PosErrorShape }>((resolve) => {
+      const id = nextId++;
+      pending.set(id, (frame) => {
+        pending.delete(id);
+        resolve(frame.ok ? { ok: true, result: frame.result } : { ok: false, error: frame.error });
+      });
+      ws.send(JSON.stringify({ type: 'invoke', id, channel, payload }));
+    });
   const client: HostClient = {
     async invoke(channel, input) {
       const reply = await raw(channel, input);
@@ -55,7 +61,14 @@ export function connectHost(origin: string, token: string): Promise<HostClient> 
       if (seen) return Promise.resolve(seen.payload);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ${event} event matched in ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ event, match, resolve: (p) => { clearTimeout(timer); resolve(p); } });
+        waiters.push({
+          event,
+          match,
+          resolve: (p) => {
+            clearTimeout(timer);
+            resolve(p);
+          },
+        });
       });
     },
     close: () => ws.close(),

@@ -24,9 +24,14 @@ export function writeConfig(dir: string, config: Record<string, unknown>): strin
 }
 
 export function startHost(configPath: string, env: Record<string, string> = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, [HOST_ENTRY, '--config', configPath, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [HOST_ENTRY, '--config', configPath, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let errText = '';
-  child.stderr!.on('data', (chunk) => { errText += chunk; });
+  child.stderr!.on('data', (chunk) => {
+    errText += chunk;
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (sig: NodeJS.Signals) => async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
@@ -38,8 +43,19 @@ export function startHost(configPath: string, env: Record<string, string> = {}):
     lines.once('line', (line) => {
       clearTimeout(timer);
       const url = new URL(line);
-      resolve({ url: line, origin: url.origin, token: url.searchParams.get('token')!, child, stderr: () => errText, kill: signal('SIGKILL'), stop: signal('SIGTERM') });
+      resolve({
+        url: line,
+        origin: url.origin,
+        token: url.searchParams.get('token')!,
+        child,
+        stderr: () => errText,
+        kill: signal('SIGKILL'),
+        stop: signal('SIGTERM'),
+      });
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`host exited with ${code}:\n${errText}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with ${code}:\n${errText}`));
+    });
   });
 }

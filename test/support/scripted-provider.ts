@@ -5,15 +5,72 @@
  * whatever the provider told the engine. No sockets: the deterministic level of issue 10.
  */
 import type {
-  PaymentMethod, PaymentProvider, ProgressReport, ProviderAttempt, ProviderCapabilities, ProviderOutcome,
+  PaymentMethod,
+  PaymentProvider,
+  ProgressReport,
+  ProviderAttempt,
+  ProviderCapabilities,
+  ProviderOutcome,
 } from '../../src-main/payments/provider';
 
 /** The capability sets of the real providers, as their capabilities constants declare them (IOTPAY_PAX_CAPABILITIES, IOTPAY_WALLET_CAPABILITIES, CodePay CAPABILITIES, YabandPay). */
 export const CAPABILITY_SETS = {
-  iotpayPax: { cancel: false, void: false, refund: false, partialRefund: false, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
-  iotpayWallet: { cancel: false, void: false, refund: true, partialRefund: true, tip: false, preauth: false, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
-  codepay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true, onScreenTip: true, lanes: true, pushResults: true, hostedForm: false, terminalAuthentication: true },
-  yabandpay: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
+  iotpayPax: {
+    cancel: false,
+    void: false,
+    refund: false,
+    partialRefund: false,
+    tip: false,
+    preauth: false,
+    cashback: false,
+    onScreenTip: false,
+    lanes: false,
+    pushResults: false,
+    hostedForm: false,
+    terminalAuthentication: false,
+  },
+  iotpayWallet: {
+    cancel: false,
+    void: false,
+    refund: true,
+    partialRefund: true,
+    tip: false,
+    preauth: false,
+    cashback: false,
+    onScreenTip: false,
+    lanes: false,
+    pushResults: false,
+    hostedForm: false,
+    terminalAuthentication: false,
+  },
+  codepay: {
+    cancel: true,
+    void: true,
+    refund: true,
+    partialRefund: true,
+    tip: true,
+    preauth: true,
+    cashback: true,
+    onScreenTip: true,
+    lanes: true,
+    pushResults: true,
+    hostedForm: false,
+    terminalAuthentication: true,
+  },
+  yabandpay: {
+    cancel: true,
+    void: true,
+    refund: true,
+    partialRefund: true,
+    tip: true,
+    preauth: true,
+    cashback: false,
+    onScreenTip: false,
+    lanes: false,
+    pushResults: false,
+    hostedForm: false,
+    terminalAuthentication: false,
+  },
 } as const satisfies Record<string, ProviderCapabilities>;
 
 export type CallKind = 'start' | 'query' | 'cancel';
@@ -59,10 +116,12 @@ export function createGatewayLedger(): GatewayLedger {
   return {
     charge(attempt) {
       if (attempt.kind !== 'sale') return this.reverse(attempt);
-      if (!charges.has(attempt.reference)) charges.set(attempt.reference, { orderId: attempt.orderId, amount: attempt.amount });
+      if (!charges.has(attempt.reference))
+        charges.set(attempt.reference, { orderId: attempt.orderId, amount: attempt.amount });
     },
     reverse(attempt) {
-      if (!reversals.has(attempt.reference)) reversals.set(attempt.reference, { orderId: attempt.orderId, amount: attempt.amount });
+      if (!reversals.has(attempt.reference))
+        reversals.set(attempt.reference, { orderId: attempt.orderId, amount: attempt.amount });
     },
     netFor(orderId) {
       const sum = (map: Map<string, { orderId: string; amount: number }>) =>
@@ -108,13 +167,35 @@ export interface ScriptedProvider extends PaymentProvider {
 
 /** Outcome builders, so a test reads as the provider's answer. */
 export const answer = {
-  approved: (attempt: Pick<ProviderAttempt, 'amount' | 'currency'>, extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({
-    state: 'approved', message: 'Approved', readBack: { amount: attempt.amount, currency: attempt.currency }, ...extra,
+  approved: (
+    attempt: Pick<ProviderAttempt, 'amount' | 'currency'>,
+    extra: Partial<ProviderOutcome> = {},
+  ): ProviderOutcome => ({
+    state: 'approved',
+    message: 'Approved',
+    readBack: { amount: attempt.amount, currency: attempt.currency },
+    ...extra,
   }),
-  declined: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({ state: 'declined', message: 'Declined by the card issuer', ...extra }),
-  cancelled: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({ state: 'cancelled', message: 'Cancelled on the terminal', ...extra }),
-  pending: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({ state: 'pending', message: 'Waiting for the customer', ...extra }),
-  unknown: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({ state: 'unknown', message: 'No answer from the gateway', ...extra }),
+  declined: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({
+    state: 'declined',
+    message: 'Declined by the card issuer',
+    ...extra,
+  }),
+  cancelled: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({
+    state: 'cancelled',
+    message: 'Cancelled on the terminal',
+    ...extra,
+  }),
+  pending: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({
+    state: 'pending',
+    message: 'Waiting for the customer',
+    ...extra,
+  }),
+  unknown: (extra: Partial<ProviderOutcome> = {}): ProviderOutcome => ({
+    state: 'unknown',
+    message: 'No answer from the gateway',
+    ...extra,
+  }),
 };
 
 export function createScriptedProvider(options: ScriptedProviderOptions): ScriptedProvider {
@@ -123,11 +204,26 @@ export function createScriptedProvider(options: ScriptedProviderOptions): Script
   let seq = 0;
   let dead = false;
 
-  function enqueue(kind: CallKind, attempt: ProviderAttempt, signal: AbortSignal | null, progress: ProgressReport | null): Promise<ProviderOutcome> {
+  function enqueue(
+    kind: CallKind,
+    attempt: ProviderAttempt,
+    signal: AbortSignal | null,
+    progress: ProgressReport | null,
+  ): Promise<ProviderOutcome> {
     return new Promise<ProviderOutcome>((resolve, reject) => {
       seq += 1;
       // A dead till's calls are kept out of the queue: nobody will ever answer them.
-      const call: PendingCall = { seq, kind, attempt: structuredClone(attempt), signal, progress, answered: false, answer: null, resolve, reject };
+      const call: PendingCall = {
+        seq,
+        kind,
+        attempt: structuredClone(attempt),
+        signal,
+        progress,
+        answered: false,
+        answer: null,
+        resolve,
+        reject,
+      };
       if (!dead) all.push(call);
     });
   }
@@ -157,11 +253,17 @@ export function createScriptedProvider(options: ScriptedProviderOptions): Script
       return enqueue('cancel', attempt, null, null);
     },
     // A tip change after the sale, where the provider takes tips: answered at once, as a terminal does.
-    ...(options.capabilities.tip ? { adjustTip: async (attempt: ProviderAttempt, tip: number): Promise<ProviderOutcome> => {
-      options.onTipAdjusted?.(attempt, tip);
-      return { state: 'approved', message: 'Tip adjusted', tip };
-    } } : {}),
-    async close() { /* nothing to release */ },
+    ...(options.capabilities.tip
+      ? {
+          adjustTip: async (attempt: ProviderAttempt, tip: number): Promise<ProviderOutcome> => {
+            options.onTipAdjusted?.(attempt, tip);
+            return { state: 'approved', message: 'Tip adjusted', tip };
+          },
+        }
+      : {}),
+    async close() {
+      /* nothing to release */
+    },
     calls: (kind) => all.filter((c) => !c.answered && (!kind || c.kind === kind)),
     history: (kind) => all.filter((c) => !kind || c.kind === kind),
     startsFor: (attemptId) => starts.get(attemptId) ?? 0,

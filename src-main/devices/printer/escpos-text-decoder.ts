@@ -34,7 +34,16 @@ export type EscPosEvent =
   | { type: 'drawer-kick'; kick: DecodedDrawerKick }
   | { type: 'cut' };
 
-const CODE_PAGES: Record<number, string> = { 0: 'cp437', 3: 'cp860', 4: 'cp863', 5: 'cp865', 16: 'cp1252', 17: 'cp866', 18: 'cp852', 19: 'cp858' };
+const CODE_PAGES: Record<number, string> = {
+  0: 'cp437',
+  3: 'cp860',
+  4: 'cp863',
+  5: 'cp865',
+  16: 'cp1252',
+  17: 'cp866',
+  18: 'cp852',
+  19: 'cp858',
+};
 const decodeTables = new Map<string, string[]>();
 
 /**
@@ -67,26 +76,42 @@ function commandLength(b: Buffer, at: number): number {
   const u16 = (i: number) => (left > i + 1 ? b[at + i] + b[at + i + 1] * 256 : -1);
   if (first === ESC) {
     switch (second) {
-      case 0x40: case 0x32: case 0x69: case 0x6d: case 0x3c: return 2; // @ 2 i m <
-      case 0x70: return need(5); // p m t1 t2
-      case 0x24: case 0x5c: return need(4); // $ \ nL nH
-      case 0x63: return need(4); // c 3/4/5 n
-      case 0x2a: { // * m nL nH d… (bit image)
+      case 0x40:
+      case 0x32:
+      case 0x69:
+      case 0x6d:
+      case 0x3c:
+        return 2; // @ 2 i m <
+      case 0x70:
+        return need(5); // p m t1 t2
+      case 0x24:
+      case 0x5c:
+        return need(4); // $ \ nL nH
+      case 0x63:
+        return need(4); // c 3/4/5 n
+      case 0x2a: {
+        // * m nL nH d… (bit image)
         const n = u16(3);
         if (n < 0) return 0;
         return need(5 + n * (b[at + 2] >= 32 ? 3 : 1));
       }
-      default: return need(3); // a M SP 3 { - E t R d J ! G V = U …
+      default:
+        return need(3); // a M SP 3 { - E t R d J ! G V = U …
     }
   }
   if (first === GS) {
     switch (second) {
-      case 0x4c: case 0x57: case 0x50: return need(4); // L W P
-      case 0x56: { // V m [n]
+      case 0x4c:
+      case 0x57:
+      case 0x50:
+        return need(4); // L W P
+      case 0x56: {
+        // V m [n]
         if (left < 3) return 0;
         return b[at + 2] >= 65 ? need(4) : 3;
       }
-      case 0x6b: { // k m d… NUL | k m n d1…dn
+      case 0x6b: {
+        // k m d… NUL | k m n d1…dn
         if (left < 3) return 0;
         const m = b[at + 2];
         if (m <= 6) {
@@ -96,31 +121,41 @@ function commandLength(b: Buffer, at: number): number {
         if (left < 4) return 0;
         return need(4 + b[at + 3]);
       }
-      case 0x28: { // ( X pL pH …
+      case 0x28: {
+        // ( X pL pH …
         const p = u16(3);
         return p < 0 ? 0 : need(5 + p);
       }
-      case 0x38: { // 8 L p1 p2 p3 p4 … (32-bit length)
+      case 0x38: {
+        // 8 L p1 p2 p3 p4 … (32-bit length)
         if (left < 7) return 0;
         const p = b.readUInt32LE(at + 3);
         return need(7 + p);
       }
-      case 0x76: { // v 0 m xL xH yL yH d…
+      case 0x76: {
+        // v 0 m xL xH yL yH d…
         if (left < 8) return 0;
         return need(8 + u16(4) * u16(6));
       }
-      default: return need(3); // a ! B w h H f r I …
+      default:
+        return need(3); // a ! B w h H f r I …
     }
   }
   if (first === FS) {
     switch (second) {
-      case 0x2e: case 0x26: return 2; // . &
-      case 0x53: case 0x70: return need(4); // S n1 n2, p n m
-      case 0x28: { // ( A pL pH …
+      case 0x2e:
+      case 0x26:
+        return 2; // . &
+      case 0x53:
+      case 0x70:
+        return need(4); // S n1 n2, p n m
+      case 0x28: {
+        // ( A pL pH …
         const p = u16(3);
         return p < 0 ? 0 : need(5 + p);
       }
-      default: return need(3); // C - !
+      default:
+        return need(3); // C - !
     }
   }
   if (first === DLE) {
@@ -186,7 +221,14 @@ export class EscPosTextDecoder {
   #kick(bytes: Buffer, command: 'ESC p' | 'DLE DC4'): DecodedDrawerKick {
     if (command === 'DLE DC4') {
       // DLE DC4 1 m t: real-time pulse, t × 100 ms on and off.
-      return { pin: bytes[3] === 1 ? 5 : 2, onMs: bytes[4] * 100, offMs: bytes[4] * 100, complete: bytes.length === 5, command, bytes: Buffer.from(bytes) };
+      return {
+        pin: bytes[3] === 1 ? 5 : 2,
+        onMs: bytes[4] * 100,
+        offMs: bytes[4] * 100,
+        complete: bytes.length === 5,
+        command,
+        bytes: Buffer.from(bytes),
+      };
     }
     const m = bytes[2];
     const t1 = bytes[3];
@@ -269,9 +311,21 @@ export class EscPosTextDecoder {
 }
 
 /** Decodes a whole ESC/POS byte string at once. */
-export function decodeEscPos(bytes: Buffer): { lines: string[]; text: string; drawerKicks: DecodedDrawerKick[]; cuts: number; statusRequests: number[] } {
+export function decodeEscPos(bytes: Buffer): {
+  lines: string[];
+  text: string;
+  drawerKicks: DecodedDrawerKick[];
+  cuts: number;
+  statusRequests: number[];
+} {
   const decoder = new EscPosTextDecoder();
   decoder.push(bytes);
   decoder.end();
-  return { lines: decoder.lines, text: decoder.text, drawerKicks: decoder.drawerKicks, cuts: decoder.cuts, statusRequests: decoder.statusRequests };
+  return {
+    lines: decoder.lines,
+    text: decoder.text,
+    drawerKicks: decoder.drawerKicks,
+    cuts: decoder.cuts,
+    statusRequests: decoder.statusRequests,
+  };
 }

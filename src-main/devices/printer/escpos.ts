@@ -55,7 +55,12 @@ export interface PrinterStatusFlags {
 }
 
 export const UNKNOWN_STATUS: PrinterStatusFlags = {
-  paperOut: null, paperNearEnd: null, coverOpen: null, drawerOpen: null, error: null, offline: null,
+  paperOut: null,
+  paperNearEnd: null,
+  coverOpen: null,
+  drawerOpen: null,
+  error: null,
+  offline: null,
 };
 
 /** Real-time status bytes have bit 1 and bit 4 set, bits 0 and 7 clear (Epson DLE EOT). */
@@ -72,7 +77,11 @@ export function isRealTimeStatusByte(byte: number): boolean {
  * (drawer open level LOW) is assumed unless `drawerOpenWhen: 'high'`.
  * Returns null when the byte is not a status byte (fixed bits wrong).
  */
-export function parsePrinterStatus(n: StatusRequest, byte: number, options: { drawerOpenWhen?: 'low' | 'high' } = {}): PrinterStatusFlags | null {
+export function parsePrinterStatus(
+  n: StatusRequest,
+  byte: number,
+  options: { drawerOpenWhen?: 'low' | 'high' } = {},
+): PrinterStatusFlags | null {
   if (!isRealTimeStatusByte(byte)) return null;
   const bit = (b: number) => (byte & (1 << b)) !== 0;
   const flags: PrinterStatusFlags = { ...UNKNOWN_STATUS };
@@ -120,8 +129,29 @@ export function describePrinterProblem(flags: PrinterStatusFlags): string | null
 
 /** ASCII stand-ins for characters a code page lacks (receiptline would print "?"). */
 const FALLBACKS: Readonly<Record<string, string>> = {
-  '×': 'x', '÷': '/', '–': '-', '—': '-', '‘': "'", '’': "'", '“': '"', '”': '"', '…': '...', '€': 'EUR',
-  '\u00a0': ' ', '\u202f': ' ', '\u2009': ' ', 'À': 'A', 'Â': 'A', 'È': 'E', 'Ê': 'E', 'Î': 'I', 'Ô': 'O', 'Û': 'U', 'Ç': 'C', 'Œ': 'OE', 'œ': 'oe',
+  '×': 'x',
+  '÷': '/',
+  '–': '-',
+  '—': '-',
+  '‘': "'",
+  '’': "'",
+  '“': '"',
+  '”': '"',
+  '…': '...',
+  '€': 'EUR',
+  '\u00a0': ' ',
+  '\u202f': ' ',
+  '\u2009': ' ',
+  À: 'A',
+  Â: 'A',
+  È: 'E',
+  Ê: 'E',
+  Î: 'I',
+  Ô: 'O',
+  Û: 'U',
+  Ç: 'C',
+  Œ: 'OE',
+  œ: 'oe',
 };
 
 const supportCache = new Map<string, Map<string, boolean>>();

@@ -25,8 +25,10 @@ export function createFileTransport(options: FileTransportOptions): PrinterTrans
         handle = await open(path, constants.O_WRONLY | constants.O_APPEND);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO') throw printerError(`The USB printer ${path} is not connected.`);
-        if (code === 'EACCES' || code === 'EPERM') throw printerError(`No permission to write to ${path}; add your user to the "lp" group.`);
+        if (code === 'ENOENT' || code === 'ENODEV' || code === 'ENXIO')
+          throw printerError(`The USB printer ${path} is not connected.`);
+        if (code === 'EACCES' || code === 'EPERM')
+          throw printerError(`No permission to write to ${path}; add your user to the "lp" group.`);
         throw printerError(`The printer ${path} could not be opened (${(error as Error).message}).`);
       }
       try {

@@ -10,14 +10,23 @@ import { printerError, type PrinterTransport } from './printer-transport';
 /** Prints monospace text on the OS printer; provided by the Electron shell. */
 export type OsPrint = (text: string, options: { deviceName: string | null; widthMicrons: number }) => Promise<void>;
 
-export function createOsTransport(options: { deviceName: string | null; widthMicrons: number; osPrint: OsPrint | null }): PrinterTransport {
+export function createOsTransport(options: {
+  deviceName: string | null;
+  widthMicrons: number;
+  osPrint: OsPrint | null;
+}): PrinterTransport {
   return {
     description: options.deviceName ? `OS printer "${options.deviceName}"` : 'the OS default printer',
     async send(data) {
-      if (!options.osPrint) throw printerError('The OS printer can only be used from the desktop app; here, set up a TCP, serial or USB receipt printer.');
+      if (!options.osPrint)
+        throw printerError(
+          'The OS printer can only be used from the desktop app; here, set up a TCP, serial or USB receipt printer.',
+        );
       const decoded = decodeEscPos(data);
       if (decoded.drawerKicks.length > 0 && decoded.text.trim() === '') {
-        throw printerError('The cash drawer cannot be opened through the OS printer; open it with its key, or connect the printer over TCP, serial or USB.');
+        throw printerError(
+          'The cash drawer cannot be opened through the OS printer; open it with its key, or connect the printer over TCP, serial or USB.',
+        );
       }
       try {
         await options.osPrint(decoded.text, { deviceName: options.deviceName, widthMicrons: options.widthMicrons });

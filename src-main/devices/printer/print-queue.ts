@@ -7,7 +7,12 @@
  */
 import { PosError } from '../../../src-shared/errors';
 import type { Db } from '../../journal/open-journal';
-import { createPrintJobStore, type PrintJob, type PrintJobKind, type PrintJobState } from '../../journal/print-job-repository';
+import {
+  createPrintJobStore,
+  type PrintJob,
+  type PrintJobKind,
+  type PrintJobState,
+} from '../../journal/print-job-repository';
 import type { PrinterTransport } from './printer-transport';
 
 export type { PrintJob, PrintJobKind, PrintJobState } from '../../journal/print-job-repository';
@@ -96,12 +101,17 @@ export function createPrintQueue(options: PrintQueueOptions): PrintQueue {
     async retry(id) {
       const job = store.get(id);
       if (!job) throw new PosError('NOT_FOUND', `Print job ${id} does not exist.`);
-      if (job.kind === 'drawer') throw new PosError('CONFLICT', 'A drawer kick is never repeated; open the drawer again if it is still needed.');
-      if (job.state !== 'queued') throw new PosError('CONFLICT', `Print job ${id} is ${job.state}, not waiting to print.`);
+      if (job.kind === 'drawer')
+        throw new PosError('CONFLICT', 'A drawer kick is never repeated; open the drawer again if it is still needed.');
+      if (job.state !== 'queued')
+        throw new PosError('CONFLICT', `Print job ${id} is ${job.state}, not waiting to print.`);
       return enqueue(id);
     },
     async retryAll() {
-      const queued = store.list({ states: ['queued'], limit: 1000 }).filter((j) => j.kind !== 'drawer').reverse();
+      const queued = store
+        .list({ states: ['queued'], limit: 1000 })
+        .filter((j) => j.kind !== 'drawer')
+        .reverse();
       const results: PrintJob[] = [];
       for (const job of queued) {
         const result = await enqueue(job.id);

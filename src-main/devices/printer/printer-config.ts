@@ -22,31 +22,39 @@ const common = {
 };
 
 export const printerConfigSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('tcp'),
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).default(9100),
-    ...common,
-  }).strict(),
-  z.object({
-    type: z.literal('serial'),
-    path: z.string().min(1),
-    baudRate: z.number().int().positive().default(9600),
-    ...common,
-  }).strict(),
-  z.object({
-    type: z.literal('file'),
-    path: z.string().min(1),
-    ...common,
-  }).strict(),
+  z
+    .object({
+      type: z.literal('tcp'),
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).default(9100),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('serial'),
+      path: z.string().min(1),
+      baudRate: z.number().int().positive().default(9600),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('file'),
+      path: z.string().min(1),
+      ...common,
+    })
+    .strict(),
   /** Fallback: the OS print system (desktop app only), for printers with no raw path. */
-  z.object({
-    type: z.literal('os'),
-    deviceName: z.string().min(1).nullable().default(null),
-    /** Paper width in microns (80 mm roll: 80000). */
-    widthMicrons: z.number().int().min(40_000).max(120_000).default(80_000),
-    ...common,
-  }).strict(),
+  z
+    .object({
+      type: z.literal('os'),
+      deviceName: z.string().min(1).nullable().default(null),
+      /** Paper width in microns (80 mm roll: 80000). */
+      widthMicrons: z.number().int().min(40_000).max(120_000).default(80_000),
+      ...common,
+    })
+    .strict(),
   z.object({ type: z.literal('none') }).strict(),
 ]);
 

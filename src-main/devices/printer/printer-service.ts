@@ -10,7 +10,13 @@ import { PosError } from '../../../src-shared/errors';
 import type { Receipt } from '../../../src-shared/receipt';
 import type { Db } from '../../journal/open-journal';
 import {
-  describePrinterProblem, DRAWER_KICK, DRAWER_KICK_PIN5, renderEscPos, type PrinterEncoding, type PrinterStatusFlags, type PrinterWidth,
+  describePrinterProblem,
+  DRAWER_KICK,
+  DRAWER_KICK_PIN5,
+  renderEscPos,
+  type PrinterEncoding,
+  type PrinterStatusFlags,
+  type PrinterWidth,
 } from './escpos';
 import { createPrintQueue, type PrintJob, type PrintJobState } from './print-queue';
 import type { OsPrint } from './os-transport';
@@ -79,10 +85,14 @@ export interface PrinterService {
 
 function drawerLabel(reason: DrawerOpenReason): string {
   switch (reason.kind) {
-    case 'cash-tender': return `Drawer: cash tender, order #${reason.orderNumber}`;
-    case 'change': return `Drawer: change, order #${reason.orderNumber}`;
-    case 'no-sale': return `Drawer: no-sale approved by ${reason.approvedBy}${reason.note ? ` (${reason.note})` : ''}`;
-    case 'test': return `Drawer: test by ${reason.requestedBy}`;
+    case 'cash-tender':
+      return `Drawer: cash tender, order #${reason.orderNumber}`;
+    case 'change':
+      return `Drawer: change, order #${reason.orderNumber}`;
+    case 'no-sale':
+      return `Drawer: no-sale approved by ${reason.approvedBy}${reason.note ? ` (${reason.note})` : ''}`;
+    case 'test':
+      return `Drawer: test by ${reason.requestedBy}`;
   }
 }
 
@@ -111,39 +121,59 @@ export function createPrinterService(options: PrinterServiceOptions): PrinterSer
     return answer ? describePrinterProblem(answer) : null;
   }
 
-  const queue = transport && createPrintQueue({
-    db: options.db,
-    transport,
-    now,
-    preflight: configured?.statusCheck === false ? undefined : () => checkStatus(),
-    onJob(job) {
-      // A job just journaled (queued, no error yet) says nothing about the one printing.
-      if (job.state === 'printing') printing = true;
-      else if (job.state !== 'queued' || job.lastError) printing = false;
-      if (job.state === 'done') lastProblem = null;
-      if (job.state === 'queued' && job.lastError) lastProblem = `${job.label} did not print: ${job.lastError} It is kept; retry once the printer is ready.`;
-      if (job.state === 'failed') lastProblem = `${job.label} failed: ${job.lastError}`;
-      options.onJob?.(job);
-      publish();
-    },
-  });
+  const queue =
+    transport &&
+    createPrintQueue({
+      db: options.db,
+      transport,
+      now,
+      preflight: configured?.statusCheck === false ? undefined : () => checkStatus(),
+      onJob(job) {
+        // A job just journaled (queued, no error yet) says nothing about the one printing.
+        if (job.state === 'printing') printing = true;
+        else if (job.state !== 'queued' || job.lastError) printing = false;
+        if (job.state === 'done') lastProblem = null;
+        if (job.state === 'queued' && job.lastError)
+          lastProblem = `${job.label} did not print: ${job.lastError} It is kept; retry once the printer is ready.`;
+        if (job.state === 'failed') lastProblem = `${job.label} failed: ${job.lastError}`;
+        options.onJob?.(job);
+        publish();
+      },
+    });
 
   function compute(): PrinterServiceStatus {
     if (!transport || !queue) {
-      return { state: 'not-configured', message: NOT_CONFIGURED, transport: null, queued: 0, flags: null, checkedAt: null };
+      return {
+        state: 'not-configured',
+        message: NOT_CONFIGURED,
+        transport: null,
+        queued: 0,
+        flags: null,
+        checkedAt: null,
+      };
     }
     const queued = queue.queuedCount();
     const problem = (flags && describePrinterProblem(flags)) ?? lastProblem;
     const base = { transport: transport.description, queued, flags, checkedAt };
     if (printing) return { ...base, state: 'printing', message: `Printing on ${transport.description}…` };
     if (problem) return { ...base, state: 'attention', message: problem };
-    if (queued > 0) return { ...base, state: 'attention', message: `${queued} print job${queued === 1 ? '' : 's'} waiting; retry once the printer is ready.` };
+    if (queued > 0)
+      return {
+        ...base,
+        state: 'attention',
+        message: `${queued} print job${queued === 1 ? '' : 's'} waiting; retry once the printer is ready.`,
+      };
     return { ...base, state: 'ready', message: `Printer ready (${transport.description}).` };
   }
 
   function publish(): void {
     const next = compute();
-    if (!current || next.state !== current.state || next.message !== current.message || next.queued !== current.queued) {
+    if (
+      !current ||
+      next.state !== current.state ||
+      next.message !== current.message ||
+      next.queued !== current.queued
+    ) {
       current = next;
       options.onStatus?.(next);
     }
@@ -163,7 +193,11 @@ export function createPrinterService(options: PrinterServiceOptions): PrinterSer
     },
     async printTestPage() {
       const q = requireQueue();
-      return q.submit('test', 'Test page', renderEscPos(testPageDocument({ cpl, storeName: options.storeName, at: now() }), { cpl, encoding }));
+      return q.submit(
+        'test',
+        'Test page',
+        renderEscPos(testPageDocument({ cpl, storeName: options.storeName, at: now() }), { cpl, encoding }),
+      );
     },
     async printReport(document, label) {
       return requireQueue().submit('report', label, renderEscPos(document, { cpl, encoding }));

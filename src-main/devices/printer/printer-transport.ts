@@ -3,7 +3,13 @@
  * file (DESIGN.md §8). The print queue and service see only this interface.
  */
 import { PosError } from '../../../src-shared/errors';
-import { mergePrinterStatus, parsePrinterStatus, STATUS_REQUESTS, type PrinterStatusFlags, type StatusRequest } from './escpos';
+import {
+  mergePrinterStatus,
+  parsePrinterStatus,
+  STATUS_REQUESTS,
+  type PrinterStatusFlags,
+  type StatusRequest,
+} from './escpos';
 
 export interface PrinterTransport {
   /** "TCP 192.168.1.50:9100", for messages and the device panel. */
@@ -36,7 +42,10 @@ export interface ByteChannel {
 export const STATUS_SEQUENCE: readonly StatusRequest[] = [1, 2, 4];
 
 const REQUEST_BYTES: Record<StatusRequest, Buffer> = {
-  1: STATUS_REQUESTS.printer, 2: STATUS_REQUESTS.offline, 3: STATUS_REQUESTS.error, 4: STATUS_REQUESTS.paper,
+  1: STATUS_REQUESTS.printer,
+  2: STATUS_REQUESTS.offline,
+  3: STATUS_REQUESTS.error,
+  4: STATUS_REQUESTS.paper,
 };
 
 /**
@@ -44,12 +53,19 @@ const REQUEST_BYTES: Record<StatusRequest, Buffer> = {
  * (null) when a reply does not come within `timeoutMs`: many printers and adapters
  * never answer, which is not an error.
  */
-export async function queryRealTimeStatus(channel: ByteChannel, timeoutMs: number, drawerOpenWhen: 'low' | 'high' = 'low'): Promise<PrinterStatusFlags | null> {
+export async function queryRealTimeStatus(
+  channel: ByteChannel,
+  timeoutMs: number,
+  drawerOpenWhen: 'low' | 'high' = 'low',
+): Promise<PrinterStatusFlags | null> {
   const parts: PrinterStatusFlags[] = [];
   for (const n of STATUS_SEQUENCE) {
     const byte = await new Promise<number | null>((resolve) => {
       let unsubscribe = () => {};
-      const timer = setTimeout(() => { unsubscribe(); resolve(null); }, timeoutMs);
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(null);
+      }, timeoutMs);
       unsubscribe = channel.onData((data) => {
         // A reply is one byte; anything else (ASB, GS r answers) is skipped.
         for (const b of data) {

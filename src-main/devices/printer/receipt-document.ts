@@ -12,12 +12,14 @@ import type { PrinterWidth } from './escpos';
 
 /** Escapes text so receiptline prints it literally (README "Escape sequences in text"). */
 export function escapeReceiptLine(text: string): string {
-  return text
-    // Control characters (a stray GS from a scanner, a tab) would be dropped or misread.
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    // Non-breaking spaces from Intl (fr-CA "12,50 $") print as plain spaces.
-    .replace(/[\u00a0\u202f\u2009]/g, ' ')
-    .replace(/[\\|{}\-=~_"`^]/g, (ch) => `\\${ch}`);
+  return (
+    text
+      // Control characters (a stray GS from a scanner, a tab) would be dropped or misread.
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      // Non-breaking spaces from Intl (fr-CA "12,50 $") print as plain spaces.
+      .replace(/[\u00a0\u202f\u2009]/g, ' ')
+      .replace(/[\\|{}\-=~_"`^]/g, (ch) => `\\${ch}`)
+  );
 }
 
 export interface ReceiptDocumentOptions {

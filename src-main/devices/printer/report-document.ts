@@ -26,14 +26,23 @@ export function reportDocument(report: Report, locale: string, options: ReportDo
   const sub = (label: string, value: string) => `~~${row(label, value)}`;
   /** A line of text across the whole width, indented under the row above (who, when, why). */
   const detail = (text: string) => ['{width:auto}', `|~~${esc(text)} |`, FIGURES];
-  const who = (user: string, approvedBy: string | null) => (approvedBy && approvedBy !== user ? `${user}, approved by ${approvedBy}` : user);
+  const who = (user: string, approvedBy: string | null) =>
+    approvedBy && approvedBy !== user ? `${user}, approved by ${approvedBy}` : user;
   const out: string[] = ['{width:auto; border:space; text:wrap}'];
-  const section = (title: string, lines: string[]) => { if (lines.length) out.push('{width:auto}', '---', `"${esc(title)}`, FIGURES, ...lines); };
+  const section = (title: string, lines: string[]) => {
+    if (lines.length) out.push('{width:auto}', '---', `"${esc(title)}`, FIGURES, ...lines);
+  };
 
   out.push(`^^${esc(report.storeName)}`, `^^${report.kind} REPORT${report.number !== null ? ` ${report.number}` : ''}`);
   if (report.copy) out.push('^^^COPY');
   out.push(row('Shift opened', `${at(report.shift.openedAt)} ${report.shift.openedBy}`));
-  if (report.shift.closedAt) out.push(row('Shift closed', `${at(report.shift.closedAt)} ${who(report.shift.closedBy ?? '', report.shift.closeApprovedBy)}`));
+  if (report.shift.closedAt)
+    out.push(
+      row(
+        'Shift closed',
+        `${at(report.shift.closedAt)} ${who(report.shift.closedBy ?? '', report.shift.closeApprovedBy)}`,
+      ),
+    );
   out.push(row('Printed', at(report.generatedAt)), row('Times in', resolvedTimeZone(options.timeZone)));
 
   // Sales: the column adds up to net (before tax, after refunds).
@@ -63,48 +72,77 @@ export function reportDocument(report: Report, locale: string, options: ReportDo
 
   const c = report.cash;
   section('Cash', [
-    row('Float', money(c.float)), row('Cash sales', money(c.sales)), row('Cash back', minus(c.cashback)), row('Cash refunds', minus(c.refunds)),
-    row('Paid in', money(c.paidIn)), row('Paid out', minus(c.paidOut)), row('Expected cash', money(c.expected)),
+    row('Float', money(c.float)),
+    row('Cash sales', money(c.sales)),
+    row('Cash back', minus(c.cashback)),
+    row('Cash refunds', minus(c.refunds)),
+    row('Paid in', money(c.paidIn)),
+    row('Paid out', minus(c.paidOut)),
+    row('Expected cash', money(c.expected)),
     ...(c.counted !== null ? [row('Counted cash', money(c.counted)), row('Variance', money(c.variance))] : []),
   ]);
-  section('Cash in / out', report.cashMoves.flatMap((m) => [
-    row(`Paid ${m.kind} ${at(m.at)}`, money(m.kind === 'in' ? m.amount : -m.amount)),
-    ...detail(`${who(m.user, m.approvedBy)}: ${m.reason}`),
-  ]));
+  section(
+    'Cash in / out',
+    report.cashMoves.flatMap((m) => [
+      row(`Paid ${m.kind} ${at(m.at)}`, money(m.kind === 'in' ? m.amount : -m.amount)),
+      ...detail(`${who(m.user, m.approvedBy)}: ${m.reason}`),
+    ]),
+  );
 
-  section('Refunds', report.refunds.flatMap((r) => [
-    row(`#${r.number} of sale ${r.orderNumber}`, minus(r.amount)),
-    ...(r.tip ? [sub('of which tip', money(r.tip))] : []),
-    ...detail(`${r.kind}, ${r.status}, ${at(r.at)}`),
-    ...detail(who(r.user, r.approvedBy)),
-    ...detail([r.items, r.reason].filter(Boolean).join('; ')),
-  ]));
-  section('Late approvals', report.lateApprovals.flatMap((l) => [
-    row(`Sale ${l.orderNumber} ${l.provider}`, money(l.amount)),
-    ...detail(`${l.status}, ${at(l.at)}`),
-  ]));
-  section('Providers', report.providers.flatMap((p) => [
-    row(`${p.label} confirmed (${p.confirmed.count})`, money(p.confirmed.amount)),
-    sub(`as tenders (${p.asTenders.count})`, money(p.asTenders.amount)),
-    sub(`late approvals (${p.late.count})`, money(p.late.amount)),
-    sub('given back', minus(p.givenBack)),
-    sub('net', money(p.net)),
-  ]));
+  section(
+    'Refunds',
+    report.refunds.flatMap((r) => [
+      row(`#${r.number} of sale ${r.orderNumber}`, minus(r.amount)),
+      ...(r.tip ? [sub('of which tip', money(r.tip))] : []),
+      ...detail(`${r.kind}, ${r.status}, ${at(r.at)}`),
+      ...detail(who(r.user, r.approvedBy)),
+      ...detail([r.items, r.reason].filter(Boolean).join('; ')),
+    ]),
+  );
+  section(
+    'Late approvals',
+    report.lateApprovals.flatMap((l) => [
+      row(`Sale ${l.orderNumber} ${l.provider}`, money(l.amount)),
+      ...detail(`${l.status}, ${at(l.at)}`),
+    ]),
+  );
+  section(
+    'Providers',
+    report.providers.flatMap((p) => [
+      row(`${p.label} confirmed (${p.confirmed.count})`, money(p.confirmed.amount)),
+      sub(`as tenders (${p.asTenders.count})`, money(p.asTenders.amount)),
+      sub(`late approvals (${p.late.count})`, money(p.late.amount)),
+      sub('given back', minus(p.givenBack)),
+      sub('net', money(p.net)),
+    ]),
+  );
 
-  section('Voids', report.voids.flatMap((v) => [
-    row(`${v.kind} ${v.description}`, money(v.amount)),
-    ...detail(`${at(v.at)}${v.orderNumber === null ? '' : `, sale ${v.orderNumber}`}`),
-    ...detail(`${who(v.user, v.approvedBy)}: ${v.reason}`),
-  ]));
-  section('No sales', report.noSales.flatMap((n) => [row(at(n.at), ''), ...detail(`${who(n.user, n.approvedBy)}: ${n.reason}`)]));
-  section('Price overrides', report.overrides.flatMap((o) => [
-    row(o.product, money(o.to)),
-    ...detail(`${at(o.at)}, from ${money(o.from)}`),
-    ...detail(`${who(o.user, o.approvedBy)}: ${o.reason}`),
-  ]));
-  section('Unresolved payments (carried forward)', report.unresolved.flatMap((u) => [
-    row(`${u.provider} sale ${u.orderNumber}`, money(u.amount)),
-    ...detail(`${u.state} since ${at(u.since)}`),
-  ]));
+  section(
+    'Voids',
+    report.voids.flatMap((v) => [
+      row(`${v.kind} ${v.description}`, money(v.amount)),
+      ...detail(`${at(v.at)}${v.orderNumber === null ? '' : `, sale ${v.orderNumber}`}`),
+      ...detail(`${who(v.user, v.approvedBy)}: ${v.reason}`),
+    ]),
+  );
+  section(
+    'No sales',
+    report.noSales.flatMap((n) => [row(at(n.at), ''), ...detail(`${who(n.user, n.approvedBy)}: ${n.reason}`)]),
+  );
+  section(
+    'Price overrides',
+    report.overrides.flatMap((o) => [
+      row(o.product, money(o.to)),
+      ...detail(`${at(o.at)}, from ${money(o.from)}`),
+      ...detail(`${who(o.user, o.approvedBy)}: ${o.reason}`),
+    ]),
+  );
+  section(
+    'Unresolved payments (carried forward)',
+    report.unresolved.flatMap((u) => [
+      row(`${u.provider} sale ${u.orderNumber}`, money(u.amount)),
+      ...detail(`${u.state} since ${at(u.since)}`),
+    ]),
+  );
   return out.join('\n');
 }

@@ -20,12 +20,19 @@ async function openPort(path: string, baudRate: number): Promise<SerialPort> {
   try {
     ({ SerialPort: SerialPortClass } = await import('serialport'));
   } catch (error) {
-    throw printerError(`The serial port library could not be loaded (${(error as Error).message}); serial printing is unavailable.`);
+    throw printerError(
+      `The serial port library could not be loaded (${(error as Error).message}); serial printing is unavailable.`,
+    );
   }
   const port = new SerialPortClass({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => {
     port.open((error) => {
-      if (error) reject(printerError(`The serial printer at ${path} could not be opened (${error.message}); check the cable and the port name.`));
+      if (error)
+        reject(
+          printerError(
+            `The serial printer at ${path} could not be opened (${error.message}); check the cable and the port name.`,
+          ),
+        );
       else resolve();
     });
   });
@@ -50,10 +57,12 @@ export function createSerialTransport(options: SerialTransportOptions): PrinterT
       try {
         await new Promise<void>((resolve, reject) => {
           port.write(data, (error) => {
-            if (error) return reject(printerError(`Writing to the serial printer at ${path} failed (${error.message}).`));
+            if (error)
+              return reject(printerError(`Writing to the serial printer at ${path} failed (${error.message}).`));
             // drain() waits until the OS has pushed every byte out of the port (tcdrain).
             port.drain((drainError) => {
-              if (drainError) reject(printerError(`Writing to the serial printer at ${path} failed (${drainError.message}).`));
+              if (drainError)
+                reject(printerError(`Writing to the serial printer at ${path} failed (${drainError.message}).`));
               else resolve();
             });
           });
@@ -72,13 +81,19 @@ export function createSerialTransport(options: SerialTransportOptions): PrinterT
       }
       port.on('error', () => undefined);
       try {
-        return await queryRealTimeStatus({
-          write: (bytes) => { port.write(bytes); },
-          onData: (listener) => {
-            port.on('data', listener);
-            return () => port.off('data', listener);
+        return await queryRealTimeStatus(
+          {
+            write: (bytes) => {
+              port.write(bytes);
+            },
+            onData: (listener) => {
+              port.on('data', listener);
+              return () => port.off('data', listener);
+            },
           },
-        }, options.statusTimeoutMs ?? 500, options.drawerOpenWhen);
+          options.statusTimeoutMs ?? 500,
+          options.drawerOpenWhen,
+        );
       } finally {
         await closePort(port);
       }

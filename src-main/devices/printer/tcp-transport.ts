@@ -24,12 +24,21 @@ function connect(host: string, port: number, timeoutMs: number, label: string): 
     const socket = new Socket();
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(printerError(`The printer at ${label} did not answer within ${Math.round(timeoutMs / 100) / 10} s; check that it is on and connected.`));
+      reject(
+        printerError(
+          `The printer at ${label} did not answer within ${Math.round(timeoutMs / 100) / 10} s; check that it is on and connected.`,
+        ),
+      );
     }, timeoutMs);
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      const why = error.code === 'ECONNREFUSED' ? 'refused the connection' : error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH' ? 'is unreachable' : `could not be reached (${error.message})`;
+      const why =
+        error.code === 'ECONNREFUSED'
+          ? 'refused the connection'
+          : error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH'
+            ? 'is unreachable'
+            : `could not be reached (${error.message})`;
       reject(printerError(`The printer at ${label} ${why}; check that it is on and connected.`));
     });
     socket.connect({ host, port }, () => {
@@ -63,7 +72,11 @@ export function createTcpTransport(options: TcpTransportOptions): PrinterTranspo
         socket.on('error', (error) => {
           failed = true;
           socket.destroy();
-          reject(printerError(`The connection to the printer at ${label} broke while printing (${error.message}); the receipt may be incomplete.`));
+          reject(
+            printerError(
+              `The connection to the printer at ${label} broke while printing (${error.message}); the receipt may be incomplete.`,
+            ),
+          );
         });
         // Replies (GS r status, ASB) may arrive; read and drop them so the socket drains.
         socket.on('data', () => undefined);
@@ -89,13 +102,19 @@ export function createTcpTransport(options: TcpTransportOptions): PrinterTranspo
       }
       socket.on('error', () => undefined);
       try {
-        return await queryRealTimeStatus({
-          write: (bytes) => { socket.write(bytes); },
-          onData: (listener) => {
-            socket.on('data', listener);
-            return () => socket.off('data', listener);
+        return await queryRealTimeStatus(
+          {
+            write: (bytes) => {
+              socket.write(bytes);
+            },
+            onData: (listener) => {
+              socket.on('data', listener);
+              return () => socket.off('data', listener);
+            },
           },
-        }, options.statusTimeoutMs ?? 500, options.drawerOpenWhen);
+          options.statusTimeoutMs ?? 500,
+          options.drawerOpenWhen,
+        );
       } finally {
         socket.destroy();
       }

@@ -43,7 +43,8 @@ const FULL_REPORT = 64;
 function idOffset(report: Uint8Array, mode: ReportIdMode, vendor: string): number {
   const withId = mode === 'auto' ? report.length >= FULL_REPORT : mode;
   if (withId) {
-    if (report[0] !== SCANNED_DATA_REPORT_ID) throw new HidReportError(`${vendor}: report ID ${report[0]} is not a scanned-data report`);
+    if (report[0] !== SCANNED_DATA_REPORT_ID)
+      throw new HidReportError(`${vendor}: report ID ${report[0]} is not a scanned-data report`);
     return 0;
   }
   // The OS stripped the ID: every documented offset moves down by one.
@@ -67,7 +68,8 @@ function aimAt(report: Uint8Array, at: number): string | null {
  */
 export function parseHoneywellReport(report: Uint8Array, reportId: ReportIdMode = 'auto'): HidPosPacket {
   const o = idOffset(report, reportId, 'Honeywell');
-  if (report.length < FULL_REPORT + o) throw new HidReportError(`Honeywell: report of ${report.length} bytes is too short`);
+  if (report.length < FULL_REPORT + o)
+    throw new HidReportError(`Honeywell: report of ${report.length} bytes is too short`);
   const length = report[1 + o];
   if (length > 56) throw new HidReportError(`Honeywell: data length ${length} exceeds 56`);
   return {
@@ -85,7 +87,8 @@ export function parseHoneywellReport(report: Uint8Array, reportId: ReportIdMode 
  */
 export function parseNewlandReport(report: Uint8Array, reportId: ReportIdMode = 'auto'): HidPosPacket {
   const o = idOffset(report, reportId, 'Newland');
-  if (report.length < FULL_REPORT + o) throw new HidReportError(`Newland: report of ${report.length} bytes is too short`);
+  if (report.length < FULL_REPORT + o)
+    throw new HidReportError(`Newland: report of ${report.length} bytes is too short`);
   const length = report[1 + o];
   if (length > 56) throw new HidReportError(`Newland: data length ${length} exceeds 56`);
   return {
@@ -121,7 +124,11 @@ const PARSERS: Record<HidPosVendor, (report: Uint8Array, reportId: ReportIdMode)
 };
 
 /** Parses one report with the given vendor's layout. */
-export function parseHidPosReport(vendor: HidPosVendor, report: Uint8Array, reportId: ReportIdMode = 'auto'): HidPosPacket {
+export function parseHidPosReport(
+  vendor: HidPosVendor,
+  report: Uint8Array,
+  reportId: ReportIdMode = 'auto',
+): HidPosPacket {
   return PARSERS[vendor](report, reportId);
 }
 
@@ -198,7 +205,10 @@ export function createHidPosAssembler(vendor: HidPosVendor, options: HidPosAssem
       if (packet.more) return null;
       const bytes = new Uint8Array(size);
       let at = 0;
-      for (const part of parts) { bytes.set(part, at); at += part.length; }
+      for (const part of parts) {
+        bytes.set(part, at);
+        at += part.length;
+      }
       const { aim, vendorSymbology } = first;
       const count = parts.length;
       reset();

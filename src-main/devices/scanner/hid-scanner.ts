@@ -28,7 +28,9 @@ function reasonOf(error: unknown): string {
  * Imports node-hid and forces its native binding to load (node-hid loads it lazily, so
  * an import alone would succeed even when libudev is missing).
  */
-export async function loadHidLibrary(loader: HidLoader = defaultHidLoader): Promise<{ ok: true; hid: NodeHid } | { ok: false; message: string }> {
+export async function loadHidLibrary(
+  loader: HidLoader = defaultHidLoader,
+): Promise<{ ok: true; hid: NodeHid } | { ok: false; message: string }> {
   let hid: NodeHid;
   try {
     const mod = (await loader()) as NodeHid & { default?: NodeHid };
@@ -37,12 +39,18 @@ export async function loadHidLibrary(loader: HidLoader = defaultHidLoader): Prom
       return { ok: false, message: `The USB HID library (node-hid) has an unexpected shape. ${UNAVAILABLE_TAIL}` };
     }
   } catch (error) {
-    return { ok: false, message: `The USB HID library (node-hid) could not be loaded: ${reasonOf(error)}. ${UNAVAILABLE_TAIL}` };
+    return {
+      ok: false,
+      message: `The USB HID library (node-hid) could not be loaded: ${reasonOf(error)}. ${UNAVAILABLE_TAIL}`,
+    };
   }
   try {
     if (typeof hid.getHidapiVersion === 'function') hid.getHidapiVersion();
   } catch (error) {
-    return { ok: false, message: `The USB HID library (node-hid) could not load its native part: ${reasonOf(error)}. ${UNAVAILABLE_TAIL}` };
+    return {
+      ok: false,
+      message: `The USB HID library (node-hid) could not load its native part: ${reasonOf(error)}. ${UNAVAILABLE_TAIL}`,
+    };
   }
   return { ok: true, hid };
 }
@@ -140,7 +148,8 @@ class HidScanner extends ScanSourceBase {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#release();
-    if (this.status().state !== 'unavailable') this.setStatus({ state: 'disconnected', message: `Scanner ${this.#label} stopped.`, device: this.#info });
+    if (this.status().state !== 'unavailable')
+      this.setStatus({ state: 'disconnected', message: `Scanner ${this.#label} stopped.`, device: this.#info });
   }
 
   async #open(hid: NodeHid): Promise<{ device: HIDAsync; identity: HidDevice | null }> {
@@ -167,7 +176,8 @@ class HidScanner extends ScanSourceBase {
       if (generation !== this.#generation) return;
       this.setStatus({
         state: 'disconnected',
-        message: `Scanner ${this.#label} is not connected or cannot be opened (${reasonOf(error)}); retrying every ${Math.round(this.#retryMs() / 1000)} s. ` +
+        message:
+          `Scanner ${this.#label} is not connected or cannot be opened (${reasonOf(error)}); retrying every ${Math.round(this.#retryMs() / 1000)} s. ` +
           'On Linux check the udev rule for /dev/hidraw*; on Windows and macOS the scanner must be in HID-POS mode.',
         device: this.#info,
       });
@@ -179,9 +189,15 @@ class HidScanner extends ScanSourceBase {
       return;
     }
     const identity = opened.identity ?? (await opened.device.getDeviceInfo().catch(() => null));
-    const spec = this.#options.decoder ?? defaultDecoderFor(identity ?? { vendorId: this.#options.vendorId, productId: this.#options.productId });
+    const spec =
+      this.#options.decoder ??
+      defaultDecoderFor(identity ?? { vendorId: this.#options.vendorId, productId: this.#options.productId });
     this.#decoder = createReportDecoder(spec, (reason) => {
-      this.setStatus({ state: 'connected', message: `Scanner ${this.#label} connected; ignored a report: ${reason}`, device: this.#info });
+      this.setStatus({
+        state: 'connected',
+        message: `Scanner ${this.#label} connected; ignored a report: ${reason}`,
+        device: this.#info,
+      });
     });
     this.#info = {
       vendorId: this.#options.vendorId,
@@ -194,7 +210,11 @@ class HidScanner extends ScanSourceBase {
     this.#device = opened.device;
     opened.device.on('data', (data: Buffer) => this.#onData(data));
     opened.device.on('error', (error: unknown) => void this.#onLost(generation, error));
-    this.setStatus({ state: 'connected', message: `Scanner ${this.#label} connected (${this.#decoder.description}).`, device: this.#info });
+    this.setStatus({
+      state: 'connected',
+      message: `Scanner ${this.#label} connected (${this.#decoder.description}).`,
+      device: this.#info,
+    });
   }
 
   #onData(data: Buffer): void {

@@ -43,10 +43,15 @@ class HidrawStreamScanner extends ScanSourceBase {
 
   constructor(options: HidrawStreamScannerOptions) {
     super({ state: 'disconnected', message: `Scanner stream ${options.path} not started.` });
-    if (!Number.isInteger(options.reportSize) || options.reportSize < 1) throw new RangeError('reportSize must be a positive integer');
+    if (!Number.isInteger(options.reportSize) || options.reportSize < 1)
+      throw new RangeError('reportSize must be a positive integer');
     this.#options = options;
     this.#decoder = createReportDecoder(options.decoder, (reason) => {
-      this.setStatus({ state: 'connected', message: `Reading ${options.path}; ignored a report: ${reason}`, device: this.#device() });
+      this.setStatus({
+        state: 'connected',
+        message: `Reading ${options.path}; ignored a report: ${reason}`,
+        device: this.#device(),
+      });
     });
   }
 
@@ -74,7 +79,11 @@ class HidrawStreamScanner extends ScanSourceBase {
       if (stream instanceof Socket) await closed;
     }
     this.#reset();
-    this.setStatus({ state: 'disconnected', message: `Scanner stream ${this.#options.path} stopped.`, device: this.#device() });
+    this.setStatus({
+      state: 'disconnected',
+      message: `Scanner stream ${this.#options.path} stopped.`,
+      device: this.#device(),
+    });
   }
 
   #reset(): void {
@@ -127,7 +136,11 @@ class HidrawStreamScanner extends ScanSourceBase {
       return;
     }
     this.#attach(stream, fifo, generation);
-    this.setStatus({ state: 'connected', message: `Reading scanner reports from ${path} (${this.#decoder.description}).`, device: this.#device() });
+    this.setStatus({
+      state: 'connected',
+      message: `Reading scanner reports from ${path} (${this.#decoder.description}).`,
+      device: this.#device(),
+    });
   }
 
   #attach(stream: Readable, fifo: boolean, generation: number): void {
@@ -138,7 +151,9 @@ class HidrawStreamScanner extends ScanSourceBase {
       received = true;
       this.#frame(chunk);
     });
-    stream.on('error', (error) => { failure = error; });
+    stream.on('error', (error) => {
+      failure = error;
+    });
     stream.on('close', () => {
       if (generation !== this.#generation || this.#stream !== stream) return;
       this.#stream = null;
@@ -146,14 +161,22 @@ class HidrawStreamScanner extends ScanSourceBase {
       const retryMs = this.#options.retryMs ?? 2000;
       if (failure) {
         // EIO/ENODEV: the hidraw node went away with the scanner; reopen when it is back.
-        this.setStatus({ state: 'disconnected', message: `Scanner ${this.#options.path} was lost (${errnoOf(failure) ?? (failure as Error).message}); reconnecting.`, device: this.#device() });
+        this.setStatus({
+          state: 'disconnected',
+          message: `Scanner ${this.#options.path} was lost (${errnoOf(failure) ?? (failure as Error).message}); reconnecting.`,
+          device: this.#device(),
+        });
         this.#scheduleRetry(generation, retryMs);
       } else if (fifo) {
         // The writer closed its end: wait for the next one. Reopen at once unless the
         // pipe ended without data, which would otherwise spin.
         this.#scheduleRetry(generation, received ? 0 : retryMs);
       } else {
-        this.setStatus({ state: 'disconnected', message: `Scanner ${this.#options.path} ended; reconnecting.`, device: this.#device() });
+        this.setStatus({
+          state: 'disconnected',
+          message: `Scanner ${this.#options.path} ended; reconnecting.`,
+          device: this.#device(),
+        });
         this.#scheduleRetry(generation, retryMs);
       }
     });
@@ -166,7 +189,8 @@ class HidrawStreamScanner extends ScanSourceBase {
     while (buffer.length >= size) {
       const report = new Uint8Array(buffer.subarray(0, size));
       buffer = buffer.subarray(size);
-      for (const { code, meta } of this.#decoder.push(report)) this.emitScan(code, { ...meta, device: this.#options.path });
+      for (const { code, meta } of this.#decoder.push(report))
+        this.emitScan(code, { ...meta, device: this.#options.path });
     }
     this.#pending = Buffer.from(buffer);
   }

@@ -31,11 +31,18 @@ const US_TABLE: ReadonlyMap<number, readonly [string, string]> = (() => {
   const shiftedDigits = '!@#$%^&*()';
   for (let i = 0; i < 10; i++) table.set(0x1e + i, [digits[i], shiftedDigits[i]]);
   table.set(0x2c, [' ', ' ']);
-  const symbols = '-=[]\\#;\'`,./';
+  const symbols = "-=[]\\#;'`,./";
   const shiftedSymbols = '_+{}|~:"~<>?';
   for (let i = 0; i < symbols.length; i++) table.set(0x2d + i, [symbols[i], shiftedSymbols[i]]);
   // Keypad: Num Lock state is the scanner's business; scanners send keypad digits as digits.
-  const keypad: [number, string][] = [[0x54, '/'], [0x55, '*'], [0x56, '-'], [0x57, '+'], [0x63, '.'], [0x67, '=']];
+  const keypad: [number, string][] = [
+    [0x54, '/'],
+    [0x55, '*'],
+    [0x56, '-'],
+    [0x57, '+'],
+    [0x63, '.'],
+    [0x67, '='],
+  ];
   for (const [usage, ch] of keypad) table.set(usage, [ch, ch]);
   for (let i = 0; i < 9; i++) table.set(0x59 + i, [String(i + 1), String(i + 1)]);
   table.set(0x62, ['0', '0']);
@@ -109,7 +116,10 @@ export interface KeyboardReportDecoder {
 export function createKeyboardReportDecoder(options: KeyboardDecoderOptions = {}): KeyboardReportDecoder {
   const terminators = new Set<number>();
   for (const t of options.terminators ?? ['enter', 'tab']) {
-    if (t === 'enter') { terminators.add(KEY_ENTER); terminators.add(KEY_KEYPAD_ENTER); }
+    if (t === 'enter') {
+      terminators.add(KEY_ENTER);
+      terminators.add(KEY_KEYPAD_ENTER);
+    }
     if (t === 'tab') terminators.add(KEY_TAB);
   }
   const prefix = options.prefix ?? '';

@@ -8,17 +8,21 @@ import { createKeyboardReportDecoder } from './keyboard-report-decoder';
 import type { ScanMeta } from './scanner-source';
 
 export const reportDecoderSpecSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('keyboard'),
-    prefix: z.string().max(16).optional(),
-    suffix: z.string().max(16).optional(),
-    terminators: z.array(z.enum(['enter', 'tab'])).optional(),
-  }).strict(),
-  z.object({
-    kind: z.literal('hid-pos'),
-    vendor: z.enum(HID_POS_VENDORS as [HidPosVendor, ...HidPosVendor[]]),
-    reportId: z.union([z.boolean(), z.literal('auto')]).optional(),
-  }).strict(),
+  z
+    .object({
+      kind: z.literal('keyboard'),
+      prefix: z.string().max(16).optional(),
+      suffix: z.string().max(16).optional(),
+      terminators: z.array(z.enum(['enter', 'tab'])).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('hid-pos'),
+      vendor: z.enum(HID_POS_VENDORS as [HidPosVendor, ...HidPosVendor[]]),
+      reportId: z.union([z.boolean(), z.literal('auto')]).optional(),
+    })
+    .strict(),
 ]);
 
 /** How a device's reports are decoded. */
@@ -41,7 +45,8 @@ export function createReportDecoder(spec: ReportDecoderSpec, onReject?: (reason:
     const keyboard = createKeyboardReportDecoder(spec);
     return {
       description: 'keyboard boot reports (US table)',
-      push: (report) => keyboard.push(report).map((code) => ({ code, meta: { source: 'keyboard', aim: null, vendorSymbology: null } })),
+      push: (report) =>
+        keyboard.push(report).map((code) => ({ code, meta: { source: 'keyboard', aim: null, vendorSymbology: null } })),
       reset: () => keyboard.reset(),
     };
   }
@@ -51,7 +56,9 @@ export function createReportDecoder(spec: ReportDecoderSpec, onReject?: (reason:
     description: `HID-POS (${spec.vendor} layout)`,
     push(report) {
       const scan = assembler.push(report);
-      return scan ? [{ code: scan.code, meta: { source: 'hid-pos', aim: scan.aim, vendorSymbology: scan.vendorSymbology } }] : [];
+      return scan
+        ? [{ code: scan.code, meta: { source: 'hid-pos', aim: scan.aim, vendorSymbology: scan.vendorSymbology } }]
+        : [];
     },
     reset: () => assembler.reset(),
   };

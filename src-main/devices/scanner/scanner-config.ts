@@ -12,22 +12,26 @@ const usbId = z.number().int().min(0).max(0xffff);
 
 export const scannerConfigSchema = z.discriminatedUnion('type', [
   /** node-hid: HID-POS on every OS, keyboard reports on Linux. */
-  z.object({
-    type: z.literal('hid'),
-    vendorId: usbId,
-    productId: usbId,
-    usagePage: z.number().int().min(0).max(0xffff).optional(),
-    path: z.string().min(1).optional(),
-    decoder: reportDecoderSpecSchema.optional(),
-    nonExclusive: z.boolean().optional(),
-  }).strict(),
+  z
+    .object({
+      type: z.literal('hid'),
+      vendorId: usbId,
+      productId: usbId,
+      usagePage: z.number().int().min(0).max(0xffff).optional(),
+      path: z.string().min(1).optional(),
+      decoder: reportDecoderSpecSchema.optional(),
+      nonExclusive: z.boolean().optional(),
+    })
+    .strict(),
   /** Fixed-size reports from /dev/hidrawN or a FIFO (demo feed). */
-  z.object({
-    type: z.literal('hidraw'),
-    path: z.string().min(1),
-    reportSize: z.number().int().min(1).max(1024),
-    decoder: reportDecoderSpecSchema,
-  }).strict(),
+  z
+    .object({
+      type: z.literal('hidraw'),
+      path: z.string().min(1),
+      reportSize: z.number().int().min(1).max(1024),
+      decoder: reportDecoderSpecSchema,
+    })
+    .strict(),
   /** No USB scanner: keyboard-wedge scans are detected in the window (§1.6). */
   z.object({ type: z.literal('none') }).strict(),
 ]);
@@ -35,7 +39,10 @@ export const scannerConfigSchema = z.discriminatedUnion('type', [
 export type ScannerConfig = z.infer<typeof scannerConfigSchema>;
 
 /** Builds the scan source a config asks for, or null for type 'none'. Does not start it. */
-export function createScanSource(config: ScannerConfig, options: { loadHid?: HidLoader; retryMs?: number } = {}): ScanSource | null {
+export function createScanSource(
+  config: ScannerConfig,
+  options: { loadHid?: HidLoader; retryMs?: number } = {},
+): ScanSource | null {
   switch (config.type) {
     case 'hid':
       return createHidScanner({ ...config, loadHid: options.loadHid, retryMs: options.retryMs });

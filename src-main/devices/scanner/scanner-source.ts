@@ -89,7 +89,8 @@ export abstract class ScanSourceBase implements ScanSource {
     if (status.lastScanAt === undefined) delete status.lastScanAt;
     if (status.device === undefined) delete status.device;
     this.#status = status;
-    if (previous.state !== status.state || previous.message !== status.message) this.#events.emit('status', this.status());
+    if (previous.state !== status.state || previous.message !== status.message)
+      this.#events.emit('status', this.status());
   }
 
   protected emitScan(code: string, meta: Omit<ScanMeta, 'at'>): void {

@@ -194,7 +194,12 @@ export class CodepayConnection {
    * order number, carrying `requestId`, a request id this link sends). Register BEFORE
    * sending so no reply can slip past.
    */
-  watch(topic: string, merchantOrderNo: string | undefined, requestId: string | undefined, deliver: (message: CodepayMessage) => void): () => void {
+  watch(
+    topic: string,
+    merchantOrderNo: string | undefined,
+    requestId: string | undefined,
+    deliver: (message: CodepayMessage) => void,
+  ): () => void {
     const waiter: Waiter = { topic, merchantOrderNo, requestId, deliver };
     this.waiters.add(waiter);
     return () => this.waiters.delete(waiter);
@@ -218,7 +223,8 @@ export class CodepayConnection {
    */
   async request(request: CodepayRequest, timeoutMs: number, signal?: AbortSignal): Promise<CodepayMessage | null> {
     if (signal?.aborted) return null;
-    const merchantOrderNo = typeof request.biz_data.merchant_order_no === 'string' ? request.biz_data.merchant_order_no : undefined;
+    const merchantOrderNo =
+      typeof request.biz_data.merchant_order_no === 'string' ? request.biz_data.merchant_order_no : undefined;
     return new Promise((resolve) => {
       let settled = false;
       const finish = (value: CodepayMessage | null): void => {
@@ -295,7 +301,8 @@ export class CodepayConnection {
 
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return;
-    const delay = this.inFlightOrder === null ? this.reconnectDelay : Math.min(this.reconnectDelay, this.timing.reconnectBusyMaxMs);
+    const delay =
+      this.inFlightOrder === null ? this.reconnectDelay : Math.min(this.reconnectDelay, this.timing.reconnectBusyMaxMs);
     this.reconnectDelay = Math.min(this.reconnectDelay * 2, this.timing.reconnectMaxMs);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -355,7 +362,13 @@ export class CodepayConnection {
       }
       this.remember(key);
       this.release(merchantOrderNo);
-    } else if (message.topic === CODEPAY_TOPICS.order && merchantOrderNo !== undefined && status === undefined && !isSuccessCode(message.response_code) && !isTimeoutReply(message)) {
+    } else if (
+      message.topic === CODEPAY_TOPICS.order &&
+      merchantOrderNo !== undefined &&
+      status === undefined &&
+      !isSuccessCode(message.response_code) &&
+      !isTimeoutReply(message)
+    ) {
       // The terminal refused the order outright: it is not working on it. A timeout (112 /
       // 109) is no refusal: the card may still go through, so the lane stays held until a
       // query (or the result) says how it ended (DESIGN §6 rule 5).
@@ -371,7 +384,9 @@ export class CodepayConnection {
     if (unmasked !== null) {
       // A stranger's keys are the terminal's text, not ours: mask them like any free text.
       const foreign = maskPansIn(unmasked);
-      this.log(`codepay ${this.name}: a stranger's answer, not applied (${foreign}): ${describeCodepayMessage(message)}`);
+      this.log(
+        `codepay ${this.name}: a stranger's answer, not applied (${foreign}): ${describeCodepayMessage(message)}`,
+      );
       this.onForeignAnswer?.(message, foreign);
     } else if (message.topic === CODEPAY_TOPICS.order && merchantOrderNo !== undefined && isFinalStatus(status)) {
       // Named by its order number: the engine finds the attempt by that key (it may predate a restart).

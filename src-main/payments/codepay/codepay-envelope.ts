@@ -75,10 +75,14 @@ export function isSuccessCode(code: string | undefined): boolean {
 
 /** Terminals serialise numbers and strings interchangeably (fastjson); normalise to string. */
 const wireString = z.union([z.string(), z.number()]).transform((value) => String(value));
-const wireBoolean = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => value === true || value === 'true');
+const wireBoolean = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform((value) => value === true || value === 'true');
 
 /** `merchant_order_no`: ≤32 alphanumerics, new per attempt and per refund (§2.5). */
-export const merchantOrderNoSchema = z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'merchant_order_no must be 1–32 letters or digits');
+export const merchantOrderNoSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9]{1,32}$/, 'merchant_order_no must be 1–32 letters or digits');
 
 /** Business data of a reply. Unknown fields are kept (looseObject) for the journal detail. */
 const codepayBizDataSchema = z.looseObject({
@@ -127,7 +131,10 @@ const codepayMessageSchema = z.looseObject({
   timestamp: wireString.nullish().transform((v) => v ?? undefined),
   version: wireString.nullish().transform((v) => v ?? undefined),
   response_code: wireString.nullish().transform((v) => v ?? undefined),
-  response_msg: z.string().nullish().transform((v) => v ?? undefined),
+  response_msg: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
   biz_data: codepayBizDataSchema.nullish().transform((v) => v ?? undefined),
   device_data: codepayDeviceDataSchema.nullish().transform((v) => v ?? undefined),
 });

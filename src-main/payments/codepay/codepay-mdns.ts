@@ -82,11 +82,14 @@ export function createLoopbackMdnsBus(): { create(address?: string): CodepayMdns
       const owner = {};
       return {
         publish(advert) {
-          const index = adverts.findIndex((entry) => entry.advert.name === advert.name && entry.advert.type === advert.type);
+          const index = adverts.findIndex(
+            (entry) => entry.advert.name === advert.name && entry.advert.type === advert.type,
+          );
           const entry = { advert, address, owner };
           if (index >= 0) adverts[index] = entry;
           else adverts.push(entry);
-          for (const browser of browsers) if (browser.type === advert.type) browser.onAnnouncement(toAnnouncement(entry));
+          for (const browser of browsers)
+            if (browser.type === advert.type) browser.onAnnouncement(toAnnouncement(entry));
         },
         browse(type, onAnnouncement) {
           browsers.push({ type, onAnnouncement, owner });

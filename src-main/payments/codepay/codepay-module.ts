@@ -102,14 +102,12 @@ export const codepayModule = defineProviderModule({
             terminals: [{ name: DEMO_CODEPAY.terminal, url: sim.url }],
           }),
         waiting: () =>
-          sim
-            .pending()
-            .map((o) => ({
-              provider: PROVIDER_ID,
-              key: o.merchantOrderNo,
-              amount: o.amount + o.tip,
-              currency: o.currency,
-            })),
+          sim.pending().map((o) => ({
+            provider: PROVIDER_ID,
+            key: o.merchantOrderNo,
+            amount: o.amount + o.tip,
+            currency: o.currency,
+          })),
         act: (providerId, key, action) =>
           providerId === PROVIDER_ID && sim.act(key, action === 'walk-away' ? 'cancel' : action),
         pairWith: (pairingUrl) => sim.pairWith(pairingUrl),

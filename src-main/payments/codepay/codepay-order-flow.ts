@@ -12,7 +12,12 @@
  */
 import { PosError } from '../../../src-shared/errors';
 import {
-  deadlineAfter, monotonicClock, pollUntilFinal, type Deadline, type MonotonicClock, type PollWait,
+  deadlineAfter,
+  monotonicClock,
+  pollUntilFinal,
+  type Deadline,
+  type MonotonicClock,
+  type PollWait,
 } from '../polling';
 import type { ProviderOutcome } from '../provider';
 import type { CodepayConnection, LinkState } from './codepay-connection';
@@ -105,7 +110,10 @@ export function derivedRequestId(base: string, kind: string): string {
 
 /** Ask the terminal once about merchantOrderNo. Null when no reply came (or `signal` aborted the wait). */
 async function queryOnce(
-  ctx: CodepayFlowContext, merchantOrderNo: string, requestIdBase: string, signal?: AbortSignal,
+  ctx: CodepayFlowContext,
+  merchantOrderNo: string,
+  requestIdBase: string,
+  signal?: AbortSignal,
 ): Promise<CodepayInterpretation | null> {
   if (ctx.link.state !== 'open') return null;
   const request = buildCodepayRequest({
@@ -190,7 +198,9 @@ export async function runCodepayOrder(
     bizData: order.bizData,
   });
   const inbox = new FlowInbox();
-  const unwatch = link.watch(CODEPAY_TOPICS.order, merchantOrderNo, request.request_id, (message) => inbox.push({ kind: 'reply', message }));
+  const unwatch = link.watch(CODEPAY_TOPICS.order, merchantOrderNo, request.request_id, (message) =>
+    inbox.push({ kind: 'reply', message }),
+  );
   const unState = link.onState((state) => inbox.push({ kind: 'link', state }));
   try {
     try {
@@ -200,7 +210,13 @@ export async function runCodepayOrder(
       throw new PosError('DEVICE_ERROR', (error as Error).message);
     }
     progress(`Follow the instructions on terminal ${link.name}`);
-    return await new OrderRun(ctx, inbox, { merchantOrderNo, requestIdBase: order.requestId }, signal, progress).result();
+    return await new OrderRun(
+      ctx,
+      inbox,
+      { merchantOrderNo, requestIdBase: order.requestId },
+      signal,
+      progress,
+    ).result();
   } finally {
     unwatch();
     unState();
@@ -229,7 +245,9 @@ class OrderRun {
       const event = await this.inbox.next(waitMs, this.signal);
       if (event === 'abort') return this.abandoned();
       if (event === 'timeout') {
-        return this.recover(redelivery !== null ? 'The terminal did not re-deliver the result' : 'No result from the terminal in time');
+        return this.recover(
+          redelivery !== null ? 'The terminal did not re-deliver the result' : 'No result from the terminal in time',
+        );
       }
       if (event.kind === 'link') {
         if (event.state === 'closed' && redelivery === null) {

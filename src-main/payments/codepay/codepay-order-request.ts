@@ -82,7 +82,8 @@ function wireOptions(attempt: ProviderAttempt, settings: CodepayOrderSettings): 
  * pre-auth cancel (5).
  */
 export function orderKindOf(attempt: ProviderAttempt): CodepayOrderKind {
-  if (attempt.kind === 'sale') return attempt.options?.capture === true ? 'completion' : attempt.options?.preauth === true ? 'preauth' : 'sale';
+  if (attempt.kind === 'sale')
+    return attempt.options?.capture === true ? 'completion' : attempt.options?.preauth === true ? 'preauth' : 'sale';
   if (attempt.kind === 'void' && attempt.original?.preauth) return 'preauth-cancel';
   return attempt.kind;
 }
@@ -100,13 +101,24 @@ export interface CodepayOrder {
  * missing original, missing request id.
  */
 export function buildCodepayOrder(
-  attempt: ProviderAttempt, kind: CodepayOrderKind, currency: string, settings: CodepayOrderSettings = {},
+  attempt: ProviderAttempt,
+  kind: CodepayOrderKind,
+  currency: string,
+  settings: CodepayOrderSettings = {},
 ): CodepayOrder {
   if (!merchantOrderNoSchema.safeParse(attempt.reference).success) {
-    throw new PosError('INVALID_PAYLOAD', 'CodePay needs a merchant order number of 1–32 letters or digits', 'reference');
+    throw new PosError(
+      'INVALID_PAYLOAD',
+      'CodePay needs a merchant order number of 1–32 letters or digits',
+      'reference',
+    );
   }
   if (attempt.currency !== currency) {
-    throw new PosError('INVALID_PAYLOAD', `This CodePay terminal is set up for ${currency}, not ${attempt.currency}`, 'currency');
+    throw new PosError(
+      'INVALID_PAYLOAD',
+      `This CodePay terminal is set up for ${currency}, not ${attempt.currency}`,
+      'currency',
+    );
   }
   const options = wireOptions(attempt, settings);
   const amount = (minor: number): string => toDecimalString(minor, currency);
@@ -165,7 +177,11 @@ export function buildCodepayOrder(
       break;
     case 'completion':
       transType = TRANS_TYPE.completion;
-      specific = { order_amount: amount(attempt.amount), tip_amount: tip, orig_merchant_order_no: attempt.original?.reference };
+      specific = {
+        order_amount: amount(attempt.amount),
+        tip_amount: tip,
+        orig_merchant_order_no: attempt.original?.reference,
+      };
       break;
   }
   return {

@@ -43,7 +43,11 @@ const TRANSPORT_WORDS = /^(success(ful)?|succeed(ed)?|ok|done|closed)[.!]?$/i;
 
 /** Trans types whose `order_amount` is the amount we sent (a void names the original's). */
 const AMOUNT_NAMED_BY_US: ReadonlySet<string> = new Set([
-  TRANS_TYPE.sale, TRANS_TYPE.cashback, TRANS_TYPE.preAuth, TRANS_TYPE.refund, TRANS_TYPE.completion,
+  TRANS_TYPE.sale,
+  TRANS_TYPE.cashback,
+  TRANS_TYPE.preAuth,
+  TRANS_TYPE.refund,
+  TRANS_TYPE.completion,
 ]);
 
 /**
@@ -53,8 +57,18 @@ const AMOUNT_NAMED_BY_US: ReadonlySet<string> = new Set([
  * Never `card_no` (masked on its own) nor any free-text field.
  */
 const ID_FIELDS = [
-  'merchant_order_no', 'orig_merchant_order_no', 'trans_no', 'orig_trans_no', 'pay_channel_trans_no',
-  'ref_no', 'terminal_sn', 'auth_code', 'batch_no', 'trace_no', 'voucher_no', 'invoice_no',
+  'merchant_order_no',
+  'orig_merchant_order_no',
+  'trans_no',
+  'orig_trans_no',
+  'pay_channel_trans_no',
+  'ref_no',
+  'terminal_sn',
+  'auth_code',
+  'batch_no',
+  'trace_no',
+  'voucher_no',
+  'invoice_no',
 ] as const;
 
 /** Ids of the reply (ours and the terminal's): never mistaken for a card number when masking. */
@@ -62,7 +76,15 @@ function ownKeys(message: CodepayMessage): ReadonlySet<string> {
   const biz: Record<string, unknown> = message.biz_data ?? {};
   const ids = [...ID_FIELDS.map((field) => biz[field]), message.request_id, message.app_id];
   // A loose field may come as a JSON number; masking sees its digits.
-  return new Set(ids.flatMap((id) => (typeof id === 'string' && id !== '' ? [id] : typeof id === 'number' && Number.isSafeInteger(id) ? [String(id)] : [])));
+  return new Set(
+    ids.flatMap((id) =>
+      typeof id === 'string' && id !== ''
+        ? [id]
+        : typeof id === 'number' && Number.isSafeInteger(id)
+          ? [String(id)]
+          : [],
+    ),
+  );
 }
 
 /** Free text from the terminal, card numbers masked. */
@@ -77,9 +99,10 @@ function maskedText(message: CodepayMessage, text: string): string {
  */
 function transactionText(message: CodepayMessage, fallback: string): string {
   const biz = message.biz_data ?? {};
-  const candidates = message.topic === CODEPAY_TOPICS.order
-    ? [message.response_msg, biz.msg]
-    : [biz.msg, isSuccessCode(message.response_code) ? undefined : message.response_msg];
+  const candidates =
+    message.topic === CODEPAY_TOPICS.order
+      ? [message.response_msg, biz.msg]
+      : [biz.msg, isSuccessCode(message.response_code) ? undefined : message.response_msg];
   for (const text of candidates) {
     if (text && text.trim() && !TRANSPORT_WORDS.test(text.trim())) return maskedText(message, text.trim());
   }
@@ -95,19 +118,26 @@ export function replyText(message: CodepayMessage, fallback: string): string {
 /** 112 / 109 or "timeout" in the text: the terminal did not finish; the transaction's fate is unknown. */
 export function isTimeoutReply(message: CodepayMessage): boolean {
   const code = message.response_code;
-  return code === RESPONSE_CODE.timeout || code === RESPONSE_CODE.networkAnomaly || /time\s*-?\s*out/i.test(message.response_msg ?? '');
+  return (
+    code === RESPONSE_CODE.timeout ||
+    code === RESPONSE_CODE.networkAnomaly ||
+    /time\s*-?\s*out/i.test(message.response_msg ?? '')
+  );
 }
 
 /** Raw reply details for the journal, masked: the card number cut to its last four, any PAN in free text masked. */
 export function replyDetail(message: CodepayMessage): Record<string, unknown> {
   const biz: Record<string, unknown> = { ...(message.biz_data ?? {}) };
   if (biz.card_no !== undefined) biz.card_no = maskCardNumber(biz.card_no);
-  return maskPansDeep({
-    topic: message.topic,
-    response_code: message.response_code,
-    response_msg: message.response_msg,
-    biz_data: biz,
-  }, ownKeys(message));
+  return maskPansDeep(
+    {
+      topic: message.topic,
+      response_code: message.response_code,
+      response_msg: message.response_msg,
+      biz_data: biz,
+    },
+    ownKeys(message),
+  );
 }
 
 function parseAmount(text: string | undefined, currency: string): number | undefined {
@@ -133,7 +163,10 @@ function cardBlockFromReply(message: CodepayMessage, currency: string): CardBloc
   const biz: CodepayBizData = message.biz_data ?? {};
   const tip = parseAmount(biz.tip_amount, currency);
   const cashback = parseAmount(biz.cashback_amount, currency);
-  const isWallet = biz.pay_scenario === 'SCANQR_PAY' || biz.pay_scenario === 'BSCANQR_PAY' || WALLET_METHODS.has(biz.pay_method_id ?? '');
+  const isWallet =
+    biz.pay_scenario === 'SCANQR_PAY' ||
+    biz.pay_scenario === 'BSCANQR_PAY' ||
+    WALLET_METHODS.has(biz.pay_method_id ?? '');
   const block: CardBlock = { provider: 'codepay', method: isWallet ? 'wallet' : 'card' };
   if (biz.pay_method_id) block.brand = biz.pay_method_id;
   const maskedPan = maskCardNumber(biz.card_no);
@@ -194,7 +227,11 @@ export function interpretCodepayReply(message: CodepayMessage, currency: string)
   try {
     readBack = readBackOf(message, currency);
   } catch (error) {
-    return { kind: 'unknown', message: `The terminal's amount could not be read (${(error as Error).message}); checking with the terminal`, detail };
+    return {
+      kind: 'unknown',
+      message: `The terminal's amount could not be read (${(error as Error).message}); checking with the terminal`,
+      detail,
+    };
   }
   const faithful = (outcome: ProviderOutcome): ProviderOutcome => ({
     ...outcome,
@@ -212,24 +249,48 @@ export function interpretCodepayReply(message: CodepayMessage, currency: string)
       }
       return approved(message, currency);
     case TRANS_STATUS.closed:
-      return { kind: 'final', outcome: faithful({ state: 'declined', message: transactionText(message, 'Not approved on the terminal'), detail }) };
+      return {
+        kind: 'final',
+        outcome: faithful({
+          state: 'declined',
+          message: transactionText(message, 'Not approved on the terminal'),
+          detail,
+        }),
+      };
     case TRANS_STATUS.cancelled:
-      return { kind: 'final', outcome: faithful({ state: 'cancelled', message: transactionText(message, 'Cancelled on the terminal'), detail }) };
+      return {
+        kind: 'final',
+        outcome: faithful({
+          state: 'cancelled',
+          message: transactionText(message, 'Cancelled on the terminal'),
+          detail,
+        }),
+      };
     case TRANS_STATUS.paying:
     case TRANS_STATUS.created:
-      return { kind: 'pending', outcome: faithful({ state: 'pending', message: 'Waiting for the customer on the terminal', detail }) };
+      return {
+        kind: 'pending',
+        outcome: faithful({ state: 'pending', message: 'Waiting for the customer on the terminal', detail }),
+      };
     case undefined:
       break;
     default:
       return { kind: 'unknown', message: `The terminal sent an unknown status ${status}`, detail };
   }
   if (message.response_code === RESPONSE_CODE.operatorCancel) {
-    return { kind: 'final', outcome: faithful({ state: 'cancelled', message: transactionText(message, 'Cancelled on the terminal'), detail }) };
+    return {
+      kind: 'final',
+      outcome: faithful({ state: 'cancelled', message: transactionText(message, 'Cancelled on the terminal'), detail }),
+    };
   }
   if (isSuccessCode(message.response_code)) {
     return { kind: 'unknown', message: 'The terminal answered without a transaction status; checking', detail };
   }
-  return { kind: 'rejected', message: replyText(message, `The terminal refused the request (${message.response_code ?? 'no code'})`), detail };
+  return {
+    kind: 'rejected',
+    message: replyText(message, `The terminal refused the request (${message.response_code ?? 'no code'})`),
+    detail,
+  };
 }
 
 /**
@@ -238,5 +299,9 @@ export function interpretCodepayReply(message: CodepayMessage, currency: string)
  * terminal wrote one about the transaction.
  */
 export function closedOutcome(message: CodepayMessage): ProviderOutcome {
-  return { state: 'cancelled', message: transactionText(message, 'Cancelled: the till closed the payment on the terminal'), detail: replyDetail(message) };
+  return {
+    state: 'cancelled',
+    message: transactionText(message, 'Cancelled: the till closed the payment on the terminal'),
+    detail: replyDetail(message),
+  };
 }

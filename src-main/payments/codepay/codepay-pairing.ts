@@ -15,7 +15,13 @@ import { networkInterfaces } from 'node:os';
 import { WebSocket, WebSocketServer } from 'ws';
 import { PosError } from '../../../src-shared/errors';
 import { CODEPAY_TOPICS, parseCodepayFrame, RESPONSE_CODE, type CodepayMessage } from './codepay-envelope';
-import { ECR_HUB_CLIENT_TYPE, ECR_HUB_SERVER_TYPE, createBonjourMdns, type CodepayMdns, type MdnsAnnouncement } from './codepay-mdns';
+import {
+  ECR_HUB_CLIENT_TYPE,
+  ECR_HUB_SERVER_TYPE,
+  createBonjourMdns,
+  type CodepayMdns,
+  type MdnsAnnouncement,
+} from './codepay-mdns';
 
 export const DEFAULT_PAIRING_PORT = 35779;
 
@@ -139,7 +145,9 @@ export function checkTerminalUrl(url: string): string {
   if (parsed.protocol !== 'ws:' || !parsed.hostname) {
     throw new PosError('INVALID_PAYLOAD', 'A CodePay terminal address starts with ws:// (no TLS on the LAN)', 'url');
   }
-  return parsed.port ? url : `ws://${parsed.hostname}:${DEFAULT_PAIRING_PORT}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  return parsed.port
+    ? url
+    : `ws://${parsed.hostname}:${DEFAULT_PAIRING_PORT}${parsed.pathname === '/' ? '' : parsed.pathname}`;
 }
 
 const clean = (value: string | undefined): string | null => (value && value.trim() ? value.trim() : null);
@@ -154,10 +162,13 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
   const lastSeen = new Map<string, number>();
   const pending = new Map<string, TerminalListEntry>();
   const discovered = new Map<string, MdnsAnnouncement>();
-  const emit = (kind: PairingEvent['kind'], terminal: PairedTerminal): void => options.onChange?.({ kind, terminal: { ...terminal } });
+  const emit = (kind: PairingEvent['kind'], terminal: PairedTerminal): void =>
+    options.onChange?.({ kind, terminal: { ...terminal } });
 
   const findTerminal = (mac: string | null, serial: string | null): PairedTerminal | undefined =>
-    [...paired.values()].find((t) => (mac !== null && t.macAddress === mac) || (serial !== null && t.serial === serial));
+    [...paired.values()].find(
+      (t) => (mac !== null && t.macAddress === mac) || (serial !== null && t.serial === serial),
+    );
 
   // --- server with "+1 while busy" (Android SDK ECRHubWebSocketDiscoveryService.onError) ---
   const firstPort = options.port ?? DEFAULT_PAIRING_PORT;
@@ -174,13 +185,18 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
       server = candidate;
     }
   }
-  if (!server) throw new PosError('DEVICE_ERROR', `No free port for CodePay pairing from ${firstPort} to ${firstPort + attempts - 1}`);
+  if (!server)
+    throw new PosError(
+      'DEVICE_ERROR',
+      `No free port for CodePay pairing from ${firstPort} to ${firstPort + attempts - 1}`,
+    );
   const listening: Server = server;
   const wss = new WebSocketServer({ server: listening, maxPayload: 64 * 1024 });
   const url = `ws://${advertisedIp}:${port}`;
 
   const reply = (socket: WebSocket, message: CodepayMessage, code: string, text: string): void => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ ...message, response_code: code, response_msg: text }));
+    if (socket.readyState === WebSocket.OPEN)
+      socket.send(JSON.stringify({ ...message, response_code: code, response_msg: text }));
   };
 
   const handlePair = async (socket: WebSocket, message: CodepayMessage): Promise<void> => {
@@ -190,7 +206,12 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
     const ip = clean(device.ip_address);
     const devicePort = clean(device.port);
     if (!ip || !devicePort || !/^\d{1,5}$/.test(devicePort) || (mac === null && serial === null)) {
-      reply(socket, message, RESPONSE_CODE.pairRejected, 'device_data needs mac_address or alias_name, ip_address and port');
+      reply(
+        socket,
+        message,
+        RESPONSE_CODE.pairRejected,
+        'device_data needs mac_address or alias_name, ip_address and port',
+      );
       return;
     }
     const terminalUrl = `ws://${ip}:${devicePort}`;
@@ -208,7 +229,13 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
     });
     let decision: PairDecision;
     try {
-      decision = await options.decide({ macAddress: mac, deviceName, serial, url: terminalUrl, known: known ? { ...known } : null });
+      decision = await options.decide({
+        macAddress: mac,
+        deviceName,
+        serial,
+        url: terminalUrl,
+        known: known ? { ...known } : null,
+      });
     } catch (error) {
       log(`codepay pairing: decision failed: ${(error as Error).message}`);
       decision = false;
@@ -265,7 +292,8 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
       if (message.topic === CODEPAY_TOPICS.pair) void handlePair(socket, message);
       else if (message.topic === CODEPAY_TOPICS.unpair) handleUnpair(socket, message);
       else if (message.topic === CODEPAY_TOPICS.heartbeat) reply(socket, message, RESPONSE_CODE.success, 'OK');
-      else reply(socket, message, RESPONSE_CODE.invalidInvoke, `Unexpected topic ${message.topic} on the pairing server`);
+      else
+        reply(socket, message, RESPONSE_CODE.invalidInvoke, `Unexpected topic ${message.topic} on the pairing server`);
     });
   });
 
@@ -299,7 +327,8 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
     const terminal = [...paired.values()].find(
       (t) =>
         t.source === 'paired' &&
-        ((mac !== null && t.macAddress === mac) || [instance, prefix].some((n) => n === t.serial || n === t.macAddress)),
+        ((mac !== null && t.macAddress === mac) ||
+          [instance, prefix].some((n) => n === t.serial || n === t.macAddress)),
     );
     if (!terminal) {
       discovered.set(instance, announcement);
@@ -317,9 +346,13 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
   const entryFor = (terminal: PairedTerminal): TerminalListEntry => {
     const link = options.linkState?.(terminal.name);
     const ownSeen = lastSeen.get(terminal.name);
-    const seen = [link?.lastSeen ? Date.parse(link.lastSeen) : undefined, ownSeen].filter((v): v is number => v !== undefined);
+    const seen = [link?.lastSeen ? Date.parse(link.lastSeen) : undefined, ownSeen].filter(
+      (v): v is number => v !== undefined,
+    );
     const isPairing = [...pending.values()].some(
-      (p) => (p.macAddress !== null && p.macAddress === terminal.macAddress) || (p.serial !== null && p.serial === terminal.serial),
+      (p) =>
+        (p.macAddress !== null && p.macAddress === terminal.macAddress) ||
+        (p.serial !== null && p.serial === terminal.serial),
     );
     return {
       name: terminal.name,
@@ -337,11 +370,19 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
     url,
     terminals() {
       const known = [...paired.values()].map(entryFor);
-      const fresh = [...pending.values()].filter((p) => !known.some((k) => (p.macAddress !== null && k.macAddress === p.macAddress) || (p.serial !== null && k.serial === p.serial)));
+      const fresh = [...pending.values()].filter(
+        (p) =>
+          !known.some(
+            (k) =>
+              (p.macAddress !== null && k.macAddress === p.macAddress) || (p.serial !== null && k.serial === p.serial),
+          ),
+      );
       return [...known, ...fresh.map((p) => ({ ...p }))];
     },
     discovered() {
-      return [...discovered.values()].filter((a) => ![...paired.values()].some((t) => t.serial === a.name.split('_')[0] || t.serial === a.name));
+      return [...discovered.values()].filter(
+        (a) => ![...paired.values()].some((t) => t.serial === a.name.split('_')[0] || t.serial === a.name),
+      );
     },
     addManualTerminal(name, terminalUrl) {
       if (!name.trim()) throw new PosError('INVALID_PAYLOAD', 'Give the terminal a name', 'name');
@@ -388,7 +429,13 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
             topic: CODEPAY_TOPICS.unpair,
             request_id: `u${Date.now()}`,
             timestamp: String(Date.now()),
-            device_data: { mac_address: posMac, device_name: options.posName, alias_name: options.posName, ip_address: advertisedIp, port: String(port) },
+            device_data: {
+              mac_address: posMac,
+              device_name: options.posName,
+              alias_name: options.posName,
+              ip_address: advertisedIp,
+              port: String(port),
+            },
           }),
         );
       });

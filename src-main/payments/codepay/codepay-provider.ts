@@ -21,7 +21,13 @@ import { toDecimalString } from '../../../src-shared/money';
 import type { MonotonicClock } from '../polling';
 import type { PaymentProvider, ProviderAttempt, ProviderCapabilities, ProviderOutcome } from '../provider';
 import { CodepayConnection, DEFAULT_LINK_TIMING, type CodepayLinkTiming, type LinkState } from './codepay-connection';
-import { CODEPAY_TOPICS, buildCodepayRequest, describeCodepayMessage, isSuccessCode, type CodepayMessage } from './codepay-envelope';
+import {
+  CODEPAY_TOPICS,
+  buildCodepayRequest,
+  describeCodepayMessage,
+  isSuccessCode,
+  type CodepayMessage,
+} from './codepay-envelope';
 import {
   DEFAULT_FLOW_TIMING,
   closeCodepayOrder,
@@ -33,7 +39,10 @@ import {
   type CodepayOrderKeys,
 } from './codepay-order-flow';
 import {
-  buildCodepayOrder, orderKindOf, type CodepayOrderKind, type CodepayOrderSettings,
+  buildCodepayOrder,
+  orderKindOf,
+  type CodepayOrderKind,
+  type CodepayOrderSettings,
 } from './codepay-order-request';
 import { interpretCodepayReply, replyDetail, replyText } from './codepay-outcome';
 
@@ -107,9 +116,17 @@ export interface CodepayBatchCloseResult {
 /** The PaymentProvider plus CodePay-only operations and terminal management. */
 export interface CodepayProvider extends PaymentProvider {
   /** Pre-auth cancel (trans_type 5); attempt.original = the pre-auth; attempt.reference = new order no. */
-  preauthCancel(attempt: ProviderAttempt, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome>;
+  preauthCancel(
+    attempt: ProviderAttempt,
+    signal: AbortSignal,
+    progress: (message: string) => void,
+  ): Promise<ProviderOutcome>;
   /** Pre-auth completion (trans_type 6) for attempt.amount (+ attempt.tip); attempt.original = the pre-auth. */
-  completion(attempt: ProviderAttempt, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome>;
+  completion(
+    attempt: ProviderAttempt,
+    signal: AbortSignal,
+    progress: (message: string) => void,
+  ): Promise<ProviderOutcome>;
   /** Set the tip (minor units) on an approved, unsettled sale (`ecrhub.pay.tip.adjustment`). */
   tipAdjust(sale: ProviderAttempt, tip: number): Promise<ProviderOutcome>;
   /** End-of-day settlement on one terminal (`ecrhub.pay.batch.close`). */
@@ -125,8 +142,19 @@ export interface CodepayProvider extends PaymentProvider {
   releaseTerminal(name: string): void;
 }
 
-const CAPABILITIES: ProviderCapabilities = { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: true,
-  onScreenTip: true, lanes: true, pushResults: true, hostedForm: false, terminalAuthentication: true,
+const CAPABILITIES: ProviderCapabilities = {
+  cancel: true,
+  void: true,
+  refund: true,
+  partialRefund: true,
+  tip: true,
+  preauth: true,
+  cashback: true,
+  onScreenTip: true,
+  lanes: true,
+  pushResults: true,
+  hostedForm: false,
+  terminalAuthentication: true,
 };
 
 /** Create the provider; links open at once and stay up (reconnecting) until close(). */
@@ -150,19 +178,28 @@ export function createCodepayProvider(
     timing: fullTiming,
     ...(fullTiming.clock ? { clock: fullTiming.clock } : {}),
   });
-  const keysOf = (attempt: ProviderAttempt): CodepayOrderKeys => ({ merchantOrderNo: attempt.reference, requestIdBase: attempt.requestId || attempt.reference });
+  const keysOf = (attempt: ProviderAttempt): CodepayOrderKeys => ({
+    merchantOrderNo: attempt.reference,
+    requestIdBase: attempt.requestId || attempt.reference,
+  });
 
   const lateResult = (name: string, message: CodepayMessage): void => {
     const merchantOrderNo = message.biz_data?.merchant_order_no ?? '';
     const answer = interpretCodepayReply(message, config.currency);
     const outcome: ProviderOutcome =
-      answer.kind === 'final' || answer.kind === 'pending' ? answer.outcome : { state: 'unknown', message: answer.message, detail: answer.detail };
+      answer.kind === 'final' || answer.kind === 'pending'
+        ? answer.outcome
+        : { state: 'unknown', message: answer.message, detail: answer.detail };
     log(`codepay ${name}: late result for ${merchantOrderNo}: ${outcome.state}`);
     hooks.onLateResult?.({ terminal: name, merchantOrderNo, outcome });
   };
 
   const foreignAnswer = (name: string, message: CodepayMessage, reason: string): void => {
-    const detail = { ...replyDetail(message), request_id: message.request_id ?? null, summary: describeCodepayMessage(message) };
+    const detail = {
+      ...replyDetail(message),
+      request_id: message.request_id ?? null,
+      summary: describeCodepayMessage(message),
+    };
     hooks.onForeignAnswer?.({ terminal: name, reason, detail });
   };
 
@@ -204,7 +241,12 @@ export function createCodepayProvider(
     return link;
   };
 
-  const runKind = (attempt: ProviderAttempt, kind: CodepayOrderKind, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome> => {
+  const runKind = (
+    attempt: ProviderAttempt,
+    kind: CodepayOrderKind,
+    signal: AbortSignal,
+    progress: (message: string) => void,
+  ): Promise<ProviderOutcome> => {
     const order = buildCodepayOrder(attempt, kind, config.currency, config.order);
     return runCodepayOrder(contextFor(linkFor(attempt.terminal)), order, signal, progress);
   };
@@ -262,7 +304,11 @@ export function createCodepayProvider(
       const reply = await ctx.link.request(request, fullTiming.requestTimeoutMs);
       if (!reply) return { state: 'unknown', message: 'No answer to the tip adjustment; check the terminal' };
       if (!isSuccessCode(reply.response_code)) {
-        return { state: 'declined', message: replyText(reply, 'The terminal refused the tip adjustment'), detail: replyDetail(reply) };
+        return {
+          state: 'declined',
+          message: replyText(reply, 'The terminal refused the tip adjustment'),
+          detail: replyDetail(reply),
+        };
       }
       return { state: 'approved', message: 'Tip adjusted', tip, detail: replyDetail(reply) };
     },
@@ -283,16 +329,19 @@ export function createCodepayProvider(
       });
       const reply = await ctx.link.request(request, fullTiming.requestTimeoutMs);
       if (!reply) return { ok: false, message: 'No answer to the batch close; check the terminal before retrying' };
-      if (!isSuccessCode(reply.response_code)) return { ok: false, message: replyText(reply, 'Batch close refused'), detail: replyDetail(reply) };
+      if (!isSuccessCode(reply.response_code))
+        return { ok: false, message: replyText(reply, 'Batch close refused'), detail: replyDetail(reply) };
       // A terminal that reports the batch's net (sales, tips and cash back less refunds and voids) has it
       // said, to compare with the Z report; one that does not (no documented field) just closes.
       const biz = reply.biz_data ?? {};
-      const said = (value: unknown): string | null => (typeof value === 'string' || typeof value === 'number' ? String(value) : null);
+      const said = (value: unknown): string | null =>
+        typeof value === 'string' || typeof value === 'number' ? String(value) : null;
       const total = said(biz.total_amount);
       const count = said(biz.trans_count);
-      const figures = total !== null && /^-?\d+(\.\d+)?$/.test(total)
-        ? `: ${count !== null && /^\d+$/.test(count) ? `${count} transaction${count === '1' ? '' : 's'}, ` : ''}net ${total} ${config.currency}`
-        : '';
+      const figures =
+        total !== null && /^-?\d+(\.\d+)?$/.test(total)
+          ? `: ${count !== null && /^\d+$/.test(count) ? `${count} transaction${count === '1' ? '' : 's'}, ` : ''}net ${total} ${config.currency}`
+          : '';
       return { ok: true, message: `Batch closed${figures}`, detail: replyDetail(reply) };
     },
 

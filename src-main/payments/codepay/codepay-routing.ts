@@ -21,7 +21,11 @@ const SENT_REQUESTS_LIMIT = 2_000;
 
 /** Topics whose frames answer for a payment: a stranger's one is reported, not just logged. */
 const PAYMENT_TOPICS: ReadonlySet<string> = new Set([
-  CODEPAY_TOPICS.order, CODEPAY_TOPICS.query, CODEPAY_TOPICS.close, CODEPAY_TOPICS.tipAdjustment, CODEPAY_TOPICS.batchClose,
+  CODEPAY_TOPICS.order,
+  CODEPAY_TOPICS.query,
+  CODEPAY_TOPICS.close,
+  CODEPAY_TOPICS.tipAdjustment,
+  CODEPAY_TOPICS.batchClose,
 ]);
 
 /** Every request a link sent: request_id → the merchant_order_no it was about ('' for none). */
@@ -77,7 +81,8 @@ export function foreignReason(message: CodepayMessage, sent: SentRequests): stri
     if (merchantOrderNo === undefined || sentFor === '' || sentFor === merchantOrderNo) return null;
     return `it names order ${merchantOrderNo} but answers our request ${requestId} about order ${sentFor}`;
   }
-  if (merchantOrderNo === undefined) return `no merchant_order_no and a request_id we never sent (${requestId ?? 'none'})`;
+  if (merchantOrderNo === undefined)
+    return `no merchant_order_no and a request_id we never sent (${requestId ?? 'none'})`;
   if (message.topic === CODEPAY_TOPICS.order && isFinalStatus(message.biz_data?.trans_status)) return null;
   if (sent.mentions(merchantOrderNo)) return null;
   return `order ${merchantOrderNo} is not one this till asked about, and request_id ${requestId ?? 'none'} is not ours`;

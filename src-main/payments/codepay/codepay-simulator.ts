@@ -23,7 +23,14 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { parseDecimalString, toDecimalString, mulDivRound } from '../../../src-shared/money';
-import { CODEPAY_TOPICS, TRANS_STATUS, TRANS_TYPE, parseCodepayFrame, type CodepayMessage, type TransStatus } from './codepay-envelope';
+import {
+  CODEPAY_TOPICS,
+  TRANS_STATUS,
+  TRANS_TYPE,
+  parseCodepayFrame,
+  type CodepayMessage,
+  type TransStatus,
+} from './codepay-envelope';
 import { ECR_HUB_SERVER_TYPE, type CodepayMdns } from './codepay-mdns';
 
 export const TERMINAL_STATUS_LINE = 'HTTP/1.1 101 Web Socket Protocol Handshake';
@@ -197,7 +204,9 @@ function terminalTime(date = new Date()): string {
 }
 
 /** Start a simulated terminal on 127.0.0.1 (port 0 = any free port). */
-export async function startCodepayTerminalSimulator(options: CodepayTerminalSimulatorOptions = {}): Promise<CodepayTerminalSimulator> {
+export async function startCodepayTerminalSimulator(
+  options: CodepayTerminalSimulatorOptions = {},
+): Promise<CodepayTerminalSimulator> {
   const host = options.host ?? '127.0.0.1';
   const currency = options.currency ?? 'CAD';
   const codes: SimCodes = { ...DEFAULT_CODES, ...options.codes };
@@ -207,7 +216,20 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
   const orders = new Map<string, SimOrder>();
   const queue: SimBehaviour[] = [];
   const redeliveries: { frame: string; times: number }[] = [];
-  const counts: SimCounts = { charges: 0, preauths: 0, completions: 0, voids: 0, refunds: 0, authorisations: 0, orderMessages: {}, queries: 0, closes: 0, connections: 0, malformedFrames: 0, unpairNotices: 0 };
+  const counts: SimCounts = {
+    charges: 0,
+    preauths: 0,
+    completions: 0,
+    voids: 0,
+    refunds: 0,
+    authorisations: 0,
+    orderMessages: {},
+    queries: 0,
+    closes: 0,
+    connections: 0,
+    malformedFrames: 0,
+    unpairNotices: 0,
+  };
   let answerPings = true;
   let busy: string | null = null;
   let transCounter = 0;
@@ -263,7 +285,13 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     return biz;
   };
 
-  const frame = (topic: string, request: Pick<CodepayMessage, 'app_id' | 'request_id'> | null, code: string, msg: string, biz?: Record<string, unknown>): string =>
+  const frame = (
+    topic: string,
+    request: Pick<CodepayMessage, 'app_id' | 'request_id'> | null,
+    code: string,
+    msg: string,
+    biz?: Record<string, unknown>,
+  ): string =>
     JSON.stringify({
       topic,
       app_id: request?.app_id ?? options.appId ?? '',
@@ -280,10 +308,17 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     socket.send(text);
     return true;
   };
-  const newestSocket = (): WebSocket | null => [...wss.clients].reverse().find((s) => s.readyState === WebSocket.OPEN) ?? null;
+  const newestSocket = (): WebSocket | null =>
+    [...wss.clients].reverse().find((s) => s.readyState === WebSocket.OPEN) ?? null;
 
   /** Finish an order and push its result, re-delivering on reconnect unless told not to. */
-  const finish = (o: SimOrder, status: TransStatus, code: string, msg: string, delivery: { redeliver: boolean; times: number } = { redeliver: true, times: 1 }): void => {
+  const finish = (
+    o: SimOrder,
+    status: TransStatus,
+    code: string,
+    msg: string,
+    delivery: { redeliver: boolean; times: number } = { redeliver: true, times: 1 },
+  ): void => {
     if (o.timer) clearTimeout(o.timer);
     o.timer = null;
     o.authorising = false;
@@ -304,7 +339,13 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     else redeliveries.push({ frame: text, times: delivery.times });
   };
 
-  const approve = (o: SimOrder, tip: number | undefined, successCode: string, delivery?: { redeliver: boolean; times: number }, message = 'Approved'): void => {
+  const approve = (
+    o: SimOrder,
+    tip: number | undefined,
+    successCode: string,
+    delivery?: { redeliver: boolean; times: number },
+    message = 'Approved',
+  ): void => {
     if (o.onScreenTip && tip !== undefined) o.tip = tip;
     finish(o, TRANS_STATUS.success, successCode, message, delivery);
   };
@@ -343,20 +384,35 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
             [o.responseCode, o.responseMsg] = ['112', 'Transaction timeout'];
           }
           if (busy === o.merchantOrderNo) busy = null;
-          send(o.socket, frame(CODEPAY_TOPICS.order, null, '112', 'Transaction timeout', { merchant_order_no: o.merchantOrderNo, trans_type: o.transType }));
+          send(
+            o.socket,
+            frame(CODEPAY_TOPICS.order, null, '112', 'Transaction timeout', {
+              merchant_order_no: o.merchantOrderNo,
+              trans_type: o.transType,
+            }),
+          );
         });
       case 'foreign-answer': {
         strangers += 1;
-        send(o.socket, frame(CODEPAY_TOPICS.order, { app_id: options.appId, request_id: `STRANGER${strangers}` }, '000', 'Approved', {
-          trans_type: TRANS_TYPE.sale,
-          trans_status: TRANS_STATUS.success,
-          trans_no: `59990000${String(strangers).padStart(8, '0')}`,
-          order_amount: toDecimalString(o.amount, currency),
-          price_currency: currency,
-          pay_method_id: 'Visa',
-          card_no: '411111******1111',
-          auth_code: '999999',
-        }));
+        send(
+          o.socket,
+          frame(
+            CODEPAY_TOPICS.order,
+            { app_id: options.appId, request_id: `STRANGER${strangers}` },
+            '000',
+            'Approved',
+            {
+              trans_type: TRANS_TYPE.sale,
+              trans_status: TRANS_STATUS.success,
+              trans_no: `59990000${String(strangers).padStart(8, '0')}`,
+              order_amount: toDecimalString(o.amount, currency),
+              price_currency: currency,
+              pay_method_id: 'Visa',
+              card_no: '411111******1111',
+              auth_code: '999999',
+            },
+          ),
+        );
         o.timer = setTimeout(() => (b.then === 'approve' ? approve(o, undefined, '000') : decline(o)), b.gapMs ?? 300);
         return;
       }
@@ -364,20 +420,34 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         o.authorising = true;
         const delivery = { redeliver: b.push ?? true, times: 1 };
         if (b.authoriseMs === undefined) return;
-        o.timer = setTimeout(() => (b.outcome === 'decline' ? decline(o, undefined, delivery) : approve(o, undefined, '000', delivery)), b.authoriseMs);
+        o.timer = setTimeout(
+          () => (b.outcome === 'decline' ? decline(o, undefined, delivery) : approve(o, undefined, '000', delivery)),
+          b.authoriseMs,
+        );
         return;
       }
       case 'drop': {
         const delivery = { redeliver: b.redeliver, times: b.redeliverTimes ?? 1 };
         o.socket?.terminate();
-        return later(() => (b.outcome === 'decline' ? decline(o, undefined, delivery) : approve(o, b.tip, '000', delivery)));
+        return later(() =>
+          b.outcome === 'decline' ? decline(o, undefined, delivery) : approve(o, b.tip, '000', delivery),
+        );
       }
     }
   };
 
   const reject = (socket: WebSocket, request: CodepayMessage, code: string, msg: string): void => {
     const mon = request.biz_data?.merchant_order_no;
-    send(socket, frame(request.topic, request, code, msg, mon ? { merchant_order_no: mon, trans_type: request.biz_data?.trans_type } : undefined));
+    send(
+      socket,
+      frame(
+        request.topic,
+        request,
+        code,
+        msg,
+        mon ? { merchant_order_no: mon, trans_type: request.biz_data?.trans_type } : undefined,
+      ),
+    );
   };
 
   const amountOf = (text: string | undefined): number => (text ? parseDecimalString(text, currency) : 0);
@@ -385,10 +455,13 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
   const handleOrder = (socket: WebSocket, request: CodepayMessage): void => {
     const biz = request.biz_data ?? {};
     const mon = biz.merchant_order_no;
-    if (!mon || !/^[A-Za-z0-9]{1,32}$/.test(mon)) return reject(socket, request, codes.invalid, 'merchant_order_no is missing or invalid');
+    if (!mon || !/^[A-Za-z0-9]{1,32}$/.test(mon))
+      return reject(socket, request, codes.invalid, 'merchant_order_no is missing or invalid');
     counts.orderMessages[mon] = (counts.orderMessages[mon] ?? 0) + 1;
-    if (options.appId && request.app_id !== options.appId) return reject(socket, request, '106', '[M009] Invalid application invoke');
-    if (biz.confirm_on_terminal && !request.request_id) return reject(socket, request, codes.missingRequestId, 'request_id is required with confirm_on_terminal');
+    if (options.appId && request.app_id !== options.appId)
+      return reject(socket, request, '106', '[M009] Invalid application invoke');
+    if (biz.confirm_on_terminal && !request.request_id)
+      return reject(socket, request, codes.missingRequestId, 'request_id is required with confirm_on_terminal');
     if (orders.has(mon)) return reject(socket, request, codes.duplicate, 'Duplicate merchant_order_no');
     if (busy !== null) return reject(socket, request, codes.busy, 'Terminal busy with another transaction');
     const type = biz.trans_type ?? '';
@@ -405,9 +478,11 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     const orig = biz.orig_merchant_order_no ? orders.get(biz.orig_merchant_order_no) : undefined;
     const needsOrig = [TRANS_TYPE.void, TRANS_TYPE.refund, TRANS_TYPE.preAuthCancel, TRANS_TYPE.completion] as string[];
     if (needsOrig.includes(type)) {
-      if (!orig || orig.status !== TRANS_STATUS.success) return reject(socket, request, codes.notFound, 'Original transaction not found');
+      if (!orig || orig.status !== TRANS_STATUS.success)
+        return reject(socket, request, codes.notFound, 'Original transaction not found');
       if (orig.voided) return reject(socket, request, codes.notAllowed, 'Original transaction already voided');
-      if (type === TRANS_TYPE.void && orig.batchClosed) return reject(socket, request, codes.notAllowed, 'Void not allowed after batch close; refund instead');
+      if (type === TRANS_TYPE.void && orig.batchClosed)
+        return reject(socket, request, codes.notAllowed, 'Void not allowed after batch close; refund instead');
       if (type === TRANS_TYPE.refund && amount > orig.amount + orig.tip - orig.refunded) {
         return reject(socket, request, codes.notAllowed, 'Refund amount exceeds the original transaction');
       }
@@ -415,7 +490,8 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
       return reject(socket, request, codes.invalid, `Unsupported trans_type ${type}`);
     }
     if ((type === TRANS_TYPE.void || type === TRANS_TYPE.refund) && biz.required_terminal_authentication) {
-      if (options.managerAuthorises === false) return reject(socket, request, '110', 'Manager authorisation refused on the terminal');
+      if (options.managerAuthorises === false)
+        return reject(socket, request, '110', 'Manager authorisation refused on the terminal');
       counts.authorisations += 1;
     }
     transCounter += 1;
@@ -472,10 +548,25 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         const o = mon ? orders.get(mon) : undefined;
         if (!o) return reject(socket, request, codes.notFound, 'Order not found');
         if (options.transportReplies) {
-          send(socket, frame(request.topic, request, '000', 'Success', { ...bizOf(o), ...(o.responseMsg ? { msg: o.responseMsg } : {}) }));
+          send(
+            socket,
+            frame(request.topic, request, '000', 'Success', {
+              ...bizOf(o),
+              ...(o.responseMsg ? { msg: o.responseMsg } : {}),
+            }),
+          );
           return;
         }
-        send(socket, frame(request.topic, request, o.status === TRANS_STATUS.success ? '000' : o.responseCode || '000', o.responseMsg || 'OK', bizOf(o)));
+        send(
+          socket,
+          frame(
+            request.topic,
+            request,
+            o.status === TRANS_STATUS.success ? '000' : o.responseCode || '000',
+            o.responseMsg || 'OK',
+            bizOf(o),
+          ),
+        );
         return;
       }
       case CODEPAY_TOPICS.close: {
@@ -483,8 +574,15 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         const o = mon ? orders.get(mon) : undefined;
         if (!o) return reject(socket, request, codes.notFound, 'Order not found');
         if (!WAITING.has(o.status)) return reject(socket, request, codes.notAllowed, 'Order already finished');
-        if (o.authorising) return reject(socket, request, codes.authorising, 'Card is being authorised online; cannot close now');
-        send(socket, frame(request.topic, request, '000', options.transportReplies ? 'Success' : 'Closed', { merchant_order_no: mon, trans_status: TRANS_STATUS.cancelled }));
+        if (o.authorising)
+          return reject(socket, request, codes.authorising, 'Card is being authorised online; cannot close now');
+        send(
+          socket,
+          frame(request.topic, request, '000', options.transportReplies ? 'Success' : 'Closed', {
+            merchant_order_no: mon,
+            trans_status: TRANS_STATUS.cancelled,
+          }),
+        );
         finish(o, TRANS_STATUS.cancelled, '110', 'Order closed by the POS');
         return;
       }
@@ -493,7 +591,12 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
         // with their tips and cash back, less refunds, less voids (a void takes back its whole sale).
         // Pre-authorisations and their cancels only hold money: they count as transactions, not in the total.
         const net = (o: SimOrder): number => {
-          if (o.transType === TRANS_TYPE.sale || o.transType === TRANS_TYPE.cashback || o.transType === TRANS_TYPE.completion) return o.amount + o.tip + o.cashback;
+          if (
+            o.transType === TRANS_TYPE.sale ||
+            o.transType === TRANS_TYPE.cashback ||
+            o.transType === TRANS_TYPE.completion
+          )
+            return o.amount + o.tip + o.cashback;
           if (o.transType === TRANS_TYPE.refund) return -o.amount;
           const voided = o.transType === TRANS_TYPE.void && o.orig ? orders.get(o.orig) : undefined;
           return voided ? -(voided.amount + voided.tip + voided.cashback) : 0;
@@ -507,12 +610,20 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
             total += net(o);
           }
         }
-        send(socket, frame(request.topic, request, '000', 'Batch closed', { merchant_order_no: mon, trans_count: String(count), total_amount: toDecimalString(total, currency) }));
+        send(
+          socket,
+          frame(request.topic, request, '000', 'Batch closed', {
+            merchant_order_no: mon,
+            trans_count: String(count),
+            total_amount: toDecimalString(total, currency),
+          }),
+        );
         return;
       }
       case CODEPAY_TOPICS.tipAdjustment: {
         const o = mon ? orders.get(mon) : undefined;
-        if (!o || o.status !== TRANS_STATUS.success) return reject(socket, request, codes.notFound, 'Original transaction not found');
+        if (!o || o.status !== TRANS_STATUS.success)
+          return reject(socket, request, codes.notFound, 'Original transaction not found');
         if (o.batchClosed || o.voided) return reject(socket, request, codes.notAllowed, 'Tip adjustment not allowed');
         try {
           o.tip = amountOf(request.biz_data?.tip_adjustment_amount);
@@ -561,7 +672,13 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
             request_id: `p${Date.now()}`,
             timestamp: String(Date.now()),
             version: '1.0',
-            device_data: { mac_address: mac, device_name: deviceName, alias_name: serial, ip_address: host, port: String(port) },
+            device_data: {
+              mac_address: mac,
+              device_name: deviceName,
+              alias_name: serial,
+              ip_address: host,
+              port: String(port),
+            },
           }),
         );
       });
@@ -618,7 +735,12 @@ export async function startCodepayTerminalSimulator(options: CodepayTerminalSimu
     pairWith: (posUrl) => talkToPos(posUrl, CODEPAY_TOPICS.pair),
     unpairFrom: (posUrl) => talkToPos(posUrl, CODEPAY_TOPICS.unpair),
     advertise(mdns) {
-      mdns.publish({ name: serial, type: ECR_HUB_SERVER_TYPE, port, txt: { app_name: 'CodePay Register', app_version: 'sim-1.0', mac_address: mac } });
+      mdns.publish({
+        name: serial,
+        type: ECR_HUB_SERVER_TYPE,
+        port,
+        txt: { app_name: 'CodePay Register', app_version: 'sim-1.0', mac_address: mac },
+      });
     },
     async close() {
       for (const o of orders.values()) if (o.timer) clearTimeout(o.timer);

@@ -9,7 +9,13 @@ import { PosError } from '../../../src-shared/errors';
 import type { SettingsRepository } from '../../journal/settings-repository';
 import type { TerminalPairing } from '../provider-module';
 import type { CodepayMdns } from './codepay-mdns';
-import { startCodepayPairing, type CodepayPairing, type PairDecision, type PairedTerminal, type PairRequest } from './codepay-pairing';
+import {
+  startCodepayPairing,
+  type CodepayPairing,
+  type PairDecision,
+  type PairedTerminal,
+  type PairRequest,
+} from './codepay-pairing';
 import type { CodepayProvider } from './codepay-provider';
 
 const SETTINGS_KEY = 'codepay.paired';
@@ -28,7 +34,10 @@ export async function startTerminalPairing(deps: {
   changed(view: TerminalsView): void;
   log(line: string): void;
 }): Promise<TerminalPairing> {
-  const waiting = new Map<string, { request: PairRequest; resolve: (decision: PairDecision) => void; timer: NodeJS.Timeout }>();
+  const waiting = new Map<
+    string,
+    { request: PairRequest; resolve: (decision: PairDecision) => void; timer: NodeJS.Timeout }
+  >();
   const known = deps.settings.get<PairedTerminal[]>(SETTINGS_KEY) ?? [];
   for (const terminal of known) deps.provider.setTerminal(terminal.name, terminal.url);
   let pairing: CodepayPairing | null = null;
@@ -36,9 +45,19 @@ export async function startTerminalPairing(deps: {
   const view = (): TerminalsView => ({
     pairingUrl: pairing?.url ?? null,
     terminals: deps.provider.terminals().map((t) => ({
-      name: t.name, url: t.url, source: known.some((k) => k.name === t.name) ? 'paired' : 'configured', status: t.state === 'open' ? 'connected' : t.state, lastSeen: t.lastSeen,
+      name: t.name,
+      url: t.url,
+      source: known.some((k) => k.name === t.name) ? 'paired' : 'configured',
+      status: t.state === 'open' ? 'connected' : t.state,
+      lastSeen: t.lastSeen,
     })),
-    requests: [...waiting].map(([id, { request }]) => ({ id, deviceName: request.deviceName, serial: request.serial, url: request.url, knownAs: request.known?.name ?? null })),
+    requests: [...waiting].map(([id, { request }]) => ({
+      id,
+      deviceName: request.deviceName,
+      serial: request.serial,
+      url: request.url,
+      knownAs: request.known?.name ?? null,
+    })),
   });
   const persist = (terminals: PairedTerminal[]) => deps.settings.set(SETTINGS_KEY, terminals);
 
@@ -52,13 +71,18 @@ export async function startTerminalPairing(deps: {
       const link = deps.provider.terminals().find((t) => t.name === name);
       return link ? { connected: link.state === 'open', lastSeen: link.lastSeen } : undefined;
     },
-    decide: (request) => new Promise<PairDecision>((resolve) => {
-      const id = randomUUID();
-      const timer = setTimeout(() => { waiting.delete(id); resolve(false); deps.changed(view()); }, DECISION_TIMEOUT_MS);
-      timer.unref();
-      waiting.set(id, { request, resolve, timer });
-      deps.changed(view());
-    }),
+    decide: (request) =>
+      new Promise<PairDecision>((resolve) => {
+        const id = randomUUID();
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          resolve(false);
+          deps.changed(view());
+        }, DECISION_TIMEOUT_MS);
+        timer.unref();
+        waiting.set(id, { request, resolve, timer });
+        deps.changed(view());
+      }),
     onChange: (event) => {
       const rest = known.filter((k) => k.name !== event.terminal.name);
       known.splice(0, known.length, ...(event.kind === 'unpaired' ? rest : [...rest, event.terminal]));
@@ -90,7 +114,10 @@ export async function startTerminalPairing(deps: {
       return view();
     },
     async close(): Promise<void> {
-      for (const { timer, resolve } of waiting.values()) { clearTimeout(timer); resolve(false); }
+      for (const { timer, resolve } of waiting.values()) {
+        clearTimeout(timer);
+        resolve(false);
+      }
       waiting.clear();
       await pairing?.close();
     },

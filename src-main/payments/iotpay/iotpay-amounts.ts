@@ -18,7 +18,8 @@ export function isIotpayCurrency(currency: string): boolean {
 const IOTPAY_EXPONENT = 2;
 
 function checkedExponent(currency: string): number {
-  if (!isIotpayCurrency(currency)) throw new RangeError(`IOTPay does not take ${currency} (only ${IOTPAY_CURRENCIES.join(', ')})`);
+  if (!isIotpayCurrency(currency))
+    throw new RangeError(`IOTPay does not take ${currency} (only ${IOTPAY_CURRENCIES.join(', ')})`);
   return currencyExponent(currency);
 }
 

@@ -59,14 +59,24 @@ const FREE_TEXT_EXTRA_FIELDS = ['receiptDisp', 'emvLabel', 'cardType', 'trxMetho
 
 /** PAX `cardType` codes → brand names. Unlisted codes are shown as sent. */
 const CARD_BRANDS: Readonly<Record<string, string>> = {
-  V: 'Visa', VI: 'Visa',
-  M: 'Mastercard', MC: 'Mastercard',
-  AX: 'American Express', AM: 'American Express', A: 'American Express',
-  DS: 'Discover', D: 'Discover', NO: 'Discover',
-  JC: 'JCB', J: 'JCB',
+  V: 'Visa',
+  VI: 'Visa',
+  M: 'Mastercard',
+  MC: 'Mastercard',
+  AX: 'American Express',
+  AM: 'American Express',
+  A: 'American Express',
+  DS: 'Discover',
+  D: 'Discover',
+  NO: 'Discover',
+  JC: 'JCB',
+  J: 'JCB',
   DC: 'Diners Club',
-  UP: 'UnionPay', CU: 'UnionPay',
-  P: 'Interac', IN: 'Interac', ID: 'Interac',
+  UP: 'UnionPay',
+  CU: 'UnionPay',
+  P: 'Interac',
+  IN: 'Interac',
+  ID: 'Interac',
 };
 
 const ENTRY_MODES: Readonly<Record<string, { en: string; fr: string }>> = {
@@ -92,10 +102,19 @@ export function decodeCvmResults(hex: string): CardBlock['cvm'] {
   if (/^[0-9A-Fa-f]{6}$/.test(clean) && clean.slice(4, 6) === '01') return 'unknown';
   const method = parseInt(clean.slice(0, 2), 16) & 0x3f;
   switch (method) {
-    case 0x01: case 0x02: case 0x04: return 'pin';
-    case 0x03: case 0x05: case 0x1e: return 'signature';
-    case 0x1f: case 0x3f: return 'none';
-    default: return 'unknown';
+    case 0x01:
+    case 0x02:
+    case 0x04:
+      return 'pin';
+    case 0x03:
+    case 0x05:
+    case 0x1e:
+      return 'signature';
+    case 0x1f:
+    case 0x3f:
+      return 'none';
+    default:
+      return 'unknown';
   }
 }
 
@@ -107,7 +126,8 @@ function terminalTime(date: string | undefined, time: string | undefined): strin
 }
 
 function epochTime(value: unknown): string | undefined {
-  const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d{10,}$/.test(value) ? Number(value) : NaN;
+  const ms =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\d{10,}$/.test(value) ? Number(value) : NaN;
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
 }
 
@@ -145,10 +165,15 @@ function compact(block: CardBlock): CardBlock {
  * goes through the PAN masker (`keep`: the attempt's own ids, left as sent); the card number
  * through the one card-number masker.
  */
-export function iotpayCardBlock(order: IotpayOrderFields, provider = 'iotpay-pax', keep?: ReadonlySet<string>): CardBlock {
+export function iotpayCardBlock(
+  order: IotpayOrderFields,
+  provider = 'iotpay-pax',
+  keep?: ReadonlySet<string>,
+): CardBlock {
   const extra = parseIotpayExtra(order.extra);
   for (const name of FREE_TEXT_EXTRA_FIELDS) if (extra[name] !== undefined) extra[name] = maskPansIn(extra[name], keep);
-  const language = extra.langCode?.toUpperCase() === 'F' ? 'fr' : extra.langCode?.toUpperCase() === 'E' ? 'en' : undefined;
+  const language =
+    extra.langCode?.toUpperCase() === 'F' ? 'fr' : extra.langCode?.toUpperCase() === 'E' ? 'en' : undefined;
   const cardType = extra.cardType?.toUpperCase();
   const entry = extra.trxMethod ? ENTRY_MODES[extra.trxMethod.toUpperCase()] : undefined;
   return compact({

@@ -34,7 +34,13 @@ export interface IotpayConfig {
 /** The v1 endpoints the POS uses; each is `POST {baseUrl}/v1/{endpoint}`. */
 export type IotpayEndpoint = 'create_order' | 'query_order' | 'refund_order';
 
-const intLike = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]);
+const intLike = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
 const textLike = z.union([z.string(), z.number().transform(String)]);
 
 /** An order as create_order (`payOrder`) or query_order (flat fields) returns it. */
@@ -80,7 +86,7 @@ export interface IotpayReply {
 
 /** Why there is no trustworthy answer. */
 export type IotpayFailureKind =
-  | 'timeout' | 'aborted' | 'unreachable' | 'network' | 'http-status' | 'malformed' | 'schema' | 'bad-signature';
+  'timeout' | 'aborted' | 'unreachable' | 'network' | 'http-status' | 'malformed' | 'schema' | 'bad-signature';
 
 export interface IotpayTransportFailure {
   kind: IotpayFailureKind;
@@ -118,11 +124,22 @@ export interface IotpayClientConfig {
 
 export interface IotpayClient {
   /** Signs `params` (values sent as strings), POSTs them once as `params=<JSON>`, classifies the result. */
-  call(endpoint: IotpayEndpoint, params: Record<string, string | number | undefined>, options: IotpayCallOptions): Promise<IotpayCallResult>;
+  call(
+    endpoint: IotpayEndpoint,
+    params: Record<string, string | number | undefined>,
+    options: IotpayCallOptions,
+  ): Promise<IotpayCallResult>;
 }
 
 /** Connection errors that prove the request never left this machine. */
-const NOT_DELIVERED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const NOT_DELIVERED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 
 function errorCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown; errors?: Array<{ code?: unknown }> } } | null)?.cause;
@@ -146,12 +163,16 @@ function stringParams(params: Record<string, string | number | undefined>): Reco
  */
 function checkIotpayReply(body: unknown, key: string, onBadSignature?: () => void): IotpayCallResult {
   const parsed = replySchema.safeParse(body);
-  if (!parsed.success) return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay reply is missing retCode' } };
+  if (!parsed.success)
+    return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay reply is missing retCode' } };
   const raw = body as Record<string, unknown>;
   const hasSign = typeof raw.sign === 'string' && raw.sign !== '';
   if ((parsed.data.retCode === 'SUCCESS' || hasSign) && !verifyIotpaySignature(raw, key)) {
     onBadSignature?.();
-    return { ok: false, failure: { kind: 'bad-signature', delivered: true, message: 'IOTPay reply signature did not verify' } };
+    return {
+      ok: false,
+      failure: { kind: 'bad-signature', delivered: true, message: 'IOTPay reply signature did not verify' },
+    };
   }
   const success = parsed.data.retCode === 'SUCCESS' && parsed.data.resCode === 'SUCCESS';
   // create_order nests the order in payOrder; query_order returns it flat ([IOT-query]).
@@ -159,7 +180,8 @@ function checkIotpayReply(body: unknown, key: string, onBadSignature?: () => voi
   let order: IotpayOrder | null = null;
   if (orderSource) {
     const checked = orderSchema.safeParse(orderSource);
-    if (!checked.success) return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay order fields are malformed' } };
+    if (!checked.success)
+      return { ok: false, failure: { kind: 'schema', delivered: true, message: 'IOTPay order fields are malformed' } };
     order = checked.data;
   }
   return {
@@ -189,11 +211,27 @@ export function createIotpayClient(config: IotpayClientConfig, fetchImpl: typeof
       const timeout = AbortSignal.timeout(options.timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       const gaveUp = (): IotpayCallResult | null => {
-        if (options.signal?.aborted) return { ok: false, failure: { kind: 'aborted', delivered: true, message: `${endpoint} abandoned by the caller` } };
-        if (timeout.aborted) return { ok: false, failure: { kind: 'timeout', delivered: true, message: `${endpoint} got no reply within ${options.timeoutMs} ms` } };
+        if (options.signal?.aborted)
+          return {
+            ok: false,
+            failure: { kind: 'aborted', delivered: true, message: `${endpoint} abandoned by the caller` },
+          };
+        if (timeout.aborted)
+          return {
+            ok: false,
+            failure: {
+              kind: 'timeout',
+              delivered: true,
+              message: `${endpoint} got no reply within ${options.timeoutMs} ms`,
+            },
+          };
         return null;
       };
-      if (options.signal?.aborted) return { ok: false, failure: { kind: 'aborted', delivered: false, message: `${endpoint} not sent: already abandoned` } };
+      if (options.signal?.aborted)
+        return {
+          ok: false,
+          failure: { kind: 'aborted', delivered: false, message: `${endpoint} not sent: already abandoned` },
+        };
       let text: string;
       let status: number;
       try {
@@ -209,14 +247,34 @@ export function createIotpayClient(config: IotpayClientConfig, fetchImpl: typeof
         const abandoned = gaveUp();
         if (abandoned) return abandoned;
         const code = errorCode(error);
-        if (code && NOT_DELIVERED.has(code)) return { ok: false, failure: { kind: 'unreachable', delivered: false, message: `${endpoint} could not connect (${code})` } };
-        return { ok: false, failure: { kind: 'network', delivered: true, message: `${endpoint} failed in transit (${code ?? 'connection lost'})` } };
+        if (code && NOT_DELIVERED.has(code))
+          return {
+            ok: false,
+            failure: { kind: 'unreachable', delivered: false, message: `${endpoint} could not connect (${code})` },
+          };
+        return {
+          ok: false,
+          failure: {
+            kind: 'network',
+            delivered: true,
+            message: `${endpoint} failed in transit (${code ?? 'connection lost'})`,
+          },
+        };
       }
       if (status < 200 || status >= 300) {
         // 404: no such endpoint at this address (a baseUrl ending in /v1 asks for /v1/v1/…).
         // Other statuses (502 from a proxy…) may come after the gateway processed the order.
         const configFault = status === 404 ? wrongAddress(endpoint, 'it answered "not found" (HTTP 404)') : undefined;
-        return { ok: false, failure: { kind: 'http-status', delivered: true, httpStatus: status, message: `${endpoint} answered HTTP ${status}`, configFault } };
+        return {
+          ok: false,
+          failure: {
+            kind: 'http-status',
+            delivered: true,
+            httpStatus: status,
+            message: `${endpoint} answered HTTP ${status}`,
+            configFault,
+          },
+        };
       }
       let body: unknown;
       try {
@@ -224,11 +282,21 @@ export function createIotpayClient(config: IotpayClientConfig, fetchImpl: typeof
       } catch {
         // A web page is not a garbled gateway reply: the address points somewhere else.
         const configFault = /^\s*</.test(text) ? wrongAddress(endpoint, 'it answered with a web page') : undefined;
-        return { ok: false, failure: { kind: 'malformed', delivered: true, message: `${endpoint} answered with a body that is not JSON`, configFault } };
+        return {
+          ok: false,
+          failure: {
+            kind: 'malformed',
+            delivered: true,
+            message: `${endpoint} answered with a body that is not JSON`,
+            configFault,
+          },
+        };
       }
-      return checkIotpayReply(body, config.key, () => config.log?.(
-        `IOTPay ${endpoint} reply signature did not verify (tried: every field but sign, sorted, nested objects as compact JSON, merchant key of this till); the reply is not trusted and the order is queried.`,
-      ));
+      return checkIotpayReply(body, config.key, () =>
+        config.log?.(
+          `IOTPay ${endpoint} reply signature did not verify (tried: every field but sign, sorted, nested objects as compact JSON, merchant key of this till); the reply is not trusted and the order is queried.`,
+        ),
+      );
     },
   };
 }
@@ -246,7 +314,11 @@ export function truncate(text: string, max: number): string {
  * card block). The gateway's free text is masked: a card number in it never reaches the journal.
  * `keep` lists the attempt's own ids, which are not card numbers.
  */
-export function callDetail(endpoint: string, result: IotpayCallResult, keep?: ReadonlySet<string>): Record<string, unknown> {
+export function callDetail(
+  endpoint: string,
+  result: IotpayCallResult,
+  keep?: ReadonlySet<string>,
+): Record<string, unknown> {
   if (!result.ok) {
     const { kind, delivered, message, httpStatus } = result.failure;
     return { endpoint, failure: kind, delivered, reason: message, httpStatus };

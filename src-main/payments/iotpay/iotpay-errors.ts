@@ -23,19 +23,37 @@ interface IotpayErrorInfo {
 
 const ERRORS: Readonly<Record<string, IotpayErrorInfo>> = {
   '0010': { kind: 'uncertain', message: 'IOTPay had a system error or timed out. The payment is being checked.' },
-  '0011': { kind: 'refused', message: 'IOTPay refused the request (wrong method). Nothing was charged; tell the manager.' },
+  '0011': {
+    kind: 'refused',
+    message: 'IOTPay refused the request (wrong method). Nothing was charged; tell the manager.',
+  },
   '0012': { kind: 'refused', message: 'IOTPay received an empty request. Nothing was charged; tell the manager.' },
-  '0013': { kind: 'refused', message: 'IOTPay rejected the signature: the merchant key in settings is probably wrong. Nothing was charged.' },
+  '0013': {
+    kind: 'refused',
+    message: 'IOTPay rejected the signature: the merchant key in settings is probably wrong. Nothing was charged.',
+  },
   '0014': { kind: 'refused', message: 'IOTPay rejected the request details. Nothing was charged; tell the manager.' },
-  '0015': { kind: 'refused', message: 'IOTPay does not know this merchant ID: check the settings. Nothing was charged.' },
-  '0110': { kind: 'uncertain', message: 'The card or wallet network did not answer IOTPay in time. The payment is being checked.' },
-  '0111': { kind: 'uncertain', message: 'The card or wallet network reported a problem to IOTPay. The payment is being checked.' },
+  '0015': {
+    kind: 'refused',
+    message: 'IOTPay does not know this merchant ID: check the settings. Nothing was charged.',
+  },
+  '0110': {
+    kind: 'uncertain',
+    message: 'The card or wallet network did not answer IOTPay in time. The payment is being checked.',
+  },
+  '0111': {
+    kind: 'uncertain',
+    message: 'The card or wallet network reported a problem to IOTPay. The payment is being checked.',
+  },
   '0112': { kind: 'not-found', message: 'IOTPay has no record of this payment.' },
   '0113': { kind: 'already-paid', message: 'IOTPay says this payment is already paid. Checking its details.' },
   '0118': { kind: 'uncertain', message: 'IOTPay had a database error. The payment is being checked.' },
   // Not a documented code: the refund page gives no error table, so a refund above what is
   // left is recognised by its text (see TEXT_CODES) and filed under this name.
-  'refund-exceeds': { kind: 'refused', message: 'The refund is more than what is left to refund on this payment. Nothing was refunded.' },
+  'refund-exceeds': {
+    kind: 'refused',
+    message: 'The refund is more than what is left to refund on this payment. Nothing was refunded.',
+  },
 };
 
 /** retMsg / errCodeDes texts seen instead of a numeric code. */
@@ -64,7 +82,9 @@ export interface IotpayErrorFields {
  * refundable amount → 'refund-exceeds'), else null.
  */
 export function iotpayErrorCode(reply: IotpayErrorFields): string | null {
-  const texts = [reply.errCode, reply.retMsg, reply.errCodeDes].filter((t): t is string => typeof t === 'string' && t !== '');
+  const texts = [reply.errCode, reply.retMsg, reply.errCodeDes].filter(
+    (t): t is string => typeof t === 'string' && t !== '',
+  );
   for (const text of texts) {
     const numeric = /\b(0\d{3})\b/.exec(text);
     if (numeric && ERRORS[numeric[1]]) return numeric[1];
@@ -102,7 +122,8 @@ export function iotpayErrorMessage(code: string | null, gatewayText?: string, ke
  */
 export function iotpayConfigFault(code: string | null, mchId: string, consequence?: string): string | undefined {
   const nothing = consequence ? ` ${consequence}` : '';
-  if (code === '0013') return `The IOTPay merchant key set on this till is wrong: IOTPay refused the signature.${nothing}`;
+  if (code === '0013')
+    return `The IOTPay merchant key set on this till is wrong: IOTPay refused the signature.${nothing}`;
   if (code === '0015') return `The IOTPay merchant ID set on this till (${mchId}) is not known to IOTPay.${nothing}`;
   return undefined;
 }

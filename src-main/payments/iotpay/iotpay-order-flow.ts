@@ -11,7 +11,12 @@ import { pollUntilFinal, type MonotonicClock } from '../polling';
 import type { ProviderAttempt, ProviderOutcome } from '../provider';
 import { toIotpayCents } from './iotpay-amounts';
 import {
-  callDetail, MAX_ORDER_NO, type IotpayCallResult, type IotpayClient, type IotpayConfig, type IotpayOrder,
+  callDetail,
+  MAX_ORDER_NO,
+  type IotpayCallResult,
+  type IotpayClient,
+  type IotpayConfig,
+  type IotpayOrder,
 } from './iotpay-client';
 import { iotpayConfigFault, iotpayErrorCode, iotpayErrorKind, iotpayErrorMessage } from './iotpay-errors';
 import { configFaultOutcome, ownIds } from './iotpay-read-back';
@@ -58,7 +63,10 @@ function settles(outcome: ProviderOutcome): boolean {
  * original), read as an outcome; never final without a verified reply.
  */
 export async function queryIotpayOrder(
-  channel: IotpayChannel, attempt: ProviderAttempt, mchOrderNo = attempt.reference, signal?: AbortSignal,
+  channel: IotpayChannel,
+  attempt: ProviderAttempt,
+  mchOrderNo = attempt.reference,
+  signal?: AbortSignal,
 ): Promise<ProviderOutcome> {
   const { config, noun } = channel;
   const params = { mchId: config.mchId, mchOrderNo };
@@ -80,15 +88,18 @@ export async function queryIotpayOrder(
   if (configFault) return configFaultOutcome(configFault, detail, noun);
   // 0112 "order does not exist" is no proof that nothing was charged: a create still in transit
   // reads the same, and query_order is documented for wallets only (§1.3 Gap). Stay unknown.
-  const message = iotpayErrorKind(code) === 'not-found'
-    ? `IOTPay has no record of this ${noun} yet. It is being checked.`
-    : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep)} The ${noun} is being checked.`;
+  const message =
+    iotpayErrorKind(code) === 'not-found'
+      ? `IOTPay has no record of this ${noun} yet. It is being checked.`
+      : `${iotpayErrorMessage(code, reply.retMsg ?? reply.errCodeDes, keep)} The ${noun} is being checked.`;
   return { state: 'unknown', message, detail };
 }
 
 /** The cashier stopped waiting: what is known, still pending, for the engine to keep checking. */
 export function stoppedWaiting(
-  message: string, last: ProviderOutcome | null, cause: Record<string, unknown>,
+  message: string,
+  last: ProviderOutcome | null,
+  cause: Record<string, unknown>,
 ): ProviderOutcome {
   return {
     state: 'pending',
@@ -128,8 +139,12 @@ export interface IotpayPollEnd {
  * (0113: the gateway just said the order exists).
  */
 export async function pollIotpayOrder(
-  channel: IotpayChannel, attempt: ProviderAttempt, rule: IotpayPollRule, end: IotpayPollEnd,
-  cause: Record<string, unknown>, immediate = false,
+  channel: IotpayChannel,
+  attempt: ProviderAttempt,
+  rule: IotpayPollRule,
+  end: IotpayPollEnd,
+  cause: Record<string, unknown>,
+  immediate = false,
 ): Promise<ProviderOutcome> {
   let checks = 0;
   const polled = await pollUntilFinal<ProviderOutcome>({
@@ -173,7 +188,10 @@ export interface IotpayCreateHandlers {
 
 /** Reads create_order's result: final, refused (nothing charged), or left to queries. */
 export async function settleCreateOrder(
-  channel: IotpayChannel, attempt: ProviderAttempt, created: IotpayCallResult, handlers: IotpayCreateHandlers,
+  channel: IotpayChannel,
+  attempt: ProviderAttempt,
+  created: IotpayCallResult,
+  handlers: IotpayCreateHandlers,
 ): Promise<ProviderOutcome> {
   const { noun } = channel;
   const keep = ownIds(attempt, created.ok ? created.reply.order : null);

@@ -33,7 +33,15 @@ export function iotpayOrderAmounts(order: IotpayOrder, attempt: ProviderAttempt)
 
 /** Ids of this attempt that may look like card numbers (digit references) and are not. */
 export function ownIds(attempt: ProviderAttempt, order?: IotpayOrder | null): ReadonlySet<string> {
-  const ids = [attempt.reference, attempt.requestId, attempt.providerRef, attempt.original?.reference, attempt.original?.providerRef, order?.payOrderId, order?.channelOrderNo];
+  const ids = [
+    attempt.reference,
+    attempt.requestId,
+    attempt.providerRef,
+    attempt.original?.reference,
+    attempt.original?.providerRef,
+    order?.payOrderId,
+    order?.channelOrderNo,
+  ];
   return new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''));
 }
 
@@ -41,7 +49,11 @@ export function ownIds(attempt: ProviderAttempt, order?: IotpayOrder | null): Re
  * A query that cannot work until the settings are fixed: still `unknown` (the order may
  * exist), but saying why instead of "still checking".
  */
-export function configFaultOutcome(configFault: string, detail: Record<string, unknown>, what: 'sale' | 'payment'): ProviderOutcome {
+export function configFaultOutcome(
+  configFault: string,
+  detail: Record<string, unknown>,
+  what: 'sale' | 'payment',
+): ProviderOutcome {
   return {
     state: 'unknown',
     message: `${configFault} The ${what} cannot be checked until the settings are fixed; do not take another payment for it.`,

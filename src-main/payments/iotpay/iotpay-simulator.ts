@@ -193,9 +193,14 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   let refundCount = 0;
   let serial = 0;
 
-  const changed = (): void => { for (const listener of listeners) listener(); };
+  const changed = (): void => {
+    for (const listener of listeners) listener();
+  };
   const later = (ms: number, fn: () => void): void => {
-    const timer = setTimeout(() => { timers.delete(timer); fn(); }, ms);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
     timers.add(timer);
   };
 
@@ -207,17 +212,24 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
 
   function send(res: ServerResponse, reply: Reply): void {
     if (res.writableEnded || res.destroyed) return;
-    if (reply.fault === 'drop-connection') { res.socket?.destroy(); return; }
+    if (reply.fault === 'drop-connection') {
+      res.socket?.destroy();
+      return;
+    }
     if (reply.fault === 'server-error') {
       res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
       return;
     }
     if (reply.fault === 'malformed-json') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"retCode":"SUCCESS","resCode":"SUCCESS","payOrder":{"status":2,');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"retCode":"SUCCESS","resCode":"SUCCESS","payOrder":{"status":2,');
       return;
     }
     const body = reply.obj.retCode === 'FAIL' ? reply.obj : signed(reply.obj, reply.fault === 'bad-signature');
-    res.writeHead(reply.httpStatus ?? 200, { 'content-type': 'application/json;charset=UTF-8' }).end(JSON.stringify(body));
+    res
+      .writeHead(reply.httpStatus ?? 200, { 'content-type': 'application/json;charset=UTF-8' })
+      .end(JSON.stringify(body));
   }
 
   const protocolFail = (code: string, retMsg: string): Reply => ({ obj: { retCode: 'FAIL', retMsg, errCode: code } });
@@ -230,18 +242,33 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     const o = order.opts;
     const french = o.langCode === 'F';
     const base = {
-      cardType: approved ? (o.cardType ?? 'M') : ' ', cardNum: approved ? (o.cardNum ?? 'XXXXXXXXXXXX1166') : '',
-      expireDate: approved ? '1022' : '    ', emvLabel: approved ? 'MASTERCARD' : '', emvAID: approved ? 'A0000000041010' : '',
-      emvTVR: approved ? '0000008000' : '', emvTSI: approved ? '0000' : '', emvTC: approved ? 'ARQC: 3D36ACBD44BE512B' : '',
-      termNum: '25957', bankTermNum: '40880013', termInvoiceNum: pad(724000 + serial, 6),
-      seqNum: approved ? pad(1000000 + serial, 12) : '000000000000', authNum: approved ? `0${pad(serial % 10000, 4)}Z` : '',
-      batchNum: approved ? '0008' : '0000', trxMethod: approved ? (o.trxMethod ?? 'T') : '', accountType: '',
-      receiptDisp: o.receiptDisp ?? (approved ? (french ? '000 Approuvée 00 Merci' : '000 Approved 00 Thank You') : 'Transaction Not Completed 05'),
-      cashbackAmount: '', timeStamp: `${now.getFullYear()}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}-${pad(now.getHours(), 2)}${pad(now.getMinutes(), 2)}${pad(now.getSeconds(), 2)}00`,
-      surchargeAmount: '', langCode: o.langCode ?? 'E',
+      cardType: approved ? (o.cardType ?? 'M') : ' ',
+      cardNum: approved ? (o.cardNum ?? 'XXXXXXXXXXXX1166') : '',
+      expireDate: approved ? '1022' : '    ',
+      emvLabel: approved ? 'MASTERCARD' : '',
+      emvAID: approved ? 'A0000000041010' : '',
+      emvTVR: approved ? '0000008000' : '',
+      emvTSI: approved ? '0000' : '',
+      emvTC: approved ? 'ARQC: 3D36ACBD44BE512B' : '',
+      termNum: '25957',
+      bankTermNum: '40880013',
+      termInvoiceNum: pad(724000 + serial, 6),
+      seqNum: approved ? pad(1000000 + serial, 12) : '000000000000',
+      authNum: approved ? `0${pad(serial % 10000, 4)}Z` : '',
+      batchNum: approved ? '0008' : '0000',
+      trxMethod: approved ? (o.trxMethod ?? 'T') : '',
+      accountType: '',
+      receiptDisp:
+        o.receiptDisp ??
+        (approved ? (french ? '000 Approuvée 00 Merci' : '000 Approved 00 Thank You') : 'Transaction Not Completed 05'),
+      cashbackAmount: '',
+      timeStamp: `${now.getFullYear()}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}-${pad(now.getHours(), 2)}${pad(now.getMinutes(), 2)}${pad(now.getSeconds(), 2)}00`,
+      surchargeAmount: '',
+      langCode: o.langCode ?? 'E',
       trxDate: approved ? `${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}${now.getFullYear()}` : '',
       trxTime: approved ? `${pad(now.getHours(), 2)}${pad(now.getMinutes(), 2)}${pad(now.getSeconds(), 2)}` : '',
-      cvmResults: approved ? (o.cvmResults ?? '1F0302') : '', trxCode: '00',
+      cvmResults: approved ? (o.cvmResults ?? '1F0302') : '',
+      trxCode: '00',
     };
     return JSON.stringify(base);
   }
@@ -266,18 +293,52 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
 
   function payOrderView(order: Order): Record<string, unknown> {
     return {
-      userName: String(order.request.jobNo ?? ''), storeId: 'sim001', payOrderId: order.payOrderId, mchId, mchOrderNo: order.mchOrderNo,
-      transId: '', originalOrderId: '', channelId: order.channelId, currency: order.currency, amount: order.amount, tip: order.tip,
-      rate: 0, payType: 'pay', refundable: order.refundable, clientIp: String(order.request.clientIp ?? ''),
-      deviceId: String(order.request.device ?? ''), deviceType: '', notifyUrl: String(order.request.notifyUrl ?? ''),
-      subject: String(order.request.subject ?? ''), body: String(order.request.body ?? ''), param1: '', param2: '',
-      extra: order.extra, channelOrderNo: order.channelOrderNo, status: order.status, remarks: '', rateValue: 0,
-      trxAmount: 0, costAmount: 0, currencyAmount: 0, paySuccTime: order.paySuccTime, createDate: order.createDate, updateDate: order.updateDate,
+      userName: String(order.request.jobNo ?? ''),
+      storeId: 'sim001',
+      payOrderId: order.payOrderId,
+      mchId,
+      mchOrderNo: order.mchOrderNo,
+      transId: '',
+      originalOrderId: '',
+      channelId: order.channelId,
+      currency: order.currency,
+      amount: order.amount,
+      tip: order.tip,
+      rate: 0,
+      payType: 'pay',
+      refundable: order.refundable,
+      clientIp: String(order.request.clientIp ?? ''),
+      deviceId: String(order.request.device ?? ''),
+      deviceType: '',
+      notifyUrl: String(order.request.notifyUrl ?? ''),
+      subject: String(order.request.subject ?? ''),
+      body: String(order.request.body ?? ''),
+      param1: '',
+      param2: '',
+      extra: order.extra,
+      channelOrderNo: order.channelOrderNo,
+      status: order.status,
+      remarks: '',
+      rateValue: 0,
+      trxAmount: 0,
+      costAmount: 0,
+      currencyAmount: 0,
+      paySuccTime: order.paySuccTime,
+      createDate: order.createDate,
+      updateDate: order.updateDate,
     };
   }
 
   const createReply = (order: Order): Reply => ({
-    obj: { resCode: 'SUCCESS', retCode: 'SUCCESS', retParams: '', payOrderId: order.payOrderId, mchOrderNo: order.mchOrderNo, retDetail: '', payOrder: payOrderView(order) },
+    obj: {
+      resCode: 'SUCCESS',
+      retCode: 'SUCCESS',
+      retParams: '',
+      payOrderId: order.payOrderId,
+      mchOrderNo: order.mchOrderNo,
+      retDetail: '',
+      payOrder: payOrderView(order),
+    },
   });
 
   /** Answers a held card create_order, if its client is still waiting. */
@@ -290,8 +351,12 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   function nextBehaviour(channelId: string): { behaviour: IotpayBehaviour; opts: IotpayBehaviourOptions } {
     const queued = queue.shift();
     if (queued) return queued;
-    const fallback = options.interactive && channelId === 'CC_PAX' ? 'interactive' : (options.defaultBehaviour ?? 'approve');
-    return { behaviour: fallback === 'interactive' && channelId !== 'CC_PAX' ? 'approve' : fallback, opts: options.defaultOptions ?? {} };
+    const fallback =
+      options.interactive && channelId === 'CC_PAX' ? 'interactive' : (options.defaultBehaviour ?? 'approve');
+    return {
+      behaviour: fallback === 'interactive' && channelId !== 'CC_PAX' ? 'approve' : fallback,
+      opts: options.defaultOptions ?? {},
+    };
   }
 
   function createOrder(params: Record<string, unknown>, res: ServerResponse): Reply | null {
@@ -304,9 +369,12 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     if (micropay) required.push('codeType', 'identityCode', 'jobNo');
     const missing = required.find((f) => params[f] === undefined || params[f] === '');
     if (missing) return protocolFail('0014', `parameter error: ${missing} is required`);
-    if (channelId !== 'CC_PAX' && !micropay) return protocolFail('0014', `parameter error: channelId ${channelId} not supported here`);
-    if (!/^[1-9]\d*$/.test(String(params.amount))) return protocolFail('0014', 'parameter error: amount must be a positive integer in cents');
-    if (micropay && params.codeType !== 'barcode') return protocolFail('0014', 'parameter error: codeType must be barcode');
+    if (channelId !== 'CC_PAX' && !micropay)
+      return protocolFail('0014', `parameter error: channelId ${channelId} not supported here`);
+    if (!/^[1-9]\d*$/.test(String(params.amount)))
+      return protocolFail('0014', 'parameter error: amount must be a positive integer in cents');
+    if (micropay && params.codeType !== 'barcode')
+      return protocolFail('0014', 'parameter error: codeType must be barcode');
 
     const existing = orders.get(mchOrderNo);
     if (existing) {
@@ -316,21 +384,45 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     }
     const { behaviour, opts } = nextBehaviour(channelId);
     serial += 1;
-    const prefix = channelId === 'CC_PAX' ? 'CP' : channelId === 'WX_MICROPAY' ? 'WM' : channelId === 'ALIPAY_MICROPAY' ? 'AM' : 'UM';
+    const prefix =
+      channelId === 'CC_PAX'
+        ? 'CP'
+        : channelId === 'WX_MICROPAY'
+          ? 'WM'
+          : channelId === 'ALIPAY_MICROPAY'
+            ? 'AM'
+            : 'UM';
     const order: Order = {
-      payOrderId: `${prefix}${Date.now()}${pad(serial, 6)}`, mchOrderNo, channelId, currency: String(params.currency),
-      amount: Number(params.amount), tip: /^\d+$/.test(String(params.tip ?? '')) ? Number(params.tip) : 0,
+      payOrderId: `${prefix}${Date.now()}${pad(serial, 6)}`,
+      mchOrderNo,
+      channelId,
+      currency: String(params.currency),
+      amount: Number(params.amount),
+      tip: /^\d+$/.test(String(params.tip ?? '')) ? Number(params.tip) : 0,
       // Keep the request without the customer's code: the simulator is a POS component too.
-      request: { ...params, identityCode: undefined }, status: 0, extra: channelId === 'CC_PAX' ? '' : '{}', channelOrderNo: '',
-      paySuccTime: '', createDate: Date.now(), updateDate: Date.now(), refundable: 0, queries: 0, behaviour, opts,
-      held: null, awaitingTerminal: false, walkedAway: behaviour === 'walk-away',
+      request: { ...params, identityCode: undefined },
+      status: 0,
+      extra: channelId === 'CC_PAX' ? '' : '{}',
+      channelOrderNo: '',
+      paySuccTime: '',
+      createDate: Date.now(),
+      updateDate: Date.now(),
+      refundable: 0,
+      queries: 0,
+      behaviour,
+      opts,
+      held: null,
+      awaitingTerminal: false,
+      walkedAway: behaviour === 'walk-away',
     };
     orders.set(mchOrderNo, order);
     byPayOrderId.set(order.payOrderId, order);
     changed();
 
     const charge = opts.charge !== false;
-    const fault = (['bad-signature', 'server-error', 'malformed-json', 'drop-connection'] as const).find((f) => f === behaviour);
+    const fault = (['bad-signature', 'server-error', 'malformed-json', 'drop-connection'] as const).find(
+      (f) => f === behaviour,
+    );
     if (behaviour === 'already-paid') {
       // The earlier create that charged it (another till's sale under the same key, when
       // `paidAmount` says it was for another amount).
@@ -345,7 +437,9 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     }
     const hold = (): null => {
       order.held = res;
-      res.on('close', () => { if (order.held === res) order.held = null; });
+      res.on('close', () => {
+        if (order.held === res) order.held = null;
+      });
       return null;
     };
     // Held create_order: the timeout behaviours, and a card terminal that never finishes.
@@ -354,7 +448,8 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     if (behaviour === 'timeout-then-success' || cardHolds) {
       setStatus(order, 1);
       if (behaviour === 'timeout-then-success' && opts.lateMs !== undefined) later(opts.lateMs, () => paid(order));
-      if (behaviour === 'walk-away') later(opts.expireMs ?? options.walkAwayExpireMs ?? 90_000, () => setStatus(order, 4));
+      if (behaviour === 'walk-away')
+        later(opts.expireMs ?? options.walkAwayExpireMs ?? 90_000, () => setStatus(order, 4));
       return hold();
     }
     if (channelId === 'CC_PAX') {
@@ -367,7 +462,8 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
       const finalStatus = behaviour === 'decline' ? 9 : behaviour === 'system-cancel' ? 4 : null;
       hold();
       later(opts.cardMs ?? (behaviour === 'slow-card' ? 1_500 : 0), () => {
-        if (finalStatus === null) paid(order); else setStatus(order, finalStatus);
+        if (finalStatus === null) paid(order);
+        else setStatus(order, finalStatus);
         answerHeld(order, fault);
       });
       return null;
@@ -381,31 +477,58 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   function advanceWallet(order: Order): void {
     if (order.channelId === 'CC_PAX' || FINAL(order.status)) return;
     const b = order.behaviour;
-    if (b === 'stuck-pending' || b === 'walk-away') { if (order.queries > 0) setStatus(order, 1); return; }
+    if (b === 'stuck-pending' || b === 'walk-away') {
+      if (order.queries > 0) setStatus(order, 1);
+      return;
+    }
     if (b === 'timeout-then-success') return;
-    if (order.queries < (order.opts.walletSteps ?? 2)) { setStatus(order, 1); return; }
+    if (order.queries < (order.opts.walletSteps ?? 2)) {
+      setStatus(order, 1);
+      return;
+    }
     if (b === 'decline') setStatus(order, 9);
     else if (b === 'system-cancel') setStatus(order, 4);
     else paid(order);
   }
 
   function queryOrder(params: Record<string, unknown>): Reply {
-    const order = params.mchOrderNo ? orders.get(String(params.mchOrderNo)) : byPayOrderId.get(String(params.payOrderId ?? ''));
+    const order = params.mchOrderNo
+      ? orders.get(String(params.mchOrderNo))
+      : byPayOrderId.get(String(params.payOrderId ?? ''));
     const fault = queryFault && queryFault.remaining > 0 ? queryFault.fault : undefined;
     if (queryFault) queryFault.remaining -= 1;
     if (!order) return { ...businessFail('0112', 'merchant order id not exist'), fault };
     order.queries += 1;
     changed();
     if (order.behaviour === 'timeout-then-success' && order.queries >= (order.opts.paidAtQuery ?? 2)) paid(order);
-    if (order.walkedAway && order.opts.expireAtQuery !== undefined && order.queries >= order.opts.expireAtQuery) setStatus(order, 4);
+    if (order.walkedAway && order.opts.expireAtQuery !== undefined && order.queries >= order.opts.expireAtQuery)
+      setStatus(order, 4);
     advanceWallet(order);
     const view = payOrderView(order);
     const obj: Record<string, unknown> = {
-      retCode: 'SUCCESS', resCode: 'SUCCESS', errCode: '', errCodeDes: '', mchId, payOrderId: order.payOrderId,
-      mchOrderNo: order.mchOrderNo, channelId: order.channelId, currency: order.currency, amount: order.amount,
-      clientIp: view.clientIp, device: view.deviceId, notifyUrl: view.notifyUrl, subject: view.subject, body: view.body,
-      param1: '', param2: '', extra: order.extra, paySuccTime: order.paySuccTime, channelOrderNo: order.channelOrderNo,
-      status: order.status, refundable: order.refundable, tip: order.tip,
+      retCode: 'SUCCESS',
+      resCode: 'SUCCESS',
+      errCode: '',
+      errCodeDes: '',
+      mchId,
+      payOrderId: order.payOrderId,
+      mchOrderNo: order.mchOrderNo,
+      channelId: order.channelId,
+      currency: order.currency,
+      amount: order.amount,
+      clientIp: view.clientIp,
+      device: view.deviceId,
+      notifyUrl: view.notifyUrl,
+      subject: view.subject,
+      body: view.body,
+      param1: '',
+      param2: '',
+      extra: order.extra,
+      paySuccTime: order.paySuccTime,
+      channelOrderNo: order.channelOrderNo,
+      status: order.status,
+      refundable: order.refundable,
+      tip: order.tip,
     };
     if (order.opts.queryWithoutAmount) {
       delete obj.amount;
@@ -418,33 +541,46 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   function refundOrder(params: Record<string, unknown>): Reply {
     const mchRefundNo = String(params.mchRefundNo ?? '');
     refundCallCounts.set(mchRefundNo, (refundCallCounts.get(mchRefundNo) ?? 0) + 1);
-    const missing = ['mchRefundNo', 'refundAmount', 'clientIp', 'loginName', 'payOrderId'].find((f) => params[f] === undefined || params[f] === '');
+    const missing = ['mchRefundNo', 'refundAmount', 'clientIp', 'loginName', 'payOrderId'].find(
+      (f) => params[f] === undefined || params[f] === '',
+    );
     if (missing) return protocolFail('0014', `parameter error: ${missing} is required`);
     const amount = String(params.refundAmount);
-    if (!/^[1-9]\d*$/.test(amount)) return protocolFail('0014', 'parameter error: refundAmount must be a positive integer in cents');
+    if (!/^[1-9]\d*$/.test(amount))
+      return protocolFail('0014', 'parameter error: refundAmount must be a positive integer in cents');
     const fault = refundFault;
     refundFault = null;
     const previous = refundsByNo.get(mchRefundNo);
     if (previous) {
       // Same mchRefundNo again: the original result, never a second refund (§6).
-      if (previous.payOrderId !== params.payOrderId || previous.amount !== Number(amount)) return businessFail('0014', 'mchRefundNo already used for another refund');
+      if (previous.payOrderId !== params.payOrderId || previous.amount !== Number(amount))
+        return businessFail('0014', 'mchRefundNo already used for another refund');
       return { obj: previous.reply, fault: fault?.fault };
     }
     if (fault && !fault.charge) return { obj: {}, fault: fault.fault };
     const order = byPayOrderId.get(String(params.payOrderId));
     let reply: Record<string, unknown>;
     if (!order) reply = businessFail('0112', 'pay order not exist').obj;
-    else if (order.channelId === 'CC_PAX') reply = businessFail('0014', 'refund is for WeChat/Alipay/UnionPay only').obj;
+    else if (order.channelId === 'CC_PAX')
+      reply = businessFail('0014', 'refund is for WeChat/Alipay/UnionPay only').obj;
     else if (order.status !== 2 && order.status !== 3) reply = businessFail('0014', 'order is not paid').obj;
     // No documented code for this (§1.3 Gap): a WeChat-style errCode plus a plain description.
-    else if (Number(amount) > order.refundable) reply = businessFail('REFUND_AMOUNT_EXCEED', 'refund amount exceeds refundable amount').obj;
+    else if (Number(amount) > order.refundable)
+      reply = businessFail('REFUND_AMOUNT_EXCEED', 'refund amount exceeds refundable amount').obj;
     else {
       order.refundable -= Number(amount);
       refundCount += 1;
       serial += 1;
       reply = {
-        retCode: 'SUCCESS', resCode: 'SUCCESS', retMsg: '', refundOrderId: `R${order.payOrderId.slice(2)}${pad(serial, 3)}`, mchRefundNo,
-        payOrderId: order.payOrderId, refundAmount: Number(amount), refundable: order.refundable, status: 2,
+        retCode: 'SUCCESS',
+        resCode: 'SUCCESS',
+        retMsg: '',
+        refundOrderId: `R${order.payOrderId.slice(2)}${pad(serial, 3)}`,
+        mchRefundNo,
+        payOrderId: order.payOrderId,
+        refundAmount: Number(amount),
+        refundable: order.refundable,
+        status: 2,
       };
       changed();
     }
@@ -467,13 +603,22 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     const path = new URL(req.url ?? '/', 'http://sim').pathname;
     const endpoint = /^\/v1\/(create_order|query_order|refund_order)$/.exec(path)?.[1];
     if (!endpoint) {
-      if (options.webPageForOtherPaths) res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><h1>IOTPay</h1></body></html>');
+      if (options.webPageForOtherPaths)
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!doctype html><html><body><h1>IOTPay</h1></body></html>');
       else res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    if (req.method !== 'POST') { send(res, protocolFail('0011', 'POST required')); return; }
+    if (req.method !== 'POST') {
+      send(res, protocolFail('0011', 'POST required'));
+      return;
+    }
     const text = await readBody(req);
-    if (text.trim() === '') { send(res, protocolFail('0012', 'request body is empty')); return; }
+    if (text.trim() === '') {
+      send(res, protocolFail('0012', 'request body is empty'));
+      return;
+    }
     // v1 wants form-urlencoded `params=<JSON>` (§1.2); raw JSON (the v3 framing) is refused.
     const wrapped = new URLSearchParams(text).get('params');
     let params: unknown;
@@ -487,9 +632,20 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
       return;
     }
     const fields = params as Record<string, unknown>;
-    if (String(fields.mchId ?? '') !== mchId) { send(res, protocolFail('0015', 'unknown merchant')); return; }
-    if (typeof fields.sign !== 'string' || fields.sign !== iotpaySign(fields, key)) { send(res, protocolFail('0013', 'signature fail')); return; }
-    const reply = endpoint === 'create_order' ? createOrder(fields, res) : endpoint === 'query_order' ? queryOrder(fields) : refundOrder(fields);
+    if (String(fields.mchId ?? '') !== mchId) {
+      send(res, protocolFail('0015', 'unknown merchant'));
+      return;
+    }
+    if (typeof fields.sign !== 'string' || fields.sign !== iotpaySign(fields, key)) {
+      send(res, protocolFail('0013', 'signature fail'));
+      return;
+    }
+    const reply =
+      endpoint === 'create_order'
+        ? createOrder(fields, res)
+        : endpoint === 'query_order'
+          ? queryOrder(fields)
+          : refundOrder(fields);
     if (reply) send(res, reply);
   }
 
@@ -500,18 +656,31 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
 
   return {
     url: `http://${address.address}:${address.port}`,
     mchId,
-    get key() { return key; },
-    setBehaviour(behaviour, opts = {}) { queue.push({ behaviour, opts }); },
-    clearBehaviours() { queue.length = 0; },
-    setQueryFault(fault, count = 1) { queryFault = { fault, remaining: count }; },
-    setRefundFault(fault, opts = {}) { refundFault = { fault, charge: opts.charge !== false }; },
+    get key() {
+      return key;
+    },
+    setBehaviour(behaviour, opts = {}) {
+      queue.push({ behaviour, opts });
+    },
+    clearBehaviours() {
+      queue.length = 0;
+    },
+    setQueryFault(fault, count = 1) {
+      queryFault = { fault, remaining: count };
+    },
+    setRefundFault(fault, opts = {}) {
+      refundFault = { fault, charge: opts.charge !== false };
+    },
     charges: () => chargeCount,
     createOrderCalls: (mchOrderNo) => createCalls.get(mchOrderNo) ?? 0,
     queryCalls: (mchOrderNo) => orders.get(mchOrderNo)?.queries ?? 0,
@@ -519,21 +688,37 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
     refundCalls: (mchRefundNo) => refundCallCounts.get(mchRefundNo) ?? 0,
     order(mchOrderNo) {
       const o = orders.get(mchOrderNo);
-      return o ? {
-        payOrderId: o.payOrderId, mchOrderNo: o.mchOrderNo, channelId: o.channelId, amount: o.amount, tip: o.tip, currency: o.currency,
-        status: o.status, refundable: o.refundable, queries: o.queries, awaitingTerminal: o.awaitingTerminal,
-      } : null;
+      return o
+        ? {
+            payOrderId: o.payOrderId,
+            mchOrderNo: o.mchOrderNo,
+            channelId: o.channelId,
+            amount: o.amount,
+            tip: o.tip,
+            currency: o.currency,
+            status: o.status,
+            refundable: o.refundable,
+            queries: o.queries,
+            awaitingTerminal: o.awaitingTerminal,
+          }
+        : null;
     },
     pendingCardSales() {
-      return [...orders.values()].filter((o) => o.awaitingTerminal).map((o) => ({ mchOrderNo: o.mchOrderNo, amount: o.amount, currency: o.currency }));
+      return [...orders.values()]
+        .filter((o) => o.awaitingTerminal)
+        .map((o) => ({ mchOrderNo: o.mchOrderNo, amount: o.amount, currency: o.currency }));
     },
     act(mchOrderNo, action) {
       const order = orders.get(mchOrderNo);
       if (!order || !order.awaitingTerminal) return false;
       order.awaitingTerminal = false;
-      if (action === 'tap-approve') { paid(order); answerHeld(order); }
-      else if (action === 'decline') { setStatus(order, 9); answerHeld(order); }
-      else {
+      if (action === 'tap-approve') {
+        paid(order);
+        answerHeld(order);
+      } else if (action === 'decline') {
+        setStatus(order, 9);
+        answerHeld(order);
+      } else {
         // The customer left: the terminal keeps the order "paying", then expires it; the
         // POS's create_order gets no reply and times out (§6).
         order.walkedAway = true;
@@ -550,15 +735,22 @@ export async function startIotpaySimulator(options: IotpaySimulatorOptions = {})
       answerHeld(order);
       return true;
     },
-    setMerchantKey(next) { key = next; },
+    setMerchantKey(next) {
+      key = next;
+    },
     onChange(listener) {
       listeners.add(listener);
-      return () => { listeners.delete(listener); };
+      return () => {
+        listeners.delete(listener);
+      };
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      for (const order of orders.values()) { order.held?.destroy(); order.held = null; }
+      for (const order of orders.values()) {
+        order.held?.destroy();
+        order.held = null;
+      }
       listeners.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

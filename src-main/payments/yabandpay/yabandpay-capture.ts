@@ -15,25 +15,43 @@ import { toDecimalString } from '../../../src-shared/money';
  * authorisation) plus attempt.tip, of an approved authorisation attempt. approved →
  * `approvedAmount` = amount and `tip` = attempt.tip, in the engine's terms.
  */
-export async function captureAuthorisation(ctx: YabandpayContext, attempt: ProviderAttempt, amount = attempt.amount): Promise<ProviderOutcome> {
+export async function captureAuthorisation(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  amount = attempt.amount,
+): Promise<ProviderOutcome> {
   const tradeId = attempt.providerRef;
-  if (!tradeId) return outcome('declined', 'This authorisation has no YabandPay trade id, so it cannot be captured; nothing was sent.');
+  if (!tradeId)
+    return outcome(
+      'declined',
+      'This authorisation has no YabandPay trade id, so it cannot be captured; nothing was sent.',
+    );
   if (!Number.isSafeInteger(amount) || amount <= 0 || amount > attempt.amount) {
-    return outcome('declined', `The capture must be more than zero and at most the authorised ${moneyText(attempt.amount, attempt.currency)}; nothing was sent.`);
+    return outcome(
+      'declined',
+      `The capture must be more than zero and at most the authorised ${moneyText(attempt.amount, attempt.currency)}; nothing was sent.`,
+    );
   }
   // YabandPay amounts include the tip (seed 004).
   const total = amount + attempt.tip;
-  const reply = await ctx.client.call('v3.Capture', {
-    trade_id: tradeId,
-    amount: toDecimalString(total, attempt.currency),
-    currency: attempt.currency,
-    description: attempt.description.trim() || `Order ${attempt.reference}`,
-    notify_url: ctx.config.notifyUrl,
-    request_id: newYabandpayRequestId(),
-  }, ctx.closed);
+  const reply = await ctx.client.call(
+    'v3.Capture',
+    {
+      trade_id: tradeId,
+      amount: toDecimalString(total, attempt.currency),
+      currency: attempt.currency,
+      description: attempt.description.trim() || `Order ${attempt.reference}`,
+      notify_url: ctx.config.notifyUrl,
+      request_id: newYabandpayRequestId(),
+    },
+    ctx.closed,
+  );
   if (reply.kind === 'ok') {
     return outcome('approved', `Captured ${moneyText(total, attempt.currency)}.`, {
-      providerRef: tradeId, approvedAmount: amount, tip: attempt.tip, detail: { trade_id: tradeId, captured: total },
+      providerRef: tradeId,
+      approvedAmount: amount,
+      tip: attempt.tip,
+      detail: { trade_id: tradeId, captured: total },
     });
   }
   const refusal = reply.kind === 'error' ? reply.cashierMessage : null;
@@ -41,18 +59,28 @@ export async function captureAuthorisation(ctx: YabandpayContext, attempt: Provi
   if (lookup.kind === 'info') {
     const read = readPaymentState(lookup.info.state);
     const detail = transactionDetail(lookup.info);
-    if (read.code === '00') return outcome('approved', 'This authorisation is already captured.', { providerRef: tradeId, detail });
+    if (read.code === '00')
+      return outcome('approved', 'This authorisation is already captured.', { providerRef: tradeId, detail });
     if (refusal !== null) return outcome('declined', `${refusal} (${read.sentence})`, { providerRef: tradeId, detail });
   } else if (refusal !== null) {
     return outcome('declined', refusal, { providerRef: tradeId });
   }
-  return outcome('unknown', 'YabandPay did not confirm the capture; it will be checked before anything else is tried.', { providerRef: tradeId });
+  return outcome(
+    'unknown',
+    'YabandPay did not confirm the capture; it will be checked before anything else is tried.',
+    { providerRef: tradeId },
+  );
 }
 
 /** The held authorisation a capture attempt points at, as captureAuthorisation wants it. */
 export function authorisationOf(capture: ProviderAttempt): ProviderAttempt {
   const original = capture.original;
-  return { ...capture, providerRef: original?.providerRef ?? null, amount: original?.amount ?? capture.amount, tip: capture.tip };
+  return {
+    ...capture,
+    providerRef: original?.providerRef ?? null,
+    amount: original?.amount ?? capture.amount,
+    tip: capture.tip,
+  };
 }
 
 /** Whether a capture whose reply was lost happened: the authorisation reads 00 paid once captured. */
@@ -60,8 +88,20 @@ export async function queryCapture(ctx: YabandpayContext, capture: ProviderAttem
   const tradeId = capture.original?.providerRef;
   if (!tradeId) return outcome('declined', 'The authorisation has no YabandPay trade id; nothing was captured.');
   const lookup = await lookUpOrder(ctx, tradeId);
-  if (lookup.kind !== 'info') return outcome('unknown', 'YabandPay did not answer about the capture; it will be checked again.', { providerRef: tradeId });
+  if (lookup.kind !== 'info')
+    return outcome('unknown', 'YabandPay did not answer about the capture; it will be checked again.', {
+      providerRef: tradeId,
+    });
   const read = readPaymentState(lookup.info.state);
-  if (read.code === '00') return outcome('approved', 'The authorisation is captured.', { providerRef: tradeId, approvedAmount: capture.amount, tip: capture.tip, detail: transactionDetail(lookup.info) });
-  return outcome('unknown', `Not captured yet (${read.sentence}); a manager can settle it with the portal's record.`, { providerRef: tradeId, detail: transactionDetail(lookup.info) });
+  if (read.code === '00')
+    return outcome('approved', 'The authorisation is captured.', {
+      providerRef: tradeId,
+      approvedAmount: capture.amount,
+      tip: capture.tip,
+      detail: transactionDetail(lookup.info),
+    });
+  return outcome('unknown', `Not captured yet (${read.sentence}); a manager can settle it with the portal's record.`, {
+    providerRef: tradeId,
+    detail: transactionDetail(lookup.info),
+  });
 }

@@ -34,19 +34,33 @@ export interface YabandpayClientOptions {
  */
 export type YabandpayCallResult =
   | { kind: 'ok'; data: Record<string, unknown>; message: string }
-  | { kind: 'error'; code: string; message: string; cashierMessage: string; data: Record<string, unknown> | null; configFault?: string }
+  | {
+      kind: 'error';
+      code: string;
+      message: string;
+      cashierMessage: string;
+      data: Record<string, unknown> | null;
+      configFault?: string;
+    }
   | { kind: 'no-answer'; reason: string; configFault?: string; signatureFailed?: true };
 
 /** configFault sentences (provider.ts): one plain sentence for the cashier and the manager. */
 const YABANDPAY_CONFIG_FAULT = {
-  signatureRefused: 'The YabandPay user or secret key in the till\'s settings is wrong: YabandPay refused the request signature.',
-  repliesUnsigned: 'The YabandPay secret key in the till\'s settings does not match YabandPay\'s: its replies fail the signature check.',
-  wrongAddress: (what: string) => `The YabandPay address (baseUrl) in the till's settings is wrong: it answered ${what} instead of the payments API.`,
+  signatureRefused:
+    "The YabandPay user or secret key in the till's settings is wrong: YabandPay refused the request signature.",
+  repliesUnsigned:
+    "The YabandPay secret key in the till's settings does not match YabandPay's: its replies fail the signature check.",
+  wrongAddress: (what: string) =>
+    `The YabandPay address (baseUrl) in the till's settings is wrong: it answered ${what} instead of the payments API.`,
 } as const;
 
 export interface YabandpayClient {
   /** Sends `method` once. Fields whose value is undefined or '' are left out (§3.1). */
-  call(method: string, data: Readonly<Record<string, string | undefined>>, signal?: AbortSignal): Promise<YabandpayCallResult>;
+  call(
+    method: string,
+    data: Readonly<Record<string, string | undefined>>,
+    signal?: AbortSignal,
+  ): Promise<YabandpayCallResult>;
 }
 
 const emptyData = z.union([z.array(z.unknown()).max(0), z.null(), z.literal('')]).transform(() => ({}));
@@ -55,8 +69,14 @@ const emptyData = z.union([z.array(z.unknown()).max(0), z.null(), z.literal('')]
 const yabandpayReplySchema = z.object({
   status: z.boolean(),
   code: z.union([z.string(), z.number()]).transform(String),
-  data: z.union([z.record(z.string(), z.unknown()), emptyData]).optional().transform((d) => d ?? {}),
-  message: z.string().nullish().transform((m) => m ?? ''),
+  data: z
+    .union([z.record(z.string(), z.unknown()), emptyData])
+    .optional()
+    .transform((d) => d ?? {}),
+  message: z
+    .string()
+    .nullish()
+    .transform((m) => m ?? ''),
   sign: z.string().optional(),
 });
 
@@ -90,7 +110,8 @@ export function createYabandpayClient(options: YabandpayClientOptions): Yabandpa
   function verified(method: string, json: unknown): YabandpayCallResult | null {
     const check = checkYabandpayResponse(json, options.secretKey);
     if (check.ok) {
-      if (check.form !== 'flat' && formSeen.get(method) !== check.form) log(`YabandPay ${method}: reply signature verified with ${FORM_WORDS[check.form]}.`);
+      if (check.form !== 'flat' && formSeen.get(method) !== check.form)
+        log(`YabandPay ${method}: reply signature verified with ${FORM_WORDS[check.form]}.`);
       formSeen.set(method, check.form);
       return null;
     }
@@ -98,10 +119,19 @@ export function createYabandpayClient(options: YabandpayClientOptions): Yabandpa
     log(`YabandPay ${method}: reply signature did not verify; tried ${tried}. The reply is treated as no answer.`);
     // A flat reply has one canonical form: failing it means the keys differ (or the reply was altered).
     const flat = check.tried.length === 1 && check.tried[0] === 'flat';
-    return { kind: 'no-answer', reason: 'reply signature did not verify', signatureFailed: true, ...(flat ? { configFault: YABANDPAY_CONFIG_FAULT.repliesUnsigned } : {}) };
+    return {
+      kind: 'no-answer',
+      reason: 'reply signature did not verify',
+      signatureFailed: true,
+      ...(flat ? { configFault: YABANDPAY_CONFIG_FAULT.repliesUnsigned } : {}),
+    };
   }
 
-  async function call(method: string, rawData: Readonly<Record<string, string | undefined>>, signal?: AbortSignal): Promise<YabandpayCallResult> {
+  async function call(
+    method: string,
+    rawData: Readonly<Record<string, string | undefined>>,
+    signal?: AbortSignal,
+  ): Promise<YabandpayCallResult> {
     const data = compact(rawData);
     const time = Math.floor(now() / 1000);
     const sign = yabandpaySign(options.user, method, time, data, options.secretKey);
@@ -111,12 +141,21 @@ export function createYabandpayClient(options: YabandpayClientOptions): Yabandpa
     let text: string;
     let html = false;
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: combined });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: combined,
+      });
       text = await response.text();
       html = /text\/html/i.test(response.headers.get('content-type') ?? '');
       if (response.status === 404 || response.status === 405) {
         log(`YabandPay ${method}: ${url} answered HTTP ${response.status}; the base URL looks wrong.`);
-        return { kind: 'no-answer', reason: `HTTP ${response.status}`, configFault: YABANDPAY_CONFIG_FAULT.wrongAddress(`HTTP ${response.status}`) };
+        return {
+          kind: 'no-answer',
+          reason: `HTTP ${response.status}`,
+          configFault: YABANDPAY_CONFIG_FAULT.wrongAddress(`HTTP ${response.status}`),
+        };
       }
       if (!response.ok) return { kind: 'no-answer', reason: `HTTP ${response.status}` };
     } catch (error) {
@@ -128,7 +167,11 @@ export function createYabandpayClient(options: YabandpayClientOptions): Yabandpa
     } catch {
       if (!html) return { kind: 'no-answer', reason: 'reply was not JSON' };
       log(`YabandPay ${method}: ${url} answered with a web page; the base URL looks wrong.`);
-      return { kind: 'no-answer', reason: 'reply was a web page', configFault: YABANDPAY_CONFIG_FAULT.wrongAddress('a web page') };
+      return {
+        kind: 'no-answer',
+        reason: 'reply was a web page',
+        configFault: YABANDPAY_CONFIG_FAULT.wrongAddress('a web page'),
+      };
     }
     const parsed = yabandpayReplySchema.safeParse(json);
     if (!parsed.success) return { kind: 'no-answer', reason: 'reply did not have the expected shape' };
@@ -144,7 +187,10 @@ export function createYabandpayClient(options: YabandpayClientOptions): Yabandpa
       return { kind: 'ok', data: reply.data, message };
     }
     const refusedSignature = reply.code === YABANDPAY_ERROR.badSignature;
-    if (refusedSignature) log(`YabandPay ${method}: the gateway refused our request signature (${reply.code}); check the user and secret key.`);
+    if (refusedSignature)
+      log(
+        `YabandPay ${method}: the gateway refused our request signature (${reply.code}); check the user and secret key.`,
+      );
     return {
       kind: 'error',
       code: reply.code,

@@ -108,7 +108,11 @@ export function moneyText(minor: number, currency: string): string {
 }
 
 /** An outcome for which nothing was sent (or nothing trustworthy came back). */
-export function outcome(state: ProviderOutcome['state'], message: string, extra: Omit<ProviderOutcome, 'state' | 'message'> = {}): ProviderOutcome {
+export function outcome(
+  state: ProviderOutcome['state'],
+  message: string,
+  extra: Omit<ProviderOutcome, 'state' | 'message'> = {},
+): ProviderOutcome {
   return { state, message, ...extra };
 }
 

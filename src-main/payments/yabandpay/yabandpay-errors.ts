@@ -14,10 +14,13 @@ export const YABANDPAY_ERROR = {
 
 const SENTENCES: Readonly<Record<string, string>> = {
   [YABANDPAY_ERROR.internal]: 'YabandPay had an internal error.',
-  [YABANDPAY_ERROR.missingField]: 'YabandPay refused the request because a required field was missing: ask IT to check the YabandPay settings.',
+  [YABANDPAY_ERROR.missingField]:
+    'YabandPay refused the request because a required field was missing: ask IT to check the YabandPay settings.',
   [YABANDPAY_ERROR.duplicateRequest]: 'YabandPay already received this request.',
-  [YABANDPAY_ERROR.badSignature]: 'YabandPay refused the request signature: ask IT to check the YabandPay user and secret key in the settings.',
-  [YABANDPAY_ERROR.methodNotSupported]: 'This YabandPay account does not allow this operation: ask IT to check the YabandPay contract and terminal ID.',
+  [YABANDPAY_ERROR.badSignature]:
+    'YabandPay refused the request signature: ask IT to check the YabandPay user and secret key in the settings.',
+  [YABANDPAY_ERROR.methodNotSupported]:
+    'This YabandPay account does not allow this operation: ask IT to check the YabandPay contract and terminal ID.',
 };
 
 /** A cashier-readable sentence for a `status:false` reply. */
@@ -25,5 +28,7 @@ export function describeYabandpayError(code: string, gatewayMessage?: string | n
   const known = SENTENCES[code];
   if (known) return known;
   const words = (gatewayMessage ?? '').trim();
-  return words ? `YabandPay refused the request: ${words} (code ${code}).` : `YabandPay refused the request (code ${code}).`;
+  return words
+    ? `YabandPay refused the request: ${words} (code ${code}).`
+    : `YabandPay refused the request (code ${code}).`;
 }

@@ -10,12 +10,16 @@ const REQUEST_ID = /^[A-Za-z0-9]{24,64}$/;
 
 /** Why `reference` cannot be a YabandPay order_id, or null when it can. */
 export function orderIdProblem(reference: string): string | null {
-  return ORDER_ID.test(reference) ? null : 'The payment reference must be 1 to 19 digits for YabandPay; nothing was sent.';
+  return ORDER_ID.test(reference)
+    ? null
+    : 'The payment reference must be 1 to 19 digits for YabandPay; nothing was sent.';
 }
 
 /** Why `requestId` cannot be a YabandPay request_id, or null when it can. */
 export function requestIdProblem(requestId: string): string | null {
-  return REQUEST_ID.test(requestId) ? null : 'The payment request id must be 24 to 64 letters and digits for YabandPay; nothing was sent.';
+  return REQUEST_ID.test(requestId)
+    ? null
+    : 'The payment request id must be 24 to 64 letters and digits for YabandPay; nothing was sent.';
 }
 
 const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';

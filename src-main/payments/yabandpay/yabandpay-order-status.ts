@@ -5,7 +5,13 @@
 import { parseDecimalString } from '../../../src-shared/money';
 import type { ProviderAttempt, ProviderOutcome } from '../provider';
 import { outcome, withClosed, type YabandpayContext } from './yabandpay-context';
-import { cardBlockFrom, queryOrderDataSchema, readPaymentState, transactionDetail, type TransactionInfo } from './yabandpay-states';
+import {
+  cardBlockFrom,
+  queryOrderDataSchema,
+  readPaymentState,
+  transactionDetail,
+  type TransactionInfo,
+} from './yabandpay-states';
 
 export type OrderLookup =
   | { kind: 'info'; info: TransactionInfo }
@@ -16,9 +22,16 @@ export type OrderLookup =
 export async function lookUpOrder(ctx: YabandpayContext, tradeId: string, signal?: AbortSignal): Promise<OrderLookup> {
   const reply = await ctx.client.call('v3.QueryOrder', { trade_id: tradeId }, withClosed(ctx, signal));
   if (reply.kind === 'no-answer') return reply;
-  if (reply.kind === 'error') return { kind: 'error', code: reply.code, message: reply.cashierMessage, ...(reply.configFault ? { configFault: reply.configFault } : {}) };
+  if (reply.kind === 'error')
+    return {
+      kind: 'error',
+      code: reply.code,
+      message: reply.cashierMessage,
+      ...(reply.configFault ? { configFault: reply.configFault } : {}),
+    };
   const parsed = queryOrderDataSchema.safeParse(reply.data);
-  if (!parsed.success || parsed.data.transaction_info.trade_id !== tradeId) return { kind: 'no-answer', reason: 'order query reply did not describe this trade' };
+  if (!parsed.success || parsed.data.transaction_info.trade_id !== tradeId)
+    return { kind: 'no-answer', reason: 'order query reply did not describe this trade' };
   return { kind: 'info', info: parsed.data.transaction_info };
 }
 
@@ -53,7 +66,10 @@ function saleOutcomeFromInfo(ctx: YabandpayContext, attempt: ProviderAttempt, in
   const detail = transactionDetail(info);
   const providerRef = info.trade_id;
   if (info.order_id && info.order_id !== attempt.reference) {
-    return outcome('unknown', 'YabandPay answered about a different order; the payment will be checked again.', { providerRef, detail });
+    return outcome('unknown', 'YabandPay answered about a different order; the payment will be checked again.', {
+      providerRef,
+      detail,
+    });
   }
   const readBack = readBackOf(info, attempt);
   const known = { providerRef, detail, ...(readBack ? { readBack } : {}) };
@@ -80,11 +96,12 @@ function saleOutcomeFromInfo(ctx: YabandpayContext, attempt: ProviderAttempt, in
 /** The outcome of a look-up that brought no state: unknown, saying plainly why. */
 function failedLookupOutcome(lookup: Exclude<OrderLookup, { kind: 'info' }>, tradeId: string): ProviderOutcome {
   const signatureFailed = lookup.kind === 'no-answer' && lookup.signatureFailed === true;
-  const why = lookup.kind === 'error'
-    ? lookup.message
-    : signatureFailed
-      ? 'YabandPay\'s reply about this payment failed the signature check in every known form (PHP "Array", compact JSON), so it was not believed; a manager can settle it from the YabandPay portal.'
-      : `YabandPay did not answer (${lookup.reason}).`;
+  const why =
+    lookup.kind === 'error'
+      ? lookup.message
+      : signatureFailed
+        ? 'YabandPay\'s reply about this payment failed the signature check in every known form (PHP "Array", compact JSON), so it was not believed; a manager can settle it from the YabandPay portal.'
+        : `YabandPay did not answer (${lookup.reason}).`;
   return outcome('unknown', `${why} The payment will be checked again.`, {
     providerRef: tradeId,
     detail: {
@@ -98,7 +115,12 @@ function failedLookupOutcome(lookup: Exclude<OrderLookup, { kind: 'info' }>, tra
 }
 
 /** One query of a sale by trade_id, as an outcome (unknown when nothing trustworthy came back). */
-export async function querySaleByTradeId(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId: string, signal?: AbortSignal): Promise<ProviderOutcome> {
+export async function querySaleByTradeId(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  tradeId: string,
+  signal?: AbortSignal,
+): Promise<ProviderOutcome> {
   const lookup = await lookUpOrder(ctx, tradeId, signal);
   return lookup.kind === 'info' ? saleOutcomeFromInfo(ctx, attempt, lookup.info) : failedLookupOutcome(lookup, tradeId);
 }

@@ -48,7 +48,11 @@ export interface YabandpayProviderHooks {
  * attempt.amount excludes the tip (as everywhere in Countertop); YabandPay's `amount`
  * includes it, so the provider sends amount + tip with `tip_amount` = tip.
  */
-export function createYabandpayProvider(config: YabandpayConfig, timing: Partial<YabandpayTiming> = {}, hooks: YabandpayProviderHooks = {}): YabandpayProvider {
+export function createYabandpayProvider(
+  config: YabandpayConfig,
+  timing: Partial<YabandpayTiming> = {},
+  hooks: YabandpayProviderHooks = {},
+): YabandpayProvider {
   const resolved: YabandpayTiming = { ...DEFAULT_YABANDPAY_TIMING, ...timing };
   const lifetime = new AbortController();
   const ctx: YabandpayContext = {
@@ -77,7 +81,11 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     return querySale(ctx, attempt);
   }
 
-  async function start(attempt: ProviderAttempt, signal: AbortSignal, progress: Parameters<PaymentProvider['start']>[2]): Promise<ProviderOutcome> {
+  async function start(
+    attempt: ProviderAttempt,
+    signal: AbortSignal,
+    progress: Parameters<PaymentProvider['start']>[2],
+  ): Promise<ProviderOutcome> {
     if (lifetime.signal.aborted) return outcome('declined', CLOSED);
     if (signal.aborted) return outcome('declined', 'Stopped before anything was sent to YabandPay.');
     if (attempt.kind === 'refund') return startRefund(ctx, attempt, signal, progress);
@@ -97,7 +105,20 @@ export function createYabandpayProvider(config: YabandpayConfig, timing: Partial
     id: 'yabandpay',
     label: 'YabandPay card terminal',
     method: 'card',
-    capabilities: { cancel: true, void: true, refund: true, partialRefund: true, tip: true, preauth: true, cashback: false, onScreenTip: false, lanes: false, pushResults: false, hostedForm: false, terminalAuthentication: false },
+    capabilities: {
+      cancel: true,
+      void: true,
+      refund: true,
+      partialRefund: true,
+      tip: true,
+      preauth: true,
+      cashback: false,
+      onScreenTip: false,
+      lanes: false,
+      pushResults: false,
+      hostedForm: false,
+      terminalAuthentication: false,
+    },
 
     start,
     query,

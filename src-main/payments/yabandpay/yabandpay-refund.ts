@@ -16,18 +16,32 @@ type RefundData = z.infer<typeof refundDataSchema>;
 
 function refundOutcome(attempt: ProviderAttempt, data: RefundData): ProviderOutcome {
   const providerRef = data.refund_id;
-  const detail = { refund_id: data.refund_id, m_refund_id: data.m_refund_id ?? null, state: data.state, refund_amount: data.refund_amount ?? null };
+  const detail = {
+    refund_id: data.refund_id,
+    m_refund_id: data.m_refund_id ?? null,
+    state: data.state,
+    refund_amount: data.refund_amount ?? null,
+  };
   // m_refund_id is ours: a reply naming another one is not about this refund.
   if (data.m_refund_id && data.m_refund_id !== attempt.reference) {
-    return outcome('unknown', 'YabandPay answered about a different refund; it will be checked again.', { providerRef, detail });
+    return outcome('unknown', 'YabandPay answered about a different refund; it will be checked again.', {
+      providerRef,
+      detail,
+    });
   }
   const read = readRefundState(data.state);
-  if (read.class === 'approved' || read.class === 'declined') return outcome(read.class, read.sentence, { providerRef, detail });
+  if (read.class === 'approved' || read.class === 'declined')
+    return outcome(read.class, read.sentence, { providerRef, detail });
   if (read.class === 'open') return outcome('pending', read.sentence, { providerRef, detail });
   return outcome('unknown', read.sentence, { providerRef, detail });
 }
 
-async function queryRefundOnce(ctx: YabandpayContext, attempt: ProviderAttempt, refundId: string, signal?: AbortSignal): Promise<ProviderOutcome | null> {
+async function queryRefundOnce(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  refundId: string,
+  signal?: AbortSignal,
+): Promise<ProviderOutcome | null> {
   const reply = await ctx.client.call('v3.QueryRefundOrder', { refund_id: refundId }, withClosed(ctx, signal));
   if (reply.kind !== 'ok') return null;
   const parsed = refundDataSchema.safeParse(reply.data);
@@ -36,34 +50,59 @@ async function queryRefundOnce(ctx: YabandpayContext, attempt: ProviderAttempt, 
 }
 
 /** `start` for kind 'refund'. */
-export async function startRefund(ctx: YabandpayContext, attempt: ProviderAttempt, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome> {
+export async function startRefund(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  signal: AbortSignal,
+  progress: (message: string) => void,
+): Promise<ProviderOutcome> {
   const tradeId = attempt.original?.providerRef;
-  if (!attempt.original || !tradeId) return outcome('declined', 'This sale has no YabandPay trade id, so it cannot be refunded here; nothing was sent.');
+  if (!attempt.original || !tradeId)
+    return outcome('declined', 'This sale has no YabandPay trade id, so it cannot be refunded here; nothing was sent.');
   const amount = attempt.amount + attempt.tip;
-  if (!Number.isSafeInteger(amount) || amount <= 0) return outcome('declined', 'The refund amount is not valid; nothing was sent.');
+  if (!Number.isSafeInteger(amount) || amount <= 0)
+    return outcome('declined', 'The refund amount is not valid; nothing was sent.');
   if (amount > attempt.original.amount + attempt.original.tip) {
-    return outcome('declined', `A refund cannot be more than the sale (${moneyText(attempt.original.amount + attempt.original.tip, attempt.currency)}); nothing was sent.`);
+    return outcome(
+      'declined',
+      `A refund cannot be more than the sale (${moneyText(attempt.original.amount + attempt.original.tip, attempt.currency)}); nothing was sent.`,
+    );
   }
   progress('Sending the refund to YabandPay…');
-  const reply = await ctx.client.call('v3.CreateRefund', {
-    trade_id: tradeId,
-    refund_amount: toDecimalString(amount, attempt.currency),
-    refund_currency: attempt.currency,
-    refund_description: attempt.description.trim() || `Refund ${attempt.reference}`,
-    m_refund_id: attempt.reference,
-    notify_url: ctx.config.notifyUrl,
-  }, withClosed(ctx, signal));
+  const reply = await ctx.client.call(
+    'v3.CreateRefund',
+    {
+      trade_id: tradeId,
+      refund_amount: toDecimalString(amount, attempt.currency),
+      refund_currency: attempt.currency,
+      refund_description: attempt.description.trim() || `Refund ${attempt.reference}`,
+      m_refund_id: attempt.reference,
+      notify_url: ctx.config.notifyUrl,
+    },
+    withClosed(ctx, signal),
+  );
   if (reply.kind === 'no-answer') {
-    return outcome('unknown', `No reply from YabandPay (${reply.reason}): check the YabandPay portal for refund ${attempt.reference} before refunding again.`);
+    return outcome(
+      'unknown',
+      `No reply from YabandPay (${reply.reason}): check the YabandPay portal for refund ${attempt.reference} before refunding again.`,
+    );
   }
   if (reply.kind === 'error') {
     if (reply.code === YABANDPAY_ERROR.internal) {
-      return outcome('unknown', `${reply.cashierMessage} Check the YabandPay portal for refund ${attempt.reference} before refunding again.`, { detail: { code: reply.code } });
+      return outcome(
+        'unknown',
+        `${reply.cashierMessage} Check the YabandPay portal for refund ${attempt.reference} before refunding again.`,
+        { detail: { code: reply.code } },
+      );
     }
     return outcome('declined', reply.cashierMessage, { detail: { code: reply.code, message: reply.message } });
   }
   const created = refundDataSchema.safeParse(reply.data);
-  if (!created.success) return outcome('unknown', `YabandPay replied without a refund id: check the YabandPay portal for refund ${attempt.reference}.`);
+  if (!created.success)
+    return outcome(
+      'unknown',
+      `YabandPay replied without a refund id: check the YabandPay portal for refund ${attempt.reference}.`,
+    );
   let known = refundOutcome(attempt, created.data);
   if (known.state !== 'pending' && known.state !== 'unknown') return known;
   progress(known.message);
@@ -80,7 +119,8 @@ export async function startRefund(ctx: YabandpayContext, attempt: ProviderAttemp
     },
   });
   if (polled.ended === 'final' && polled.last) return polled.last;
-  if (polled.ended === 'aborted') return { ...known, message: `${known.message} Stopped waiting; it will be checked again.` };
+  if (polled.ended === 'aborted')
+    return { ...known, message: `${known.message} Stopped waiting; it will be checked again.` };
   return { ...known, state: 'unknown', message: `${known.message} The refund will be checked again.` };
 }
 
@@ -91,8 +131,15 @@ export async function startRefund(ctx: YabandpayContext, attempt: ProviderAttemp
  */
 export async function queryRefund(ctx: YabandpayContext, attempt: ProviderAttempt): Promise<ProviderOutcome> {
   if (!attempt.providerRef) {
-    return outcome('unknown', `YabandPay never confirmed refund ${attempt.reference}: a manager must look it up in the YabandPay portal and settle it.`);
+    return outcome(
+      'unknown',
+      `YabandPay never confirmed refund ${attempt.reference}: a manager must look it up in the YabandPay portal and settle it.`,
+    );
   }
-  return (await queryRefundOnce(ctx, attempt, attempt.providerRef)) ??
-    outcome('unknown', 'YabandPay did not say how the refund ended; it will be checked again.', { providerRef: attempt.providerRef });
+  return (
+    (await queryRefundOnce(ctx, attempt, attempt.providerRef)) ??
+    outcome('unknown', 'YabandPay did not say how the refund ended; it will be checked again.', {
+      providerRef: attempt.providerRef,
+    })
+  );
 }

@@ -23,19 +23,30 @@ const FINAL: ReadonlySet<ProviderOutcome['state']> = new Set(['approved', 'decli
 
 /** The `v3.POS` data for an attempt, or why it cannot be sent. Deterministic: a re-send is byte-for-byte the same request. */
 function posRequestData(
-  ctx: YabandpayContext, attempt: ProviderAttempt,
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
 ): { data: Record<string, string | undefined> } | { problem: string } {
   const problem = orderIdProblem(attempt.reference) ?? requestIdProblem(attempt.requestId);
   if (problem) return { problem };
   if (attempt.currency !== ctx.config.currency) {
-    return { problem: `This YabandPay terminal takes ${ctx.config.currency}, not ${attempt.currency}; nothing was sent.` };
+    return {
+      problem: `This YabandPay terminal takes ${ctx.config.currency}, not ${attempt.currency}; nothing was sent.`,
+    };
   }
-  if (!Number.isSafeInteger(attempt.amount) || !Number.isSafeInteger(attempt.tip) || attempt.amount <= 0 || attempt.tip < 0) {
+  if (
+    !Number.isSafeInteger(attempt.amount) ||
+    !Number.isSafeInteger(attempt.tip) ||
+    attempt.amount <= 0 ||
+    attempt.tip < 0
+  ) {
     return { problem: 'The payment amount is not valid; nothing was sent.' };
   }
   // YabandPay's amount includes the tip ("tip included in the total", seed 004); ours does not.
   const total = attempt.amount + attempt.tip;
-  if (total < MINIMUM_MINOR) return { problem: `YabandPay takes card payments from ${moneyText(MINIMUM_MINOR, attempt.currency)}; nothing was sent.` };
+  if (total < MINIMUM_MINOR)
+    return {
+      problem: `YabandPay takes card payments from ${moneyText(MINIMUM_MINOR, attempt.currency)}; nothing was sent.`,
+    };
   const description = [...(attempt.description.trim() || `Order ${attempt.reference}`)].slice(0, 64).join('');
   return {
     data: {
@@ -64,9 +75,19 @@ function portalLookupMessage(attempt: ProviderAttempt): string {
   );
 }
 
-function handedToManager(ctx: YabandpayContext, attempt: ProviderAttempt, why: Record<string, unknown>): ProviderOutcome {
+function handedToManager(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  why: Record<string, unknown>,
+): ProviderOutcome {
   return outcome('unknown', portalLookupMessage(attempt), {
-    detail: { ...why, needsSlip: true, orderId: attempt.reference, resends: ctx.posResends.recall(attempt.reference) ?? 0, queriesSent: queriesSentOf(attempt) },
+    detail: {
+      ...why,
+      needsSlip: true,
+      orderId: attempt.reference,
+      resends: ctx.posResends.recall(attempt.reference) ?? 0,
+      queriesSent: queriesSentOf(attempt),
+    },
   });
 }
 
@@ -118,12 +139,22 @@ function unlessStopped<T>(call: Promise<T>, signal: AbortSignal): Promise<T | 's
  * so a cancel or a query waits for it (bounded by the request timeout) instead of
  * re-sending.
  */
-function sendPos(ctx: YabandpayContext, attempt: ProviderAttempt, data: Record<string, string | undefined>): Promise<YabandpayCallResult> {
+function sendPos(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  data: Record<string, string | undefined>,
+): Promise<YabandpayCallResult> {
   const call = ctx.client.call('v3.POS', data, ctx.closed).then((reply) => {
-    const named = reply.kind === 'ok' ? reply.data : reply.kind === 'error' && reply.code === YABANDPAY_ERROR.duplicateRequest ? reply.data : null;
+    const named =
+      reply.kind === 'ok'
+        ? reply.data
+        : reply.kind === 'error' && reply.code === YABANDPAY_ERROR.duplicateRequest
+          ? reply.data
+          : null;
     const parsed = named ? posReplyDataSchema.safeParse(named) : null;
     // Only an order the reply says is ours (rule 7: an answer reaches an attempt by its own keys).
-    if (parsed?.success && !foreignOrderId(parsed.data, attempt)) ctx.tradeIds.remember(attempt.reference, parsed.data.trade_id);
+    if (parsed?.success && !foreignOrderId(parsed.data, attempt))
+      ctx.tradeIds.remember(attempt.reference, parsed.data.trade_id);
     return reply;
   });
   ctx.posInFlight.set(attempt.reference, call);
@@ -134,7 +165,14 @@ function sendPos(ctx: YabandpayContext, attempt: ProviderAttempt, data: Record<s
 }
 
 /** Polls an order until a final state, the window's end (unknown), or the cashier stops waiting (what is known). */
-async function pollSale(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId: string, signal: AbortSignal, progress: ProgressReport, known: ProviderOutcome): Promise<ProviderOutcome> {
+async function pollSale(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  tradeId: string,
+  signal: AbortSignal,
+  progress: ProgressReport,
+  known: ProviderOutcome,
+): Promise<ProviderOutcome> {
   let told = '';
   const polled = await pollUntilFinal<ProviderOutcome>({
     intervalMs: ctx.timing.pollIntervalMs,
@@ -143,7 +181,8 @@ async function pollSale(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId
     signal: withClosed(ctx, signal),
     check: (checkSignal) => querySaleByTradeId(ctx, attempt, tradeId, checkSignal),
     // A reply that proves the set-up wrong, or fails every signature form, will not change by waiting: say so now.
-    isFinal: (result) => FINAL.has(result.state) || result.configFault !== undefined || result.detail?.signatureFailed === true,
+    isFinal: (result) =>
+      FINAL.has(result.state) || result.configFault !== undefined || result.detail?.signatureFailed === true,
     onResult: (result) => {
       // A failed poll is not an answer: keep polling until the window ends.
       if (result.state !== 'pending') return;
@@ -152,51 +191,95 @@ async function pollSale(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId
     },
   });
   if (polled.ended === 'final' && polled.last) return polled.last;
-  if (polled.ended === 'aborted') return { ...known, message: `${known.message} Stopped waiting; the payment will be checked again.` };
-  return { ...known, state: 'unknown', message: 'The terminal has not finished this payment yet; it will be checked again.' };
+  if (polled.ended === 'aborted')
+    return { ...known, message: `${known.message} Stopped waiting; the payment will be checked again.` };
+  return {
+    ...known,
+    state: 'unknown',
+    message: 'The terminal has not finished this payment yet; it will be checked again.',
+  };
 }
 
 /** `start` for kind 'sale': one v3.POS (never re-sent from here), then polling. */
-export async function startSale(ctx: YabandpayContext, attempt: ProviderAttempt, signal: AbortSignal, progress: ProgressReport): Promise<ProviderOutcome> {
+export async function startSale(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  signal: AbortSignal,
+  progress: ProgressReport,
+): Promise<ProviderOutcome> {
   const request = posRequestData(ctx, attempt);
   if ('problem' in request) return outcome('declined', request.problem, { detail: { sent: false } });
   progress('Sending the payment to the terminal…');
   const reply = await unlessStopped(sendPos(ctx, attempt, request.data), withClosed(ctx, signal));
   if (reply === 'stopped') {
-    return outcome('unknown', 'The payment request had already left when you stopped waiting; YabandPay\'s answer will be checked, never by charging again.', { detail: { reason: 'stopped waiting' } });
+    return outcome(
+      'unknown',
+      "The payment request had already left when you stopped waiting; YabandPay's answer will be checked, never by charging again.",
+      { detail: { reason: 'stopped waiting' } },
+    );
   }
   const fault = reply.kind !== 'ok' && reply.configFault ? { configFault: reply.configFault } : {};
   if (reply.kind === 'no-answer') {
     // A 404/405 came from a server without the payments API: the request reached no gateway.
-    if (/^HTTP 40[45]$/.test(reply.reason)) return outcome('declined', `${reply.configFault} Nothing was sent to the terminal.`, { ...fault, detail: { reason: reply.reason } });
-    return outcome('unknown', `No reply from YabandPay (${reply.reason}); the payment will be checked before anything else is tried.`, { ...fault, detail: { reason: reply.reason } });
+    if (/^HTTP 40[45]$/.test(reply.reason))
+      return outcome('declined', `${reply.configFault} Nothing was sent to the terminal.`, {
+        ...fault,
+        detail: { reason: reply.reason },
+      });
+    return outcome(
+      'unknown',
+      `No reply from YabandPay (${reply.reason}); the payment will be checked before anything else is tried.`,
+      { ...fault, detail: { reason: reply.reason } },
+    );
   }
   if (reply.kind === 'error') {
     if (reply.code === YABANDPAY_ERROR.duplicateRequest) return recoverDuplicate(ctx, attempt, signal);
     // -1000 may come after the order was created: not a refusal we can trust.
-    if (reply.code === YABANDPAY_ERROR.internal) return outcome('unknown', `${reply.cashierMessage} The payment will be checked.`, { detail: { code: reply.code } });
-    return outcome('declined', reply.cashierMessage, { ...fault, detail: { code: reply.code, message: reply.message } });
+    if (reply.code === YABANDPAY_ERROR.internal)
+      return outcome('unknown', `${reply.cashierMessage} The payment will be checked.`, {
+        detail: { code: reply.code },
+      });
+    return outcome('declined', reply.cashierMessage, {
+      ...fault,
+      detail: { code: reply.code, message: reply.message },
+    });
   }
   const posReply = posReplyDataSchema.safeParse(reply.data);
-  if (!posReply.success) return outcome('unknown', 'YabandPay replied without a trade id; the payment will be checked.', { detail: { reason: 'no trade_id' } });
+  if (!posReply.success)
+    return outcome('unknown', 'YabandPay replied without a trade id; the payment will be checked.', {
+      detail: { reason: 'no trade_id' },
+    });
   const otherOrder = foreignOrderId(posReply.data, attempt);
   if (otherOrder) {
     // Another order's trade_id is not ours: never reported, queried or closed (rule 7).
-    return outcome('unknown', 'YabandPay answered about another order; this payment will be checked.', { detail: { reason: 'reply names another order_id', repliedOrderId: otherOrder } });
+    return outcome('unknown', 'YabandPay answered about another order; this payment will be checked.', {
+      detail: { reason: 'reply names another order_id', repliedOrderId: otherOrder },
+    });
   }
   const tradeId = posReply.data.trade_id;
   progress('The terminal is waiting for the card…', { providerRef: tradeId });
   const readBack = readBackOf(posReply.data, attempt);
-  const known = outcome('pending', 'Waiting for the customer at the terminal…', { providerRef: tradeId, detail: { trade_id: tradeId }, ...(readBack ? { readBack } : {}) });
+  const known = outcome('pending', 'Waiting for the customer at the terminal…', {
+    providerRef: tradeId,
+    detail: { trade_id: tradeId },
+    ...(readBack ? { readBack } : {}),
+  });
   return pollSale(ctx, attempt, tradeId, signal, progress, known);
 }
 
 /** -3002: the gateway already has this request. Query it by the trade_id its reply named, else hand it to the manager. */
-async function recoverDuplicate(ctx: YabandpayContext, attempt: ProviderAttempt, signal?: AbortSignal): Promise<ProviderOutcome> {
+async function recoverDuplicate(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  signal?: AbortSignal,
+): Promise<ProviderOutcome> {
   const tradeId = tradeIdOf(ctx, attempt);
   if (tradeId) return querySaleByTradeId(ctx, attempt, tradeId, signal);
   // Re-sending again cannot tell more: the gateway has the order but will not name it.
-  ctx.posResends.remember(attempt.reference, Math.max(ctx.timing.maxPosResends, ctx.posResends.recall(attempt.reference) ?? 0));
+  ctx.posResends.remember(
+    attempt.reference,
+    Math.max(ctx.timing.maxPosResends, ctx.posResends.recall(attempt.reference) ?? 0),
+  );
   return handedToManager(ctx, attempt, { code: YABANDPAY_ERROR.duplicateRequest });
 }
 
@@ -224,24 +307,50 @@ export async function querySale(ctx: YabandpayContext, attempt: ProviderAttempt)
     if (tradeId) return querySaleByTradeId(ctx, attempt, tradeId);
   }
   if (reply.kind === 'error' && reply.code === YABANDPAY_ERROR.duplicateRequest) return recoverDuplicate(ctx, attempt);
-  const otherOrder = reply.kind === 'ok' && typeof reply.data.order_id === 'string' ? foreignOrderId({ order_id: reply.data.order_id }, attempt) : null;
+  const otherOrder =
+    reply.kind === 'ok' && typeof reply.data.order_id === 'string'
+      ? foreignOrderId({ order_id: reply.data.order_id }, attempt)
+      : null;
   const okWhy = otherOrder ? 'YabandPay answered about another order.' : 'YabandPay replied without a trade id.';
-  const why = reply.kind === 'ok' ? okWhy : reply.kind === 'error' ? reply.cashierMessage : `YabandPay did not answer (${reply.reason}).`;
-  const detail = reply.kind === 'error' ? { code: reply.code } : { reason: reply.kind === 'ok' ? (otherOrder ? 'reply names another order_id' : 'no trade_id') : reply.reason };
+  const why =
+    reply.kind === 'ok'
+      ? okWhy
+      : reply.kind === 'error'
+        ? reply.cashierMessage
+        : `YabandPay did not answer (${reply.reason}).`;
+  const detail =
+    reply.kind === 'error'
+      ? { code: reply.code }
+      : { reason: reply.kind === 'ok' ? (otherOrder ? 'reply names another order_id' : 'no trade_id') : reply.reason };
   if (lastResend(ctx, attempt, sent)) return handedToManager(ctx, attempt, detail);
   const fault = reply.kind !== 'ok' && reply.configFault ? { configFault: reply.configFault } : {};
   return outcome('unknown', `${why} The payment will be checked again.`, { ...fault, detail });
 }
 
 /** v3.POSCancel, then the order's real state if the gateway refused (e.g. it was paid meanwhile). */
-async function closeTerminalScreen(ctx: YabandpayContext, attempt: ProviderAttempt, tradeId: string): Promise<ProviderOutcome> {
-  const reply = await ctx.client.call('v3.POSCancel', { tid: ctx.config.tid, trade_id: tradeId, request_id: newYabandpayRequestId() }, ctx.closed);
+async function closeTerminalScreen(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  tradeId: string,
+): Promise<ProviderOutcome> {
+  const reply = await ctx.client.call(
+    'v3.POSCancel',
+    { tid: ctx.config.tid, trade_id: tradeId, request_id: newYabandpayRequestId() },
+    ctx.closed,
+  );
   if (reply.kind === 'ok') {
     // v3.POSCancel only cancels an unpaid order (YB-pos-cancel), so this is the gateway's word, not a guess.
-    return outcome('cancelled', 'The terminal’s payment screen was closed; nothing was charged.', { providerRef: tradeId, detail: { trade_id: tradeId, cancelled: 'v3.POSCancel' } });
+    return outcome('cancelled', 'The terminal’s payment screen was closed; nothing was charged.', {
+      providerRef: tradeId,
+      detail: { trade_id: tradeId, cancelled: 'v3.POSCancel' },
+    });
   }
   if (reply.kind === 'no-answer') {
-    return outcome('unknown', `YabandPay did not confirm the cancel (${reply.reason}); the payment will be checked again.`, { providerRef: tradeId });
+    return outcome(
+      'unknown',
+      `YabandPay did not confirm the cancel (${reply.reason}); the payment will be checked again.`,
+      { providerRef: tradeId },
+    );
   }
   return querySaleByTradeId(ctx, attempt, tradeId);
 }
@@ -253,7 +362,10 @@ export async function cancelSale(ctx: YabandpayContext, attempt: ProviderAttempt
   if (onTheWire) await onTheWire;
   const tradeId = tradeIdOf(ctx, attempt);
   if (!tradeId) {
-    return outcome('unknown', 'The terminal screen cannot be closed from here before YabandPay gives a trade id; press cancel on the terminal. The payment will be checked.');
+    return outcome(
+      'unknown',
+      'The terminal screen cannot be closed from here before YabandPay gives a trade id; press cancel on the terminal. The payment will be checked.',
+    );
   }
   return closeTerminalScreen(ctx, attempt, tradeId);
 }

@@ -41,7 +41,10 @@ function yabandpaySigningValue(value: unknown, nested: NestedSigningForm = 'php-
 }
 
 /** `k=v&k=v` over the fields, keys sorted by ASCII code (uppercase before lowercase). */
-export function yabandpaySigningString(fields: Readonly<Record<string, unknown>>, nested: NestedSigningForm = 'php-array'): string {
+export function yabandpaySigningString(
+  fields: Readonly<Record<string, unknown>>,
+  nested: NestedSigningForm = 'php-array',
+): string {
   // Plain sort() compares UTF-16 code units, which is ASCII order for ASCII keys;
   // localeCompare would not be (it puts "a" before "Z").
   return Object.keys(fields)
@@ -58,15 +61,26 @@ function hmacHex(text: string, secretKey: string): string {
  * The `sign` of a request: HMAC over user, method, time and every data field.
  * `data` must not contain `user`, `method`, `time`, `sign` or `data` keys.
  */
-export function yabandpaySign(user: string, method: string, time: number | string, data: YabandpayData, secretKey: string): string {
+export function yabandpaySign(
+  user: string,
+  method: string,
+  time: number | string,
+  data: YabandpayData,
+  secretKey: string,
+): string {
   for (const reserved of ['user', 'method', 'time', 'sign', 'data']) {
-    if (Object.hasOwn(data, reserved)) throw new RangeError(`YabandPay data must not contain the top-level key "${reserved}"`);
+    if (Object.hasOwn(data, reserved))
+      throw new RangeError(`YabandPay data must not contain the top-level key "${reserved}"`);
   }
   return hmacHex(yabandpaySigningString({ ...data, user, method, time: String(time) }), secretKey);
 }
 
 /** The `sign` the gateway puts on a response or notify: HMAC over the data fields only. */
-export function yabandpaySignData(data: Readonly<Record<string, unknown>>, secretKey: string, nested: NestedSigningForm = 'php-array'): string {
+export function yabandpaySignData(
+  data: Readonly<Record<string, unknown>>,
+  secretKey: string,
+  nested: NestedSigningForm = 'php-array',
+): string {
   return hmacHex(yabandpaySigningString(data, nested), secretKey);
 }
 

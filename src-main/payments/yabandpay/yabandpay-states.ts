@@ -22,29 +22,61 @@ export interface ReadState {
 
 const PAYMENT: ReadonlyArray<[codes: string[], read: Omit<ReadState, 'code'>]> = [
   [['00', 'paid', 'completed'], { class: 'approved', authorisedOnly: false, sentence: 'Paid on the terminal.' }],
-  [['01', 'authorized', 'authorised'], { class: 'approved', authorisedOnly: true, sentence: 'Authorised on the terminal (to be captured).' }],
-  [['02', 'pending', 'new'], { class: 'open', authorisedOnly: false, sentence: 'Waiting for the customer at the terminal…' }],
+  [
+    ['01', 'authorized', 'authorised'],
+    { class: 'approved', authorisedOnly: true, sentence: 'Authorised on the terminal (to be captured).' },
+  ],
+  [
+    ['02', 'pending', 'new'],
+    { class: 'open', authorisedOnly: false, sentence: 'Waiting for the customer at the terminal…' },
+  ],
   [['03', 'processing'], { class: 'open', authorisedOnly: false, sentence: 'The terminal is processing the card…' }],
   [['04', 'verify'], { class: 'open', authorisedOnly: false, sentence: 'YabandPay is reviewing the payment…' }],
   [['05', 'declined'], { class: 'declined', authorisedOnly: false, sentence: 'The card was declined.' }],
   [['06', 'failed'], { class: 'declined', authorisedOnly: false, sentence: 'The payment failed on the terminal.' }],
-  [['07', 'expired'], { class: 'cancelled', authorisedOnly: false, sentence: 'The terminal timed out before the customer paid.' }],
-  [['08', 'cancelled', 'canceled'], { class: 'cancelled', authorisedOnly: false, sentence: 'The payment was cancelled on the terminal.' }],
+  [
+    ['07', 'expired'],
+    { class: 'cancelled', authorisedOnly: false, sentence: 'The terminal timed out before the customer paid.' },
+  ],
+  [
+    ['08', 'cancelled', 'canceled'],
+    { class: 'cancelled', authorisedOnly: false, sentence: 'The payment was cancelled on the terminal.' },
+  ],
 ];
 
 const REFUND: ReadonlyArray<[codes: string[], read: Omit<ReadState, 'code'>]> = [
-  [['20', 'to-be-approval'], { class: 'open', authorisedOnly: false, sentence: 'The refund waits for approval by the YabandPay account admin.' }],
-  [['21', 'refund pending'], { class: 'open', authorisedOnly: false, sentence: 'The refund waits for enough balance on the YabandPay account.' }],
-  [['22', 'refund processing', 'processing'], { class: 'open', authorisedOnly: false, sentence: 'The refund is being processed…' }],
+  [
+    ['20', 'to-be-approval'],
+    { class: 'open', authorisedOnly: false, sentence: 'The refund waits for approval by the YabandPay account admin.' },
+  ],
+  [
+    ['21', 'refund pending'],
+    { class: 'open', authorisedOnly: false, sentence: 'The refund waits for enough balance on the YabandPay account.' },
+  ],
+  [
+    ['22', 'refund processing', 'processing'],
+    { class: 'open', authorisedOnly: false, sentence: 'The refund is being processed…' },
+  ],
   [['23', 'refunded'], { class: 'approved', authorisedOnly: false, sentence: 'Refunded.' }],
-  [['24', 'refund failed', 'failed'], { class: 'declined', authorisedOnly: false, sentence: 'The refund failed; it can be tried again.' }],
-  [['25', 'refund error', 'error'], { class: 'declined', authorisedOnly: false, sentence: 'The refund failed: contact YabandPay support.' }],
+  [
+    ['24', 'refund failed', 'failed'],
+    { class: 'declined', authorisedOnly: false, sentence: 'The refund failed; it can be tried again.' },
+  ],
+  [
+    ['25', 'refund error', 'error'],
+    { class: 'declined', authorisedOnly: false, sentence: 'The refund failed: contact YabandPay support.' },
+  ],
 ];
 
 function lookup(table: typeof PAYMENT, state: string, what: string): ReadState {
   const key = state.trim().toLowerCase();
   for (const [codes, read] of table) if (codes.includes(key)) return { ...read, code: codes[0] };
-  return { code: '', class: 'unrecognised', authorisedOnly: false, sentence: `YabandPay reports an unexpected ${what} state "${maskPansIn(state)}".` };
+  return {
+    code: '',
+    class: 'unrecognised',
+    authorisedOnly: false,
+    sentence: `YabandPay reports an unexpected ${what} state "${maskPansIn(state)}".`,
+  };
 }
 
 /** Reads a payment `state` (code or word). */
@@ -75,7 +107,13 @@ const transactionInfoSchema = z.looseObject({
 export type TransactionInfo = z.infer<typeof transactionInfoSchema>;
 
 export const queryOrderDataSchema = z.object({
-  transaction_info: z.union([transactionInfoSchema, z.array(transactionInfoSchema).min(1).transform((list) => list[0])]),
+  transaction_info: z.union([
+    transactionInfoSchema,
+    z
+      .array(transactionInfoSchema)
+      .min(1)
+      .transform((list) => list[0]),
+  ]),
 });
 
 /** `data` of a `v3.POS` reply: the gateway's trade_id for our order (seed 004). */

@@ -16,10 +16,16 @@ const REFUND_INSTEAD = 'Refund it instead.';
 type Step = 'v3.POSReversal' | 'v3.CancelPayment';
 
 /** `start` for kind 'void'. Answers approved once the gateway confirmed the reversal. */
-export async function startVoid(ctx: YabandpayContext, attempt: ProviderAttempt, signal: AbortSignal, progress: (message: string) => void): Promise<ProviderOutcome> {
+export async function startVoid(
+  ctx: YabandpayContext,
+  attempt: ProviderAttempt,
+  signal: AbortSignal,
+  progress: (message: string) => void,
+): Promise<ProviderOutcome> {
   const original = attempt.original;
   const tradeId = original?.providerRef;
-  if (!original || !tradeId) return outcome('declined', 'This sale has no YabandPay trade id, so it cannot be voided here. ' + REFUND_INSTEAD);
+  if (!original || !tradeId)
+    return outcome('declined', 'This sale has no YabandPay trade id, so it cannot be voided here. ' + REFUND_INSTEAD);
   if (attempt.amount + attempt.tip !== original.amount + original.tip) {
     return outcome('declined', 'YabandPay only voids the full amount of a sale. ' + REFUND_INSTEAD);
   }
@@ -31,8 +37,15 @@ export async function startVoid(ctx: YabandpayContext, attempt: ProviderAttempt,
   }
   const info = lookup.info;
   const read = readPaymentState(info.state);
-  if (read.code === '08') return outcome('approved', 'This sale is already reversed at YabandPay.', { providerRef: tradeId, detail: transactionDetail(info) });
-  if (read.class !== 'approved') return outcome('declined', `This sale is not paid at YabandPay (${read.sentence}), so there is nothing to void.`, { providerRef: tradeId });
+  if (read.code === '08')
+    return outcome('approved', 'This sale is already reversed at YabandPay.', {
+      providerRef: tradeId,
+      detail: transactionDetail(info),
+    });
+  if (read.class !== 'approved')
+    return outcome('declined', `This sale is not paid at YabandPay (${read.sentence}), so there is nothing to void.`, {
+      providerRef: tradeId,
+    });
 
   const now = ctx.timing.now();
   const paidAt = unixSecondsToMs(info.paid_time ?? info.created_at);
@@ -40,16 +53,34 @@ export async function startVoid(ctx: YabandpayContext, attempt: ProviderAttempt,
   // POSReversal is for a successful sale (00), not an open authorisation (01).
   if (!read.authorisedOnly && paidAt !== null && sameGatewayDay(paidAt, now)) steps.push('v3.POSReversal');
   if (paidAt === null || now <= cancelPaymentDeadline(paidAt)) steps.push('v3.CancelPayment');
-  if (steps.length === 0) return outcome('declined', 'It is past 00:30 (CET) after the day of this sale, so YabandPay no longer voids it. ' + REFUND_INSTEAD, { providerRef: tradeId });
+  if (steps.length === 0)
+    return outcome(
+      'declined',
+      'It is past 00:30 (CET) after the day of this sale, so YabandPay no longer voids it. ' + REFUND_INSTEAD,
+      { providerRef: tradeId },
+    );
 
   let refusal = '';
   for (const step of steps) {
-    progress(step === 'v3.POSReversal' ? 'Reversing the sale on the terminal…' : 'Cancelling the payment at YabandPay…');
-    const data = step === 'v3.POSReversal' ? { tid: ctx.config.tid, trade_id: tradeId, request_id: newYabandpayRequestId() } : { trade_id: tradeId };
+    progress(
+      step === 'v3.POSReversal' ? 'Reversing the sale on the terminal…' : 'Cancelling the payment at YabandPay…',
+    );
+    const data =
+      step === 'v3.POSReversal'
+        ? { tid: ctx.config.tid, trade_id: tradeId, request_id: newYabandpayRequestId() }
+        : { trade_id: tradeId };
     const reply = await ctx.client.call(step, data, withClosed(ctx, signal));
-    if (reply.kind === 'ok') return outcome('approved', 'The sale was voided at YabandPay.', { providerRef: tradeId, detail: { trade_id: tradeId, via: step } });
+    if (reply.kind === 'ok')
+      return outcome('approved', 'The sale was voided at YabandPay.', {
+        providerRef: tradeId,
+        detail: { trade_id: tradeId, via: step },
+      });
     // The request may have been acted on: only a query can tell now.
-    if (reply.kind === 'no-answer') return outcome('unknown', `YabandPay did not confirm the void (${reply.reason}); it will be checked.`, { providerRef: tradeId, detail: { trade_id: tradeId, via: step } });
+    if (reply.kind === 'no-answer')
+      return outcome('unknown', `YabandPay did not confirm the void (${reply.reason}); it will be checked.`, {
+        providerRef: tradeId,
+        detail: { trade_id: tradeId, via: step },
+      });
     refusal = reply.message || reply.cashierMessage;
   }
   return outcome('declined', `YabandPay refused the void (${refusal}). ${REFUND_INSTEAD}`, { providerRef: tradeId });
@@ -60,10 +91,18 @@ export async function queryVoid(ctx: YabandpayContext, attempt: ProviderAttempt)
   const tradeId = attempt.original?.providerRef ?? attempt.providerRef;
   if (!tradeId) return outcome('declined', 'This sale has no YabandPay trade id; nothing was voided.');
   const lookup = await lookUpOrder(ctx, tradeId);
-  if (lookup.kind !== 'info') return outcome('unknown', 'YabandPay did not say whether the sale was voided; it will be checked again.', { providerRef: tradeId });
+  if (lookup.kind !== 'info')
+    return outcome('unknown', 'YabandPay did not say whether the sale was voided; it will be checked again.', {
+      providerRef: tradeId,
+    });
   const read = readPaymentState(lookup.info.state);
   const detail = transactionDetail(lookup.info);
-  if (read.code === '08') return outcome('approved', 'The sale was voided at YabandPay.', { providerRef: tradeId, detail });
-  if (read.class === 'approved') return outcome('declined', 'YabandPay still shows the sale as paid: the void did not go through.', { providerRef: tradeId, detail });
+  if (read.code === '08')
+    return outcome('approved', 'The sale was voided at YabandPay.', { providerRef: tradeId, detail });
+  if (read.class === 'approved')
+    return outcome('declined', 'YabandPay still shows the sale as paid: the void did not go through.', {
+      providerRef: tradeId,
+      detail,
+    });
   return outcome('unknown', read.sentence, { providerRef: tradeId, detail });
 }

@@ -8,7 +8,12 @@ import type { Dispatch } from '../../ipc/dispatcher';
 import type { EventBus } from '../../ipc/event-bus';
 import { isTrustedSender, type TrustedRenderer } from './security';
 
-export function registerIpc(options: { dispatch: Dispatch; events: EventBus; trusted: TrustedRenderer; windows: () => BrowserWindow[] }): () => void {
+export function registerIpc(options: {
+  dispatch: Dispatch;
+  events: EventBus;
+  trusted: TrustedRenderer;
+  windows: () => BrowserWindow[];
+}): () => void {
   for (const channel of CHANNEL_NAMES) {
     ipcMain.handle(channel, (event, payload: unknown) => {
       if (!isTrustedSender(event.senderFrame, options.trusted)) {

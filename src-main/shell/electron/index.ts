@@ -31,31 +31,51 @@ function createWindow(): BrowserWindow {
 }
 
 async function start(): Promise<Core> {
-  const configPath = process.argv.find((a) => a.startsWith('--config='))?.slice('--config='.length) ?? process.env.COUNTERTOP_CONFIG ?? null;
+  const configPath =
+    process.argv.find((a) => a.startsWith('--config='))?.slice('--config='.length) ??
+    process.env.COUNTERTOP_CONFIG ??
+    null;
   const config = resolveConfig(configPath);
   const resources = app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources');
   const dataDir = configPath ? config.dataDir : join(app.getPath('userData'), 'demo');
   // better-sqlite3 built for Electron's ABI, beside node_modules' Node build (scripts/build-electron-sqlite.mjs).
-  const sqliteBinding = app.isPackaged ? join(process.resourcesPath, 'native', 'better_sqlite3.node') : join(__dirname, '../../.electron-native/better_sqlite3.node');
-  return createCore({ config: { ...config, dataDir }, resourcesDir: resources, sqliteBinding, osPrint: electronOsPrint });
+  const sqliteBinding = app.isPackaged
+    ? join(process.resourcesPath, 'native', 'better_sqlite3.node')
+    : join(__dirname, '../../.electron-native/better_sqlite3.node');
+  return createCore({
+    config: { ...config, dataDir },
+    resourcesDir: resources,
+    sqliteBinding,
+    osPrint: electronOsPrint,
+  });
 }
 
 app.enableSandbox();
-app.whenReady().then(async () => {
-  applySecurityPolicy(trusted);
-  let core: Core;
-  try {
-    core = await start();
-  } catch (error) {
-    dialog.showErrorBox('Countertop could not start', error instanceof ConfigError ? error.message : String(error));
-    app.exit(error instanceof ConfigError ? 2 : 1);
-    return;
-  }
-  registerIpc({ dispatch: core.dispatch, events: core.events, trusted, windows: () => BrowserWindow.getAllWindows() });
-  createWindow();
-  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) createWindow(); });
-  app.on('before-quit', () => void core.close());
-}).catch((error) => consoleLogger.error('Electron start failed', error));
+app
+  .whenReady()
+  .then(async () => {
+    applySecurityPolicy(trusted);
+    let core: Core;
+    try {
+      core = await start();
+    } catch (error) {
+      dialog.showErrorBox('Countertop could not start', error instanceof ConfigError ? error.message : String(error));
+      app.exit(error instanceof ConfigError ? 2 : 1);
+      return;
+    }
+    registerIpc({
+      dispatch: core.dispatch,
+      events: core.events,
+      trusted,
+      windows: () => BrowserWindow.getAllWindows(),
+    });
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
+    app.on('before-quit', () => void core.close());
+  })
+  .catch((error) => consoleLogger.error('Electron start failed', error));
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();

@@ -9,10 +9,20 @@ function firstExisting(candidates: string[], what: string): string {
 }
 
 export function resourcesDir(here: string): string {
-  return process.env.COUNTERTOP_RESOURCES ?? firstExisting([join(here, '../../resources'), join(here, '../resources'), resolve('resources')], 'resources/');
+  return (
+    process.env.COUNTERTOP_RESOURCES ??
+    firstExisting([join(here, '../../resources'), join(here, '../resources'), resolve('resources')], 'resources/')
+  );
 }
 
 export function rendererDir(here: string): string {
-  return process.env.COUNTERTOP_RENDERER_DIR
-    ?? firstExisting([join(here, '../renderer'), join(here, '../../out/renderer'), resolve('out/renderer')].filter((d) => existsSync(join(d, 'index.html'))), 'the built renderer (run npm run build)');
+  return (
+    process.env.COUNTERTOP_RENDERER_DIR ??
+    firstExisting(
+      [join(here, '../renderer'), join(here, '../../out/renderer'), resolve('out/renderer')].filter((d) =>
+        existsSync(join(d, 'index.html')),
+      ),
+      'the built renderer (run npm run build)',
+    )
+  );
 }

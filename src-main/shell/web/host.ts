@@ -16,14 +16,21 @@ import { startWebHost } from './web-host';
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' }, port: { type: 'string', default: '0' } } });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port ${values.port} is not a port number`, 'port');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new ConfigError(`--port ${values.port} is not a port number`, 'port');
   const configPath = values.config ?? process.env.COUNTERTOP_CONFIG ?? null;
   const config = resolveConfig(configPath);
   const warning = configPath ? configPermissionWarning(configPath, config) : null;
   if (warning) consoleLogger.info(warning);
 
   const core = await createCore({ config, resourcesDir: resourcesDir(__dirname) });
-  const host = await startWebHost({ dispatch: core.dispatch, events: core.events, rendererDir: rendererDir(__dirname), port, log: consoleLogger.info });
+  const host = await startWebHost({
+    dispatch: core.dispatch,
+    events: core.events,
+    rendererDir: rendererDir(__dirname),
+    port,
+    log: consoleLogger.info,
+  });
   process.stdout.write(`${host.url}\n`);
   consoleLogger.info(`${config.demo ? 'DEMO MODE, ' : ''}journal ${core.journal.path}`);
 

@@ -17,8 +17,14 @@ import type { EventBus } from '../../ipc/event-bus';
 import { CONTENT_SECURITY_POLICY } from '../security-policy';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
 };
 
 /** Largest frame accepted: a catalogue CSV import is the biggest legitimate payload. */
@@ -57,12 +63,22 @@ function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerRespo
     res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('Not found');
     return;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+  res.writeHead(200, {
+    ...headers,
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': 'no-store',
+  });
   if (req.method === 'HEAD') res.end();
   else createReadStream(file).pipe(res);
 }
 
-export async function startWebHost(options: { dispatch: Dispatch; events: EventBus; rendererDir: string; port: number; log(message: string): void }): Promise<WebHost> {
+export async function startWebHost(options: {
+  dispatch: Dispatch;
+  events: EventBus;
+  rendererDir: string;
+  port: number;
+  log(message: string): void;
+}): Promise<WebHost> {
   const token = randomBytes(24).toString('base64url');
   const server: Server = createServer((req, res) => serveStatic(options.rendererDir, req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
@@ -108,7 +124,12 @@ export async function startWebHost(options: { dispatch: Dispatch; events: EventB
         return;
       }
       const reply = await options.dispatch(frame.channel, frame.payload);
-      send(ws, reply.ok ? { type: 'reply', id: frame.id, ok: true, result: reply.result } : { type: 'reply', id: frame.id, ok: false, error: reply.error });
+      send(
+        ws,
+        reply.ok
+          ? { type: 'reply', id: frame.id, ok: true, result: reply.result }
+          : { type: 'reply', id: frame.id, ok: false, error: reply.error },
+      );
     });
   });
 

@@ -53,17 +53,35 @@ describe('formatLocalDateTime', () => {
 
 describe('csvDateTime', () => {
   it('gives seconds and the zone offset at that instant', () => {
-    expect(csvDateTime(WINTER, { timeZone: 'America/Toronto' })).toEqual({ time: '2026-12-06 05:04:57', offset: 'UTC-05:00' });
-    expect(csvDateTime(WINTER, { timeZone: 'Europe/Paris' })).toEqual({ time: '2026-12-06 11:04:57', offset: 'UTC+01:00' });
-    expect(csvDateTime(SUMMER, { timeZone: 'America/Toronto' })).toEqual({ time: '2026-07-01 08:00:00', offset: 'UTC-04:00' });
-    expect(csvDateTime(SUMMER, { timeZone: 'Asia/Kolkata' })).toEqual({ time: '2026-07-01 17:30:00', offset: 'UTC+05:30' });
+    expect(csvDateTime(WINTER, { timeZone: 'America/Toronto' })).toEqual({
+      time: '2026-12-06 05:04:57',
+      offset: 'UTC-05:00',
+    });
+    expect(csvDateTime(WINTER, { timeZone: 'Europe/Paris' })).toEqual({
+      time: '2026-12-06 11:04:57',
+      offset: 'UTC+01:00',
+    });
+    expect(csvDateTime(SUMMER, { timeZone: 'America/Toronto' })).toEqual({
+      time: '2026-07-01 08:00:00',
+      offset: 'UTC-04:00',
+    });
+    expect(csvDateTime(SUMMER, { timeZone: 'Asia/Kolkata' })).toEqual({
+      time: '2026-07-01 17:30:00',
+      offset: 'UTC+05:30',
+    });
     expect(csvDateTime(SUMMER, { timeZone: 'UTC' }).offset).toBe('UTC+00:00');
   });
 
   it('tells apart the two 01:30s of the night the clocks go back', () => {
     // Toronto, 2026-11-01: 01:30 EDT (05:30Z) then 01:30 EST (06:30Z).
-    expect(csvDateTime('2026-11-01T05:30:00Z', { timeZone: 'America/Toronto' })).toEqual({ time: '2026-11-01 01:30:00', offset: 'UTC-04:00' });
-    expect(csvDateTime('2026-11-01T06:30:00Z', { timeZone: 'America/Toronto' })).toEqual({ time: '2026-11-01 01:30:00', offset: 'UTC-05:00' });
+    expect(csvDateTime('2026-11-01T05:30:00Z', { timeZone: 'America/Toronto' })).toEqual({
+      time: '2026-11-01 01:30:00',
+      offset: 'UTC-04:00',
+    });
+    expect(csvDateTime('2026-11-01T06:30:00Z', { timeZone: 'America/Toronto' })).toEqual({
+      time: '2026-11-01 01:30:00',
+      offset: 'UTC-05:00',
+    });
   });
 
   it('gives a bad time as it came and no offset', () => {

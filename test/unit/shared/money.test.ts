@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, currencyExponent, formatMoney, mulDivRound, parseDecimalString, roundToStep, toDecimalString } from '../../../src-shared/money';
+import {
+  allocate,
+  currencyExponent,
+  formatMoney,
+  mulDivRound,
+  parseDecimalString,
+  roundToStep,
+  toDecimalString,
+} from '../../../src-shared/money';
 
 describe('decimal strings at provider edges', () => {
   it.each([
-    [1250, 'CAD', '12.50'], [5, 'EUR', '0.05'], [0, 'USD', '0.00'], [-7, 'EUR', '-0.07'], [1999, 'JPY', '1999'], [12345, 'KWD', '12.345'],
+    [1250, 'CAD', '12.50'],
+    [5, 'EUR', '0.05'],
+    [0, 'USD', '0.00'],
+    [-7, 'EUR', '-0.07'],
+    [1999, 'JPY', '1999'],
+    [12345, 'KWD', '12.345'],
   ])('%i %s → %s and back', (minor, currency, text) => {
     expect(toDecimalString(minor, currency)).toBe(text);
     expect(parseDecimalString(text, currency)).toBe(minor);
@@ -33,7 +46,9 @@ describe('rounding', () => {
   });
 
   it('rounds cash to the nickel like the Canadian rule (1–2 down, 3–4 up)', () => {
-    expect([1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008].map((a) => roundToStep(a, 5))).toEqual([1000, 1000, 1005, 1005, 1005, 1005, 1005, 1010]);
+    expect([1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008].map((a) => roundToStep(a, 5))).toEqual([
+      1000, 1000, 1005, 1005, 1005, 1005, 1005, 1010,
+    ]);
     expect(roundToStep(1003, 1)).toBe(1003);
   });
 

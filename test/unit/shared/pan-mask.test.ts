@@ -42,21 +42,37 @@ describe('card numbers inside free text', () => {
   });
 
   it('leaves numbers that are not card numbers: too short, too long, failing Luhn', () => {
-    for (const text of ['order 123456789012', 'ref 41111111111111111111', 'id 4111111111111112', 'Sale 42 total 12.99']) {
+    for (const text of [
+      'order 123456789012',
+      'ref 41111111111111111111',
+      'id 4111111111111112',
+      'Sale 42 total 12.99',
+    ]) {
       expect(maskPansIn(text)).toBe(text);
     }
   });
 
-  it('leaves the attempt\'s own ids readable even when their digits pass Luhn, inside a longer id too', () => {
+  it("leaves the attempt's own ids readable even when their digits pass Luhn, inside a longer id too", () => {
     const keep = new Set(['CP4111111111111111', '5454545454545454']);
-    expect(maskPansIn('trans CP4111111111111111 order 5454545454545454 card 4012888888881881', keep))
-      .toBe('trans CP4111111111111111 order 5454545454545454 card **** 1881');
+    expect(maskPansIn('trans CP4111111111111111 order 5454545454545454 card 4012888888881881', keep)).toBe(
+      'trans CP4111111111111111 order 5454545454545454 card **** 1881',
+    );
   });
 
   it('masks every string and card-like integer of a nested value, and returns a copy', () => {
-    const detail = { msg: 'PAN 4111111111111111', nested: [{ text: 'x 5454545454545454' }], number: 4111111111111111, amount: 1234 };
+    const detail = {
+      msg: 'PAN 4111111111111111',
+      nested: [{ text: 'x 5454545454545454' }],
+      number: 4111111111111111,
+      amount: 1234,
+    };
     const masked = maskPansDeep(detail);
-    expect(masked).toEqual({ msg: 'PAN **** 1111', nested: [{ text: 'x **** 5454' }], number: '**** 1111', amount: 1234 });
+    expect(masked).toEqual({
+      msg: 'PAN **** 1111',
+      nested: [{ text: 'x **** 5454' }],
+      number: '**** 1111',
+      amount: 1234,
+    });
     expect(detail.msg).toBe('PAN 4111111111111111');
   });
 });

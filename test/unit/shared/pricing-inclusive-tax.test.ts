@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { priceOrder, type Discount, type LineInput, type OrderTotals, type TaxRate, type TaxRounding } from '../../../src-shared/pricing';
+import {
+  priceOrder,
+  type Discount,
+  type LineInput,
+  type OrderTotals,
+  type TaxRate,
+  type TaxRounding,
+} from '../../../src-shared/pricing';
 
 // Issue 11, item 8: inclusive tax = round(price × r ÷ (1 + r)), base = price − tax.
 // Every expectation here is computed independently with BigInt, never with the code under test.
@@ -14,16 +21,43 @@ function roundDiv(n: bigint, d: bigint): bigint {
 }
 
 /** The reference inclusive tax inside `price` for inclusive rates summing to `ppm`. */
-const inclusiveTax = (price: number, ppm: number): number => Number(roundDiv(BigInt(price) * BigInt(ppm), PPM + BigInt(ppm)));
+const inclusiveTax = (price: number, ppm: number): number =>
+  Number(roundDiv(BigInt(price) * BigInt(ppm), PPM + BigInt(ppm)));
 
 const rate = (code: string, ratePpm: number, inclusive = true): TaxRate => ({ code, label: code, ratePpm, inclusive });
-const line = (id: string, unitPrice: number, taxCodes: string[], qtyMilli = 1000, discount: Discount | null = null): LineInput => ({ id, unitPrice, qtyMilli, discount, taxCodes });
-const one = (price: number, rates: TaxRate[], rounding: TaxRounding = 'line') => priceOrder([line('a', price, rates.map((r) => r.code))], null, rates, rounding);
+const line = (
+  id: string,
+  unitPrice: number,
+  taxCodes: string[],
+  qtyMilli = 1000,
+  discount: Discount | null = null,
+): LineInput => ({ id, unitPrice, qtyMilli, discount, taxCodes });
+const one = (price: number, rates: TaxRate[], rounding: TaxRounding = 'line') =>
+  priceOrder(
+    [
+      line(
+        'a',
+        price,
+        rates.map((r) => r.code),
+      ),
+    ],
+    null,
+    rates,
+    rounding,
+  );
 const taxOf = (totals: OrderTotals, code: string) => totals.taxes.find((t) => t.code === code)?.amount ?? 0;
 
 const RATES: [string, number][] = [
-  ['21 %', 210_000], ['20 %', 200_000], ['19 %', 190_000], ['10 %', 100_000], ['7.7 %', 77_000], ['5.5 %', 55_000],
-  ['2.5 %', 25_000], ['9.975 %', 99_750], ['8 %', 80_000], ['0 %', 0],
+  ['21 %', 210_000],
+  ['20 %', 200_000],
+  ['19 %', 190_000],
+  ['10 %', 100_000],
+  ['7.7 %', 77_000],
+  ['5.5 %', 55_000],
+  ['2.5 %', 25_000],
+  ['9.975 %', 99_750],
+  ['8 %', 80_000],
+  ['0 %', 0],
 ];
 const PRICES = [1, 2, 5, 6, 99, 100, 121, 999, 1000, 1210, 1299, 12_345, 99_999, 1_000_003];
 
@@ -59,7 +93,10 @@ describe('inclusive tax: round(price × r ÷ (1 + r)), base = price − tax', ()
       expect(taxA.base).toBe(price - total);
       expect(taxB.base).toBe(price - total);
       // Each part is its exact share price × r ÷ (1 + Σr), give or take the cent the split moves.
-      for (const [tax, ppm] of [[taxA, a], [taxB, b]] as const) {
+      for (const [tax, ppm] of [
+        [taxA, a],
+        [taxB, b],
+      ] as const) {
         const exactTimesDen = BigInt(price) * BigInt(ppm);
         const den = PPM + BigInt(a + b);
         const diff = BigInt(tax.amount) * den - exactTimesDen;
@@ -147,7 +184,14 @@ describe("tax rounding 'line' vs 'order'", () => {
     expect(totals.includedTax).toBe(52);
     expect(totals.lines.map((l) => l.taxes[0].amount)).toEqual([18, 17, 17]);
     // Without the group each per-line code is its own tax, i.e. line rounding.
-    expect(priceOrder(lines, null, rates.map(({ roundingGroup: _, ...r }) => r), 'order').includedTax).toBe(51);
+    expect(
+      priceOrder(
+        lines,
+        null,
+        rates.map(({ roundingGroup: _, ...r }) => r),
+        'order',
+      ).includedTax,
+    ).toBe(51);
   });
 
   it('defaults to line rounding', () => {
@@ -158,8 +202,13 @@ describe("tax rounding 'line' vs 'order'", () => {
 
 describe('priceOrder property: random orders in both rounding modes', () => {
   const TAXES: TaxRate[] = [
-    rate('VAT21', 210_000), rate('VAT10', 100_000), rate('ECO', 25_000), rate('VAT77', 77_000),
-    rate('GST', 50_000, false), rate('QST', 99_750, false), rate('PST', 70_000, false),
+    rate('VAT21', 210_000),
+    rate('VAT10', 100_000),
+    rate('ECO', 25_000),
+    rate('VAT77', 77_000),
+    rate('GST', 50_000, false),
+    rate('QST', 99_750, false),
+    rate('PST', 70_000, false),
   ];
   const byCode = new Map(TAXES.map((t) => [t.code, t]));
   const discount: fc.Arbitrary<Discount | null> = fc.oneof(
@@ -182,48 +231,62 @@ describe('priceOrder property: random orders in both rounding modes', () => {
   /** Exact Σ of num/den, rounded once: the reference for 'order' rounding. */
   function roundSum(parts: readonly { num: bigint; den: bigint }[]): number {
     const den = parts.reduce((acc, p) => acc * p.den, 1n);
-    return Number(roundDiv(parts.reduce((acc, p) => acc + p.num * (den / p.den), 0n), den));
+    return Number(
+      roundDiv(
+        parts.reduce((acc, p) => acc + p.num * (den / p.den), 0n),
+        den,
+      ),
+    );
   }
 
   it('keeps line taxes, order taxes and totals consistent', () => {
-    fc.assert(fc.property(orderArb, ({ lines, orderDiscount, rounding }) => {
-      const inputs = lines.map((l, i) => ({ id: `l${i}`, ...l }));
-      const totals = priceOrder(inputs, orderDiscount, TAXES, rounding);
+    fc.assert(
+      fc.property(orderArb, ({ lines, orderDiscount, rounding }) => {
+        const inputs = lines.map((l, i) => ({ id: `l${i}`, ...l }));
+        const totals = priceOrder(inputs, orderDiscount, TAXES, rounding);
 
-      for (const tax of TAXES) {
-        const onLines = totals.lines.flatMap((l) => l.taxes.filter((t) => t.code === tax.code));
-        expect(onLines.reduce((s, t) => s + t.amount, 0)).toBe(taxOf(totals, tax.code));
-        if (rounding !== 'order' || onLines.length === 0) continue;
-        // 'order': the order's tax is the exact sum over lines, rounded once.
-        const exact = totals.lines.flatMap((l, i) => {
-          if (!l.taxes.some((t) => t.code === tax.code)) return [];
-          const inclusivePpm = inputs[i].taxCodes.reduce((s, c) => s + (byCode.get(c)!.inclusive ? byCode.get(c)!.ratePpm : 0), 0);
-          return tax.inclusive
-            ? [{ num: BigInt(l.net) * BigInt(tax.ratePpm), den: PPM + BigInt(inclusivePpm) }]
-            : [{ num: BigInt(l.taxes[0].base) * BigInt(tax.ratePpm), den: PPM }];
-        });
-        expect(taxOf(totals, tax.code)).toBe(roundSum(exact));
-      }
-
-      for (const [i, l] of totals.lines.entries()) {
-        const inclusive = l.taxes.filter((t) => t.inclusive);
-        const inclusiveSum = inclusive.reduce((s, t) => s + t.amount, 0);
-        for (const t of l.taxes) expect(t.base + inclusiveSum).toBe(l.net);
-        if (rounding === 'line') {
-          const inclusivePpm = inclusive.reduce((s, t) => s + byCode.get(t.code)!.ratePpm, 0);
-          expect(inclusiveSum).toBe(inclusiveTax(l.net, inclusivePpm));
-          for (const t of l.taxes.filter((x) => !x.inclusive)) {
-            expect(t.amount).toBe(Number(roundDiv(BigInt(t.base) * BigInt(byCode.get(t.code)!.ratePpm), PPM)));
-          }
+        for (const tax of TAXES) {
+          const onLines = totals.lines.flatMap((l) => l.taxes.filter((t) => t.code === tax.code));
+          expect(onLines.reduce((s, t) => s + t.amount, 0)).toBe(taxOf(totals, tax.code));
+          if (rounding !== 'order' || onLines.length === 0) continue;
+          // 'order': the order's tax is the exact sum over lines, rounded once.
+          const exact = totals.lines.flatMap((l, i) => {
+            if (!l.taxes.some((t) => t.code === tax.code)) return [];
+            const inclusivePpm = inputs[i].taxCodes.reduce(
+              (s, c) => s + (byCode.get(c)!.inclusive ? byCode.get(c)!.ratePpm : 0),
+              0,
+            );
+            return tax.inclusive
+              ? [{ num: BigInt(l.net) * BigInt(tax.ratePpm), den: PPM + BigInt(inclusivePpm) }]
+              : [{ num: BigInt(l.taxes[0].base) * BigInt(tax.ratePpm), den: PPM }];
+          });
+          expect(taxOf(totals, tax.code)).toBe(roundSum(exact));
         }
-        expect(l.net).toBe(l.gross - l.lineDiscount - l.orderDiscount);
-        expect(l.taxes.map((t) => t.code)).toEqual(inputs[i].taxCodes);
-      }
 
-      const added = totals.lines.flatMap((l) => l.taxes).filter((t) => !t.inclusive).reduce((s, t) => s + t.amount, 0);
-      expect(totals.addedTax).toBe(added);
-      expect(totals.total).toBe(totals.subtotal - totals.discountTotal + totals.addedTax);
-      expect(totals.lines.reduce((s, l) => s + l.net, 0)).toBe(totals.subtotal - totals.discountTotal);
-    }), { seed: 20_110_008, numRuns: 500 });
+        for (const [i, l] of totals.lines.entries()) {
+          const inclusive = l.taxes.filter((t) => t.inclusive);
+          const inclusiveSum = inclusive.reduce((s, t) => s + t.amount, 0);
+          for (const t of l.taxes) expect(t.base + inclusiveSum).toBe(l.net);
+          if (rounding === 'line') {
+            const inclusivePpm = inclusive.reduce((s, t) => s + byCode.get(t.code)!.ratePpm, 0);
+            expect(inclusiveSum).toBe(inclusiveTax(l.net, inclusivePpm));
+            for (const t of l.taxes.filter((x) => !x.inclusive)) {
+              expect(t.amount).toBe(Number(roundDiv(BigInt(t.base) * BigInt(byCode.get(t.code)!.ratePpm), PPM)));
+            }
+          }
+          expect(l.net).toBe(l.gross - l.lineDiscount - l.orderDiscount);
+          expect(l.taxes.map((t) => t.code)).toEqual(inputs[i].taxCodes);
+        }
+
+        const added = totals.lines
+          .flatMap((l) => l.taxes)
+          .filter((t) => !t.inclusive)
+          .reduce((s, t) => s + t.amount, 0);
+        expect(totals.addedTax).toBe(added);
+        expect(totals.total).toBe(totals.subtotal - totals.discountTotal + totals.addedTax);
+        expect(totals.lines.reduce((s, l) => s + l.net, 0)).toBe(totals.subtotal - totals.discountTotal);
+      }),
+      { seed: 20_110_008, numRuns: 500 },
+    );
   });
 });

@@ -5,7 +5,13 @@ const GST: TaxRate = { code: 'GST', label: 'GST 5%', ratePpm: 50_000, inclusive:
 const PST: TaxRate = { code: 'PST', label: 'PST 7%', ratePpm: 70_000, inclusive: false };
 const QST: TaxRate = { code: 'QST', label: 'QST 9.975%', ratePpm: 99_750, inclusive: false };
 const VAT: TaxRate = { code: 'VAT', label: 'VAT 19%', ratePpm: 190_000, inclusive: true };
-const line = (id: string, unitPrice: number, qtyMilli: number, taxCodes: string[], discount: LineInput['discount'] = null): LineInput => ({ id, unitPrice, qtyMilli, taxCodes, discount });
+const line = (
+  id: string,
+  unitPrice: number,
+  qtyMilli: number,
+  taxCodes: string[],
+  discount: LineInput['discount'] = null,
+): LineInput => ({ id, unitPrice, qtyMilli, taxCodes, discount });
 
 describe('priceOrder', () => {
   it('adds exclusive taxes per line, rounded half-up per line and per tax', () => {
@@ -44,7 +50,11 @@ describe('priceOrder', () => {
   });
 
   it('spreads an order discount over lines so the parts add up and tax follows', () => {
-    const totals = priceOrder([line('a', 1000, 1000, ['GST']), line('b', 2000, 1000, [])], { kind: 'amount', amount: 100 }, [GST]);
+    const totals = priceOrder(
+      [line('a', 1000, 1000, ['GST']), line('b', 2000, 1000, [])],
+      { kind: 'amount', amount: 100 },
+      [GST],
+    );
     expect(totals.lines.map((l) => l.orderDiscount)).toEqual([33, 67]);
     expect(totals.discountTotal).toBe(100);
     expect(totals.lines[0].taxes[0].amount).toBe(48); // 967 × 5 % = 48.35

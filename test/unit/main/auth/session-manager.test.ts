@@ -23,14 +23,21 @@ describe('sessions', () => {
     clock = Date.parse('2026-11-21T10:00:00Z');
     changes = [];
   });
-  afterEach(() => { journal.close(); rmSync(dir, { recursive: true, force: true }); });
+  afterEach(() => {
+    journal.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function setup(policy = { idleLockSeconds: 60, maxPinAttempts: 3, lockoutSeconds: 300 }) {
     const users = createUserRepository(journal.db);
     const id = users.create({ name: 'Casey', role: 'cashier', pinHash: await hashPin('1234', FAST) });
     const audit = createAuditLog(createAuditRepository(journal.db));
     const sessions = createSessionManager({
-      users, audit, policy, now: () => clock, onChange: (s) => changes.push(s?.user.name ?? null),
+      users,
+      audit,
+      policy,
+      now: () => clock,
+      onChange: (s) => changes.push(s?.user.name ?? null),
     });
     return { id, sessions, users };
   }
@@ -46,13 +53,18 @@ describe('sessions', () => {
 
   it('locks the user out after repeated wrong PINs, even with the right PIN, until the lockout ends', async () => {
     const { id, sessions } = await setup();
-    await expect(sessions.login(id, '0000')).rejects.toMatchObject({ code: 'BAD_CREDENTIALS', message: expect.stringContaining('2 tries left') });
+    await expect(sessions.login(id, '0000')).rejects.toMatchObject({
+      code: 'BAD_CREDENTIALS',
+      message: expect.stringContaining('2 tries left'),
+    });
     await expect(sessions.login(id, '0000')).rejects.toMatchObject({ code: 'BAD_CREDENTIALS' });
     await expect(sessions.login(id, '0000')).rejects.toMatchObject({ code: 'LOCKED_OUT' });
     await expect(sessions.login(id, '1234')).rejects.toMatchObject({ code: 'LOCKED_OUT' });
     clock += 301_000;
     await expect(sessions.login(id, '1234')).resolves.toMatchObject({ user: { id } });
-    const actions = (journal.db.prepare('SELECT action FROM audit ORDER BY seq').all() as { action: string }[]).map((r) => r.action);
+    const actions = (journal.db.prepare('SELECT action FROM audit ORDER BY seq').all() as { action: string }[]).map(
+      (r) => r.action,
+    );
     expect(actions).toEqual(['login.failed', 'login.failed', 'login.lockedOut', 'login']);
   });
 

@@ -33,33 +33,59 @@ describe('import', () => {
   it('inserts new products with canonical barcodes, PLUs and default taxes', async () => {
     expect(await importCsv(SAMPLE)).toEqual({ imported: 7, updated: 0, rejected: 0, errors: [] });
     const [cola] = catalog.search({ query: 'COLA-355', limit: 1 });
-    expect(cola).toMatchObject({ sku: 'COLA-355', name: 'Cola 355 ml', price: 149, barcode: '0036000291452', plu: null, unit: 'each', department: 'Drinks', taxCodes: ['GST'] });
-    expect(catalog.search({ query: '4011', limit: 1 })[0]).toMatchObject({ sku: 'BAN', plu: '4011', unit: 'kg', taxCodes: [] });
+    expect(cola).toMatchObject({
+      sku: 'COLA-355',
+      name: 'Cola 355 ml',
+      price: 149,
+      barcode: '0036000291452',
+      plu: null,
+      unit: 'each',
+      department: 'Drinks',
+      taxCodes: ['GST'],
+    });
+    expect(catalog.search({ query: '4011', limit: 1 })[0]).toMatchObject({
+      sku: 'BAN',
+      plu: '4011',
+      unit: 'kg',
+      taxCodes: [],
+    });
     expect(catalog.search({ query: 'STAB-1', limit: 1 })[0].taxCodes).toEqual(['GST', 'PST']);
   });
 
   it('updates only the columns a file carries, and counts unchanged rows nowhere', async () => {
     await importCsv(SAMPLE);
-    expect(await importCsv('SKU, Price\nCOLA-355,1.59\nBAN,1.69\n')).toEqual({ imported: 0, updated: 1, rejected: 0, errors: [] });
-    expect(catalog.search({ query: 'COLA-355', limit: 1 })[0]).toMatchObject({ price: 159, barcode: '0036000291452', department: 'Drinks', taxCodes: ['GST'] });
+    expect(await importCsv('SKU, Price\nCOLA-355,1.59\nBAN,1.69\n')).toEqual({
+      imported: 0,
+      updated: 1,
+      rejected: 0,
+      errors: [],
+    });
+    expect(catalog.search({ query: 'COLA-355', limit: 1 })[0]).toMatchObject({
+      price: 159,
+      barcode: '0036000291452',
+      department: 'Drinks',
+      taxCodes: ['GST'],
+    });
     expect(await importCsv(SAMPLE)).toMatchObject({ imported: 0, updated: 1 });
   });
 
   it('reports bad rows with spreadsheet row numbers and imports the rest', async () => {
-    const report = await importCsv([
-      HEADER,
-      'OK-1,Fine,1.00,,,,,',
-      'BAD-PRICE,Thing,$3.49,,,,,',
-      'BAD-CHECK,Thing,1.00,4006381333932,,,,',
-      'EXCEL,Thing,1.00,3.6E+11,,,,',
-      'BAD-TAX,Thing,1.00,,,,,HST',
-      'BAD-UNIT,Thing,1.00,,,lb,,',
-      'OK-1,Again,1.00,,,,,',
-      'SCALE,Thing,1.00,2300042012343,,,,',
-      'WALLET,Thing,1.00,134567890123456789,,,,',
-      ',No sku,1.00,,,,,',
-      'NEW-NO-PRICE,Thing,,,,,,',
-    ].join('\n'));
+    const report = await importCsv(
+      [
+        HEADER,
+        'OK-1,Fine,1.00,,,,,',
+        'BAD-PRICE,Thing,$3.49,,,,,',
+        'BAD-CHECK,Thing,1.00,4006381333932,,,,',
+        'EXCEL,Thing,1.00,3.6E+11,,,,',
+        'BAD-TAX,Thing,1.00,,,,,HST',
+        'BAD-UNIT,Thing,1.00,,,lb,,',
+        'OK-1,Again,1.00,,,,,',
+        'SCALE,Thing,1.00,2300042012343,,,,',
+        'WALLET,Thing,1.00,134567890123456789,,,,',
+        ',No sku,1.00,,,,,',
+        'NEW-NO-PRICE,Thing,,,,,,',
+      ].join('\n'),
+    );
     expect(report.imported).toBe(1);
     expect(report.rejected).toBe(10);
     const byRow = new Map(report.errors.map((e) => [e.row, e]));
@@ -77,7 +103,9 @@ describe('import', () => {
 
   it('refuses a barcode another SKU holds in any of its forms, and a taken PLU', async () => {
     await importCsv(SAMPLE);
-    const report = await importCsv('sku,name,price,barcode,plu\nCOLA-2,Cola bis,1.00,0036000291452,\nGUM-2,Gum bis,1.00,042100005264,\nBAN-2,Bananas bis,1.00,,04011\n');
+    const report = await importCsv(
+      'sku,name,price,barcode,plu\nCOLA-2,Cola bis,1.00,0036000291452,\nGUM-2,Gum bis,1.00,042100005264,\nBAN-2,Bananas bis,1.00,,04011\n',
+    );
     expect(report.rejected).toBe(3);
     expect(report.errors.map((e) => e.message)).toEqual([
       'Barcode 0036000291452 already belongs to SKU COLA-355.',
@@ -87,7 +115,11 @@ describe('import', () => {
   });
 
   it('rejects the whole file for an unknown or repeated column, or no sku column', async () => {
-    expect(await importCsv('sku,name,price,barcodes\nA,B,1.00,123\n')).toMatchObject({ imported: 0, rejected: 1, errors: [{ row: 1, field: 'barcodes' }] });
+    expect(await importCsv('sku,name,price,barcodes\nA,B,1.00,123\n')).toMatchObject({
+      imported: 0,
+      rejected: 1,
+      errors: [{ row: 1, field: 'barcodes' }],
+    });
     expect((await importCsv('sku,price,Price\nA,1,2\n')).errors[0].message).toMatch(/twice/);
     expect((await importCsv('name,price\nA,1\n')).errors[0].message).toMatch(/no sku column/);
     expect((await importCsv('')).errors[0].message).toMatch(/empty/);
@@ -96,7 +128,11 @@ describe('import', () => {
 
   it('keeps the rows before a syntax error and says where it stopped', async () => {
     const report = await importCsv('sku,name,price\nA,Apple,1.00\nB,"Broken"x,1.00\nC,Cherry,1.00\n');
-    expect(report).toMatchObject({ imported: 1, rejected: 1, errors: [{ row: 3, message: expect.stringContaining('Nothing from that row on') }] });
+    expect(report).toMatchObject({
+      imported: 1,
+      rejected: 1,
+      errors: [{ row: 3, message: expect.stringContaining('Nothing from that row on') }],
+    });
     expect(search('apple')).toEqual(['A']);
     expect(search('cherry')).toEqual([]);
   });
@@ -110,8 +146,12 @@ describe('import', () => {
     const rows = Array.from({ length: 2500 }, (_, i) => `S${i},Item ${i},1.00`);
     const progress: [number, number][] = [];
     let ticks = 0;
-    const timer = setInterval(() => { ticks += 1; }, 0);
-    const report = await catalog.importCsv({ csv: ['sku,name,price', ...rows].join('\n') }, (done, total) => progress.push([done, total]));
+    const timer = setInterval(() => {
+      ticks += 1;
+    }, 0);
+    const report = await catalog.importCsv({ csv: ['sku,name,price', ...rows].join('\n') }, (done, total) =>
+      progress.push([done, total]),
+    );
     clearInterval(timer);
     expect(report.imported).toBe(2500);
     expect(progress).toHaveLength(10);
@@ -129,18 +169,26 @@ describe('import', () => {
   });
 
   it('caps the listed errors but counts every rejected row', async () => {
-    const report = await importCsv(['sku,name,price', ...Array.from({ length: 700 }, (_, i) => `S${i},Item,abc`)].join('\n'));
+    const report = await importCsv(
+      ['sku,name,price', ...Array.from({ length: 700 }, (_, i) => `S${i},Item,abc`)].join('\n'),
+    );
     expect(report.rejected).toBe(700);
     expect(report.errors).toHaveLength(500);
   });
 });
 
 describe('resolveScan', () => {
-  beforeEach(async () => { await importCsv(SAMPLE); });
+  beforeEach(async () => {
+    await importCsv(SAMPLE);
+  });
 
   it('finds a product by UPC-A, its EAN-13 form or an indicator-0 GTIN-14', () => {
     for (const code of ['036000291452', '0036000291452', '00036000291452']) {
-      expect(catalog.resolveScan(code)).toMatchObject({ kind: 'product', barcode: '0036000291452', product: { sku: 'COLA-355' } });
+      expect(catalog.resolveScan(code)).toMatchObject({
+        kind: 'product',
+        barcode: '0036000291452',
+        product: { sku: 'COLA-355' },
+      });
     }
   });
 
@@ -152,13 +200,25 @@ describe('resolveScan', () => {
   });
 
   it('resolves weight and price labels through the PLU', () => {
-    expect(catalog.resolveScan('2100123015009')).toMatchObject({ kind: 'weight-embedded', product: { sku: 'APL' }, qtyMilli: 1500 });
-    expect(catalog.resolveScan('2300042012343')).toMatchObject({ kind: 'price-embedded', product: { sku: 'CAKE' }, price: 1234 });
+    expect(catalog.resolveScan('2100123015009')).toMatchObject({
+      kind: 'weight-embedded',
+      product: { sku: 'APL' },
+      qtyMilli: 1500,
+    });
+    expect(catalog.resolveScan('2300042012343')).toMatchObject({
+      kind: 'price-embedded',
+      product: { sku: 'CAKE' },
+      price: 1234,
+    });
   });
 
   it("falls back to Odoo's neutral label barcode when no PLU matches", async () => {
     await importCsv('sku,name,price,unit,barcode\nCHEESE,Cheese,20.00,kg,2199999000004\n');
-    expect(catalog.resolveScan('2199999012342')).toMatchObject({ kind: 'weight-embedded', product: { sku: 'CHEESE' }, qtyMilli: 1234 });
+    expect(catalog.resolveScan('2199999012342')).toMatchObject({
+      kind: 'weight-embedded',
+      product: { sku: 'CHEESE' },
+      qtyMilli: 1234,
+    });
   });
 
   it('refuses a weight label on a product sold by the piece, and an empty label', () => {
@@ -168,9 +228,17 @@ describe('resolveScan', () => {
 
   it('says why a code sells nothing', async () => {
     expect(catalog.resolveScan('9780306406157')).toMatchObject({ kind: 'rejected', reason: 'not-found' });
-    expect(catalog.resolveScan('4006381333932')).toMatchObject({ kind: 'rejected', reason: 'unreadable', message: expect.stringContaining('check digit') });
+    expect(catalog.resolveScan('4006381333932')).toMatchObject({
+      kind: 'rejected',
+      reason: 'unreadable',
+      message: expect.stringContaining('check digit'),
+    });
     await importCsv('sku,active\nSTAB-1,no\n');
-    expect(catalog.resolveScan('4006381333931')).toMatchObject({ kind: 'rejected', reason: 'inactive', message: expect.stringContaining('Stabilo pen') });
+    expect(catalog.resolveScan('4006381333931')).toMatchObject({
+      kind: 'rejected',
+      reason: 'inactive',
+      message: expect.stringContaining('Stabilo pen'),
+    });
   });
 
   it('routes wallet codes to payment and badges to login without touching the catalogue', () => {
@@ -182,7 +250,9 @@ describe('resolveScan', () => {
 });
 
 describe('search and grid', () => {
-  beforeEach(async () => { await importCsv(SAMPLE); });
+  beforeEach(async () => {
+    await importCsv(SAMPLE);
+  });
 
   it('puts exact PLU, barcode and SKU matches first, then word prefixes', async () => {
     await importCsv('sku,name,price\n4011-X,Bananas 4011 bag,1.00\n');
@@ -222,7 +292,13 @@ describe('search and grid', () => {
     });
     expect(catalog.grid({ department: 'Produce', limit: 10 }).products.map((p) => p.sku)).toEqual(['BAN', 'APL']);
     await importCsv('sku,department\nSTAB-1,Stationery\n');
-    expect(catalog.grid({ department: null, limit: 1 }).departments).toEqual(['Bakery', 'Drinks', 'Produce', 'Snacks', 'Stationery']);
+    expect(catalog.grid({ department: null, limit: 1 }).departments).toEqual([
+      'Bakery',
+      'Drinks',
+      'Produce',
+      'Snacks',
+      'Stationery',
+    ]);
   });
 
   it('gives an active product by id and nothing for unknown or inactive ids', async () => {
@@ -250,14 +326,23 @@ describe('the sample catalogue (resources/)', () => {
     const rows = csv.trim().split('\n').length - 1;
     expect(rows).toBeGreaterThanOrEqual(250);
     expect(await importCsv(csv)).toMatchObject({ imported: rows, rejected: 0 });
-    expect(catalog.resolveScan('2000000010007')).toMatchObject({ kind: 'product', product: { name: 'Sparkling water 500 ml' } });
-    expect(catalog.resolveScan('2104011012347')).toMatchObject({ kind: 'weight-embedded', product: { name: 'Bananas' }, qtyMilli: 1234 });
+    expect(catalog.resolveScan('2000000010007')).toMatchObject({
+      kind: 'product',
+      product: { name: 'Sparkling water 500 ml' },
+    });
+    expect(catalog.resolveScan('2104011012347')).toMatchObject({
+      kind: 'weight-embedded',
+      product: { name: 'Bananas' },
+      qtyMilli: 1234,
+    });
     expect(search('olives')).toEqual(['DL-003']);
   });
 });
 
 describe('configuration', () => {
   it('refuses default taxes the store has not configured', () => {
-    expect(() => createCatalog({ db: journal.db, currency: 'CAD', taxCodes: ['GST'], defaultTaxCodes: ['HST'] })).toThrow(/HST/);
+    expect(() =>
+      createCatalog({ db: journal.db, currency: 'CAD', taxCodes: ['GST'], defaultTaxCodes: ['HST'] }),
+    ).toThrow(/HST/);
   });
 });

@@ -12,7 +12,10 @@ describe('parseCsv', () => {
   });
 
   it('strips a byte-order mark, skips blank lines but keeps spreadsheet row numbers', () => {
-    expect(parseCsv('\uFEFFsku\n\nA1\n')).toEqual([{ row: 1, fields: ['sku'] }, { row: 3, fields: ['A1'] }]);
+    expect(parseCsv('\uFEFFsku\n\nA1\n')).toEqual([
+      { row: 1, fields: ['sku'] },
+      { row: 3, fields: ['A1'] },
+    ]);
   });
 
   it('reads semicolon and tab files from their header', () => {
@@ -26,7 +29,11 @@ describe('parseCsv', () => {
 
   it('reports an unclosed quote with its row', () => {
     expect(() => parseCsv('sku,name\nA,"open\n')).toThrow(CsvSyntaxError);
-    try { parseCsv('sku,name\nA,"open\n'); } catch (error) { expect((error as CsvSyntaxError).row).toBe(2); }
+    try {
+      parseCsv('sku,name\nA,"open\n');
+    } catch (error) {
+      expect((error as CsvSyntaxError).row).toBe(2);
+    }
   });
 
   it('refuses text after a closing quote', () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  asGtin13, barcodeLookupKeys, canonicalBarcode, compressUpcA, expandUpcE, gtinCheckDigit, isMistypedGtin, isValidGtin,
+  asGtin13,
+  barcodeLookupKeys,
+  canonicalBarcode,
+  compressUpcA,
+  expandUpcE,
+  gtinCheckDigit,
+  isMistypedGtin,
+  isValidGtin,
 } from '../../../../src-main/catalog/gtin';
 
 describe('GTIN check digits', () => {

@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
-  classifyCode, compileNomenclature, DEFAULT_NOMENCLATURE, maskCode, walletOf, type CodeClass,
+  classifyCode,
+  compileNomenclature,
+  DEFAULT_NOMENCLATURE,
+  maskCode,
+  walletOf,
+  type CodeClass,
 } from '../../../../src-main/catalog/nomenclature';
 
 const cad = compileNomenclature(DEFAULT_NOMENCLATURE, 'CAD');
@@ -61,8 +66,12 @@ describe('cashier badges', () => {
 describe('embedded price and weight labels', () => {
   it('reads a weight in grams and the item as a PLU', () => {
     expect(classify('2100123015009')).toEqual({
-      kind: 'weight-embedded', display: '2100123015009', barcode: '2100123015009', plu: '123',
-      neutralBarcode: '2100123000005', value: 1500,
+      kind: 'weight-embedded',
+      display: '2100123015009',
+      barcode: '2100123015009',
+      plu: '123',
+      neutralBarcode: '2100123000005',
+      value: 1500,
     });
   });
 
@@ -71,7 +80,12 @@ describe('embedded price and weight labels', () => {
   });
 
   it('reads a UPC number-system-2 label, skipping its price check digit', () => {
-    expect(classify('200042103992')).toMatchObject({ kind: 'price-embedded', barcode: '0200042103992', plu: '42', value: 399 });
+    expect(classify('200042103992')).toMatchObject({
+      kind: 'price-embedded',
+      barcode: '0200042103992',
+      plu: '42',
+      value: 399,
+    });
   });
 
   it('refuses a label with a wrong check digit instead of looking it up', () => {
@@ -81,23 +95,42 @@ describe('embedded price and weight labels', () => {
   it('scales values by the rule decimals and the currency exponent', () => {
     const jpy = compileNomenclature(DEFAULT_NOMENCLATURE, 'JPY');
     expect(classifyCode('2300042012343', jpy)).toMatchObject({ value: 1234 });
-    const tenths = compileNomenclature({ badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIIIVVVVVC', decimals: 1 }] }, 'CAD');
+    const tenths = compileNomenclature(
+      { badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIIIVVVVVC', decimals: 1 }] },
+      'CAD',
+    );
     expect(classifyCode('2300042012343', tenths)).toMatchObject({ value: 12340 });
-    const kgTenths = compileNomenclature({ badgePrefix: null, embedded: [{ kind: 'weight', pattern: '21IIIIIVVVVVC', decimals: 1 }] }, 'CAD');
+    const kgTenths = compileNomenclature(
+      { badgePrefix: null, embedded: [{ kind: 'weight', pattern: '21IIIIIVVVVVC', decimals: 1 }] },
+      'CAD',
+    );
     expect(classifyCode('2100123015009', kgTenths)).toMatchObject({ value: 150000 });
   });
 
   it('refuses rules finer than the currency or malformed patterns', () => {
-    expect(() => compileNomenclature({ badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIIIVVVVVC', decimals: 2 }] }, 'JPY')).toThrow(/finer/);
-    expect(() => compileNomenclature({ badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIVVIIVVVC' }] }, 'CAD')).toThrow();
-    expect(() => compileNomenclature({ badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIIIVVVVV' }] }, 'CAD')).toThrow();
+    expect(() =>
+      compileNomenclature(
+        { badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIIIVVVVVC', decimals: 2 }] },
+        'JPY',
+      ),
+    ).toThrow(/finer/);
+    expect(() =>
+      compileNomenclature({ badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIVVIIVVVC' }] }, 'CAD'),
+    ).toThrow();
+    expect(() =>
+      compileNomenclature({ badgePrefix: null, embedded: [{ kind: 'price', pattern: '23IIIIIVVVVV' }] }, 'CAD'),
+    ).toThrow();
   });
 });
 
 describe('product codes', () => {
   it('gives the canonical barcode and every stored form to try', () => {
     expect(classify('036000291452')).toEqual({
-      kind: 'product', display: '036000291452', barcode: '0036000291452', keys: ['0036000291452', '036000291452'], badCheckDigit: false,
+      kind: 'product',
+      display: '036000291452',
+      barcode: '0036000291452',
+      keys: ['0036000291452', '036000291452'],
+      badCheckDigit: false,
     });
   });
 

@@ -12,9 +12,21 @@ const order = { id: 'o-1', number: 7 } as OrderView;
 function fixture(options: { state?: PrinterServiceState; open?: boolean; kickFails?: boolean } = {}) {
   const events: string[] = [];
   const errors: string[] = [];
-  const audit = { append: (entry) => { events.push(`audit ${entry.action} ${JSON.stringify(entry.detail)}`); return 1; } } as AuditLog;
+  const audit = {
+    append: (entry) => {
+      events.push(`audit ${entry.action} ${JSON.stringify(entry.detail)}`);
+      return 1;
+    },
+  } as AuditLog;
   const printer = {
-    status: () => ({ state: options.state ?? 'ready', message: '', transport: null, queued: 0, flags: null, checkedAt: null }),
+    status: () => ({
+      state: options.state ?? 'ready',
+      message: '',
+      transport: null,
+      queued: 0,
+      flags: null,
+      checkedAt: null,
+    }),
     openDrawer: async (reason: DrawerOpenReason) => {
       events.push(`kick ${reason.kind}`);
       if (options.kickFails) throw new Error('printer offline');
@@ -22,7 +34,10 @@ function fixture(options: { state?: PrinterServiceState; open?: boolean; kickFai
     },
   };
   const policy = createDrawerPolicy({
-    printer: () => printer, audit, userId: () => 'u-1', journalOpen: () => options.open ?? true,
+    printer: () => printer,
+    audit,
+    userId: () => 'u-1',
+    journalOpen: () => options.open ?? true,
     log: { info: () => undefined, error: (message) => errors.push(message) },
   });
   return { policy, events, errors };
@@ -44,9 +59,12 @@ describe('the drawer policy', () => {
     policy.cashBackGiven(order, 2000);
     policy.cashRefunded(order, 500);
     expect(events).toEqual([
-      'audit drawer.open {"reason":"change","number":7}', 'kick change',
-      'audit drawer.open {"reason":"cashback","number":7,"amount":2000}', 'kick change',
-      'audit drawer.open {"reason":"refund","amount":500}', 'kick change',
+      'audit drawer.open {"reason":"change","number":7}',
+      'kick change',
+      'audit drawer.open {"reason":"cashback","number":7,"amount":2000}',
+      'kick change',
+      'audit drawer.open {"reason":"refund","amount":500}',
+      'kick change',
     ]);
   });
 
@@ -71,7 +89,10 @@ describe('the drawer policy', () => {
 
 describe('receipts on completion', () => {
   it('a card sale prints the merchant copy first, a cash sale only the customer copy', () => {
-    expect(receiptAudiences({ tenders: [{ card: { brand: 'VISA' } }] } as unknown as OrderView)).toEqual(['merchant', 'customer']);
+    expect(receiptAudiences({ tenders: [{ card: { brand: 'VISA' } }] } as unknown as OrderView)).toEqual([
+      'merchant',
+      'customer',
+    ]);
     expect(receiptAudiences({ tenders: [{ card: null }] } as unknown as OrderView)).toEqual(['customer']);
   });
 });

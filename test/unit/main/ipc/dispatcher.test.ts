@@ -5,12 +5,27 @@ import { createDispatcher, type Handlers } from '../../../../src-main/ipc/dispat
 
 function recordingHandlers() {
   const calls: string[] = [];
-  const handlers = Object.fromEntries(CHANNEL_NAMES.map((channel) => [channel, (input: unknown) => { calls.push(channel); return { echoed: input }; }])) as unknown as Handlers;
+  const handlers = Object.fromEntries(
+    CHANNEL_NAMES.map((channel) => [
+      channel,
+      (input: unknown) => {
+        calls.push(channel);
+        return { echoed: input };
+      },
+    ]),
+  ) as unknown as Handlers;
   return { calls, handlers };
 }
 
 /** Payloads no channel accepts: not objects, or objects with a key no schema declares. */
-const MALFORMED: unknown[] = [42, 'text', [], true, { unexpectedKey: 1 }, { __proto__: { polluted: true }, alsoUnexpected: 'x' }];
+const MALFORMED: unknown[] = [
+  42,
+  'text',
+  [],
+  true,
+  { unexpectedKey: 1 },
+  { __proto__: { polluted: true }, alsoUnexpected: 'x' },
+];
 
 /** Per channel, a payload that is an object of the right shape but with a wrong field. */
 const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
@@ -32,9 +47,20 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:orders.receipt': { orderId: 'o', copy: 'yes' },
   'pos:payments.void': { attemptId: 'a', reason: 'no', approval: { managerId: 'm', pin: '9876' } },
   'pos:payments.refund': { attemptId: 'a', amount: 100, reason: 'customer changed mind', approval: { managerId: 'm' } },
-  'pos:payments.settle': { attemptId: 'a', outcome: 'maybe', evidence: 'slip 12', reason: 'terminal printed approval', approval: { managerId: 'm', pin: '9876' } },
+  'pos:payments.settle': {
+    attemptId: 'a',
+    outcome: 'maybe',
+    evidence: 'slip 12',
+    reason: 'terminal printed approval',
+    approval: { managerId: 'm', pin: '9876' },
+  },
   'pos:payments.release': { attemptId: 'a', reason: 'no' },
-  'pos:payments.resolve': { attemptId: 'a', resolution: 'forgotten', evidence: 'slip 3', reason: 'refunded on the terminal' },
+  'pos:payments.resolve': {
+    attemptId: 'a',
+    resolution: 'forgotten',
+    evidence: 'slip 3',
+    reason: 'refunded on the terminal',
+  },
   'pos:print.receipt': { orderId: 'o', copy: 1 },
   'pos:devices.chooseScanner': { type: 'hid', vendorId: 70_000, productId: 1, usagePage: null },
   'pos:terminals.decide': { requestId: 'r', accept: 'yes' },
@@ -62,23 +88,48 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
 };
 
 describe('the validating dispatcher', () => {
-  it.each(CHANNEL_NAMES)('%s refuses malformed payloads with INVALID_PAYLOAD and never reaches its handler', async (channel) => {
-    const { calls, handlers } = recordingHandlers();
-    const dispatch = createDispatcher(handlers, () => undefined);
-    const payloads = WRONG_FIELD[channel] === undefined ? MALFORMED : [...MALFORMED, WRONG_FIELD[channel]];
-    for (const payload of payloads) {
-      const reply = await dispatch(channel, payload);
-      expect(reply.ok, `${channel} accepted ${JSON.stringify(payload)}`).toBe(false);
-      if (!reply.ok) {
-        expect(reply.error.code).toBe('INVALID_PAYLOAD');
-        expect(reply.error.message.length).toBeGreaterThan(0);
+  it.each(CHANNEL_NAMES)(
+    '%s refuses malformed payloads with INVALID_PAYLOAD and never reaches its handler',
+    async (channel) => {
+      const { calls, handlers } = recordingHandlers();
+      const dispatch = createDispatcher(handlers, () => undefined);
+      const payloads = WRONG_FIELD[channel] === undefined ? MALFORMED : [...MALFORMED, WRONG_FIELD[channel]];
+      for (const payload of payloads) {
+        const reply = await dispatch(channel, payload);
+        expect(reply.ok, `${channel} accepted ${JSON.stringify(payload)}`).toBe(false);
+        if (!reply.ok) {
+          expect(reply.error.code).toBe('INVALID_PAYLOAD');
+          expect(reply.error.message.length).toBeGreaterThan(0);
+        }
       }
-    }
-    expect(calls).toEqual([]);
-  });
+      expect(calls).toEqual([]);
+    },
+  );
 
   it('has a wrong-field example for every channel that takes input', () => {
-    const withInput = CHANNEL_NAMES.filter((c) => !['pos:app.info', 'pos:session.users', 'pos:session.current', 'pos:session.lock', 'pos:session.logout', 'pos:cart.current', 'pos:cart.cancel', 'pos:payments.attention', 'pos:demo.terminal', 'pos:devices.status', 'pos:devices.hidList', 'pos:print.testPage', 'pos:shift.current', 'pos:reports.x', 'pos:reports.list', 'pos:audit.verify', 'pos:terminals.list', 'pos:demo.pairTerminal'].includes(c));
+    const withInput = CHANNEL_NAMES.filter(
+      (c) =>
+        ![
+          'pos:app.info',
+          'pos:session.users',
+          'pos:session.current',
+          'pos:session.lock',
+          'pos:session.logout',
+          'pos:cart.current',
+          'pos:cart.cancel',
+          'pos:payments.attention',
+          'pos:demo.terminal',
+          'pos:devices.status',
+          'pos:devices.hidList',
+          'pos:print.testPage',
+          'pos:shift.current',
+          'pos:reports.x',
+          'pos:reports.list',
+          'pos:audit.verify',
+          'pos:terminals.list',
+          'pos:demo.pairTerminal',
+        ].includes(c),
+    );
     expect(withInput.filter((c) => WRONG_FIELD[c] === undefined)).toEqual([]);
   });
 
@@ -88,7 +139,17 @@ describe('the validating dispatcher', () => {
     expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', field: 'pin' } });
   });
 
-  it.each(['pos:cart.nope', 'cart.scan', 'pos:Cart.scan', 'pos:cart.scan ', 'POS:cart.scan', 'toString', '__proto__', 42, null])('refuses channel %j as UNKNOWN_CHANNEL', async (channel) => {
+  it.each([
+    'pos:cart.nope',
+    'cart.scan',
+    'pos:Cart.scan',
+    'pos:cart.scan ',
+    'POS:cart.scan',
+    'toString',
+    '__proto__',
+    42,
+    null,
+  ])('refuses channel %j as UNKNOWN_CHANNEL', async (channel) => {
     const { calls, handlers } = recordingHandlers();
     const reply = await createDispatcher(handlers, () => undefined)(channel, {});
     expect(reply).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
@@ -105,9 +166,20 @@ describe('the validating dispatcher', () => {
   it('turns a PosError into its typed shape and hides other exceptions', async () => {
     const logged: string[] = [];
     const { handlers } = recordingHandlers();
-    const failing = { ...handlers, 'pos:cart.current': () => { throw new PosError('NOT_AUTHENTICATED', 'Sign in first.'); }, 'pos:app.info': () => { throw new Error('secret stack detail'); } } as Handlers;
+    const failing = {
+      ...handlers,
+      'pos:cart.current': () => {
+        throw new PosError('NOT_AUTHENTICATED', 'Sign in first.');
+      },
+      'pos:app.info': () => {
+        throw new Error('secret stack detail');
+      },
+    } as Handlers;
     const dispatch = createDispatcher(failing, (message) => logged.push(message));
-    expect(await dispatch('pos:cart.current', {})).toEqual({ ok: false, error: { code: 'NOT_AUTHENTICATED', message: 'Sign in first.' } });
+    expect(await dispatch('pos:cart.current', {})).toEqual({
+      ok: false,
+      error: { code: 'NOT_AUTHENTICATED', message: 'Sign in first.' },
+    });
     const hidden = await dispatch('pos:app.info', {});
     expect(hidden).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(hidden)).not.toContain('secret stack detail');

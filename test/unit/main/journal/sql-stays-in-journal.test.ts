@@ -46,11 +46,19 @@ function sqlOutsideJournal(path: string, text: string): string[] {
       const matchesText = method === 'exec' && isRegExp(node.expression.expression);
       if (SQL_METHODS.has(method) && !matchesText) report(node, `.${method}(…)`);
     }
-    const literal = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text
-      : ts.isTemplateExpression(node) ? node.head.text : null;
+    const literal =
+      ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)
+        ? node.text
+        : ts.isTemplateExpression(node)
+          ? node.head.text
+          : null;
     if (literal !== null && SQL_START.test(literal)) report(node, `SQL text "${literal.trim().slice(0, 40)}"`);
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier
-      && ts.isStringLiteral(node.moduleSpecifier) && node.moduleSpecifier.text === 'better-sqlite3') {
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier) &&
+      node.moduleSpecifier.text === 'better-sqlite3'
+    ) {
       report(node, 'imports better-sqlite3');
     }
     ts.forEachChild(node, visit);
@@ -70,22 +78,35 @@ describe('SQL stays inside src-main/journal/', () => {
   it('recognises SQL however it is written, and leaves regular expressions and comments alone', () => {
     const probe = join(MAIN, 'probe.ts');
     const lines = (text: string) => sqlOutsideJournal(probe, text).map((hit) => hit.replace(/^.*?:(\d+): /, '$1: '));
-    expect(lines([
-      "db.prepare('SELECT 1').get();",
-      'deps.db.exec(sql);',
-      "db.pragma('journal_mode = WAL');",
-      'const q = `  insert into audit (seq) VALUES (${seq})`;',
-      'const text = "DELETE\\tFROM x";',
-      "import Database from 'better-sqlite3';",
-    ].join('\n'))).toEqual([
-      '1: .prepare(…)', '1: SQL text "SELECT 1"', '2: .exec(…)', '3: .pragma(…)',
-      '4: SQL text "insert into audit (seq) VALUES ("', '5: SQL text "DELETE\tFROM x"', '6: imports better-sqlite3',
+    expect(
+      lines(
+        [
+          "db.prepare('SELECT 1').get();",
+          'deps.db.exec(sql);',
+          "db.pragma('journal_mode = WAL');",
+          'const q = `  insert into audit (seq) VALUES (${seq})`;',
+          'const text = "DELETE\\tFROM x";',
+          "import Database from 'better-sqlite3';",
+        ].join('\n'),
+      ),
+    ).toEqual([
+      '1: .prepare(…)',
+      '1: SQL text "SELECT 1"',
+      '2: .exec(…)',
+      '3: .pragma(…)',
+      '4: SQL text "insert into audit (seq) VALUES ("',
+      '5: SQL text "DELETE\tFROM x"',
+      '6: imports better-sqlite3',
     ]);
-    expect(lines([
-      '/^\\d+/.exec(rule.pattern);',
-      "new RegExp('a+').exec(text);",
-      '// SELECT * FROM orders in a comment',
-      "const hint = 'Selected: 2';",
-    ].join('\n'))).toEqual([]);
+    expect(
+      lines(
+        [
+          '/^\\d+/.exec(rule.pattern);',
+          "new RegExp('a+').exec(text);",
+          '// SELECT * FROM orders in a comment',
+          "const hint = 'Selected: 2';",
+        ].join('\n'),
+      ),
+    ).toEqual([]);
   });
 });

@@ -9,7 +9,12 @@ import { journalAttemptOptions, parseAttemptOptions } from '../../../../src-main
 import { cashbackOf, isPreauth } from '../../../../src-main/payments/payment-engine';
 import type { AttemptOptions } from '../../../../src-main/payments/provider';
 import {
-  CASHIER, MANAGER, errorCodeOf, oneProvider, startEngineHarness, type EngineHarness,
+  CASHIER,
+  MANAGER,
+  errorCodeOf,
+  oneProvider,
+  startEngineHarness,
+  type EngineHarness,
 } from '../../../support/engine-harness';
 import { CAPABILITY_SETS, answer } from '../../../support/scripted-provider';
 
@@ -17,16 +22,28 @@ describe('parseAttemptOptions', () => {
   it('reads the engine names', () => {
     const stored = '{"preauth":true,"capture":false,"onScreenTip":true,"cashback":500,"terminalAuthentication":true}';
     expect(parseAttemptOptions(stored)).toEqual({
-      preauth: true, capture: false, onScreenTip: true, cashback: 500, terminalAuthentication: true,
+      preauth: true,
+      capture: false,
+      onScreenTip: true,
+      cashback: 500,
+      terminalAuthentication: true,
     });
   });
 
   it('reads the names journals held before the upgrade the same way', () => {
     const stored = JSON.stringify({
-      on_screen_tip: true, cashback_amount: 4000, required_terminal_authentication: true, preauth: true, capture: true,
+      on_screen_tip: true,
+      cashback_amount: 4000,
+      required_terminal_authentication: true,
+      preauth: true,
+      capture: true,
     });
     expect(parseAttemptOptions(stored)).toEqual({
-      onScreenTip: true, cashback: 4000, terminalAuthentication: true, preauth: true, capture: true,
+      onScreenTip: true,
+      cashback: 4000,
+      terminalAuthentication: true,
+      preauth: true,
+      capture: true,
     });
   });
 
@@ -63,7 +80,10 @@ describe('parseAttemptOptions', () => {
 
   it('reads back what the engine journals', () => {
     const cases: AttemptOptions[] = [
-      {}, { preauth: true }, { capture: true }, { onScreenTip: true, cashback: 2_000 },
+      {},
+      { preauth: true },
+      { capture: true },
+      { onScreenTip: true, cashback: 2_000 },
       { terminalAuthentication: false },
     ];
     for (const options of cases) {
@@ -93,24 +113,43 @@ describe('rows journaled before the upgrade', () => {
 
 describe('an attempt journaled with the earlier names, after an upgrade', () => {
   let h: EngineHarness;
-  afterEach(async () => { await h?.close(); });
+  afterEach(async () => {
+    await h?.close();
+  });
 
   /** A sale a till running the earlier version sent and then lost (it stopped before the answer). */
   function journalEarlierSale(orderId: string, options: Record<string, string | number | boolean>): string {
-    return h.journal.db.transaction(() => {
-      const keys = h.attempts.nextKeys(h.tillId);
-      const inserted = h.attempts.insert({
-        id: 'sale-before-upgrade', orderId, provider: 'codepay', terminal: null, kind: 'sale', method: 'card',
-        amount: 4_000, tip: 0, currency: 'EUR', reference: keys.reference, requestId: keys.requestId,
-        originalAttemptId: null, walletCodeMasked: null, options,
-      }, `sale requested by user ${CASHIER}`);
-      return h.attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave' }).id;
-    }).immediate();
+    return h.journal.db
+      .transaction(() => {
+        const keys = h.attempts.nextKeys(h.tillId);
+        const inserted = h.attempts.insert(
+          {
+            id: 'sale-before-upgrade',
+            orderId,
+            provider: 'codepay',
+            terminal: null,
+            kind: 'sale',
+            method: 'card',
+            amount: 4_000,
+            tip: 0,
+            currency: 'EUR',
+            reference: keys.reference,
+            requestId: keys.requestId,
+            originalAttemptId: null,
+            walletCodeMasked: null,
+            options,
+          },
+          `sale requested by user ${CASHIER}`,
+        );
+        return h.attempts.transition(inserted.id, { to: 'sending', cause: 'request about to leave' }).id;
+      })
+      .immediate();
   }
 
   it('is reconciled, queried and refunded as it was started', async () => {
     h = startEngineHarness({
-      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }), backoffMs: [60_000],
+      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+      backoffMs: [60_000],
     });
     const orderId = h.openOrder(4_000);
     const id = journalEarlierSale(orderId, { on_screen_tip: true, cashback_amount: 1_000 });
@@ -129,13 +168,19 @@ describe('an attempt journaled with the earlier names, after an upgrade', () => 
     const order = h.order(orderId);
     expect(order.status).toBe('completed');
     const tenders = order.tenders.map((t) => [t.kind, t.amount, t.cashback]);
-    expect(tenders).toEqual([['card', 5_000, 1_000], ['cash', -1_000, 0]]);
+    expect(tenders).toEqual([
+      ['card', 5_000, 1_000],
+      ['cash', -1_000, 0],
+    ]);
     const voiding = () => h.refunds.voidPayment({ attemptId: id, reason: 'x', userId: CASHIER, approvedBy: MANAGER });
     expect(errorCodeOf(voiding)).toBe('CONFLICT');
 
     h.refunds.refundPayment({ attemptId: id, amount: 4_000, reason: 'goodwill', userId: CASHIER, approvedBy: MANAGER });
     await h.flush();
-    const refund = h.provider('codepay').calls('start').find((c) => c.attempt.kind === 'refund')!;
+    const refund = h
+      .provider('codepay')
+      .calls('start')
+      .find((c) => c.attempt.kind === 'refund')!;
     const original = { reference: h.row(id).reference, preauth: false };
     expect(refund.attempt).toMatchObject({ amount: 4_000, original });
     h.provider('codepay').release(refund, answer.approved(refund.attempt));

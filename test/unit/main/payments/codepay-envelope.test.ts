@@ -12,7 +12,10 @@ import {
 } from '../../../../src-main/payments/codepay/codepay-envelope';
 import { maskCardNumber } from '../../../../src-shared/pan-mask';
 import { interpretCodepayReply } from '../../../../src-main/payments/codepay/codepay-outcome';
-import { buildCodepayOrder, type CodepayOrderSettings } from '../../../../src-main/payments/codepay/codepay-order-request';
+import {
+  buildCodepayOrder,
+  type CodepayOrderSettings,
+} from '../../../../src-main/payments/codepay/codepay-order-request';
 import type { ProviderAttempt } from '../../../../src-main/payments/provider';
 
 const approvedFrame = {
@@ -70,7 +73,11 @@ describe('parseCodepayFrame', () => {
   });
 
   it('normalises numeric wire values to strings', () => {
-    const result = parseCodepayFrame(Buffer.from(JSON.stringify({ topic: 'ecrhub.pay.query', response_code: 0, biz_data: { trans_status: 2, trans_type: 1 } })));
+    const result = parseCodepayFrame(
+      Buffer.from(
+        JSON.stringify({ topic: 'ecrhub.pay.query', response_code: 0, biz_data: { trans_status: 2, trans_type: 1 } }),
+      ),
+    );
     expect(result.ok && result.message.response_code).toBe('0');
     expect(result.ok && result.message.biz_data?.trans_status).toBe('2');
   });
@@ -106,7 +113,15 @@ describe('codes and enums', () => {
   it('knows the topics, trans types and statuses', () => {
     expect(CODEPAY_TOPICS.tipAdjustment).toBe('ecrhub.pay.tip.adjustment');
     expect(CODEPAY_TOPICS.batchClose).toBe('ecrhub.pay.batch.close');
-    expect([TRANS_TYPE.sale, TRANS_TYPE.void, TRANS_TYPE.refund, TRANS_TYPE.preAuth, TRANS_TYPE.preAuthCancel, TRANS_TYPE.completion, TRANS_TYPE.tipAdjustment]).toEqual(['1', '2', '3', '4', '5', '6', '13']);
+    expect([
+      TRANS_TYPE.sale,
+      TRANS_TYPE.void,
+      TRANS_TYPE.refund,
+      TRANS_TYPE.preAuth,
+      TRANS_TYPE.preAuthCancel,
+      TRANS_TYPE.completion,
+      TRANS_TYPE.tipAdjustment,
+    ]).toEqual(['1', '2', '3', '4', '5', '6', '13']);
     expect([TRANS_STATUS.created, TRANS_STATUS.paying].some(isFinalStatus)).toBe(false);
     expect(['1', '2', '3'].every(isFinalStatus)).toBe(true);
   });
@@ -132,7 +147,9 @@ describe('buildCodepayRequest', () => {
   });
 
   it('refuses a request without app_id', () => {
-    expect(() => buildCodepayRequest({ topic: CODEPAY_TOPICS.query, appId: '', requestId: 'r', bizData: {} })).toThrow(/app_id/);
+    expect(() => buildCodepayRequest({ topic: CODEPAY_TOPICS.query, appId: '', requestId: 'r', bizData: {} })).toThrow(
+      /app_id/,
+    );
   });
 });
 
@@ -191,7 +208,11 @@ describe('interpretCodepayReply', () => {
   });
 
   it.each([
-    [{ response_code: '301', response_msg: 'Insufficient funds', biz_data: { trans_status: '1' } }, 'final', 'declined'],
+    [
+      { response_code: '301', response_msg: 'Insufficient funds', biz_data: { trans_status: '1' } },
+      'final',
+      'declined',
+    ],
     [{ response_code: '110', response_msg: '[K026] manual cancel' }, 'final', 'cancelled'],
     [{ response_code: '000', biz_data: { trans_status: '3' } }, 'final', 'cancelled'],
     [{ response_code: '000', biz_data: { trans_status: '0' } }, 'pending', 'pending'],
@@ -215,7 +236,10 @@ describe('interpretCodepayReply', () => {
   });
 
   it('reports a refusal without a status as rejected', () => {
-    const answer = interpretCodepayReply(parse({ topic: 'ecrhub.pay.order', response_code: '302', response_msg: 'Terminal busy' }), 'CAD');
+    const answer = interpretCodepayReply(
+      parse({ topic: 'ecrhub.pay.order', response_code: '302', response_msg: 'Terminal busy' }),
+      'CAD',
+    );
     expect(answer).toMatchObject({ kind: 'rejected', message: 'Terminal busy' });
   });
 });
@@ -226,7 +250,15 @@ describe('buildCodepayOrder', () => {
     const order = buildCodepayOrder(tipped, 'sale', 'CAD', { confirmOnTerminal: true });
     expect(order.transType).toBe('1');
     expect(order.requestId).toBe('req-0001-abcdef');
-    expect(order.bizData).toMatchObject({ trans_type: '1', merchant_order_no: 'CT0001A1', order_amount: '12.50', tip_amount: '2.00', on_screen_tip: true, confirm_on_terminal: true, price_currency: 'CAD' });
+    expect(order.bizData).toMatchObject({
+      trans_type: '1',
+      merchant_order_no: 'CT0001A1',
+      order_amount: '12.50',
+      tip_amount: '2.00',
+      on_screen_tip: true,
+      confirm_on_terminal: true,
+      price_currency: 'CAD',
+    });
   });
 
   it('uses the currency exponent (JPY has none)', () => {
@@ -241,12 +273,19 @@ describe('buildCodepayOrder', () => {
     const original = { reference: 'CT0001A0', providerRef: 'T1', amount: 1250, tip: 0 };
     const voidAttempt = attempt({ kind: 'void', original, options: { terminalAuthentication: true } });
     const voided = buildCodepayOrder(voidAttempt, 'void', 'CAD');
-    expect(voided.bizData).toMatchObject({ trans_type: '2', orig_merchant_order_no: 'CT0001A0', required_terminal_authentication: true });
+    expect(voided.bizData).toMatchObject({
+      trans_type: '2',
+      orig_merchant_order_no: 'CT0001A0',
+      required_terminal_authentication: true,
+    });
     expect(voided.bizData.order_amount).toBeUndefined();
     const refund = buildCodepayOrder(attempt({ kind: 'refund', amount: 500, original }), 'refund', 'CAD');
     expect(refund.bizData).toMatchObject({ trans_type: '3', orig_merchant_order_no: 'CT0001A0', order_amount: '5.00' });
     expect(buildCodepayOrder(attempt({ original }), 'preauth-cancel', 'CAD').transType).toBe('5');
-    expect(buildCodepayOrder(attempt({ original }), 'completion', 'CAD').bizData).toMatchObject({ trans_type: '6', order_amount: '12.50' });
+    expect(buildCodepayOrder(attempt({ original }), 'completion', 'CAD').bizData).toMatchObject({
+      trans_type: '6',
+      order_amount: '12.50',
+    });
   });
 
   it.each<[string, ProviderAttempt, RegExp, CodepayOrderSettings?]>([

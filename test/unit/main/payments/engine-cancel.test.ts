@@ -5,11 +5,20 @@
  * manager's release (DESIGN.md §6 rules 2 and 5).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CASHIER, MANAGER, errorCodeOf, oneProvider, startEngineHarness, type EngineHarness } from '../../../support/engine-harness';
+import {
+  CASHIER,
+  MANAGER,
+  errorCodeOf,
+  oneProvider,
+  startEngineHarness,
+  type EngineHarness,
+} from '../../../support/engine-harness';
 import { CAPABILITY_SETS, answer, createScriptedProvider } from '../../../support/scripted-provider';
 
 let h: EngineHarness;
-afterEach(async () => { await h?.close(); });
+afterEach(async () => {
+  await h?.close();
+});
 
 const QUICK = { timeout: 2_000, interval: 5 };
 
@@ -21,15 +30,24 @@ async function ready(harness: EngineHarness): Promise<EngineHarness> {
 describe('cancel with the cancel capability (CodePay, YabandPay)', () => {
   it('journals cancelling and aborts the in-flight start before it asks the provider to cancel', async () => {
     let seenAtCancel: { aborted: boolean; state: string } | null = null;
-    h = await ready(startEngineHarness({
-      providers: (ledger) => [createScriptedProvider({
-        id: 'codepay', capabilities: CAPABILITY_SETS.codepay, ledger,
-        onCancel: (attempt) => {
-          const start = h.provider('codepay').history('start').find((c) => c.attempt.id === attempt.id)!;
-          seenAtCancel = { aborted: start.signal!.aborted, state: h.row(attempt.id).state };
-        },
-      })],
-    }));
+    h = await ready(
+      startEngineHarness({
+        providers: (ledger) => [
+          createScriptedProvider({
+            id: 'codepay',
+            capabilities: CAPABILITY_SETS.codepay,
+            ledger,
+            onCancel: (attempt) => {
+              const start = h
+                .provider('codepay')
+                .history('start')
+                .find((c) => c.attempt.id === attempt.id)!;
+              seenAtCancel = { aborted: start.signal!.aborted, state: h.row(attempt.id).state };
+            },
+          }),
+        ],
+      }),
+    );
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'codepay', { terminal: 'lane-1' });
     h.provider('codepay').progress(sale.call, 'Present card');
@@ -55,12 +73,19 @@ describe('cancel with the cancel capability (CodePay, YabandPay)', () => {
   });
 
   it('while cancelling, the order takes no new attempt and no cash, and its terminal takes no other order', async () => {
-    h = await ready(startEngineHarness({
-      providers: (ledger) => [
-        createScriptedProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay, ledger }),
-        createScriptedProvider({ id: 'yabandpay', method: 'wallet', capabilities: CAPABILITY_SETS.yabandpay, ledger }),
-      ],
-    }));
+    h = await ready(
+      startEngineHarness({
+        providers: (ledger) => [
+          createScriptedProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay, ledger }),
+          createScriptedProvider({
+            id: 'yabandpay',
+            method: 'wallet',
+            capabilities: CAPABILITY_SETS.yabandpay,
+            ledger,
+          }),
+        ],
+      }),
+    );
     const order = h.openOrder(1_000);
     const other = h.openOrder(500);
     const sale = h.startSale(order, 'codepay', { terminal: 'lane-1' });
@@ -76,7 +101,12 @@ describe('cancel with the cancel capability (CodePay, YabandPay)', () => {
   });
 
   it('a non-final cancel answer (close refused) leaves the attempt unknown, still blocking and re-queried', async () => {
-    h = await ready(startEngineHarness({ providers: oneProvider({ id: 'yabandpay', capabilities: CAPABILITY_SETS.yabandpay }), backoffMs: [30, 60_000] }));
+    h = await ready(
+      startEngineHarness({
+        providers: oneProvider({ id: 'yabandpay', capabilities: CAPABILITY_SETS.yabandpay }),
+        backoffMs: [30, 60_000],
+      }),
+    );
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'yabandpay');
     const cancelling = h.engine.cancel(sale.id, CASHIER);
@@ -98,7 +128,12 @@ describe('cancel with the cancel capability (CodePay, YabandPay)', () => {
 
 describe('cancel without the cancel capability (IOTPay card and wallet)', () => {
   it('stop waiting makes the attempt unknown and re-queried, never abandoned and free', async () => {
-    h = await ready(startEngineHarness({ providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }), backoffMs: [30, 60_000] }));
+    h = await ready(
+      startEngineHarness({
+        providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }),
+        backoffMs: [30, 60_000],
+      }),
+    );
     const provider = h.provider('iotpay-pax');
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'iotpay-pax');
@@ -116,8 +151,13 @@ describe('cancel without the cancel capability (IOTPay card and wallet)', () => 
     await vi.waitFor(() => expect(provider.calls('query')).toHaveLength(1), QUICK);
   });
 
-  it('a walk-away followed by a second card charges the customer once: the first card\'s approval pays the order', async () => {
-    h = await ready(startEngineHarness({ providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }), backoffMs: [30, 60_000] }));
+  it("a walk-away followed by a second card charges the customer once: the first card's approval pays the order", async () => {
+    h = await ready(
+      startEngineHarness({
+        providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }),
+        backoffMs: [30, 60_000],
+      }),
+    );
     const provider = h.provider('iotpay-pax');
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'iotpay-pax');
@@ -143,7 +183,12 @@ describe('cancel without the cancel capability (IOTPay card and wallet)', () => 
 
 describe('escape hatch: a manager releases a live attempt ("take another payment")', () => {
   it('is audited, lets the order take another payment (cash), keeps the terminal busy, and keeps watching the old attempt', async () => {
-    h = await ready(startEngineHarness({ providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }), backoffMs: [30, 60_000] }));
+    h = await ready(
+      startEngineHarness({
+        providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }),
+        backoffMs: [30, 60_000],
+      }),
+    );
     const provider = h.provider('iotpay-pax');
     const order = h.openOrder(1_000);
     const first = h.startSale(order, 'iotpay-pax');
@@ -154,7 +199,9 @@ describe('escape hatch: a manager releases a live attempt ("take another payment
     expect(errorCodeOf(() => h.startSale(order, 'iotpay-pax'))).toBe('PAYMENT_IN_PROGRESS');
 
     h.engine.release({ attemptId: first.id, managerId: MANAGER, reason: 'customer left the terminal' });
-    expect(h.audits(first.id).some((a) => a.user_id === MANAGER && a.detail.includes('customer left the terminal'))).toBe(true);
+    expect(
+      h.audits(first.id).some((a) => a.user_id === MANAGER && a.detail.includes('customer left the terminal')),
+    ).toBe(true);
     expect(h.row(first.id).state).toBe('unknown');
 
     // Rule 5: the terminal itself stays busy until the old attempt's outcome is known.
@@ -175,7 +222,12 @@ describe('escape hatch: a manager releases a live attempt ("take another payment
   });
 
   it('works on an attempt a crash left in sending (not in flight any more, still being reconciled)', async () => {
-    h = await ready(startEngineHarness({ providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }), backoffMs: [60_000] }));
+    h = await ready(
+      startEngineHarness({
+        providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }),
+        backoffMs: [60_000],
+      }),
+    );
     const order = h.openOrder(1_000);
     const first = h.startSale(order, 'iotpay-pax');
     expect(h.row(first.id).state).toBe('sending');
@@ -190,7 +242,9 @@ describe('escape hatch: a manager releases a live attempt ("take another payment
   });
 
   it('frees the order, never the terminal: another order waits for the outcome (rule 5)', async () => {
-    h = await ready(startEngineHarness({ providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) }));
+    h = await ready(
+      startEngineHarness({ providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) }),
+    );
     const order = h.openOrder(1_000);
     const next = h.openOrder(700);
     const first = h.startSale(order, 'codepay', { terminal: 'lane-1' });

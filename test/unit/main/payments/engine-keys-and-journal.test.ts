@@ -40,17 +40,23 @@ describe('rule 1: committed before the request leaves', () => {
   it('provider.start runs only once the attempt is committed in state sending (seen from another connection)', async () => {
     let seen: unknown = null;
     const h = await till({
-      providers: (ledger) => [createScriptedProvider({
-        id: 'codepay', capabilities: CAPABILITY_SETS.codepay, ledger,
-        onStart: (attempt) => {
-          const reader = new Database(h.path, { readonly: true });
-          try {
-            seen = reader.prepare('SELECT state, reference, amount FROM payment_attempts WHERE id = ?').get(attempt.id) ?? 'missing';
-          } finally {
-            reader.close();
-          }
-        },
-      })],
+      providers: (ledger) => [
+        createScriptedProvider({
+          id: 'codepay',
+          capabilities: CAPABILITY_SETS.codepay,
+          ledger,
+          onStart: (attempt) => {
+            const reader = new Database(h.path, { readonly: true });
+            try {
+              seen =
+                reader.prepare('SELECT state, reference, amount FROM payment_attempts WHERE id = ?').get(attempt.id) ??
+                'missing';
+            } finally {
+              reader.close();
+            }
+          },
+        }),
+      ],
     });
     const sale = h.startSale(h.openOrder(1_000), 'codepay');
     expect(seen).toEqual({ state: 'sending', reference: sale.call.attempt.reference, amount: 1_000 });
@@ -59,7 +65,10 @@ describe('rule 1: committed before the request leaves', () => {
 
 describe('idempotency keys (item 8)', () => {
   it('a reference is 18 digits: till id (3), journal id (5), journal sequence (10)', async () => {
-    const h = await till({ tillId: 42, providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) });
+    const h = await till({
+      tillId: 42,
+      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+    });
     const first = await approvedReference(h);
     const second = await approvedReference(h);
     for (const reference of [first, second]) expect(reference).toMatch(/^042\d{15}$/);
@@ -76,7 +85,12 @@ describe('idempotency keys (item 8)', () => {
       // A new process: every module (and any counter it keeps) starts afresh.
       vi.resetModules();
       const fresh = await import('../../../support/engine-harness');
-      const h = fresh.startEngineHarness({ dir, tillId: 3, now: frozenClock, providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) });
+      const h = fresh.startEngineHarness({
+        dir,
+        tillId: 3,
+        now: frozenClock,
+        providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+      });
       try {
         await h.engine.reconcile();
         for (let i = 0; i < 3; i += 1) {
@@ -96,8 +110,16 @@ describe('idempotency keys (item 8)', () => {
   });
 
   it('two tills (different till ids, their own journals) never hand out the same reference', async () => {
-    const a = await till({ tillId: 1, now: frozenClock, providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) });
-    const b = await till({ tillId: 2, now: frozenClock, providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) });
+    const a = await till({
+      tillId: 1,
+      now: frozenClock,
+      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+    });
+    const b = await till({
+      tillId: 2,
+      now: frozenClock,
+      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+    });
     const fromA: string[] = [];
     const fromB: string[] = [];
     for (let i = 0; i < 10; i += 1) {
@@ -111,15 +133,19 @@ describe('idempotency keys (item 8)', () => {
 });
 
 describe('card numbers in free text (item 10)', () => {
-  it('a full card number in a provider\'s message or detail never reaches the journal file', async () => {
+  it("a full card number in a provider's message or detail never reaches the journal file", async () => {
     const pan = '4111111111111111';
     const h = await till({ providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }) });
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'codepay');
     h.provider('codepay').progress(sale.call, `Reading card ${pan}`);
-    h.provider('codepay').release(sale.call, answer.approved(sale.call.attempt, {
-      message: `Approved card ${pan}`, detail: { response_msg: `APPROVED ${pan} AUTH 123456`, nested: { msg: `card=${pan}` } },
-    }));
+    h.provider('codepay').release(
+      sale.call,
+      answer.approved(sale.call.attempt, {
+        message: `Approved card ${pan}`,
+        detail: { response_msg: `APPROVED ${pan} AUTH 123456`, nested: { msg: `card=${pan}` } },
+      }),
+    );
     await h.flush();
     expect(h.row(sale.id).state).toBe('approved');
     expect(h.row(sale.id).message).toContain('1111');

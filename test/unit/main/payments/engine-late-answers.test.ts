@@ -10,23 +10,34 @@ import { CASHIER, MANAGER, oneProvider, startEngineHarness, type EngineHarness }
 import { CAPABILITY_SETS, answer, type ScriptedCall, type ScriptedProvider } from '../../../support/scripted-provider';
 
 let h: EngineHarness;
-afterEach(async () => { await h?.close(); });
+afterEach(async () => {
+  await h?.close();
+});
 
 const QUICK = { timeout: 2_000, interval: 5 };
 
-async function harnessWith(id: string, capabilities: (typeof CAPABILITY_SETS)[keyof typeof CAPABILITY_SETS]): Promise<EngineHarness> {
+async function harnessWith(
+  id: string,
+  capabilities: (typeof CAPABILITY_SETS)[keyof typeof CAPABILITY_SETS],
+): Promise<EngineHarness> {
   h = startEngineHarness({ providers: oneProvider({ id, capabilities }), backoffMs: [20, 60_000] });
   await h.engine.reconcile();
   return h;
 }
 
 async function nextQuery(provider: ScriptedProvider, attemptId: string): Promise<ScriptedCall> {
-  await vi.waitFor(() => expect(provider.calls('query').filter((c) => c.attempt.id === attemptId)).toHaveLength(1), QUICK);
+  await vi.waitFor(
+    () => expect(provider.calls('query').filter((c) => c.attempt.id === attemptId)).toHaveLength(1),
+    QUICK,
+  );
   return provider.calls('query').find((c) => c.attempt.id === attemptId)!;
 }
 
 /** Starts a sale, stops waiting, and lets the aborted request come back without a final answer. */
-async function cancelledWithoutAnswer(orderId: string, providerId: string): Promise<{ id: string; call: ScriptedCall; cancelling: Promise<unknown> }> {
+async function cancelledWithoutAnswer(
+  orderId: string,
+  providerId: string,
+): Promise<{ id: string; call: ScriptedCall; cancelling: Promise<unknown> }> {
   const sale = h.startSale(orderId, providerId);
   const cancelling = h.engine.cancel(sale.id, CASHIER);
   await h.flush();
@@ -38,7 +49,7 @@ async function cancelledWithoutAnswer(orderId: string, providerId: string): Prom
 const contradictions = (attemptId: string) => h.audits(attemptId).filter((a) => a.action === 'payment.contradiction');
 
 describe('an approval during or after a cancel pays the sale', () => {
-  it('the aborted request\'s own approval, arriving while cancelling, pays the order', async () => {
+  it("the aborted request's own approval, arriving while cancelling, pays the order", async () => {
     await harnessWith('codepay', CAPABILITY_SETS.codepay);
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'codepay');
@@ -97,7 +108,13 @@ describe('an approval during or after a cancel pays the sale', () => {
     const cancelCall = provider.calls('cancel')[0];
     expect(h.row(sale.id).state).toBe('cancelling');
 
-    await h.engine.settle({ attemptId: sale.id, outcome: 'approved', evidence: 'slip 0042', reason: 'customer shows the receipt', managerId: MANAGER });
+    await h.engine.settle({
+      attemptId: sale.id,
+      outcome: 'approved',
+      evidence: 'slip 0042',
+      reason: 'customer shows the receipt',
+      managerId: MANAGER,
+    });
     await h.flush();
     expect(h.row(sale.id).state).toBe('approved');
     expect(h.order(order).status).toBe('completed');
@@ -120,7 +137,13 @@ describe('settle', () => {
     const sale = await cancelledWithoutAnswer(order, 'iotpay-pax');
     await sale.cancelling;
     expect(h.row(sale.id).state).toBe('unknown');
-    await h.engine.settle({ attemptId: sale.id, outcome: 'approved', evidence: 'slip 7', reason: 'terminal slip shows approval', managerId: MANAGER });
+    await h.engine.settle({
+      attemptId: sale.id,
+      outcome: 'approved',
+      evidence: 'slip 7',
+      reason: 'terminal slip shows approval',
+      managerId: MANAGER,
+    });
     await h.flush();
     expect(h.row(sale.id).state).toBe('approved');
     expect(h.order(order).status).toBe('completed');
@@ -135,7 +158,13 @@ describe('settle', () => {
       void h.engine.cancel(sale.id, CASHIER);
       await h.flush();
       expect(h.row(sale.id).state).toBe('cancelling');
-      const settling = h.engine.settle({ attemptId: sale.id, outcome: 'approved', evidence: 'slip 0042', reason: 'terminal printed an approval', managerId: MANAGER });
+      const settling = h.engine.settle({
+        attemptId: sale.id,
+        outcome: 'approved',
+        evidence: 'slip 0042',
+        reason: 'terminal printed an approval',
+        managerId: MANAGER,
+      });
       // However long the engine lets an aborted request come back, the manager's settlement ends it.
       await vi.advanceTimersByTimeAsync(60_000);
       await settling;
@@ -160,7 +189,13 @@ describe('settle', () => {
     const sale = await cancelledWithoutAnswer(order, 'iotpay-pax');
     await sale.cancelling;
     const query = await nextQuery(provider, sale.id);
-    await h.engine.settle({ attemptId: sale.id, outcome: 'declined', evidence: 'no slip', reason: 'terminal shows declined', managerId: MANAGER });
+    await h.engine.settle({
+      attemptId: sale.id,
+      outcome: 'declined',
+      evidence: 'no slip',
+      reason: 'terminal shows declined',
+      managerId: MANAGER,
+    });
     expect(h.row(sale.id).state).toBe('declined');
 
     provider.release(query, answer.approved(sale.call.attempt));
@@ -207,7 +242,10 @@ describe('an approval the order no longer owes needs a reversal', () => {
   });
 
   it('is refunded in full automatically where the provider can only refund (IOTPay wallet)', async () => {
-    h = startEngineHarness({ providers: oneProvider({ id: 'iotpay-wallet', method: 'wallet', capabilities: CAPABILITY_SETS.iotpayWallet }), backoffMs: [20, 60_000] });
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'iotpay-wallet', method: 'wallet', capabilities: CAPABILITY_SETS.iotpayWallet }),
+      backoffMs: [20, 60_000],
+    });
     await h.engine.reconcile();
     const provider = h.provider('iotpay-wallet');
     const { order, first } = await paidTwice('iotpay-wallet');
@@ -233,8 +271,22 @@ describe('an approval the order no longer owes needs a reversal', () => {
   it('a manager records a refund done on the terminal (IOTPay card has no refund from the till): refunded in full, flag closed, audited with the evidence', async () => {
     await harnessWith('iotpay-pax', CAPABILITY_SETS.iotpayPax);
     const { first } = await paidTwice('iotpay-pax');
-    expect(() => h.engine.resolve({ attemptId: first.id, resolution: 'acknowledged', evidence: 'x', reason: 'seen', managerId: MANAGER })).toThrow(/must still get this money back/);
-    const resolved = h.engine.resolve({ attemptId: first.id, resolution: 'refunded-elsewhere', evidence: 'terminal slip 0042', reason: 'refunded on the PAX', managerId: MANAGER });
+    expect(() =>
+      h.engine.resolve({
+        attemptId: first.id,
+        resolution: 'acknowledged',
+        evidence: 'x',
+        reason: 'seen',
+        managerId: MANAGER,
+      }),
+    ).toThrow(/must still get this money back/);
+    const resolved = h.engine.resolve({
+      attemptId: first.id,
+      resolution: 'refunded-elsewhere',
+      evidence: 'terminal slip 0042',
+      reason: 'refunded on the PAX',
+      managerId: MANAGER,
+    });
     expect(resolved).toMatchObject({ state: 'refunded', needsAttention: null, refundable: 0 });
     expect(h.engine.needingAttention().map((a) => a.id)).not.toContain(first.id);
     const entry = h.audits(first.id).find((a) => a.action === 'payment.refundedElsewhere');
@@ -245,7 +297,14 @@ describe('an approval the order no longer owes needs a reversal', () => {
 
 describe('closing what the engine flagged', () => {
   it('an approval to give back keeps its tip refundable through partial refunds, and stays flagged until all of it went back', async () => {
-    h = startEngineHarness({ providers: oneProvider({ id: 'iotpay-wallet', method: 'wallet', capabilities: { ...CAPABILITY_SETS.iotpayWallet, partialRefund: true } }), backoffMs: [60_000] });
+    h = startEngineHarness({
+      providers: oneProvider({
+        id: 'iotpay-wallet',
+        method: 'wallet',
+        capabilities: { ...CAPABILITY_SETS.iotpayWallet, partialRefund: true },
+      }),
+      backoffMs: [60_000],
+    });
     await h.engine.reconcile();
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'iotpay-wallet');
@@ -255,7 +314,9 @@ describe('closing what the engine flagged', () => {
     h.engine.release({ attemptId: sale.id, managerId: MANAGER, reason: 'customer paid cash instead' });
     h.checkout.takeCash(order, 1_000);
     // The gateway had charged 1,000 plus a 100 tip: all of it goes back.
-    h.engine.eventsFor('iotpay-wallet').lateResult(h.row(sale.id).reference, answer.approved(sale.call.attempt, { tip: 100 }));
+    h.engine
+      .eventsFor('iotpay-wallet')
+      .lateResult(h.row(sale.id).reference, answer.approved(sale.call.attempt, { tip: 100 }));
     await h.flush();
     expect(h.row(sale.id)).toMatchObject({ state: 'needs_reversal', tip: 100 });
     const automatic = provider.calls('start').find((c) => c.attempt.kind === 'refund')!;
@@ -265,8 +326,17 @@ describe('closing what the engine flagged', () => {
     expect(h.engine.attempt(sale.id)!.refundable).toBe(1_100);
 
     for (const amount of [400, 700]) {
-      const refund = h.refunds.refundPayment({ attemptId: sale.id, amount, reason: 'give it back', userId: MANAGER, approvedBy: MANAGER });
-      provider.release(provider.calls('start').find((c) => c.attempt.id === refund.id)!, answer.approved({ amount, currency: h.row(refund.id).currency }));
+      const refund = h.refunds.refundPayment({
+        attemptId: sale.id,
+        amount,
+        reason: 'give it back',
+        userId: MANAGER,
+        approvedBy: MANAGER,
+      });
+      provider.release(
+        provider.calls('start').find((c) => c.attempt.id === refund.id)!,
+        answer.approved({ amount, currency: h.row(refund.id).currency }),
+      );
       await h.flush();
       expect(h.row(refund.id).state, h.log.join('\n')).toBe('approved');
     }
@@ -278,7 +348,10 @@ describe('closing what the engine flagged', () => {
 describe('a second reversal of the same approval', () => {
   /** A wallet approval to give back whose automatic refund was reported "cancelled" (wrongly: the gateway refunded). */
   async function refundReportedCancelled() {
-    h = startEngineHarness({ providers: oneProvider({ id: 'iotpay-wallet', method: 'wallet', capabilities: CAPABILITY_SETS.iotpayWallet }), backoffMs: [60_000] });
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'iotpay-wallet', method: 'wallet', capabilities: CAPABILITY_SETS.iotpayWallet }),
+      backoffMs: [60_000],
+    });
     await h.engine.reconcile();
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'iotpay-wallet');
@@ -286,17 +359,26 @@ describe('a second reversal of the same approval', () => {
     await h.flush();
     h.engine.release({ attemptId: sale.id, managerId: MANAGER, reason: 'customer paid cash instead' });
     h.checkout.takeCash(order, 1_000);
-    await h.engine.settle({ attemptId: sale.id, outcome: 'approved', evidence: 'wallet app shows paid', reason: 'paid twice', managerId: MANAGER });
+    await h.engine.settle({
+      attemptId: sale.id,
+      outcome: 'approved',
+      evidence: 'wallet app shows paid',
+      reason: 'paid twice',
+      managerId: MANAGER,
+    });
     await h.flush();
     expect(h.row(sale.id).state).toBe('needs_reversal');
-    const firstRefund = h.provider('iotpay-wallet').calls('start').find((c) => c.attempt.kind === 'refund')!;
+    const firstRefund = h
+      .provider('iotpay-wallet')
+      .calls('start')
+      .find((c) => c.attempt.kind === 'refund')!;
     h.engine.eventsFor('iotpay-wallet').lateResult(firstRefund.attempt.reference, answer.cancelled());
     await h.flush();
     expect(h.row(firstRefund.attempt.id).state).toBe('cancelled');
     return { sale, firstRefund };
   }
 
-  it('is never sent automatically: after a restart the manager decides, and the first refund\'s real approval still lands', async () => {
+  it("is never sent automatically: after a restart the manager decides, and the first refund's real approval still lands", async () => {
     const { sale, firstRefund } = await refundReportedCancelled();
     h.crash();
     await h.engine.reconcile();
@@ -313,8 +395,17 @@ describe('a second reversal of the same approval', () => {
 
   it('when a manager refunds again and both refunds were real, the second approval is kept, flagged over-reversal and audited', async () => {
     const { sale, firstRefund } = await refundReportedCancelled();
-    const again = h.refunds.refundPayment({ attemptId: sale.id, amount: 1_000, reason: 'give it back', userId: MANAGER, approvedBy: MANAGER });
-    const againCall = h.provider('iotpay-wallet').calls('start').find((c) => c.attempt.id === again.id)!;
+    const again = h.refunds.refundPayment({
+      attemptId: sale.id,
+      amount: 1_000,
+      reason: 'give it back',
+      userId: MANAGER,
+      approvedBy: MANAGER,
+    });
+    const againCall = h
+      .provider('iotpay-wallet')
+      .calls('start')
+      .find((c) => c.attempt.id === again.id)!;
     h.provider('iotpay-wallet').release(againCall, answer.approved(againCall.attempt));
     await h.flush();
     expect(h.row(sale.id)).toMatchObject({ state: 'refunded', needs_attention: null });
@@ -323,7 +414,9 @@ describe('a second reversal of the same approval', () => {
     await h.flush();
     const first = h.row(firstRefund.attempt.id);
     expect(first).toMatchObject({ state: 'approved', needs_attention: 'over-reversal' });
-    expect(h.audits(first.id).map((a) => a.action)).toEqual(expect.arrayContaining(['payment.contradiction', 'payment.overReversal']));
+    expect(h.audits(first.id).map((a) => a.action)).toEqual(
+      expect.arrayContaining(['payment.contradiction', 'payment.overReversal']),
+    );
     expect(h.engine.needingAttention().map((a) => a.id)).toContain(first.id);
   });
 });

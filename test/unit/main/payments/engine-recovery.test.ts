@@ -27,12 +27,22 @@ async function advance(ms: number): Promise<void> {
 
 describe('back-off', () => {
   it('progress reports never push the next check out', async () => {
-    h = startEngineHarness({ providers: oneProvider({ id: 'yabandpay', capabilities: CAPABILITY_SETS.yabandpay }), backoffMs: [40, 60_000] });
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'yabandpay', capabilities: CAPABILITY_SETS.yabandpay }),
+      backoffMs: [40, 60_000],
+    });
     await h.engine.reconcile();
     const provider = h.provider('yabandpay');
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'yabandpay');
-    for (const step of ['Scan the code', 'Customer confirming', 'Customer confirming', 'Waiting for the bank', 'Still waiting']) provider.progress(sale.call, step);
+    for (const step of [
+      'Scan the code',
+      'Customer confirming',
+      'Customer confirming',
+      'Waiting for the bank',
+      'Still waiting',
+    ])
+      provider.progress(sale.call, step);
     await h.flush();
     provider.release(sale.call, answer.unknown({ message: 'Reply lost' }));
     await h.flush();
@@ -41,7 +51,10 @@ describe('back-off', () => {
 
   it('the first re-check of an unknown attempt comes after backoffMs[0], and each later one after the next delay, counted in real queries', async () => {
     fakeEngineTimers();
-    h = startEngineHarness({ providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }), backoffMs: [1_000, 5_000, 20_000] });
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }),
+      backoffMs: [1_000, 5_000, 20_000],
+    });
     await h.engine.reconcile();
     const provider = h.provider('iotpay-pax');
     const order = h.openOrder(1_000);
@@ -65,7 +78,11 @@ describe('back-off', () => {
   it('an injected wall clock stepped back an hour does not delay the re-check', async () => {
     fakeEngineTimers();
     let wall = Date.parse('2026-03-29T10:00:00Z');
-    h = startEngineHarness({ providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }), backoffMs: [2_000, 5_000], now: () => new Date(wall) });
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'iotpay-pax', capabilities: CAPABILITY_SETS.iotpayPax }),
+      backoffMs: [2_000, 5_000],
+      now: () => new Date(wall),
+    });
     await h.engine.reconcile();
     const provider = h.provider('iotpay-pax');
     const order = h.openOrder(1_000);
@@ -81,14 +98,23 @@ describe('back-off', () => {
     await advance(5_000);
     expect(provider.calls('query')).toHaveLength(1);
     // And a settle is not refused meanwhile (item 7: "settle refused throughout").
-    await h.engine.settle({ attemptId: sale.id, outcome: 'declined', evidence: 'no slip', reason: 'terminal shows nothing', managerId: 'manager-1' });
+    await h.engine.settle({
+      attemptId: sale.id,
+      outcome: 'declined',
+      evidence: 'no slip',
+      reason: 'terminal shows nothing',
+      managerId: 'manager-1',
+    });
     expect(h.row(sale.id).state).toBe('declined');
   });
 });
 
 describe('provider events', () => {
   it('a link that comes back re-queries at once every unresolved attempt of that terminal, and only of that terminal', async () => {
-    h = startEngineHarness({ providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }), backoffMs: [60_000] });
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+      backoffMs: [60_000],
+    });
     await h.engine.reconcile();
     const provider = h.provider('codepay');
     const onLane1 = h.startSale(h.openOrder(1_000), 'codepay', { terminal: 'lane-1' });
@@ -107,8 +133,11 @@ describe('provider events', () => {
     expect(h.row(onLane2.id).state).toBe('unknown');
   });
 
-  it('an answer with someone else\'s keys is kept, audited and listed, and never touches an attempt', async () => {
-    h = startEngineHarness({ providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }), backoffMs: [60_000] });
+  it("an answer with someone else's keys is kept, audited and listed, and never touches an attempt", async () => {
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+      backoffMs: [60_000],
+    });
     await h.engine.reconcile();
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'codepay', { terminal: 'lane-1' });
@@ -118,7 +147,8 @@ describe('provider events', () => {
     const auditsBefore = h.audits().length;
 
     h.engine.eventsFor('codepay').foreignAnswer({
-      terminal: 'lane-1', reason: 'no merchant_order_no and a request_id we never sent',
+      terminal: 'lane-1',
+      reason: 'no merchant_order_no and a request_id we never sent',
       detail: { request_id: 'someone-else', trans_status: 'approved', response_msg: 'Approved' },
     });
     await h.flush();
@@ -132,7 +162,10 @@ describe('provider events', () => {
 
 describe('crash and restart', () => {
   it('reconcile queries the attempt a crash left in flight and never starts it again', async () => {
-    h = startEngineHarness({ providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }), backoffMs: [60_000] });
+    h = startEngineHarness({
+      providers: oneProvider({ id: 'codepay', capabilities: CAPABILITY_SETS.codepay }),
+      backoffMs: [60_000],
+    });
     await h.engine.reconcile();
     const order = h.openOrder(1_000);
     const sale = h.startSale(order, 'codepay', { terminal: 'lane-1' });

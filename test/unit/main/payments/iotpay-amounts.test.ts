@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fromIotpayCents, IOTPAY_CURRENCIES, isIotpayCurrency, replyCentsToMinor, toIotpayCents,
+  fromIotpayCents,
+  IOTPAY_CURRENCIES,
+  isIotpayCurrency,
+  replyCentsToMinor,
+  toIotpayCents,
 } from '../../../../src-main/payments/iotpay/iotpay-amounts';
 import { iotpayOrderAmounts } from '../../../../src-main/payments/iotpay/iotpay-read-back';
 import type { ProviderAttempt } from '../../../../src-main/payments/provider';
@@ -47,17 +51,27 @@ describe('iotpayOrderAmounts (the read-back the engine checks)', () => {
   const attempt = { amount: 1234, tip: 100, currency: 'CAD' } as ProviderAttempt;
 
   it('base amount without the tip, in the currency the gateway names', () => {
-    expect(iotpayOrderAmounts({ status: 2, amount: 1234, tip: 100, currency: 'CAD' }, attempt))
-      .toEqual({ currency: 'CAD', amount: 1234, tip: 100, readBack: { amount: 1234, currency: 'CAD' } });
-    expect(iotpayOrderAmounts({ status: 2, amount: 1234, currency: 'USD' }, attempt).readBack).toEqual({ amount: 1234, currency: 'USD' });
+    expect(iotpayOrderAmounts({ status: 2, amount: 1234, tip: 100, currency: 'CAD' }, attempt)).toEqual({
+      currency: 'CAD',
+      amount: 1234,
+      tip: 100,
+      readBack: { amount: 1234, currency: 'CAD' },
+    });
+    expect(iotpayOrderAmounts({ status: 2, amount: 1234, currency: 'USD' }, attempt).readBack).toEqual({
+      amount: 1234,
+      currency: 'USD',
+    });
   });
 
-  it('no currency in the reply: the attempt\'s; no amount: no read-back', () => {
+  it("no currency in the reply: the attempt's; no amount: no read-back", () => {
     expect(iotpayOrderAmounts({ status: 2, amount: 500 }, attempt).readBack).toEqual({ amount: 500, currency: 'CAD' });
     expect(iotpayOrderAmounts({ status: 1 }, attempt).readBack).toBeUndefined();
   });
 
   it('a currency the adapter cannot convert is read back as sent, so the engine flags it', () => {
-    expect(iotpayOrderAmounts({ status: 2, amount: 1500, currency: 'KWD' }, attempt)).toMatchObject({ amount: undefined, readBack: { amount: 1500, currency: 'KWD' } });
+    expect(iotpayOrderAmounts({ status: 2, amount: 1500, currency: 'KWD' }, attempt)).toMatchObject({
+      amount: undefined,
+      readBack: { amount: 1500, currency: 'KWD' },
+    });
   });
 });

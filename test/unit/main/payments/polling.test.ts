@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  pollUntilFinal, type MonotonicClock, type PollOptions, type PollWait,
+  pollUntilFinal,
+  type MonotonicClock,
+  type PollOptions,
+  type PollWait,
 } from '../../../../src-main/payments/polling';
 
 /** A monotonic clock that moves only when a wait says so. */
@@ -43,7 +46,7 @@ async function run(options: Partial<PollOptions<string>> & { finalAt?: number })
 }
 
 describe('pollUntilFinal', () => {
-  it('by default pauses first and checks at the window\'s end too (every 10 for 30: at 10, 20, 30)', async () => {
+  it("by default pauses first and checks at the window's end too (every 10 for 30: at 10, 20, 30)", async () => {
     const { result, checkedAt, told } = await run({});
     expect(checkedAt).toEqual([10, 20, 30]);
     expect(result).toEqual({ last: 'pending@30', ended: 'window', checks: 3 });
@@ -77,8 +80,13 @@ describe('pollUntilFinal', () => {
   it('takes an answer that came on its own during a wait', async () => {
     const clock = fakeClock();
     const result = await pollUntilFinal<string>({
-      intervalMs: 10, windowMs: 30, signal: new AbortController().signal, clock, immediate: true,
-      check: async () => 'pending', isFinal: () => false,
+      intervalMs: 10,
+      windowMs: 30,
+      signal: new AbortController().signal,
+      clock,
+      immediate: true,
+      check: async () => 'pending',
+      isFinal: () => false,
       wait: async () => ({ final: 'pushed' }),
     });
     expect(result).toEqual({ last: 'pushed', ended: 'final', checks: 1 });
@@ -88,7 +96,10 @@ describe('pollUntilFinal', () => {
     const controller = new AbortController();
     const told: string[] = [];
     const result = await pollUntilFinal<string>({
-      intervalMs: 5, windowMs: 60_000, signal: controller.signal, clock: fakeClock(),
+      intervalMs: 5,
+      windowMs: 60_000,
+      signal: controller.signal,
+      clock: fakeClock(),
       check: async () => {
         controller.abort();
         return 'pending';
@@ -103,8 +114,13 @@ describe('pollUntilFinal', () => {
   it('an aborted signal: an immediate check still runs once; with checkAtWindowEnd false none does', async () => {
     const signal = AbortSignal.abort();
     const base = {
-      intervalMs: 5, windowMs: 100, signal, clock: fakeClock(), immediate: true,
-      check: async () => 'pending', isFinal: () => false,
+      intervalMs: 5,
+      windowMs: 100,
+      signal,
+      clock: fakeClock(),
+      immediate: true,
+      check: async () => 'pending',
+      isFinal: () => false,
     };
     expect(await pollUntilFinal(base)).toEqual({ last: 'pending', ended: 'aborted', checks: 1 });
     const none = await pollUntilFinal({ ...base, checkAtWindowEnd: false });
@@ -115,7 +131,10 @@ describe('pollUntilFinal', () => {
     const clock = fakeClock();
     let checks = 0;
     const result = await pollUntilFinal<string>({
-      intervalMs: 1, windowMs: 50, signal: new AbortController().signal, clock,
+      intervalMs: 1,
+      windowMs: 50,
+      signal: new AbortController().signal,
+      clock,
       check: async () => {
         checks += 1;
         // Each check "takes" 20 ms of monotonic time: the window holds three of them.

@@ -6,8 +6,16 @@ import {
   yabandpaySignData,
   yabandpaySigningString,
 } from '../../../../src-main/payments/yabandpay/yabandpay-sign';
-import { cancelPaymentDeadline, gatewayDate, sameGatewayDay } from '../../../../src-main/payments/yabandpay/yabandpay-clock';
-import { newYabandpayRequestId, orderIdProblem, requestIdProblem } from '../../../../src-main/payments/yabandpay/yabandpay-ids';
+import {
+  cancelPaymentDeadline,
+  gatewayDate,
+  sameGatewayDay,
+} from '../../../../src-main/payments/yabandpay/yabandpay-clock';
+import {
+  newYabandpayRequestId,
+  orderIdProblem,
+  requestIdProblem,
+} from '../../../../src-main/payments/yabandpay/yabandpay-ids';
 import { readPaymentState, readRefundState } from '../../../../src-main/payments/yabandpay/yabandpay-states';
 import { readBackOf } from '../../../../src-main/payments/yabandpay/yabandpay-order-status';
 
@@ -37,32 +45,44 @@ const SEED_POS_STRING =
 
 describe('yabandpaySign', () => {
   it('signs the seed POS request exactly as sent, sorted', () => {
-    expect(yabandpaySigningString({ ...SEED_POS_DATA, user: 'T125119061', method: 'v3.POS', time: '1555498137' })).toBe(SEED_POS_STRING);
+    expect(yabandpaySigningString({ ...SEED_POS_DATA, user: 'T125119061', method: 'v3.POS', time: '1555498137' })).toBe(
+      SEED_POS_STRING,
+    );
     // openssl over SEED_POS_STRING with KEY
-    expect(yabandpaySign('T125119061', 'v3.POS', 1555498137, SEED_POS_DATA, KEY)).toBe('5ff9ce4d65be6c171231c088969c7f3ca1f7e98a21d453b7c6efa7a61b01ef89');
+    expect(yabandpaySign('T125119061', 'v3.POS', 1555498137, SEED_POS_DATA, KEY)).toBe(
+      '5ff9ce4d65be6c171231c088969c7f3ca1f7e98a21d453b7c6efa7a61b01ef89',
+    );
   });
 
   it('does not reproduce the vendor example that signs a different sub_pay_method than it sends', () => {
     const asDocumented = { ...SEED_POS_DATA, sub_pay_method: 'POSPayment' };
-    expect(yabandpaySign('T125119061', 'v3.POS', 1555498137, asDocumented, KEY)).not.toBe(yabandpaySign('T125119061', 'v3.POS', 1555498137, SEED_POS_DATA, KEY));
+    expect(yabandpaySign('T125119061', 'v3.POS', 1555498137, asDocumented, KEY)).not.toBe(
+      yabandpaySign('T125119061', 'v3.POS', 1555498137, SEED_POS_DATA, KEY),
+    );
   });
 
   it('signs the v3.QueryOrder example string (docs: en/payments/others/query)', () => {
     // openssl over 'method=v3.QueryOrder&time=1728566835&trade_id=2eb629a8-96ad-d495-38f2-41f5bebf31cd&user=016683'
-    expect(yabandpaySign('016683', 'v3.QueryOrder', '1728566835', { trade_id: '2eb629a8-96ad-d495-38f2-41f5bebf31cd' }, KEY)).toBe(
-      '23adaaaa7268a6097b77fdaea808805b775897e5c081c04276380dbb29cd480f',
-    );
+    expect(
+      yabandpaySign('016683', 'v3.QueryOrder', '1728566835', { trade_id: '2eb629a8-96ad-d495-38f2-41f5bebf31cd' }, KEY),
+    ).toBe('23adaaaa7268a6097b77fdaea808805b775897e5c081c04276380dbb29cd480f');
   });
 
   it('sorts keys by ASCII code, uppercase before lowercase', () => {
-    expect(yabandpaySigningString({ alpha: '2', Zeta: '1', user: 'u', method: 'v3.X', time: '1' })).toBe('Zeta=1&alpha=2&method=v3.X&time=1&user=u');
+    expect(yabandpaySigningString({ alpha: '2', Zeta: '1', user: 'u', method: 'v3.X', time: '1' })).toBe(
+      'Zeta=1&alpha=2&method=v3.X&time=1&user=u',
+    );
     // openssl over 'Zeta=1&alpha=2&method=v3.X&time=1&user=u'
-    expect(yabandpaySign('u', 'v3.X', 1, { alpha: '2', Zeta: '1' }, KEY)).toBe('a46452776e5cc8b232c4ebcfdb9de5fed7155af2d1f256d19d6ff68cef521adb');
+    expect(yabandpaySign('u', 'v3.X', 1, { alpha: '2', Zeta: '1' }, KEY)).toBe(
+      'a46452776e5cc8b232c4ebcfdb9de5fed7155af2d1f256d19d6ff68cef521adb',
+    );
   });
 
   it('signs UTF-8 text byte for byte', () => {
     // openssl over 'description=Café crème&method=v3.X&time=1&user=u' (UTF-8 shell)
-    expect(yabandpaySign('u', 'v3.X', 1, { description: 'Café crème' }, KEY)).toBe('519d5d26c4f33bd60a554a48d0433415599eb2a37eac168b5c04c0dd2acda893');
+    expect(yabandpaySign('u', 'v3.X', 1, { description: 'Café crème' }, KEY)).toBe(
+      '519d5d26c4f33bd60a554a48d0433415599eb2a37eac168b5c04c0dd2acda893',
+    );
   });
 
   it('refuses data that would shadow a top-level field', () => {
@@ -71,7 +91,14 @@ describe('yabandpaySign', () => {
 });
 
 describe('verifyYabandpayResponse', () => {
-  const data = { order_id: '202586556498441613', trade_id: '4552eeea-1ae8-1e40-3b4b-802dc2f56458', amount: '12', currency: 'EUR', tip_amount: '0.5', state: 'processing' };
+  const data = {
+    order_id: '202586556498441613',
+    trade_id: '4552eeea-1ae8-1e40-3b4b-802dc2f56458',
+    amount: '12',
+    currency: 'EUR',
+    tip_amount: '0.5',
+    state: 'processing',
+  };
   // openssl over 'amount=12&currency=EUR&order_id=202586556498441613&state=processing&tip_amount=0.5&trade_id=4552eeea-1ae8-1e40-3b4b-802dc2f56458'
   const sign = 'd5561bae87b750ba6b0d263e6e109e883fd5bd856a43bffe0f189b9be6489b51';
 
@@ -90,9 +117,25 @@ describe('verifyYabandpayResponse', () => {
 
   it('stringifies non-string values the way the vendor PHP SDK does', () => {
     // openssl over 'a=1&b=&c=1&d=' (number 1, '', true → "1", null → "")
-    expect(verifyYabandpayResponse({ data: { c: true, a: 1, d: null, b: '' }, sign: 'c1da231395315161337a75c77b4e2ac58fb642eba2a08c3bed93283e1eda9913' }, KEY)).toBe(true);
+    expect(
+      verifyYabandpayResponse(
+        {
+          data: { c: true, a: 1, d: null, b: '' },
+          sign: 'c1da231395315161337a75c77b4e2ac58fb642eba2a08c3bed93283e1eda9913',
+        },
+        KEY,
+      ),
+    ).toBe(true);
     // openssl over 'transaction_info=Array': PHP turns a nested array into "Array"
-    expect(verifyYabandpayResponse({ data: { transaction_info: { state: '00' } }, sign: '9356794193c08a03c9b3d5e5bc77df7ff5a33faa3c83eec5070e22f5d52de211' }, KEY)).toBe(true);
+    expect(
+      verifyYabandpayResponse(
+        {
+          data: { transaction_info: { state: '00' } },
+          sign: '9356794193c08a03c9b3d5e5bc77df7ff5a33faa3c83eec5070e22f5d52de211',
+        },
+        KEY,
+      ),
+    ).toBe(true);
   });
 
   it('accepts a nested value signed either as the PHP SDK\'s "Array" or as compact JSON, and says which matched', () => {
@@ -106,8 +149,16 @@ describe('verifyYabandpayResponse', () => {
     expect(checkYabandpayResponse({ data: nested, sign: asJson }, KEY)).toEqual({ ok: true, form: 'compact-json' });
     expect(checkYabandpayResponse({ data: nested, sign: asArray }, KEY)).toEqual({ ok: true, form: 'php-array' });
     // JSON form covers the nested content: a changed nested field no longer verifies in that form.
-    expect(checkYabandpayResponse({ data: { ...nested, transaction_info: { ...nested.transaction_info, state: '05' } }, sign: asJson }, KEY)).toEqual({ ok: false, tried: ['php-array', 'compact-json'] });
-    expect(checkYabandpayResponse({ data: nested, sign: asJson }, 'another-key')).toEqual({ ok: false, tried: ['php-array', 'compact-json'] });
+    expect(
+      checkYabandpayResponse(
+        { data: { ...nested, transaction_info: { ...nested.transaction_info, state: '05' } }, sign: asJson },
+        KEY,
+      ),
+    ).toEqual({ ok: false, tried: ['php-array', 'compact-json'] });
+    expect(checkYabandpayResponse({ data: nested, sign: asJson }, 'another-key')).toEqual({
+      ok: false,
+      tried: ['php-array', 'compact-json'],
+    });
   });
 
   it('a flat reply has one canonical form: a wrong key is reported as such', () => {
@@ -117,7 +168,12 @@ describe('verifyYabandpayResponse', () => {
 
   it('treats PHP empty data [] as no fields', () => {
     // openssl over the empty string
-    expect(verifyYabandpayResponse({ data: [], sign: '158c475b04749fde5716153c6e7a3afbb2e8a13e3b5bc8f916c3f921e2fb4574' }, KEY)).toBe(true);
+    expect(
+      verifyYabandpayResponse(
+        { data: [], sign: '158c475b04749fde5716153c6e7a3afbb2e8a13e3b5bc8f916c3f921e2fb4574' },
+        KEY,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -145,17 +201,31 @@ describe('YabandPay ids, states and calendar', () => {
   });
 
   it('reads back the order amount without the tip, in minor units', () => {
-    expect(readBackOf({ amount: '12.50', tip_amount: '0.50', currency: 'EUR' }, { amount: 1200 })).toEqual({ amount: 1200, currency: 'EUR' });
+    expect(readBackOf({ amount: '12.50', tip_amount: '0.50', currency: 'EUR' }, { amount: 1200 })).toEqual({
+      amount: 1200,
+      currency: 'EUR',
+    });
     // Seed 004's reply example: a request of 12.5 with tip 0.5 restated as amount "12" (the base itself).
-    expect(readBackOf({ amount: '12', tip_amount: '0.5', currency: 'EUR' }, { amount: 1200 })).toEqual({ amount: 1200, currency: 'EUR' });
-    expect(readBackOf({ amount: '15.00', tip_amount: '0.50', currency: 'EUR' }, { amount: 1200 })).toEqual({ amount: 1450, currency: 'EUR' });
-    expect(readBackOf({ amount: '12.00', currency: 'CHF' }, { amount: 1200 })).toEqual({ amount: 1200, currency: 'CHF' });
+    expect(readBackOf({ amount: '12', tip_amount: '0.5', currency: 'EUR' }, { amount: 1200 })).toEqual({
+      amount: 1200,
+      currency: 'EUR',
+    });
+    expect(readBackOf({ amount: '15.00', tip_amount: '0.50', currency: 'EUR' }, { amount: 1200 })).toEqual({
+      amount: 1450,
+      currency: 'EUR',
+    });
+    expect(readBackOf({ amount: '12.00', currency: 'CHF' }, { amount: 1200 })).toEqual({
+      amount: 1200,
+      currency: 'CHF',
+    });
     expect(readBackOf({ amount: '12.00' }, { amount: 1200 })).toBeUndefined();
     expect(readBackOf({ amount: 'twelve', currency: 'EUR' }, { amount: 1200 })).toBeUndefined();
   });
 
   it('an unexpected state quoting a card number is shown masked', () => {
-    expect(readPaymentState('refused for 4111 1111 1111 1111').sentence).toBe('YabandPay reports an unexpected payment state "refused for **** 1111".');
+    expect(readPaymentState('refused for 4111 1111 1111 1111').sentence).toBe(
+      'YabandPay reports an unexpected payment state "refused for **** 1111".',
+    );
   });
 
   it('uses Amsterdam days and the 00:30 next-day deadline, across summer time', () => {

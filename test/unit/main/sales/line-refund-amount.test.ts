@@ -15,7 +15,12 @@ describe('refundable arithmetic', () => {
     // 3 items for 10.00 (with tax): 3.33 + 3.33 + 3.34.
     expect(refundInSteps(1000, 3000, [1000, 1000, 1000])).toEqual([333, 333, 334]);
     expect(refundInSteps(1000, 3000, [2000, 1000])).toEqual([667, 333]);
-    for (const [total, qty] of [[999, 7000], [1, 3000], [123_457, 11_000], [5_000, 1250]] as const) {
+    for (const [total, qty] of [
+      [999, 7000],
+      [1, 3000],
+      [123_457, 11_000],
+      [5_000, 1250],
+    ] as const) {
       const steps = qty === 1250 ? [250, 1000] : Array.from({ length: qty / 1000 }, () => 1000);
       expect(refundInSteps(total, qty, steps).reduce((a, b) => a + b, 0)).toBe(total);
     }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, HARDENED_WEB_PREFERENCES, isTrustedRendererUrl } from '../../../../src-main/shell/security-policy';
+import {
+  CONTENT_SECURITY_POLICY,
+  HARDENED_WEB_PREFERENCES,
+  isTrustedRendererUrl,
+} from '../../../../src-main/shell/security-policy';
 
 const packaged = { rendererFileDir: '/opt/Countertop/resources/app.asar/out/renderer', devServerOrigin: null };
 const dev = { rendererFileDir: null, devServerOrigin: 'http://localhost:5173' };
@@ -43,7 +47,14 @@ describe('the content security policy', () => {
 
 describe('the renderer window', () => {
   it('is isolated, sandboxed and has no Node', () => {
-    expect(HARDENED_WEB_PREFERENCES).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false });
+    expect(HARDENED_WEB_PREFERENCES).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+    });
     expect(Object.isFrozen(HARDENED_WEB_PREFERENCES)).toBe(true);
   });
 });

@@ -6,9 +6,23 @@ import type { TerminalsView } from '../../../../src-shared/domain';
 import { PosError } from '../../../../src-shared/errors';
 import { fakeTransport } from '../fake-transport';
 
-const lane1 = { name: 'Lane 1', url: 'ws://127.0.0.1:4000', source: 'configured', status: 'connected', lastSeen: '2025-01-01T10:00:00Z' };
-const asking: TerminalsView = { pairingUrl: 'ws://127.0.0.1:5000', terminals: [lane1], requests: [{ id: 'Q1', deviceName: 'P2 Pro', serial: 'SN1', url: 'ws://127.0.0.1:6000', knownAs: null }] };
-const paired: TerminalsView = { ...asking, terminals: [lane1, { ...lane1, name: 'Lane 2', source: 'paired' }], requests: [] };
+const lane1 = {
+  name: 'Lane 1',
+  url: 'ws://127.0.0.1:4000',
+  source: 'configured',
+  status: 'connected',
+  lastSeen: '2025-01-01T10:00:00Z',
+};
+const asking: TerminalsView = {
+  pairingUrl: 'ws://127.0.0.1:5000',
+  terminals: [lane1],
+  requests: [{ id: 'Q1', deviceName: 'P2 Pro', serial: 'SN1', url: 'ws://127.0.0.1:6000', knownAs: null }],
+};
+const paired: TerminalsView = {
+  ...asking,
+  terminals: [lane1, { ...lane1, name: 'Lane 2', source: 'paired' }],
+  requests: [],
+};
 
 function setup() {
   const changes: TerminalsView[] = [];
@@ -50,15 +64,20 @@ describe('terminals store', () => {
 
   it('a cashier is refused: the sentence comes back (reject shows it as the panel error)', async () => {
     const { transport, store } = setup();
-    transport.handlers['pos:terminals.decide'] = () => { throw new PosError('FORBIDDEN', 'Only a manager can change the till\'s settings.'); };
-    expect(await store.getState().decide('Q1', true, 'Lane 2')).toBe('Only a manager can change the till\'s settings.');
+    transport.handlers['pos:terminals.decide'] = () => {
+      throw new PosError('FORBIDDEN', "Only a manager can change the till's settings.");
+    };
+    expect(await store.getState().decide('Q1', true, 'Lane 2')).toBe("Only a manager can change the till's settings.");
     await expect(store.getState().reject('Q1')).resolves.toBe(false);
-    expect(store.getState().error).toBe('Only a manager can change the till\'s settings.');
+    expect(store.getState().error).toBe("Only a manager can change the till's settings.");
   });
 
   it('adds by address, removes, and asks the demo terminal to pair', async () => {
     const { transport, store } = setup();
-    transport.handlers['pos:terminals.add'] = ({ name, url }) => ({ ...asking, terminals: [lane1, { ...lane1, name, url, source: 'paired' }] });
+    transport.handlers['pos:terminals.add'] = ({ name, url }) => ({
+      ...asking,
+      terminals: [lane1, { ...lane1, name, url, source: 'paired' }],
+    });
     transport.handlers['pos:terminals.remove'] = () => asking;
     transport.handlers['pos:demo.pairTerminal'] = () => ({ ok: true });
     expect(await store.getState().add(' Back counter ', 'ws://192.168.1.20:35779 ')).toBeNull();
@@ -72,12 +91,18 @@ describe('terminals store', () => {
 
 describe('audit store', () => {
   it('verifies the chain and words the verdict', async () => {
-    const transport = fakeTransport({ 'pos:audit.verify': () => ({ ok: true, entries: 42, brokenAt: null, reason: null }) });
+    const transport = fakeTransport({
+      'pos:audit.verify': () => ({ ok: true, entries: 42, brokenAt: null, reason: null }),
+    });
     const audit = createAuditStore(createClient(transport));
     await audit.getState().verify();
     expect(verdictText(audit.getState().verdict!)).toBe('Audit trail intact (42 entries)');
-    expect(verdictText({ ok: false, entries: 42, brokenAt: 17, reason: 'hash does not match' })).toBe('Broken at entry 17: hash does not match');
-    transport.handlers['pos:audit.verify'] = () => { throw new PosError('NOT_AUTHENTICATED', 'Log in first.'); };
+    expect(verdictText({ ok: false, entries: 42, brokenAt: 17, reason: 'hash does not match' })).toBe(
+      'Broken at entry 17: hash does not match',
+    );
+    transport.handlers['pos:audit.verify'] = () => {
+      throw new PosError('NOT_AUTHENTICATED', 'Log in first.');
+    };
     await audit.getState().verify();
     expect(audit.getState()).toMatchObject({ verifying: false, verdict: null, error: 'Log in first.' });
   });

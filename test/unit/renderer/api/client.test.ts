@@ -16,18 +16,28 @@ describe('typed client', () => {
   });
 
   it('throws a ClientError carrying code, message and field', async () => {
-    const client = createClient(fakeTransport({
-      'pos:session.login': () => { throw new PosError('BAD_CREDENTIALS', 'Wrong PIN.', 'pin'); },
-    }));
-    const failure = await client.invoke('pos:session.login', { userId: 'u1', pin: '0000' }).catch((error: unknown) => error);
+    const client = createClient(
+      fakeTransport({
+        'pos:session.login': () => {
+          throw new PosError('BAD_CREDENTIALS', 'Wrong PIN.', 'pin');
+        },
+      }),
+    );
+    const failure = await client
+      .invoke('pos:session.login', { userId: 'u1', pin: '0000' })
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ClientError);
     expect(failure).toMatchObject({ code: 'BAD_CREDENTIALS', message: 'Wrong PIN.', field: 'pin' });
   });
 
   it('tells failure listeners about every failed call, with its channel', async () => {
-    const client = createClient(fakeTransport({
-      'pos:cart.current': () => { throw new PosError('SESSION_LOCKED', 'Locked.'); },
-    }));
+    const client = createClient(
+      fakeTransport({
+        'pos:cart.current': () => {
+          throw new PosError('SESSION_LOCKED', 'Locked.');
+        },
+      }),
+    );
     const heard = vi.fn();
     client.onFailure(heard);
     await expect(client.invoke('pos:cart.current', {})).rejects.toThrow('Locked.');
@@ -37,7 +47,10 @@ describe('typed client', () => {
   it('turns a transport that throws into an INTERNAL ClientError', async () => {
     const transport = fakeTransport();
     transport.invoke = () => Promise.reject(new Error('IPC exploded'));
-    await expect(createClient(transport).invoke('pos:app.info', {})).rejects.toMatchObject({ code: 'INTERNAL', message: 'IPC exploded' });
+    await expect(createClient(transport).invoke('pos:app.info', {})).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: 'IPC exploded',
+    });
   });
 
   it('delivers events to typed listeners until unsubscribed', () => {

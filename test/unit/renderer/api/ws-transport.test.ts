@@ -11,10 +11,18 @@ class FakeSocket implements SocketLike {
   onerror: ((event: unknown) => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
   constructor(readonly url: string) {}
-  send(data: string) { this.sent.push(JSON.parse(data)); }
-  close() { this.onclose?.({}); }
-  open() { this.onopen?.({}); }
-  receive(frame: unknown) { this.onmessage?.({ data: JSON.stringify(frame) }); }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.onclose?.({});
+  }
+  open() {
+    this.onopen?.({});
+  }
+  receive(frame: unknown) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
 }
 
 function manualTimers() {
@@ -62,7 +70,9 @@ function setup() {
 
 describe('WebSocket transport', () => {
   it('builds the endpoint from the page URL and its token', () => {
-    expect(webSocketUrlFor({ protocol: 'http:', host: '127.0.0.1:4173', search: '?token=a%2Bb' })).toBe('ws://127.0.0.1:4173/ipc?token=a%2Bb');
+    expect(webSocketUrlFor({ protocol: 'http:', host: '127.0.0.1:4173', search: '?token=a%2Bb' })).toBe(
+      'ws://127.0.0.1:4173/ipc?token=a%2Bb',
+    );
   });
 
   it('queues a call until the socket opens, then matches the reply by id', async () => {
@@ -80,7 +90,12 @@ describe('WebSocket transport', () => {
     const { client, socket } = setup();
     socket().open();
     const call = client.invoke('pos:cart.scan', { code: '4006381333931', source: 'wedge' });
-    socket().receive({ type: 'reply', id: socket().sent[0].id, ok: false, error: { code: 'NOT_FOUND', message: 'Unknown barcode 4006381333931' } });
+    socket().receive({
+      type: 'reply',
+      id: socket().sent[0].id,
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'Unknown barcode 4006381333931' },
+    });
     await expect(call).rejects.toMatchObject({ name: 'ClientError', code: 'NOT_FOUND' });
   });
 
@@ -114,7 +129,18 @@ describe('WebSocket transport', () => {
     clock.advance(400);
     socket().open();
     expect(sockets).toHaveLength(5);
-    expect(statuses).toEqual(['open', 'closed', 'connecting', 'closed', 'connecting', 'closed', 'connecting', 'closed', 'connecting', 'open']);
+    expect(statuses).toEqual([
+      'open',
+      'closed',
+      'connecting',
+      'closed',
+      'connecting',
+      'closed',
+      'connecting',
+      'closed',
+      'connecting',
+      'open',
+    ]);
   });
 
   it('keeps event listeners across a reconnect', () => {

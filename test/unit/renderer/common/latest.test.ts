@@ -14,13 +14,21 @@ function deferred<T>() {
 }
 
 describe('latest(): the newest request wins', () => {
-  it('hands on the second request\'s answer and drops the first\'s, which came later', async () => {
+  it("hands on the second request's answer and drops the first's, which came later", async () => {
     const load = latest();
     const answers: string[] = [];
     const first = deferred<string>();
     const second = deferred<string>();
-    const one = load(first.call, (value) => answers.push(value), () => answers.push('failed'));
-    const two = load(second.call, (value) => answers.push(value), () => answers.push('failed'));
+    const one = load(
+      first.call,
+      (value) => answers.push(value),
+      () => answers.push('failed'),
+    );
+    const two = load(
+      second.call,
+      (value) => answers.push(value),
+      () => answers.push('failed'),
+    );
     second.resolve('second');
     await two;
     first.resolve('first');
@@ -28,13 +36,21 @@ describe('latest(): the newest request wins', () => {
     expect(answers).toEqual(['second']);
   });
 
-  it('drops the first request\'s late failure too', async () => {
+  it("drops the first request's late failure too", async () => {
     const load = latest();
     const seen: string[] = [];
     const first = deferred<string>();
     const second = deferred<string>();
-    const one = load(first.call, (value) => seen.push(value), (failure) => seen.push(`failed: ${failure.message}`));
-    const two = load(second.call, (value) => seen.push(value), (failure) => seen.push(`failed: ${failure.message}`));
+    const one = load(
+      first.call,
+      (value) => seen.push(value),
+      (failure) => seen.push(`failed: ${failure.message}`),
+    );
+    const two = load(
+      second.call,
+      (value) => seen.push(value),
+      (failure) => seen.push(`failed: ${failure.message}`),
+    );
     second.resolve('second');
     await two;
     first.reject(new ClientError('DISCONNECTED', 'The connection dropped.'));
@@ -42,10 +58,14 @@ describe('latest(): the newest request wins', () => {
     expect(seen).toEqual(['second']);
   });
 
-  it('hands the newest request\'s failure on as a ClientError', async () => {
+  it("hands the newest request's failure on as a ClientError", async () => {
     const load = latest();
     const failures: ClientError[] = [];
-    await load(() => Promise.reject(new Error('socket gone')), () => undefined, (failure) => failures.push(failure));
+    await load(
+      () => Promise.reject(new Error('socket gone')),
+      () => undefined,
+      (failure) => failures.push(failure),
+    );
     expect(failures).toHaveLength(1);
     expect(failures[0]).toBeInstanceOf(ClientError);
     expect(failures[0]).toMatchObject({ code: 'INTERNAL', message: 'socket gone' });
@@ -54,8 +74,14 @@ describe('latest(): the newest request wins', () => {
   it('in order, each answer lands', async () => {
     const load = latest();
     const answers: number[] = [];
-    await load(() => Promise.resolve(1), (value) => answers.push(value));
-    await load(() => Promise.resolve(2), (value) => answers.push(value));
+    await load(
+      () => Promise.resolve(1),
+      (value) => answers.push(value),
+    );
+    await load(
+      () => Promise.resolve(2),
+      (value) => answers.push(value),
+    );
     expect(answers).toEqual([1, 2]);
   });
 
@@ -63,12 +89,19 @@ describe('latest(): the newest request wins', () => {
     const load = latest();
     const answers: string[] = [];
     const read = deferred<string>();
-    const pending = load(read.call, (value) => answers.push(value), () => answers.push('failed'));
+    const pending = load(
+      read.call,
+      (value) => answers.push(value),
+      () => answers.push('failed'),
+    );
     load.supersede();
     read.resolve('stale');
     await pending;
     expect(answers).toEqual([]);
-    await load(() => Promise.resolve('fresh'), (value) => answers.push(value));
+    await load(
+      () => Promise.resolve('fresh'),
+      (value) => answers.push(value),
+    );
     expect(answers).toEqual(['fresh']);
   });
 
@@ -81,13 +114,16 @@ describe('latest(): the newest request wins', () => {
     await expect(pending).rejects.toMatchObject({ code: 'CONFLICT', message: 'Already paired.' });
   });
 
-  it('loaders are independent: one store\'s search does not drop its grid', async () => {
+  it("loaders are independent: one store's search does not drop its grid", async () => {
     const searches = latest();
     const grids = latest();
     const seen: string[] = [];
     const grid = deferred<string>();
     const pending = grids(grid.call, (value) => seen.push(value));
-    await searches(() => Promise.resolve('results'), (value) => seen.push(value));
+    await searches(
+      () => Promise.resolve('results'),
+      (value) => seen.push(value),
+    );
     grid.resolve('grid');
     await pending;
     expect(seen).toEqual(['results', 'grid']);

@@ -10,7 +10,7 @@ describe('the quiet-error rule', () => {
     expect(endsSession('SESSION_LOCKED')).toBe(true);
   });
 
-  it('every other failure is shown in main\'s words', () => {
+  it("every other failure is shown in main's words", () => {
     expect(shownError(new ClientError('CONFLICT', 'That sale is already paid.'))).toBe('That sale is already paid.');
     expect(shownError(new ClientError('DISCONNECTED', 'Not connected.'))).toBe('Not connected.');
     expect(endsSession('CONFLICT')).toBe(false);

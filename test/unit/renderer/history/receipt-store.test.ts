@@ -16,7 +16,12 @@ describe('receipt store', () => {
     });
     const receipt = createReceiptStore(createClient(transport));
     await receipt.getState().load('O1', false);
-    expect(receipt.getState()).toMatchObject({ orderId: 'O1', loading: false, receipt: { copy: false }, order: { id: 'O1' } });
+    expect(receipt.getState()).toMatchObject({
+      orderId: 'O1',
+      loading: false,
+      receipt: { copy: false },
+      order: { id: 'O1' },
+    });
     transport.emit('pos:order.changed', order({ status: 'completed', attempts: [attempt({ state: 'voided' })] }));
     expect(receipt.getState().order?.attempts[0].state).toBe('voided');
     transport.emit('pos:order.changed', order({ id: 'OTHER' }));
@@ -26,7 +31,9 @@ describe('receipt store', () => {
   it('the receipt still shows when the order cannot be read', async () => {
     const transport = fakeTransport({
       'pos:orders.receipt': ({ copy }) => receiptFor(copy),
-      'pos:orders.get': () => { throw new PosError('INTERNAL', 'boom'); },
+      'pos:orders.get': () => {
+        throw new PosError('INTERNAL', 'boom');
+      },
     });
     const receipt = createReceiptStore(createClient(transport));
     await receipt.getState().reprint();

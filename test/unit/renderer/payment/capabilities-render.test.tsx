@@ -21,15 +21,26 @@ import { attempt, line, order } from '../fixtures';
 type Tender = AppInfo['tenders'][number];
 
 const NOTHING: ProviderCapabilities = { ...CAPABILITY_SETS.iotpayPax };
-const tender = (provider: string, label: string, capabilities: ProviderCapabilities): Tender =>
-  ({ provider, label, method: 'card', terminal: null, capabilities });
+const tender = (provider: string, label: string, capabilities: ProviderCapabilities): Tender => ({
+  provider,
+  label,
+  method: 'card',
+  terminal: null,
+  capabilities,
+});
 
 function info(tenders: Tender[]): AppInfo {
   return {
-    version: '0.1.0', demo: true,
+    version: '0.1.0',
+    demo: true,
     store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
-    demoPins: [], quickCash: [], cashRoundingStep: 5, discountLimitBasisPoints: 1000, varianceLimit: 500,
-    autoPrint: false, tenders,
+    demoPins: [],
+    quickCash: [],
+    cashRoundingStep: 5,
+    discountLimitBasisPoints: 1000,
+    varianceLimit: 500,
+    autoPrint: false,
+    tenders,
   };
 }
 
@@ -47,7 +58,7 @@ const html = (with_: AppStores, node: ReactNode): string =>
   renderToStaticMarkup(<StoresContext.Provider value={with_}>{node}</StoresContext.Provider>);
 
 describe('capabilitiesOf', () => {
-  it('reads a provider\'s capabilities from its tender; null when the station does not offer it', () => {
+  it("reads a provider's capabilities from its tender; null when the station does not offer it", () => {
     const tenders = [tender('codepay', 'Card', CAPABILITY_SETS.codepay)];
     expect(capabilitiesOf(tenders, 'codepay')).toEqual(CAPABILITY_SETS.codepay);
     expect(capabilitiesOf(tenders, 'gone')).toBeNull();
@@ -83,7 +94,7 @@ describe('tender screen', () => {
   });
 });
 
-describe('a sale\'s card payments', () => {
+describe("a sale's card payments", () => {
   const approved = (id: string, provider: string) =>
     attempt({ id, provider, terminal: null, state: 'approved', amount: 1000, refundable: 1000 });
 
@@ -98,7 +109,7 @@ describe('a sale\'s card payments', () => {
     expect(markup).toContain('>Refund payment…</button>');
   });
 
-  it('a provider that cannot: neither (the sale\'s Refund… takes it, on the terminal or in cash)', () => {
+  it("a provider that cannot: neither (the sale's Refund… takes it, on the terminal or in cash)", () => {
     const markup = payments([tender('iotpay-pax', 'Card (IOTPay terminal)', CAPABILITY_SETS.iotpayPax)], 'iotpay-pax');
     expect(markup).toContain('Card (IOTPay terminal)');
     expect(markup).not.toContain('Void payment');
@@ -124,7 +135,12 @@ describe('manager: flagged late approvals', () => {
   function flagged(tenders: Tender[], provider: string): string {
     const built = stores(tenders);
     const late = attempt({
-      id: 'LATE', provider, state: 'needs_reversal', needsAttention: 'needs-reversal', amount: 1735, refundable: 1735,
+      id: 'LATE',
+      provider,
+      state: 'needs_reversal',
+      needsAttention: 'needs-reversal',
+      amount: 1735,
+      refundable: 1735,
     });
     built.paymentAdmin.setState({ loaded: true, flagged: [late] });
     return html(built, <ManagerScreen />);
@@ -153,7 +169,9 @@ describe('virtual terminal', () => {
         { provider: 'iotpay-pax', key: 'K2', amount: 2000, currency: 'CAD' },
       ],
     });
-    const items = html(built, <VirtualTerminalPanel />).split('<li ').slice(1);
+    const items = html(built, <VirtualTerminalPanel />)
+      .split('<li ')
+      .slice(1);
     expect(items).toHaveLength(2);
     expect(items[0]).toContain('Card (CodePay terminal)');
     expect(items[0]).toContain('>Approves with tip</button>');

@@ -14,9 +14,16 @@ const codepay = { provider: 'codepay', terminal: 'Lane 1' };
 function tenderStart(input: ChannelInput<'pos:tender.start'>) {
   if ((input.cashback ?? 0) > 5000) {
     if (!input.approval) throw new PosError('APPROVAL_REQUIRED', 'A manager must approve: cash back.', 'approval');
-    if (!('pin' in input.approval) || input.approval.pin !== manager.pin) throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval');
+    if (!('pin' in input.approval) || input.approval.pin !== manager.pin)
+      throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval');
   }
-  return attempt({ id: 'CB1', provider: 'codepay', amount: input.amount, state: 'sending', updatedAt: '2025-01-01T10:00:00.000Z' });
+  return attempt({
+    id: 'CB1',
+    provider: 'codepay',
+    amount: input.amount,
+    state: 'sending',
+    updatedAt: '2025-01-01T10:00:00.000Z',
+  });
 }
 
 function setup() {
@@ -31,24 +38,40 @@ describe('cash back a manager must approve', () => {
     const started = await payment.getState().startElectronic('O1', codepay, 1735, { cashback: 2000 });
     expect(started?.id).toBe('CB1');
     expect(payment.getState().approvalAsk).toBeNull();
-    expect(transport.calls.map((c) => c.payload)).toEqual([{ orderId: 'O1', provider: 'codepay', terminal: 'Lane 1', amount: 1735, cashback: 2000 }]);
+    expect(transport.calls.map((c) => c.payload)).toEqual([
+      { orderId: 'O1', provider: 'codepay', terminal: 'Lane 1', amount: 1735, cashback: 2000 },
+    ]);
   });
 
   it('over the limit: asks for a manager; a wrong PIN keeps the ask, the right one retries the same start with reason and approval', async () => {
     const { transport, payment } = setup();
     const starting = payment.getState().startElectronic('O1', codepay, 1735, { cashback: 8000, onScreenTip: true });
     await settle();
-    expect(payment.getState().approvalAsk).toMatchObject({ message: 'A manager must approve: cash back.', orderId: 'O1', amount: 1735, cashback: 8000 });
+    expect(payment.getState().approvalAsk).toMatchObject({
+      message: 'A manager must approve: cash back.',
+      orderId: 'O1',
+      amount: 1735,
+      cashback: 8000,
+    });
     expect(payment.getState()).toMatchObject({ busy: false, error: null });
 
-    expect(await payment.getState().approve({ ...manager, pin: '1111' }, 'Cash back for the customer')).toBe('Wrong manager PIN: the action was not done.');
+    expect(await payment.getState().approve({ ...manager, pin: '1111' }, 'Cash back for the customer')).toBe(
+      'Wrong manager PIN: the action was not done.',
+    );
     expect(payment.getState().approvalAsk).not.toBeNull();
 
     expect(await payment.getState().approve(manager, 'Customer asked for $80')).toBeNull();
     await expect(starting).resolves.toMatchObject({ id: 'CB1' });
     expect(payment.getState().approvalAsk).toBeNull();
     expect(payment.getState().attempts.CB1.state).toBe('sending');
-    const first = { orderId: 'O1', provider: 'codepay', terminal: 'Lane 1', amount: 1735, onScreenTip: true, cashback: 8000 };
+    const first = {
+      orderId: 'O1',
+      provider: 'codepay',
+      terminal: 'Lane 1',
+      amount: 1735,
+      onScreenTip: true,
+      cashback: 8000,
+    };
     expect(transport.calls.map((c) => c.payload)).toEqual([
       first,
       { ...first, reason: 'Cash back for the customer', approval: { ...manager, pin: '1111' } },
@@ -62,21 +85,49 @@ describe('cash back a manager must approve', () => {
     await settle();
     payment.getState().dismissApproval();
     await expect(starting).resolves.toBeNull();
-    expect(payment.getState()).toMatchObject({ approvalAsk: null, error: 'The payment was not started: no manager approved it.' });
+    expect(payment.getState()).toMatchObject({
+      approvalAsk: null,
+      error: 'The payment was not started: no manager approved it.',
+    });
     expect(transport.calls).toHaveLength(1);
     expect(await payment.getState().approve(manager, 'late')).toBe('Nothing is waiting for a manager.');
   });
 
   it('a refusal other than the approval is the payment error, with no ask', async () => {
     const { transport, payment } = setup();
-    transport.handlers['pos:tender.start'] = () => { throw new PosError('INVALID_PAYLOAD', 'YabandPay does not give cash back.', 'cashback'); };
-    await expect(payment.getState().startElectronic('O1', { provider: 'yabandpay', terminal: null }, 1735, { cashback: 8000 })).resolves.toBeNull();
+    transport.handlers['pos:tender.start'] = () => {
+      throw new PosError('INVALID_PAYLOAD', 'YabandPay does not give cash back.', 'cashback');
+    };
+    await expect(
+      payment.getState().startElectronic('O1', { provider: 'yabandpay', terminal: null }, 1735, { cashback: 8000 }),
+    ).resolves.toBeNull();
     expect(payment.getState()).toMatchObject({ approvalAsk: null, error: 'YabandPay does not give cash back.' });
   });
 
   it('the cash back of an approved card payment is read from its tender, to hand over from the drawer', () => {
-    const tender = { id: 'T1', kind: 'card', label: 'Visa', amount: 9735, tendered: 9735, change: 0, tip: 0, cashback: 8000, attemptId: 'CB1', card: null, createdAt: '2025-01-01T10:01:00Z' } as const;
-    const handedOut = { ...tender, id: 'T2', kind: 'cash', label: 'Cash back', amount: -8000, tendered: -8000, cashback: 0, attemptId: null } as const;
+    const tender = {
+      id: 'T1',
+      kind: 'card',
+      label: 'Visa',
+      amount: 9735,
+      tendered: 9735,
+      change: 0,
+      tip: 0,
+      cashback: 8000,
+      attemptId: 'CB1',
+      card: null,
+      createdAt: '2025-01-01T10:01:00Z',
+    } as const;
+    const handedOut = {
+      ...tender,
+      id: 'T2',
+      kind: 'cash',
+      label: 'Cash back',
+      amount: -8000,
+      tendered: -8000,
+      cashback: 0,
+      attemptId: null,
+    } as const;
     expect(cashBackOf(order({ tenders: [tender, handedOut] }))).toEqual([{ attemptId: 'CB1', amount: 8000 }]);
     expect(cashBackOf(order({ tenders: [{ ...tender, cashback: 0 }] }))).toEqual([]);
   });

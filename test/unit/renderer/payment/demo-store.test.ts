@@ -17,7 +17,13 @@ function setup() {
     'pos:demo.scan': () => ({ ok: true as const }),
   });
   const demo = createDemoStore(createClient(transport));
-  return { transport, demo, setList: (next: ReturnType<typeof waiting>[]) => { list = next; } };
+  return {
+    transport,
+    demo,
+    setList: (next: ReturnType<typeof waiting>[]) => {
+      list = next;
+    },
+  };
 }
 
 describe('demo store (virtual terminal and scanner)', () => {
@@ -34,7 +40,10 @@ describe('demo store (virtual terminal and scanner)', () => {
   it('an older answer does not replace a newer list', async () => {
     const transport = fakeTransport();
     let release: (value: ReturnType<typeof waiting>[]) => void = () => undefined;
-    transport.handlers['pos:demo.terminal'] = () => new Promise((resolve) => { release = resolve; });
+    transport.handlers['pos:demo.terminal'] = () =>
+      new Promise((resolve) => {
+        release = resolve;
+      });
     const demo = createDemoStore(createClient(transport));
     const first = demo.getState().load();
     const releaseFirst = release;
@@ -50,13 +59,19 @@ describe('demo store (virtual terminal and scanner)', () => {
     await demo.getState().load();
     expect(await demo.getState().act({ provider: 'iotpay-pax', key: 'K1' }, 'approve')).toBe(true);
     await settle();
-    expect(transport.calls.find((c) => c.channel === 'pos:demo.act')?.payload).toEqual({ provider: 'iotpay-pax', key: 'K1', action: 'approve' });
+    expect(transport.calls.find((c) => c.channel === 'pos:demo.act')?.payload).toEqual({
+      provider: 'iotpay-pax',
+      key: 'K1',
+      action: 'approve',
+    });
     expect(demo.getState()).toMatchObject({ waiting: [], acting: null, error: null });
   });
 
-  it('a payment no longer waiting: main\'s sentence is shown', async () => {
+  it("a payment no longer waiting: main's sentence is shown", async () => {
     const { transport, demo } = setup();
-    transport.handlers['pos:demo.act'] = () => { throw new PosError('NOT_FOUND', 'That payment is no longer waiting on the virtual terminal.'); };
+    transport.handlers['pos:demo.act'] = () => {
+      throw new PosError('NOT_FOUND', 'That payment is no longer waiting on the virtual terminal.');
+    };
     expect(await demo.getState().act({ provider: 'codepay', key: 'X' }, 'decline')).toBe(false);
     expect(demo.getState().error).toBe('That payment is no longer waiting on the virtual terminal.');
   });
@@ -66,7 +81,9 @@ describe('demo store (virtual terminal and scanner)', () => {
     expect(await demo.getState().scan('   ')).toBe(false);
     expect(demo.getState().error).toBe('Type a code to scan.');
     expect(await demo.getState().scan(' 2000000010007 ')).toBe(true);
-    expect(transport.calls.filter((c) => c.channel === 'pos:demo.scan').map((c) => c.payload)).toEqual([{ code: '2000000010007' }]);
+    expect(transport.calls.filter((c) => c.channel === 'pos:demo.scan').map((c) => c.payload)).toEqual([
+      { code: '2000000010007' },
+    ]);
     expect(demo.getState()).toMatchObject({ scanning: false, error: null });
   });
 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../../src-renderer/api/client';
 import {
-  canVoid, createPaymentAdminStore, hasReversalInFlight, isReversible,
+  canVoid,
+  createPaymentAdminStore,
+  hasReversalInFlight,
+  isReversible,
 } from '../../../../src-renderer/payment/payment-admin-store';
 import type { AttemptView } from '../../../../src-shared/domain';
 import { PosError } from '../../../../src-shared/errors';
@@ -13,7 +16,11 @@ const approval = { managerId: 'demo-manager', pin: '9876' };
 function setup() {
   const received: AttemptView[] = [];
   const transport = fakeTransport({
-    'pos:payments.attention': () => ({ unresolved: [attempt({ id: 'U1', state: 'unknown' })], flagged: [attempt({ id: 'F1', state: 'approved', refundable: 500 })], foreign: [] }),
+    'pos:payments.attention': () => ({
+      unresolved: [attempt({ id: 'U1', state: 'unknown' })],
+      flagged: [attempt({ id: 'F1', state: 'approved', refundable: 500 })],
+      foreign: [],
+    }),
   });
   const admin = createPaymentAdminStore(createClient(transport), { receive: (a) => received.push(a) });
   return { transport, admin, received };
@@ -47,7 +54,8 @@ describe('payment admin store', () => {
 
   it('void sends the approval and reason; the attempt main answers goes to the payment store', async () => {
     const { transport, admin, received } = setup();
-    transport.handlers['pos:payments.void'] = ({ attemptId }) => attempt({ id: 'V1', kind: 'void', state: 'sending', orderId: 'O1', updatedAt: attemptId });
+    transport.handlers['pos:payments.void'] = ({ attemptId }) =>
+      attempt({ id: 'V1', kind: 'void', state: 'sending', orderId: 'O1', updatedAt: attemptId });
     expect(await admin.getState().voidPayment('A1', 'Wrong card', approval)).toBeNull();
     expect(transport.calls.at(-1)?.payload).toEqual({ attemptId: 'A1', reason: 'Wrong card', approval });
     expect(received.map((a) => a.id)).toEqual(['V1']);
@@ -62,9 +70,18 @@ describe('payment admin store', () => {
 
   it('refund sends the amount; a wrong PIN comes back as the sentence for the dialog', async () => {
     const { transport, admin, received } = setup();
-    transport.handlers['pos:payments.refund'] = () => { throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval'); };
-    expect(await admin.getState().refundPayment('A1', 100, 'Returned item', approval)).toBe('Wrong manager PIN: the action was not done.');
-    expect(transport.calls.at(-1)?.payload).toEqual({ attemptId: 'A1', amount: 100, reason: 'Returned item', approval });
+    transport.handlers['pos:payments.refund'] = () => {
+      throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval');
+    };
+    expect(await admin.getState().refundPayment('A1', 100, 'Returned item', approval)).toBe(
+      'Wrong manager PIN: the action was not done.',
+    );
+    expect(transport.calls.at(-1)?.payload).toEqual({
+      attemptId: 'A1',
+      amount: 100,
+      reason: 'Returned item',
+      approval,
+    });
     expect(received).toEqual([]);
   });
 
@@ -73,9 +90,15 @@ describe('payment admin store', () => {
     await admin.getState().loadAttention();
     transport.handlers['pos:payments.settle'] = ({ attemptId, outcome }) => attempt({ id: attemptId, state: outcome });
     transport.handlers['pos:payments.attention'] = () => ({ unresolved: [], flagged: [], foreign: [] });
-    expect(await admin.getState().settlePayment('U1', 'approved', 'Slip 0042', 'Terminal slip shows approved', approval)).toBeNull();
+    expect(
+      await admin.getState().settlePayment('U1', 'approved', 'Slip 0042', 'Terminal slip shows approved', approval),
+    ).toBeNull();
     expect(transport.calls.find((c) => c.channel === 'pos:payments.settle')?.payload).toEqual({
-      attemptId: 'U1', outcome: 'approved', evidence: 'Slip 0042', reason: 'Terminal slip shows approved', approval,
+      attemptId: 'U1',
+      outcome: 'approved',
+      evidence: 'Slip 0042',
+      reason: 'Terminal slip shows approved',
+      approval,
     });
     await settle();
     expect(admin.getState().unresolved).toEqual([]);
@@ -87,7 +110,11 @@ describe('payment admin store', () => {
     await settle();
     expect(transport.calls.filter((c) => c.channel === 'pos:payments.attention')).toHaveLength(0);
     await admin.getState().loadAttention();
-    transport.handlers['pos:payments.attention'] = () => ({ unresolved: [], flagged: [attempt({ id: 'LATE', state: 'approved', refundable: 900 })], foreign: [] });
+    transport.handlers['pos:payments.attention'] = () => ({
+      unresolved: [],
+      flagged: [attempt({ id: 'LATE', state: 'approved', refundable: 900 })],
+      foreign: [],
+    });
     transport.emit('pos:payment.changed', attempt({ id: 'LATE', state: 'approved' }));
     await settle();
     expect(admin.getState().flagged.map((a) => a.id)).toEqual(['LATE']);

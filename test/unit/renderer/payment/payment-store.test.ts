@@ -14,14 +14,30 @@ describe('attempt state → cashier text', () => {
     ['Sending to terminal…', attempt({ state: 'created' }), ''],
     ['Sending to terminal…', attempt({ state: 'sending' }), ''],
     ['Waiting for the card…', attempt({ state: 'pending', message: 'Insert, tap or swipe' }), 'Insert, tap or swipe'],
-    ['Waiting for the customer…', attempt({ state: 'pending', method: 'wallet', message: 'Customer is paying' }), 'Customer is paying'],
+    [
+      'Waiting for the customer…',
+      attempt({ state: 'pending', method: 'wallet', message: 'Customer is paying' }),
+      'Customer is paying',
+    ],
     ['Approved', attempt({ state: 'approved', message: 'APPROVED 123456' }), 'APPROVED 123456'],
     ['Declined: Insufficient funds', attempt({ state: 'declined', message: 'Insufficient funds' }), ''],
     ['Cancelled', attempt({ state: 'cancelled', message: 'Cancelled on terminal' }), 'Cancelled on terminal'],
-    ['Checking with the provider… No answer from the terminal', attempt({ state: 'unknown', message: 'No answer from the terminal', nextCheckAt: '2025-01-01T10:00:30.000Z' }), 'Next check at @10:00:30'],
+    [
+      'Checking with the provider… No answer from the terminal',
+      attempt({ state: 'unknown', message: 'No answer from the terminal', nextCheckAt: '2025-01-01T10:00:30.000Z' }),
+      'Next check at @10:00:30',
+    ],
     ['Checking with the provider…', attempt({ state: 'unknown', message: '' }), 'Waiting for the provider to answer'],
-    ['Cancelling…', attempt({ state: 'cancelling', message: '' }), 'Waiting for the provider to confirm. Take no other payment until it does.'],
-    ['Approved after the sale was paid: giving the money back', attempt({ state: 'needs_reversal', message: 'Void sent' }), 'Void sent'],
+    [
+      'Cancelling…',
+      attempt({ state: 'cancelling', message: '' }),
+      'Waiting for the provider to confirm. Take no other payment until it does.',
+    ],
+    [
+      'Approved after the sale was paid: giving the money back',
+      attempt({ state: 'needs_reversal', message: 'Void sent' }),
+      'Void sent',
+    ],
   ] as const)('reads %s', (headline, view, detail) => {
     expect(attemptText(view, clock)).toMatchObject({ headline, detail });
   });
@@ -47,8 +63,22 @@ describe('attempt state → cashier text', () => {
   });
 
   it('never says retry', () => {
-    const states = ['created', 'sending', 'pending', 'cancelling', 'approved', 'declined', 'cancelled', 'unknown', 'voided', 'refunded', 'partially_refunded', 'needs_reversal'] as const;
-    for (const state of states) expect(JSON.stringify(attemptText(attempt({ state, message: 'x' }), clock)).toLowerCase()).not.toContain('retry');
+    const states = [
+      'created',
+      'sending',
+      'pending',
+      'cancelling',
+      'approved',
+      'declined',
+      'cancelled',
+      'unknown',
+      'voided',
+      'refunded',
+      'partially_refunded',
+      'needs_reversal',
+    ] as const;
+    for (const state of states)
+      expect(JSON.stringify(attemptText(attempt({ state, message: 'x' }), clock)).toLowerCase()).not.toContain('retry');
   });
 });
 
@@ -60,9 +90,13 @@ describe('payment store', () => {
     return { transport, payment, applied };
   }
 
-  it('cash: passes main\'s order on and keeps the change main computed', async () => {
+  it("cash: passes main's order on and keeps the change main computed", async () => {
     const { transport, payment, applied } = setup();
-    transport.handlers['pos:tender.cash'] = ({ tendered }) => ({ order: order({ status: 'completed', paid: 1735 }), change: tendered - 1735, completed: true });
+    transport.handlers['pos:tender.cash'] = ({ tendered }) => ({
+      order: order({ status: 'completed', paid: 1735 }),
+      change: tendered - 1735,
+      completed: true,
+    });
     await payment.getState().payCash('O1', 2000);
     expect(payment.getState().lastCash).toEqual({ orderId: 'O1', change: 265, completed: true });
     expect(applied[0].status).toBe('completed');
@@ -70,7 +104,9 @@ describe('payment store', () => {
 
   it('cash refused: the error is shown', async () => {
     const { transport, payment } = setup();
-    transport.handlers['pos:tender.cash'] = () => { throw new PosError('CONFLICT', 'This sale is already paid.'); };
+    transport.handlers['pos:tender.cash'] = () => {
+      throw new PosError('CONFLICT', 'This sale is already paid.');
+    };
     await expect(payment.getState().payCash('O1', 100)).resolves.toBeNull();
     expect(payment.getState().error).toBe('This sale is already paid.');
     expect(payment.getState().busy).toBe(false);
@@ -88,18 +124,38 @@ describe('payment store', () => {
     expect(text()).toBe('Sending to terminal…');
     transport.emit('pos:payment.changed', attempt({ state: 'pending', updatedAt: '2025-01-01T10:00:01.000Z' }));
     expect(text()).toBe('Waiting for the card…');
-    transport.emit('pos:payment.changed', attempt({ state: 'unknown', message: 'Lost the terminal', nextCheckAt: '2025-01-01T10:00:40.000Z', updatedAt: '2025-01-01T10:00:20.000Z' }));
+    transport.emit(
+      'pos:payment.changed',
+      attempt({
+        state: 'unknown',
+        message: 'Lost the terminal',
+        nextCheckAt: '2025-01-01T10:00:40.000Z',
+        updatedAt: '2025-01-01T10:00:20.000Z',
+      }),
+    );
     expect(text()).toBe('Checking with the provider… Lost the terminal');
     // A stale report (older updatedAt) does not roll the state back.
     transport.emit('pos:payment.changed', attempt({ state: 'pending', updatedAt: '2025-01-01T10:00:02.000Z' }));
     expect(text()).toBe('Checking with the provider… Lost the terminal');
-    transport.emit('pos:payment.changed', attempt({ state: 'approved', message: 'APPROVED', updatedAt: '2025-01-01T10:00:41.000Z' }));
+    transport.emit(
+      'pos:payment.changed',
+      attempt({ state: 'approved', message: 'APPROVED', updatedAt: '2025-01-01T10:00:41.000Z' }),
+    );
     expect(text()).toBe('Approved');
   });
 
   it('lists attempts main started itself (a wallet scan) from events and from the order', () => {
     const { transport, payment } = setup();
-    transport.emit('pos:payment.changed', attempt({ id: 'W1', method: 'wallet', provider: 'yabandpay', state: 'pending', createdAt: '2025-01-01T10:01:00.000Z' }));
+    transport.emit(
+      'pos:payment.changed',
+      attempt({
+        id: 'W1',
+        method: 'wallet',
+        provider: 'yabandpay',
+        state: 'pending',
+        createdAt: '2025-01-01T10:01:00.000Z',
+      }),
+    );
     transport.emit('pos:payment.changed', attempt({ id: 'X9', orderId: 'OTHER' }));
     const view = order({ attempts: [attempt({ id: 'A1', state: 'declined', message: 'Card expired' })] });
     const listed = attemptsForOrder(view, payment.getState().attempts);
@@ -111,7 +167,8 @@ describe('payment store', () => {
 
   it('"Stop waiting" calls pos:tender.cancel and shows the answer', async () => {
     const { transport, payment } = setup();
-    transport.handlers['pos:tender.cancel'] = ({ attemptId }) => attempt({ id: attemptId, state: 'cancelled', updatedAt: '2025-01-01T10:05:00.000Z' });
+    transport.handlers['pos:tender.cancel'] = ({ attemptId }) =>
+      attempt({ id: attemptId, state: 'cancelled', updatedAt: '2025-01-01T10:05:00.000Z' });
     await payment.getState().stopWaiting('A1');
     expect(payment.getState().attempts.A1.state).toBe('cancelled');
   });

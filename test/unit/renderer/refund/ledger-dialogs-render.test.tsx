@@ -20,11 +20,30 @@ import { fakeTransport } from '../fake-transport';
 import { attempt, line, order } from '../fixtures';
 
 const info: AppInfo = {
-  version: '0.1.0', demo: true, store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
-  demoPins: [], quickCash: [], cashRoundingStep: 5, discountLimitBasisPoints: 1000, varianceLimit: 500, autoPrint: false,
+  version: '0.1.0',
+  demo: true,
+  store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
+  demoPins: [],
+  quickCash: [],
+  cashRoundingStep: 5,
+  discountLimitBasisPoints: 1000,
+  varianceLimit: 500,
+  autoPrint: false,
   tenders: [
-    { provider: 'codepay', label: 'Card (CodePay terminal) – Lane 1', method: 'card', terminal: 'Lane 1', capabilities: CAPABILITY_SETS.codepay },
-    { provider: 'iotpay-pax', label: 'Card (IOTPay terminal)', method: 'card', terminal: null, capabilities: CAPABILITY_SETS.iotpayPax },
+    {
+      provider: 'codepay',
+      label: 'Card (CodePay terminal) – Lane 1',
+      method: 'card',
+      terminal: 'Lane 1',
+      capabilities: CAPABILITY_SETS.codepay,
+    },
+    {
+      provider: 'iotpay-pax',
+      label: 'Card (IOTPay terminal)',
+      method: 'card',
+      terminal: null,
+      capabilities: CAPABILITY_SETS.iotpayPax,
+    },
   ],
 };
 
@@ -49,11 +68,34 @@ const mixed: Refundable = {
   reserved: 500,
   lines: [{ lineId: 'L1', name: 'Dinner', qtyMilli: 2000, amount: 3000 }],
   tenders: [
-    { kind: 'card', label: 'IOTPay card', tenderId: 'T1', attemptId: 'A1', refundable: 2300, tip: 300, viaProvider: false, partial: false },
-    { kind: 'cash', label: 'Cash', tenderId: 'T2', attemptId: null, refundable: 1000, tip: 0, viaProvider: false, partial: true },
+    {
+      kind: 'card',
+      label: 'IOTPay card',
+      tenderId: 'T1',
+      attemptId: 'A1',
+      refundable: 2300,
+      tip: 300,
+      viaProvider: false,
+      partial: false,
+    },
+    {
+      kind: 'cash',
+      label: 'Cash',
+      tenderId: 'T2',
+      attemptId: null,
+      refundable: 1000,
+      tip: 0,
+      viaProvider: false,
+      partial: true,
+    },
   ],
 };
-const sale = order({ id: 'O1', number: 7, status: 'completed', lines: [line({ id: 'L1', name: 'Dinner', qtyMilli: 2000 })] });
+const sale = order({
+  id: 'O1',
+  number: 7,
+  status: 'completed',
+  lines: [line({ id: 'L1', name: 'Dinner', qtyMilli: 2000 })],
+});
 
 describe('refund dialog', () => {
   it('shows goods and tips left and what waits for a terminal; offers the tip and "Refunded on the terminal" for a card tender', () => {
@@ -74,7 +116,9 @@ describe('refund dialog', () => {
   it('a sale paid only by a card the till cannot refund says so before anything is sent', () => {
     const cardOnly: Refundable = { ...mixed, reserved: 0, tenders: [mixed.tenders[0]] };
     const markup = html(stores(), <RefundDialog order={sale} refundable={cardOnly} onClose={() => undefined} />);
-    expect(markup).toContain('IOTPay card cannot be refunded from the till: refund it on the terminal and record it, or refund to cash.');
+    expect(markup).toContain(
+      'IOTPay card cannot be refunded from the till: refund it on the terminal and record it, or refund to cash.',
+    );
   });
 
   it('a cash sale without tips offers neither the tip nor the terminal', () => {
@@ -86,22 +130,56 @@ describe('refund dialog', () => {
   });
 });
 
-describe('a sale\'s refund ledger', () => {
+describe("a sale's refund ledger", () => {
   function record(overrides: Partial<RefundView>): RefundView {
     return {
-      id: 'R1', number: 1, orderId: 'O1', orderNumber: 7, kind: 'refund', amount: 550, tip: 0, tax: 0, givenBack: 550, reason: 'Returned', evidence: null,
-      user: 'Casey Cashier', approvedBy: 'Morgan Manager', createdAt: '2025-01-01T11:00:00Z', lines: [],
-      tenders: [{ kind: 'cash', via: 'drawer', amount: 550, tip: 0, attemptId: null, originalTenderId: 'T2', status: 'done', state: 'done' }], status: 'completed',
+      id: 'R1',
+      number: 1,
+      orderId: 'O1',
+      orderNumber: 7,
+      kind: 'refund',
+      amount: 550,
+      tip: 0,
+      tax: 0,
+      givenBack: 550,
+      reason: 'Returned',
+      evidence: null,
+      user: 'Casey Cashier',
+      approvedBy: 'Morgan Manager',
+      createdAt: '2025-01-01T11:00:00Z',
+      lines: [],
+      tenders: [
+        {
+          kind: 'cash',
+          via: 'drawer',
+          amount: 550,
+          tip: 0,
+          attemptId: null,
+          originalTenderId: 'T2',
+          status: 'done',
+          state: 'done',
+        },
+      ],
+      status: 'completed',
       ...overrides,
     };
   }
 
-  it('lists each record\'s kind, what went back of it, its tip, status and evidence', () => {
+  it("lists each record's kind, what went back of it, its tip, status and evidence", () => {
     const built = stores();
     built.refunds.setState({
-      orderId: 'O1', refundable: { ...mixed, total: 0, tips: 0, reserved: 0 },
+      orderId: 'O1',
+      refundable: { ...mixed, total: 0, tips: 0, reserved: 0 },
       refunds: [
-        record({ id: 'R1', number: 1, kind: 'outside', amount: 2300, tip: 300, givenBack: 2300, evidence: 'PAX 004512' }),
+        record({
+          id: 'R1',
+          number: 1,
+          kind: 'outside',
+          amount: 2300,
+          tip: 300,
+          givenBack: 2300,
+          evidence: 'PAX 004512',
+        }),
         record({ id: 'R2', number: 2, kind: 'accepted', amount: 1000, givenBack: 1000 }),
         record({ id: 'R3', number: 3, kind: 'void', amount: 1500, givenBack: 500, status: 'partial' }),
       ],
@@ -125,8 +203,14 @@ describe('a sale\'s refund ledger', () => {
 });
 
 describe('resolving a flagged payment', () => {
-  it('a late approval: refunded on the terminal, or accepted as the sale\'s payment', () => {
-    const late = attempt({ id: 'LATE', state: 'needs_reversal', needsAttention: 'needs-reversal', amount: 1735, refundable: 1735 });
+  it("a late approval: refunded on the terminal, or accepted as the sale's payment", () => {
+    const late = attempt({
+      id: 'LATE',
+      state: 'needs_reversal',
+      needsAttention: 'needs-reversal',
+      amount: 1735,
+      refundable: 1735,
+    });
     const markup = html(stores(), <PaymentActionDialog action="resolve" attempt={late} onClose={() => undefined} />);
     expect(markup).toMatch(/<input type="radio" name="resolution"[^>]*\/> Refunded on the terminal<\/label>/);
     expect(markup).toContain('Accept as the sale&#x27;s payment (give the other payment back in cash)</label>');
@@ -145,11 +229,39 @@ describe('tender screen', () => {
   it('offers cash back beside the on-screen tip; the approval dialog asks for it; cash back to hand over is said', () => {
     const built = stores();
     const open = order({
-      id: 'O2', number: 8, status: 'open', lines: [line()], total: 1735, due: 0, cashDue: 0,
-      tenders: [{ id: 'T1', kind: 'card', label: 'Visa', amount: 9735, tendered: 9735, change: 0, tip: 0, cashback: 8000, attemptId: 'CB1', card: null, createdAt: '2025-01-01T10:01:00Z' }],
+      id: 'O2',
+      number: 8,
+      status: 'open',
+      lines: [line()],
+      total: 1735,
+      due: 0,
+      cashDue: 0,
+      tenders: [
+        {
+          id: 'T1',
+          kind: 'card',
+          label: 'Visa',
+          amount: 9735,
+          tendered: 9735,
+          change: 0,
+          tip: 0,
+          cashback: 8000,
+          attemptId: 'CB1',
+          card: null,
+          createdAt: '2025-01-01T10:01:00Z',
+        },
+      ],
     });
     built.cart.setState({ order: open });
-    built.payment.setState({ approvalAsk: { id: 1, message: 'A manager must approve: give cash back above the limit.', orderId: 'O2', amount: 1735, cashback: 8000 } });
+    built.payment.setState({
+      approvalAsk: {
+        id: 1,
+        message: 'A manager must approve: give cash back above the limit.',
+        orderId: 'O2',
+        amount: 1735,
+        cashback: 8000,
+      },
+    });
     const markup = html(built, <TenderScreen />);
     expect(markup).toContain('Customer adds tip on terminal');
     expect(markup).toMatch(/<label>Cash back<input [^>]*name="cashback"/);

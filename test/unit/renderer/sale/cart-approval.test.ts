@@ -12,7 +12,8 @@ const manager = { managerId: 'demo-manager', pin: '9876' };
 function protect<T>(done: (input: Record<string, unknown>) => T) {
   return (input: { approval?: { pin: string } | { badge: string } }): T => {
     if (!input.approval) throw new PosError('APPROVAL_REQUIRED', 'A manager must approve: void an item.', 'approval');
-    if (!('pin' in input.approval) || input.approval.pin !== manager.pin) throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval');
+    if (!('pin' in input.approval) || input.approval.pin !== manager.pin)
+      throw new PosError('APPROVAL_REQUIRED', 'Wrong manager PIN: the action was not done.', 'approval');
     return done(input as Record<string, unknown>);
   };
 }
@@ -26,16 +27,23 @@ function setup(handlers: Handlers = {}) {
 
 describe('cart changes a manager must approve', () => {
   it('removing a line asks for a manager; a wrong PIN keeps the ask, the right one retries the same call', async () => {
-    const { transport, cart } = setup({ 'pos:cart.removeLine': protect(() => order({ lines: [line({ id: 'L2', name: 'Bread' })] })) });
+    const { transport, cart } = setup({
+      'pos:cart.removeLine': protect(() => order({ lines: [line({ id: 'L2', name: 'Bread' })] })),
+    });
     const removing = cart.getState().removeLine('L1');
     await settle();
     expect(cart.getState().approvalAsk).toMatchObject({
-      title: 'Remove Milk 2% 1L', submitLabel: 'Remove item', defaultReason: 'Removed from the sale', withReason: true,
+      title: 'Remove Milk 2% 1L',
+      submitLabel: 'Remove item',
+      defaultReason: 'Removed from the sale',
+      withReason: true,
       message: 'A manager must approve: void an item.',
     });
     expect(cart.getState().notice).toBeNull();
 
-    expect(await cart.getState().approve({ ...manager, pin: '1111' }, 'Removed from the sale')).toBe('Wrong manager PIN: the action was not done.');
+    expect(await cart.getState().approve({ ...manager, pin: '1111' }, 'Removed from the sale')).toBe(
+      'Wrong manager PIN: the action was not done.',
+    );
     expect(cart.getState().approvalAsk).not.toBeNull();
     expect(cart.getState().order?.lines).toHaveLength(2);
 
@@ -51,7 +59,9 @@ describe('cart changes a manager must approve', () => {
   });
 
   it('a manager signed in is never asked: the first call goes through', async () => {
-    const { transport, cart } = setup({ 'pos:cart.setQuantity': ({ lineId, qtyMilli }) => order({ lines: [line({ id: lineId, qtyMilli })] }) });
+    const { transport, cart } = setup({
+      'pos:cart.setQuantity': ({ lineId, qtyMilli }) => order({ lines: [line({ id: lineId, qtyMilli })] }),
+    });
     await expect(cart.getState().setQuantity('L2', 1000)).resolves.toBe(true);
     expect(cart.getState().approvalAsk).toBeNull();
     expect(transport.calls).toHaveLength(1);
@@ -65,25 +75,45 @@ describe('cart changes a manager must approve', () => {
     cart.getState().dismissApproval();
     await expect(lowering).resolves.toBe(false);
     expect(cart.getState().approvalAsk).toBeNull();
-    expect(cart.getState().notice).toMatchObject({ tone: 'info', text: 'Nothing was changed: no manager approved it.' });
+    expect(cart.getState().notice).toMatchObject({
+      tone: 'info',
+      text: 'Nothing was changed: no manager approved it.',
+    });
     expect(await cart.getState().approve(manager, 'late')).toBe('Nothing is waiting for a manager.');
   });
 
   it('a discount over the limit is retried with the approval only (the discount channels carry no reason)', async () => {
-    const { transport, cart } = setup({ 'pos:cart.setOrderDiscount': protect(() => order({ lines: [line()], orderDiscount: { kind: 'percent', basisPoints: 5000 } })) });
+    const { transport, cart } = setup({
+      'pos:cart.setOrderDiscount': protect(() =>
+        order({ lines: [line()], orderDiscount: { kind: 'percent', basisPoints: 5000 } }),
+      ),
+    });
     const discounting = cart.getState().setOrderDiscount({ kind: 'percent', basisPoints: 5000 });
     await settle();
-    expect(cart.getState().approvalAsk).toMatchObject({ withReason: false, title: 'Approve the discount on the whole order' });
+    expect(cart.getState().approvalAsk).toMatchObject({
+      withReason: false,
+      title: 'Approve the discount on the whole order',
+    });
     expect(await cart.getState().approve(manager, '')).toBeNull();
     await expect(discounting).resolves.toBe(true);
-    expect(transport.calls.at(-1)?.payload).toEqual({ discount: { kind: 'percent', basisPoints: 5000 }, approval: manager });
+    expect(transport.calls.at(-1)?.payload).toEqual({
+      discount: { kind: 'percent', basisPoints: 5000 },
+      approval: manager,
+    });
   });
 
-  it('a price override carries its reason from the start and the approver\'s reason on the retry', async () => {
-    const { transport, cart } = setup({ 'pos:cart.overridePrice': protect(({ unitPrice }) => order({ lines: [line({ unitPrice: unitPrice as number })] })) });
+  it("a price override carries its reason from the start and the approver's reason on the retry", async () => {
+    const { transport, cart } = setup({
+      'pos:cart.overridePrice': protect(({ unitPrice }) =>
+        order({ lines: [line({ unitPrice: unitPrice as number })] }),
+      ),
+    });
     const overriding = cart.getState().overridePrice('L1', 299, 'Shelf label says 2.99');
     await settle();
-    expect(cart.getState().approvalAsk).toMatchObject({ title: 'New price for Milk 2% 1L', defaultReason: 'Shelf label says 2.99' });
+    expect(cart.getState().approvalAsk).toMatchObject({
+      title: 'New price for Milk 2% 1L',
+      defaultReason: 'Shelf label says 2.99',
+    });
     await cart.getState().approve(manager, 'Shelf label checked');
     await expect(overriding).resolves.toBe(true);
     expect(transport.calls.map((c) => c.payload)).toEqual([
@@ -100,7 +130,10 @@ describe('cart changes a manager must approve', () => {
     });
     const cancelling = cart.getState().cancel();
     await settle();
-    expect(cart.getState().approvalAsk).toMatchObject({ title: 'Void this sale', defaultReason: 'Customer cancelled the sale' });
+    expect(cart.getState().approvalAsk).toMatchObject({
+      title: 'Void this sale',
+      defaultReason: 'Customer cancelled the sale',
+    });
     await cart.getState().approve(manager, 'Customer left');
     await expect(cancelling).resolves.toBe(true);
     expect(cart.getState().order?.id).toBe('O2');

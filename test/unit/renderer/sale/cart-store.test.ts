@@ -32,25 +32,36 @@ describe('cart store', () => {
     await cart.getState().scan('0064200116473', 'wedge');
     expect(cart.getState().order?.lines).toHaveLength(2);
     expect(cart.getState().notice).toMatchObject({ tone: 'info', text: 'Added Bread' });
-    expect(transport.calls.at(-1)).toEqual({ channel: 'pos:cart.scan', payload: { code: '0064200116473', source: 'wedge' } });
+    expect(transport.calls.at(-1)).toEqual({
+      channel: 'pos:cart.scan',
+      payload: { code: '0064200116473', source: 'wedge' },
+    });
   });
 
   it('a repeat scan that raises a quantity names that line', async () => {
     const { transport, cart } = setup();
     cart.getState().applyOrder(order({ lines: [line(), line({ id: 'L2', name: 'Bread' })] }));
-    transport.handlers['pos:cart.scan'] = () => ({ kind: 'product', order: order({ lines: [line({ qtyMilli: 2000 }), line({ id: 'L2', name: 'Bread' })] }) });
+    transport.handlers['pos:cart.scan'] = () => ({
+      kind: 'product',
+      order: order({ lines: [line({ qtyMilli: 2000 }), line({ id: 'L2', name: 'Bread' })] }),
+    });
     await cart.getState().scan('0068700011005', 'wedge');
     expect(cart.getState().notice?.text).toBe('Added Milk 2% 1L');
   });
 
-  it('an unknown barcode leaves the cart unchanged and shows main\'s words for it', async () => {
+  it("an unknown barcode leaves the cart unchanged and shows main's words for it", async () => {
     const { transport, cart } = setup();
     const current = order({ lines: [line()] });
     cart.getState().applyOrder(current);
-    transport.handlers['pos:cart.scan'] = ({ code }) => { throw new PosError('NOT_FOUND', `No product has the code ${code}. Nothing was added.`, 'code'); };
+    transport.handlers['pos:cart.scan'] = ({ code }) => {
+      throw new PosError('NOT_FOUND', `No product has the code ${code}. Nothing was added.`, 'code');
+    };
     await expect(cart.getState().scan('4006381333931', 'wedge')).resolves.toBeNull();
     expect(cart.getState().order).toBe(current);
-    expect(cart.getState().notice).toMatchObject({ tone: 'error', text: 'No product has the code 4006381333931. Nothing was added.' });
+    expect(cart.getState().notice).toMatchObject({
+      tone: 'error',
+      text: 'No product has the code 4006381333931. Nothing was added.',
+    });
   });
 
   it('shows errors of hardware scans from pos:scan.received', () => {
@@ -71,7 +82,9 @@ describe('cart store', () => {
 
   it('refused changes become an error notice and report false', async () => {
     const { transport, cart } = setup();
-    transport.handlers['pos:cart.setLineDiscount'] = () => { throw new PosError('INVALID_PAYLOAD', 'The discount is larger than the line.', 'discount.amount'); };
+    transport.handlers['pos:cart.setLineDiscount'] = () => {
+      throw new PosError('INVALID_PAYLOAD', 'The discount is larger than the line.', 'discount.amount');
+    };
     await expect(cart.getState().setLineDiscount('L1', { kind: 'amount', amount: 5000 })).resolves.toBe(false);
     expect(cart.getState().notice).toMatchObject({ tone: 'error', text: 'The discount is larger than the line.' });
     expect(cart.getState().approvalAsk).toBeNull();
@@ -79,7 +92,9 @@ describe('cart store', () => {
 
   it('auth failures are left to the session (no cart notice)', async () => {
     const { transport, cart } = setup();
-    transport.handlers['pos:cart.removeLine'] = () => { throw new PosError('NOT_AUTHENTICATED', 'Log in first.'); };
+    transport.handlers['pos:cart.removeLine'] = () => {
+      throw new PosError('NOT_AUTHENTICATED', 'Log in first.');
+    };
     await cart.getState().removeLine('L1');
     expect(cart.getState().notice).toBeNull();
   });

@@ -19,7 +19,7 @@ function setup(current: SessionView | null = null) {
 }
 
 describe('session store', () => {
-  it('starts logged out with the user list, or active with main\'s session', async () => {
+  it("starts logged out with the user list, or active with main's session", async () => {
     const out = setup();
     await out.store.getState().start();
     expect(out.store.getState()).toMatchObject({ status: 'logged-out', users: [casey] });
@@ -30,10 +30,14 @@ describe('session store', () => {
 
   it('shows BAD_CREDENTIALS and LOCKED_OUT messages from main', async () => {
     const { transport, store } = setup();
-    transport.handlers['pos:session.login'] = () => { throw new PosError('BAD_CREDENTIALS', 'Wrong PIN. 4 tries left.'); };
+    transport.handlers['pos:session.login'] = () => {
+      throw new PosError('BAD_CREDENTIALS', 'Wrong PIN. 4 tries left.');
+    };
     await expect(store.getState().login('u-casey', '0000')).resolves.toBe(false);
     expect(store.getState().error).toEqual({ code: 'BAD_CREDENTIALS', message: 'Wrong PIN. 4 tries left.' });
-    transport.handlers['pos:session.login'] = () => { throw new PosError('LOCKED_OUT', 'Too many tries: wait 5 minutes.'); };
+    transport.handlers['pos:session.login'] = () => {
+      throw new PosError('LOCKED_OUT', 'Too many tries: wait 5 minutes.');
+    };
     await store.getState().login('u-casey', '0000');
     expect(store.getState().error).toEqual({ code: 'LOCKED_OUT', message: 'Too many tries: wait 5 minutes.' });
   });

@@ -7,10 +7,22 @@ import { PosError } from '../../../../src-shared/errors';
 import { fakeTransport, settle } from '../fake-transport';
 import { line, order } from '../fixtures';
 
-const session: SessionView = { user: { id: 'u1', name: 'Casey', role: 'cashier' }, startedAt: '2025-01-01T09:00:00Z', idleLockSeconds: 0 };
+const session: SessionView = {
+  user: { id: 'u1', name: 'Casey', role: 'cashier' },
+  startedAt: '2025-01-01T09:00:00Z',
+  idleLockSeconds: 0,
+};
 const info: AppInfo = {
-  version: '0.1.0', demo: true, store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
-  demoPins: [], quickCash: [2000, 5000], cashRoundingStep: 5, discountLimitBasisPoints: 1000, varianceLimit: 500, autoPrint: false, tenders: [],
+  version: '0.1.0',
+  demo: true,
+  store: { name: 'Demo Grocer', address: [], taxId: '', currency: 'CAD', locale: 'en-CA' },
+  demoPins: [],
+  quickCash: [2000, 5000],
+  cashRoundingStep: 5,
+  discountLimitBasisPoints: 1000,
+  varianceLimit: 500,
+  autoPrint: false,
+  tenders: [],
 };
 
 async function started(current: SessionView | null = session) {
@@ -22,7 +34,15 @@ async function started(current: SessionView | null = session) {
     'pos:catalog.grid': () => ({ departments: ['Dairy'], products: [] }),
     'pos:orders.receipt': ({ orderId, copy }) => ({ orderNumber: 1, copy, orderId }) as never,
     'pos:orders.get': ({ orderId }) => order({ id: orderId, status: 'completed' }),
-    'pos:print.receipt': ({ copy }) => ({ id: 1, kind: 'receipt', label: copy ? 'Receipt #1 (copy)' : 'Receipt #1', state: 'done', attempts: 1, lastError: null, createdAt: '2025-01-01T10:00:00Z' }),
+    'pos:print.receipt': ({ copy }) => ({
+      id: 1,
+      kind: 'receipt',
+      label: copy ? 'Receipt #1 (copy)' : 'Receipt #1',
+      state: 'done',
+      attempts: 1,
+      lastError: null,
+      createdAt: '2025-01-01T10:00:00Z',
+    }),
   });
   const stores = createAppStores(createClient(transport));
   await stores.commands.start();
@@ -40,7 +60,9 @@ describe('app stores wiring', () => {
 
   it('any call answered SESSION_LOCKED shows the lock screen', async () => {
     const { transport, stores } = await started();
-    transport.handlers['pos:cart.removeLine'] = () => { throw new PosError('SESSION_LOCKED', 'The till is locked.'); };
+    transport.handlers['pos:cart.removeLine'] = () => {
+      throw new PosError('SESSION_LOCKED', 'The till is locked.');
+    };
     await stores.cart.getState().removeLine('L1');
     expect(stores.session.getState()).toMatchObject({ status: 'locked', lockedUser: session.user });
   });
@@ -50,7 +72,11 @@ describe('app stores wiring', () => {
     stores.cart.getState().say('info', 'Added Milk 2% 1L');
     stores.commands.pay();
     expect(stores.nav.getState().screen).toBe('tender');
-    transport.handlers['pos:tender.cash'] = () => ({ order: order({ status: 'completed', lines: [line()], paid: 350 }), change: 1650, completed: true });
+    transport.handlers['pos:tender.cash'] = () => ({
+      order: order({ status: 'completed', lines: [line()], paid: 350 }),
+      change: 1650,
+      completed: true,
+    });
     await stores.payment.getState().payCash('O1', 2000);
     await settle();
     expect(stores.nav.getState()).toMatchObject({ screen: 'receipt', receiptFrom: 'sale' });
@@ -82,11 +108,16 @@ describe('app stores wiring', () => {
     const { transport, stores } = await started();
     await stores.commands.openHistoryReceipt('O1');
     await stores.commands.printReceipt(true);
-    expect(transport.calls.filter((c) => c.channel === 'pos:print.receipt').map((c) => c.payload)).toEqual([{ orderId: 'O1', copy: true }]);
+    expect(transport.calls.filter((c) => c.channel === 'pos:print.receipt').map((c) => c.payload)).toEqual([
+      { orderId: 'O1', copy: true },
+    ]);
     expect(stores.receipt.getState().receipt?.copy).toBe(true);
     expect(stores.devices.getState().receiptPrint?.job?.state).toBe('done');
     await stores.commands.printReceipt(false);
-    expect(transport.calls.filter((c) => c.channel === 'pos:print.receipt').at(-1)?.payload).toEqual({ orderId: 'O1', copy: false });
+    expect(transport.calls.filter((c) => c.channel === 'pos:print.receipt').at(-1)?.payload).toEqual({
+      orderId: 'O1',
+      copy: false,
+    });
   });
 
   it('a scan read in main (HID or virtual scanner) moves the screen like a wedge scan', async () => {
@@ -134,7 +165,7 @@ describe('app stores wiring', () => {
     expect(stores.nav.getState().screen).toBe('sale');
   });
 
-  it('after a reconnect, main\'s session and cart are read again', async () => {
+  it("after a reconnect, main's session and cart are read again", async () => {
     const { transport } = await started();
     const reads = () => transport.calls.filter((c) => c.channel === 'pos:cart.current').length;
     const before = reads();
@@ -147,7 +178,14 @@ describe('app stores wiring', () => {
 
   it('the shift screen reads the shift and the Z list; a close shows its Z report', async () => {
     const { transport, stores } = await started();
-    const shift = { id: 1, openedBy: 'Casey', openedAt: '2025-01-01T08:00:00Z', float: 0, expectedCash: 915, cashMoves: 0 };
+    const shift = {
+      id: 1,
+      openedBy: 'Casey',
+      openedAt: '2025-01-01T08:00:00Z',
+      float: 0,
+      expectedCash: 915,
+      cashMoves: 0,
+    };
     transport.handlers['pos:shift.current'] = () => shift;
     transport.handlers['pos:reports.list'] = () => [];
     stores.commands.open('shift');
@@ -171,7 +209,9 @@ describe('app stores wiring', () => {
 
   it('a cart change waiting for a manager is dropped when the session locks or ends', async () => {
     const { transport, stores } = await started();
-    transport.handlers['pos:cart.removeLine'] = () => { throw new PosError('APPROVAL_REQUIRED', 'A manager must approve: void an item.', 'approval'); };
+    transport.handlers['pos:cart.removeLine'] = () => {
+      throw new PosError('APPROVAL_REQUIRED', 'A manager must approve: void an item.', 'approval');
+    };
     transport.handlers['pos:session.lock'] = () => ({ ok: true });
     const removing = stores.cart.getState().removeLine('L1');
     await settle();

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Timers } from '../../../../src-renderer/api/timers';
 import {
-  isCodeLike, parseFixed, parseKilograms, parsePercent, parseUnitQuantity, quantityText,
+  isCodeLike,
+  parseFixed,
+  parseKilograms,
+  parsePercent,
+  parseUnitQuantity,
+  quantityText,
 } from '../../../../src-renderer/common/parse-input';
 import { createIdleTimer } from '../../../../src-renderer/session/idle-timer';
 import { shortcutFor } from '../../../../src-renderer/shell/shortcuts';
@@ -42,11 +47,24 @@ describe('typed amounts and quantities', () => {
 
 describe('shortcuts', () => {
   const key = (k: string, extra: Partial<Parameters<typeof shortcutFor>[0]> = {}) => ({
-    key: k, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, defaultPrevented: false, ...extra,
+    key: k,
+    ctrlKey: false,
+    altKey: false,
+    metaKey: false,
+    shiftKey: false,
+    defaultPrevented: false,
+    ...extra,
   });
 
   it('maps F2, F4, F8, F9, F12 and Esc', () => {
-    expect(['F2', 'F4', 'F8', 'F9', 'F12', 'Escape'].map((k) => shortcutFor(key(k), false))).toEqual(['focus-search', 'pay', 'history', 'shift', 'lock', 'back']);
+    expect(['F2', 'F4', 'F8', 'F9', 'F12', 'Escape'].map((k) => shortcutFor(key(k), false))).toEqual([
+      'focus-search',
+      'pay',
+      'history',
+      'shift',
+      'lock',
+      'back',
+    ]);
   });
 
   it('ignores modified keys, handled keys, and leaves Esc to an open dialog', () => {
@@ -63,16 +81,33 @@ describe('idle lock timer', () => {
     let id = 0;
     const timers: Timers = {
       setTimeout: (callback) => ((pending = { callback, id: ++id }), id),
-      clearTimeout: (handle) => { if (pending?.id === handle) pending = null; },
+      clearTimeout: (handle) => {
+        if (pending?.id === handle) pending = null;
+      },
     };
-    return { timers, fire: () => { const p = pending; pending = null; p?.callback(); }, armed: () => pending !== null };
+    return {
+      timers,
+      fire: () => {
+        const p = pending;
+        pending = null;
+        p?.callback();
+      },
+      armed: () => pending !== null,
+    };
   }
 
   it('fires after the timeout unless poked, and re-arms when asked to wait', () => {
     const clock = fakeTimers();
     let fired = 0;
     let busy = true;
-    const timer = createIdleTimer(1000, () => { fired += 1; return busy ? false : undefined; }, clock.timers);
+    const timer = createIdleTimer(
+      1000,
+      () => {
+        fired += 1;
+        return busy ? false : undefined;
+      },
+      clock.timers,
+    );
     clock.fire();
     expect(fired).toBe(1);
     expect(clock.armed()).toBe(true);

@@ -11,7 +11,11 @@ interface FakeKey {
   type: 'keydown' | 'keyup';
   key: string;
   timeStamp: number;
-  ctrlKey: boolean; altKey: boolean; metaKey: boolean; repeat: boolean; isComposing: boolean;
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+  repeat: boolean;
+  isComposing: boolean;
   prevented: boolean;
   stopped: boolean;
   preventDefault(): void;
@@ -49,10 +53,22 @@ function fakeWindow(active: { tagName: string; type?: string } | null) {
   function press(type: 'keydown' | 'keyup', key: string, time: number): FakeKey {
     clock = time;
     const event: FakeKey = {
-      type, key, timeStamp: time, ctrlKey: false, altKey: false, metaKey: false, repeat: false, isComposing: false,
-      prevented: false, stopped: false,
-      preventDefault() { this.prevented = true; },
-      stopImmediatePropagation() { this.stopped = true; },
+      type,
+      key,
+      timeStamp: time,
+      ctrlKey: false,
+      altKey: false,
+      metaKey: false,
+      repeat: false,
+      isComposing: false,
+      prevented: false,
+      stopped: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+      stopImmediatePropagation() {
+        this.stopped = true;
+      },
     };
     listeners[type].forEach((listener) => listener(event));
     return event;

@@ -99,7 +99,12 @@ describe('wedge scan detection', () => {
   });
 
   it('replays held typing before a non-printable key (Backspace) so edits stay in order', () => {
-    expect(drive([['a', 0], ['Backspace', 10]])).toEqual(['text:a', 'key:Backspace']);
+    expect(
+      drive([
+        ['a', 0],
+        ['Backspace', 10],
+      ]),
+    ).toEqual(['text:a', 'key:Backspace']);
   });
 
   it('never holds keys with Ctrl/Alt/Meta, nor auto-repeat', () => {

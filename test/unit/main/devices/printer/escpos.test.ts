@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DRAWER_KICK, DRAWER_KICK_PIN5, describePrinterProblem, fitToCodePage, isRealTimeStatusByte, mergePrinterStatus, parsePrinterStatus,
-  renderEscPos, STATUS_REQUESTS,
+  DRAWER_KICK,
+  DRAWER_KICK_PIN5,
+  describePrinterProblem,
+  fitToCodePage,
+  isRealTimeStatusByte,
+  mergePrinterStatus,
+  parsePrinterStatus,
+  renderEscPos,
+  STATUS_REQUESTS,
 } from '../../../../../src-main/devices/printer/escpos';
 import { decodeEscPos } from '../../../../../src-main/devices/printer/escpos-text-decoder';
 import { statusReply } from '../../../../../src-main/demo/printer-sink';
@@ -64,8 +71,19 @@ describe('status requests and replies', () => {
   });
 
   it('merges replies and names the problem for the cashier', () => {
-    const merged = mergePrinterStatus(parsePrinterStatus(1, 0x16)!, parsePrinterStatus(2, 0x12)!, parsePrinterStatus(4, 0x72)!);
-    expect(merged).toEqual({ paperOut: true, paperNearEnd: false, coverOpen: false, drawerOpen: false, error: false, offline: false });
+    const merged = mergePrinterStatus(
+      parsePrinterStatus(1, 0x16)!,
+      parsePrinterStatus(2, 0x12)!,
+      parsePrinterStatus(4, 0x72)!,
+    );
+    expect(merged).toEqual({
+      paperOut: true,
+      paperNearEnd: false,
+      coverOpen: false,
+      drawerOpen: false,
+      error: false,
+      offline: false,
+    });
     expect(describePrinterProblem(merged)).toBe('The printer is out of paper.');
     expect(describePrinterProblem(mergePrinterStatus(parsePrinterStatus(2, 0x16)!))).toBe('The printer cover is open.');
     expect(describePrinterProblem(merged.paperOut ? { ...merged, paperOut: false } : merged)).toBeNull();
@@ -74,7 +92,14 @@ describe('status requests and replies', () => {
   it('agrees with the virtual printer about what each status means', () => {
     const s = { paperOut: true, paperNearEnd: true, coverOpen: false, drawerOpen: true, offline: false, error: false };
     const flags = mergePrinterStatus(...([1, 2, 3, 4] as const).map((n) => parsePrinterStatus(n, statusReply(n, s))!));
-    expect(flags).toEqual({ paperOut: true, paperNearEnd: true, coverOpen: false, drawerOpen: true, error: false, offline: true });
+    expect(flags).toEqual({
+      paperOut: true,
+      paperNearEnd: true,
+      coverOpen: false,
+      drawerOpen: true,
+      error: false,
+      offline: true,
+    });
   });
 });
 

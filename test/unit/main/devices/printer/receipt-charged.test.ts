@@ -28,7 +28,9 @@ describe('receipt: total charged', () => {
   });
 
   it('prints the total charged for a tip alone, in the card language', () => {
-    const receipt = build(cardSale({ tip: 250, card: { provider: 'iotpay-pax', method: 'card', brand: 'Visa', language: 'fr' } }));
+    const receipt = build(
+      cardSale({ tip: 250, card: { provider: 'iotpay-pax', method: 'card', brand: 'Visa', language: 'fr' } }),
+    );
     const { lines } = printed(receipt);
     expect(lines.find((l) => l.startsWith('  Pourboire'))).toMatch(/\$2\.50$/);
     expect(lines.find((l) => l.startsWith('Total débité'))).toMatch(/\$22\.50$/);
@@ -54,7 +56,11 @@ describe('receipt: one time format', () => {
   });
 
   it("prints an IOTPay wallet's paySuccTime as local time, never as a UTC ISO string", () => {
-    const wallet = iotpayWalletBlock({ channelId: 'WX_MICROPAY', payOrderId: 'P0001', paySuccTime: Date.parse('2026-12-06T15:04:57.123Z') });
+    const wallet = iotpayWalletBlock({
+      channelId: 'WX_MICROPAY',
+      payOrderId: 'P0001',
+      paySuccTime: Date.parse('2026-12-06T15:04:57.123Z'),
+    });
     expect(wallet.transactionTime).toBe('2026-12-06T15:04:57.123Z');
     const { lines, text } = printed(build(cardSale({ kind: 'wallet', card: wallet })));
     expect(lines.find((l) => l.startsWith('  Time'))).toMatch(/2026-12-06 10:04$/);
@@ -63,7 +69,9 @@ describe('receipt: one time format', () => {
   });
 
   it("prints a terminal's own time as the terminal sent it", () => {
-    const { lines } = printed(build(cardSale({ card: { provider: 'iotpay-pax', method: 'card', transactionTime: '2026-12-06 10:04:57' } })));
+    const { lines } = printed(
+      build(cardSale({ card: { provider: 'iotpay-pax', method: 'card', transactionTime: '2026-12-06 10:04:57' } })),
+    );
     expect(lines.find((l) => l.startsWith('  Time'))).toMatch(/2026-12-06 10:04:57$/);
   });
 });

@@ -2,7 +2,11 @@ import { transform } from 'receiptline';
 import { describe, expect, it } from 'vitest';
 import { renderEscPos } from '../../../../../src-main/devices/printer/escpos';
 import { decodeEscPos } from '../../../../../src-main/devices/printer/escpos-text-decoder';
-import { escapeReceiptLine, receiptDocument, testPageDocument } from '../../../../../src-main/devices/printer/receipt-document';
+import {
+  escapeReceiptLine,
+  receiptDocument,
+  testPageDocument,
+} from '../../../../../src-main/devices/printer/receipt-document';
 import { receiptSchema, type Receipt } from '../../../../../src-shared/receipt';
 
 function sampleReceipt(overrides: Partial<Receipt> = {}): Receipt {
@@ -36,8 +40,22 @@ function sampleReceipt(overrides: Partial<Receipt> = {}): Receipt {
     tenders: [
       { label: 'Cash', amount: 1000, tendered: 2000, change: 1000, tip: 0, card: null },
       {
-        label: 'Visa', amount: 355, tendered: 355, change: 0, tip: 100,
-        card: { provider: 'iotpay', method: 'card', brand: 'VISA', maskedPan: '************4242', entryMode: 'Chip', aid: 'A0000000031010', authCode: '123456', cvm: 'signature', language: 'en' },
+        label: 'Visa',
+        amount: 355,
+        tendered: 355,
+        change: 0,
+        tip: 100,
+        card: {
+          provider: 'iotpay',
+          method: 'card',
+          brand: 'VISA',
+          maskedPan: '************4242',
+          entryMode: 'Chip',
+          aid: 'A0000000031010',
+          authCode: '123456',
+          cvm: 'signature',
+          language: 'en',
+        },
       },
     ],
     footer: ['Thank you for shopping with us'],
@@ -161,7 +179,20 @@ describe('receiptDocument', () => {
 
   it('fits every line within 32, 42 and 48 characters', () => {
     for (const cpl of [32, 42, 48] as const) {
-      const { lines } = printed(sampleReceipt({ lines: [{ name: 'A very long product name that has to wrap somewhere sensible', detail: '12 × $1,234.56', amount: 1481472, discount: 0 }], total: 1481472 }), cpl);
+      const { lines } = printed(
+        sampleReceipt({
+          lines: [
+            {
+              name: 'A very long product name that has to wrap somewhere sensible',
+              detail: '12 × $1,234.56',
+              amount: 1481472,
+              discount: 0,
+            },
+          ],
+          total: 1481472,
+        }),
+        cpl,
+      );
       const widths = lines.map((l) => l.length);
       expect(Math.max(...widths)).toBeLessThanOrEqual(cpl);
       expect(lines.some((l) => /^A very long\s.*\$14,814\.72$/.test(l))).toBe(true);
@@ -178,7 +209,12 @@ describe('receiptDocument', () => {
 
 describe('testPageDocument', () => {
   it('prints a ruler exactly as wide as the line', () => {
-    const { lines } = decodeEscPos(renderEscPos(testPageDocument({ cpl: 32, storeName: 'Corner Market', at: new Date('2026-01-02T03:04:05Z') }), { cpl: 32, encoding: 'cp437' }));
+    const { lines } = decodeEscPos(
+      renderEscPos(testPageDocument({ cpl: 32, storeName: 'Corner Market', at: new Date('2026-01-02T03:04:05Z') }), {
+        cpl: 32,
+        encoding: 'cp437',
+      }),
+    );
     expect(lines).toContain('12345678901234567890123456789012');
     expect(lines.some((l) => l.includes('2026-01-02T03:04:05.000Z'))).toBe(true);
     expect(lines.some((l) => l.includes('Corner Market'))).toBe(true);

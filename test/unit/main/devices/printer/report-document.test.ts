@@ -12,7 +12,20 @@ function printed(report: Report, cpl: 32 | 42 | 48 = 42, timeZone = 'Europe/Pari
 describe('reportDocument', () => {
   it("prints the sections in a bookkeeper's order", () => {
     const { lines } = printed(fullReport());
-    const titles = ['Sales (42)', 'Tips (not sales)', 'Tenders', 'Cash', 'Cash in / out', 'Refunds', 'Late approvals', 'Providers', 'Voids', 'No sales', 'Price overrides', 'Unresolved payments (carried forward)'];
+    const titles = [
+      'Sales (42)',
+      'Tips (not sales)',
+      'Tenders',
+      'Cash',
+      'Cash in / out',
+      'Refunds',
+      'Late approvals',
+      'Providers',
+      'Voids',
+      'No sales',
+      'Price overrides',
+      'Unresolved payments (carried forward)',
+    ];
     const at = titles.map((t) => lines.findIndex((l) => l.trim() === t));
     expect(at.every((i) => i > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -20,7 +33,11 @@ describe('reportDocument', () => {
 
   it('prints sales from gross down to net before tax, after refunds', () => {
     const { lines } = printed(fullReport());
-    const value = (label: string) => lines.find((l) => l.startsWith(label))?.slice(label.length).trim();
+    const value = (label: string) =>
+      lines
+        .find((l) => l.startsWith(label))
+        ?.slice(label.length)
+        .trim();
     expect(value('Gross')).toBe('€1,234.56');
     expect(value('Discounts (3)')).toBe('-€10.00');
     expect(value('Tax ')).toBe('-€200.00');
@@ -37,8 +54,10 @@ describe('reportDocument', () => {
     const visa = lines.findIndex((l) => l.startsWith('Visa (22)'));
     expect(lines[visa]).toMatch(/€789\.53$/);
     expect(lines.slice(visa + 1, visa + 5)).toEqual([
-      expect.stringMatching(/^ {2}of which tips\s+€15\.00$/), expect.stringMatching(/^ {2}of which cash back\s+€40\.00$/),
-      expect.stringMatching(/^ {2}refunded\s+-€16\.00$/), expect.stringMatching(/^ {2}net\s+€773\.53$/),
+      expect.stringMatching(/^ {2}of which tips\s+€15\.00$/),
+      expect.stringMatching(/^ {2}of which cash back\s+€40\.00$/),
+      expect.stringMatching(/^ {2}refunded\s+-€16\.00$/),
+      expect.stringMatching(/^ {2}net\s+€773\.53$/),
     ]);
     expect(lines.find((l) => l.startsWith('Cash back '))).toMatch(/-€40\.00$/);
     expect(lines.find((l) => l.startsWith('Expected cash'))).toMatch(/€535\.00$/);
@@ -56,8 +75,10 @@ describe('reportDocument', () => {
     const visa = lines.findIndex((l) => l.startsWith('Visa confirmed (24)'));
     expect(lines[visa]).toMatch(/€826\.53$/);
     expect(lines.slice(visa + 1, visa + 5)).toEqual([
-      expect.stringMatching(/^ {2}as tenders \(22\)\s+€789\.53$/), expect.stringMatching(/^ {2}late approvals \(2\)\s+€37\.00$/),
-      expect.stringMatching(/^ {2}given back\s+-€41\.00$/), expect.stringMatching(/^ {2}net\s+€785\.53$/),
+      expect.stringMatching(/^ {2}as tenders \(22\)\s+€789\.53$/),
+      expect.stringMatching(/^ {2}late approvals \(2\)\s+€37\.00$/),
+      expect.stringMatching(/^ {2}given back\s+-€41\.00$/),
+      expect.stringMatching(/^ {2}net\s+€785\.53$/),
     ]);
   });
 
@@ -73,7 +94,19 @@ describe('reportDocument', () => {
   });
 
   it('leaves out sections with nothing in them and fits 32 columns', () => {
-    const { lines } = printed(fullReport({ refunds: [], lateApprovals: [], providers: [], voids: [], noSales: [], overrides: [], unresolved: [], cashMoves: [] }), 32);
+    const { lines } = printed(
+      fullReport({
+        refunds: [],
+        lateApprovals: [],
+        providers: [],
+        voids: [],
+        noSales: [],
+        overrides: [],
+        unresolved: [],
+        cashMoves: [],
+      }),
+      32,
+    );
     expect(lines.some((l) => l.trim() === 'Late approvals')).toBe(false);
     expect(lines.some((l) => l.trim() === 'Providers')).toBe(false);
     expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(32);

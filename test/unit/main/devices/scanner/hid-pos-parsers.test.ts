@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { honeywellPacketsFor, newlandPacketsFor, zebraPacketFor } from '../../../../../src-main/demo/scanner-feed';
 import {
-  bytesToCode, createHidPosAssembler, parseHoneywellReport, parseNewlandReport, parseZebraReport,
+  bytesToCode,
+  createHidPosAssembler,
+  parseHoneywellReport,
+  parseNewlandReport,
+  parseZebraReport,
 } from '../../../../../src-main/devices/scanner/hid-pos-parsers';
 
 /**
@@ -11,13 +15,39 @@ import {
  * the command echo with its ACK status byte, a message of its own.
  */
 const HONEYWELL_CAPTURE = [
-  [2, 56, 93, 88, 48, 80, 114, 111, 100, 117, 99, 116, 32, 78, 97, 109, 101, 58, 32, 86, 111, 121, 97, 103, 101, 114, 32, 49, 54, 48, 50, 103, 13, 10, 66, 111, 111, 116, 32, 82, 101, 118, 105, 115, 105, 111, 110, 58, 32, 58, 32, 56, 57, 57, 50, 13, 10, 83, 111, 102, 116, 63, 0, 1],
-  [2, 56, 93, 88, 48, 119, 97, 114, 101, 32, 80, 97, 114, 116, 32, 78, 117, 109, 98, 101, 114, 58, 32, 67, 87, 48, 48, 48, 48, 56, 50, 66, 66, 65, 13, 10, 83, 111, 102, 116, 119, 97, 114, 101, 32, 82, 101, 118, 105, 115, 105, 111, 110, 58, 32, 36, 80, 114, 111, 106, 101, 63, 0, 1],
-  [2, 56, 93, 88, 48, 99, 116, 82, 101, 118, 105, 115, 105, 111, 110, 58, 32, 49, 54, 51, 52, 53, 32, 13, 10, 83, 101, 114, 105, 97, 108, 32, 78, 117, 109, 98, 101, 114, 58, 32, 49, 53, 50, 51, 50, 66, 49, 70, 48, 67, 13, 10, 83, 117, 112, 112, 111, 114, 116, 101, 100, 63, 0, 1],
-  [2, 56, 93, 88, 48, 32, 73, 70, 58, 32, 66, 108, 117, 101, 116, 111, 111, 116, 104, 13, 10, 80, 67, 66, 32, 65, 115, 115, 101, 109, 98, 108, 121, 32, 73, 68, 58, 32, 48, 48, 48, 48, 48, 48, 13, 10, 69, 110, 103, 105, 110, 101, 32, 70, 105, 114, 109, 119, 97, 114, 101, 63, 0, 1],
-  [2, 56, 93, 88, 48, 32, 84, 121, 112, 101, 58, 32, 78, 47, 65, 32, 32, 32, 82, 101, 118, 105, 115, 105, 111, 110, 58, 32, 78, 47, 65, 32, 32, 32, 83, 101, 114, 105, 97, 108, 32, 78, 117, 109, 98, 101, 114, 58, 32, 78, 47, 65, 32, 32, 32, 67, 104, 101, 99, 107, 115, 63, 0, 1],
-  [2, 9, 93, 88, 48, 117, 109, 58, 32, 78, 47, 65, 13, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 63, 0, 0],
-  [2, 8, 93, 90, 54, 82, 69, 86, 73, 78, 70, 6, 46, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0],
+  [
+    2, 56, 93, 88, 48, 80, 114, 111, 100, 117, 99, 116, 32, 78, 97, 109, 101, 58, 32, 86, 111, 121, 97, 103, 101, 114,
+    32, 49, 54, 48, 50, 103, 13, 10, 66, 111, 111, 116, 32, 82, 101, 118, 105, 115, 105, 111, 110, 58, 32, 58, 32, 56,
+    57, 57, 50, 13, 10, 83, 111, 102, 116, 63, 0, 1,
+  ],
+  [
+    2, 56, 93, 88, 48, 119, 97, 114, 101, 32, 80, 97, 114, 116, 32, 78, 117, 109, 98, 101, 114, 58, 32, 67, 87, 48, 48,
+    48, 48, 56, 50, 66, 66, 65, 13, 10, 83, 111, 102, 116, 119, 97, 114, 101, 32, 82, 101, 118, 105, 115, 105, 111, 110,
+    58, 32, 36, 80, 114, 111, 106, 101, 63, 0, 1,
+  ],
+  [
+    2, 56, 93, 88, 48, 99, 116, 82, 101, 118, 105, 115, 105, 111, 110, 58, 32, 49, 54, 51, 52, 53, 32, 13, 10, 83, 101,
+    114, 105, 97, 108, 32, 78, 117, 109, 98, 101, 114, 58, 32, 49, 53, 50, 51, 50, 66, 49, 70, 48, 67, 13, 10, 83, 117,
+    112, 112, 111, 114, 116, 101, 100, 63, 0, 1,
+  ],
+  [
+    2, 56, 93, 88, 48, 32, 73, 70, 58, 32, 66, 108, 117, 101, 116, 111, 111, 116, 104, 13, 10, 80, 67, 66, 32, 65, 115,
+    115, 101, 109, 98, 108, 121, 32, 73, 68, 58, 32, 48, 48, 48, 48, 48, 48, 13, 10, 69, 110, 103, 105, 110, 101, 32,
+    70, 105, 114, 109, 119, 97, 114, 101, 63, 0, 1,
+  ],
+  [
+    2, 56, 93, 88, 48, 32, 84, 121, 112, 101, 58, 32, 78, 47, 65, 32, 32, 32, 82, 101, 118, 105, 115, 105, 111, 110, 58,
+    32, 78, 47, 65, 32, 32, 32, 83, 101, 114, 105, 97, 108, 32, 78, 117, 109, 98, 101, 114, 58, 32, 78, 47, 65, 32, 32,
+    32, 67, 104, 101, 99, 107, 115, 63, 0, 1,
+  ],
+  [
+    2, 9, 93, 88, 48, 117, 109, 58, 32, 78, 47, 65, 13, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 63, 0, 0,
+  ],
+  [
+    2, 8, 93, 90, 54, 82, 69, 86, 73, 78, 70, 6, 46, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0,
+  ],
 ].map((r) => Uint8Array.from(r));
 
 describe('parseHoneywellReport', () => {
@@ -61,8 +91,8 @@ describe('Honeywell assembler', () => {
     expect(scan?.aim).toBe(']X0');
     expect(scan?.code).toBe(
       'Product Name: Voyager 1602g\r\nBoot Revision: : 8992\r\nSoftware Part Number: CW000082BBA\r\n' +
-      'Software Revision: $ProjectRevision: 16345 \r\nSerial Number: 15232B1F0C\r\nSupported IF: Bluetooth\r\n' +
-      'PCB Assembly ID: 000000\r\nEngine Firmware Type: N/A   Revision: N/A   Serial Number: N/A   Checksum: N/A\r\n',
+        'Software Revision: $ProjectRevision: 16345 \r\nSerial Number: 15232B1F0C\r\nSupported IF: Bluetooth\r\n' +
+        'PCB Assembly ID: 000000\r\nEngine Firmware Type: N/A   Revision: N/A   Serial Number: N/A   Checksum: N/A\r\n',
     );
     const status = assembler.push(HONEYWELL_CAPTURE[6]);
     expect(status).toMatchObject({ code: 'REVINF\u0006.', aim: ']Z6', vendorSymbology: '6', packets: 1 });
@@ -71,7 +101,12 @@ describe('Honeywell assembler', () => {
   it('reports the AIM ID of a short EAN-13 separately from the code', () => {
     const assembler = createHidPosAssembler('honeywell');
     const [packet] = honeywellPacketsFor('4006381333931', { aim: ']E0' });
-    expect(assembler.push(packet)).toMatchObject({ code: '4006381333931', aim: ']E0', vendorSymbology: 'd', packets: 1 });
+    expect(assembler.push(packet)).toMatchObject({
+      code: '4006381333931',
+      aim: ']E0',
+      vendorSymbology: 'd',
+      packets: 1,
+    });
   });
 
   it('assembles a 150-byte GS1 DataMatrix over three packets, with and without report ID', () => {
@@ -130,7 +165,9 @@ describe('Newland', () => {
 describe('Zebra (layout uncertain, single packet)', () => {
   it('reads data after the 5-byte header up to the first NUL', () => {
     expect(Buffer.from(parseZebraReport(zebraPacketFor('9780201379624')).data).toString()).toBe('9780201379624');
-    expect(Buffer.from(parseZebraReport(zebraPacketFor('ABC', { reportId: false }), false).data).toString()).toBe('ABC');
+    expect(Buffer.from(parseZebraReport(zebraPacketFor('ABC', { reportId: false }), false).data).toString()).toBe(
+      'ABC',
+    );
     const assembler = createHidPosAssembler('zebra');
     expect(assembler.push(zebraPacketFor('12345670'))?.code).toBe('12345670');
   });

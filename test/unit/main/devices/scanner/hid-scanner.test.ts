@@ -1,7 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDemoScanner, honeywellPacketsFor } from '../../../../../src-main/demo/scanner-feed';
-import { createHidScanner, listHidDevices, loadHidLibrary, type HidLoader } from '../../../../../src-main/devices/scanner/hid-scanner';
+import {
+  createHidScanner,
+  listHidDevices,
+  loadHidLibrary,
+  type HidLoader,
+} from '../../../../../src-main/devices/scanner/hid-scanner';
 import type { ScanSource, ScannerState, ScannerStatus } from '../../../../../src-main/devices/scanner/scanner-source';
 import { classifyHidDevice, defaultDecoderFor } from '../../../../../src-main/devices/scanner/scanner-vendors';
 import { PosError } from '../../../../../src-shared/errors';
@@ -43,12 +48,21 @@ describe('node-hid that fails to load', () => {
 
   it('also catches a native binding that only fails when first used (node-hid loads it lazily)', async () => {
     const loadHid: HidLoader = async () => ({
-      HIDAsync: { open: async () => { throw new Error('unreachable'); } },
+      HIDAsync: {
+        open: async () => {
+          throw new Error('unreachable');
+        },
+      },
       devicesAsync: async () => [],
-      getHidapiVersion: () => { throw new Error('No native build was found for platform=linux arch=x64 runtime=electron abi=145'); },
+      getHidapiVersion: () => {
+        throw new Error('No native build was found for platform=linux arch=x64 runtime=electron abi=145');
+      },
     });
     const lib = await loadHidLibrary(loadHid);
-    expect(lib).toEqual({ ok: false, message: expect.stringContaining('could not load its native part: No native build was found') });
+    expect(lib).toEqual({
+      ok: false,
+      message: expect.stringContaining('could not load its native part: No native build was found'),
+    });
     const scanner = createHidScanner({ vendorId: 0x1eab, productId: 0x1310, loadHid });
     sources.push(scanner);
     await scanner.start();
@@ -77,8 +91,21 @@ describe('the real node-hid on this machine (no scanner attached)', () => {
 /** A stand-in for one opened HID device: emits what a scanner would. */
 class FakeDevice extends EventEmitter {
   closed = false;
-  async close(): Promise<void> { this.closed = true; }
-  async getDeviceInfo() { return { vendorId: 0x0c2e, productId: 0x0b81, usagePage: 0x8c, usage: 0x02, path: '/dev/hidraw7', product: 'Voyager', release: 0, interface: 0 }; }
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+  async getDeviceInfo() {
+    return {
+      vendorId: 0x0c2e,
+      productId: 0x0b81,
+      usagePage: 0x8c,
+      usage: 0x02,
+      path: '/dev/hidraw7',
+      product: 'Voyager',
+      release: 0,
+      interface: 0,
+    };
+  }
 }
 
 describe('HID scanner lifecycle (injected device)', () => {
@@ -101,9 +128,14 @@ describe('HID scanner lifecycle (injected device)', () => {
     const scanner = createHidScanner({ vendorId: 0x0c2e, productId: 0x0b81, loadHid, retryMs: 5 });
     sources.push(scanner);
     await scanner.start();
-    expect(scanner.status()).toMatchObject({ state: 'connected', device: { decoder: 'HID-POS (honeywell layout)', product: 'Voyager' } });
+    expect(scanner.status()).toMatchObject({
+      state: 'connected',
+      device: { decoder: 'HID-POS (honeywell layout)', product: 'Voyager' },
+    });
 
-    const scanned = new Promise<[string, string | null]>((resolve) => scanner.on('scan', (code, meta) => resolve([code, meta.aim])));
+    const scanned = new Promise<[string, string | null]>((resolve) =>
+      scanner.on('scan', (code, meta) => resolve([code, meta.aim])),
+    );
     for (const packet of honeywellPacketsFor('0'.repeat(60), { aim: ']C0' })) devices[0].emit('data', packet);
     expect(await scanned).toEqual(['0'.repeat(60), ']C0']);
 
@@ -130,8 +162,13 @@ describe('scanner-vendors', () => {
     expect(classifyHidDevice({ vendorId: 0x1eab, productId: 0x1310 })).toBe('hid-pos');
     expect(classifyHidDevice({ vendorId: 0x1eab, productId: 0x1303 })).toBe('keyboard');
     expect(classifyHidDevice({ vendorId: 0x046d, productId: 0xc52b, usagePage: 0xff00 })).toBe('other');
-    expect(defaultDecoderFor({ vendorId: 0x1eab, productId: 0x1310, usagePage: 0x8c })).toEqual({ kind: 'hid-pos', vendor: 'newland' });
-    expect(defaultDecoderFor({ vendorId: 0x05e0, productId: 0x1200, usagePage: 1, usage: 6 })).toEqual({ kind: 'keyboard' });
+    expect(defaultDecoderFor({ vendorId: 0x1eab, productId: 0x1310, usagePage: 0x8c })).toEqual({
+      kind: 'hid-pos',
+      vendor: 'newland',
+    });
+    expect(defaultDecoderFor({ vendorId: 0x05e0, productId: 0x1200, usagePage: 1, usage: 6 })).toEqual({
+      kind: 'keyboard',
+    });
   });
 });
 
@@ -147,9 +184,17 @@ describe('demo scanner', () => {
       expect(demo.status().state).toBe('connected');
       demo.scan('4006381333931');
       demo.scan(`W${'x'.repeat(70)}`, ']Q1');
-      expect(scans).toEqual(format === 'honeywell'
-        ? [['4006381333931', ']E0'], [`W${'x'.repeat(70)}`, ']Q1']]
-        : [['4006381333931', null], [`W${'x'.repeat(70)}`, null]]);
+      expect(scans).toEqual(
+        format === 'honeywell'
+          ? [
+              ['4006381333931', ']E0'],
+              [`W${'x'.repeat(70)}`, ']Q1'],
+            ]
+          : [
+              ['4006381333931', null],
+              [`W${'x'.repeat(70)}`, null],
+            ],
+      );
     }
   });
 });

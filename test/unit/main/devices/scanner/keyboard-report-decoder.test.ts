@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { keyboardReportsFor } from '../../../../../src-main/demo/scanner-feed';
-import { createKeyboardReportDecoder, decodeKeyboardReport, usageToChar } from '../../../../../src-main/devices/scanner/keyboard-report-decoder';
+import {
+  createKeyboardReportDecoder,
+  decodeKeyboardReport,
+  usageToChar,
+} from '../../../../../src-main/devices/scanner/keyboard-report-decoder';
 
 function hex(text: string): Uint8Array {
-  return Uint8Array.from(text.trim().split(/\s+/).map((b) => Number.parseInt(b, 16)));
+  return Uint8Array.from(
+    text
+      .trim()
+      .split(/\s+/)
+      .map((b) => Number.parseInt(b, 16)),
+  );
 }
 
 function feed(decoder: ReturnType<typeof createKeyboardReportDecoder>, reports: readonly Uint8Array[]): string[] {
@@ -30,12 +39,36 @@ describe('decodeKeyboardReport', () => {
 
 describe('usageToChar (US positional table)', () => {
   it.each([
-    [0x04, false, 'a'], [0x1d, true, 'Z'], [0x1e, false, '1'], [0x27, false, '0'], [0x1e, true, '!'], [0x1f, true, '@'],
-    [0x27, true, ')'], [0x2c, false, ' '], [0x2d, false, '-'], [0x2d, true, '_'], [0x2e, true, '+'], [0x2f, true, '{'],
-    [0x31, false, '\\'], [0x31, true, '|'], [0x33, true, ':'], [0x34, true, '"'], [0x35, false, '`'], [0x35, true, '~'],
-    [0x36, true, '<'], [0x37, true, '>'], [0x38, true, '?'], [0x38, false, '/'],
-    [0x54, false, '/'], [0x55, false, '*'], [0x56, false, '-'], [0x57, false, '+'], [0x59, false, '1'], [0x61, false, '9'],
-    [0x62, false, '0'], [0x63, false, '.'],
+    [0x04, false, 'a'],
+    [0x1d, true, 'Z'],
+    [0x1e, false, '1'],
+    [0x27, false, '0'],
+    [0x1e, true, '!'],
+    [0x1f, true, '@'],
+    [0x27, true, ')'],
+    [0x2c, false, ' '],
+    [0x2d, false, '-'],
+    [0x2d, true, '_'],
+    [0x2e, true, '+'],
+    [0x2f, true, '{'],
+    [0x31, false, '\\'],
+    [0x31, true, '|'],
+    [0x33, true, ':'],
+    [0x34, true, '"'],
+    [0x35, false, '`'],
+    [0x35, true, '~'],
+    [0x36, true, '<'],
+    [0x37, true, '>'],
+    [0x38, true, '?'],
+    [0x38, false, '/'],
+    [0x54, false, '/'],
+    [0x55, false, '*'],
+    [0x56, false, '-'],
+    [0x57, false, '+'],
+    [0x59, false, '1'],
+    [0x61, false, '9'],
+    [0x62, false, '0'],
+    [0x63, false, '.'],
   ])('usage 0x%s shifted=%s → %s', (usage, shifted, ch) => {
     expect(usageToChar(usage, shifted)).toBe(ch);
   });
@@ -57,11 +90,16 @@ describe('createKeyboardReportDecoder', () => {
   it('decodes shifted symbols with left or right shift', () => {
     const decoder = createKeyboardReportDecoder();
     const reports = [
-      hex('02 00 04 00 00 00 00 00'), hex('00 00 00 00 00 00 00 00'), // A (left shift)
-      hex('20 00 1f 00 00 00 00 00'), hex('00 00 00 00 00 00 00 00'), // @ (right shift)
-      hex('00 00 04 00 00 00 00 00'), hex('00 00 00 00 00 00 00 00'), // a
-      hex('02 00 2d 00 00 00 00 00'), hex('00 00 00 00 00 00 00 00'), // _
-      hex('00 00 28 00 00 00 00 00'), hex('00 00 00 00 00 00 00 00'), // Enter
+      hex('02 00 04 00 00 00 00 00'),
+      hex('00 00 00 00 00 00 00 00'), // A (left shift)
+      hex('20 00 1f 00 00 00 00 00'),
+      hex('00 00 00 00 00 00 00 00'), // @ (right shift)
+      hex('00 00 04 00 00 00 00 00'),
+      hex('00 00 00 00 00 00 00 00'), // a
+      hex('02 00 2d 00 00 00 00 00'),
+      hex('00 00 00 00 00 00 00 00'), // _
+      hex('00 00 28 00 00 00 00 00'),
+      hex('00 00 00 00 00 00 00 00'), // Enter
     ];
     expect(feed(decoder, reports)).toEqual(['A@a_']);
   });
@@ -82,7 +120,12 @@ describe('createKeyboardReportDecoder', () => {
     const decoder = createKeyboardReportDecoder();
     expect(feed(decoder, keyboardReportsFor('112233', { holdKeys: true }))).toEqual(['112233']);
     // Two keys in one report, then one of them still held with a new one.
-    const rolled = [hex('00 00 1e 1f 00 00 00 00'), hex('00 00 1f 20 00 00 00 00'), hex('00 00 00 00 00 00 00 00'), hex('00 00 28 00 00 00 00 00')];
+    const rolled = [
+      hex('00 00 1e 1f 00 00 00 00'),
+      hex('00 00 1f 20 00 00 00 00'),
+      hex('00 00 00 00 00 00 00 00'),
+      hex('00 00 28 00 00 00 00 00'),
+    ];
     expect(feed(decoder, rolled)).toEqual(['123']);
   });
 
@@ -101,7 +144,9 @@ describe('createKeyboardReportDecoder', () => {
   it('ends codes on Tab and keypad Enter, and ignores empty codes', () => {
     const decoder = createKeyboardReportDecoder();
     expect(feed(decoder, keyboardReportsFor('A1', { terminator: 'tab' }))).toEqual(['A1']);
-    expect(feed(decoder, [hex('00 00 59 00 00 00 00 00'), hex('00 00 58 00 00 00 00 00'), hex('00 00 00 00 00 00 00 00')])).toEqual(['1']);
+    expect(
+      feed(decoder, [hex('00 00 59 00 00 00 00 00'), hex('00 00 58 00 00 00 00 00'), hex('00 00 00 00 00 00 00 00')]),
+    ).toEqual(['1']);
     expect(feed(decoder, keyboardReportsFor('', { terminator: 'enter' }))).toEqual([]);
   });
 
