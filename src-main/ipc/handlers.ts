@@ -283,6 +283,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       approval,
     }) => {
       const user = sessions.require();
+      // What the provider cannot do is refused before any manager's PIN is spent on the sale.
+      if (onScreenTip && deps.providers.get(provider)?.capabilities.onScreenTip !== true) {
+        const label = deps.providers.get(provider)?.label ?? provider;
+        const sentence = `${label} cannot let the customer choose a tip on its terminal.`;
+        throw new PosError('INVALID_PAYLOAD', sentence, 'onScreenTip');
+      }
+      if (cashback > 0 && deps.providers.get(provider)?.capabilities.cashback !== true) {
+        const label = deps.providers.get(provider)?.label ?? provider;
+        throw new PosError('INVALID_PAYLOAD', `${label} does not give cash back.`, 'cashback');
+      }
       // A tip keyed at the till follows the same rules as one changed later: never more than the sale, a manager above the limit.
       if (tip > amount) throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
       if (tip * 10_000 > amount * config.security.tipLimitBasisPoints) {
@@ -295,19 +305,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           approval,
         });
       }
-      if (onScreenTip && deps.providers.get(provider)?.capabilities.onScreenTip !== true) {
-        const label = deps.providers.get(provider)?.label ?? provider;
-        const sentence = `${label} cannot let the customer choose a tip on its terminal.`;
-        throw new PosError('INVALID_PAYLOAD', sentence, 'onScreenTip');
-      }
       if (cashback > 0) {
-        const capable = deps.providers.get(provider)?.capabilities.cashback === true;
-        if (!capable)
-          throw new PosError(
-            'INVALID_PAYLOAD',
-            `${deps.providers.get(provider)?.label ?? provider} does not give cash back.`,
-            'cashback',
-          );
         // Cash back leaves the drawer: above the store's limit a manager approves it.
         if (cashback > config.security.cashbackLimit) {
           await permissions.authorize({

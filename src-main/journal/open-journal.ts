@@ -34,8 +34,10 @@ export interface JournalTransaction {
 
 /** The transaction boundary of the journal's one writer connection. */
 export function journalTransaction(db: Db): JournalTransaction {
+  // One wrapper for every unit of work (better-sqlite3 builds a new one per `db.transaction` call).
+  const run = db.transaction((work: () => unknown) => work());
   return {
-    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
+    transaction: <T>(work: () => T): T => run.immediate(work) as T,
     get open() {
       return db.open;
     },

@@ -52,7 +52,12 @@ export function createProviders<Ms extends readonly AnyProviderModule[] = BuiltI
       timings: timings[module.key],
       events: deps.events,
     });
-    for (const provider of bundle.providers) providers.set(provider.id, provider);
+    for (const provider of bundle.providers) {
+      // An id names a provider in the journal, the config and the screens: two modules must never share one.
+      if (providers.has(provider.id))
+        throw new Error(`Two payment provider modules both offer the provider id '${provider.id}'.`);
+      providers.set(provider.id, provider);
+    }
     bundles.push({ key: module.key, bundle });
   }
 

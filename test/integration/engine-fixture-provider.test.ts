@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appConfigSchemaFor } from '../../src-main/config/config-schema';
 import { ConfigError, parseConfig } from '../../src-main/config/load-config';
 import { PROVIDER_MODULES } from '../../src-main/payments/provider-list';
+import { createProviders } from '../../src-main/payments/provider-registry';
 import { ACME_CAPABILITIES, acmeModule } from '../support/fixture-provider/acme-module';
 import { startAcmeSimulator, type AcmeSimulator } from '../support/fixture-provider/acme-simulator';
 import { startHarness, type Harness } from '../support/core-harness';
@@ -43,6 +44,20 @@ describe('the config file and a module list', () => {
         providers: { acme: { baseUrl: 'http://x.test', apiKey: 'k', extra: 1 } },
       }),
     ).toThrow(/extra/);
+  });
+
+  it('two modules offering the same provider id are refused when the till starts, never one silently replacing the other', () => {
+    const config = appConfigSchemaFor(MODULES).parse(raw);
+    const twice = [acmeModule, { ...acmeModule, key: 'acme2' }] as const;
+    expect(() =>
+      createProviders({
+        modules: twice,
+        config: { store: config.store, providers: { acme: config.providers.acme, acme2: config.providers.acme } },
+        demo: null,
+        log: { info: () => undefined, error: () => undefined },
+        events: () => ({ lateResult: () => undefined, foreignAnswer: () => undefined, linkRestored: () => undefined }),
+      }),
+    ).toThrow("Two payment provider modules both offer the provider id 'acme'.");
   });
 });
 

@@ -97,6 +97,20 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
     await expect(
       h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due, cashback: 500 }),
     ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD', field: 'cashback' });
+    // With a tip that needs a manager too, the refusal still comes first: no PIN is asked for a payment that cannot be.
+    const bigTip = Math.ceil(order.due / 2);
+    await expect(
+      h.call('pos:tender.start', { orderId: order.id, provider: PAX, amount: order.due, tip: bigTip, cashback: 500 }),
+    ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD', field: 'cashback' });
+    await expect(
+      h.call('pos:tender.start', {
+        orderId: order.id,
+        provider: PAX,
+        amount: order.due,
+        tip: bigTip,
+        onScreenTip: true,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD', field: 'onScreenTip' });
     expect((await h.call('pos:orders.get', { orderId: order.id })).attempts).toEqual([]);
     expect(sim.charges()).toBe(0);
   });
