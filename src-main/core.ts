@@ -33,7 +33,7 @@ import { createSettingsHandlers, SCANNER_SETTING } from './ipc/settings-handlers
 import type { ScannerConfig } from './devices/scanner/scanner-config';
 import { journalTransaction, openJournal, type JournalHandle } from './journal/open-journal';
 import { createAttemptRepository, toAttemptView } from './journal/attempt-repository';
-import { createPaymentEngine, type PaymentEngine } from './payments/payment-engine';
+import { createPaymentEngine, type PaymentEngine } from './payments/engine/payment-engine';
 import { createProviders, type ProviderTimings } from './payments/provider-registry';
 import { PROVIDER_MODULES } from './payments/provider-list';
 import type { AnyProviderModule } from './payments/provider-module';

@@ -15,7 +15,7 @@ import type { AuditReader } from '../journal/audit-repository';
 import type { JournalTransaction } from '../journal/open-journal';
 import type { OrderReader } from '../journal/order-repository';
 import type { ShiftReader, ShiftWriter } from '../journal/shift-repository';
-import type { PaymentEngine } from '../payments/payment-engine';
+import type { PaymentEngine } from '../payments/engine/payment-engine';
 import type { OrderView } from '../../src-shared/domain';
 import type { RefundService } from '../sales/refund-service';
 import { reportCsv } from '../sales/report-csv';

@@ -1,6 +1,6 @@
 /** Payment attempts and their events: the only place their SQL lives. */
 import type { AttemptState, AttemptView, CardBlock } from '../../src-shared/domain';
-import type { Db } from '../journal/open-journal';
+import type { Db } from './open-journal';
 import { assertTransition, UNRESOLVED_STATES } from '../../src-shared/attempt-states';
 import type { AttemptKind, PaymentMethod } from '../../src-shared/domain';
 

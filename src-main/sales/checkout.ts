@@ -6,7 +6,7 @@ import type { OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { JournalTransaction } from '../journal/open-journal';
 import type { OrderRepository, OrderRow } from '../journal/order-repository';
-import type { ElectronicTender } from '../payments/payment-engine';
+import type { ElectronicTender } from '../payments/engine/payment-engine';
 
 export interface CheckoutDeps {
   journal: JournalTransaction;

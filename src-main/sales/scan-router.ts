@@ -7,7 +7,7 @@ import type { OrderView, ScanKind } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { SessionManager } from '../auth/session-manager';
 import type { Catalog } from '../catalog/catalog';
-import type { PaymentEngine } from '../payments/payment-engine';
+import type { PaymentEngine } from '../payments/engine/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
 import type { CartService } from './cart-service';
 

@@ -12,7 +12,7 @@ import type { AttemptReader } from '../journal/attempt-repository';
 import type { RefundReader } from '../journal/refund-repository';
 import type { ReportReader } from '../journal/report-repository';
 import type { ShiftReader, ShiftRow } from '../journal/shift-repository';
-import { cashbackOf } from '../payments/payment-engine';
+import { cashbackOf } from '../payments/engine/payment-engine';
 import { recordStatus } from './refund-service';
 
 export interface ReportDeps {

@@ -17,7 +17,11 @@ import {
 import { journalTransaction, openJournal, type JournalHandle } from '../../src-main/journal/open-journal';
 import { createOrderRepository, type OrderRepository } from '../../src-main/journal/order-repository';
 import { createUserRepository } from '../../src-main/journal/user-repository';
-import { createPaymentEngine, type EngineDeps, type PaymentEngine } from '../../src-main/payments/payment-engine';
+import {
+  createPaymentEngine,
+  type EngineDeps,
+  type PaymentEngine,
+} from '../../src-main/payments/engine/payment-engine';
 import { createCheckout, type Checkout } from '../../src-main/sales/checkout';
 import { createRefundRepository } from '../../src-main/journal/refund-repository';
 import { createRefundService, type RefundService } from '../../src-main/sales/refund-service';

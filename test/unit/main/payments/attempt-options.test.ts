@@ -5,8 +5,8 @@
  * can make reading a row throw (an attempt must never be stranded by its options).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { journalAttemptOptions, parseAttemptOptions } from '../../../../src-main/payments/attempt-options';
-import { cashbackOf, isPreauth } from '../../../../src-main/payments/payment-engine';
+import { journalAttemptOptions, parseAttemptOptions } from '../../../../src-main/payments/engine/attempt-options';
+import { cashbackOf, isPreauth } from '../../../../src-main/payments/engine/payment-engine';
 import type { AttemptOptions } from '../../../../src-main/payments/provider';
 import {
   CASHIER,

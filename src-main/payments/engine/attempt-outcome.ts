@@ -3,9 +3,9 @@
  * numbers masked in every free-text field (DESIGN.md §9), and the read-back checked
  * against the attempt it claims to be about (DESIGN.md §6 rule 7).
  */
-import { maskPansDeep, maskPansIn } from '../../src-shared/pan-mask';
-import type { AttemptRow } from '../journal/attempt-repository';
-import type { ProviderOutcome } from './provider';
+import { maskPansDeep, maskPansIn } from '../../../src-shared/pan-mask';
+import type { AttemptRow } from '../../journal/attempt-repository';
+import type { ProviderOutcome } from '../provider';
 
 /** A copy of the outcome with every card number in its texts masked; the attempt's own keys stay readable. */
 export function maskedOutcome(

@@ -6,7 +6,7 @@
  * journaled before an upgrade is reconciled, queried, refunded and reported as it was
  * started. Payments code reads a row's options only through `parseAttemptOptions`.
  */
-import type { AttemptOptions } from './provider';
+import type { AttemptOptions } from '../provider';
 
 /** How each option was spelled in journals written before it had an engine name. */
 const EARLIER_NAMES: Readonly<Partial<Record<keyof AttemptOptions, string>>> = {
