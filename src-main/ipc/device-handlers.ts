@@ -4,7 +4,7 @@
  * and the demo scanner and virtual terminal, which exist only in demo / training mode.
  * A print job is answered as its view; a reprint and a no-sale are audited.
  */
-import type { OrderView, PrintJobView } from '../../src-shared/domain';
+import type { OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import { buildReceipt } from '../../src-shared/receipt';
 import type { AuditLog } from '../auth/audit-log';
@@ -13,7 +13,7 @@ import type { SessionManager } from '../auth/session-manager';
 import type { AppConfig } from '../config/config-schema';
 import type { DemoServices } from '../demo/demo-services';
 import type { DeviceHub } from '../devices/device-hub';
-import type { PrintJob } from '../devices/printer/printer-service';
+import { printJobView } from '../devices/printer/printer-service';
 import { listHidDevices } from '../devices/scanner/hid-scanner';
 import type { Handlers } from './dispatcher';
 
@@ -27,18 +27,6 @@ export type DeviceChannels =
   | 'pos:demo.scan'
   | 'pos:demo.terminal'
   | 'pos:demo.act';
-
-function toJobView(job: PrintJob): PrintJobView {
-  return {
-    id: job.id,
-    kind: job.kind,
-    label: job.label,
-    state: job.state,
-    attempts: job.attempts,
-    lastError: job.lastError,
-    createdAt: job.createdAt,
-  };
-}
 
 export interface DeviceHandlerDeps {
   config: AppConfig;
@@ -101,7 +89,7 @@ export function createDeviceHandlers(deps: DeviceHandlerDeps): Pick<Handlers, De
           object: `order:${orderId}`,
           detail: { number: order.number, printed: true },
         });
-      return toJobView(
+      return printJobView(
         await deps.devices.printer.printReceipt(
           buildReceipt(order, config.store, { copy, demo: config.demo, format: deps.format }),
         ),
@@ -109,11 +97,11 @@ export function createDeviceHandlers(deps: DeviceHandlerDeps): Pick<Handlers, De
     },
     'pos:print.retry': async ({ jobId }) => {
       sessions.require();
-      return toJobView(await deps.devices.printer.retry(jobId));
+      return printJobView(await deps.devices.printer.retry(jobId));
     },
     'pos:print.testPage': async () => {
       sessions.require();
-      return toJobView(await deps.devices.printer.printTestPage());
+      return printJobView(await deps.devices.printer.printTestPage());
     },
     'pos:drawer.noSale': async ({ reason, approval }) => {
       const user = sessions.require();
@@ -130,7 +118,7 @@ export function createDeviceHandlers(deps: DeviceHandlerDeps): Pick<Handlers, De
         object: 'drawer',
         detail: { reason: 'no-sale', note: reason, approvedBy: approvedBy.id },
       });
-      return toJobView(
+      return printJobView(
         await deps.devices.printer.openDrawer({ kind: 'no-sale', approvedBy: approvedBy.name, note: reason }),
       );
     },

@@ -10,6 +10,7 @@ import type { Permissions } from '../auth/permissions';
 import type { SessionManager } from '../auth/session-manager';
 import type { AppConfig } from '../config/config-schema';
 import type { DeviceHub } from '../devices/device-hub';
+import { printJobView } from '../devices/printer/printer-service';
 import { reportDocument } from '../devices/printer/report-document';
 import type { AuditReader } from '../journal/audit-repository';
 import type { JournalTransaction } from '../journal/open-journal';
@@ -265,15 +266,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
         reportDocument(report, config.store.locale, zone),
         number === null ? 'X report' : `Z report ${number}${copy ? ' (copy)' : ''}`,
       );
-      return {
-        id: job.id,
-        kind: job.kind,
-        label: job.label,
-        state: job.state,
-        attempts: job.attempts,
-        lastError: job.lastError,
-        createdAt: job.createdAt,
-      };
+      return printJobView(job);
     },
     'pos:reports.csv': ({ number }) => {
       const user = sessions.require();
@@ -334,15 +327,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
           detail: { printed: true },
         });
       const job = await deps.devices.printer.printReceipt(refundReceipt(refundId, copy));
-      return {
-        id: job.id,
-        kind: job.kind,
-        label: job.label,
-        state: job.state,
-        attempts: job.attempts,
-        lastError: job.lastError,
-        createdAt: job.createdAt,
-      };
+      return printJobView(job);
     },
 
     'pos:audit.verify': () => {

@@ -12,66 +12,18 @@ import type {
   ProviderCapabilities,
   ProviderOutcome,
 } from '../../src-main/payments/provider';
+import { CODEPAY_CAPABILITIES } from '../../src-main/payments/codepay/codepay-provider';
+import { IOTPAY_PAX_CAPABILITIES } from '../../src-main/payments/iotpay/iotpay-pax-provider';
+import { IOTPAY_WALLET_CAPABILITIES } from '../../src-main/payments/iotpay/iotpay-wallet-provider';
+import { YABANDPAY_CAPABILITIES } from '../../src-main/payments/yabandpay/yabandpay-provider';
 
-/** The capability sets of the real providers, as their capabilities constants declare them (IOTPAY_PAX_CAPABILITIES, IOTPAY_WALLET_CAPABILITIES, CodePay CAPABILITIES, YabandPay). */
+/** The capability sets of the real providers: their own constants, so a scripted stand-in can never drift from them. */
 export const CAPABILITY_SETS = {
-  iotpayPax: {
-    cancel: false,
-    void: false,
-    refund: false,
-    partialRefund: false,
-    tip: false,
-    preauth: false,
-    cashback: false,
-    onScreenTip: false,
-    lanes: false,
-    pushResults: false,
-    hostedForm: false,
-    terminalAuthentication: false,
-  },
-  iotpayWallet: {
-    cancel: false,
-    void: false,
-    refund: true,
-    partialRefund: true,
-    tip: false,
-    preauth: false,
-    cashback: false,
-    onScreenTip: false,
-    lanes: false,
-    pushResults: false,
-    hostedForm: false,
-    terminalAuthentication: false,
-  },
-  codepay: {
-    cancel: true,
-    void: true,
-    refund: true,
-    partialRefund: true,
-    tip: true,
-    preauth: true,
-    cashback: true,
-    onScreenTip: true,
-    lanes: true,
-    pushResults: true,
-    hostedForm: false,
-    terminalAuthentication: true,
-  },
-  yabandpay: {
-    cancel: true,
-    void: true,
-    refund: true,
-    partialRefund: true,
-    tip: true,
-    preauth: true,
-    cashback: false,
-    onScreenTip: false,
-    lanes: false,
-    pushResults: false,
-    hostedForm: false,
-    terminalAuthentication: false,
-  },
-} as const satisfies Record<string, ProviderCapabilities>;
+  iotpayPax: IOTPAY_PAX_CAPABILITIES,
+  iotpayWallet: IOTPAY_WALLET_CAPABILITIES,
+  codepay: CODEPAY_CAPABILITIES,
+  yabandpay: YABANDPAY_CAPABILITIES,
+} as const satisfies Record<string, Readonly<ProviderCapabilities>>;
 
 export type CallKind = 'start' | 'query' | 'cancel';
 

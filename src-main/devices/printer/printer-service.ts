@@ -6,6 +6,7 @@
  * change due, an approved no-sale: DESIGN.md §8) is the sales code's job. The reason
  * travels with the request and is journaled with the job for the audit trail.
  */
+import type { PrintJobView } from '../../../src-shared/domain';
 import { PosError } from '../../../src-shared/errors';
 import type { Receipt } from '../../../src-shared/receipt';
 import type { Db } from '../../journal/open-journal';
@@ -26,6 +27,19 @@ import { receiptDocument, testPageDocument } from './receipt-document';
 
 export { printerConfigSchema, type PrinterConfig } from './printer-config';
 export type { PrintJob } from './print-queue';
+
+/** A print job as the screens see it (the contract's `PrintJobView`). */
+export function printJobView(job: PrintJob): PrintJobView {
+  return {
+    id: job.id,
+    kind: job.kind,
+    label: job.label,
+    state: job.state,
+    attempts: job.attempts,
+    lastError: job.lastError,
+    createdAt: job.createdAt,
+  };
+}
 
 /** Why the drawer is being opened; journaled with the kick. */
 export type DrawerOpenReason =

@@ -142,7 +142,8 @@ export interface CodepayProvider extends PaymentProvider {
   releaseTerminal(name: string): void;
 }
 
-const CAPABILITIES: ProviderCapabilities = {
+/** What the CodePay terminal can do (ECR Hub: cancel, void, refund, tip on screen, pre-auth, cash back, lanes). */
+export const CODEPAY_CAPABILITIES: Readonly<ProviderCapabilities> = {
   cancel: true,
   void: true,
   refund: true,
@@ -255,7 +256,7 @@ export function createCodepayProvider(
     id: 'codepay',
     label: 'Card (CodePay terminal)',
     method: 'card',
-    capabilities: CAPABILITIES,
+    capabilities: CODEPAY_CAPABILITIES,
     defaults: { terminalAuthentication: config.terminalAuthentication ?? true },
 
     async start(attempt, signal, progress) {

@@ -5,7 +5,7 @@
  * v3.CancelPayment), refund (v3.CreateRefund + v3.QueryRefundOrder), cancel of a waiting
  * terminal (v3.POSCancel) and capture of an authorisation (v3.Capture).
  */
-import type { PaymentProvider, ProviderAttempt, ProviderOutcome } from '../provider';
+import type { PaymentProvider, ProviderAttempt, ProviderCapabilities, ProviderOutcome } from '../provider';
 import { authorisationOf, captureAuthorisation, queryCapture } from './yabandpay-capture';
 import { createYabandpayClient } from './yabandpay-client';
 import {
@@ -40,6 +40,22 @@ export interface YabandpayProviderHooks {
   /** Signature findings and set-up faults, one line each (never a key, a PAN or reply data). */
   log?: (line: string) => void;
 }
+
+/** What YabandPay's cloud POS can do (cancel, void, refunds, tip, pre-authorisation and capture). */
+export const YABANDPAY_CAPABILITIES: Readonly<ProviderCapabilities> = {
+  cancel: true,
+  void: true,
+  refund: true,
+  partialRefund: true,
+  tip: true,
+  preauth: true,
+  cashback: false,
+  onScreenTip: false,
+  lanes: false,
+  pushResults: false,
+  hostedForm: false,
+  terminalAuthentication: false,
+};
 
 /**
  * Creates the provider. `timing` overrides the production defaults (poll every 2 s for
@@ -105,20 +121,7 @@ export function createYabandpayProvider(
     id: 'yabandpay',
     label: 'YabandPay card terminal',
     method: 'card',
-    capabilities: {
-      cancel: true,
-      void: true,
-      refund: true,
-      partialRefund: true,
-      tip: true,
-      preauth: true,
-      cashback: false,
-      onScreenTip: false,
-      lanes: false,
-      pushResults: false,
-      hostedForm: false,
-      terminalAuthentication: false,
-    },
+    capabilities: YABANDPAY_CAPABILITIES,
 
     start,
     query,
