@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in sequence, then BENCHMARKS.md (rewritten whole).
  * Progress goes to stderr. Flags:
  *   --catalog-1m        also run the catalogue benchmark at 1M SKUs
- *   --only=a,b          run only these (scan, commit, catalog, payment); prints the
+ *   --only=a,b          run only these (scan, commit, catalog, payment, login); prints the
  *                       report to stdout and leaves BENCHMARKS.md alone
  *   --scans=N           scans per scan benchmark (default 200)
  */
@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { catalogBench } from './catalog';
 import { durableCommitBench } from './durable-commit';
+import { loginBench } from './login';
 import { paymentOverheadBench } from './payment-overhead';
 import { describeMachine, loadAverage, renderReport, type BenchResult } from './report';
 import { scanBenches } from './scan-to-row';
 import { progress } from './stats';
 
-const BENCHES = ['scan', 'commit', 'catalog', 'payment'] as const;
+const BENCHES = ['scan', 'commit', 'catalog', 'payment', 'login'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 function failed(title: string, aim: string, error: unknown): BenchResult {
@@ -81,6 +82,11 @@ async function main(): Promise<void> {
         () => paymentOverheadBench(300, 60_000),
       ),
     );
+  if (wanted('login'))
+    results.set(
+      'login',
+      await attempt('Login time with the production scrypt cost', 'login p95 < 300 ms', () => loginBench(60, 90_000)),
+    );
   if (wanted('catalog')) {
     const sizes = values['catalog-1m'] ? [100_000, 1_000_000] : [100_000];
     results.set(
@@ -103,7 +109,7 @@ async function main(): Promise<void> {
   }
 
   // The order of the brief: 1 wedge scan, 2 commit, 3 catalogue, 4 payments, 5 HID scan.
-  const ordered = ['wedge', 'commit', 'catalog', 'payment', 'hid'].flatMap((key) => results.get(key) ?? []);
+  const ordered = ['wedge', 'commit', 'catalog', 'payment', 'hid', 'login'].flatMap((key) => results.get(key) ?? []);
   const command = values.only
     ? `node --import tsx bench/run.ts --only=${values.only}`
     : `npm run bench${values['catalog-1m'] ? ' -- --catalog-1m' : ''}`;

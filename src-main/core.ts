@@ -9,6 +9,7 @@ import { PosError } from '../src-shared/errors';
 import { formatMoney } from '../src-shared/money';
 import { PPM, type TaxRate } from '../src-shared/pricing';
 import { createApprovals } from './auth/approvals';
+import { createCredentialCheck } from './auth/credential-check';
 import { createPermissions } from './auth/permissions';
 import { createAuditLog } from './auth/audit-log';
 import { createAuditRepository } from './journal/audit-repository';
@@ -23,6 +24,7 @@ import { startDeviceHub, type DeviceHub } from './devices/device-hub';
 import type { OsPrint } from './devices/printer/os-transport';
 import { startDemoServices, type DemoServices } from './demo/demo-services';
 import { createDispatcher, type Dispatch } from './ipc/dispatcher';
+import { createRefusalAudit } from './ipc/refusal-audit';
 import { createEventBus, type EventBus } from './ipc/event-bus';
 import { createHandlers } from './ipc/handlers';
 import { createManagerHandlers } from './ipc/manager-handlers';
@@ -31,7 +33,7 @@ import { createSettingsRepository } from './journal/settings-repository';
 import { createShiftRepository } from './journal/shift-repository';
 import { createSettingsHandlers, SCANNER_SETTING } from './ipc/settings-handlers';
 import type { ScannerConfig } from './devices/scanner/scanner-config';
-import { journalTransaction, openJournal, type JournalHandle } from './journal/open-journal';
+import { journalTransaction, type JournalHandle } from './journal/open-journal';
 import { createAttemptRepository, toAttemptView } from './journal/attempt-repository';
 import { createPaymentEngine, type PaymentEngine } from './payments/engine/payment-engine';
 import { createProviders, type ProviderTimings } from './payments/provider-registry';
@@ -48,6 +50,11 @@ import { buildOrderView } from './sales/order-view';
 import { createCompletionPrinting } from './sales/receipt-policy';
 import { createDrawerPolicy } from './devices/drawer-policy';
 import { consoleLogger, type Logger } from './logger';
+import { defaultKeyStore, openChainedJournal } from './integrity/chained-journal';
+import type { JournalChain } from './integrity/journal-chain';
+import { anchorPathFor, mismatchedAnchors } from './integrity/chain-hash';
+import { exportChainJson, verifyJournalChain } from './integrity/chain-verify';
+import type { KeyStore } from './integrity/signing-key';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -62,6 +69,8 @@ export interface CoreOptions {
   providerModules?: readonly AnyProviderModule[];
   /** better_sqlite3.node built for the running runtime (the Electron shell's own build). */
   sqliteBinding?: string;
+  /** Where the journal's signing key is kept (default: a 0600 file, security.signingKeyFile or the data folder's signing.key). */
+  signingKeys?: KeyStore;
   /** OS printing, which only the Electron shell has (printer type 'os'). */
   osPrint?: OsPrint;
 }
@@ -69,6 +78,8 @@ export interface CoreOptions {
 export interface Core {
   config: AppConfig;
   journal: JournalHandle;
+  /** The journal's signed chain (its anchor is printed on Z reports). */
+  chain: JournalChain;
   dispatch: Dispatch;
   events: EventBus;
   engine: PaymentEngine;
@@ -91,14 +102,26 @@ export function taxRatesOf(config: AppConfig): Map<string, TaxRate> {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const { config } = options;
   const log = options.log ?? consoleLogger;
-  const journal = openJournal(
-    join(config.dataDir, 'journal.sqlite'),
-    options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {},
-  );
+  // The signed chain starts before anything else uses the connection: every write is linked and sealed.
+  const chained = openChainedJournal(join(config.dataDir, 'journal.sqlite'), {
+    keys: options.signingKeys ?? defaultKeyStore(config.dataDir, config.security.signingKeyFile),
+    log: log.info,
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
+  });
+  const { journal, chain, chainRows } = chained;
   const { db } = journal;
   const events = createEventBus();
   const auditRows = createAuditRepository(db);
   const audit = createAuditLog(auditRows);
+  if (chained.keyCreated)
+    audit.append({
+      userId: null,
+      action: 'journal.keyCreated',
+      object: `key:${chained.key.id}`,
+      detail: { where: options.signingKeys?.where ?? 'key file' },
+    });
+  for (const note of chain.startNotes)
+    audit.append({ userId: null, action: 'journal.chainWarning', object: null, detail: { note } });
   const users = createUserRepository(db);
   const orders = createOrderRepository(db);
   const attempts = createAttemptRepository(db);
@@ -115,7 +138,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ? await startDemoServices({ log, currency: config.store.currency, modules: providerModules })
     : null;
   if (config.demo) {
-    await seedDemo({ users, products: createProductReader(db), catalog, resourcesDir: options.resourcesDir, log });
+    await seedDemo({
+      users,
+      products: createProductReader(db),
+      catalog,
+      resourcesDir: options.resourcesDir,
+      log,
+      managerPinMinLength: config.security.managerPinMinLength,
+    });
   }
 
   const format = (amount: number, currency: string) => formatMoney(amount, currency, config.store.locale);
@@ -132,6 +162,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     });
     // What each payment can still give back is the refund ledger's word (refunds made any way count).
     return refunds.withLedgerRefundable(built);
+  };
+  /** A stored sale by the id a request names, or NOT_FOUND (ids may be unknown or another till's). */
+  const storedOrder = (orderId: string): OrderRow => {
+    const order = orders.byId(orderId);
+    if (!order) throw new PosError('NOT_FOUND', `No sale ${orderId} on this till.`, 'orderId');
+    return order;
   };
   const orderChanged = (order: OrderView) => events.emit('pos:order.changed', order);
 
@@ -150,10 +186,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     journalOpen,
     log,
   });
+  // One credential check for logins and approvals: one failure count and lock per user.
+  const credentials = createCredentialCheck({ users, policy: config.security });
   const sessions = createSessionManager({
     users,
     audit,
     policy: config.security,
+    credentials,
     onChange: (s) => events.emit('pos:session.changed', s),
   });
   const drawer = createDrawerPolicy({
@@ -184,7 +223,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     changed: orderChanged,
     hasUnresolvedAttempt: (orderId) => engine.hasUnresolved(orderId),
     cashTaken: (order, _tendered, change) => drawer.cashTaken(order, change),
-    completed: (order) => setImmediate(() => printOnCompletion(order)),
+    // Off the sale's own path; a throw here (a journal busy for too long) is logged, never uncaught (issue 12).
+    completed: (order) =>
+      setImmediate(() => {
+        try {
+          printOnCompletion(order);
+        } catch (error) {
+          log.error(`Receipt for sale ${order.number} was not printed`, error);
+        }
+      }),
     cashBackGiven: (order, amount) => drawer.cashBackGiven(order, amount),
   });
   const settings = createSettingsRepository(db);
@@ -208,7 +255,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original),
       givenBackOn: (id) => refunds.givenBackOn(id),
     },
-    amountDue: (orderId) => view(orders.byId(orderId)!).due,
+    amountDue: (orderId) => view(storedOrder(orderId)).due,
     // The screens see what a payment can still give back as the refund ledger says it.
     attemptChanged: (attempt) => {
       const narrowed =
@@ -226,9 +273,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
   });
 
-  const approvals = createApprovals({ users, audit, policy: config.security });
+  const approvals = createApprovals({ users, audit, policy: config.security, credentials });
   const permissions = createPermissions({ approvals, audit });
-  const orderView = (orderId: string) => view(orders.byId(orderId)!);
+  const orderView = (orderId: string) => view(storedOrder(orderId));
   const scans = createScanRouter({ sessions, catalog, cart, engine, providers, orderView });
   const printerConfig =
     config.devices.printer.type === 'none' && demo
@@ -325,6 +372,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     reportDeps,
     orderView,
     format,
+    journalChain: {
+      // The till's own last links are sealed first: a seal normally follows each commit a moment later.
+      verify: () => {
+        chain.seal();
+        return verifyJournalChain(chainRows, {
+          anchorFiles: [
+            { path: anchorPathFor(journal.path), setAside: false },
+            ...mismatchedAnchors(journal.path).map((path) => ({ path, setAside: true })),
+          ],
+        });
+      },
+      export: () => {
+        chain.seal();
+        return exportChainJson(chainRows, anchorPathFor(journal.path), chain.anchor());
+      },
+    },
+    zSeal: {
+      seal(zNumber) {
+        chain.seal();
+        const anchor = chain.anchor(true)!;
+        const seal = { seq: anchor.seq, hash: anchor.hash, keyId: anchor.keyId };
+        chainRows.recordZAnchor(zNumber, seal);
+        return seal;
+      },
+      of: (zNumber) => chainRows.zAnchor(zNumber),
+    },
   });
   const handlers = createHandlers({
     config,
@@ -349,12 +422,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     devices,
     settingsHandlers,
   });
-  const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error));
+  const dispatch = createDispatcher(handlers, (message, error) => log.error(message, error), {
+    // Refusals worth an audit entry (ipc/refusal-audit.ts): a role's limits, acting without a session.
+    refused: createRefusalAudit({ audit, userId: () => sessions.current()?.user.id ?? null }),
+  });
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
 
   return {
     config,
     journal,
+    chain,
     dispatch,
     events,
     engine,
@@ -366,7 +443,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await engine.close();
       await devices.close();
       await demo?.close();
-      journal.close();
+      chained.close();
     },
   };
 }

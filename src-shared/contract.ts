@@ -16,6 +16,7 @@ import {
   id,
   importReportSchema,
   minor,
+  money,
   orderSchema,
   orderSummarySchema,
   productSchema,
@@ -23,6 +24,25 @@ import {
   sessionSchema,
   userSchema,
 } from './domain';
+import { CSV_CHUNK_CHARS, CSV_UPLOAD_MAX_CHUNKS } from './catalog-upload';
+import {
+  MAX_CODE_LENGTH,
+  MAX_EVIDENCE_LENGTH,
+  MAX_GRID_PRODUCTS,
+  MAX_HISTORY_PAGE,
+  MAX_KEY_LENGTH,
+  MAX_LINES,
+  MAX_NAME_LENGTH,
+  MAX_PROVIDER_LENGTH,
+  MAX_QUANTITY,
+  MAX_QUANTITY_MILLI,
+  MAX_QUERY_LENGTH,
+  MAX_REASON_LENGTH,
+  MAX_SEARCH_RESULTS,
+  MAX_SEQUENCE,
+  MAX_URL_LENGTH,
+  MAX_USB_ID,
+} from './limits';
 import { receiptSchema } from './receipt';
 import { denominationCountsSchema, refundableSchema, refundSchema, reportSchema, shiftSchema } from './report';
 
@@ -32,22 +52,37 @@ const ok = z.object({ ok: z.literal(true) });
 const code = z
   .string()
   .min(1)
-  .max(128)
+  .max(MAX_CODE_LENGTH)
   .regex(/^[\x20-\x7e]+$/, 'only printable characters');
-/** A manager's credential for one protected action: their PIN, or their staff badge scanned. */
+/** A PIN as typed: 4 to 8 digits (a manager's minimum length is checked when the user is added). */
+const pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
+/**
+ * A manager's credential for the approval request main issued for this call (`requestId`,
+ * from the APPROVAL_REQUIRED answer): their PIN, their staff badge and PIN, or the badge
+ * alone where `security.badgeAlone` allows it. Sent without a request id, main refuses it
+ * and issues one (src-shared/approval-flow.ts does that exchange for the clients).
+ */
 const approval = z.union([
-  z.object({ managerId: id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict(),
-  z.object({ badge: code }).strict(),
+  z.object({ requestId: id.optional(), managerId: id, pin }).strict(),
+  z.object({ requestId: id.optional(), badge: code, pin: pin.optional() }).strict(),
 ]);
-const reason = z.string().trim().min(3, 'say why (3 characters or more)').max(200);
-const optionalReason = z.string().trim().max(200).default('');
+const reason = z.string().trim().min(3, 'say why (3 characters or more)').max(MAX_REASON_LENGTH);
+const optionalReason = z.string().trim().max(MAX_REASON_LENGTH).default('');
+/** What proves an outcome a manager records (a slip number, an approval code). */
+const evidence = z.string().trim().min(1).max(MAX_EVIDENCE_LENGTH);
+/** A sale, Z report or print job number the till gave out. */
+const sequence = z.number().int().positive().max(MAX_SEQUENCE);
+/** A terminal's name as the manager gave it or the provider reports it. */
+const terminalName = z.string().min(1).max(MAX_NAME_LENGTH);
+/** Names one catalogue upload (see catalog-upload.ts); the client picks it, e.g. a random UUID. */
+const uploadId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, - or _');
 
 export const channels = {
   'pos:app.info': { input: empty, output: appInfoSchema },
 
   'pos:session.users': { input: empty, output: z.array(userSchema) },
   'pos:session.login': {
-    input: z.object({ userId: id, pin: z.string().regex(/^\d{4,8}$/, '4 to 8 digits') }).strict(),
+    input: z.object({ userId: id, pin }).strict(),
     output: sessionSchema,
   },
   'pos:session.current': { input: empty, output: sessionSchema.nullable() },
@@ -55,20 +90,40 @@ export const channels = {
   'pos:session.logout': { input: empty, output: ok },
 
   'pos:catalog.search': {
-    input: z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    input: z
+      .object({
+        query: z.string().max(MAX_QUERY_LENGTH),
+        limit: z.number().int().min(1).max(MAX_SEARCH_RESULTS).default(20),
+      })
+      .strict(),
     output: z.array(productSchema),
   },
   'pos:catalog.grid': {
     input: z
       .object({
-        department: z.string().max(60).nullable().default(null),
-        limit: z.number().int().min(1).max(120).default(40),
+        department: z.string().max(MAX_NAME_LENGTH).nullable().default(null),
+        limit: z.number().int().min(1).max(MAX_GRID_PRODUCTS).default(40),
       })
       .strict(),
     output: z.object({ departments: z.array(z.string()), products: z.array(productSchema) }),
   },
+  /** A CSV larger than one chunk is sent in order, chunk by chunk, then imported by its uploadId. */
+  'pos:catalog.importChunk': {
+    input: z
+      .object({
+        uploadId,
+        index: z
+          .number()
+          .int()
+          .min(0)
+          .max(CSV_UPLOAD_MAX_CHUNKS - 1),
+        text: z.string().min(1).max(CSV_CHUNK_CHARS),
+      })
+      .strict(),
+    output: z.object({ receivedChars: z.number().int() }),
+  },
   'pos:catalog.import': {
-    input: z.object({ csv: z.string().max(64 * 1024 * 1024) }).strict(),
+    input: z.union([z.object({ csv: z.string().max(CSV_CHUNK_CHARS) }).strict(), z.object({ uploadId }).strict()]),
     output: importReportSchema,
   },
 
@@ -78,7 +133,7 @@ export const channels = {
     output: z.object({ kind: scanKindSchema, order: orderSchema }),
   },
   'pos:cart.addProduct': {
-    input: z.object({ productId: id, qty: z.number().int().min(1).max(9999).default(1) }).strict(),
+    input: z.object({ productId: id, qty: z.number().int().min(1).max(MAX_QUANTITY).default(1) }).strict(),
     output: orderSchema,
   },
   /** Lowering a quantity voids items: a cashier needs a manager's approval for it. */
@@ -86,7 +141,7 @@ export const channels = {
     input: z
       .object({
         lineId: id,
-        qtyMilli: z.number().int().min(1).max(9_999_000),
+        qtyMilli: z.number().int().min(1).max(MAX_QUANTITY_MILLI),
         reason: optionalReason,
         approval: approval.optional(),
       })
@@ -115,9 +170,7 @@ export const channels = {
     output: orderSchema,
   },
   'pos:cart.overridePrice': {
-    input: z
-      .object({ lineId: id, unitPrice: minor.nonnegative().max(100_000_000), reason, approval: approval.optional() })
-      .strict(),
+    input: z.object({ lineId: id, unitPrice: money.nonnegative(), reason, approval: approval.optional() }).strict(),
     output: orderSchema,
   },
   /** Voids the open sale (a cashier needs approval once it has items). */
@@ -127,24 +180,24 @@ export const channels = {
   },
 
   'pos:tender.cash': {
-    input: z.object({ orderId: id, tendered: minor.positive().max(100_000_000) }).strict(),
+    input: z.object({ orderId: id, tendered: money.positive() }).strict(),
     output: z.object({ order: orderSchema, change: minor, completed: z.boolean() }),
   },
   'pos:tender.start': {
     input: z
       .object({
         orderId: id,
-        provider: z.string().min(1).max(40),
-        terminal: z.string().min(1).max(60).nullable().default(null),
-        amount: minor.positive(),
-        tip: minor.nonnegative().default(0),
+        provider: z.string().min(1).max(MAX_PROVIDER_LENGTH),
+        terminal: terminalName.nullable().default(null),
+        amount: money.positive(),
+        tip: money.nonnegative().default(0),
         walletCode: code.optional(),
         /** Let the customer choose a tip on the terminal's screen (CodePay). */
         onScreenTip: z.boolean().default(false),
         /** Hold the amount only (pre-authorisation); `pos:payments.capture` takes it later. */
         preauth: z.boolean().default(false),
         /** Cash handed to the customer on top of the sale, charged to the card (providers with cash back); over store's limit a manager approves. */
-        cashback: minor.nonnegative().max(100_000).default(0),
+        cashback: money.nonnegative().default(0),
         reason: optionalReason,
         approval: approval.optional(),
       })
@@ -173,8 +226,8 @@ export const channels = {
     input: z
       .object({
         attemptId: id,
-        amount: minor.positive(),
-        tip: minor.nonnegative().default(0),
+        amount: money.positive(),
+        tip: money.nonnegative().default(0),
         reason: optionalReason,
         approval: approval.optional(),
       })
@@ -186,7 +239,7 @@ export const channels = {
     input: z
       .object({
         attemptId: id,
-        tip: minor.nonnegative().max(10_000_000),
+        tip: money.nonnegative(),
         reason: optionalReason,
         approval: approval.optional(),
       })
@@ -203,7 +256,7 @@ export const channels = {
     input: z
       .object({
         attemptId: id,
-        amount: minor.positive(),
+        amount: money.positive(),
         reason,
         approval: approval.optional(),
         terminalAuthentication: z.boolean().optional(),
@@ -216,7 +269,7 @@ export const channels = {
       .object({
         attemptId: id,
         outcome: z.enum(['approved', 'declined']),
-        evidence: z.string().trim().min(1).max(120),
+        evidence,
         reason,
         approval: approval.optional(),
       })
@@ -241,7 +294,7 @@ export const channels = {
       .object({
         attemptId: id,
         resolution: z.enum(['refunded-elsewhere', 'accepted', 'acknowledged']),
-        evidence: z.string().trim().min(1).max(120),
+        evidence,
         reason,
         approval: approval.optional(),
       })
@@ -256,9 +309,9 @@ export const channels = {
       z
         .object({
           type: z.literal('hid'),
-          vendorId: z.number().int().min(0).max(0xffff),
-          productId: z.number().int().min(0).max(0xffff),
-          usagePage: z.number().int().min(0).max(0xffff).nullable(),
+          vendorId: z.number().int().min(0).max(MAX_USB_ID),
+          productId: z.number().int().min(0).max(MAX_USB_ID),
+          usagePage: z.number().int().min(0).max(MAX_USB_ID).nullable(),
         })
         .strict(),
       z.object({ type: z.literal('none') }).strict(),
@@ -268,32 +321,39 @@ export const channels = {
   'pos:terminals.list': { input: empty, output: terminalsSchema },
   'pos:terminals.decide': {
     input: z
-      .object({ requestId: id, accept: z.boolean(), name: z.string().trim().min(1).max(60).nullable().default(null) })
+      .object({
+        requestId: id,
+        accept: z.boolean(),
+        name: z.string().trim().min(1).max(MAX_NAME_LENGTH).nullable().default(null),
+      })
       .strict(),
     output: terminalsSchema,
   },
   'pos:terminals.add': {
     input: z
       .object({
-        name: z.string().trim().min(1).max(60),
-        url: z.string().regex(/^ws:\/\/[^/\s]+(:\d+)?\/?$/, 'a ws:// address such as ws://192.168.1.20:35779'),
+        name: z.string().trim().min(1).max(MAX_NAME_LENGTH),
+        url: z
+          .string()
+          .max(MAX_URL_LENGTH)
+          .regex(/^ws:\/\/[^/\s]+(:\d+)?\/?$/, 'a ws:// address such as ws://192.168.1.20:35779'),
       })
       .strict(),
     output: terminalsSchema,
   },
   /** End-of-day settlement on one terminal (manager). */
   'pos:terminals.batchClose': {
-    input: z.object({ name: z.string().min(1).max(60) }).strict(),
+    input: z.object({ name: terminalName }).strict(),
     output: z.object({ ok: z.boolean(), message: z.string() }),
   },
-  'pos:terminals.remove': { input: z.object({ name: z.string().min(1).max(60) }).strict(), output: terminalsSchema },
+  'pos:terminals.remove': { input: z.object({ name: terminalName }).strict(), output: terminalsSchema },
   'pos:devices.hidList': {
     input: empty,
     output: z.object({ available: z.boolean(), message: z.string(), devices: z.array(hidDeviceSchema) }),
   },
   'pos:print.receipt': { input: z.object({ orderId: id, copy: z.boolean() }).strict(), output: printJobSchema },
   'pos:print.refundReceipt': { input: z.object({ refundId: id, copy: z.boolean() }).strict(), output: printJobSchema },
-  'pos:print.retry': { input: z.object({ jobId: z.number().int().positive() }).strict(), output: printJobSchema },
+  'pos:print.retry': { input: z.object({ jobId: sequence }).strict(), output: printJobSchema },
   'pos:print.testPage': { input: empty, output: printJobSchema },
   /** Open the drawer without a sale: a manager approves, every opening is audited. */
   'pos:drawer.noSale': { input: z.object({ reason, approval: approval.optional() }).strict(), output: printJobSchema },
@@ -304,7 +364,7 @@ export const channels = {
     input: z
       .object({
         kind: z.enum(['in', 'out']),
-        amount: minor.positive().max(100_000_000),
+        amount: money.positive(),
         reason,
         approval: approval.optional(),
       })
@@ -320,7 +380,7 @@ export const channels = {
   },
   'pos:reports.x': { input: empty, output: reportSchema },
   'pos:reports.z': {
-    input: z.object({ number: z.number().int().positive(), copy: z.boolean().default(true) }).strict(),
+    input: z.object({ number: sequence, copy: z.boolean().default(true) }).strict(),
     output: reportSchema,
   },
   'pos:reports.list': {
@@ -328,11 +388,11 @@ export const channels = {
     output: z.array(z.object({ number: z.number().int(), closedAt: z.string(), closedBy: z.string(), net: minor })),
   },
   'pos:reports.print': {
-    input: z.object({ number: z.number().int().positive().nullable(), copy: z.boolean().default(false) }).strict(),
+    input: z.object({ number: sequence.nullable(), copy: z.boolean().default(false) }).strict(),
     output: printJobSchema,
   },
   'pos:reports.csv': {
-    input: z.object({ number: z.number().int().positive().nullable() }).strict(),
+    input: z.object({ number: sequence.nullable() }).strict(),
     output: z.object({ filename: z.string(), csv: z.string() }),
   },
 
@@ -347,15 +407,15 @@ export const channels = {
       .object({
         orderId: id,
         lines: z
-          .array(z.object({ lineId: id, qtyMilli: z.number().int().positive() }).strict())
-          .max(500)
+          .array(z.object({ lineId: id, qtyMilli: z.number().int().positive().max(MAX_QUANTITY_MILLI) }).strict())
+          .max(MAX_LINES)
           .default([]),
-        amount: minor.positive().optional(),
+        amount: money.positive().optional(),
         /** Tip given back too (at most the tips still refundable). */
-        tip: minor.nonnegative().default(0),
+        tip: money.nonnegative().default(0),
         to: z.enum(['original', 'cash', 'outside']).default('original'),
         /** Outside: what proves it (the terminal's refund receipt number…). */
-        evidence: z.string().trim().min(1).max(120).optional(),
+        evidence: evidence.optional(),
         reason,
         approval: approval.optional(),
       })
@@ -364,6 +424,10 @@ export const channels = {
   },
   'pos:refunds.receipt': { input: z.object({ refundId: id, copy: z.boolean() }).strict(), output: receiptSchema },
 
+  /**
+   * The audit trail's hash chain and the signed journal chain (every money and authority row, its
+   * anchor): `ok` only when both hold; `reason` is the first problem in words.
+   */
   'pos:audit.verify': {
     input: empty,
     output: z.object({
@@ -371,7 +435,22 @@ export const channels = {
       entries: z.number().int(),
       brokenAt: z.number().int().nullable(),
       reason: z.string().nullable(),
+      chain: z.object({
+        ok: z.boolean(),
+        links: z.number().int(),
+        seals: z.number().int(),
+        /** `seq:first 16 hex digits` of the newest link. */
+        head: z.string().nullable(),
+        keys: z.array(z.string()),
+        problems: z.array(z.string()),
+        problemCount: z.number().int(),
+      }),
     }),
+  },
+  /** Manager: the journal chain with its public keys and anchor, for an auditor (`npm run journal -- verify --export FILE`). */
+  'pos:journal.exportChain': {
+    input: empty,
+    output: z.object({ filename: z.string(), json: z.string() }),
   },
 
   /** Demo / training mode only: the virtual terminal where the trainee plays the customer. */
@@ -386,8 +465,8 @@ export const channels = {
   'pos:demo.act': {
     input: z
       .object({
-        provider: z.string().max(40),
-        key: z.string().max(64),
+        provider: z.string().max(MAX_PROVIDER_LENGTH),
+        key: z.string().max(MAX_KEY_LENGTH),
         action: z.enum(['approve', 'approve-with-tip', 'decline', 'walk-away']),
       })
       .strict(),
@@ -397,9 +476,9 @@ export const channels = {
   'pos:orders.history': {
     input: z
       .object({
-        query: z.string().max(60).default(''),
-        limit: z.number().int().min(1).max(200).default(50),
-        beforeNumber: z.number().int().positive().nullable().default(null),
+        query: z.string().max(MAX_NAME_LENGTH).default(''),
+        limit: z.number().int().min(1).max(MAX_HISTORY_PAGE).default(50),
+        beforeNumber: sequence.nullable().default(null),
       })
       .strict(),
     output: z.array(orderSummarySchema),

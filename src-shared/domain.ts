@@ -3,13 +3,16 @@
  * Declared once with zod; the types are inferred from them.
  */
 import { z } from 'zod';
+import { BASIS_POINTS_WHOLE, MAX_AMOUNT, MAX_ID_LENGTH } from './limits';
 
 export const minor = z.number().int().safe();
-export const id = z.string().min(1).max(64);
+/** An amount a request may carry: minor units within what a shop can hold (limits.ts). */
+export const money = minor.min(-MAX_AMOUNT).max(MAX_AMOUNT);
+export const id = z.string().min(1).max(MAX_ID_LENGTH);
 
 export const discountSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('percent'), basisPoints: z.number().int().min(0).max(10_000) }),
-  z.object({ kind: z.literal('amount'), amount: minor.nonnegative() }),
+  z.object({ kind: z.literal('percent'), basisPoints: z.number().int().min(0).max(BASIS_POINTS_WHOLE) }),
+  z.object({ kind: z.literal('amount'), amount: money.nonnegative() }),
 ]);
 
 export const roleSchema = z.enum(['cashier', 'manager']);

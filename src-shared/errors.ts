@@ -24,6 +24,23 @@ export interface PosErrorShape {
   message: string;
   /** The payload field at fault, dotted, when there is one. */
   field?: string;
+  /** With APPROVAL_REQUIRED from `authorize`: the request a manager's credential may approve, once. */
+  approval?: ApprovalAsk;
+}
+
+/**
+ * Main's approval request for one call (DESIGN.md §11): the same call sent again with
+ * `approval: { requestId, …credential }` is approved once, before `expiresAt`.
+ */
+export interface ApprovalAsk {
+  requestId: string;
+  /** The protected action(s), e.g. `payment.tip` or `payment.tip+cashback`. */
+  action: string;
+  /** What is being approved, as a sentence. */
+  description: string;
+  amount?: number;
+  /** ISO time after which the request is no longer accepted. */
+  expiresAt: string;
 }
 
 /** Thrown inside main by services; the dispatcher turns it into a PosErrorShape. */
@@ -32,15 +49,19 @@ export class PosError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    readonly approval?: ApprovalAsk,
   ) {
     super(message);
     this.name = 'PosError';
   }
 
   toShape(): PosErrorShape {
-    return this.field === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, field: this.field };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field === undefined ? {} : { field: this.field }),
+      ...(this.approval === undefined ? {} : { approval: this.approval }),
+    };
   }
 }
 

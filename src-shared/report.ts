@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { minor } from './domain';
+import { MAX_AMOUNT, MAX_DENOMINATION, MAX_DENOMINATION_COUNT, MAX_DENOMINATIONS } from './limits';
 
 const who = z.object({ user: z.string(), approvedBy: z.string().nullable() });
 
@@ -142,21 +143,33 @@ export const reportSchema = z.object({
       since: z.string(),
     }),
   ),
+  /**
+   * Z reports: the journal chain's seal made by the close, printed so that removing anything
+   * up to it from the journal shows (`npm run journal -- verify --anchor seq:hash`).
+   */
+  journal: z.object({ seq: z.number().int(), hash: z.string(), keyId: z.string() }).nullable().optional(),
 });
 export type Report = z.infer<typeof reportSchema>;
 
+/**
+ * A drawer count (a float, a closing count): each row within what a drawer holds, and the whole
+ * no more than MAX_AMOUNT (at most 30 × 10^8 × 10^5 before that check, so the sum is exact).
+ */
 export const denominationCountsSchema = z
   .array(
     z.object({
       /** Face value in minor units (a $20 note in CAD: 2000). */
-      denomination: minor.positive(),
-      count: z.number().int().min(0).max(100_000),
+      denomination: minor.positive().max(MAX_DENOMINATION),
+      count: z.number().int().min(0).max(MAX_DENOMINATION_COUNT),
     }),
   )
-  .max(30);
+  .max(MAX_DENOMINATIONS)
+  .refine((counts) => countedTotal(counts) <= MAX_AMOUNT, {
+    message: 'more cash than a drawer holds (check the counts)',
+  });
 export type DenominationCounts = z.infer<typeof denominationCountsSchema>;
 
-export function countedTotal(counts: DenominationCounts): number {
+export function countedTotal(counts: readonly { denomination: number; count: number }[]): number {
   return counts.reduce((sum, c) => sum + c.denomination * c.count, 0);
 }
 

@@ -27,6 +27,14 @@ export interface AuditLog {
   recent(limit: number): AuditRow[];
 }
 
+/**
+ * The text as SQLite will store it: a lone UTF-16 surrogate cannot be stored as UTF-8, so it is
+ * replaced first and the hash covers exactly what is read back later (the contract refuses such
+ * strings; this keeps one that slipped through from breaking `verify` for good).
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const stored = (text: string | null) => (text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD'));
+
 export function createAuditLog(rows: AuditReader & AuditWriter, now: () => Date = () => new Date()): AuditLog {
   return {
     append: (entry) =>
@@ -34,9 +42,10 @@ export function createAuditLog(rows: AuditReader & AuditWriter, now: () => Date 
         const row = {
           seq: (previous?.seq ?? 0) + 1,
           at: now().toISOString(),
-          user_id: entry.userId,
-          action: entry.action,
-          object: entry.object,
+          user_id: stored(entry.userId),
+          action: stored(entry.action)!,
+          object: stored(entry.object),
+          // JSON.stringify writes a lone surrogate as a \u escape: plain ASCII, stored as given.
           detail: JSON.stringify(entry.detail),
           prev_hash: previous?.hash ?? GENESIS,
         };
@@ -46,23 +55,40 @@ export function createAuditLog(rows: AuditReader & AuditWriter, now: () => Date 
   };
 }
 
-export type AuditVerdict =
-  { ok: true; entries: number } | { ok: false; entries: number; brokenAt: number; reason: string };
+export interface AuditBreak {
+  seq: number;
+  reason: string;
+}
 
-export function verifyAuditChain(rows: Pick<AuditReader, 'entries'>): AuditVerdict {
+/** `brokenAt`/`reason`: the first break; `breaks`: every one found (the check goes on after each). */
+export type AuditVerdict =
+  | { ok: true; entries: number; breaks: [] }
+  | { ok: false; entries: number; brokenAt: number; reason: string; breaks: AuditBreak[] };
+
+export function verifyAuditChain(rows: Pick<AuditReader, 'entries'>, maxBreaks = 200): AuditVerdict {
   let previousHash = GENESIS;
   let expectedSeq = 1;
   let entries = 0;
+  const breaks: AuditBreak[] = [];
+  const broken = (seq: number, reason: string) => {
+    if (breaks.length < maxBreaks) breaks.push({ seq, reason });
+  };
   for (const row of rows.entries()) {
     entries += 1;
     if (row.seq !== expectedSeq)
-      return { ok: false, entries, brokenAt: expectedSeq, reason: `entry ${expectedSeq} is missing` };
-    if (row.prev_hash !== previousHash)
-      return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} does not follow entry ${row.seq - 1}` };
-    if (entryHash(row) !== row.hash)
-      return { ok: false, entries, brokenAt: row.seq, reason: `entry ${row.seq} was altered after it was written` };
+      broken(
+        expectedSeq,
+        row.seq > expectedSeq
+          ? `entries ${expectedSeq}–${row.seq - 1} are missing`
+          : `entry ${row.seq} is out of order`,
+      );
+    else if (row.prev_hash !== previousHash) broken(row.seq, `entry ${row.seq} does not follow entry ${row.seq - 1}`);
+    if (entryHash(row) !== row.hash) broken(row.seq, `entry ${row.seq} was altered after it was written`);
+    // Go on from what is stored, so a later, separate break is named too.
     previousHash = row.hash;
-    expectedSeq += 1;
+    expectedSeq = Math.max(expectedSeq, row.seq) + 1;
   }
-  return { ok: true, entries };
+  return breaks.length === 0
+    ? { ok: true, entries, breaks: [] }
+    : { ok: false, entries, brokenAt: breaks[0].seq, reason: breaks[0].reason, breaks };
 }

@@ -1,12 +1,13 @@
 /**
  * Who may do what, decided in main. A cashier doing a protected action needs a
- * manager's approval for that one action (PIN, or badge + PIN); a manager signed in
- * has the right already. Every decision is audited: the approval with who asked and who
- * approved, and a refusal when a call came without a valid approval.
+ * manager's approval for that one action: main issues an approval request, and the same
+ * call sent again with the request id and a manager's PIN (or badge) is approved once
+ * (approvals.ts). A manager signed in has the right already. Every decision is audited:
+ * the request, the approval with who asked and who approved, and every refusal.
  */
 import type { Role } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
-import type { Approvals, ApprovalRequest } from './approvals';
+import type { ApprovalNeed, Approvals, ApprovalRequest } from './approvals';
 import type { AuditLog } from './audit-log';
 import type { UserRow } from '../journal/user-repository';
 
@@ -36,52 +37,59 @@ export function roleAllows(role: Role, _action: ProtectedAction): boolean {
 }
 
 export interface Authorization {
-  /** The user who approved: the signed-in manager, or the manager whose PIN was given. */
+  /** The user who approved: the signed-in manager, or the manager whose credential was given. */
   approvedBy: UserRow;
 }
 
+/** One protected action a call needs approved. */
+export interface ProtectedNeed {
+  action: ProtectedAction;
+  object: string;
+  reason: string;
+  amount?: number;
+}
+
 export function createPermissions(deps: { approvals: Approvals; audit: AuditLog }) {
-  return {
-    async authorize(request: {
-      user: UserRow;
-      action: ProtectedAction;
-      object: string;
-      reason: string;
-      amount?: number;
-      approval?: ApprovalRequest | undefined;
-    }): Promise<Authorization> {
-      const { user, action } = request;
-      const detail = {
-        action,
-        object: request.object,
-        requestedBy: user.id,
-        reason: request.reason,
-        ...(request.amount !== undefined ? { amount: request.amount } : {}),
-      };
-      // A manager's credential for this one action (approvals.verify checks and audits it).
-      if (request.approval) return { approvedBy: await deps.approvals.verify(request.approval, detail) };
-      if (roleAllows(user.role, action)) {
+  /**
+   * Approves every need of one call at once: a signed-in manager approves them themselves;
+   * otherwise ONE approval request covers them all (e.g. a tip and cash back above their
+   * limits on one card payment), and one manager's credential approves it once.
+   */
+  async function authorizeAll(request: {
+    user: UserRow;
+    needs: readonly ProtectedNeed[];
+    approval?: ApprovalRequest | undefined;
+  }): Promise<Authorization> {
+    const { user } = request;
+    const needs: ApprovalNeed[] = request.needs.map((need) => ({ ...need, label: PROTECTED_ACTIONS[need.action] }));
+    if (needs.length === 0) return { approvedBy: user };
+    if (request.approval) return { approvedBy: await deps.approvals.verify(request.approval, needs, user.id) };
+    if (request.needs.every((need) => roleAllows(user.role, need.action))) {
+      for (const need of needs)
         deps.audit.append({
           userId: user.id,
           action: 'approval',
-          object: request.object,
+          object: need.object,
           detail: {
-            for: action,
+            for: need.action,
             requestedBy: user.id,
             approvedBy: user.id,
-            reason: request.reason,
-            ...(request.amount !== undefined ? { amount: request.amount } : {}),
+            reason: need.reason,
+            ...(need.amount !== undefined ? { amount: need.amount } : {}),
           },
         });
-        return { approvedBy: user };
-      }
-      deps.audit.append({
-        userId: user.id,
-        action: 'approval.missing',
-        object: request.object,
-        detail: { for: action, reason: request.reason },
-      });
-      throw new PosError('APPROVAL_REQUIRED', `A manager must approve: ${PROTECTED_ACTIONS[action]}.`, 'approval');
+      return { approvedBy: user };
+    }
+    const ask = deps.approvals.request(needs, user.id);
+    throw new PosError('APPROVAL_REQUIRED', ask.description, 'approval', ask);
+  }
+
+  return {
+    authorizeAll,
+    /** One need: see `authorizeAll`. */
+    authorize(request: ProtectedNeed & { user: UserRow; approval?: ApprovalRequest | undefined }) {
+      const { user, approval, ...need } = request;
+      return authorizeAll({ user, needs: [need], approval });
     },
   };
 }

@@ -60,11 +60,11 @@ export interface Catalog {
   /** Exact code matches (barcode, PLU, SKU) first, then name / SKU words by relevance. */
   search(input: ChannelParsedInput<'pos:catalog.search'>): ChannelOutput<'pos:catalog.search'>;
   grid(input: ChannelParsedInput<'pos:catalog.grid'>): ChannelOutput<'pos:catalog.grid'>;
-  /** One import at a time; a second one while the first runs answers CONFLICT. */
-  importCsv(
-    input: ChannelParsedInput<'pos:catalog.import'>,
-    onProgress?: (done: number, total: number) => void,
-  ): Promise<ImportReport>;
+  /**
+   * One import at a time; a second one while the first runs answers CONFLICT. The CSV is
+   * whole here: over IPC a large one arrives in chunks first (import-upload.ts).
+   */
+  importCsv(input: { csv: string }, onProgress?: (done: number, total: number) => void): Promise<ImportReport>;
 }
 
 export function toProductView(record: ProductRecord): ProductView {

@@ -78,6 +78,14 @@ const baseShape = {
       cashbackLimit: z.number().int().min(0).max(100_000).default(5000),
       /** A tip changed after the sale above this share of it (basis points: 2500 = 25 %) needs a manager. */
       tipLimitBasisPoints: z.number().int().min(0).max(10_000).default(2500),
+      /** Manager PINs shorter than this are refused when a user is added (older ones still sign in). */
+      managerPinMinLength: z.number().int().min(4).max(8).default(6),
+      /** How long a manager approval request stays usable (it approves one action, once). */
+      approvalSeconds: z.number().int().min(10).max(900).default(120),
+      /** A manager's badge alone approves (no PIN); off: badge + PIN. */
+      badgeAlone: z.boolean().default(false),
+      /** The journal's Ed25519 signing key (a 0600 file; default: signing.key in the data folder). */
+      signingKeyFile: z.string().min(1).max(1024).optional(),
     })
     .strict()
     .default({
@@ -88,6 +96,9 @@ const baseShape = {
       varianceLimit: 500,
       cashbackLimit: 5000,
       tipLimitBasisPoints: 2500,
+      managerPinMinLength: 6,
+      approvalSeconds: 120,
+      badgeAlone: false,
     }),
   devices: z
     .object({

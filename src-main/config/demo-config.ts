@@ -8,7 +8,7 @@ import type { AppConfig } from './config-schema';
 /** Default PINs, shown on the login screen in demo mode only. */
 export const DEMO_USERS: readonly { id: string; name: string; role: Role; pin: string; badge: string }[] = [
   { id: 'demo-cashier', name: 'Casey Cashier', role: 'cashier', pin: '1234', badge: '0410000000011' },
-  { id: 'demo-manager', name: 'Morgan Manager', role: 'manager', pin: '9876', badge: '0410000000028' },
+  { id: 'demo-manager', name: 'Morgan Manager', role: 'manager', pin: '987654', badge: '0410000000028' },
 ];
 
 export function defaultDemoDataDir(): string {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashPin } from '../auth/pin-hash';
+import { pinProblem } from '../auth/pin-policy';
 import type { ProductReader } from '../journal/product-repository';
 import type { UserReader, UserWriter } from '../journal/user-repository';
 import type { Catalog } from '../catalog/catalog';
@@ -16,9 +17,13 @@ export async function seedDemo(deps: {
   catalog: Catalog;
   resourcesDir: string;
   log: Logger;
+  /** The store's minimum for manager PINs: a demo PIN below it is a mistake in the demo config. */
+  managerPinMinLength: number;
 }): Promise<void> {
   if (deps.users.count() === 0) {
     for (const user of DEMO_USERS) {
+      const problem = pinProblem(user.role, user.pin, deps.managerPinMinLength);
+      if (problem) throw new Error(`Demo user ${user.name}: ${problem}`);
       deps.users.create({
         id: user.id,
         name: user.name,

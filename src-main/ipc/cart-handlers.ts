@@ -12,6 +12,7 @@ import type { AuditLog } from '../auth/audit-log';
 import type { Permissions } from '../auth/permissions';
 import type { SessionManager } from '../auth/session-manager';
 import type { Catalog } from '../catalog/catalog';
+import { createImportUploads } from '../catalog/import-upload';
 import type { AppConfig } from '../config/config-schema';
 import type { UserReader, UserRow } from '../journal/user-repository';
 import type { CartService, VoidBy } from '../sales/cart-service';
@@ -27,6 +28,7 @@ export type CartChannels =
   | 'pos:session.logout'
   | 'pos:catalog.search'
   | 'pos:catalog.grid'
+  | 'pos:catalog.importChunk'
   | 'pos:catalog.import'
   | 'pos:cart.current'
   | 'pos:cart.scan'
@@ -54,6 +56,13 @@ export interface CartHandlerDeps {
 /** Builds the session, catalogue and cart handlers. */
 export function createCartHandlers(deps: CartHandlerDeps): Pick<Handlers, CartChannels> {
   const { config, sessions, catalog, cart, permissions } = deps;
+  /** A large CSV arrives in chunks before `pos:catalog.import` {uploadId} (issue 12: bounded frames). */
+  const uploads = createImportUploads();
+  const requireImporter = () => {
+    const user = sessions.require();
+    if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can import the catalogue.');
+    return user;
+  };
 
   /** A void needs the right or a manager's approval; the void record names both people. */
   const voidAuthority = async (
@@ -101,10 +110,14 @@ export function createCartHandlers(deps: CartHandlerDeps): Pick<Handlers, CartCh
       sessions.require();
       return catalog.grid(input);
     },
+    'pos:catalog.importChunk': ({ uploadId, index, text }) => {
+      requireImporter();
+      return { receivedChars: uploads.append(uploadId, index, text) };
+    },
     'pos:catalog.import': async (input) => {
-      const user = sessions.require();
-      if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can import the catalogue.');
-      const report = await catalog.importCsv(input, (done, total) =>
+      const user = requireImporter();
+      const csv = 'csv' in input ? input.csv : uploads.take(input.uploadId);
+      const report = await catalog.importCsv({ csv }, (done, total) =>
         deps.events.emit('pos:catalog.importProgress', { done, total }),
       );
       deps.audit.append({
@@ -133,6 +146,7 @@ export function createCartHandlers(deps: CartHandlerDeps): Pick<Handlers, CartCh
     },
     'pos:cart.removeLine': async ({ lineId, reason, approval }) => {
       const user = sessions.require();
+      cart.assertLine(user.id, lineId);
       return cart.removeLine(
         user.id,
         lineId,
@@ -168,6 +182,7 @@ export function createCartHandlers(deps: CartHandlerDeps): Pick<Handlers, CartCh
     },
     'pos:cart.overridePrice': async ({ lineId, unitPrice, reason, approval }) => {
       const user = sessions.require();
+      cart.assertLine(user.id, lineId);
       const { approvedBy } = await permissions.authorize({
         user,
         action: 'price.override',

@@ -6,6 +6,7 @@ import { PosError } from '../../src-shared/errors';
 import { countedTotal, type Report, type RefundView } from '../../src-shared/report';
 import type { Receipt } from '../../src-shared/receipt';
 import { verifyAuditChain, type AuditLog } from '../auth/audit-log';
+import type { ChainVerdict } from '../integrity/chain-verify';
 import type { Permissions } from '../auth/permissions';
 import type { SessionManager } from '../auth/session-manager';
 import type { AppConfig } from '../config/config-schema';
@@ -39,7 +40,8 @@ export type ManagerChannels =
   | 'pos:refunds.forOrder'
   | 'pos:refunds.create'
   | 'pos:refunds.receipt'
-  | 'pos:audit.verify';
+  | 'pos:audit.verify'
+  | 'pos:journal.exportChain';
 
 /** How a refund by amount is described on its slip, by the kind of ledger record. */
 const REFUND_KIND_TEXT: Readonly<Record<RefundView['kind'], string>> = {
@@ -68,6 +70,16 @@ export interface ManagerHandlerDeps {
   reportDeps: ReportDeps;
   orderView(orderId: string): OrderView;
   format(amount: number, currency: string): string;
+  /** The signed journal chain checked against its rows and anchor, and exported for an auditor. */
+  journalChain: {
+    verify(): ChainVerdict;
+    export(): { json: string; links: number; head: string | null };
+  };
+  /** The journal chain's seal for a Z report: made inside the close's transaction, and read back for copies. */
+  zSeal: {
+    seal(zNumber: number): { seq: number; hash: string; keyId: string };
+    of(zNumber: number): { seq: number; hash: string; keyId: string } | null;
+  };
 }
 
 export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, ManagerChannels> {
@@ -78,7 +90,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
   const storedZ = (number: number, copy: boolean): Report => {
     const body = deps.shiftRows.zBody(number);
     if (!body) throw new PosError('NOT_FOUND', `There is no Z report ${number}.`, 'number');
-    return { ...(JSON.parse(body) as Report), copy };
+    return { ...(JSON.parse(body) as Report), copy, journal: deps.zSeal.of(number) };
   };
   /** A refund's receipt: the same model as a sale's, titled, with where the money went back. */
   const refundReceipt = (refundId: string, copy: boolean): Receipt => {
@@ -233,7 +245,8 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
           object: `shift:${shift.id}`,
           detail: { z: zNumber, counted: countedCash, variance, approvedBy: approvedBy.id, reason },
         });
-        return report;
+        // Sealed last, so the anchor on the paper covers the close itself.
+        return { ...report, journal: deps.zSeal.seal(zNumber) };
       });
     },
 
@@ -289,10 +302,16 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     },
     'pos:refunds.forOrder': ({ orderId }) => {
       sessions.require();
+      deps.orderView(orderId);
       return deps.refunds.forOrder(orderId);
     },
     'pos:refunds.create': async ({ orderId, lines, amount, tip, to, evidence, reason, approval }) => {
       const user = sessions.require();
+      // An unknown sale or line is refused before any manager approves refunding it.
+      const sale = deps.orderView(orderId);
+      const unknownLine = lines.find((l) => !sale.lines.some((line) => line.id === l.lineId));
+      if (unknownLine)
+        throw new PosError('NOT_FOUND', `Sale ${sale.number} has no line ${unknownLine.lineId}.`, 'lines');
       const { approvedBy } = await permissions.authorize({
         user,
         action: 'refund',
@@ -319,6 +338,7 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     },
     'pos:print.refundReceipt': async ({ refundId, copy }) => {
       const user = sessions.require();
+      const receipt = refundReceipt(refundId, copy);
       if (copy)
         deps.audit.append({
           userId: user.id,
@@ -326,16 +346,41 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
           object: `refund:${refundId}`,
           detail: { printed: true },
         });
-      const job = await deps.devices.printer.printReceipt(refundReceipt(refundId, copy));
+      const job = await deps.devices.printer.printReceipt(receipt);
       return printJobView(job);
     },
 
     'pos:audit.verify': () => {
       sessions.require();
       const verdict = verifyAuditChain(deps.auditRows);
+      const checked = deps.journalChain.verify();
+      const chain = {
+        ok: checked.ok,
+        links: checked.links,
+        seals: checked.seals,
+        head: checked.head ? `${checked.head.seq}:${checked.head.hash.slice(0, 16)}` : null,
+        keys: checked.keys.map((k) => k.id),
+        problems: checked.problems.slice(0, 20).map((p) => p.text),
+        problemCount: checked.problemCount,
+      };
       return verdict.ok
-        ? { ok: true, entries: verdict.entries, brokenAt: null, reason: null }
-        : { ok: false, entries: verdict.entries, brokenAt: verdict.brokenAt, reason: verdict.reason };
+        ? { ok: chain.ok, entries: verdict.entries, brokenAt: null, reason: chain.problems[0] ?? null, chain }
+        : { ok: false, entries: verdict.entries, brokenAt: verdict.brokenAt, reason: verdict.reason, chain };
+    },
+    'pos:journal.exportChain': () => {
+      const user = sessions.require();
+      if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can export the journal chain.');
+      const exported = deps.journalChain.export();
+      deps.audit.append({
+        userId: user.id,
+        action: 'journal.export',
+        object: null,
+        detail: { links: exported.links, head: exported.head },
+      });
+      return {
+        filename: `countertop-journal-chain-${new Date().toISOString().slice(0, 10)}.json`,
+        json: exported.json,
+      };
     },
   };
 }

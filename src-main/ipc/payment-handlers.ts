@@ -10,6 +10,7 @@ import type { Permissions } from '../auth/permissions';
 import type { SessionManager } from '../auth/session-manager';
 import type { Catalog } from '../catalog/catalog';
 import type { AppConfig } from '../config/config-schema';
+import type { OrderReader } from '../journal/order-repository';
 import type { PaymentEngine } from '../payments/engine/payment-engine';
 import type { PaymentProvider } from '../payments/provider';
 import type { Checkout } from '../sales/checkout';
@@ -35,6 +36,8 @@ export interface PaymentHandlerDeps {
   /** Resolves a scanned customer payment code (wallet) for `pos:tender.start`. */
   catalog: Catalog;
   checkout: Checkout;
+  /** Sales by id: the sale a payment is for is looked up before anything else. */
+  orders: Pick<OrderReader, 'byId'>;
   engine: PaymentEngine;
   /** The refund ledger: every payment refund and void goes through it. */
   refunds: RefundService;
@@ -59,6 +62,13 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
 
   const defaultTerminal = (providerId: string): string | null => deps.lanes(providerId)[0] ?? null;
 
+  /** The payment a call names, or NOT_FOUND: looked up before any manager approves an action on it. */
+  const attemptOf = (attemptId: string) => {
+    const attempt = engine.attempt(attemptId);
+    if (!attempt) throw new PosError('NOT_FOUND', `No payment ${attemptId} on this till.`, 'attemptId');
+    return attempt;
+  };
+
   return {
     'pos:tender.cash': ({ orderId, tendered }) => {
       sessions.require();
@@ -78,6 +88,10 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
       approval,
     }) => {
       const user = sessions.require();
+      // An unknown sale or payment method is refused before any manager approves a tip or cash back on it.
+      if (!deps.orders.byId(orderId)) throw new PosError('NOT_FOUND', `No sale ${orderId} on this till.`, 'orderId');
+      if (!deps.providers.has(provider))
+        throw new PosError('NOT_FOUND', `Payment method ${provider} is not set up on this till.`, 'provider');
       // What the provider cannot do is refused before any manager's PIN is spent on the sale.
       if (onScreenTip && deps.providers.get(provider)?.capabilities.onScreenTip !== true) {
         const label = deps.providers.get(provider)?.label ?? provider;
@@ -90,29 +104,21 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
       }
       // A tip keyed at the till follows the same rules as one changed later: never more than the sale, a manager above the limit.
       if (tip > amount) throw new PosError('INVALID_PAYLOAD', 'A tip cannot be more than the sale itself.', 'tip');
-      if (tip * 10_000 > amount * config.security.tipLimitBasisPoints) {
-        await permissions.authorize({
-          user,
-          action: 'payment.tip',
-          object: `order:${orderId}`,
-          reason: reason || 'tip',
-          amount: tip,
-          approval,
-        });
-      }
-      if (cashback > 0) {
-        // Cash back leaves the drawer: above the store's limit a manager approves it.
-        if (cashback > config.security.cashbackLimit) {
-          await permissions.authorize({
-            user,
-            action: 'cashback',
-            object: `order:${orderId}`,
-            reason: reason || 'cash back',
-            amount: cashback,
-            approval,
-          });
-        }
-      }
+      // Cash back leaves the drawer: above the store's limit a manager approves it. A tip and cash back both
+      // above their limits are ONE approval request naming both (issue 12: an approval is good for one call).
+      const object = `order:${orderId}`;
+      await permissions.authorizeAll({
+        user,
+        needs: [
+          ...(tip * 10_000 > amount * config.security.tipLimitBasisPoints
+            ? [{ action: 'payment.tip' as const, object, reason: reason || 'tip', amount: tip }]
+            : []),
+          ...(cashback > 0 && cashback > config.security.cashbackLimit
+            ? [{ action: 'cashback' as const, object, reason: reason || 'cash back', amount: cashback }]
+            : []),
+        ],
+        approval,
+      });
       let wallet: { value: string; masked: string } | undefined;
       if (walletCode !== undefined) {
         const scan = catalog.resolveScan(walletCode);
@@ -134,7 +140,11 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
           : {}),
       });
     },
-    'pos:tender.cancel': ({ attemptId }) => engine.cancel(attemptId, sessions.require().id),
+    'pos:tender.cancel': ({ attemptId }) => {
+      const user = sessions.require();
+      attemptOf(attemptId);
+      return engine.cancel(attemptId, user.id);
+    },
 
     'pos:payments.attention': () => {
       sessions.require();
@@ -145,6 +155,7 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
     },
     'pos:payments.capture': async ({ attemptId, amount, tip, reason, approval }) => {
       const user = sessions.require();
+      attemptOf(attemptId);
       // Every capture takes money on a held card: a manager approves it, for this amount.
       const { approvedBy } = await permissions.authorize({
         user,
@@ -158,7 +169,7 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
     },
     'pos:payments.adjustTip': async ({ attemptId, tip, reason, approval }) => {
       const user = sessions.require();
-      const sale = engine.attempt(attemptId);
+      const sale = attemptOf(attemptId);
       const base = sale ? sale.amount : 0;
       // Refused before a manager's PIN is spent on it: a tip is never more than the sale (the engine checks again).
       if (sale && tip > base)
@@ -181,6 +192,7 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
     },
     'pos:payments.void': async ({ attemptId, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
+      attemptOf(attemptId);
       const { approvedBy } = await permissions.authorize({
         user,
         action: 'payment.void',
@@ -198,6 +210,7 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
     },
     'pos:payments.refund': async ({ attemptId, amount, reason, approval, terminalAuthentication }) => {
       const user = sessions.require();
+      attemptOf(attemptId);
       const { approvedBy } = await permissions.authorize({
         user,
         action: 'refund',
@@ -217,6 +230,7 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
     },
     'pos:payments.settle': async ({ attemptId, outcome, evidence, reason, approval }) => {
       const user = sessions.require();
+      attemptOf(attemptId);
       const { approvedBy } = await permissions.authorize({
         user,
         action: 'payment.settle',
@@ -228,6 +242,7 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
     },
     'pos:payments.release': async ({ attemptId, reason, approval }) => {
       const user = sessions.require();
+      attemptOf(attemptId);
       const { approvedBy } = await permissions.authorize({
         user,
         action: 'payment.release',
@@ -239,6 +254,7 @@ export function createPaymentHandlers(deps: PaymentHandlerDeps): Pick<Handlers, 
     },
     'pos:payments.resolve': async ({ attemptId, resolution, evidence, reason, approval }) => {
       const user = sessions.require();
+      attemptOf(attemptId);
       const { approvedBy } = await permissions.authorize({
         user,
         action: 'payment.resolve',

@@ -108,8 +108,10 @@ export function createSettingsHandlers(deps: {
     'pos:terminals.remove': async ({ name }) => {
       const user = manager();
       const service = pairing();
+      // Removed first: an unknown name is refused with nothing audited.
+      const view = await service.remove(name);
       audited(user, `${service.key}.terminal`, { removed: name });
-      return service.remove(name);
+      return view;
     },
     'pos:demo.pairTerminal': async () => {
       deps.sessions.require();

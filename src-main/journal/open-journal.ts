@@ -4,7 +4,7 @@
  * commits on power loss), foreign keys, and an integrity check before anything runs.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { applyMigrations } from './migrate';
 
@@ -13,6 +13,8 @@ export type Db = Database.Database;
 export interface JournalHandle {
   db: Db;
   path: string;
+  /** The migrations this open applied (empty when the schema was current). */
+  migrated?: readonly number[];
   close(): void;
 }
 
@@ -47,11 +49,105 @@ export function journalTransaction(db: Db): JournalTransaction {
   };
 }
 
-export class JournalIntegrityError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`The journal failed its integrity check: ${problems.slice(0, 3).join('; ')}`);
+/**
+ * The journal could not be opened for a reason the person starting the till can fix: the message is one
+ * sentence naming the file or folder and what to do (a read-only or missing folder, a damaged file, a full
+ * disk). The shells print it instead of a stack; `cause` keeps SQLite's or the system's own error.
+ */
+export class JournalOpenError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'JournalOpenError';
+  }
+}
+
+export class JournalIntegrityError extends JournalOpenError {
+  constructor(
+    readonly problems: string[],
+    path = '',
+  ) {
+    super(
+      `The journal ${path} is damaged (SQLite's integrity check found: ${problems.slice(0, 3).join('; ')}). ${DAMAGED_REMEDY}`,
+      path,
+    );
     this.name = 'JournalIntegrityError';
   }
+}
+
+const DAMAGED_REMEDY =
+  'Countertop has not changed it. Restore the journal from your latest backup, or move it aside to start an empty one, and keep the damaged file for your support contact.';
+
+/**
+ * Makes the data folder, private to the user running the till (0700: the journal holds PIN hashes and
+ * the sales). An existing folder is left as it is (it may be shared on purpose, or be the user's home);
+ * the answer is a warning to log when other users can read it, else null.
+ */
+export function prepareDataFolder(dir: string): string | null {
+  let stats;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    stats = statSync(dir);
+  } catch (error) {
+    throw explainOpenFailure(error, dir, dir);
+  }
+  if (!stats.isDirectory())
+    throw explainOpenFailure(Object.assign(new Error('not a folder'), { code: 'ENOTDIR' }), dir, dir);
+  if (process.platform === 'win32' || (stats.mode & 0o077) === 0) return null;
+  const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+  return `Other users of this computer can open the data folder ${dir} (mode ${mode}), which holds the journal with its PIN hashes: run chmod 700 on it, or choose a private data folder.`;
+}
+
+/**
+ * Creates the journal file 0600 before SQLite does (SQLite would make it 0644), and narrows an existing
+ * one. SQLite gives the -wal and -shm files the main file's mode, so they follow; older ones are narrowed.
+ */
+function makeJournalFilesPrivate(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'wx', 0o600));
+  if (process.platform === 'win32') return;
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  }
+}
+
+/**
+ * Turns a failure to open the journal into one sentence naming the path and the remedy, when it is one the
+ * operator can fix; any other error (a bug, a migration from a newer version) is returned unchanged.
+ */
+export function explainOpenFailure(error: unknown, path: string, folder = dirname(path)): unknown {
+  if (error instanceof JournalOpenError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason = error instanceof Error ? error.message : String(error);
+  const wrap = (message: string) => new JournalOpenError(message, path, { cause: error });
+  if (typeof code !== 'string') return error;
+  if (code === 'ENOTDIR' || code === 'EEXIST')
+    return wrap(
+      `The data folder ${folder} is a file, not a folder (or lies inside a file). Move that file away, or set dataDir in the config to a folder.`,
+    );
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code.startsWith('SQLITE_READONLY'))
+    return wrap(
+      `Countertop cannot write in the data folder ${folder} (${reason}). Make the folder and its files writable by the user running Countertop, or set dataDir in the config to a folder it can write.`,
+    );
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))
+    return wrap(`The journal ${path} is damaged (${reason}). ${DAMAGED_REMEDY}`);
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC')
+    return wrap(`The disk holding the journal ${path} is full. Free some space on it, then start Countertop again.`);
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+    return wrap(
+      `Another program is holding the journal ${path} (${reason}). Close it (another Countertop, a database tool or a backup in progress), then start Countertop again.`,
+    );
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR') || code === 'EISDIR') {
+    const isFolder = existsSync(path) && statSync(path).isDirectory();
+    return wrap(
+      isFolder
+        ? `The journal ${path} is a folder, not a file. Move that folder away, or set dataDir in the config to another folder.`
+        : `Countertop cannot open the journal ${path} (${reason}). Check that the data folder ${folder} and the files in it can be read and written by the user running Countertop, and that the disk is mounted.`,
+    );
+  }
+  return error;
 }
 
 /**
@@ -59,8 +155,17 @@ export class JournalIntegrityError extends Error {
  * Electron's ABI (scripts/build-electron-sqlite.mjs); under Node the package's own is used.
  */
 export function openJournal(path: string, options: { nativeBinding?: string } = {}): JournalHandle {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  let db: Db;
+  let migrated: number[] = [];
+  try {
+    if (path !== ':memory:') {
+      prepareDataFolder(dirname(path));
+      makeJournalFilesPrivate(path);
+    }
+    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (error) {
+    throw explainOpenFailure(error, path);
+  }
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
@@ -69,15 +174,16 @@ export function openJournal(path: string, options: { nativeBinding?: string } = 
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     const problems = integrityCheck(db);
-    if (problems.length !== 1 || problems[0] !== 'ok') throw new JournalIntegrityError(problems);
-    applyMigrations(db);
+    if (problems.length !== 1 || problems[0] !== 'ok') throw new JournalIntegrityError(problems, path);
+    migrated = applyMigrations(db);
   } catch (error) {
     db.close();
-    throw error;
+    throw explainOpenFailure(error, path);
   }
   return {
     db,
     path,
+    migrated,
     close() {
       if (!db.open) return;
       try {

@@ -7,7 +7,8 @@ import { PosError } from '../../src-shared/errors';
 import { lineGross, type Discount, type TaxRate } from '../../src-shared/pricing';
 import type { ScanResolution } from '../catalog/catalog';
 import type { NewVoid } from '../journal/shift-repository';
-import type { OrderRepository, OrderRow } from '../journal/order-repository';
+import type { LineRow, OrderRepository, OrderRow } from '../journal/order-repository';
+import { MAX_AMOUNT, MAX_LINES, MAX_QUANTITY, MAX_QUANTITY_MILLI } from '../../src-shared/limits';
 
 /** The catalogue as the cart sees it. */
 export interface ProductLookup {
@@ -89,6 +90,22 @@ export function createCartService(deps: CartDeps) {
     });
   }
 
+  /**
+   * What a sale can hold (src-shared/limits.ts): a line at most MAX_QUANTITY items, the sale at most
+   * MAX_AMOUNT of goods before discounts and tax, so every figure stays a safe integer.
+   */
+  function withinBounds(lines: LineRow[], line: LineRow | null, qtyMilli: number, unitPrice: number) {
+    if (qtyMilli > MAX_QUANTITY_MILLI)
+      throw new PosError('INVALID_PAYLOAD', `A line holds at most ${MAX_QUANTITY} items.`, 'qtyMilli');
+    const others = lines.reduce((sum, l) => (l.id === line?.id ? sum : sum + lineGross(l.unit_price, l.qty_milli)), 0);
+    if (others + lineGross(unitPrice, qtyMilli) > MAX_AMOUNT)
+      throw new PosError(
+        'INVALID_PAYLOAD',
+        'That would make the sale larger than the till can take in one sale.',
+        'qtyMilli',
+      );
+  }
+
   function addProduct(
     cashierId: string,
     product: ProductView,
@@ -98,19 +115,24 @@ export function createCartService(deps: CartDeps) {
     barcode = product.barcode,
   ): OrderView {
     const order = editable(cashierId);
+    const lines = orders.lines(order.id);
     // A repeat scan of a plain each-item adds to its line (never a new quantity typed by the scanner).
     const same =
       embedded === null && product.unit === 'each'
-        ? orders
-            .lines(order.id)
-            .find(
-              (l) =>
-                l.product_id === Number(product.id) &&
-                l.embedded === null &&
-                l.discount === null &&
-                l.unit_price === unitPrice,
-            )
+        ? lines.find(
+            (l) =>
+              l.product_id === Number(product.id) &&
+              l.embedded === null &&
+              l.discount === null &&
+              l.unit_price === unitPrice,
+          )
         : undefined;
+    if (!same && lines.length >= MAX_LINES)
+      throw new PosError(
+        'CONFLICT',
+        `A sale holds at most ${MAX_LINES} lines: take payment for this one and start another.`,
+      );
+    withinBounds(lines, same ?? null, (same?.qty_milli ?? 0) + qtyMilli, unitPrice);
     if (same) orders.setQuantity(same.id, same.qty_milli + qtyMilli);
     else {
       orders.addLine(order.id, {
@@ -131,6 +153,8 @@ export function createCartService(deps: CartDeps) {
     current: (cashierId: string) => deps.view(openOrder(cashierId)),
     /** Throws CONFLICT when the open sale can no longer change (payment started). */
     assertEditable: (cashierId: string) => void editable(cashierId),
+    /** Throws NOT_FOUND unless the line is on the open sale: asked before any manager approves a change to it. */
+    assertLine: (cashierId: string, lineId: string) => void lineOf(openOrder(cashierId), lineId),
 
     /** Adds what a scan names; the catalogue resolved it, wallet codes and badges went elsewhere. */
     addScanned(cashierId: string, scan: ItemScan): { kind: ScanKind; order: OrderView } {
@@ -171,6 +195,12 @@ export function createCartService(deps: CartDeps) {
     setQuantity(cashierId: string, lineId: string, qtyMilli: number, voidBy: VoidBy | null): OrderView {
       const order = editable(cashierId);
       const line = lineOf(order, lineId);
+      // Every refusal comes before a void is recorded.
+      if (line.embedded === 'price')
+        throw new PosError('CONFLICT', 'A price-label item is one item: scan the label again to add another.');
+      if (line.unit === 'each' && qtyMilli % 1000 !== 0)
+        throw new PosError('INVALID_PAYLOAD', `${line.name} is sold by the item: use a whole number.`, 'qtyMilli');
+      withinBounds(orders.lines(order.id), line, qtyMilli, line.unit_price);
       if (qtyMilli < line.qty_milli) {
         if (!voidBy)
           throw new PosError(
@@ -190,12 +220,6 @@ export function createCartService(deps: CartDeps) {
           ...voidBy,
         });
       }
-      if (line.embedded === 'price')
-        throw new PosError('CONFLICT', 'A price-label item is one item: scan the label again to add another.');
-      if (line.unit === 'each' && qtyMilli % 1000 !== 0)
-        throw new PosError('INVALID_PAYLOAD', `${line.name} is sold by the item: use a whole number.`, 'qtyMilli');
-      if (!Number.isSafeInteger(lineGross(line.unit_price, qtyMilli)))
-        throw new PosError('INVALID_PAYLOAD', 'That quantity is too large.', 'qtyMilli');
       orders.setQuantity(lineId, qtyMilli);
       return publish(order);
     },

@@ -18,6 +18,7 @@ import { PaymentSummary } from '../payment/payment-summary';
 import { useCapabilities } from '../payment/provider-capabilities';
 import { useStores } from '../common/use-stores';
 import { verdictText } from './audit-store';
+import { saveTextFile } from '../common/save-file';
 
 interface AttentionAction {
   action: PaymentAction;
@@ -108,16 +109,25 @@ function AuditCheck() {
   const verifying = useStore(audit, (s) => s.verifying);
   const verdict = useStore(audit, (s) => s.verdict);
   const error = useStore(audit, (s) => s.error);
+  async function exportChain() {
+    const file = await audit.getState().exportChain();
+    if (file) saveTextFile(document, file.filename, file.json, 'application/json');
+  }
   return (
     <section aria-labelledby="audit-heading" className="audit-check">
       <h3 id="audit-heading">Audit trail</h3>
       <p className="hint">
-        Every approval, void, refund and drawer opening is chained in the audit log; a change to any entry breaks the
-        chain.
+        Every sale, payment, refund, shift, user and approval is chained and signed in the journal; a change made
+        outside the till shows here, and on the seal printed on every Z report.
       </p>
-      <button type="button" disabled={verifying} onClick={() => void audit.getState().verify()}>
-        {verifying ? 'Verifying…' : 'Verify audit trail'}
-      </button>
+      <div className="report-actions">
+        <button type="button" disabled={verifying} onClick={() => void audit.getState().verify()}>
+          {verifying ? 'Verifying…' : 'Verify audit trail'}
+        </button>
+        <button type="button" onClick={() => void exportChain()}>
+          Export journal chain
+        </button>
+      </div>
       <p role="alert" className={verdict?.ok ? 'audit-ok' : 'field-error'}>
         {verdict ? verdictText(verdict) : (error ?? '')}
       </p>

@@ -2,6 +2,7 @@
  * The typed client over any transport: generic over the contract's keys, so a mistyped
  * channel or a wrong payload fails to compile. Failures are thrown as ClientError.
  */
+import { createApprovalFlow } from '../../src-shared/approval-flow';
 import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload } from '../../src-shared/contract';
 import { ClientError, toClientError } from './client-error';
 import type { ConnectionStatus, Transport } from './transport';
@@ -16,6 +17,7 @@ export interface PosClient {
 
 export function createClient(transport: Transport): PosClient {
   const failureListeners = new Set<(error: ClientError, channel: ChannelName) => void>();
+  const approvals = createApprovalFlow();
 
   function fail(error: ClientError, channel: ChannelName): never {
     failureListeners.forEach((listener) => listener(error, channel));
@@ -26,7 +28,8 @@ export function createClient(transport: Transport): PosClient {
     async invoke<K extends ChannelName>(channel: K, input: ChannelInput<K>): Promise<ChannelOutput<K>> {
       let reply;
       try {
-        reply = await transport.invoke(channel, input);
+        // A manager's credential approves the request main issues for this call (approval-flow.ts).
+        reply = await approvals.send(channel, input, (payload) => transport.invoke(channel, payload));
       } catch (error) {
         return fail(toClientError(error), channel);
       }

@@ -6,6 +6,8 @@
  * dialog only collects. The PIN is cleared after every try, right or wrong.
  * A manager signed in at the till already holds the right (main records them as the
  * approver): the dialog then asks only for the reason and sends no approval.
+ * A staff badge scanned here goes with the PIN (issue 12); alone only where the store's
+ * `security.badgeAlone` allows it — otherwise main answers asking for the PIN as well.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useStore } from 'zustand';
@@ -58,6 +60,8 @@ export function ApprovalDialog({
   const [picked, setPicked] = useState<string | null>(null);
   const managerId = picked ?? (managers.length === 1 ? managers[0].id : null);
   const [pin, setPin] = useState('');
+  // A manager's badge scanned here: sent with the PIN unless the store lets the badge approve alone.
+  const [badge, setBadge] = useState<string | null>(null);
   const [reason, setReason] = useState(defaultReason);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -83,13 +87,15 @@ export function ApprovalDialog({
     if (busy) return;
     const problem =
       validate?.() ??
-      (!selfApproved && managerId === null ? 'Choose the approving manager.' : null) ??
+      (!selfApproved && badge === null && managerId === null ? 'Choose the approving manager.' : null) ??
       (!selfApproved && !/^\d{4,8}$/.test(pin) ? "Enter the manager's PIN (4 to 8 digits)." : null) ??
       reasonProblem();
     if (problem) return setError(problem);
     const typedPin = pin;
     setPin('');
-    await send(selfApproved ? undefined : { managerId: managerId!, pin: typedPin });
+    await send(
+      selfApproved ? undefined : badge !== null ? { badge, pin: typedPin } : { managerId: managerId!, pin: typedPin },
+    );
   }
 
   // A manager's staff badge scanned at this prompt approves, like their PIN (main checks it).
@@ -98,7 +104,11 @@ export function ApprovalDialog({
     if (busy || selfApproved) return;
     const problem = validate?.() ?? reasonProblem();
     if (problem) return setError(`${problem} Then scan the badge again.`);
-    void send({ badge: code });
+    setBadge(code);
+    // With a PIN already typed, badge and PIN go together; alone, main may ask for the PIN as well.
+    const typedPin = /^\d{4,8}$/.test(pin) ? pin : null;
+    setPin('');
+    void send(typedPin ? { badge: code, pin: typedPin } : { badge: code });
   };
   useEffect(() => interceptScans((code) => onBadge.current(code)), []);
 
@@ -120,14 +130,21 @@ export function ApprovalDialog({
                     type="radio"
                     name="manager"
                     checked={manager.id === managerId}
-                    onChange={() => setPicked(manager.id)}
+                    onChange={() => {
+                      setPicked(manager.id);
+                      setBadge(null);
+                    }}
                   />{' '}
                   {manager.name}
                 </label>
               ))}
             </fieldset>
             <PinField label="Manager PIN" value={pin} onChange={setPin} autoFocus />
-            <p className="hint">Or scan the manager's staff badge.</p>
+            <p className="hint">
+              {badge === null
+                ? "Or scan the manager's staff badge."
+                : "Badge scanned: enter the manager's PIN if asked, then approve."}
+            </p>
           </>
         )}
         {reasonMode !== 'none' && (

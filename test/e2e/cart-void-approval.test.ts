@@ -34,7 +34,8 @@ describe("cart voids with a manager's approval, in Chromium against the headless
   let pins: Record<'cashier' | 'manager', DemoPin>;
 
   useStation(
-    (dataDir) => ({ demo: true, dataDir }),
+    // The badge-alone case below needs the store's permission (issue 12: badge + PIN by default).
+    (dataDir) => ({ demo: true, dataDir, security: { badgeAlone: true } }),
     (opened) => {
       station = opened;
       page = opened.page;

@@ -77,7 +77,7 @@ describe('devices in the running core', () => {
     expect(sink.prints().flatMap((p) => p.drawerKicks)).toHaveLength(0);
     const job = await h.call('pos:drawer.noSale', {
       reason: 'float check',
-      approval: { managerId: 'demo-manager', pin: '9876' },
+      approval: { managerId: 'demo-manager', pin: '987654' },
     });
     expect(job.label).toContain('Morgan Manager');
     await until(() => sink.prints().flatMap((p) => p.drawerKicks).length === 1, 'the kick');

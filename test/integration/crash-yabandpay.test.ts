@@ -14,7 +14,7 @@ import { createCrashTill, until, type CrashTill } from '../support/crash-helpers
 
 const KEY = 'yabandpay-crash-secret';
 const TID = 'T125119061';
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 
 describe('crash tests: the host is SIGKILLed mid-payment (YabandPay)', () => {
   let sim: YabandpaySimulator;

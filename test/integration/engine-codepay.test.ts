@@ -16,7 +16,7 @@ import { until } from '../support/crash-helpers';
 import { FAST_CODEPAY as FAST } from '../support/codepay-timing';
 
 const APP_ID = 'countertop-test-app';
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 
 describe('payment engine with a CodePay terminal over a real WebSocket', () => {
   let sim: CodepayTerminalSimulator;

@@ -15,7 +15,7 @@ import { startAcmeSimulator, type AcmeSimulator } from '../support/fixture-provi
 import { startHarness, type Harness } from '../support/core-harness';
 import { until } from '../support/wait';
 
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 /** The one line that adds the provider: the build's modules, then Acme's. */
 const MODULES = [...PROVIDER_MODULES, acmeModule];
 

@@ -232,7 +232,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
       outcome: 'declined',
       evidence: 'terminal slip 0042 says NOT COMPLETED',
       reason: 'customer card declined on slip',
-      approval: { managerId: 'demo-manager', pin: '9876' },
+      approval: { managerId: 'demo-manager', pin: '987654' },
     });
     expect(settled.state).toBe('declined');
     const audit = h.core.journal.db
@@ -263,7 +263,7 @@ describe('payment engine with IOTPay CC_PAX over real HTTP', () => {
       code: 'PAYMENT_IN_PROGRESS',
     });
     await expect(
-      h.call('pos:cart.cancel', { reason: 'changed mind', approval: { managerId: 'demo-manager', pin: '9876' } }),
+      h.call('pos:cart.cancel', { reason: 'changed mind', approval: { managerId: 'demo-manager', pin: '987654' } }),
     ).rejects.toMatchObject({ code: 'PAYMENT_IN_PROGRESS' });
     await h.attempt(attempt.id, (a) => a.state === 'approved');
     const paid = await h.call('pos:orders.get', { orderId: order.id });

@@ -6,7 +6,7 @@ import { startHarness, type Harness } from '../support/core-harness';
 
 const WECHAT = '134567890123456789';
 const ALIPAY = '2812345678901234';
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 const TIMINGS = {
   iotpay: {
     wallet: { createTimeoutMs: 400, pollIntervalMs: 20, maxPolls: 6, queryTimeoutMs: 300, refundTimeoutMs: 400 },

@@ -66,20 +66,20 @@ describe('CodePay pre-auth, completion, tip adjustment and batch close', () => {
         attemptId: held.id,
         amount: order.due,
         tip: 501,
-        approval: { managerId: 'demo-manager', pin: '9876' },
+        approval: { managerId: 'demo-manager', pin: '987654' },
       }),
     ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     await expect(
       h.call('pos:payments.capture', {
         attemptId: held.id,
         amount: order.due + 500,
-        approval: { managerId: 'demo-manager', pin: '9876' },
+        approval: { managerId: 'demo-manager', pin: '987654' },
       }),
     ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     const capture = await h.call('pos:payments.capture', {
       attemptId: held.id,
       amount: order.due,
-      approval: { managerId: 'demo-manager', pin: '9876' },
+      approval: { managerId: 'demo-manager', pin: '987654' },
     });
     await h.attempt(capture.id, (a) => a.state === 'approved');
     expect(sim.order(h.reference(capture.id))).toMatchObject({
@@ -93,7 +93,7 @@ describe('CodePay pre-auth, completion, tip adjustment and batch close', () => {
       h.call('pos:payments.capture', {
         attemptId: held.id,
         amount: 1,
-        approval: { managerId: 'demo-manager', pin: '9876' },
+        approval: { managerId: 'demo-manager', pin: '987654' },
       }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(sim.counts()).toMatchObject({ preauths: 1, completions: 1, charges: 0 });
@@ -113,7 +113,7 @@ describe('CodePay pre-auth, completion, tip adjustment and batch close', () => {
     const cancel = await h.call('pos:payments.void', {
       attemptId: held.id,
       reason: 'guest left',
-      approval: { managerId: 'demo-manager', pin: '9876' },
+      approval: { managerId: 'demo-manager', pin: '987654' },
       terminalAuthentication: false,
     });
     await h.attempt(cancel.id, (a) => a.state === 'approved');
@@ -140,13 +140,13 @@ describe('CodePay pre-auth, completion, tip adjustment and batch close', () => {
       h.call('pos:payments.adjustTip', {
         attemptId: sale.id,
         tip: order.due + 1,
-        approval: { managerId: 'demo-manager', pin: '9876' },
+        approval: { managerId: 'demo-manager', pin: '987654' },
       }),
     ).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     const adjusted = await h.call('pos:payments.adjustTip', {
       attemptId: sale.id,
       tip: big,
-      approval: { managerId: 'demo-manager', pin: '9876' },
+      approval: { managerId: 'demo-manager', pin: '987654' },
     });
     expect(adjusted.tip).toBe(big);
     expect(sim.order(h.reference(sale.id))?.tip).toBe(big);
@@ -154,7 +154,7 @@ describe('CodePay pre-auth, completion, tip adjustment and batch close', () => {
     expect(h.events(sale.id).at(-1)?.cause).toMatch(new RegExp(`tip adjusted from ${small} to ${big}`));
 
     await expect(h.call('pos:terminals.batchClose', { name: 'Lane 1' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     const closed = await h.call('pos:terminals.batchClose', { name: 'Lane 1' });
     expect(closed.ok).toBe(true);
     // After the batch the terminal refuses tip changes, and the till says so.
@@ -203,7 +203,7 @@ describe('YabandPay authorisation and capture', () => {
     const capture = await h.call('pos:payments.capture', {
       attemptId: held.id,
       amount: order.due,
-      approval: { managerId: 'demo-manager', pin: '9876' },
+      approval: { managerId: 'demo-manager', pin: '987654' },
     });
     await h.attempt(capture.id, (a) => a.state === 'approved');
     expect((await h.call('pos:orders.get', { orderId: order.id })).status).toBe('completed');

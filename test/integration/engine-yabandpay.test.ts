@@ -16,7 +16,7 @@ import { until } from '../support/crash-helpers';
 
 const KEY = 'yabandpay-test-secret';
 const TID = 'T125119061';
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 const TIMINGS = {
   yabandpay: { pollIntervalMs: 10, pollWindowMs: 3_000, refundPollWindowMs: 3_000, requestTimeoutMs: 2_000 },
 };

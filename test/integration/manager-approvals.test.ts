@@ -7,7 +7,7 @@ import { startHarness, type Harness } from '../support/core-harness';
 import { demoCodes } from '../support/demo-codes';
 import { roundToStep } from '../../src-shared/money';
 
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 
 describe('manager approval is enforced in main', () => {
   let h: Harness;
@@ -27,7 +27,23 @@ describe('manager approval is enforced in main', () => {
     return order;
   }
 
+  /** A card sale approved on the demo's virtual terminal: its attempt is a real one for the payments.* channels. */
+  async function approvedCardAttempt(): Promise<string> {
+    const order = await h.ringUp();
+    const attempt = await h.call('pos:tender.start', { orderId: order.id, provider: 'iotpay-pax', amount: order.due });
+    const deadline = Date.now() + 10_000;
+    let waiting = h.core.demo!.waiting().filter((w) => w.provider === 'iotpay-pax');
+    while (waiting.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      waiting = h.core.demo!.waiting().filter((w) => w.provider === 'iotpay-pax');
+    }
+    await h.call('pos:demo.act', { provider: 'iotpay-pax', key: waiting[0].key, action: 'approve' });
+    await h.attempt(attempt.id, (a) => a.state === 'approved');
+    return attempt.id;
+  }
+
   it('every protected channel, called raw by a cashier without an approval, is refused and audited', async () => {
+    const attemptId = await approvedCardAttempt();
     const sale = await completedCashSale();
     const open = (
       await h.call('pos:cart.scan', { code: demoCodes(h.core.journal.db).plain[2].barcode, source: 'wedge' })
@@ -42,27 +58,24 @@ describe('manager approval is enforced in main', () => {
       ['pos:cart.setLineDiscount', { lineId: line, discount: { kind: 'percent', basisPoints: 5000 } }],
       ['pos:cart.setOrderDiscount', { discount: { kind: 'percent', basisPoints: 2500 } }],
       ['pos:drawer.noSale', { reason: 'need change' }],
-      ['pos:payments.void', { attemptId: 'any', reason: 'wrong card' }],
-      ['pos:payments.refund', { attemptId: 'any', amount: 100, reason: 'returned' }],
-      [
-        'pos:payments.settle',
-        { attemptId: 'any', outcome: 'approved', evidence: 'slip 1', reason: 'slip shows approval' },
-      ],
-      ['pos:payments.release', { attemptId: 'any', reason: 'customer walked away' }],
+      ['pos:payments.void', { attemptId, reason: 'wrong card' }],
+      ['pos:payments.refund', { attemptId, amount: 100, reason: 'returned' }],
+      ['pos:payments.settle', { attemptId, outcome: 'approved', evidence: 'slip 1', reason: 'slip shows approval' }],
+      ['pos:payments.release', { attemptId, reason: 'customer walked away' }],
       [
         'pos:payments.resolve',
-        { attemptId: 'any', resolution: 'acknowledged', evidence: 'portal', reason: 'checked with the provider' },
+        { attemptId, resolution: 'acknowledged', evidence: 'portal', reason: 'checked with the provider' },
       ],
       ['pos:shift.cashMove', { kind: 'out', amount: 100, reason: 'bank drop' }],
       ['pos:shift.close', { counted: [] }],
       ['pos:refunds.create', { orderId: sale.id, amount: 100, reason: 'customer unhappy' }],
     ];
-    const before = auditActions().filter((a) => a === 'approval.missing').length;
+    const before = auditActions().filter((a) => a === 'approval.requested').length;
     for (const [channel, payload] of calls) {
       const reply = await h.core.dispatch(channel, payload);
       expect(reply, channel).toMatchObject({ ok: false, error: { code: 'APPROVAL_REQUIRED' } });
     }
-    expect(auditActions().filter((a) => a === 'approval.missing').length - before).toBe(calls.length);
+    expect(auditActions().filter((a) => a === 'approval.requested').length - before).toBe(calls.length);
     // Nothing moved: the cart, the sale and the shift are as they were.
     expect((await h.call('pos:cart.current', {})).lines[0]).toMatchObject({
       qtyMilli: 3000,
@@ -102,14 +115,18 @@ describe('manager approval is enforced in main', () => {
         reason: 'scanned twice',
       },
     ]);
+    // Each try asks main for a request for this one action first (src-shared/approval-flow.ts).
     expect(auditActions().filter((a) => a.startsWith('approval'))).toEqual([
+      'approval.requested',
       'approval.refused',
+      'approval.requested',
       'approval.refused',
+      'approval.requested',
       'approval',
     ]);
   });
 
-  it("a manager's staff badge scanned at the prompt approves; a cashier's badge does not", async () => {
+  it("a manager's staff badge scanned at the prompt approves with their PIN; a cashier's badge does not", async () => {
     const order = await h.ringUp();
     await expect(
       h.call('pos:cart.removeLine', {
@@ -121,15 +138,17 @@ describe('manager approval is enforced in main', () => {
     const after = await h.call('pos:cart.removeLine', {
       lineId: order.lines[0].id,
       reason: 'wrong item',
-      approval: { badge: '0410000000028' },
+      approval: { badge: '0410000000028', pin: '987654' },
     });
     expect(after.lines).toHaveLength(1);
     const approvals = h.core.journal.db
       .prepare("SELECT action, user_id, detail FROM audit WHERE action LIKE 'approval%' ORDER BY seq")
       .all() as { action: string; user_id: string; detail: string }[];
     expect(approvals.map((a) => [a.action, a.user_id, JSON.parse(a.detail).by])).toEqual([
+      ['approval.requested', 'demo-cashier', undefined],
       ['approval.refused', 'demo-cashier', 'badge'],
-      ['approval', 'demo-manager', 'badge'],
+      ['approval.requested', 'demo-cashier', undefined],
+      ['approval', 'demo-manager', 'badge+pin'],
     ]);
     expect(h.core.journal.db.prepare('SELECT approved_by FROM voids').pluck().all()).toEqual(['demo-manager']);
   });
@@ -283,7 +302,7 @@ describe('the hash-chained audit trail', () => {
     const h = await startHarness({});
     await h.ringUp();
     await h.call('pos:session.lock', {});
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     expect(await h.call('pos:audit.verify', {})).toMatchObject({ ok: true, brokenAt: null });
     const dataDir = join(h.dir, 'data');
     await h.core.close();
@@ -296,7 +315,8 @@ describe('the hash-chained audit trail', () => {
       );
     const ok = cli(['verify']);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toMatch(/audit chain ok \(\d+ entries\)/);
+    expect(ok.stdout).toMatch(/Audit trail: ok \(\d+ entries\)/);
+    expect(ok.stdout).toMatch(/Journal chain: ok \(\d+ links/);
 
     // Someone with the file drops the guard trigger and edits entry 2.
     const db = new Database(join(dataDir, 'journal.sqlite'));
@@ -305,10 +325,11 @@ describe('the hash-chained audit trail', () => {
     db.close();
     const broken = cli(['verify']);
     expect(broken.status).toBe(1);
-    expect(broken.stdout).toContain('BROKEN at entry 2');
+    expect(broken.stdout).toContain('entry 2: entry 2 was altered after it was written');
+    expect(broken.stdout).toContain('audit [2] was changed outside the till');
 
     await h.reopen();
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     expect(await h.call('pos:audit.verify', {})).toMatchObject({ ok: false, brokenAt: 2 });
     await h.close();
   });

@@ -13,7 +13,7 @@ import { startHarness, type Harness } from '../support/core-harness';
 import { demoCodes } from '../support/demo-codes';
 import { until } from '../support/wait';
 
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 const WECHAT = '134567890123456789';
 const ALIPAY = '2812345678901234';
 const PAX = 'iotpay-pax';

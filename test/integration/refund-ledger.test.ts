@@ -20,7 +20,7 @@ import { demoCodes } from '../support/demo-codes';
 import { until } from '../support/wait';
 
 const APP_ID = 'countertop-ledger-app';
-const MANAGER = { managerId: 'demo-manager', pin: '9876' };
+const MANAGER = { managerId: 'demo-manager', pin: '987654' };
 const WECHAT = '134567890123456789';
 /** Refused as money that is no longer there (whichever of the two the ledger names it), never sent. */
 const NOTHING_LEFT = { code: expect.stringMatching(/^(CONFLICT|INVALID_PAYLOAD)$/) };
@@ -416,7 +416,7 @@ describe('the refund ledger through the core, a CodePay terminal and the IOTPay 
     });
 
     // The terminal's own books: its batch total is what the card was charged, goods + tip + cash back.
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     const batch = await h.call('pos:terminals.batchClose', { name: 'Lane 1' });
     expect(batch).toMatchObject({ ok: true, message: 'Batch closed: 1 transaction, net 66.34 CAD' });
     expect(group.amount).toBe(6634);

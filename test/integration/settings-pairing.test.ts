@@ -22,7 +22,7 @@ describe('CodePay terminals at the till (demo terminal pairing from its side)', 
     });
 
   it('lists the configured lane with its live status, pairs a terminal the manager accepts, and keeps it after a restart', async () => {
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     const first = await h.call('pos:terminals.list', {});
     expect(first.pairingUrl).toMatch(/^ws:\/\//);
     expect(first.terminals.map((t) => t.name)).toEqual(['Lane 1']);
@@ -40,7 +40,7 @@ describe('CodePay terminals at the till (demo terminal pairing from its side)', 
     expect(info.tenders.filter((t) => t.provider === 'codepay').map((t) => t.terminal)).toEqual(['Lane 1', 'Lane 2']);
 
     await h.reopen();
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     expect((await h.call('pos:terminals.list', {})).terminals.map((t) => t.name)).toContain('Lane 2');
     const removed = await h.call('pos:terminals.remove', { name: 'Lane 2' });
     expect(removed.terminals.map((t) => t.name)).not.toContain('Lane 2');
@@ -56,7 +56,7 @@ describe('CodePay terminals at the till (demo terminal pairing from its side)', 
     await expect(h.call('pos:terminals.decide', { requestId: request.id, accept: true })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     const rejected = await h.call('pos:terminals.decide', { requestId: request.id, accept: false });
     expect(rejected.terminals.map((t) => t.name)).toEqual(['Lane 1']);
     const manual = await h.call('pos:terminals.add', { name: 'Back counter', url: 'ws://127.0.0.1:9' });
@@ -70,7 +70,7 @@ describe('the scanner chosen in settings', () => {
     const h = await startHarness({});
     await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
     await expect(h.call('pos:devices.chooseScanner', { type: 'none' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     const chosen = await h.call('pos:devices.chooseScanner', {
       type: 'hid',
       vendorId: 0x0c2e,
@@ -81,7 +81,7 @@ describe('the scanner chosen in settings', () => {
     expect(['disconnected', 'unavailable', 'error']).toContain(chosen.scanner.state);
     expect(chosen.scanner.message.length).toBeGreaterThan(10);
     await h.reopen();
-    await h.call('pos:session.login', { userId: 'demo-manager', pin: '9876' });
+    await h.call('pos:session.login', { userId: 'demo-manager', pin: '987654' });
     const after = await h.call('pos:devices.status', {});
     expect(after.scanner.state).toBe(chosen.scanner.state);
     const none = await h.call('pos:devices.chooseScanner', { type: 'none' });

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApprovalFlow } from '../../src-shared/approval-flow';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../src-shared/contract';
 import type { AttemptView, OrderView } from '../../src-shared/domain';
 import { appConfigSchemaFor } from '../../src-main/config/config-schema';
@@ -51,7 +52,11 @@ export async function startHarness(
     core: await open(),
     dir,
     async call(channel, input) {
-      const reply = await harness.core.dispatch(channel, input);
+      // Like the renderer's client: a bare manager credential goes through the approval request exchange.
+      // (A fresh exchange per call: the bare call first, then the credential with main's request.)
+      const reply = await createApprovalFlow().send(channel, input, (payload) =>
+        harness.core.dispatch(channel, payload),
+      );
       if (!reply.ok) throw Object.assign(new Error(`${reply.error.code}: ${reply.error.message}`), reply.error);
       return reply.result as never;
     },

@@ -1,7 +1,8 @@
 /** A Node client of the headless host's WebSocket, speaking the same frames as the renderer. */
 import WebSocket from 'ws';
 import type { ChannelInput, ChannelName, ChannelOutput, EventName } from '../../src-shared/contract';
-import type { PosErrorShape } from '../../src-shared/errors';
+import { createApprovalFlow } from '../../src-shared/approval-flow';
+import type { PosErrorShape, Reply } from '../../src-shared/errors';
 import { WS_PATH, type ServerFrame } from '../../src-shared/wire';
 
 export class HostCallError extends Error {
@@ -50,8 +51,14 @@ export function connectHost(origin: string, token: string): Promise<HostClient> 
     });
   const client: HostClient = {
     async invoke(channel, input) {
-      const reply = await raw(channel, input);
-      if (!reply.ok) throw new HostCallError(reply.error!);
+      // Like the renderer's client: a bare manager credential goes through the approval request exchange.
+      // (A fresh exchange per call: the bare call first, then the credential with main's request.)
+      const reply = await createApprovalFlow().send(
+        channel,
+        input,
+        async (payload) => (await raw(channel, payload)) as Reply<unknown>,
+      );
+      if (!reply.ok) throw new HostCallError(reply.error);
       return reply.result as never;
     },
     raw,

@@ -144,5 +144,12 @@ export function reportDocument(report: Report, locale: string, options: ReportDo
       ...detail(`${u.state} since ${at(u.since)}`),
     ]),
   );
+  if (report.journal)
+    section('Journal seal', [
+      row('Link', String(report.journal.seq)),
+      row('Hash', report.journal.hash.slice(0, 16)),
+      row('Key', report.journal.keyId),
+      ...detail(`Check: npm run journal -- verify --anchor ${report.journal.seq}:${report.journal.hash.slice(0, 16)}`),
+    ]);
   return out.join('\n');
 }

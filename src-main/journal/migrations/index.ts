@@ -6,5 +6,14 @@ import { printJobs } from './003-print-jobs';
 import { manager } from './004-manager';
 import { moneySafety } from './005-money-safety';
 import { refundLedger } from './006-refund-ledger';
+import { journalChain } from './007-journal-chain';
 
-export const MIGRATIONS: readonly Migration[] = [foundation, payments, printJobs, manager, moneySafety, refundLedger];
+export const MIGRATIONS: readonly Migration[] = [
+  foundation,
+  payments,
+  printJobs,
+  manager,
+  moneySafety,
+  refundLedger,
+  journalChain,
+];

@@ -23,6 +23,8 @@ export const codepayConfigSchema = z
     appId: z.string().min(1),
     /** The till's own pairing server (terminals dial it); 35779 as the ECR Hub SDKs use. */
     pairingPort: z.number().int().min(0).max(65_535).default(DEFAULT_PAIRING_PORT),
+    /** The till's IPv4 address terminals dial (the one interface the pairing server binds); default the first LAN one. */
+    pairingAddress: z.ipv4().optional(),
     /** Advertise and discover over multicast mDNS; off where the network blocks it (use manual addresses). */
     mdns: z.boolean().default(true),
     /** Voids and refunds also need the store manager's authorisation on the terminal itself. */
@@ -75,6 +77,8 @@ export const codepayModule = defineProviderModule({
             posName: pairing.posName,
             // Demo: any free port and an in-process mDNS; a real till: the ECR Hub port and multicast mDNS.
             port: pairing.demo ? 0 : config.pairingPort,
+            // Demo: loopback only (the demo terminal is in this process); a real till: one named interface.
+            address: pairing.demo ? '127.0.0.1' : (config.pairingAddress ?? null),
             mdns: pairing.demo
               ? createLoopbackMdnsBus().create()
               : config.mdns

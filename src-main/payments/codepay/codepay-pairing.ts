@@ -81,7 +81,7 @@ export interface CodepayPairingOptions {
   /** First port tried (default 35779); the next ones are tried while busy. 0 = any free port. */
   port?: number;
   portAttempts?: number;
-  /** Interface to listen on (default all). */
+  /** Address of the interface to listen on (default: the advertised address; never all interfaces). */
   host?: string;
   /** IP put in the advert (default: the first non-internal IPv4). */
   advertisedIp?: string;
@@ -179,7 +179,7 @@ export async function startCodepayPairing(options: CodepayPairingOptions): Promi
     const candidate = createServer((_req, res) => {
       res.writeHead(426).end();
     });
-    if (await listen(candidate, firstPort + i, options.host)) {
+    if (await listen(candidate, firstPort + i, options.host ?? advertisedIp)) {
       const address = candidate.address();
       port = typeof address === 'object' && address ? address.port : firstPort + i;
       server = candidate;

@@ -30,6 +30,8 @@ export async function startTerminalPairing(deps: {
   settings: SettingsRepository;
   posName: string;
   port: number;
+  /** The interface to listen on and advertise (null: the first non-internal IPv4). */
+  address: string | null;
   mdns: CodepayMdns | null;
   changed(view: TerminalsView): void;
   log(line: string): void;
@@ -64,6 +66,7 @@ export async function startTerminalPairing(deps: {
   pairing = await startCodepayPairing({
     posName: deps.posName,
     port: deps.port,
+    ...(deps.address ? { host: deps.address, advertisedIp: deps.address } : {}),
     mdns: deps.mdns,
     known,
     log: deps.log,

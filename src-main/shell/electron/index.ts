@@ -2,19 +2,27 @@
  * Electron shell: only wiring. The app itself is core.ts; this file opens a hardened
  * window, applies the security policy and carries the contract over IPC.
  */
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage } from 'electron';
 import { join } from 'node:path';
 import { ConfigError } from '../../config/load-config';
 import { resolveConfig } from '../../config/demo-config';
 import { createCore, type Core } from '../../core';
+import { DataFolderInUseError, lockDataFolder, type DataFolderLock } from '../../journal/data-folder-lock';
+import { JournalOpenError } from '../../journal/open-journal';
 import { consoleLogger } from '../../logger';
+import { applicationMenuTemplate } from './app-menu';
 import { registerIpc } from './electron-ipc';
+import { devServerUrl, isDevelopment } from './launch-mode';
 import { electronOsPrint } from './os-print';
 import { applySecurityPolicy, type TrustedRenderer } from './security';
-import { HARDENED_WEB_PREFERENCES } from '../security-policy';
+import { safeStorageKeyStore } from './signing-key-store';
+import { fileKeyStore } from '../../integrity/signing-key';
+import { hardenedWebPreferences } from '../security-policy';
 
+const development = isDevelopment(app);
 const rendererFileDir = join(__dirname, '../renderer');
-const trusted: TrustedRenderer = { rendererFileDir, devServerOrigin: process.env.ELECTRON_RENDERER_URL ?? null };
+const trusted: TrustedRenderer = { rendererFileDir, devServerOrigin: devServerUrl(app, process.env) };
+let lock: DataFolderLock | null = null;
 
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
@@ -22,7 +30,7 @@ function createWindow(): BrowserWindow {
     height: 800,
     show: false,
     title: 'Countertop',
-    webPreferences: { ...HARDENED_WEB_PREFERENCES, preload: join(__dirname, '../preload/index.cjs') },
+    webPreferences: { ...hardenedWebPreferences(development), preload: join(__dirname, '../preload/index.cjs') },
   });
   window.once('ready-to-show', () => window.show());
   if (trusted.devServerOrigin) void window.loadURL(trusted.devServerOrigin);
@@ -42,25 +50,50 @@ async function start(): Promise<Core> {
   const sqliteBinding = app.isPackaged
     ? join(process.resourcesPath, 'native', 'better_sqlite3.node')
     : join(__dirname, '../../.electron-native/better_sqlite3.node');
+  // One till per data folder (the single-instance lock only covers this user's copies of the app).
+  lock = lockDataFolder(dataDir, { program: 'Countertop', nativeBinding: sqliteBinding });
+  if (lock.warning) consoleLogger.info(lock.warning);
   return createCore({
     config: { ...config, dataDir },
     resourcesDir: resources,
     sqliteBinding,
     osPrint: electronOsPrint,
+    // The journal's signing key, encrypted by the OS keychain unless the config names a key file.
+    signingKeys: config.security.signingKeyFile
+      ? fileKeyStore(config.security.signingKeyFile)
+      : safeStorageKeyStore(
+          safeStorage,
+          { encrypted: join(dataDir, 'signing.key.enc'), plainFallback: join(dataDir, 'signing.key') },
+          consoleLogger.info,
+        ),
   });
 }
 
 app.enableSandbox();
+// A second launch focuses the running till instead of opening the journal again.
+if (!app.requestSingleInstanceLock()) app.exit(0);
+app.on('second-instance', () => {
+  const [window] = BrowserWindow.getAllWindows();
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.focus();
+});
 app
   .whenReady()
   .then(async () => {
     applySecurityPolicy(trusted);
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(applicationMenuTemplate({ development, platform: process.platform })),
+    );
     let core: Core;
     try {
       core = await start();
     } catch (error) {
-      dialog.showErrorBox('Countertop could not start', error instanceof ConfigError ? error.message : String(error));
-      app.exit(error instanceof ConfigError ? 2 : 1);
+      // The operator's problems (config, folder in use, journal unreadable) are one sentence with the remedy.
+      const explained =
+        error instanceof ConfigError || error instanceof DataFolderInUseError || error instanceof JournalOpenError;
+      dialog.showErrorBox('Countertop could not start', explained ? error.message : String(error));
+      app.exit(explained ? 2 : 1);
       return;
     }
     registerIpc({
@@ -73,7 +106,7 @@ app
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });
-    app.on('before-quit', () => void core.close());
+    app.on('before-quit', () => void core.close().finally(() => lock?.release()));
   })
   .catch((error) => consoleLogger.error('Electron start failed', error));
 

@@ -5,10 +5,13 @@
  *
  *   node out/main/host.js [--config FILE] [--port N]
  */
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, configPermissionWarning } from '../../config/load-config';
 import { resolveConfig } from '../../config/demo-config';
 import { createCore } from '../../core';
+import { DataFolderInUseError, lockDataFolder } from '../../journal/data-folder-lock';
+import { JournalOpenError } from '../../journal/open-journal';
 import { consoleLogger } from '../../logger';
 import { rendererDir, resourcesDir } from './app-paths';
 import { startWebHost } from './web-host';
@@ -23,6 +26,9 @@ async function main(): Promise<void> {
   const warning = configPath ? configPermissionWarning(configPath, config) : null;
   if (warning) consoleLogger.info(warning);
 
+  // One till per data folder: taken before the journal is opened, dropped by the OS however this process ends.
+  const lock = lockDataFolder(config.dataDir, { program: basename(process.argv[1] ?? 'host.js') });
+  if (lock.warning) consoleLogger.info(lock.warning);
   const core = await createCore({ config, resourcesDir: resourcesDir(__dirname) });
   const host = await startWebHost({
     dispatch: core.dispatch,
@@ -40,6 +46,7 @@ async function main(): Promise<void> {
     stopping = true;
     await host.close();
     await core.close();
+    lock.release();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -47,7 +54,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError) {
+  // Failures the operator can fix get their sentence (path and remedy), not a stack.
+  if (error instanceof ConfigError || error instanceof DataFolderInUseError || error instanceof JournalOpenError) {
     process.stderr.write(`${error.message}\nCountertop did not start.\n`);
     process.exit(2);
   }

@@ -15,6 +15,6 @@ describe('PIN hashing', () => {
   });
 
   it('uses scrypt with the production cost by default', async () => {
-    expect(await hashPin('9876')).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(await hashPin('987654')).toMatch(/^scrypt\$32768\$8\$1\$/);
   });
 });

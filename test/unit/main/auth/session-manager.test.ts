@@ -65,7 +65,8 @@ describe('sessions', () => {
     const actions = (journal.db.prepare('SELECT action FROM audit ORDER BY seq').all() as { action: string }[]).map(
       (r) => r.action,
     );
-    expect(actions).toEqual(['login.failed', 'login.failed', 'login.lockedOut', 'login']);
+    // The right PIN tried while locked is refused without being checked, and journaled.
+    expect(actions).toEqual(['login.failed', 'login.failed', 'login.lockedOut', 'login.refused', 'login']);
   });
 
   it('a successful login resets the failure count', async () => {

@@ -4,7 +4,7 @@ import { createClient } from '../../../../src-renderer/api/client';
 import { jobText } from '../../../../src-renderer/common/print-job-text';
 import type { DevicesView, PrintJobView } from '../../../../src-shared/domain';
 import { PosError } from '../../../../src-shared/errors';
-import { fakeTransport } from '../fake-transport';
+import { fakeTransport, requiresApproval } from '../fake-transport';
 
 function job(overrides: Partial<PrintJobView> = {}): PrintJobView {
   return {
@@ -32,7 +32,7 @@ function view(jobs: PrintJobView[] = []): DevicesView {
   };
 }
 
-const approval = { managerId: 'demo-manager', pin: '9876' };
+const approval = { managerId: 'demo-manager', pin: '987654' };
 
 describe('print job text', () => {
   it.each([
@@ -141,7 +141,7 @@ describe('devices store', () => {
 
   it("no-sale drawer: the approval goes to main; a refusal is the dialog's sentence", async () => {
     const transport = fakeTransport({
-      'pos:drawer.noSale': () => job({ id: 3, kind: 'drawer', label: 'Drawer: no sale' }),
+      'pos:drawer.noSale': requiresApproval(() => job({ id: 3, kind: 'drawer', label: 'Drawer: no sale' })),
     });
     const devices = createDevicesStore(createClient(transport));
     expect(await devices.getState().noSale('Change for the float', approval)).toBeNull();

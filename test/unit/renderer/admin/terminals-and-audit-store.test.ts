@@ -91,15 +91,36 @@ describe('terminals store', () => {
 
 describe('audit store', () => {
   it('verifies the chain and words the verdict', async () => {
+    const chain = {
+      ok: true,
+      links: 340,
+      seals: 120,
+      head: '340:0123456789abcdef',
+      keys: ['k1'],
+      problems: [],
+      problemCount: 0,
+    };
     const transport = fakeTransport({
-      'pos:audit.verify': () => ({ ok: true, entries: 42, brokenAt: null, reason: null }),
+      'pos:audit.verify': () => ({ ok: true, entries: 42, brokenAt: null, reason: null, chain }),
     });
     const audit = createAuditStore(createClient(transport));
     await audit.getState().verify();
-    expect(verdictText(audit.getState().verdict!)).toBe('Audit trail intact (42 entries)');
-    expect(verdictText({ ok: false, entries: 42, brokenAt: 17, reason: 'hash does not match' })).toBe(
-      'Broken at entry 17: hash does not match',
+    expect(verdictText(audit.getState().verdict!)).toBe(
+      'Audit trail intact (42 entries); journal chain intact (340 links, head 340:0123456789abcdef)',
     );
+    expect(verdictText({ ok: false, entries: 42, brokenAt: 17, reason: 'hash does not match', chain })).toBe(
+      'Audit trail broken at entry 17: hash does not match; journal chain intact (340 links, head 340:0123456789abcdef)',
+    );
+    const problems = ['orders ["a"] was changed outside the till.', 'Links 5–6 are missing from the chain.'];
+    expect(
+      verdictText({
+        ok: false,
+        entries: 42,
+        brokenAt: null,
+        reason: problems[0],
+        chain: { ...chain, ok: false, problems, problemCount: 2 },
+      }),
+    ).toBe(`Audit trail intact (42 entries); journal chain: 2 problems: ${problems.join(' ')}`);
     transport.handlers['pos:audit.verify'] = () => {
       throw new PosError('NOT_AUTHENTICATED', 'Log in first.');
     };

@@ -7,7 +7,7 @@ import { PosError } from '../../../../src-shared/errors';
 import { fakeTransport, settle } from '../fake-transport';
 import { attempt, order } from '../fixtures';
 
-const manager = { managerId: 'demo-manager', pin: '9876' };
+const manager = { managerId: 'demo-manager', pin: '987654' };
 const codepay = { provider: 'codepay', terminal: 'Lane 1' };
 
 /** Main as a cashier meets it: cash back above $50.00 needs a manager; a wrong PIN is refused; the right one starts the payment. */

@@ -8,10 +8,10 @@ import {
 } from '../../../../src-renderer/payment/payment-admin-store';
 import type { AttemptView } from '../../../../src-shared/domain';
 import { PosError } from '../../../../src-shared/errors';
-import { fakeTransport, settle } from '../fake-transport';
+import { fakeTransport, requiresApproval, settle } from '../fake-transport';
 import { attempt } from '../fixtures';
 
-const approval = { managerId: 'demo-manager', pin: '9876' };
+const approval = { managerId: 'demo-manager', pin: '987654' };
 
 function setup() {
   const received: AttemptView[] = [];
@@ -54,8 +54,9 @@ describe('payment admin store', () => {
 
   it('void sends the approval and reason; the attempt main answers goes to the payment store', async () => {
     const { transport, admin, received } = setup();
-    transport.handlers['pos:payments.void'] = ({ attemptId }) =>
-      attempt({ id: 'V1', kind: 'void', state: 'sending', orderId: 'O1', updatedAt: attemptId });
+    transport.handlers['pos:payments.void'] = requiresApproval(({ attemptId }) =>
+      attempt({ id: 'V1', kind: 'void', state: 'sending', orderId: 'O1', updatedAt: attemptId }),
+    );
     expect(await admin.getState().voidPayment('A1', 'Wrong card', approval)).toBeNull();
     expect(transport.calls.at(-1)?.payload).toEqual({ attemptId: 'A1', reason: 'Wrong card', approval });
     expect(received.map((a) => a.id)).toEqual(['V1']);
@@ -88,12 +89,14 @@ describe('payment admin store', () => {
   it('settle sends outcome and evidence, then re-reads the attention list', async () => {
     const { transport, admin } = setup();
     await admin.getState().loadAttention();
-    transport.handlers['pos:payments.settle'] = ({ attemptId, outcome }) => attempt({ id: attemptId, state: outcome });
+    transport.handlers['pos:payments.settle'] = requiresApproval(({ attemptId, outcome }) =>
+      attempt({ id: attemptId, state: outcome }),
+    );
     transport.handlers['pos:payments.attention'] = () => ({ unresolved: [], flagged: [], foreign: [] });
     expect(
       await admin.getState().settlePayment('U1', 'approved', 'Slip 0042', 'Terminal slip shows approved', approval),
     ).toBeNull();
-    expect(transport.calls.find((c) => c.channel === 'pos:payments.settle')?.payload).toEqual({
+    expect(transport.calls.findLast((c) => c.channel === 'pos:payments.settle')?.payload).toEqual({
       attemptId: 'U1',
       outcome: 'approved',
       evidence: 'Slip 0042',

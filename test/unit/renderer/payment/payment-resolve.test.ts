@@ -4,10 +4,10 @@ import { createClient } from '../../../../src-renderer/api/client';
 import { createPaymentAdminStore, resolutionsFor } from '../../../../src-renderer/payment/payment-admin-store';
 import type { AttemptView } from '../../../../src-shared/domain';
 import { PosError } from '../../../../src-shared/errors';
-import { fakeTransport } from '../fake-transport';
+import { fakeTransport, requiresApproval } from '../fake-transport';
 import { attempt } from '../fixtures';
 
-const approval = { managerId: 'demo-manager', pin: '9876' };
+const approval = { managerId: 'demo-manager', pin: '987654' };
 
 function setup() {
   const received: AttemptView[] = [];
@@ -33,8 +33,9 @@ describe('how a manager may close a flag', () => {
 describe('payment admin store: resolve, capture, tip', () => {
   it("accepts a late approval as the sale's payment with evidence, reason and approval", async () => {
     const { transport, admin, received } = setup();
-    transport.handlers['pos:payments.resolve'] = ({ attemptId }) =>
-      attempt({ id: attemptId, state: 'approved', needsAttention: null });
+    transport.handlers['pos:payments.resolve'] = requiresApproval(({ attemptId }) =>
+      attempt({ id: attemptId, state: 'approved', needsAttention: null }),
+    );
     expect(
       await admin
         .getState()
@@ -67,8 +68,9 @@ describe('payment admin store: resolve, capture, tip', () => {
 
   it("capture carries the reason and the manager's approval", async () => {
     const { transport, admin } = setup();
-    transport.handlers['pos:payments.capture'] = ({ attemptId, amount, tip }) =>
-      attempt({ id: attemptId, amount, tip: tip ?? 0, state: 'approved' });
+    transport.handlers['pos:payments.capture'] = requiresApproval(({ attemptId, amount, tip }) =>
+      attempt({ id: attemptId, amount, tip: tip ?? 0, state: 'approved' }),
+    );
     expect(await admin.getState().capturePayment('H1', 4500, 500, 'Table 4 closed', approval)).toBeNull();
     expect(transport.calls.at(-1)?.payload).toEqual({
       attemptId: 'H1',

@@ -14,10 +14,10 @@ import {
   refundTendersText,
   type RefundDraft,
 } from '../../../../src-renderer/refund/refund-store';
-import { fakeTransport, settle } from '../fake-transport';
+import { fakeTransport, requiresApproval, settle } from '../fake-transport';
 import { attempt } from '../fixtures';
 
-const approval = { managerId: 'demo-manager', pin: '9876' };
+const approval = { managerId: 'demo-manager', pin: '987654' };
 
 const refundable: Refundable = {
   total: 1465,
@@ -112,15 +112,15 @@ describe('refund store', () => {
   it('creates a refund by lines with the approval, shows it and reads the lists again', async () => {
     const { transport, store, made } = setup();
     await store.getState().load('O1');
-    transport.handlers['pos:refunds.create'] = () => {
+    transport.handlers['pos:refunds.create'] = requiresApproval(() => {
       made.push(refund());
       return refund();
-    };
+    });
     const failure = await store
       .getState()
       .create({ lines: [{ lineId: 'L1', qtyMilli: 1000 }], to: 'cash', reason: 'Returned' }, approval);
     expect(failure).toBeNull();
-    expect(transport.calls.find((c) => c.channel === 'pos:refunds.create')?.payload).toEqual({
+    expect(transport.calls.findLast((c) => c.channel === 'pos:refunds.create')?.payload).toEqual({
       orderId: 'O1',
       lines: [{ lineId: 'L1', qtyMilli: 1000 }],
       to: 'cash',
@@ -223,12 +223,13 @@ describe('refund store', () => {
   it('sends the tip given back, and a refund done on the terminal with its reference', async () => {
     const { transport, store } = setup();
     await store.getState().load('O1');
-    transport.handlers['pos:refunds.create'] = (input) =>
+    transport.handlers['pos:refunds.create'] = requiresApproval((input) =>
       refund({
         kind: input.to === 'outside' ? 'outside' : 'refund',
         tip: input.tip ?? 0,
         evidence: input.evidence ?? null,
-      });
+      }),
+    );
     expect(
       await store.getState().create({ lines: [], tip: 300, to: 'original', reason: 'Tip charged twice' }, approval),
     ).toBeNull();

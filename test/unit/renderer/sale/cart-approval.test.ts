@@ -6,7 +6,7 @@ import { PosError } from '../../../../src-shared/errors';
 import { fakeTransport, settle, type Handlers } from '../fake-transport';
 import { line, order } from '../fixtures';
 
-const manager = { managerId: 'demo-manager', pin: '9876' };
+const manager = { managerId: 'demo-manager', pin: '987654' };
 
 /** Main as a cashier meets it: no approval → APPROVAL_REQUIRED; a wrong PIN → refused; the right one → done. */
 function protect<T>(done: (input: Record<string, unknown>) => T) {

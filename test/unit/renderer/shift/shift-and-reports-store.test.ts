@@ -5,9 +5,9 @@ import { createShiftStore } from '../../../../src-renderer/shift/shift-store';
 import type { PrintJobView } from '../../../../src-shared/domain';
 import { PosError } from '../../../../src-shared/errors';
 import type { Report, ShiftView } from '../../../../src-shared/report';
-import { fakeTransport, settle } from '../fake-transport';
+import { fakeTransport, requiresApproval, settle } from '../fake-transport';
 
-const approval = { managerId: 'demo-manager', pin: '9876' };
+const approval = { managerId: 'demo-manager', pin: '987654' };
 const shift: ShiftView = {
   id: 3,
   openedBy: 'Casey Cashier',
@@ -124,11 +124,11 @@ describe('shift store', () => {
 
   it("cash in and out carry the amount, reason and approval; a refusal is the dialog's sentence", async () => {
     const { transport, shift: store } = setup();
-    transport.handlers['pos:shift.cashMove'] = ({ kind, amount }) => ({
+    transport.handlers['pos:shift.cashMove'] = requiresApproval(({ kind, amount }) => ({
       ...shift,
       expectedCash: shift.expectedCash + (kind === 'in' ? amount : -amount),
       cashMoves: 1,
-    });
+    }));
     expect(await store.getState().cashMove('out', 5000, 'Safe drop', approval)).toBeNull();
     expect(transport.calls.at(-1)?.payload).toEqual({ kind: 'out', amount: 5000, reason: 'Safe drop', approval });
     expect(store.getState().shift).toMatchObject({ expectedCash: 6465, cashMoves: 1 });
@@ -143,9 +143,9 @@ describe('shift store', () => {
   it('closing sends the count and shows the Z report main answers', async () => {
     const { transport, shift: store, reports } = setup();
     await store.getState().load();
-    transport.handlers['pos:shift.close'] = () => report();
+    transport.handlers['pos:shift.close'] = requiresApproval(() => report());
     expect(await store.getState().close([{ denomination: 10000, count: 1 }], '', approval)).toBeNull();
-    expect(transport.calls.find((c) => c.channel === 'pos:shift.close')?.payload).toEqual({
+    expect(transport.calls.findLast((c) => c.channel === 'pos:shift.close')?.payload).toEqual({
       counted: [{ denomination: 10000, count: 1 }],
       reason: '',
       approval,
