@@ -5,6 +5,7 @@
  * stored by journal/audit-repository; the canonical form and hashing are this module's.
  */
 import { createHash } from 'node:crypto';
+import { toWellFormed } from '../../src-shared/well-formed';
 import type { AuditReader, AuditRow, AuditWriter } from '../journal/audit-repository';
 
 export interface AuditEntry {
@@ -27,13 +28,8 @@ export interface AuditLog {
   recent(limit: number): AuditRow[];
 }
 
-/**
- * The text as SQLite will store it: a lone UTF-16 surrogate cannot be stored as UTF-8, so it is
- * replaced first and the hash covers exactly what is read back later (the contract refuses such
- * strings; this keeps one that slipped through from breaking `verify` for good).
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const stored = (text: string | null) => (text === null ? null : text.replace(LONE_SURROGATE, '\uFFFD'));
+/** As SQLite will store it: the contract refuses lone surrogates; one that slipped through must not break `verify` for good. */
+const stored = (text: string | null) => (text === null ? null : toWellFormed(text));
 
 export function createAuditLog(rows: AuditReader & AuditWriter, now: () => Date = () => new Date()): AuditLog {
   return {

@@ -13,6 +13,7 @@ import {
   type ChannelParsedInput,
 } from '../../src-shared/contract';
 import { PosError, type PosErrorShape, type Reply } from '../../src-shared/errors';
+import { isWellFormed, toWellFormed } from '../../src-shared/well-formed';
 
 export type Handlers = {
   [K in ChannelName]: (input: ChannelParsedInput<K>) => Promise<ChannelOutput<K>> | ChannelOutput<K>;
@@ -33,17 +34,8 @@ export interface DispatcherHooks {
 const MAX_FIELD_LENGTH = 100;
 const MAX_MESSAGE_LENGTH = 300;
 
-// Lone UTF-16 surrogates: SQLite stores them as U+FFFD, so what was hashed or compared in JS
-// is not what the journal holds (issue 12 item 5). In a /u regex the class matches only halves
-// that are not part of a pair.
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
-const isWellFormed: (text: string) => boolean =
-  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
-    ? (text) => (text as string & { isWellFormed(): boolean }).isWellFormed()
-    : (text) => !LONE_SURROGATE.test(text);
-
 /** A key as it may be shown: lone surrogates replaced, so the reply itself is well-formed text. */
-const shown = (key: string): string => key.replace(new RegExp(LONE_SURROGATE.source, 'gu'), '\uFFFD');
+const shown = toWellFormed;
 
 function invalid(issue: { path: PropertyKey[]; message: string }): PosErrorShape {
   const field = shown(issue.path.map(String).join('.').slice(0, MAX_FIELD_LENGTH));
