@@ -103,8 +103,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const { config } = options;
   const log = options.log ?? consoleLogger;
   // The signed chain starts before anything else uses the connection: every write is linked and sealed.
+  const keys = options.signingKeys ?? defaultKeyStore(config.dataDir, config.security.signingKeyFile);
   const chained = openChainedJournal(join(config.dataDir, 'journal.sqlite'), {
-    keys: options.signingKeys ?? defaultKeyStore(config.dataDir, config.security.signingKeyFile),
+    keys,
     log: log.info,
     ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
   });
@@ -118,7 +119,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       userId: null,
       action: 'journal.keyCreated',
       object: `key:${chained.key.id}`,
-      detail: { where: options.signingKeys?.where ?? 'key file' },
+      detail: { where: keys.where },
     });
   for (const note of chain.startNotes)
     audit.append({ userId: null, action: 'journal.chainWarning', object: null, detail: { note } });
@@ -400,6 +401,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
   });
   const handlers = createHandlers({
+    journalKey: { protection: keys.protection, where: keys.where },
     config,
     users,
     sessions,

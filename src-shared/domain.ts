@@ -92,6 +92,8 @@ export const appInfoSchema = z.object({
       capabilities: providerCapabilitiesSchema,
     }),
   ),
+  /** Where the journal's signing key is kept, and how well (the Devices screen warns when only obfuscated). */
+  journalKey: z.object({ protection: z.enum(['keychain', 'obfuscated', 'file']), where: z.string() }),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

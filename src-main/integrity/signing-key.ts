@@ -8,10 +8,14 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+/** How well the key is kept: encrypted by the OS keychain, only obfuscated (Linux with no keyring), or a 0600 file. */
+export type KeyProtection = 'keychain' | 'obfuscated' | 'file';
+
 /** Where a till keeps its private key (PKCS#8 PEM). */
 export interface KeyStore {
   /** Said in messages: the file, or "the system keychain". */
   where: string;
+  protection: KeyProtection;
   load(): string | null;
   save(pkcs8Pem: string): void;
 }
@@ -43,6 +47,7 @@ export function verifySignature(publicKeyPem: string, text: string, signature: s
 export function fileKeyStore(path: string): KeyStore {
   return {
     where: path,
+    protection: 'file',
     load: () => (existsSync(path) ? readFileSync(path, 'utf8') : null),
     save(pem) {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

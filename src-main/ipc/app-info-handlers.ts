@@ -22,6 +22,8 @@ export interface AppInfoHandlerDeps {
   providers: ReadonlyMap<string, PaymentProvider>;
   /** The lanes of a provider with the `lanes` capability (each its own tender); [] otherwise. */
   lanes(providerId: string): string[];
+  /** Where the journal's signing key is kept, and how well. */
+  journalKey: AppInfo['journalKey'];
 }
 
 /** Builds the `pos:app.info` handler. */
@@ -53,6 +55,7 @@ export function createAppInfoHandlers(deps: AppInfoHandlerDeps): Pick<Handlers, 
           ? lanes.map((t) => ({ ...tender, label: `${p.label} – ${t}`, terminal: t }))
           : [{ ...tender, label: p.label, terminal: null }];
       }),
+      journalKey: deps.journalKey,
     }),
   };
 }

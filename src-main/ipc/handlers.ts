@@ -6,7 +6,7 @@
  * validated by the dispatcher; every handler that touches the till first asks the session
  * manager for the signed-in user, so permissions hold whatever the renderer shows.
  */
-import type { OrderView } from '../../src-shared/domain';
+import type { AppInfo, OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { Permissions } from '../auth/permissions';
 import type { AuditLog } from '../auth/audit-log';
@@ -61,6 +61,8 @@ export interface HandlerDeps {
   lanes(providerId: string): string[];
   view(order: OrderRow): OrderView;
   format(amount: number, currency: string): string;
+  /** Where the journal's signing key is kept, and how well (for `pos:app.info`). */
+  journalKey: AppInfo['journalKey'];
 }
 
 /** All the till's handlers: every channel of the contract, or this fails to compile. */

@@ -191,6 +191,26 @@ function HidFinder() {
   );
 }
 
+/** Where the journal's signing key is kept; a warning when the computer only obfuscates it (DESIGN §11). */
+export function JournalKeyNote() {
+  const key = useStore(useStores().appInfo, (s) => s.info?.journalKey ?? null);
+  if (!key) return null;
+  if (key.protection === 'obfuscated')
+    return (
+      <p role="alert" className="field-error journal-key">
+        The journal signing key is only obfuscated on this computer: no system keyring is running. Start GNOME Keyring
+        or KWallet, then restart Countertop, to protect it. Key: {key.where}
+      </p>
+    );
+  return (
+    <p className="hint journal-key">
+      {key.protection === 'keychain'
+        ? `The journal signing key is encrypted by the system keychain: ${key.where}`
+        : `The journal signing key is a file readable by this user only: ${key.where}`}
+    </p>
+  );
+}
+
 export function DevicesScreen() {
   const { devices } = useStores();
   const view = useStore(devices, (s) => s.view);
@@ -217,6 +237,7 @@ export function DevicesScreen() {
       )}
       <TerminalsPanel />
       <HidFinder />
+      <JournalKeyNote />
       {noSale && (
         <ApprovalDialog
           title="Open the drawer without a sale"

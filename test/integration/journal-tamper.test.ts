@@ -70,6 +70,11 @@ const anchorArg = () => ['--anchor', `${zAnchor.seq}:${zAnchor.hash.slice(0, 16)
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'ct-tamper-'));
   const h = await startHarness({});
+  // The headless till keeps its signing key in a 0600 file in the data folder, and says so.
+  expect((await h.call('pos:app.info', {})).journalKey).toEqual({
+    protection: 'file',
+    where: join(h.dir, 'data', 'signing.key'),
+  });
   await h.call('pos:session.login', { userId: 'demo-cashier', pin: '1234' });
   await h.call('pos:shift.open', { float: [{ denomination: 2000, count: 5 }] });
   const codes = demoCodes(h.core.journal.db);

@@ -49,3 +49,20 @@ it("moves a plain key file (the headless host's) into the keychain and removes t
   expect(readFileSync(paths.encrypted).toString('utf8')).not.toContain('PRIVATE KEY');
   expect(warnings[0]).toContain('now kept encrypted');
 });
+
+it('says the key is only obfuscated when Linux runs no keyring (basic_text)', () => {
+  const warnings: string[] = [];
+  const paths = { encrypted: join(dir, 'signing.key.enc'), plainFallback: join(dir, 'signing.key') };
+  const store = safeStorageKeyStore({ ...keychain(true), getSelectedStorageBackend: () => 'basic_text' }, paths, (m) =>
+    warnings.push(m),
+  );
+  expect(store.protection).toBe('obfuscated');
+  expect(warnings[0]).toContain('only obfuscated');
+  expect(
+    safeStorageKeyStore(
+      { ...keychain(true), getSelectedStorageBackend: () => 'gnome_libsecret' },
+      paths,
+      () => undefined,
+    ).protection,
+  ).toBe('keychain');
+});

@@ -40,6 +40,7 @@ function info(tenders: Tender[]): AppInfo {
     discountLimitBasisPoints: 1000,
     varianceLimit: 500,
     autoPrint: false,
+    journalKey: { protection: 'file', where: '/data/signing.key' },
     tenders,
   };
 }

@@ -29,6 +29,7 @@ const info: AppInfo = {
   discountLimitBasisPoints: 1000,
   varianceLimit: 500,
   autoPrint: false,
+  journalKey: { protection: 'file', where: '/data/signing.key' },
   tenders: [
     {
       provider: 'codepay',
