@@ -7,7 +7,14 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       lib: {
-        entry: { index: resolve('src-main/shell/electron/index.ts'), host: resolve('src-main/shell/web/host.ts') },
+        entry: {
+          index: resolve('src-main/shell/electron/index.ts'),
+          host: resolve('src-main/shell/web/host.ts'),
+          // Its own file: the journal's background integrity check runs it on a worker thread.
+          'integrity-check-worker': resolve('src-main/journal/integrity-check-worker.ts'),
+          // Its own file: the catalogue import runs it on a worker thread (src-main/catalog/import-runner.ts).
+          'catalog-import-worker': resolve('src-main/catalog/import-worker.ts'),
+        },
       },
       rollupOptions: {
         external: [

@@ -15,6 +15,7 @@ import { honeywellPacketsFor } from '../src-main/demo/scanner-feed';
 import { launchChromium } from '../test/support/browser';
 import { HOST_ENTRY, startHost, writeConfig, type HostProcess } from '../test/support/host-process';
 import { cancelSaleByClicking, logInAsDemoUser } from '../test/support/renderer-driver';
+import { copyDataDir } from './big-store';
 import { importSyntheticCatalogue, syntheticBarcode } from './catalog';
 import type { BenchResult } from './report';
 import { epochMs, ms, progress, sleep, summarize } from './stats';
@@ -138,6 +139,11 @@ export interface ScanBenchOptions {
   /** Cancel the sale after this many lines. */
   clearEvery: number;
   warmup: number;
+  /**
+   * A prepared data folder (bench/big-store.ts) copied in instead of the synthetic catalogue, with
+   * the barcode of scan k.
+   */
+  store?: { dataDir: string; barcode: (k: number) => string; label: string };
 }
 
 interface RendererRig {
@@ -150,7 +156,7 @@ interface RendererRig {
   close(): Promise<void>;
 }
 
-async function openRig(skus: number): Promise<RendererRig> {
+async function openRig(skus: number, store?: ScanBenchOptions['store']): Promise<RendererRig> {
   if (!existsSync(HOST_ENTRY)) throw new Error(`${HOST_ENTRY} is missing: run npm run build first`);
   const dir = mkdtempSync(join(tmpdir(), 'countertop-bench-scan-'));
   const dataDir = join(dir, 'data');
@@ -165,8 +171,11 @@ async function openRig(skus: number): Promise<RendererRig> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    progress(`scan benches: writing ${skus.toLocaleString('en')} products into the journal`);
-    await importSyntheticCatalogue(join(dataDir, 'journal.sqlite'), skus);
+    if (store) copyDataDir(store.dataDir, dataDir);
+    else {
+      progress(`scan benches: writing ${skus.toLocaleString('en')} products into the journal`);
+      await importSyntheticCatalogue(join(dataDir, 'journal.sqlite'), skus);
+    }
     execFileSync('mkfifo', [fifoPath]);
     const config = writeConfig(dir, {
       demo: true,
@@ -223,6 +232,8 @@ async function clockOffset(page: Page, rounds = 40): Promise<{ offsetMs: number;
 
 /** Product indexes for scan k of a run: distinct, spread over the catalogue. */
 const productIndex = (k: number, skus: number) => (k * 7919 + 17) % skus;
+const codeOf = (options: ScanBenchOptions, k: number) =>
+  options.store ? options.store.barcode(k) : syntheticBarcode(productIndex(k, options.skus));
 
 interface ScanRun {
   samples: { enterToRow: number; stampToRow: number; enterToFrame: number; longestKeyGap: number }[];
@@ -248,7 +259,7 @@ async function runWedge(
       lines = 0;
     }
     await arm(page);
-    await page.keyboard.type(syntheticBarcode(productIndex(firstProduct + k, options.skus)), { delay: 5 });
+    await page.keyboard.type(codeOf(options, firstProduct + k), { delay: 5 });
     await page.keyboard.press('Enter');
     const sample = await waitRow(page, 3000);
     if (sample.rowAt !== null) lines += 1;
@@ -291,7 +302,7 @@ async function runHid(rig: RendererRig, options: ScanBenchOptions, firstProduct:
       lines = 0;
     }
     await arm(page);
-    const reports = Buffer.concat(honeywellPacketsFor(syntheticBarcode(productIndex(firstProduct + k, options.skus))));
+    const reports = Buffer.concat(honeywellPacketsFor(codeOf(options, firstProduct + k)));
     // A scanner's scans are at least ~100 ms apart; let the last one's renders settle.
     await sleep(30);
     const wroteAt = epochMs();
@@ -321,7 +332,7 @@ export async function scanBenches(
   options: ScanBenchOptions,
   budgetMs: number,
 ): Promise<{ wedge: BenchResult; hid: BenchResult; chromium: string }> {
-  const rig = await openRig(options.skus);
+  const rig = await openRig(options.skus, options.store);
   try {
     const chromium = `${rig.browser.version()} (${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}, headless, via playwright-core)`;
     const started = Date.now();
@@ -355,11 +366,13 @@ export async function scanBenches(
           ],
         },
       ],
-      aim: `p95 ≤ ${AIM_MS} ms (Enter keydown → row in DOM)`,
-      met: enterToRow.n > 0 ? enterToRow.p95 <= AIM_MS : null,
+      aim: `p99 ≤ ${AIM_MS} ms (Enter keydown → row in DOM; issue 14)`,
+      met: enterToRow.n > 0 ? enterToRow.p99 <= AIM_MS : null,
       method: `${options.scans} scans of distinct products typed as keyboard-wedge bursts (\`page.keyboard.type(code, {delay: 5})\` + Enter) into the real renderer served by the headless host; in the page, a capture-phase keydown listener installed with addInitScript (so before the app's wedge listener) stamps performance.now() at Enter and a MutationObserver stamps the first callback that sees one more row in the "Items in this sale" table; then a requestAnimationFrame stamps the frame that paints it.`,
       notes: [
-        `The ${skus} synthetic products (bench/catalog.ts) are written into the host's journal with the catalogue's own \`importCsv\` before the host starts in demo mode (which then skips the sample catalogue).`,
+        options.store
+          ? `${options.store.label}: a copy of its data folder is the host's, which starts in demo mode (and then skips the sample catalogue).`
+          : `The ${skus} synthetic products (bench/catalog.ts) are written into the host's journal with the catalogue's own \`importCsv\` before the host starts in demo mode (which then skips the sample catalogue).`,
         `${options.warmup} warm-up scans not counted; the sale is cancelled through the UI (Cancel sale → confirm, logged in as the demo manager so no approval is asked) every ${options.clearEvery} lines, so the table holds 1–${options.clearEvery} rows.`,
         `Bursts the wedge detector let through as typing (their Enter reached the page): ${wedgeRun.notTaken.length}${
           wedgeRun.notTaken.length
@@ -398,8 +411,8 @@ export async function scanBenches(
           ],
         },
       ],
-      aim: `p95 ≤ ${AIM_MS} ms (report written → row in DOM)`,
-      met: writeToRow.n > 0 ? writeToRow.p95 <= AIM_MS : null,
+      aim: `p99 ≤ ${AIM_MS} ms (report written → row in DOM; issue 14)`,
+      met: writeToRow.n > 0 ? writeToRow.p99 <= AIM_MS : null,
       method: `${options.scans} scans of distinct products, each written as one 64-byte Honeywell HID-POS report (\`honeywellPacketsFor\`) with a synchronous write into a FIFO held open, which the host reads as \`{"type":"hidraw","reportSize":64,"decoder":{"kind":"hid-pos","vendor":"honeywell"}}\`; Node stamps performance.timeOrigin+now() just before the write, the page stamps the row with the same MutationObserver probe, and the page clock is mapped onto Node's by the minimum-RTT offset of ${40} page.evaluate round trips.`,
       notes: [
         `Clock offset uncertainty ±${ms(uncertainty)} (half the best round trip); offset drift over the run ${ms(drift)}. ${hidRun.missed} scans with no new row within 3 s (not in the figures).`,

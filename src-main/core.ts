@@ -18,6 +18,7 @@ import { createReportRepository } from './journal/report-repository';
 import { createSessionManager } from './auth/session-manager';
 import { createUserRepository } from './journal/user-repository';
 import { createCatalog } from './catalog/catalog';
+import { recoverInterruptedImport } from './catalog/import-writer';
 import type { AppConfig } from './config/config-schema';
 import { seedDemo } from './demo/seed-demo';
 import { startDeviceHub, type DeviceHub } from './devices/device-hub';
@@ -46,7 +47,7 @@ import { createScanRouter } from './sales/scan-router';
 import type { ReportDeps } from './sales/shift-report';
 import { createShiftService } from './sales/shift-service';
 import { createOrderRepository, type OrderRow } from './journal/order-repository';
-import { buildOrderView } from './sales/order-view';
+import { buildOrderView, orderDue } from './sales/order-view';
 import { createCompletionPrinting } from './sales/receipt-policy';
 import { createDrawerPolicy } from './devices/drawer-policy';
 import { consoleLogger, type Logger } from './logger';
@@ -55,6 +56,7 @@ import type { JournalChain } from './integrity/journal-chain';
 import { anchorPathFor, mismatchedAnchors } from './integrity/chain-hash';
 import { exportChainJson, verifyJournalChain } from './integrity/chain-verify';
 import type { KeyStore } from './integrity/signing-key';
+import { createJournalCheck, refuseWhenDamaged, type JournalCheck } from './journal/integrity-check';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -73,6 +75,12 @@ export interface CoreOptions {
   signingKeys?: KeyStore;
   /** OS printing, which only the Electron shell has (printer type 'os'). */
   osPrint?: OsPrint;
+  /**
+   * How long after the till is ready the journal's background integrity check starts (default
+   * 2000 ms, so the first screens come first); null: not started by itself (tests call
+   * `core.journalCheck.start()`).
+   */
+  journalCheckDelayMs?: number | null;
 }
 
 export interface Core {
@@ -87,6 +95,8 @@ export interface Core {
   demo: DemoServices | null;
   /** Resolves once attempts left by a crash are reconciled. */
   ready: Promise<void>;
+  /** SQLite's full integrity check of the journal, run in the background (issue 14). */
+  journalCheck: JournalCheck;
   close(): Promise<void>;
 }
 
@@ -110,6 +120,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
   });
   const { journal, chain, chainRows } = chained;
+  // Start-up no longer reads every page: the full check runs in a worker once the till is up.
+  const journalCheck = createJournalCheck({
+    path: journal.path,
+    log: log.info,
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
+  });
   const { db } = journal;
   const events = createEventBus();
   const auditRows = createAuditRepository(db);
@@ -127,11 +143,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const orders = createOrderRepository(db);
   const attempts = createAttemptRepository(db);
   const taxRates = taxRatesOf(config);
+  // An import cut short by a crash is undone before anything reads the catalogue (one-row check when none was).
+  const recovered = recoverInterruptedImport(db);
+  if (recovered !== 'none')
+    log.info(`Catalogue: an interrupted import was ${recovered === 'rolled-back' ? 'undone' : 'cleared'}`);
   const catalog = createCatalog({
     db,
     currency: config.store.currency,
     taxCodes: [...taxRates.keys()],
     nomenclature: config.barcodes,
+    ...(options.sqliteBinding ? { nativeBinding: options.sqliteBinding } : {}),
   });
 
   const providerModules = options.providerModules ?? PROVIDER_MODULES;
@@ -256,7 +277,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       reversalJournaled: (reversal, original) => refunds.reversalJournaled(reversal, original),
       givenBackOn: (id) => refunds.givenBackOn(id),
     },
-    amountDue: (orderId) => view(storedOrder(orderId)).due,
+    // The amount alone: no full order view (attempts, cashier, refund ledger) for a number.
+    amountDue: (orderId) => {
+      const order = storedOrder(orderId);
+      return orderDue(order, orders.lines(order.id), orders.tenders(order.id));
+    },
     // The screens see what a payment can still give back as the refund ledger says it.
     attemptChanged: (attempt) => {
       const narrowed =
@@ -332,6 +357,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     storeName: config.store.name,
     currency: config.store.currency,
     orderView,
+    recordFigures: (orderId, figures) => orders.recordFigures(orderId, figures),
     userName,
     providerLabel: (id) => providers.get(id)?.label ?? id,
     unresolved: () => engine.unresolved(),
@@ -372,6 +398,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     devices,
     reportDeps,
     orderView,
+    log,
     format,
     journalChain: {
       // The till's own last links are sealed first: a seal normally follows each commit a moment later.
@@ -402,6 +429,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   });
   const handlers = createHandlers({
     journalKey: { protection: keys.protection, where: keys.where },
+    journalCheck: () => journalCheck.view(),
     config,
     users,
     sessions,
@@ -428,7 +456,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // Refusals worth an audit entry (ipc/refusal-audit.ts): a role's limits, acting without a session.
     refused: createRefusalAudit({ audit, userId: () => sessions.current()?.user.id ?? null }),
   });
+  // A journal its integrity check found damaged takes no new money in (journal/integrity-check.ts).
+  refuseWhenDamaged(journalCheck, cart, ['addScanned', 'addProductById'], 'new sales');
+  refuseWhenDamaged(journalCheck, checkout, ['takeCash'], 'new payments');
+  refuseWhenDamaged(journalCheck, engine, ['start'], 'new payments');
   const ready = engine.reconcile().catch((error) => log.error('Reconciling payments failed', error));
+  let checkTimer: NodeJS.Timeout | null = null;
+  let closing = false;
+  const checkDelay = options.journalCheckDelayMs === undefined ? 2000 : options.journalCheckDelayMs;
+  if (checkDelay !== null)
+    void ready.then(() => {
+      if (closing) return;
+      checkTimer = setTimeout(() => void journalCheck.start(), checkDelay);
+      checkTimer.unref();
+    });
 
   return {
     config,
@@ -440,7 +481,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     devices,
     demo,
     ready,
+    journalCheck,
     async close() {
+      closing = true;
+      if (checkTimer) clearTimeout(checkTimer);
+      await journalCheck.close();
       for (const pairing of pairings) await pairing.close();
       await engine.close();
       await devices.close();

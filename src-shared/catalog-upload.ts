@@ -31,3 +31,6 @@ export function splitCsvForUpload(csv: string, chunkChars = CSV_CHUNK_CHARS): st
   }
   return chunks;
 }
+
+/** Largest catalogue file `pos:catalog.importFile` reads (bytes): a 1M-product CSV is about 80 MB. */
+export const CATALOG_FILE_MAX_BYTES = 256 * 1024 * 1024;

@@ -126,6 +126,11 @@ export const channels = {
     input: z.union([z.object({ csv: z.string().max(CSV_CHUNK_CHARS) }).strict(), z.object({ uploadId }).strict()]),
     output: importReportSchema,
   },
+  /** A catalogue CSV the till reads itself: an absolute path to a local file (no 64 MB string over IPC). */
+  'pos:catalog.importFile': {
+    input: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    output: importReportSchema,
+  },
 
   'pos:cart.current': { input: empty, output: orderSchema },
   'pos:cart.scan': {
@@ -491,7 +496,12 @@ export const events = {
   'pos:order.changed': orderSchema,
   'pos:session.changed': sessionSchema.nullable(),
   'pos:scan.received': z.object({ kind: scanKindSchema.nullable(), display: z.string(), error: z.string().nullable() }),
-  'pos:catalog.importProgress': z.object({ done: z.number().int(), total: z.number().int() }),
+  'pos:catalog.importProgress': z.object({
+    importId: z.string(),
+    phase: z.enum(['reading', 'checking', 'writing', 'indexing', 'done', 'failed']),
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
   'pos:payment.changed': attemptSchema,
   'pos:demo.changed': z.object({ waiting: z.number().int() }),
   'pos:devices.changed': devicesSchema,

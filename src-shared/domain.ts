@@ -94,6 +94,20 @@ export const appInfoSchema = z.object({
   ),
   /** Where the journal's signing key is kept, and how well (the Devices screen warns when only obfuscated). */
   journalKey: z.object({ protection: z.enum(['keychain', 'obfuscated', 'file']), where: z.string() }),
+  /**
+   * SQLite's full integrity check of the journal, run in the background after start (issue 14):
+   * failed stops new sales; unavailable means it could not run (`note`). Optional only so that
+   * screens built against an older main still read app.info; this main always sends it.
+   */
+  journalCheck: z
+    .object({
+      state: z.enum(['pending', 'running', 'ok', 'failed', 'unavailable']),
+      problems: z.array(z.string()).optional(),
+      note: z.string().optional(),
+      at: z.string().optional(),
+      seconds: z.number().optional(),
+    })
+    .optional(),
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 

@@ -148,8 +148,17 @@ export const reportSchema = z.object({
    * up to it from the journal shows (`npm run journal -- verify --anchor seq:hash`).
    */
   journal: z.object({ seq: z.number().int(), hash: z.string(), keyId: z.string() }).nullable().optional(),
+  /**
+   * Z reports: true when the shift's running totals disagreed with the journal at the close, so the
+   * figures were recomputed from it; the paper and the screen say TOTALS_RECOMPUTED.
+   */
+  totalsRecomputed: z.boolean().optional(),
 });
 export type Report = z.infer<typeof reportSchema>;
+
+/** What a Z report whose running totals disagreed with the journal says, on paper and on screen. */
+export const TOTALS_RECOMPUTED =
+  'Running totals disagreed with the journal; these figures were recomputed from every sale. Tell your support contact.';
 
 /**
  * A drawer count (a float, a closing count): each row within what a drawer holds, and the whole

@@ -9,12 +9,13 @@
  * - Each row is checked on its own; bad rows are reported (spreadsheet row numbers, the
  *   header is row 1) and the others imported. An unknown or repeated column rejects the
  *   whole file: a misspelt optional column would otherwise drop its data silently.
- * - Rows are written in transactions of `chunkSize`, yielding to the event loop between
- *   chunks so scans and payments keep running. An interrupted import is safe to re-run.
+ * - The whole file is read and checked before the first write (`planCatalogImport`): a syntax
+ *   error or a bad header changes nothing. The writes then go in short batches with an undo
+ *   record (import-writer.ts), so a failure half-way leaves the catalogue as it was.
  */
 import { parseDecimalString } from '../../src-shared/money';
 import type { ImportReport } from '../../src-shared/domain';
-import type { ProductInput, ProductReader, ProductWriter } from '../journal/product-repository';
+import type { ProductInput, ProductReader, ProductRecord } from '../journal/product-repository';
 import { CsvSyntaxError, estimateDataRows, readCsv, type CsvRecord } from './csv';
 import { barcodeLookupKeys, canonicalBarcode, isMistypedGtin } from './gtin';
 import { canonicalPlu, classifyCode, type Nomenclature } from './nomenclature';
@@ -59,9 +60,6 @@ export interface CatalogImportOptions {
   taxCodes: readonly string[];
   /** Taxes of a product whose tax cell is empty or who has no tax column. */
   defaultTaxCodes: readonly string[];
-  chunkSize?: number;
-  onProgress?: (done: number, total: number) => void;
-  now?: () => Date;
 }
 
 type ImportError = ImportReport['errors'][number];
@@ -221,44 +219,77 @@ function sameProduct(a: ProductInput, b: ProductInput): boolean {
   );
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** A UNIQUE or CHECK violation the checks above did not foresee: reported on the row, not thrown. */
-function constraintMessage(error: unknown): string | null {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')
-    ? `Not saved: ${(error as Error).message}.`
-    : null;
+/** One product the import writes: new (`existing` null) or changed. */
+export interface PlannedWrite {
+  existing: ProductRecord | null;
+  product: ProductInput;
 }
 
-export async function importCatalogCsv(
+/** What the check phase found: the report to answer and the writes to make, in file order. */
+export interface ImportPlan {
+  report: ImportReport;
+  writes: PlannedWrite[];
+}
+
+/**
+ * The check phase: reads and checks the whole file against the catalogue as it is, and writes
+ * nothing. A syntax error or a bad header rejects the file (no writes); a bad row is reported and
+ * left out. Codes are checked as if the rows were written one after the other in file order (a
+ * barcode freed by an earlier row may be taken by a later one), so the write phase meets no
+ * constraint it was not told about.
+ */
+export function planCatalogImport(
   csv: string,
-  store: { reader: ProductReader; writer: ProductWriter },
+  reader: ProductReader,
   options: CatalogImportOptions,
-): Promise<ImportReport> {
+  onProgress?: (done: number, total: number) => void,
+): ImportPlan {
   const report: ImportReport = { imported: 0, updated: 0, rejected: 0, errors: [] };
+  const writes: PlannedWrite[] = [];
+  const total = estimateDataRows(csv);
+  const rejectFile = (errors: ImportError[]): ImportPlan => ({
+    report: { imported: 0, updated: 0, rejected: total, errors: errors.slice(0, MAX_REPORTED_ERRORS) },
+    writes: [],
+  });
 
   const records = readCsv(csv);
-  /** The next record, or a syntax error reported on its row (nothing after it is read). */
-  const next = (): CsvRecord | ImportError | null => {
-    try {
-      return records.next().value ?? null;
-    } catch (error) {
-      if (!(error instanceof CsvSyntaxError)) throw error;
-      return { row: error.row, field: null, message: `${error.message} Nothing from that row on was imported.` };
-    }
-  };
-  const header = next();
-  if (header === null) return { ...report, errors: [{ row: 1, field: null, message: 'The file is empty.' }] };
-  if (!('fields' in header)) return { ...report, errors: [header] };
+  let header: CsvRecord | null;
+  try {
+    header = records.next().value ?? null;
+  } catch (error) {
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    return rejectFile([{ row: error.row, field: null, message: `${error.message} Nothing was imported.` }]);
+  }
+  if (header === null) return { report: { ...report, errors: [EMPTY_FILE] }, writes };
   const { columns, errors: headerErrors } = readHeader(header.fields);
-  if (headerErrors.length) return { ...report, rejected: estimateDataRows(csv), errors: headerErrors };
+  if (headerErrors.length) return rejectFile(headerErrors);
 
   /** SKU → first row that carried it, to refuse a second row for the same product. */
   const skuRows = new Map<string, number>();
+  /** Barcodes / PLUs as the rows accepted so far leave them: code → SKU (a freed code maps to null). */
+  const barcodeOwners = new Map<string, string | null>();
+  const pluOwners = new Map<string, string | null>();
 
-  /** Validates and writes one row; returns its errors, or null once written (or unchanged). */
-  const importRow = (row: number, fields: string[], at: string): ImportError[] | null => {
+  const ownerOfBarcode = (barcode: string, sku: string): string | null => {
+    for (const key of barcodeLookupKeys(barcode)) {
+      const planned = barcodeOwners.get(key);
+      if (planned !== undefined) {
+        if (planned !== null && planned !== sku) return planned;
+        continue;
+      }
+      const owner = reader.byBarcodes([key])[0];
+      if (owner && owner.sku !== sku) return owner.sku;
+    }
+    return null;
+  };
+  const ownerOfPlu = (plu: string, sku: string): string | null => {
+    const planned = pluOwners.get(plu);
+    if (planned !== undefined) return planned !== sku ? planned : null;
+    const owner = reader.byPlu(plu);
+    return owner && owner.sku !== sku ? owner.sku : null;
+  };
+
+  const checkRow = (row: number, fields: string[]): ImportError[] | null => {
     if (fields.length > columns.length && fields.slice(columns.length).some((cell) => cell.trim() !== '')) {
       return [
         { row, field: null, message: `Row has ${fields.length} cells but the header names ${columns.length} columns.` },
@@ -278,71 +309,52 @@ export async function importCatalogCsv(
       return [{ row, field: 'sku', message: `SKU ${sku} already appears on row ${firstRow}.` }];
     skuRows.set(sku, row);
 
-    const existing = store.reader.bySku(sku);
+    const existing = reader.bySku(sku);
     const product = merge(existing, values, options);
     if (typeof product === 'string')
       return [{ row, field: values.name === undefined ? 'name' : 'price', message: product }];
 
     if (product.barcode !== null && product.barcode !== existing?.barcode) {
-      const owner = store.reader.byBarcodes(barcodeLookupKeys(product.barcode)).find((p) => p.sku !== sku);
+      const owner = ownerOfBarcode(product.barcode, sku);
       if (owner)
-        return [{ row, field: 'barcode', message: `Barcode ${product.barcode} already belongs to SKU ${owner.sku}.` }];
+        return [{ row, field: 'barcode', message: `Barcode ${product.barcode} already belongs to SKU ${owner}.` }];
     }
     if (product.plu !== null && product.plu !== existing?.plu) {
-      const owner = store.reader.byPlu(product.plu);
-      if (owner && owner.sku !== sku)
-        return [{ row, field: 'plu', message: `PLU ${product.plu} already belongs to SKU ${owner.sku}.` }];
+      const owner = ownerOfPlu(product.plu, sku);
+      if (owner) return [{ row, field: 'plu', message: `PLU ${product.plu} already belongs to SKU ${owner}.` }];
     }
-
-    try {
-      if (!existing) {
-        store.writer.insert(product, at);
-        report.imported += 1;
-      } else if (!sameProduct(existing, product)) {
-        store.writer.update(existing.id, product, at);
-        report.updated += 1;
-      }
-    } catch (error) {
-      const message = constraintMessage(error);
-      if (!message) throw error;
-      return [{ row, field: null, message }];
-    }
+    if (existing && sameProduct(existing, product)) return null;
+    if (existing?.barcode && existing.barcode !== product.barcode)
+      for (const key of barcodeLookupKeys(existing.barcode)) barcodeOwners.set(key, null);
+    if (product.barcode !== null) for (const key of barcodeLookupKeys(product.barcode)) barcodeOwners.set(key, sku);
+    if (existing?.plu && existing.plu !== product.plu) pluOwners.set(existing.plu, null);
+    if (product.plu !== null) pluOwners.set(product.plu, sku);
+    writes.push({ existing, product });
+    if (existing) report.updated += 1;
+    else report.imported += 1;
     return null;
   };
 
-  // 250 rows keep each write transaction (and so each event-loop stall) near 50 ms without slowing the import (bench/catalog.ts).
-  const chunkSize = options.chunkSize ?? 250;
-  const now = options.now ?? (() => new Date());
-  const reportErrors = (errors: ImportError[]) => {
-    report.rejected += 1;
-    report.errors.push(...errors.slice(0, MAX_REPORTED_ERRORS - report.errors.length));
-  };
-  let total = estimateDataRows(csv);
   let done = 0;
-  let pending = next();
-  while (pending !== null) {
-    // Read the chunk before writing it, so a syntax error cannot roll back the rows before it.
-    const chunk: CsvRecord[] = [];
-    while (pending !== null && chunk.length < chunkSize) {
-      if (!('fields' in pending)) {
-        reportErrors([pending]);
-        pending = null;
-        break;
-      }
-      chunk.push(pending);
-      pending = next();
+  for (;;) {
+    let record: CsvRecord | undefined;
+    try {
+      record = records.next().value ?? undefined;
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      return rejectFile([{ row: error.row, field: null, message: `${error.message} Nothing was imported.` }]);
     }
-    const at = now().toISOString();
-    store.writer.transaction(() => {
-      for (const { row, fields } of chunk) {
-        const errors = importRow(row, fields, at);
-        if (errors) reportErrors(errors);
-      }
-    });
-    done += chunk.length;
-    if (pending === null) total = done;
-    options.onProgress?.(done, Math.max(total, done));
-    if (pending !== null) await nextTurn();
+    if (!record) break;
+    const errors = checkRow(record.row, record.fields);
+    if (errors) {
+      report.rejected += 1;
+      report.errors.push(...errors.slice(0, MAX_REPORTED_ERRORS - report.errors.length));
+    }
+    done += 1;
+    if (done % 10_000 === 0) onProgress?.(done, Math.max(total, done));
   }
-  return report;
+  onProgress?.(done, done);
+  return { report, writes };
 }
+
+const EMPTY_FILE: ImportError = { row: 1, field: null, message: 'The file is empty.' };

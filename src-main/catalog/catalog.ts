@@ -9,8 +9,11 @@ import type { ChannelOutput, ChannelParsedInput } from '../../src-shared/contrac
 import type { ImportReport, ProductView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { Db } from '../journal/open-journal';
-import { createProductReader, createProductWriter, type ProductRecord } from '../journal/product-repository';
-import { importCatalogCsv } from './catalog-import';
+import { createProductReader, type ProductRecord } from '../journal/product-repository';
+import { randomUUID } from 'node:crypto';
+import type { ImportPhase } from './import-job';
+import { checkImportFile, runImport, testHooks } from './import-runner';
+import { correctSpelling } from './spelling';
 import {
   canonicalPlu,
   classifyCode,
@@ -28,6 +31,18 @@ export interface CatalogOptions {
   taxCodes: readonly string[];
   defaultTaxCodes?: readonly string[];
   nomenclature?: NomenclatureConfig;
+  /** The better_sqlite3.node the journal was opened with; the import worker loads the same. */
+  nativeBinding?: string;
+  /** How long one import batch may hold the write lock (import-writer.ts DEFAULT_BATCH_MS). */
+  importBatchMs?: number;
+}
+
+/** The payload of `pos:catalog.importProgress`. */
+export interface ImportProgressEvent {
+  importId: string;
+  phase: ImportPhase;
+  done: number;
+  total: number;
 }
 
 /**
@@ -62,9 +77,12 @@ export interface Catalog {
   grid(input: ChannelParsedInput<'pos:catalog.grid'>): ChannelOutput<'pos:catalog.grid'>;
   /**
    * One import at a time; a second one while the first runs answers CONFLICT. The CSV is
-   * whole here: over IPC a large one arrives in chunks first (import-upload.ts).
+   * whole here: over IPC a large one arrives in chunks first (import-upload.ts). The import runs
+   * in a worker thread with its own connection (import-runner.ts) and is all-or-nothing.
    */
-  importCsv(input: { csv: string }, onProgress?: (done: number, total: number) => void): Promise<ImportReport>;
+  importCsv(input: { csv: string }, onProgress?: (progress: ImportProgressEvent) => void): Promise<ImportReport>;
+  /** The same from a local file, read by the worker (an absolute path to a regular file). */
+  importFile(input: { path: string }, onProgress?: (progress: ImportProgressEvent) => void): Promise<ImportReport>;
 }
 
 export function toProductView(record: ProductRecord): ProductView {
@@ -83,15 +101,43 @@ export function toProductView(record: ProductRecord): ProductView {
 
 export function createCatalog(options: CatalogOptions): Catalog {
   const reader = createProductReader(options.db);
-  const writer = createProductWriter(options.db);
   const nomenclature = compileNomenclature(options.nomenclature ?? DEFAULT_NOMENCLATURE, options.currency);
   const defaultTaxCodes = options.defaultTaxCodes ?? [];
   const unknownDefaults = defaultTaxCodes.filter((code) => !options.taxCodes.includes(code));
   if (unknownDefaults.length) throw new RangeError(`Default tax code ${unknownDefaults.join(', ')} is not configured`);
 
-  // DISTINCT over the whole table is a full scan; departments change only by import.
-  let departments: string[] | null = null;
   let importing = false;
+  const runJob = async (
+    source: { csv: string } | { path: string },
+    onProgress?: (progress: ImportProgressEvent) => void,
+  ): Promise<ImportReport> => {
+    if (importing)
+      throw new PosError(
+        'CONFLICT',
+        'A catalogue import is already running: wait for it to finish, then import again.',
+      );
+    importing = true;
+    const importId = randomUUID();
+    try {
+      return await runImport(
+        {
+          importId,
+          source,
+          currency: options.currency,
+          nomenclature: options.nomenclature ?? DEFAULT_NOMENCLATURE,
+          taxCodes: options.taxCodes,
+          defaultTaxCodes,
+          at: new Date().toISOString(),
+          ...(options.importBatchMs !== undefined ? { batchMs: options.importBatchMs } : {}),
+          ...testHooks(),
+        },
+        (phase, done, total) => onProgress?.({ importId, phase, done, total }),
+        { db: options.db, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) },
+      );
+    } finally {
+      importing = false;
+    }
+  };
 
   const sellable = (record: ProductRecord | null | undefined, display: string): ProductView | RejectedScan => {
     if (!record)
@@ -179,31 +225,33 @@ export function createCatalog(options: CatalogOptions): Catalog {
         // SKUs are case-sensitive in the index; cashiers type them in lower case.
         exact.push(...[reader.bySku(text) ?? reader.bySku(text.toUpperCase())].filter((p) => p !== null));
       }
+      let found = reader.search(text, limit);
+      if (found.length === 0 && exact.length === 0) {
+        // Nothing matched: a misspelt word ("choclate") is replaced by the name word nearest to it.
+        const corrected = correctSpelling(text, reader);
+        if (corrected !== null) found = reader.search(corrected, limit);
+      }
       const results = new Map<number, ProductRecord>();
-      for (const record of [...exact, ...reader.search(text, limit)]) {
+      for (const record of [...exact, ...found]) {
         if (record.active && results.size < limit) results.set(record.id, record);
       }
       return [...results.values()].map(toProductView);
     },
 
     grid({ department, limit }) {
-      departments ??= reader.departments();
-      return { departments, products: reader.inDepartment(department, limit).map(toProductView) };
+      return { departments: reader.departments(), products: reader.inDepartment(department, limit).map(toProductView) };
     },
 
-    async importCsv({ csv }, onProgress) {
-      if (importing) throw new PosError('CONFLICT', 'A catalogue import is already running.');
-      importing = true;
-      try {
-        return await importCatalogCsv(
-          csv,
-          { reader, writer },
-          { currency: options.currency, nomenclature, taxCodes: options.taxCodes, defaultTaxCodes, onProgress },
+    importCsv: ({ csv }, onProgress) => runJob({ csv }, onProgress),
+
+    async importFile({ path }, onProgress) {
+      if (importing)
+        throw new PosError(
+          'CONFLICT',
+          'A catalogue import is already running: wait for it to finish, then import again.',
         );
-      } finally {
-        importing = false;
-        departments = null;
-      }
+      checkImportFile(path);
+      return runJob({ path }, onProgress);
     },
   };
 }

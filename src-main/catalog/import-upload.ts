@@ -2,8 +2,8 @@
  * Collects a catalogue CSV sent in chunks (`pos:catalog.importChunk`, see
  * src-shared/catalog-upload.ts) until `pos:catalog.import` {uploadId} takes it. One upload
  * at a time, bounded in size, forgotten after a few idle minutes so a manager who walks
- * away does not leave 64 MiB in memory. Issue 14 moves the import to a file and a worker;
- * this stays small until then.
+ * away does not leave 64 MiB in memory. A file on the till's own disk is better imported by
+ * its path (`pos:catalog.importFile`); both end in the same worker (import-runner.ts).
  */
 import { CSV_UPLOAD_MAX_CHARS } from '../../src-shared/catalog-upload';
 import { PosError } from '../../src-shared/errors';

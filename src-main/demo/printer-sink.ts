@@ -39,8 +39,13 @@ export interface ReceivedPrint {
 export interface PrinterSink {
   readonly host: string;
   readonly port: number;
-  /** Connections that have closed, oldest first (status-only connections included). */
+  /**
+   * Connections that have closed, oldest first (status-only connections included): the newest
+   * `keep` of them (default KEPT_PRINTS), so a demo till printing all day stays flat in memory.
+   */
   prints(): ReceivedPrint[];
+  /** How many connections have closed since the sink started, including those no longer kept. */
+  printCount(): number;
   /** Resolves with the next closed connection that carried printable text or a drawer kick. */
   nextPrint(): Promise<ReceivedPrint>;
   status(): VirtualPrinterStatus;
@@ -79,16 +84,25 @@ export function statusReply(n: number, s: VirtualPrinterStatus): number {
   }
 }
 
+/**
+ * Prints the sink keeps to be read back (issue 14): each is about 3 KB with its bytes and text,
+ * and a demo sale makes three (receipt, drawer kick, status), so keeping all of them grew the
+ * host by ~10 KB a sale.
+ */
+export const KEPT_PRINTS = 200;
+
 /** Starts the virtual printer on 127.0.0.1 (port 0 = any free port). */
 export async function startPrinterSink(
-  options: { port?: number; status?: Partial<VirtualPrinterStatus> } = {},
+  options: { port?: number; status?: Partial<VirtualPrinterStatus>; keep?: number } = {},
 ): Promise<PrinterSink> {
+  const keep = Math.max(1, options.keep ?? KEPT_PRINTS);
   const host = '127.0.0.1';
   let status: VirtualPrinterStatus = { ...HEALTHY, ...options.status };
   let mode: SinkMode = 'accept';
   let server: Server | null = null;
   let port = options.port ?? 0;
   let connections = 0;
+  let closed = 0;
   const sockets = new Set<Socket>();
   const received: ReceivedPrint[] = [];
   const waiters: ((print: ReceivedPrint) => void)[] = [];
@@ -127,7 +141,9 @@ export async function startPrinterSink(
         cuts: decoder.cuts,
         statusRequests: decoder.statusRequests,
       };
+      closed += 1;
       received.push(print);
+      if (received.length > keep) received.splice(0, received.length - keep);
       if (print.text.trim() || print.drawerKicks.length) waiters.splice(0).forEach((resolve) => resolve(print));
     });
   }
@@ -155,6 +171,7 @@ export async function startPrinterSink(
       return port;
     },
     prints: () => [...received],
+    printCount: () => closed,
     nextPrint: () => new Promise((resolve) => waiters.push(resolve)),
     status: () => ({ ...status }),
     setStatus(patch) {

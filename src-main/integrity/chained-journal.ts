@@ -29,7 +29,10 @@ export function openChainedJournal(
   path: string,
   options: { keys: KeyStore; log: (message: string) => void; nativeBinding?: string },
 ): ChainedJournal {
-  const journal = openJournal(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const journal = openJournal(path, {
+    log: options.log,
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  });
   try {
     const signing = loadOrCreateSigningKey(options.keys);
     const chainRows = createChainRepository(journal.db);
@@ -39,6 +42,7 @@ export function openChainedJournal(
       key: signing.key,
       anchorPath: anchorPathFor(path),
       migrated: (journal.migrated ?? []).length > 0,
+      rewritten: journal.rewritten ?? [],
       log: options.log,
     });
     return {

@@ -39,6 +39,11 @@ export interface JournalChain {
   settled(): Promise<void>;
   /** What happened at start that a manager should know (a wiped chain, a mismatched anchor…). */
   readonly startNotes: readonly string[];
+  /**
+   * Links this process wrote that no committed seal covers yet (kept to vouch for them): each seal
+   * drops those it covers, so this stays at about one seal interval's links (issue 14, for tests).
+   */
+  readonly unsealedLinks: number;
   /** Seals, writes the anchor; call before the journal closes. */
   close(): void;
 }
@@ -52,6 +57,12 @@ export function startJournalChain(deps: {
   anchorPath: string;
   /** True when this open applied migrations: rows they changed are re-stated once. */
   migrated: boolean;
+  /**
+   * The chained tables those migrations declared they rewrite (Migration.rewrites): only these are
+   * re-stated (default: every chained table). Comparing every chained row with the chain is
+   * O(journal), so an upgrade that touches no chained row does no such pass (issue 14).
+   */
+  rewritten?: readonly string[];
   log: (message: string) => void;
   now?: () => Date;
   /** How long after a commit its seal is written (default 100 ms: commits in between share it). */
@@ -84,16 +95,20 @@ export function startJournalChain(deps: {
     return full;
   };
 
-  /** Links for what this transaction changed (noted by the triggers), in the order it changed them. */
+  /**
+   * Links for what this transaction changed (noted by the triggers), one per row in the order it
+   * first changed it, each holding the row's state as the transaction commits it.
+   */
   const flushPending = (): void => {
     const pending = chain.pending();
     if (pending.length === 0) return;
     let head = chain.head();
+    const at = now().toISOString();
     for (const change of pending) {
       const link = append(
         {
           seq: (head?.seq ?? 0) + 1,
-          at: now().toISOString(),
+          at,
           tbl: change.tbl,
           row_key: change.row_key,
           op: change.op,
@@ -288,9 +303,10 @@ export function startJournalChain(deps: {
     () => db.inTransaction,
   );
 
-  const restate = (op: ChainOp) => {
+  const restate = (op: ChainOp, only?: readonly string[]) => {
     let count = 0;
-    const { present } = chain.tables();
+    const present = chain.tables().present.filter((table) => !only || only.includes(table));
+    if (present.length === 0) return 0;
     let head = chain.head();
     for (const table of present) {
       // Read first: the connection cannot write while a read is still open.
@@ -330,7 +346,7 @@ export function startJournalChain(deps: {
         if (adopted > 0) notes.push(`The journal chain adopted ${adopted} existing rows.`);
       }
     } else if (deps.migrated) {
-      const restated = restate('A');
+      const restated = restate('A', deps.rewritten);
       if (restated > 0)
         notes.push(`The journal chain re-stated ${restated} rows changed by this version's migrations.`);
     }
@@ -352,6 +368,9 @@ export function startJournalChain(deps: {
   return {
     keyId: key.id,
     startNotes: notes,
+    get unsealedLinks() {
+      return produced.size;
+    },
     anchor(pending = false) {
       const seal = (pending ? pendingSeal : null) ?? lastSeal;
       return seal?.link.sig

@@ -2,7 +2,8 @@
  * The handler of `pos:app.info`: what the renderer needs to know about this till before
  * anyone signs in — the build's version, the store (name, address, currency, locale, time
  * zone), the demo PINs in demo mode, cash and security limits, whether receipts print on
- * their own, and the tenders offered (one per lane of a provider that has lanes).
+ * their own, the tenders offered (one per lane of a provider that has lanes), and the verdict of
+ * the journal's background integrity check.
  */
 import type { AppInfo } from '../../src-shared/domain';
 import type { AppConfig } from '../config/config-schema';
@@ -24,6 +25,8 @@ export interface AppInfoHandlerDeps {
   lanes(providerId: string): string[];
   /** Where the journal's signing key is kept, and how well. */
   journalKey: AppInfo['journalKey'];
+  /** The background integrity check's verdict so far (journal/integrity-check.ts). */
+  journalCheck(): NonNullable<AppInfo['journalCheck']>;
 }
 
 /** Builds the `pos:app.info` handler. */
@@ -56,6 +59,7 @@ export function createAppInfoHandlers(deps: AppInfoHandlerDeps): Pick<Handlers, 
           : [{ ...tender, label: p.label, terminal: null }];
       }),
       journalKey: deps.journalKey,
+      journalCheck: deps.journalCheck(),
     }),
   };
 }

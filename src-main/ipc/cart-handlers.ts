@@ -5,6 +5,8 @@
  * manager's approval; a discount above the store's limit and a price override need a
  * manager too, and both the override and the import are audited.
  */
+import type { EventPayload } from '../../src-shared/contract';
+import type { ImportReport } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { Discount } from '../../src-shared/pricing';
 import type { ApprovalRequest } from '../auth/approvals';
@@ -30,6 +32,7 @@ export type CartChannels =
   | 'pos:catalog.grid'
   | 'pos:catalog.importChunk'
   | 'pos:catalog.import'
+  | 'pos:catalog.importFile'
   | 'pos:cart.current'
   | 'pos:cart.scan'
   | 'pos:cart.addProduct'
@@ -62,6 +65,18 @@ export function createCartHandlers(deps: CartHandlerDeps): Pick<Handlers, CartCh
     const user = sessions.require();
     if (user.role !== 'manager') throw new PosError('FORBIDDEN', 'Only a manager can import the catalogue.');
     return user;
+  };
+
+  const progress = (event: EventPayload<'pos:catalog.importProgress'>) =>
+    deps.events.emit('pos:catalog.importProgress', event);
+  const audited = (user: UserRow, report: ImportReport) => {
+    deps.audit.append({
+      userId: user.id,
+      action: 'catalog.import',
+      object: null,
+      detail: { imported: report.imported, updated: report.updated, rejected: report.rejected },
+    });
+    return report;
   };
 
   /** A void needs the right or a manager's approval; the void record names both people. */
@@ -117,16 +132,11 @@ export function createCartHandlers(deps: CartHandlerDeps): Pick<Handlers, CartCh
     'pos:catalog.import': async (input) => {
       const user = requireImporter();
       const csv = 'csv' in input ? input.csv : uploads.take(input.uploadId);
-      const report = await catalog.importCsv({ csv }, (done, total) =>
-        deps.events.emit('pos:catalog.importProgress', { done, total }),
-      );
-      deps.audit.append({
-        userId: user.id,
-        action: 'catalog.import',
-        object: null,
-        detail: { imported: report.imported, updated: report.updated, rejected: report.rejected },
-      });
-      return report;
+      return audited(user, await catalog.importCsv({ csv }, progress));
+    },
+    'pos:catalog.importFile': async ({ path }) => {
+      const user = requireImporter();
+      return audited(user, await catalog.importFile({ path }, progress));
     },
 
     'pos:cart.current': () => cart.current(sessions.require().id),

@@ -63,6 +63,8 @@ export interface HandlerDeps {
   format(amount: number, currency: string): string;
   /** Where the journal's signing key is kept, and how well (for `pos:app.info`). */
   journalKey: AppInfo['journalKey'];
+  /** The journal's background integrity check, so far (for `pos:app.info`). */
+  journalCheck(): NonNullable<AppInfo['journalCheck']>;
 }
 
 /** All the till's handlers: every channel of the contract, or this fails to compile. */

@@ -16,7 +16,9 @@ import { reportDocument } from '../devices/printer/report-document';
 import type { AuditReader } from '../journal/audit-repository';
 import type { JournalTransaction } from '../journal/open-journal';
 import type { OrderReader } from '../journal/order-repository';
-import type { ShiftReader, ShiftWriter } from '../journal/shift-repository';
+import type { ShiftReader, ShiftRow, ShiftWriter } from '../journal/shift-repository';
+import type { Totals } from '../journal/totals-repository';
+import type { Logger } from '../logger';
 import type { PaymentEngine } from '../payments/engine/payment-engine';
 import type { OrderView } from '../../src-shared/domain';
 import type { RefundService } from '../sales/refund-service';
@@ -69,6 +71,8 @@ export interface ManagerHandlerDeps {
   devices: DeviceHub;
   reportDeps: ReportDeps;
   orderView(orderId: string): OrderView;
+  /** Where a Z close says its running totals disagreed with the journal. */
+  log?: Logger;
   format(amount: number, currency: string): string;
   /** The signed journal chain checked against its rows and anchor, and exported for an auditor. */
   journalChain: {
@@ -163,6 +167,14 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
     };
   };
 
+  /** Expected cash from a recomputation of the shift's totals (float + cash taken − refunded + in − out). */
+  const expectedFrom = (shift: ShiftRow, totals: Totals) =>
+    shift.float_total +
+    (totals.get('drawer.cashTaken') ?? 0) -
+    (totals.get('drawer.cashRefunded') ?? 0) +
+    (totals.get('cash.paidIn') ?? 0) -
+    (totals.get('cash.paidOut') ?? 0);
+
   const xReport = (): Report =>
     buildShiftReport(deps.reportDeps, shifts.requireOpen(), { kind: 'X', number: null, copy: false });
 
@@ -223,27 +235,51 @@ export function createManagerHandlers(deps: ManagerHandlerDeps): Pick<Handlers, 
       return deps.journal.transaction(() => {
         const zNumber = deps.shiftRows.nextZNumber();
         const at = new Date().toISOString();
+        // The Z verifies its running totals against a recomputation from the journal. A disagreement (our
+        // bug) never blocks the close: the Z prints the recomputed figures, says so, and the audit keeps both.
+        const check = deps.reportDeps.report.verifyShift(shift.id);
+        const recomputed = check.ok ? undefined : check.recomputed;
+        const expected = recomputed ? expectedFrom(shift, recomputed) : countedCash - variance;
         deps.shiftRows.close(shift.id, {
           closedBy: user.id,
           approvedBy: approvedBy.id,
           counted,
           countedCash,
-          expectedCash: countedCash - variance,
-          variance,
+          expectedCash: expected,
+          variance: countedCash - expected,
           zNumber,
         });
+        if (!check.ok) {
+          deps.audit.append({
+            userId: user.id,
+            action: 'report.totalsMismatch',
+            object: `shift:${shift.id}`,
+            detail: { z: zNumber, mismatches: check.mismatches },
+          });
+          deps.log?.error(
+            `Z ${zNumber}: the running totals of shift ${shift.id} disagreed with the journal; printed from the recomputation`,
+            JSON.stringify(check.mismatches),
+          );
+        }
         const report = buildShiftReport(deps.reportDeps, deps.shiftRows.byId(shift.id)!, {
           kind: 'Z',
           number: zNumber,
           copy: false,
           at,
+          ...(recomputed ? { recomputed } : {}),
         });
         deps.shiftRows.insertZ(zNumber, shift.id, JSON.stringify(report));
         deps.audit.append({
           userId: user.id,
           action: 'shift.close',
           object: `shift:${shift.id}`,
-          detail: { z: zNumber, counted: countedCash, variance, approvedBy: approvedBy.id, reason },
+          detail: {
+            z: zNumber,
+            counted: countedCash,
+            variance: countedCash - expected,
+            approvedBy: approvedBy.id,
+            reason,
+          },
         });
         // Sealed last, so the anchor on the paper covers the close itself.
         return { ...report, journal: deps.zSeal.seal(zNumber) };

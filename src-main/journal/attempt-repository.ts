@@ -191,7 +191,7 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
       db.prepare(`INSERT INTO payment_attempts (id, order_id, provider, terminal, kind, method, amount, tip, currency, reference, request_id,
       original_attempt_id, wallet_code_masked, options, state, message, created_at, updated_at)
       VALUES (@id, @orderId, @provider, @terminal, @kind, @method, @amount, @tip, @currency, @reference, @requestId,
-      @originalAttemptId, @walletCodeMasked, @options, 'created', '', @at, @at)`),
+      @originalAttemptId, @walletCodeMasked, @options, 'created', '', @at, @at) RETURNING *`),
     event: db.prepare(
       'INSERT INTO attempt_events (attempt_id, at, from_state, to_state, cause, detail) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -221,7 +221,8 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     anomalies: db.prepare('SELECT * FROM provider_anomalies ORDER BY seq DESC LIMIT ?'),
     update:
       db.prepare(`UPDATE payment_attempts SET state = @state, message = @message, provider_ref = COALESCE(@providerRef, provider_ref),
-      card = COALESCE(@card, card), approved_amount = COALESCE(@approvedAmount, approved_amount), tip = @tip, updated_at = @at WHERE id = @id`),
+      card = COALESCE(@card, card), approved_amount = COALESCE(@approvedAmount, approved_amount), tip = @tip, updated_at = @at WHERE id = @id
+      RETURNING *`),
     schedule: db.prepare('UPDATE payment_attempts SET next_check_at = ? WHERE id = ?'),
     attention_set: db.prepare('UPDATE payment_attempts SET needs_attention = ?, updated_at = ? WHERE id = ?'),
     refunded: db.prepare('UPDATE payment_attempts SET refunded = refunded + ?, updated_at = ? WHERE id = ?'),
@@ -273,16 +274,21 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
     events: (id: string) => q.events.all(id) as AttemptEventRow[],
     insert(attempt: NewAttempt, cause: string): AttemptRow {
       const at = now().toISOString();
-      q.insert.run({ ...attempt, options: attempt.options ? JSON.stringify(attempt.options) : null, at });
+      // The row as stored comes back with the insert: no read after the write.
+      const row = q.insert.get({
+        ...attempt,
+        options: attempt.options ? JSON.stringify(attempt.options) : null,
+        at,
+      }) as AttemptRow;
       q.event.run(attempt.id, at, null, 'created', cause, null);
-      return byId(attempt.id)!;
+      return row;
     },
     transition(id: string, change: Transition): AttemptRow {
       const row = byId(id);
       if (!row) throw new Error(`No payment attempt ${id}`);
       assertTransition(row.state, change.to);
       const at = now().toISOString();
-      q.update.run({
+      const updated = q.update.get({
         id,
         state: change.to,
         message: change.message ?? row.message,
@@ -291,9 +297,9 @@ export function createAttemptRepository(db: Db, now: () => Date = () => new Date
         approvedAmount: change.approvedAmount ?? null,
         tip: change.tip ?? row.tip,
         at,
-      });
+      }) as AttemptRow;
       q.event.run(id, at, row.state, change.to, change.cause, change.detail ? JSON.stringify(change.detail) : null);
-      return byId(id)!;
+      return updated;
     },
     scheduleCheck: (id: string, at: Date | null) => void q.schedule.run(at ? at.toISOString() : null, id),
     flag: (id: string, reason: string | null) => void q.attention_set.run(reason, now().toISOString(), id),

@@ -114,6 +114,14 @@ export function createChainRepository(db: Db) {
   let pendingRows: Statement | null = null;
   let pendingClear: Statement | null = null;
   let latestBuilt = false;
+  /** Per chained table: its row's canonical form by key (prepared once the triggers are installed). */
+  const stateByKey = new Map<string, Statement>();
+  /** A chained row's canonical form as stored now, or null when there is no such row. */
+  const stateNow = (table: string, rowKey: string): string | null => {
+    const lookup = stateByKey.get(table);
+    if (!lookup) throw new Error(`${table} is not a chained table of this journal`);
+    return (lookup.get(...(JSON.parse(rowKey) as unknown[])) as string | undefined) ?? null;
+  };
   const addKey = db.prepare('INSERT OR IGNORE INTO chain_keys (id, public_key, created_at) VALUES (?, ?, ?)');
   const insertZAnchor = db.prepare('INSERT INTO z_anchors (z_number, seq, hash, key_id) VALUES (?, ?, ?, ?)');
   const zAnchor = db.prepare('SELECT seq, hash, key_id AS keyId FROM z_anchors WHERE z_number = ?');
@@ -128,10 +136,21 @@ export function createChainRepository(db: Db) {
     /** False on a journal from before migration 007 (read-only verify of an old file). */
     exists: hasChain,
     head: () => (head.get() as { seq: number; hash: string } | undefined) ?? null,
-    /** Changes noted in this transaction and not linked yet, in the order made. */
+    /**
+     * The rows this transaction changed and that are not linked yet, each once, in the order first
+     * changed, with its state now (what the transaction commits): intermediate states inside one
+     * transaction were never committed, so they get no link of their own. A row gone by now is a
+     * 'D'; one the transaction inserted is an 'I' whatever it did to it afterwards; else a 'U'.
+     */
     pending(): { tbl: string; op: ChainOp; row_key: string; canonical: string }[] {
-      pendingRows ??= db.prepare('SELECT tbl, op, row_key, canonical FROM temp.chain_pending ORDER BY rowid');
-      return pendingRows.all() as { tbl: string; op: ChainOp; row_key: string; canonical: string }[];
+      pendingRows ??= db.prepare('SELECT tbl, op, row_key FROM temp.chain_pending ORDER BY rowid');
+      const noted = pendingRows.all() as { tbl: string; op: ChainOp; row_key: string }[];
+      return noted.map(({ tbl, op, row_key }) => {
+        const canonical = stateNow(tbl, row_key);
+        return canonical === null
+          ? { tbl, op: 'D' as const, row_key, canonical: '' }
+          : { tbl, op: op === 'I' ? ('I' as const) : ('U' as const), row_key, canonical };
+      });
     },
     clearPending(): void {
       pendingClear ??= db.prepare('DELETE FROM temp.chain_pending');
@@ -212,13 +231,14 @@ export function createChainRepository(db: Db) {
       db.function('countertop_chain_batched', { varargs: false, deterministic: false }, () => (batched() ? 1 : 0));
       // In memory: the notes live for one transaction and never need the disk.
       db.pragma('temp_store = MEMORY');
-      db.exec(
-        'CREATE TEMP TABLE IF NOT EXISTS chain_pending (tbl TEXT NOT NULL, op TEXT NOT NULL, row_key TEXT NOT NULL, canonical TEXT NOT NULL)',
-      );
+      // One note per row and transaction (the first change's kind); its state is read when it is linked.
+      db.exec(`DROP TABLE IF EXISTS temp.chain_pending;
+        CREATE TEMP TABLE chain_pending (tbl TEXT NOT NULL, row_key TEXT NOT NULL, op TEXT NOT NULL,
+          PRIMARY KEY (tbl, row_key));`);
       const prev = '(SELECT MAX(seq) FROM main.chain), (SELECT hash FROM main.chain ORDER BY seq DESC LIMIT 1)';
       const store = (table: string, op: ChainOp, key: string, canonical: string) =>
-        `INSERT INTO temp.chain_pending (tbl, op, row_key, canonical)
-           SELECT '${table}', '${op}', ${key}, ${canonical} WHERE countertop_chain_batched();
+        `INSERT OR IGNORE INTO temp.chain_pending (tbl, row_key, op)
+           SELECT '${table}', ${key}, '${op}' WHERE countertop_chain_batched();
          INSERT INTO main.chain (${FIELDS})
            SELECT j->>'$.seq', j->>'$.at', '${table}', j->>'$.row_key', '${op}', j->>'$.row_hash', j->>'$.prev_hash', j->>'$.hash', NULL
            FROM (SELECT countertop_chain_link('${table}', '${op}', ${key}, ${canonical}, ${prev}) AS j
@@ -226,6 +246,12 @@ export function createChainRepository(db: Db) {
       for (const table of CHAINED_TABLES) {
         const shape = shapeOf(db, table);
         if (!shape) continue;
+        // A key column may hold NULL (only INTEGER PRIMARY KEY cannot): IS, not =.
+        const where = shape.keyColumns.map((c) => (c === 'rowid' ? 'rowid = ?' : `${quote(c)} IS ?`)).join(' AND ');
+        stateByKey.set(
+          table,
+          db.prepare(`SELECT ${canonicalExpr(shape, quote(table))} FROM main.${quote(table)} WHERE ${where}`).pluck(),
+        );
         const on = `main.${quote(table)}`;
         const name = (suffix: string) => quote(`chain_${table}_${suffix}`);
         db.exec(`

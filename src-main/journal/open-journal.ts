@@ -1,12 +1,14 @@
 /**
  * Opens the SQLite journal with the durability a till needs: WAL with
  * synchronous=FULL (better-sqlite3 defaults WAL to NORMAL, which can lose the last
- * commits on power loss), foreign keys, and an integrity check before anything runs.
+ * commits on power loss) and foreign keys. Opening costs the same whatever the journal holds
+ * (issue 14): a file that is not a database, or shorter than its header says, is refused here;
+ * SQLite's full integrity check runs afterwards, off the main thread (journal-check.ts).
  */
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { applyMigrations } from './migrate';
+import { applyMigrations, migrationLine, type AppliedMigration } from './migrate';
 
 export type Db = Database.Database;
 
@@ -15,6 +17,8 @@ export interface JournalHandle {
   path: string;
   /** The migrations this open applied (empty when the schema was current). */
   migrated?: readonly number[];
+  /** The chained tables whose existing rows this open's migrations changed (to re-state in the chain). */
+  rewritten?: readonly string[];
   close(): void;
 }
 
@@ -151,16 +155,61 @@ export function explainOpenFailure(error: unknown, path: string, folder = dirnam
 }
 
 /**
+ * The O(1) part of a damage check, from the file's 100-byte header: a journal shorter than the
+ * pages its header counts was truncated (a copy cut short, a full disk). Null when it is not
+ * (or when the header does not say: a new, empty or non-SQLite file is SQLite's to refuse).
+ * With no WAL content left, a healthy file is never shorter (a checkpoint ends by setting the
+ * file to the size its header records).
+ */
+export function truncationProblem(path: string): string | null {
+  if (path === ':memory:' || !existsSync(path)) return null;
+  // A checkpoint copies page 1 (with the new size) first: until it finishes the rest is in the WAL,
+  // which SQLite replays. Only a journal with no WAL content must be as long as its header says.
+  const wal = `${path}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) return null;
+  const header = Buffer.alloc(100);
+  const fd = openSync(path, 'r');
+  let read: number;
+  let size: number;
+  try {
+    read = readSync(fd, header, 0, 100, 0);
+    size = statSync(path).size;
+  } finally {
+    closeSync(fd);
+  }
+  if (read < 100 || header.toString('latin1', 0, 16) !== 'SQLite format 3\0') return null;
+  const rawPageSize = header.readUInt16BE(16);
+  const pageSize = rawPageSize === 1 ? 65_536 : rawPageSize;
+  const pages = header.readUInt32BE(28);
+  // The in-header size is valid only when "version-valid-for" matches the change counter.
+  if (header.readUInt32BE(92) !== header.readUInt32BE(24) || pages === 0) return null;
+  const expected = pages * pageSize;
+  return size < expected
+    ? `it was cut short: ${size} of the ${expected} bytes its header counts (${pages} pages)`
+    : null;
+}
+
+/**
  * `nativeBinding`: the better_sqlite3.node to load. The Electron shell passes a build for
  * Electron's ABI (scripts/build-electron-sqlite.mjs); under Node the package's own is used.
+ * `log`: hears one line per migration an upgrade runs, with its time.
  */
-export function openJournal(path: string, options: { nativeBinding?: string } = {}): JournalHandle {
+export function openJournal(
+  path: string,
+  options: { nativeBinding?: string; log?: (message: string) => void } = {},
+): JournalHandle {
   let db: Db;
-  let migrated: number[] = [];
+  let migrated: AppliedMigration[] = [];
+  let upgrading = false;
   try {
+    // A new journal is made by the same migrations; only an existing one's upgrade is worth a line each.
+    upgrading = path !== ':memory:' && existsSync(path) && statSync(path).size > 0;
     if (path !== ':memory:') {
       prepareDataFolder(dirname(path));
       makeJournalFilesPrivate(path);
+      const truncated = truncationProblem(path);
+      if (truncated)
+        throw new JournalOpenError(`The journal ${path} is damaged (${truncated}). ${DAMAGED_REMEDY}`, path);
     }
     db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   } catch (error) {
@@ -173,9 +222,12 @@ export function openJournal(path: string, options: { nativeBinding?: string } = 
     db.pragma('fullfsync = ON');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    const problems = integrityCheck(db);
-    if (problems.length !== 1 || problems[0] !== 'ok') throw new JournalIntegrityError(problems, path);
-    migrated = applyMigrations(db);
+    // No integrity_check here: it reads every page (31.7 s at 1M products and 1M orders, issue 14).
+    // A damaged page is found by the background check, which then stops new sales (journal-check.ts).
+    const log = upgrading ? options.log : undefined;
+    migrated = applyMigrations(db, undefined, (step, phase) => {
+      if (phase === 'done') log?.(migrationLine(step));
+    });
   } catch (error) {
     db.close();
     throw explainOpenFailure(error, path);
@@ -183,7 +235,8 @@ export function openJournal(path: string, options: { nativeBinding?: string } = 
   return {
     db,
     path,
-    migrated,
+    migrated: migrated.map((m) => m.version),
+    rewritten: [...new Set(migrated.flatMap((m) => m.rewrites))],
     close() {
       if (!db.open) return;
       try {
@@ -196,6 +249,35 @@ export function openJournal(path: string, options: { nativeBinding?: string } = 
 }
 
 /**
+ * A second connection to the till's journal for a worker thread (the catalogue import): the same durability
+ * pragmas as the till's own, and a page cache of `cacheKiB` for this connection only.
+ */
+export function openWorkerConnection(path: string, options: { nativeBinding?: string; cacheKiB?: number } = {}): Db {
+  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('fullfsync = ON');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  if (options.cacheKiB) db.pragma(`cache_size = -${Math.trunc(options.cacheKiB)}`);
+  return db;
+}
+
+/**
+ * Whether each commit on this connection waits for the disk (synchronous=FULL, the journal's rule) or only
+ * for the WAL write (NORMAL: a crash keeps it, a power cut can lose it until the next flushed commit). Only
+ * the catalogue import's own connection relaxes it, for batches its undo record covers (catalog/import-writer.ts).
+ */
+export function flushEachCommit(db: Db, flush: boolean): void {
+  db.pragma(flush ? 'synchronous = FULL' : 'synchronous = NORMAL');
+}
+
+/** Copies what the WAL holds into the journal file as far as no reader needs it, without waiting (PASSIVE). */
+export function checkpointPassive(db: Db): void {
+  db.pragma('wal_checkpoint(PASSIVE)');
+}
+
+/**
  * Opens an existing journal read-only (the command line's verify and export): no migration, no
  * pragma written and no checkpoint on close, so looking at the evidence never changes it.
  */
@@ -204,9 +286,20 @@ export function openJournalReadOnly(path: string): JournalHandle {
   return { db, path, close: () => db.close() };
 }
 
-/** SQLite's integrity check: `['ok']` when the file is sound, else the problems it found. */
+/**
+ * SQLite's integrity check: `['ok']` when the file is sound, else the problems it found. It reads
+ * every page: the till runs it in a worker (journal-check.ts), the command line's verify here.
+ */
 export function integrityCheck(db: Db): string[] {
-  return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  try {
+    return (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+  } catch (error) {
+    // A page too damaged for the check itself to read is its finding, not a failure to check.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'))
+      return [(error as Error).message];
+    throw error;
+  }
 }
 
 /** Reads back the durability settings (for tests and the device panel). */

@@ -82,6 +82,14 @@ export interface FrozenTotals {
   total: number;
 }
 
+/** What pricing derived for a completed sale, stored with it so reports and their verify stay SQL (issue 14). */
+export interface SaleFigures {
+  /** Tax charged per tax label, in the order the sale's pricing lists them. */
+  taxes: readonly { label: string; amount: number }[];
+  /** Lines with a discount, plus one for an order discount. */
+  discountCount: number;
+}
+
 export function parseDiscount(json: string | null): Discount | null {
   return json ? (JSON.parse(json) as Discount) : null;
 }
@@ -126,8 +134,13 @@ export interface OrderWriter {
   setCashRounding(orderId: string, amount: number): void;
   /** A tip changed after approval: the tender of that attempt follows. */
   setTenderTip(attemptId: string, tip: number): void;
-  /** Marks the order completed with its frozen totals; the completion time, or null if it was not open. */
-  complete(orderId: string, totals: FrozenTotals): string | null;
+  /**
+   * Marks the order completed with its frozen totals and the figures pricing derived (the running
+   * totals' triggers add them up in the same statement); the completion time, or null if it was not open.
+   */
+  complete(orderId: string, totals: FrozenTotals, figures: SaleFigures): string | null;
+  /** Stores the figures of a sale completed before they were stored (once; later calls change nothing). */
+  recordFigures(orderId: string, figures: SaleFigures): void;
   /** Cancels an open order; false when it was not open. */
   cancel(orderId: string): boolean;
 }
@@ -164,6 +177,8 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
     complete:
       db.prepare(`UPDATE orders SET status = 'completed', completed_at = @at, subtotal = @subtotal, discount_total = @discountTotal,
       tax_total = @taxTotal, total = @total WHERE id = @id AND status = 'open'`),
+    insertTax: db.prepare('INSERT OR IGNORE INTO order_taxes (order_id, seq, label, amount) VALUES (?, ?, ?, ?)'),
+    insertFigures: db.prepare('INSERT OR IGNORE INTO order_figures (order_id, discount_count) VALUES (?, ?)'),
     cancel: db.prepare("UPDATE orders SET status = 'cancelled', completed_at = ? WHERE id = ? AND status = 'open'"),
     // What went back to the customer on this order, from the refund ledger: done parts only.
     refunded:
@@ -172,6 +187,11 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
     partPaid: db.prepare(`SELECT o.number FROM orders o WHERE o.shift_id = ? AND o.status = 'open'
       AND EXISTS (SELECT 1 FROM tenders t WHERE t.order_id = o.id)`),
   };
+
+  function recordFigures(orderId: string, figures: SaleFigures): void {
+    figures.taxes.forEach((tax, seq) => q.insertTax.run(orderId, seq, tax.label, tax.amount));
+    q.insertFigures.run(orderId, figures.discountCount);
+  }
 
   return {
     openOrder: () => (q.open.get() as OrderRow | undefined) ?? null,
@@ -221,11 +241,17 @@ export function createOrderRepository(db: Db): OrderReader & OrderWriter {
     },
     setCashRounding: (orderId: string, amount: number) => void q.setCashRounding.run(amount, orderId),
     setTenderTip: (attemptId: string, tip: number) => void q.setTenderTip.run(tip, attemptId),
-    /** Marks the order completed with its frozen totals; the completion time, or null if it was not open. */
-    complete(orderId: string, totals: FrozenTotals): string | null {
+    complete(orderId: string, totals: FrozenTotals, figures: SaleFigures): string | null {
       const at = new Date().toISOString();
-      return q.complete.run({ id: orderId, at, ...totals }).changes === 1 ? at : null;
+      return db.transaction(() => {
+        if ((q.byId.get(orderId) as OrderRow | undefined)?.status !== 'open') return null;
+        // Stored first: the completion's own statement adds them to the running totals (migration 008).
+        recordFigures(orderId, figures);
+        q.complete.run({ id: orderId, at, ...totals });
+        return at;
+      })();
     },
+    recordFigures,
     cancel: (orderId: string) => q.cancel.run(new Date().toISOString(), orderId).changes === 1,
     /** What went back to the customer on this order (the refund ledger's done parts). */
     refunded: (orderId: string) => q.refunded.pluck().get({ orderId }) as number,

@@ -1,11 +1,13 @@
 /**
- * Read-only queries behind the X and Z reports and the sales export: plain rows, one statement
- * each, prepared once. Sums and grouping are the report's (sales/shift-report); a figure is
- * never computed twice in SQL and in code.
+ * Queries behind the X and Z reports and the sales export: plain rows, one indexed statement each,
+ * prepared once. The report's sums come from the running totals (`totals-repository.ts`, issue 14);
+ * the lists (refunds, voids, no-sales, overrides, late approvals) are per-shift index reads. The only
+ * writes are derived data: a shift that predates the running totals has them computed once, on first read.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-journal';
 import type { VoidRow } from './shift-repository';
+import { createTotalsReader, verifyShiftTotals, type Totals, type TotalsCheck } from './totals-repository';
 
 /** An audit entry as a report lists it (its detail is JSON text). */
 export interface AuditReportRow {
@@ -28,8 +30,20 @@ export interface SalesExportRow {
 }
 
 export interface ReportReader {
-  /** Ids of the shift's completed sales, in sale-number order. */
-  completedOrderIds(shiftId: number): string[];
+  /** The shift's running totals (figure → integer; see totals-repository.ts). */
+  shiftTotals(shiftId: number): Totals;
+  /** The shift's running totals against a full recomputation from the journal's base rows. */
+  verifyShift(shiftId: number): TotalsCheck & { recomputed: Totals };
+  /** True when the shift was opened before running totals existed. */
+  predatesTotals(openedAt: string): boolean;
+  /** The shift's completed sales whose pricing figures were never stored (completed before migration 008). */
+  salesWithoutFigures(shiftId: number): string[];
+  /** A sale's number, or null. */
+  orderNumber(orderId: string): number | null;
+  /** The names of a sale's lines still on it, by line id. */
+  lineNames(orderId: string): Map<string, string>;
+  /** True when this attempt is a tender of its sale (a late approval a manager accepted). */
+  isTender(attemptId: string): boolean;
   /** The shift's voids (lines and whole orders), oldest first, with their sale's number. */
   voids(shiftId: number): (VoidRow & { order_number: number })[];
   /** Audit entries of one action between two ISO times (both included), oldest first. */
@@ -38,6 +52,9 @@ export interface ReportReader {
   salesExport(since: string | null): SalesExportRow[];
 }
 
+const EXPORT = `SELECT o.number, o.completed_at, u.name AS cashier, o.currency, o.subtotal, o.discount_total,
+  o.tax_total, o.total, o.cash_rounding FROM orders o JOIN users u ON u.id = o.cashier_id`;
+
 export function createReportRepository(db: Db): ReportReader {
   // Prepared on first use, once: the command line opens older journals read-only, where a
   // table another method reads may not exist yet.
@@ -45,23 +62,34 @@ export function createReportRepository(db: Db): ReportReader {
     let prepared: Statement | undefined;
     return () => (prepared ??= db.prepare(sql));
   };
+  const totals = createTotalsReader(db);
   const q = {
-    completedOrderIds: statement("SELECT id FROM orders WHERE shift_id = ? AND status = 'completed' ORDER BY number"),
+    salesWithoutFigures: statement(`SELECT o.id FROM orders o WHERE o.shift_id = ? AND o.status = 'completed'
+      AND NOT EXISTS (SELECT 1 FROM order_figures g WHERE g.order_id = o.id) ORDER BY o.number`),
+    orderNumber: statement('SELECT number FROM orders WHERE id = ?'),
+    lineNames: statement('SELECT id, name FROM order_lines WHERE order_id = ? AND removed_at IS NULL'),
+    isTender: statement('SELECT 1 FROM tenders WHERE attempt_id = ? LIMIT 1'),
     voids: statement(`SELECT v.*, o.number AS order_number FROM voids v JOIN orders o ON o.id = v.order_id
       WHERE v.shift_id = ? ORDER BY v.id`),
     auditBetween: statement(
       'SELECT at, user_id, detail FROM audit WHERE action = ? AND at >= ? AND at <= ? ORDER BY seq',
     ),
-    salesExport:
-      statement(`SELECT o.number, o.completed_at, u.name AS cashier, o.currency, o.subtotal, o.discount_total,
-      o.tax_total, o.total, o.cash_rounding
-      FROM orders o JOIN users u ON u.id = o.cashier_id
-      WHERE o.status = 'completed' AND (? IS NULL OR o.completed_at >= ?) ORDER BY o.number`),
+    // Two statements, so each has its index: all sales by number, or those since a time by completion.
+    salesExport: statement(`${EXPORT} WHERE o.status = 'completed' ORDER BY o.number`),
+    salesExportSince: statement(`${EXPORT} WHERE o.completed_at >= ? AND o.status = 'completed' ORDER BY o.number`),
   };
   return {
-    completedOrderIds: (shiftId) => q.completedOrderIds().pluck().all(shiftId) as string[],
+    shiftTotals: (shiftId) => totals.ofShift(shiftId),
+    verifyShift: (shiftId) => verifyShiftTotals(db, shiftId),
+    predatesTotals: (openedAt) => totals.predatesTotals(openedAt),
+    salesWithoutFigures: (shiftId) => q.salesWithoutFigures().pluck().all(shiftId) as string[],
+    orderNumber: (orderId) => (q.orderNumber().pluck().get(orderId) as number | undefined) ?? null,
+    lineNames: (orderId) =>
+      new Map((q.lineNames().all(orderId) as { id: string; name: string }[]).map((l) => [l.id, l.name])),
+    isTender: (attemptId) => q.isTender().get(attemptId) !== undefined,
     voids: (shiftId) => q.voids().all(shiftId) as (VoidRow & { order_number: number })[],
     auditBetween: (action, from, until) => q.auditBetween().all(action, from, until) as AuditReportRow[],
-    salesExport: (since) => q.salesExport().all(since, since) as SalesExportRow[],
+    salesExport: (since) =>
+      (since === null ? q.salesExport().all() : q.salesExportSince().all(since)) as SalesExportRow[],
   };
 }

@@ -1,6 +1,7 @@
 /** Shifts, cash moves, voids and Z reports: the only place their SQL lives. */
 import type { DenominationCounts } from '../../src-shared/report';
 import type { Db } from './open-journal';
+import { createTotalsReader } from './totals-repository';
 
 export interface ShiftRow {
   id: number;
@@ -58,16 +59,26 @@ export interface VoidRow {
   at: string;
 }
 
+export interface DrawerTotals {
+  cashTaken: number;
+  cashRefunded: number;
+  paidIn: number;
+  paidOut: number;
+  moves: number;
+}
+
 export interface ShiftReader {
   /** The open shift, or null (at most one is open). */
   current(): ShiftRow | null;
   byId(id: number): ShiftRow | null;
   /** The shift's paid-in and paid-out moves, oldest first. */
   cashMoves(shiftId: number): CashMoveRow[];
-  /** Cash tenders taken on the shift's sales (change already deducted, cash back lines negative). */
-  cashTaken(shiftId: number): number;
-  /** Refund parts the shift paid out of the drawer. */
-  cashRefunded(shiftId: number): number;
+  /**
+   * The shift's drawer figures from its running totals (one indexed read): cash tenders taken on its
+   * sales (change deducted, cash back lines negative), refund parts paid out of the drawer, paid in,
+   * paid out and the number of cash moves.
+   */
+  drawer(shiftId: number): DrawerTotals;
   /** The number the next Z report gets (Z numbers never repeat). */
   nextZNumber(): number;
   /** A stored Z report's JSON body, or null. */
@@ -110,6 +121,7 @@ export interface ShiftWriter {
 export type ShiftRepository = ShiftReader & ShiftWriter;
 
 export function createShiftRepository(db: Db, now: () => Date = () => new Date()): ShiftReader & ShiftWriter {
+  const totals = createTotalsReader(db);
   const q = {
     current: db.prepare('SELECT * FROM shifts WHERE closed_at IS NULL'),
     byId: db.prepare('SELECT * FROM shifts WHERE id = ?'),
@@ -118,10 +130,6 @@ export function createShiftRepository(db: Db, now: () => Date = () => new Date()
       'INSERT INTO cash_moves (shift_id, kind, amount, reason, user_id, approved_by, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     moves: db.prepare('SELECT * FROM cash_moves WHERE shift_id = ? ORDER BY id'),
-    cashTaken: db.prepare(`SELECT COALESCE(SUM(t.amount), 0) FROM tenders t JOIN orders o ON o.id = t.order_id
-      WHERE o.shift_id = ? AND t.kind = 'cash'`),
-    cashRefunded: db.prepare(`SELECT COALESCE(SUM(rt.amount), 0) FROM refund_tenders rt
-      JOIN refunds r ON r.id = rt.refund_id WHERE r.shift_id = ? AND rt.via = 'drawer'`),
     close:
       db.prepare(`UPDATE shifts SET closed_by = @closedBy, closing_approved_by = @approvedBy, closed_at = @at, counted = @counted,
       counted_cash = @countedCash, expected_cash = @expectedCash, variance = @variance, z_number = @zNumber WHERE id = @id AND closed_at IS NULL`),
@@ -143,8 +151,17 @@ export function createShiftRepository(db: Db, now: () => Date = () => new Date()
       q.move.run(shiftId, move.kind, move.amount, move.reason, move.userId, move.approvedBy, now().toISOString());
     },
     cashMoves: (shiftId) => q.moves.all(shiftId) as CashMoveRow[],
-    cashTaken: (shiftId) => q.cashTaken.pluck().get(shiftId) as number,
-    cashRefunded: (shiftId) => q.cashRefunded.pluck().get(shiftId) as number,
+    drawer(shiftId) {
+      const figures = totals.ofShift(shiftId);
+      const figure = (name: string) => figures.get(name) ?? 0;
+      return {
+        cashTaken: figure('drawer.cashTaken'),
+        cashRefunded: figure('drawer.cashRefunded'),
+        paidIn: figure('cash.paidIn'),
+        paidOut: figure('cash.paidOut'),
+        moves: figure('cash.moves'),
+      };
+    },
     close(shiftId, close) {
       return (
         q.close.run({ id: shiftId, ...close, counted: JSON.stringify(close.counted), at: now().toISOString() })

@@ -5,8 +5,16 @@
 import type { OrderView } from '../../src-shared/domain';
 import { PosError } from '../../src-shared/errors';
 import type { JournalTransaction } from '../journal/open-journal';
-import type { OrderRepository, OrderRow } from '../journal/order-repository';
+import type { OrderRepository, OrderRow, SaleFigures } from '../journal/order-repository';
 import type { ElectronicTender } from '../payments/engine/payment-engine';
+
+/** What the reports add up from a completed sale besides its frozen totals (stored with it, issue 14). */
+export function saleFigures(view: OrderView): SaleFigures {
+  return {
+    taxes: view.taxes.map((t) => ({ label: t.label, amount: t.amount })),
+    discountCount: view.lines.filter((l) => l.lineDiscount > 0).length + (view.orderDiscount ? 1 : 0),
+  };
+}
 
 export interface CheckoutDeps {
   journal: JournalTransaction;
@@ -38,12 +46,16 @@ export function createCheckout(deps: CheckoutDeps) {
   function completeIfPaid(orderId: string): OrderView {
     const view = deps.view(orders.byId(orderId)!);
     if (view.lines.length > 0 && view.due === 0 && view.status === 'open') {
-      const at = orders.complete(orderId, {
-        subtotal: view.subtotal,
-        discountTotal: view.discountTotal,
-        taxTotal: view.addedTax + view.includedTax,
-        total: view.total,
-      });
+      const at = orders.complete(
+        orderId,
+        {
+          subtotal: view.subtotal,
+          discountTotal: view.discountTotal,
+          taxTotal: view.addedTax + view.includedTax,
+          total: view.total,
+        },
+        saleFigures(view),
+      );
       // Only the status changed: no need to read and price the order again.
       if (at) return { ...view, status: 'completed', completedAt: at };
     }

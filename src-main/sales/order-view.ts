@@ -8,6 +8,34 @@ export function lineTaxRates(line: LineRow): TaxRate[] {
   return JSON.parse(line.tax_codes) as TaxRate[];
 }
 
+/** The order priced from its own lines (each with its snapshot of rates, keyed per line). */
+function priceLines(order: OrderRow, lines: readonly LineRow[]) {
+  // Each line carries its own snapshot of rates, so history never re-prices with today's config.
+  // The per-line keys keep the real code as roundingGroup: 'order' rounding rounds once per real tax.
+  const rates: TaxRate[] = [];
+  const priced = lines.map((l) => {
+    const taxCodes: string[] = [];
+    for (const rate of lineTaxRates(l)) {
+      const code = `${l.id}:${rate.code}`;
+      rates.push({ ...rate, code, roundingGroup: rate.code });
+      taxCodes.push(code);
+    }
+    return { id: l.id, unitPrice: l.unit_price, qtyMilli: l.qty_milli, discount: parseDiscount(l.discount), taxCodes };
+  });
+  const orderDiscount = parseDiscount(order.order_discount);
+  return { orderDiscount, totals: priceOrder(priced, orderDiscount, rates, order.tax_rounding) };
+}
+
+/**
+ * What the order still owes, as `buildOrderView(...).due` says it, without building the view: for
+ * checks that need the amount alone (a payment's amount against what is due).
+ */
+export function orderDue(order: OrderRow, lines: readonly LineRow[], tenders: readonly TenderRow[]): number {
+  const { totals } = priceLines(order, lines);
+  const paid = tenders.reduce((sum, t) => sum + t.amount, 0);
+  return Math.max(0, totals.total + order.cash_rounding - paid);
+}
+
 export function buildOrderView(input: {
   order: OrderRow;
   lines: readonly LineRow[];
@@ -18,26 +46,7 @@ export function buildOrderView(input: {
   refunded: number;
 }): OrderView {
   const { order, lines, tenders } = input;
-  // Each line carries its own snapshot of rates, so history never re-prices with today's config.
-  // The per-line keys keep the real code as roundingGroup: 'order' rounding rounds once per real tax.
-  const rates = new Map<string, TaxRate>();
-  for (const line of lines) {
-    for (const rate of lineTaxRates(line))
-      rates.set(`${line.id}:${rate.code}`, { ...rate, code: `${line.id}:${rate.code}`, roundingGroup: rate.code });
-  }
-  const orderDiscount = parseDiscount(order.order_discount);
-  const totals = priceOrder(
-    lines.map((l) => ({
-      id: l.id,
-      unitPrice: l.unit_price,
-      qtyMilli: l.qty_milli,
-      discount: parseDiscount(l.discount),
-      taxCodes: lineTaxRates(l).map((r) => `${l.id}:${r.code}`),
-    })),
-    orderDiscount,
-    [...rates.values()],
-    order.tax_rounding,
-  );
+  const { orderDiscount, totals } = priceLines(order, lines);
   // Merge the per-line tax keys back into one entry per tax code.
   const taxes = new Map<string, OrderView['taxes'][number]>();
   for (const tax of totals.taxes) {

@@ -3,72 +3,118 @@
  * before tax, after refunds), the refund ledger, late approvals and where each stands, per-
  * provider reconciliation (what it confirmed, what the sales took, what went back), voids
  * with user and product, no-sales and overrides with who approved them, discounts, tips,
- * cash back, taxes, per-tender totals, and payments still unresolved.
+ * cash back, taxes, per-tender totals, and payments still unresolved. The figures come from
+ * the shift's running totals (issue 14), the lists from indexed per-shift reads: a report
+ * costs the same with 100 or 1,000,000 sales in the journal.
  */
 import type { AttemptView, OrderView } from '../../src-shared/domain';
-import { mulDivRound } from '../../src-shared/money';
 import type { Report } from '../../src-shared/report';
 import type { AttemptReader } from '../journal/attempt-repository';
+import type { SaleFigures } from '../journal/order-repository';
 import type { RefundReader } from '../journal/refund-repository';
 import type { ReportReader } from '../journal/report-repository';
 import type { ShiftReader, ShiftRow } from '../journal/shift-repository';
+import type { Totals } from '../journal/totals-repository';
 import { cashbackOf } from '../payments/engine/payment-engine';
+import { saleFigures } from './checkout';
 import { recordStatus } from './refund-service';
 
 export interface ReportDeps {
-  /** The report's own queries (sales, voids, audit entries of the shift). */
-  report: Pick<ReportReader, 'completedOrderIds' | 'voids' | 'auditBetween'>;
+  /** The report's own reads: the shift's running totals and its indexed per-shift lists. */
+  report: Pick<
+    ReportReader,
+    | 'shiftTotals'
+    | 'predatesTotals'
+    | 'salesWithoutFigures'
+    | 'voids'
+    | 'auditBetween'
+    | 'orderNumber'
+    | 'lineNames'
+    | 'isTender'
+    | 'verifyShift'
+  >;
   shifts: Pick<ShiftReader, 'cashMoves'>;
   storeName: string;
   currency: string;
+  /** Used only for sales completed before their figures were stored (a shift that spans the upgrade to 008). */
   orderView(orderId: string): OrderView;
+  /** Stores such a sale's figures (once); the running totals follow in the same statement. */
+  recordFigures?(orderId: string, figures: SaleFigures): void;
   userName(id: string | null): string;
   providerLabel(providerId: string): string;
   unresolved(): AttemptView[];
   expectedCash(shift: ShiftRow): number;
-  refunds: RefundReader;
-  attempts: Pick<AttemptReader, 'byId' | 'lateApprovals'>;
+  refunds: Pick<RefundReader, 'byShift' | 'partsOfShift' | 'partsOfAttempt' | 'lines'>;
+  attempts: Pick<AttemptReader, 'lateApprovals'>;
 }
 
 type TenderGroup = Report['tenders'][number];
 type ProviderLine = Report['providers'][number];
 
-/** The refund kinds that give goods back (a reversal gives back an approval the sale never took; `accepted` swaps one tender for another). */
-const GIVES_GOODS_BACK = new Set(['refund', 'void', 'outside']);
+/** The figures of one prefix (`tender:`, `provider:`, `tax:`): key → field → value, in first-met order. */
+function grouped(totals: Totals, prefix: string): [string, Map<string, number>][] {
+  const groups = new Map<string, Map<string, number>>();
+  for (const [figure, value] of totals) {
+    if (!figure.startsWith(prefix)) continue;
+    const rest = figure.slice(prefix.length);
+    const dot = prefix === 'tax:' ? (rest.endsWith('.first') ? rest.length - 6 : rest.length) : rest.lastIndexOf('.');
+    const key = rest.slice(0, dot);
+    const field = dot < rest.length ? rest.slice(dot + 1) : 'amount';
+    const group = groups.get(key) ?? new Map<string, number>();
+    group.set(field, value);
+    groups.set(key, group);
+  }
+  return [...groups].sort(([, a], [, b]) => (a.get('first') ?? Infinity) - (b.get('first') ?? Infinity));
+}
 
+/**
+ * The X or Z report of a shift. Its sums are the shift's running totals (a handful of rows, whatever
+ * the history); it lists only the exceptions (refunds, voids, cash moves, no-sales, overrides, late
+ * approvals, unresolved payments), each from an indexed per-shift read. `recomputed` (a Z close whose
+ * verify disagreed) replaces the running totals with the recomputation from the journal.
+ */
 export function buildShiftReport(
   deps: ReportDeps,
   shift: ShiftRow,
-  options: { kind: 'X' | 'Z'; number: number | null; copy: boolean; countedCash?: number; at?: string },
+  options: {
+    kind: 'X' | 'Z';
+    number: number | null;
+    copy: boolean;
+    countedCash?: number;
+    at?: string;
+    recomputed?: Totals;
+  },
 ): Report {
   const until = shift.closed_at ?? options.at ?? new Date().toISOString();
   const name = (id: string | null) => (id ? deps.userName(id) : null);
-  const orders = deps.report.completedOrderIds(shift.id).map((id) => deps.orderView(id));
-  const providerOf = (attemptId: string | null): string | null =>
-    attemptId ? (deps.attempts.byId(attemptId)?.provider ?? null) : null;
+  if (deps.recordFigures && deps.report.predatesTotals(shift.opened_at)) {
+    // Sales completed before migration 008 have no stored tax rows: priced once, here, then kept.
+    for (const orderId of deps.report.salesWithoutFigures(shift.id))
+      deps.recordFigures(orderId, saleFigures(deps.orderView(orderId)));
+  }
+  const totals = options.recomputed ?? deps.report.shiftTotals(shift.id);
+  const figure = (key: string) => totals.get(key) ?? 0;
 
-  const taxes = new Map<string, number>();
-  for (const order of orders)
-    for (const tax of order.taxes) taxes.set(tax.label, (taxes.get(tax.label) ?? 0) + tax.amount);
+  const taxes = grouped(totals, 'tax:')
+    .filter(([, t]) => t.has('first'))
+    .map(([label, t]) => ({ label, amount: t.get('amount') ?? 0 }));
 
   // Tenders: what each provider (or the drawer) took, tips and cash back inside, as a terminal's batch counts it.
   const tenderGroups = new Map<string, TenderGroup>();
-  const group = (key: string | null): TenderGroup => {
-    const id = key ?? 'cash';
-    const existing = tenderGroups.get(id);
-    if (existing) return existing;
-    const created = {
-      label: key ? deps.providerLabel(key) : 'Cash',
-      count: 0,
-      amount: 0,
-      tips: 0,
-      cashback: 0,
-      refunded: 0,
-      net: 0,
-    };
-    tenderGroups.set(id, created);
-    return created;
-  };
+  for (const [key, g] of grouped(totals, 'tender:')) {
+    if ((g.get('n') ?? 0) <= 0) continue;
+    const amount = g.get('amount') ?? 0;
+    const refunded = g.get('refunded') ?? 0;
+    tenderGroups.set(key, {
+      label: key === 'cash' ? 'Cash' : deps.providerLabel(key),
+      count: g.get('count') ?? 0,
+      amount,
+      tips: g.get('tips') ?? 0,
+      cashback: g.get('cashback') ?? 0,
+      refunded,
+      net: amount - refunded,
+    });
+  }
   const providers = new Map<string, ProviderLine>();
   const line = (provider: string): ProviderLine => {
     const existing = providers.get(provider);
@@ -84,53 +130,22 @@ export function buildShiftReport(
     providers.set(provider, created);
     return created;
   };
-  for (const order of orders) {
-    for (const tender of order.tenders) {
-      const provider = providerOf(tender.attemptId);
-      const g = group(provider);
-      if (tender.amount > 0) g.count += 1;
-      g.amount += tender.amount + tender.tip;
-      g.tips += tender.tip;
-      g.cashback += tender.cashback;
-      if (provider) {
-        line(provider).asTenders.count += 1;
-        line(provider).asTenders.amount += tender.amount + tender.tip;
-      }
-    }
+  for (const [provider, p] of grouped(totals, 'provider:')) {
+    if ((p.get('n') ?? 0) <= 0) continue;
+    const created = line(provider);
+    created.asTenders = { count: p.get('asCount') ?? 0, amount: p.get('asAmount') ?? 0 };
+    created.givenBack = p.get('givenBack') ?? 0;
   }
 
-  // The refund ledger of the shift: done parts count; in-flight ones are listed, not counted.
+  // The refund ledger of the shift: done parts count (in the totals); every record is listed.
   const records = deps.refunds.byShift(shift.id);
   const parts = deps.refunds.partsOfShift(shift.id);
-  const kindOf = new Map(records.map((r) => [r.id, r.kind]));
-  let goodsBack = 0;
-  let tipsBack = 0;
-  let refundedTax = 0;
-  for (const record of records) {
-    const done = parts.filter((p) => p.refund_id === record.id && p.status === 'done');
-    const tip = done.reduce((sum, p) => sum + p.tip, 0);
-    const goods = done.reduce((sum, p) => sum + p.amount, 0) - tip;
-    if (!GIVES_GOODS_BACK.has(record.kind)) continue;
-    goodsBack += goods;
-    tipsBack += tip;
-    const planned = record.amount - record.tip;
-    refundedTax += planned > 0 ? mulDivRound(record.tax, Math.min(goods, planned), planned) : 0;
-  }
-  for (const part of parts.filter((p) => p.status === 'done')) {
-    // Back through the provider (its refund attempt), or on its terminal (the payment it gives back): its batch counts it.
-    const provider =
-      part.via === 'drawer' ? null : providerOf(part.via === 'provider' ? part.attempt_id : part.original_attempt_id);
-    if (part.via !== 'drawer' && provider) line(provider).givenBack += part.amount;
-    // A reversal gives back an approval that was never a tender: it is in the provider lines only.
-    if (kindOf.get(part.refund_id) !== 'reversal') group(provider).refunded += part.amount;
-  }
 
   const lateApprovals: Report['lateApprovals'] = deps.attempts.lateApprovals(shift.opened_at, until).map((attempt) => {
     const given = deps.refunds.partsOfAttempt(attempt.id);
     const outside = given.some((p) => p.via === 'outside' && p.status === 'done');
     // Accepted by a manager: it became a tender of its sale (and may have been refunded since, like any tender).
-    const order = deps.orderView(attempt.order_id);
-    const status: Report['lateApprovals'][number]['status'] = order.tenders.some((t) => t.attemptId === attempt.id)
+    const status: Report['lateApprovals'][number]['status'] = deps.report.isTender(attempt.id)
       ? 'accepted'
       : outside
         ? 'refunded-elsewhere'
@@ -147,7 +162,7 @@ export function buildShiftReport(
     return {
       attemptId: attempt.id,
       provider: deps.providerLabel(attempt.provider),
-      orderNumber: order.number,
+      orderNumber: deps.report.orderNumber(attempt.order_id) ?? 0,
       at: attempt.raised_at,
       amount,
       status,
@@ -157,10 +172,9 @@ export function buildShiftReport(
     p.confirmed = { count: p.asTenders.count + p.late.count, amount: p.asTenders.amount + p.late.amount };
     p.net = p.confirmed.amount - p.givenBack;
   }
-  for (const g of tenderGroups.values()) g.net = g.amount - g.refunded;
 
-  const itemsOf = (refundId: string, order: OrderView) => {
-    const names = new Map(order.lines.map((l) => [l.id, l.name]));
+  const itemsOf = (refundId: string, orderId: string) => {
+    const names = deps.report.lineNames(orderId);
     return deps.refunds
       .lines(refundId)
       .map((i) => `${i.qty_milli / 1000} × ${names.get(i.line_id) ?? ''}`)
@@ -171,17 +185,25 @@ export function buildShiftReport(
 
   const moves = deps.shifts.cashMoves(shift.id);
   const cashGroup = tenderGroups.get('cash');
-  const cashback = orders.reduce((s, o) => s + o.tenders.reduce((t, x) => t + x.cashback, 0), 0);
+  const cashback = figure('sales.cashback');
   // Cash taken for sales, before the cash back handed out (which the cash group holds as negative lines).
   const cashSales = (cashGroup?.amount ?? 0) + cashback;
   const cashRefunds = cashGroup?.refunded ?? 0;
   if (cashGroup && cashGroup.count === 0 && cashGroup.refunded === 0 && cashGroup.amount === 0)
     tenderGroups.delete('cash');
-  const expected = deps.expectedCash(shift);
+  const expected = options.recomputed
+    ? shift.float_total +
+      figure('drawer.cashTaken') -
+      figure('drawer.cashRefunded') +
+      figure('cash.paidIn') -
+      figure('cash.paidOut')
+    : deps.expectedCash(shift);
   const counted = options.countedCash ?? shift.counted_cash;
-  const gross = orders.reduce((s, o) => s + o.subtotal, 0);
-  const discounts = orders.reduce((s, o) => s + o.discountTotal, 0);
-  const tax = orders.reduce((s, o) => s + o.addedTax + o.includedTax, 0);
+  const gross = figure('sales.gross');
+  const discounts = figure('sales.discounts');
+  const tax = figure('sales.tax');
+  const goodsBack = figure('refunds.goods');
+  const refundedTax = figure('refunds.tax');
 
   return {
     kind: options.kind,
@@ -199,26 +221,25 @@ export function buildShiftReport(
       closedAt: shift.closed_at,
     },
     sales: {
-      count: orders.length,
+      count: figure('sales.count'),
       gross,
       discounts,
       tax,
       refunds: goodsBack,
       refundedTax,
       net: gross - discounts - tax - (goodsBack - refundedTax),
-      tips: orders.reduce((s, o) => s + o.tenders.reduce((t, x) => t + x.tip, 0), 0),
-      tipsRefunded: tipsBack,
+      tips: figure('sales.tips'),
+      tipsRefunded: figure('refunds.tips'),
       cashback,
-      cashRounding: orders.reduce((s, o) => s + o.cashRounding, 0),
+      cashRounding: figure('sales.cashRounding'),
     },
-    taxes: [...taxes].map(([label, amount]) => ({ label, amount })),
+    taxes,
     tenders: [...tenderGroups.values()],
     refunds: records.map((r) => {
-      const order = deps.orderView(r.order_id);
       const own = parts.filter((p) => p.refund_id === r.id);
       return {
         number: r.number,
-        orderNumber: order.number,
+        orderNumber: deps.report.orderNumber(r.order_id) ?? 0,
         at: r.created_at,
         kind: r.kind,
         amount: r.amount,
@@ -226,7 +247,7 @@ export function buildShiftReport(
         reason: r.reason,
         user: deps.userName(r.user_id),
         approvedBy: name(r.approved_by),
-        items: itemsOf(r.id, order) || 'by amount',
+        items: itemsOf(r.id, r.order_id) || 'by amount',
         status: recordStatus(own),
       };
     }),
@@ -269,20 +290,14 @@ export function buildShiftReport(
         approvedBy: name(d.approvedBy),
       };
     }),
-    discounts: {
-      count: orders.reduce(
-        (s, o) => s + o.lines.filter((l) => l.lineDiscount > 0).length + (o.orderDiscount ? 1 : 0),
-        0,
-      ),
-      total: discounts,
-    },
+    discounts: { count: figure('discounts.count'), total: discounts },
     cash: {
       float: shift.float_total,
       sales: cashSales,
       cashback,
       refunds: cashRefunds,
-      paidIn: moves.filter((m) => m.kind === 'in').reduce((s, m) => s + m.amount, 0),
-      paidOut: moves.filter((m) => m.kind === 'out').reduce((s, m) => s + m.amount, 0),
+      paidIn: figure('cash.paidIn'),
+      paidOut: figure('cash.paidOut'),
       expected,
       counted: counted ?? null,
       variance: counted === null || counted === undefined ? null : counted - expected,
@@ -295,10 +310,11 @@ export function buildShiftReport(
       user: deps.userName(m.user_id),
       approvedBy: name(m.approved_by),
     })),
+    ...(options.recomputed ? { totalsRecomputed: true } : {}),
     unresolved: deps.unresolved().map((a) => ({
       attemptId: a.id,
       provider: deps.providerLabel(a.provider),
-      orderNumber: deps.orderView(a.orderId).number,
+      orderNumber: deps.report.orderNumber(a.orderId) ?? 0,
       amount: a.amount,
       state: a.state,
       since: a.createdAt,

@@ -12,6 +12,7 @@ import { ApprovalDialog } from '../common/approval-dialog';
 import { jobText } from '../common/print-job-text';
 import { dateTime } from '../common/time-text';
 import { useLocale, useStores } from '../common/use-stores';
+import { JournalCheckNote } from './journal-check-note';
 import { TerminalsPanel } from './terminals-panel';
 
 const SCANNER_STATE = {
@@ -238,6 +239,7 @@ export function DevicesScreen() {
       <TerminalsPanel />
       <HidFinder />
       <JournalKeyNote />
+      <JournalCheckNote />
       {noSale && (
         <ApprovalDialog
           title="Open the drawer without a sale"

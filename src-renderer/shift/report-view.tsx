@@ -10,7 +10,7 @@ import { useId, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { formatLocalDateTime } from '../../src-shared/local-time';
 import { formatMoney } from '../../src-shared/money';
-import type { Report } from '../../src-shared/report';
+import { TOTALS_RECOMPUTED, type Report } from '../../src-shared/report';
 import { useLocale, useStores } from '../common/use-stores';
 import { reportName } from './reports-store';
 
@@ -104,6 +104,7 @@ export function ReportView({ report }: { report: Report }) {
   return (
     <article className="report" aria-label={name}>
       {report.copy && <p className="receipt-mark">COPY</p>}
+      {report.totalsRecomputed && <p role="alert">{TOTALS_RECOMPUTED}</p>}
       <header>
         <h3>{name}</h3>
         <p>

@@ -6,7 +6,7 @@
  */
 import { formatLocalDateTime, resolvedTimeZone } from '../../../src-shared/local-time';
 import { formatMoney } from '../../../src-shared/money';
-import type { Report } from '../../../src-shared/report';
+import { TOTALS_RECOMPUTED, type Report } from '../../../src-shared/report';
 import { escapeReceiptLine as esc } from './receipt-document';
 
 /** Figure rows: a label and a fixed amount column. */
@@ -35,6 +35,7 @@ export function reportDocument(report: Report, locale: string, options: ReportDo
 
   out.push(`^^${esc(report.storeName)}`, `^^${report.kind} REPORT${report.number !== null ? ` ${report.number}` : ''}`);
   if (report.copy) out.push('^^^COPY');
+  if (report.totalsRecomputed) out.push(`"${esc(TOTALS_RECOMPUTED)}`);
   out.push(row('Shift opened', `${at(report.shift.openedAt)} ${report.shift.openedBy}`));
   if (report.shift.closedAt)
     out.push(

@@ -7,6 +7,8 @@ import type { Migration } from './migration';
 export const moneySafety: Migration = {
   version: 5,
   name: 'money-safety',
+  // New NOT NULL columns with defaults change every attempt's stored form; journal_identity gets its row.
+  rewrites: ['payment_attempts', 'journal_identity'],
   sql: `
 -- Numbers handed out in the same transaction as the row that uses them; never reused.
 CREATE TABLE journal_sequences (

@@ -10,6 +10,8 @@ import type { Migration } from './migration';
 export const refundLedger: Migration = {
   version: 6,
   name: 'refund-ledger',
+  // New columns with defaults and the UPDATE / INSERT…SELECT below change existing rows of these.
+  rewrites: ['refunds', 'refund_tenders', 'tenders', 'orders'],
   sql: `
 -- What kind of movement a record is: a refund (any screen), a void of a payment, the reversal of
 -- an approval the sale did not need, a refund done outside the till, or money handed back when a

@@ -7,6 +7,8 @@ import { manager } from './004-manager';
 import { moneySafety } from './005-money-safety';
 import { refundLedger } from './006-refund-ledger';
 import { journalChain } from './007-journal-chain';
+import { runningTotals } from './008-running-totals';
+import { catalogSearch } from './009-catalog-search';
 
 export const MIGRATIONS: readonly Migration[] = [
   foundation,
@@ -16,4 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   moneySafety,
   refundLedger,
   journalChain,
+  runningTotals,
+  catalogSearch,
 ];

@@ -48,8 +48,12 @@ export interface LifecycleContext {
   providerFor(row: AttemptRow): PaymentProvider | null;
   /** The attempt as its provider sees it (with its original's keys for a refund, void or capture). */
   toProviderAttempt(row: AttemptRow, walletCode?: string): ProviderAttempt;
-  /** Tells the screens the attempt and its order changed (after the commit). */
-  publish(row: AttemptRow): void;
+  /**
+   * Tells the screens the attempt and its order changed (after the commit). `orderToo` false: only
+   * the attempt's progress changed, nothing the order shows but the attempt itself (the screens
+   * merge an order's attempts with the newer ones `pos:payment.changed` brought).
+   */
+  publish(row: AttemptRow, orderToo?: boolean): void;
   /** Raises a manager flag, never hiding a stronger one; inside the caller's transaction. */
   raiseFlag(id: string, reason: AttentionReason): void;
   /** Appends an audit entry about the attempt (its provider, order and amount included). */
@@ -96,9 +100,9 @@ export function createLifecycleContext(deps: EngineDeps): LifecycleContext {
     };
   }
 
-  function publish(row: AttemptRow): void {
+  function publish(row: AttemptRow, orderToo = true): void {
     deps.attemptChanged(toAttemptView(row));
-    deps.orderChanged(row.order_id);
+    if (orderToo) deps.orderChanged(row.order_id);
   }
 
   /**

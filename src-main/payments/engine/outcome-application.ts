@@ -194,23 +194,30 @@ export function createOutcomeApplication(context: LifecycleContext, peers: Outco
       ...(approved ? { approvedAmount, tip: outcome.tip ?? row.tip } : {}),
     };
     let completedOrder = false;
-    const updated = journal.transaction(() => {
-      const next = attempts.transition(row.id, change);
-      if (next.state === 'approved') completedOrder = settleApproved(next);
-      if (next.state === 'needs_reversal') {
-        raiseFlag(row.id, 'needs-reversal');
-        audit('payment.needsReversal', next, { approvedAmount, tip: next.tip, cause });
-      } else if (!isUnresolved(next.state) && WHILE_UNRESOLVED.includes(next.needs_attention)) {
-        // Released or mis-set-up, but it ended without money to give back: nothing left to watch.
-        attempts.flag(row.id, null);
-      }
-      attempts.scheduleCheck(row.id, isUnresolved(next.state) ? nextCheckAt(next) : null);
-      // What the caller records with this change (an audit entry) commits with it.
-      also?.(attempts.byId(row.id)!);
-      return attempts.byId(row.id)!;
-    });
+    const write = () =>
+      journal.transaction(() => {
+        const next = attempts.transition(row.id, change);
+        if (next.state === 'approved') completedOrder = settleApproved(next);
+        if (next.state === 'needs_reversal') {
+          raiseFlag(row.id, 'needs-reversal');
+          audit('payment.needsReversal', next, { approvedAmount, tip: next.tip, cause });
+        } else if (!isUnresolved(next.state) && WHILE_UNRESOLVED.includes(next.needs_attention)) {
+          // Released or mis-set-up, but it ended without money to give back: nothing left to watch.
+          attempts.flag(row.id, null);
+        }
+        attempts.scheduleCheck(row.id, isUnresolved(next.state) ? nextCheckAt(next) : null);
+        // What the caller records with this change (an audit entry) commits with it.
+        if (also) also(attempts.byId(row.id)!);
+        return attempts.byId(row.id)!;
+      });
+    // Every change is committed with the journal's full flush (DESIGN.md §9), progress included.
+    const updated = write();
+    // Progress (the provider still at work, a query answered "not yet") changes nothing the order view shows
+    // but this attempt: no order view is built for it.
+    const progressOnly =
+      outcome.state === 'pending' && !outcome.card && (outcome.providerRef ?? row.provider_ref) === row.provider_ref;
     armCheck(updated);
-    publish(updated);
+    publish(updated, !progressOnly);
     // A void or refund changed the sale it reverses: the screens see that one too.
     if (updated.original_attempt_id && updated.state === 'approved') {
       const original = attempts.byId(updated.original_attempt_id);

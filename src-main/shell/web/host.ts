@@ -17,6 +17,7 @@ import { rendererDir, resourcesDir } from './app-paths';
 import { startWebHost } from './web-host';
 
 async function main(): Promise<void> {
+  const started = performance.now();
   const { values } = parseArgs({ options: { config: { type: 'string' }, port: { type: 'string', default: '0' } } });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     log: consoleLogger.info,
   });
   process.stdout.write(`${host.url}\n`);
-  consoleLogger.info(`${config.demo ? 'DEMO MODE, ' : ''}journal ${core.journal.path}`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  consoleLogger.info(`${config.demo ? 'DEMO MODE, ' : ''}journal ${core.journal.path}, ready in ${seconds} s`);
 
   let stopping = false;
   const stop = async () => {

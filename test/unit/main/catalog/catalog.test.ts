@@ -126,14 +126,14 @@ describe('import', () => {
     expect(await importCsv('sku,name\nA,"open\n')).toMatchObject({ imported: 0, errors: [{ row: 2 }] });
   });
 
-  it('keeps the rows before a syntax error and says where it stopped', async () => {
+  it('imports nothing from a file with a syntax error and says where it is', async () => {
     const report = await importCsv('sku,name,price\nA,Apple,1.00\nB,"Broken"x,1.00\nC,Cherry,1.00\n');
     expect(report).toMatchObject({
-      imported: 1,
-      rejected: 1,
-      errors: [{ row: 3, message: expect.stringContaining('Nothing from that row on') }],
+      imported: 0,
+      rejected: 3,
+      errors: [{ row: 3, message: expect.stringContaining('Nothing was imported') }],
     });
-    expect(search('apple')).toEqual(['A']);
+    expect(search('apple')).toEqual([]);
     expect(search('cherry')).toEqual([]);
   });
 
@@ -142,21 +142,27 @@ describe('import', () => {
     expect(search('lavender')).toEqual(['X1']);
   });
 
-  it('writes in chunks, reports progress and lets the event loop run between chunks', async () => {
+  it('writes in batches, reports each phase and lets the event loop run between batches', async () => {
+    const batched = createCatalog({ db: journal.db, currency: 'CAD', taxCodes: [], importBatchMs: 0 });
     const rows = Array.from({ length: 2500 }, (_, i) => `S${i},Item ${i},1.00`);
-    const progress: [number, number][] = [];
+    const progress: { phase: string; done: number; total: number }[] = [];
     let ticks = 0;
     const timer = setInterval(() => {
       ticks += 1;
     }, 0);
-    const report = await catalog.importCsv({ csv: ['sku,name,price', ...rows].join('\n') }, (done, total) =>
-      progress.push([done, total]),
+    const report = await batched.importCsv({ csv: ['sku,name,price', ...rows].join('\n') }, ({ phase, done, total }) =>
+      progress.push({ phase, done, total }),
     );
     clearInterval(timer);
     expect(report.imported).toBe(2500);
-    expect(progress).toHaveLength(10);
-    expect(progress[0]).toEqual([250, 2500]);
-    expect(progress.at(-1)).toEqual([2500, 2500]);
+    const phases = progress.map((p) => p.phase).filter((phase, i, all) => phase !== all[i - 1]);
+    expect(phases).toEqual(['reading', 'checking', 'writing', 'indexing', 'done']);
+    const writing = progress.filter((p) => p.phase === 'writing');
+    // batchMs 0: a batch closes after 16 rows.
+    expect(writing).toHaveLength(Math.ceil(2500 / 16));
+    expect(writing[0]).toEqual({ phase: 'writing', done: 16, total: 2500 });
+    expect(writing.at(-1)).toEqual({ phase: 'writing', done: 2500, total: 2500 });
+    expect(progress.at(-1)).toEqual({ phase: 'done', done: 2500, total: 2500 });
     expect(ticks).toBeGreaterThan(0);
   });
 

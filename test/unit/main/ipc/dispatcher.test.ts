@@ -34,6 +34,7 @@ const WRONG_FIELD: Partial<Record<ChannelName, unknown>> = {
   'pos:catalog.grid': { department: 5 },
   'pos:catalog.importChunk': { uploadId: 'upload-1', index: 0, text: 'x'.repeat(512 * 1024 + 1) },
   'pos:catalog.import': { csv: 7 },
+  'pos:catalog.importFile': { path: '' },
   'pos:cart.scan': { code: '4006381333931\u0000', source: 'wedge' },
   'pos:cart.addProduct': { productId: '1', qty: 0 },
   'pos:cart.setQuantity': { lineId: 'l', qtyMilli: 1.5 },

@@ -53,7 +53,7 @@ describe('migration 006: the refund ledger on an older journal', () => {
       applyMigrations(
         db,
         MIGRATIONS.filter((m) => m.version <= 6),
-      ),
+      ).map((step) => step.version),
     ).toEqual([6]);
     const refunds = createRefundRepository(db);
     const records = refunds.byOrder('o1');

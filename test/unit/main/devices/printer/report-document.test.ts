@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderEscPos } from '../../../../../src-main/devices/printer/escpos';
 import { decodeEscPos } from '../../../../../src-main/devices/printer/escpos-text-decoder';
 import { reportDocument } from '../../../../../src-main/devices/printer/report-document';
-import type { Report } from '../../../../../src-shared/report';
+import { TOTALS_RECOMPUTED, type Report } from '../../../../../src-shared/report';
 import { fullReport } from '../../../shared/report-fixture';
 
 function printed(report: Report, cpl: 32 | 42 | 48 = 42, timeZone = 'Europe/Paris'): { lines: string[]; text: string } {
@@ -80,6 +80,14 @@ describe('reportDocument', () => {
       expect.stringMatching(/^ {2}given back\s+-€41\.00$/),
       expect.stringMatching(/^ {2}net\s+€785\.53$/),
     ]);
+  });
+
+  it('says so at the top when the running totals disagreed and the figures were recomputed, and only then', () => {
+    // The printer wraps the sentence across lines: compare without the spacing.
+    const said = (report: Report) => printed(report, 48).text.replace(/\s+/g, '');
+    const sentence = TOTALS_RECOMPUTED.replace(/\s+/g, '');
+    expect(said({ ...fullReport(), totalsRecomputed: true })).toContain(sentence);
+    expect(said(fullReport())).not.toContain(sentence);
   });
 
   it('prints every time in the store zone, and names the zone', () => {
