@@ -139,7 +139,13 @@ export function buildShiftReport(
 
   // The refund ledger of the shift: done parts count (in the totals); every record is listed.
   const records = deps.refunds.byShift(shift.id);
-  const parts = deps.refunds.partsOfShift(shift.id);
+  // Each record's parts by its id: one pass, not a scan of every part per record (quadratic on a long shift).
+  const partsOf = new Map<string, ReturnType<RefundReader['partsOfShift']>>();
+  for (const part of deps.refunds.partsOfShift(shift.id)) {
+    const own = partsOf.get(part.refund_id);
+    if (own) own.push(part);
+    else partsOf.set(part.refund_id, [part]);
+  }
 
   const lateApprovals: Report['lateApprovals'] = deps.attempts.lateApprovals(shift.opened_at, until).map((attempt) => {
     const given = deps.refunds.partsOfAttempt(attempt.id);
@@ -236,7 +242,7 @@ export function buildShiftReport(
     taxes,
     tenders: [...tenderGroups.values()],
     refunds: records.map((r) => {
-      const own = parts.filter((p) => p.refund_id === r.id);
+      const own = partsOf.get(r.id) ?? [];
       return {
         number: r.number,
         orderNumber: deps.report.orderNumber(r.order_id) ?? 0,
