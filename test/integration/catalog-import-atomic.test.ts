@@ -142,6 +142,32 @@ describe('a catalogue import that fails half-way', () => {
     expect(snapshot(journal.db)).toEqual(before);
   });
 
+  /** Runs the change file's import in a child process that kills itself (SIGKILL) after `pauses` batches. */
+  const killImportAfter = (pauses: number) => {
+    const script = join(dir, 'kill-mid-import.ts');
+    const src = (path: string) => JSON.stringify(resolve(__dirname, '../../src-main', path));
+    const csvPath = join(dir, 'change.csv');
+    writeFileSync(csvPath, changeCsv());
+    writeFileSync(
+      script,
+      `import Database from ${JSON.stringify(require.resolve('better-sqlite3'))};
+     import { runImportJob } from ${src('catalog/import-job.ts')};
+     import { DEFAULT_NOMENCLATURE } from ${src('catalog/nomenclature.ts')};
+     const db = new Database(${JSON.stringify(journal.path)});
+     db.pragma('busy_timeout = 5000');
+     let batches = 0;
+     void runImportJob(db, { importId: 'killed', source: { path: ${JSON.stringify(csvPath)} }, currency: 'CAD',
+       nomenclature: DEFAULT_NOMENCLATURE, taxCodes: [], defaultTaxCodes: [], at: new Date().toISOString(), batchMs: 0 },
+       () => {}, { pause: async () => { if (++batches === ${pauses}) process.kill(process.pid, 'SIGKILL'); } });`,
+    );
+    expect(() =>
+      execFileSync(process.execPath, ['--import', 'tsx', script], {
+        cwd: resolve(__dirname, '../..'),
+        stdio: 'pipe',
+      }),
+    ).toThrow(expect.objectContaining({ signal: 'SIGKILL' }));
+  };
+
   // 100 write batches of 16 rows (400 changes, then 1,200 inserts), then the name index, one step
   // per batch (batchMs 0): 64 changed products, then 256 inserted ones. Killed while changing,
   // while inserting, after the first name-index batch, and after the first batch of inserted names.
@@ -153,28 +179,7 @@ describe('a catalogue import that fails half-way', () => {
   ])(
     'is undone at the next start when the process was killed mid-import ($pauses batches)',
     ({ pauses, undo, indexed, inserted, indexedInserted }) => {
-      const script = join(dir, 'kill-mid-import.ts');
-      const src = (path: string) => JSON.stringify(resolve(__dirname, '../../src-main', path));
-      const csvPath = join(dir, 'change.csv');
-      writeFileSync(csvPath, changeCsv());
-      writeFileSync(
-        script,
-        `import Database from ${JSON.stringify(require.resolve('better-sqlite3'))};
-       import { runImportJob } from ${src('catalog/import-job.ts')};
-       import { DEFAULT_NOMENCLATURE } from ${src('catalog/nomenclature.ts')};
-       const db = new Database(${JSON.stringify(journal.path)});
-       db.pragma('busy_timeout = 5000');
-       let batches = 0;
-       void runImportJob(db, { importId: 'killed', source: { path: ${JSON.stringify(csvPath)} }, currency: 'CAD',
-         nomenclature: DEFAULT_NOMENCLATURE, taxCodes: [], defaultTaxCodes: [], at: new Date().toISOString(), batchMs: 0 },
-         () => {}, { pause: async () => { if (++batches === ${pauses}) process.kill(process.pid, 'SIGKILL'); } });`,
-      );
-      expect(() =>
-        execFileSync(process.execPath, ['--import', 'tsx', script], {
-          cwd: resolve(__dirname, '../..'),
-          stdio: 'pipe',
-        }),
-      ).toThrow(expect.objectContaining({ signal: 'SIGKILL' }));
+      killImportAfter(pauses);
       // The killed import left its batches and their undo record behind.
       const left = new Database(journal.path, { readonly: true });
       // Inserts have no undo row: they are the products above base_id (400 before the import).
@@ -199,28 +204,7 @@ describe('a catalogue import that fails half-way', () => {
   it.each([{ pauses: 40 }, { pauses: 108 }])(
     'keeps an added product that was sold meanwhile, inactive and without the codes the others get back ($pauses batches)',
     ({ pauses }) => {
-      const script = join(dir, 'kill-mid-import.ts');
-      const src = (path: string) => JSON.stringify(resolve(__dirname, '../../src-main', path));
-      const csvPath = join(dir, 'change.csv');
-      writeFileSync(csvPath, changeCsv());
-      writeFileSync(
-        script,
-        `import Database from ${JSON.stringify(require.resolve('better-sqlite3'))};
-       import { runImportJob } from ${src('catalog/import-job.ts')};
-       import { DEFAULT_NOMENCLATURE } from ${src('catalog/nomenclature.ts')};
-       const db = new Database(${JSON.stringify(journal.path)});
-       db.pragma('busy_timeout = 5000');
-       let batches = 0;
-       void runImportJob(db, { importId: 'killed', source: { path: ${JSON.stringify(csvPath)} }, currency: 'CAD',
-         nomenclature: DEFAULT_NOMENCLATURE, taxCodes: [], defaultTaxCodes: [], at: new Date().toISOString(), batchMs: 0 },
-         () => {}, { pause: async () => { if (++batches === ${pauses}) process.kill(process.pid, 'SIGKILL'); } });`,
-      );
-      expect(() =>
-        execFileSync(process.execPath, ['--import', 'tsx', script], {
-          cwd: resolve(__dirname, '../..'),
-          stdio: 'pipe',
-        }),
-      ).toThrow(expect.objectContaining({ signal: 'SIGKILL' }));
+      killImportAfter(pauses);
       // NEW-0 (id 401) took BASE-0's barcode and PLU, which the file freed; a sale references it.
       const db = journal.db;
       expect(db.prepare('SELECT sku, barcode, plu FROM products WHERE id = 401').get()).toEqual({
