@@ -20,10 +20,28 @@ function editableTarget(doc: Document): HTMLElement | null {
 /**
  * Puts typing that was held back where the cashier was typing. execCommand('insertText')
  * goes through the browser's editing path (beforeinput/input events), so React's
- * onChange sees it as typing and undo works.
+ * onChange sees it as typing and undo works. Returns the element it went into.
  */
-function replayText(doc: Document, text: string): void {
-  if (text && editableTarget(doc)) doc.execCommand('insertText', false, text);
+function replayText(doc: Document, text: string): HTMLElement | null {
+  const target = text ? editableTarget(doc) : null;
+  if (target) doc.execCommand('insertText', false, text);
+  return target;
+}
+
+/**
+ * Takes back text the settle timer replayed into `target` when the next key shows it was
+ * the head of a scan. Only while it is untouched: the same field still has focus and the
+ * text sits just before the caret (nothing selected). Deleting through execCommand keeps
+ * React's onChange in step. Otherwise it stays: the scan is whole either way.
+ */
+function withdrawText(doc: Document, target: HTMLElement, text: string): void {
+  const field = target as HTMLElement & Partial<HTMLInputElement>;
+  if (doc.activeElement !== target || typeof field.value !== 'string' || !field.setSelectionRange) return;
+  const caret = field.selectionStart;
+  if (caret == null || caret !== field.selectionEnd || caret < text.length) return;
+  if (field.value.slice(caret - text.length, caret) !== text) return;
+  field.setSelectionRange(caret - text.length, caret);
+  doc.execCommand('delete');
 }
 
 export interface WedgeBindingOptions extends WedgeOptions {
@@ -39,10 +57,12 @@ export function bindWedgeScanner(win: Window, options: WedgeBindingOptions): () 
   let settleTimer: number | undefined;
   /** The terminator's keyup after a scan is swallowed too. */
   let swallowKeyUp: string | null = null;
+  /** Where the settle timer's last replay went, should the next key take it back. */
+  let settledInto: HTMLElement | null = null;
 
   function onSettle(): void {
     settleTimer = undefined;
-    replayText(doc, detector.settle(now()));
+    settledInto = replayText(doc, detector.settle(now()));
     if (detector.holding()) settleTimer = win.setTimeout(onSettle, detector.settleMs);
   }
 
@@ -56,6 +76,8 @@ export function bindWedgeScanner(win: Window, options: WedgeBindingOptions): () 
       meta: event.metaKey,
       repeat: event.repeat,
     });
+    if (decision.resumed && settledInto) withdrawText(doc, settledInto, decision.resumed);
+    settledInto = null;
     replayText(doc, decision.replay);
     if (decision.key === 'pass') return;
     event.preventDefault();

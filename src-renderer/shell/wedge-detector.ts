@@ -10,7 +10,14 @@
  *    comes for settleMs (which also bounds any single gap inside a scan).
  * Averaging rather than capping each gap keeps one late key (a busy machine, a Bluetooth
  * scanner's radio) from splitting a scan and leaking its first digits into the focused
- * field. Holding every key back is what keeps scanned digits out of whatever input has
+ * field.
+ *
+ * Only the keys' own timestamps decide. The settle timer runs on the page's clock, and
+ * keys can reach the page later than they were pressed (a busy browser or test machine
+ * delivers a burst in pieces), so the timer may fire in the middle of a scan. When the
+ * next key's timestamp says the burst was not over, the settled text is taken back
+ * (`resumed`: the binding removes it from the field it went into) and the burst goes on
+ * as if the timer had not fired. Holding every key back is what keeps scanned digits out of whatever input has
  * focus (a quantity field must never receive a barcode), and swallowing the terminator
  * keeps the scanner's Enter from clicking a button or submitting a form (DESIGN §5).
  * Similar heuristics: onscan.js (avgTimeByChar 30 ms, minLength 6, suffix keys 9/13).
@@ -46,6 +53,12 @@ export interface WedgeDecision {
    */
   key: 'pass' | 'buffer' | 'scan';
   code?: string;
+  /**
+   * Text the settle timer gave for replay that this key, by its timestamp, shows to be the
+   * head of a burst still coming: take it back out of wherever it was replayed. It is held
+   * again, in front of this key.
+   */
+  resumed?: string;
 }
 
 export interface WedgeDetector {
@@ -74,6 +87,8 @@ export function createWedgeDetector(options: WedgeOptions = {}): WedgeDetector {
   let buffer = '';
   let firstTime = 0;
   let lastTime = 0;
+  /** What the settle timer last gave for replay, while a key could still prove it early. */
+  let settled: { text: string; firstTime: number; lastTime: number } | null = null;
 
   function takeBuffer(): string {
     const text = buffer;
@@ -90,9 +105,18 @@ export function createWedgeDetector(options: WedgeOptions = {}): WedgeDetector {
     settleMs,
 
     keydown(key) {
+      const early = settled;
+      settled = null;
       if (key.repeat) return { replay: takeBuffer(), key: 'pass' };
 
       if (isPrintable(key)) {
+        // The timer settled a burst this key, by its own time, belongs to: take it back.
+        if (buffer === '' && early && key.time >= early.lastTime && key.time - early.lastTime <= settleMs) {
+          buffer = early.text + key.key;
+          firstTime = early.firstTime;
+          lastTime = key.time;
+          return { replay: '', key: 'buffer', resumed: early.text };
+        }
         // A space cannot start a scan: it is how a focused button is pressed.
         if (buffer === '' && key.key === ' ') return { replay: '', key: 'pass' };
         // Held keys older than the settle time are typing (the timer was late to say so).
@@ -111,7 +135,9 @@ export function createWedgeDetector(options: WedgeOptions = {}): WedgeDetector {
     },
 
     settle(now) {
-      return buffer !== '' && now - lastTime >= settleMs ? takeBuffer() : '';
+      if (buffer === '' || now - lastTime < settleMs) return '';
+      settled = { text: buffer, firstTime, lastTime };
+      return takeBuffer();
     },
 
     holding: () => buffer !== '',

@@ -22,18 +22,40 @@ interface FakeKey {
   stopImmediatePropagation(): void;
 }
 
-function fakeWindow(active: { tagName: string; type?: string } | null) {
+/** A text field the fake document edits as a browser would: at the selection. */
+interface FakeField {
+  value: string;
+  selectionStart: number;
+  selectionEnd: number;
+}
+
+function fakeWindow(active: ({ tagName: string; type?: string } & Partial<FakeField>) | null) {
   const listeners: Record<string, Listener[]> = { keydown: [], keyup: [] };
   const timers = new Map<number, () => void>();
   let nextTimer = 1;
   let clock = 0;
   const inserted: string[] = [];
+  // The field itself (not a copy), so that the test sees what the binding did to it.
+  const activeElement = active
+    ? Object.assign(active, { isContentEditable: false, readOnly: false, disabled: false })
+    : null;
+  const field = activeElement && typeof activeElement.value === 'string' ? (activeElement as FakeField) : null;
+  function edit(replacement: string): void {
+    if (!field) return;
+    const { value, selectionStart: start, selectionEnd: end } = field;
+    field.value = value.slice(0, start) + replacement + value.slice(end);
+    field.selectionStart = field.selectionEnd = start + replacement.length;
+  }
   const win = {
     performance: { now: () => clock },
     document: {
-      activeElement: active ? { isContentEditable: false, readOnly: false, disabled: false, ...active } : null,
+      activeElement,
       execCommand: (command: string, _ui: boolean, text: string) => {
-        if (command === 'insertText') inserted.push(text);
+        if (command === 'insertText') {
+          inserted.push(text);
+          edit(text);
+        }
+        if (command === 'delete') edit('');
         return true;
       },
     },
@@ -50,8 +72,9 @@ function fakeWindow(active: { tagName: string; type?: string } | null) {
     },
     clearTimeout: (id: number) => timers.delete(id),
   };
-  function press(type: 'keydown' | 'keyup', key: string, time: number): FakeKey {
-    clock = time;
+  /** A key stamped `time` that reaches the page when its clock reads `arrives` (the same, by default). */
+  function press(type: 'keydown' | 'keyup', key: string, time: number, arrives = time): FakeKey {
+    clock = arrives;
     const event: FakeKey = {
       type,
       key,
@@ -123,6 +146,72 @@ describe('wedge scanner DOM binding', () => {
     const enter = page.press('keydown', 'Enter', 42);
     expect(enter.prevented && enter.stopped).toBe(true);
     expect(scans).toEqual(['20123450']);
+    expect(page.inserted).toEqual([]);
+  });
+
+  it('a scan whose keys reach the page late is still one scan: the early replay is taken back out of the field', () => {
+    // A search box with "ab" typed; the caret at its end.
+    const field = {
+      tagName: 'INPUT',
+      type: 'text',
+      value: 'ab',
+      selectionStart: 2,
+      selectionEnd: 2,
+      setSelectionRange(start: number, end: number) {
+        this.selectionStart = start;
+        this.selectionEnd = end;
+      },
+    };
+    const page = fakeWindow(field);
+    const scans: string[] = [];
+    bindWedgeScanner(page.win, { onScan: (code) => scans.push(code) });
+    const code = '4006381333931';
+    // Five keys stamped 5 ms apart; the page stalls and the settle timer fires 80 ms later.
+    [...code.slice(0, 5)].forEach((key, i) => page.press('keydown', key, i * 5));
+    page.runTimers(100);
+    expect(field.value).toBe('ab40063');
+    // The rest arrives late, stamped as the scanner sent them: the scan is whole, the field as before.
+    [...code.slice(5)].forEach((key, i) => page.press('keydown', key, 25 + i * 5, 100 + i));
+    const enter = page.press('keydown', 'Enter', 25 + 8 * 5, 110);
+    expect(scans).toEqual([code]);
+    expect(enter.prevented && enter.stopped).toBe(true);
+    expect(field.value).toBe('ab');
+    expect(field.selectionStart).toBe(2);
+  });
+
+  it('leaves the early replay where it is when the cashier moved the caret, and still scans the whole code', () => {
+    const field = {
+      tagName: 'INPUT',
+      type: 'text',
+      value: '',
+      selectionStart: 0,
+      selectionEnd: 0,
+      setSelectionRange(start: number, end: number) {
+        this.selectionStart = start;
+        this.selectionEnd = end;
+      },
+    };
+    const page = fakeWindow(field);
+    const scans: string[] = [];
+    bindWedgeScanner(page.win, { onScan: (code) => scans.push(code) });
+    [...'40063'].forEach((key, i) => page.press('keydown', key, i * 5));
+    page.runTimers(100);
+    field.setSelectionRange(0, 0);
+    [...'81333931'].forEach((key, i) => page.press('keydown', key, 25 + i * 5, 100 + i));
+    page.press('keydown', 'Enter', 65, 110);
+    expect(scans).toEqual(['4006381333931']);
+    expect(field.value).toBe('40063');
+  });
+
+  it('takes a late scan back from nowhere when nothing editable had focus', () => {
+    const page = fakeWindow({ tagName: 'BUTTON' });
+    const scans: string[] = [];
+    bindWedgeScanner(page.win, { onScan: (code) => scans.push(code) });
+    [...'40063'].forEach((key, i) => page.press('keydown', key, i * 5));
+    page.runTimers(100);
+    [...'81333931'].forEach((key, i) => page.press('keydown', key, 25 + i * 5, 100 + i));
+    page.press('keydown', 'Enter', 65, 110);
+    expect(scans).toEqual(['4006381333931']);
     expect(page.inserted).toEqual([]);
   });
 

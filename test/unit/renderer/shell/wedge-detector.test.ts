@@ -64,6 +64,32 @@ describe('wedge scan detection', () => {
     expect(drive([...head, ...tail, ['Enter', 160]])).toEqual(['scan:4006381333931']);
   });
 
+  it('takes back what the timer settled when the next key, by its own time, continues the burst (keys reaching the page late)', () => {
+    const detector = createWedgeDetector();
+    const code = '4006381333931';
+    // The first five keys arrive; the page then stalls and the timer fires 80 ms later by the page's clock.
+    [...code.slice(0, 5)].forEach((key, i) => expect(detector.keydown({ key, time: i * 5 }).key).toBe('buffer'));
+    expect(detector.settle(20 + 80)).toBe('40063');
+    // The rest arrives late, stamped 5 ms apart as the scanner sent them.
+    const next = detector.keydown({ key: code[5], time: 25 });
+    expect(next).toEqual({ replay: '', key: 'buffer', resumed: '40063' });
+    [...code.slice(6)].forEach((key, i) => expect(detector.keydown({ key, time: 30 + i * 5 }).key).toBe('buffer'));
+    expect(detector.keydown({ key: 'Enter', time: 30 + 7 * 5 })).toEqual({ replay: '', key: 'scan', code });
+  });
+
+  it('does not take back settled typing when the next key comes after the settle time, nor after another key', () => {
+    const late = createWedgeDetector();
+    [...'12'].forEach((key, i) => late.keydown({ key, time: i * 10 }));
+    expect(late.settle(100)).toBe('12');
+    expect(late.keydown({ key: '3', time: 10 + 51 })).toEqual({ replay: '', key: 'buffer' });
+
+    const interrupted = createWedgeDetector();
+    interrupted.keydown({ key: '1', time: 0 });
+    expect(interrupted.settle(100)).toBe('1');
+    expect(interrupted.keydown({ key: 'Backspace', time: 5 })).toEqual({ replay: '', key: 'pass' });
+    expect(interrupted.keydown({ key: '2', time: 10 })).toEqual({ replay: '', key: 'buffer' });
+  });
+
   it('splits a burst at a pause longer than the settle time: the head is typing, the tail may scan', () => {
     const head = keys('400', 0, 10);
     const tail = keys('6381333931', 120, 10);
