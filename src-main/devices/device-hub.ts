@@ -32,8 +32,17 @@ export async function startDeviceHub(deps: {
   onChange(view: DevicesView): void;
 }): Promise<DeviceHub> {
   let hub: DeviceHub | null = null;
+  let closed = false;
+  let viewDue = false;
+  // One view per turn of the event loop, however many changes it saw: a cash sale changes its three print
+  // jobs about nine times, and each view reads the printer's queue and newest jobs from the journal.
   const changed = () => {
-    if (hub) deps.onChange(hub.view());
+    if (!hub || viewDue || closed) return;
+    viewDue = true;
+    setImmediate(() => {
+      viewDue = false;
+      if (hub && !closed) deps.onChange(hub.view());
+    });
   };
   const printer = createPrinterService({
     db: deps.db,
@@ -104,6 +113,7 @@ export async function startDeviceHub(deps: {
       };
     },
     async close() {
+      closed = true;
       await scanner?.stop().catch(() => undefined);
       await printer.close();
     },

@@ -2,6 +2,7 @@
  * The print_jobs table (migration 003): every SQL statement about print jobs lives
  * here, behind a typed reader/writer, so the queue holds no SQL (STYLE 9).
  */
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-journal';
 
 export const PRINT_JOB_KINDS = ['receipt', 'test', 'report', 'drawer'] as const;
@@ -85,6 +86,17 @@ export function createPrintJobStore(db: Db): PrintJobReader & PrintJobWriter {
   );
   const setState = db.prepare('UPDATE print_jobs SET state = ?, last_error = ?, updated_at = ? WHERE id = ?');
   const count = db.prepare('SELECT COUNT(*) AS n FROM print_jobs WHERE state = ?');
+  // The newest jobs, in any state or in one of `n` states: prepared once per n (the device view lists them on every change).
+  const lists = new Map<number, Statement>();
+  const listOf = (n: number) => {
+    let statement = lists.get(n);
+    if (!statement) {
+      const where = n ? `WHERE state IN (${Array.from({ length: n }, () => '?').join(', ')})` : '';
+      statement = db.prepare(`SELECT ${COLUMNS} FROM print_jobs ${where} ORDER BY id DESC LIMIT ?`);
+      lists.set(n, statement);
+    }
+    return statement;
+  };
   const requeue = db.prepare(
     `UPDATE print_jobs SET state = 'queued', last_error = ?, updated_at = ? WHERE state = 'printing' AND kind <> 'drawer'`,
   );
@@ -103,10 +115,7 @@ export function createPrintJobStore(db: Db): PrintJobReader & PrintJobWriter {
     },
     list(options = {}) {
       const states = options.states ?? [];
-      const where = states.length ? `WHERE state IN (${states.map(() => '?').join(', ')})` : '';
-      const rows = db
-        .prepare(`SELECT ${COLUMNS} FROM print_jobs ${where} ORDER BY id DESC LIMIT ?`)
-        .all(...states, options.limit ?? 50) as Row[];
+      const rows = listOf(states.length).all(...states, options.limit ?? 50) as Row[];
       return rows.map(toJob);
     },
     countByState: (state) => (count.get(state) as { n: number }).n,

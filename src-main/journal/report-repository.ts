@@ -6,6 +6,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './open-journal';
+import type { RefundRow } from './refund-repository';
 import type { VoidRow } from './shift-repository';
 import { createTotalsReader, verifyShiftTotals, type Totals, type TotalsCheck } from './totals-repository';
 
@@ -36,12 +37,21 @@ export interface ReportReader {
   verifyShift(shiftId: number): TotalsCheck & { recomputed: Totals };
   /** True when the shift was opened before running totals existed. */
   predatesTotals(openedAt: string): boolean;
-  /** The shift's completed sales whose pricing figures were never stored (completed before migration 008). */
+  /**
+   * The shift's completed sales whose pricing figures were never stored (completed before migration
+   * 008). Once a shift has none it never has any again (every completion since stores them in its own
+   * transaction), so that answer is remembered: a report of a long shift scans its sales once.
+   */
   salesWithoutFigures(shiftId: number): string[];
   /** A sale's number, or null. */
   orderNumber(orderId: string): number | null;
-  /** The names of a sale's lines still on it, by line id. */
-  lineNames(orderId: string): Map<string, string>;
+  /** The shift's refund records by number, each with its sale's number: one read for the report's list. */
+  refunds(shiftId: number): (RefundRow & { order_number: number })[];
+  /**
+   * The items of every refund record of the shift, by record then line, with the name of the sale's
+   * line (null once the line was taken off the sale): one read, not two per record.
+   */
+  refundItems(shiftId: number): { refund_id: string; qty_milli: number; name: string | null }[];
   /** True when this attempt is a tender of its sale (a late approval a manager accepted). */
   isTender(attemptId: string): boolean;
   /** The shift's voids (lines and whole orders), oldest first, with their sale's number. */
@@ -63,11 +73,18 @@ export function createReportRepository(db: Db): ReportReader {
     return () => (prepared ??= db.prepare(sql));
   };
   const totals = createTotalsReader(db);
+  /** Shifts known to have every sale's figures (see salesWithoutFigures). */
+  const figuresComplete = new Set<number>();
   const q = {
     salesWithoutFigures: statement(`SELECT o.id FROM orders o WHERE o.shift_id = ? AND o.status = 'completed'
       AND NOT EXISTS (SELECT 1 FROM order_figures g WHERE g.order_id = o.id) ORDER BY o.number`),
     orderNumber: statement('SELECT number FROM orders WHERE id = ?'),
-    lineNames: statement('SELECT id, name FROM order_lines WHERE order_id = ? AND removed_at IS NULL'),
+    refunds: statement(`SELECT r.*, o.number AS order_number FROM refunds r JOIN orders o ON o.id = r.order_id
+      WHERE r.shift_id = ? ORDER BY r.number`),
+    // refund_lines' key is (refund_id, line_id): the order a record's own lines are read in.
+    refundItems: statement(`SELECT rl.refund_id, rl.qty_milli, ol.name FROM refunds r
+      JOIN refund_lines rl ON rl.refund_id = r.id LEFT JOIN order_lines ol ON ol.id = rl.line_id AND ol.removed_at IS NULL
+      WHERE r.shift_id = ? ORDER BY rl.refund_id, rl.line_id`),
     isTender: statement('SELECT 1 FROM tenders WHERE attempt_id = ? LIMIT 1'),
     voids: statement(`SELECT v.*, o.number AS order_number FROM voids v JOIN orders o ON o.id = v.order_id
       WHERE v.shift_id = ? ORDER BY v.id`),
@@ -82,10 +99,16 @@ export function createReportRepository(db: Db): ReportReader {
     shiftTotals: (shiftId) => totals.ofShift(shiftId),
     verifyShift: (shiftId) => verifyShiftTotals(db, shiftId),
     predatesTotals: (openedAt) => totals.predatesTotals(openedAt),
-    salesWithoutFigures: (shiftId) => q.salesWithoutFigures().pluck().all(shiftId) as string[],
+    salesWithoutFigures(shiftId) {
+      if (figuresComplete.has(shiftId)) return [];
+      const ids = q.salesWithoutFigures().pluck().all(shiftId) as string[];
+      if (ids.length === 0) figuresComplete.add(shiftId);
+      return ids;
+    },
     orderNumber: (orderId) => (q.orderNumber().pluck().get(orderId) as number | undefined) ?? null,
-    lineNames: (orderId) =>
-      new Map((q.lineNames().all(orderId) as { id: string; name: string }[]).map((l) => [l.id, l.name])),
+    refunds: (shiftId) => q.refunds().all(shiftId) as (RefundRow & { order_number: number })[],
+    refundItems: (shiftId) =>
+      q.refundItems().all(shiftId) as { refund_id: string; qty_milli: number; name: string | null }[],
     isTender: (attemptId) => q.isTender().get(attemptId) !== undefined,
     voids: (shiftId) => q.voids().all(shiftId) as (VoidRow & { order_number: number })[],
     auditBetween: (action, from, until) => q.auditBetween().all(action, from, until) as AuditReportRow[],

@@ -29,7 +29,8 @@ export interface ReportDeps {
     | 'voids'
     | 'auditBetween'
     | 'orderNumber'
-    | 'lineNames'
+    | 'refunds'
+    | 'refundItems'
     | 'isTender'
     | 'verifyShift'
   >;
@@ -44,7 +45,7 @@ export interface ReportDeps {
   providerLabel(providerId: string): string;
   unresolved(): AttemptView[];
   expectedCash(shift: ShiftRow): number;
-  refunds: Pick<RefundReader, 'byShift' | 'partsOfShift' | 'partsOfAttempt' | 'lines'>;
+  refunds: Pick<RefundReader, 'partsOfShift' | 'partsOfAttempt'>;
   attempts: Pick<AttemptReader, 'lateApprovals'>;
 }
 
@@ -86,7 +87,14 @@ export function buildShiftReport(
   },
 ): Report {
   const until = shift.closed_at ?? options.at ?? new Date().toISOString();
-  const name = (id: string | null) => (id ? deps.userName(id) : null);
+  // A long shift lists thousands of rows by a handful of people: each name is read once.
+  const names = new Map<string | null, string>();
+  const userName = (id: string | null) => {
+    let known = names.get(id);
+    if (known === undefined) names.set(id, (known = deps.userName(id)));
+    return known;
+  };
+  const name = (id: string | null) => (id ? userName(id) : null);
   if (deps.recordFigures && deps.report.predatesTotals(shift.opened_at)) {
     // Sales completed before migration 008 have no stored tax rows: priced once, here, then kept.
     for (const orderId of deps.report.salesWithoutFigures(shift.id))
@@ -138,7 +146,7 @@ export function buildShiftReport(
   }
 
   // The refund ledger of the shift: done parts count (in the totals); every record is listed.
-  const records = deps.refunds.byShift(shift.id);
+  const records = deps.report.refunds(shift.id);
   // Each record's parts by its id: one pass, not a scan of every part per record (quadratic on a long shift).
   const partsOf = new Map<string, ReturnType<RefundReader['partsOfShift']>>();
   for (const part of deps.refunds.partsOfShift(shift.id)) {
@@ -179,13 +187,14 @@ export function buildShiftReport(
     p.net = p.confirmed.amount - p.givenBack;
   }
 
-  const itemsOf = (refundId: string, orderId: string) => {
-    const names = deps.report.lineNames(orderId);
-    return deps.refunds
-      .lines(refundId)
-      .map((i) => `${i.qty_milli / 1000} × ${names.get(i.line_id) ?? ''}`)
-      .join('; ');
-  };
+  // Each record's items, "qty × name", from one read of the shift's refund lines.
+  const itemsOf = new Map<string, string[]>();
+  for (const item of deps.report.refundItems(shift.id)) {
+    const text = `${item.qty_milli / 1000} × ${item.name ?? ''}`;
+    const own = itemsOf.get(item.refund_id);
+    if (own) own.push(text);
+    else itemsOf.set(item.refund_id, [text]);
+  }
   const voidRows = deps.report.voids(shift.id);
   const audit = (action: string) => deps.report.auditBetween(action, shift.opened_at, until);
 
@@ -220,7 +229,7 @@ export function buildShiftReport(
     generatedAt: options.at ?? new Date().toISOString(),
     shift: {
       id: shift.id,
-      openedBy: deps.userName(shift.opened_by),
+      openedBy: userName(shift.opened_by),
       openedAt: shift.opened_at,
       closedBy: name(shift.closed_by),
       closeApprovedBy: name(shift.closing_approved_by),
@@ -245,15 +254,15 @@ export function buildShiftReport(
       const own = partsOf.get(r.id) ?? [];
       return {
         number: r.number,
-        orderNumber: deps.report.orderNumber(r.order_id) ?? 0,
+        orderNumber: r.order_number,
         at: r.created_at,
         kind: r.kind,
         amount: r.amount,
         tip: r.tip,
         reason: r.reason,
-        user: deps.userName(r.user_id),
+        user: userName(r.user_id),
         approvedBy: name(r.approved_by),
-        items: itemsOf(r.id, r.order_id) || 'by amount',
+        items: itemsOf.get(r.id)?.join('; ') || 'by amount',
         status: recordStatus(own),
       };
     }),
@@ -266,7 +275,7 @@ export function buildShiftReport(
       description: v.description,
       amount: v.amount,
       reason: v.reason,
-      user: deps.userName(v.user_id),
+      user: userName(v.user_id),
       approvedBy: name(v.approved_by),
     })),
     noSales: audit('drawer.open')
@@ -275,7 +284,7 @@ export function buildShiftReport(
       .map(({ a, d }) => ({
         at: a.at,
         reason: d.note ?? '',
-        user: deps.userName(a.user_id),
+        user: userName(a.user_id),
         approvedBy: name(d.approvedBy ?? null),
       })),
     overrides: audit('price.override').map((a) => {
@@ -292,7 +301,7 @@ export function buildShiftReport(
         from: d.from,
         to: d.to,
         reason: d.reason,
-        user: deps.userName(a.user_id),
+        user: userName(a.user_id),
         approvedBy: name(d.approvedBy),
       };
     }),
@@ -313,7 +322,7 @@ export function buildShiftReport(
       kind: m.kind,
       amount: m.amount,
       reason: m.reason,
-      user: deps.userName(m.user_id),
+      user: userName(m.user_id),
       approvedBy: name(m.approved_by),
     })),
     ...(options.recomputed ? { totalsRecomputed: true } : {}),

@@ -97,7 +97,8 @@ function statements(): { db: Db; sql: string[] } {
   report.salesExport('2026-01-01');
   report.salesWithoutFigures(1);
   report.orderNumber('o');
-  report.lineNames('o');
+  report.refunds(1);
+  report.refundItems(1);
   report.isTender('a');
   report.predatesTotals('2026-01-01T00:00:00Z');
   createTotalsReader(db).ofDay('2026-01-01');
@@ -120,6 +121,8 @@ describe('history queries use their indexes', () => {
       /FROM audit WHERE action = \?/,
       /WHERE o\.completed_at >= \?/,
       /FROM refunds WHERE shift_id = \?/,
+      /JOIN orders o ON o\.id = r\.order_id\s+WHERE r\.shift_id = \? ORDER BY r\.number/,
+      /JOIN refund_lines rl ON rl\.refund_id = r\.id LEFT JOIN order_lines ol/,
       /WHERE r\.shift_id = \? ORDER BY rt\.rowid/,
       /FROM cash_moves WHERE shift_id = \? ORDER BY id/,
       /FROM running_totals WHERE scope = \? AND period = \?/,
