@@ -294,7 +294,18 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       const order = orders.byId(orderId);
       if (order) orderChanged(view(order));
     },
-    orderCompleted: (orderId) => printOnCompletion(view(orders.byId(orderId)!)),
+    // As the checkout's: after the approval has reached the screens, and a throw here is logged, never uncaught.
+    orderCompleted: (orderId) =>
+      setImmediate(() => {
+        if (!journalOpen()) return;
+        let order: OrderRow | null = null;
+        try {
+          order = orders.byId(orderId);
+          if (order) printOnCompletion(view(order));
+        } catch (error) {
+          log.error(`Receipt for sale ${order?.number ?? orderId} was not printed`, error);
+        }
+      }),
     log: (message, error) => (error ? log.error(message, error) : log.info(message)),
     ...(options.backoffMs ? { backoffMs: options.backoffMs } : {}),
   });

@@ -42,4 +42,27 @@ describe('events of a card payment', () => {
     // The progress was journaled all the same.
     expect(harness.events(started.id).map((e) => e.to_state)).toEqual(['created', 'sending', 'pending', 'approved']);
   });
+
+  it('tells the approval before the receipts are built and journaled (two commits), which follow on the next turn', async () => {
+    sim = await startIotpaySimulator({ defaultBehaviour: 'approve', defaultOptions: { cardMs: 0 } });
+    harness = await startHarness({
+      providers: { iotpay: { baseUrl: sim.url, mchId: sim.mchId, loginName: 'b', key: sim.key, device: 'B' } },
+    });
+    const h = harness;
+    const order = await h.ringUp();
+    const receipts = () => h.core.devices.printer.jobs({ limit: 50 }).filter((job) => job.kind === 'receipt').length;
+    const before = receipts();
+    let atApproval: number | null = null;
+    h.core.events.subscribe((event, payload) => {
+      const attempt = payload as AttemptView;
+      // What a listener's own continuation (the host's socket write, a test's await) finds.
+      if (event === 'pos:payment.changed' && attempt.orderId === order.id && attempt.state === 'approved')
+        queueMicrotask(() => (atApproval = receipts()));
+    });
+    const started = await h.call('pos:tender.start', { orderId: order.id, provider: 'iotpay-pax', amount: order.due });
+    await h.attempt(started.id, (a) => a.state === 'approved');
+    expect(atApproval).toBe(before);
+    // A card sale prints the merchant's copy and the customer's.
+    await expect.poll(() => receipts() - before, { timeout: 5_000 }).toBe(2);
+  });
 });
