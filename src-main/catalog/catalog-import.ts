@@ -52,6 +52,10 @@ const ALIASES: Readonly<Record<string, Field>> = {
 const MAX_PRICE = 100_000_000;
 /** The report lists at most this many errors; `rejected` still counts every bad row. */
 export const MAX_REPORTED_ERRORS = 500;
+/** Rows whose stored products are read in one go before they are checked one by one. */
+const READ_AHEAD = 512;
+/** Keys per lookup query. */
+const LOOKUP_SLICE = 128;
 
 export interface CatalogImportOptions {
   currency: string;
@@ -270,6 +274,35 @@ export function planCatalogImport(
   const barcodeOwners = new Map<string, string | null>();
   const pluOwners = new Map<string, string | null>();
 
+  // The catalogue as it is, read for the next READ_AHEAD rows at once (the check writes nothing, and
+  // only imports change products): one query per few hundred rows instead of one per lookup.
+  const skuColumn = columns.indexOf('sku');
+  const barcodeColumn = columns.indexOf('barcode');
+  const storedBySku = new Map<string, ProductRecord | null>();
+  const storedByBarcode = new Map<string, ProductRecord | null>();
+  const readAhead = (chunk: readonly CsvRecord[]) => {
+    storedBySku.clear();
+    storedByBarcode.clear();
+    for (const { fields } of chunk) {
+      const sku = fields[skuColumn]?.trim();
+      if (sku) storedBySku.set(sku, null);
+      const barcode = barcodeColumn === -1 ? '' : (fields[barcodeColumn]?.trim() ?? '');
+      if (barcode) for (const key of barcodeLookupKeys(canonicalBarcode(barcode))) storedByBarcode.set(key, null);
+    }
+    for (const product of inSlices([...storedBySku.keys()], (skus) => reader.bySkus(skus)))
+      storedBySku.set(product.sku, product);
+    for (const product of inSlices([...storedByBarcode.keys()], (keys) => reader.byBarcodes(keys)))
+      if (product.barcode !== null) storedByBarcode.set(product.barcode, product);
+  };
+  const storedSku = (sku: string): ProductRecord | null => {
+    const stored = storedBySku.get(sku);
+    return stored !== undefined ? stored : reader.bySku(sku);
+  };
+  const storedBarcode = (key: string): ProductRecord | undefined => {
+    const stored = storedByBarcode.get(key);
+    return stored !== undefined ? (stored ?? undefined) : reader.byBarcodes([key])[0];
+  };
+
   const ownerOfBarcode = (barcode: string, sku: string): string | null => {
     for (const key of barcodeLookupKeys(barcode)) {
       const planned = barcodeOwners.get(key);
@@ -277,7 +310,7 @@ export function planCatalogImport(
         if (planned !== null && planned !== sku) return planned;
         continue;
       }
-      const owner = reader.byBarcodes([key])[0];
+      const owner = storedBarcode(key);
       if (owner && owner.sku !== sku) return owner.sku;
     }
     return null;
@@ -309,7 +342,7 @@ export function planCatalogImport(
       return [{ row, field: 'sku', message: `SKU ${sku} already appears on row ${firstRow}.` }];
     skuRows.set(sku, row);
 
-    const existing = reader.bySku(sku);
+    const existing = storedSku(sku);
     const product = merge(existing, values, options);
     if (typeof product === 'string')
       return [{ row, field: values.name === undefined ? 'name' : 'price', message: product }];
@@ -336,25 +369,48 @@ export function planCatalogImport(
   };
 
   let done = 0;
-  for (;;) {
-    let record: CsvRecord | undefined;
+  for (let ended = false; !ended;) {
+    const chunk: CsvRecord[] = [];
     try {
-      record = records.next().value ?? undefined;
+      while (chunk.length < READ_AHEAD) {
+        const record = records.next().value;
+        if (!record) {
+          ended = true;
+          break;
+        }
+        chunk.push(record);
+      }
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
       return rejectFile([{ row: error.row, field: null, message: `${error.message} Nothing was imported.` }]);
     }
-    if (!record) break;
-    const errors = checkRow(record.row, record.fields);
-    if (errors) {
-      report.rejected += 1;
-      report.errors.push(...errors.slice(0, MAX_REPORTED_ERRORS - report.errors.length));
+    readAhead(chunk);
+    for (const record of chunk) {
+      const errors = checkRow(record.row, record.fields);
+      if (errors) {
+        report.rejected += 1;
+        report.errors.push(...errors.slice(0, MAX_REPORTED_ERRORS - report.errors.length));
+      }
+      done += 1;
+      if (done % 10_000 === 0) onProgress?.(done, Math.max(total, done));
     }
-    done += 1;
-    if (done % 10_000 === 0) onProgress?.(done, Math.max(total, done));
   }
   onProgress?.(done, done);
   return { report, writes };
+}
+
+/**
+ * `lookup` over `keys` in slices of LOOKUP_SLICE, the last one padded with its first key so every
+ * call has the same length (one prepared statement).
+ */
+function inSlices<T>(keys: readonly string[], lookup: (slice: string[]) => T[]): T[] {
+  const found: T[] = [];
+  for (let at = 0; at < keys.length; at += LOOKUP_SLICE) {
+    const slice = keys.slice(at, at + LOOKUP_SLICE);
+    while (slice.length < LOOKUP_SLICE) slice.push(slice[0]!);
+    found.push(...lookup(slice));
+  }
+  return found;
 }
 
 const EMPTY_FILE: ImportError = { row: 1, field: null, message: 'The file is empty.' };

@@ -12,6 +12,33 @@ import { applyMigrations, migrationLine, type AppliedMigration } from './migrate
 
 export type Db = Database.Database;
 
+/**
+ * Every transaction a connection runs begins IMMEDIATE unless it asks for another kind (`.deferred`).
+ * A deferred transaction that reads and then writes cannot wait for another connection's write lock
+ * (the catalogue import's batch, the integrity check's reads do not take one): SQLite answers
+ * SQLITE_BUSY at once, without the busy timeout, when its snapshot is older than the other writer's
+ * commit. During an import that failed about one scan in seven, and would fail an audit entry, a sale's
+ * completion or a chain seal the same way. Nested calls are savepoints, whatever their kind.
+ */
+function immediateByDefault(db: Db): Db {
+  const original = db.transaction.bind(db);
+  db.transaction = ((fn: Parameters<typeof original>[0]) => {
+    const made = original(fn);
+    const run = function (this: unknown, ...args: unknown[]) {
+      return made.immediate.apply(this, args as never);
+    };
+    Object.defineProperties(run, {
+      default: { value: made.immediate },
+      deferred: { value: made.deferred },
+      immediate: { value: made.immediate },
+      exclusive: { value: made.exclusive },
+      database: { value: db },
+    });
+    return run;
+  }) as typeof db.transaction;
+  return db;
+}
+
 export interface JournalHandle {
   db: Db;
   path: string;
@@ -211,7 +238,7 @@ export function openJournal(
       if (truncated)
         throw new JournalOpenError(`The journal ${path} is damaged (${truncated}). ${DAMAGED_REMEDY}`, path);
     }
-    db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    db = immediateByDefault(new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}));
   } catch (error) {
     throw explainOpenFailure(error, path);
   }
@@ -250,16 +277,23 @@ export function openJournal(
 
 /**
  * A second connection to the till's journal for a worker thread (the catalogue import): the same durability
- * pragmas as the till's own, and a page cache of `cacheKiB` for this connection only.
+ * pragmas as the till's own, and a page cache of `cacheKiB` for this connection only. `manualCheckpoints`:
+ * its commits never checkpoint the WAL themselves (wal_autocheckpoint 0); the caller checkpoints it.
  */
-export function openWorkerConnection(path: string, options: { nativeBinding?: string; cacheKiB?: number } = {}): Db {
-  const db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+export function openWorkerConnection(
+  path: string,
+  options: { nativeBinding?: string; cacheKiB?: number; manualCheckpoints?: boolean } = {},
+): Db {
+  const db = immediateByDefault(
+    new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+  );
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('fullfsync = ON');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   if (options.cacheKiB) db.pragma(`cache_size = -${Math.trunc(options.cacheKiB)}`);
+  if (options.manualCheckpoints) db.pragma('wal_autocheckpoint = 0');
   return db;
 }
 

@@ -32,6 +32,8 @@ export interface ProductReader {
   byId(id: number): ProductRecord | null;
   bySku(sku: string): ProductRecord | null;
   byPlu(plu: string): ProductRecord | null;
+  /** Products whose SKU is one of `skus`, in no particular order (the import's check reads a few hundred rows ahead). */
+  bySkus(skus: readonly string[]): ProductRecord[];
   /** Products whose barcode is one of `keys`, in the order of `keys`. Inactive ones included. */
   byBarcodes(keys: readonly string[]): ProductRecord[];
   /** Active products whose name or SKU contain words starting with the query's words, best first. */
@@ -173,6 +175,7 @@ export function createProductReader(db: Db): ProductReader {
   const bySku = db.prepare<[string], ProductRow>(q.bySku);
   const byPlu = db.prepare<[string], ProductRow>(q.byPlu);
   const byBarcodes = new Map<number, Statement<string[], ProductRow>>();
+  const bySkus = new Map<number, Statement<string[], ProductRow>>();
   const search = db.prepare<[string, number, number], ProductRow>(q.search);
   const searchTop = db.prepare<[string, number, number], ProductRow>(q.searchTop);
   const searchTopHas = db.prepare<[string], { one: number }>(q.searchTopHas);
@@ -195,6 +198,17 @@ export function createProductReader(db: Db): ProductReader {
     byPlu: (plu) => {
       const row = byPlu.get(plu);
       return row ? toRecord(row) : null;
+    },
+    bySkus(skus) {
+      if (skus.length === 0) return [];
+      let statement = bySkus.get(skus.length);
+      if (!statement) {
+        statement = db.prepare<string[], ProductRow>(
+          `SELECT ${COLUMNS} FROM products WHERE sku IN (${Array(skus.length).fill('?').join(', ')})`,
+        );
+        bySkus.set(skus.length, statement);
+      }
+      return statement.all(...skus).map(toRecord);
     },
     byBarcodes(keys) {
       if (keys.length === 0) return [];

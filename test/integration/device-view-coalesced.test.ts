@@ -4,7 +4,7 @@
  * change the hub used to read the printer's queue and newest jobs and send the whole view.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DevicesView } from '../../src-shared/contract';
+import type { DevicesView } from '../../src-shared/domain';
 import { startHarness, type Harness } from '../support/core-harness';
 
 describe('device view after a cash sale', () => {
