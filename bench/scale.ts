@@ -197,13 +197,15 @@ interface Row {
   /** The figures the aim is judged on (their medians); empty: not measured. */
   judged: Figure[];
   limit: number;
+  /** Judged on every run, not on the median (a count that must be zero). */
+  everyRun?: boolean;
   note?: string;
 }
 
 const metOf = (row: Row): boolean | null =>
   row.judged.length === 0 || row.judged.some((f) => f.runs.length === 0)
     ? null
-    : row.judged.every((f) => median(f.runs) <= row.limit);
+    : row.judged.every((f) => (row.everyRun ? Math.max(...f.runs) : median(f.runs)) <= row.limit);
 
 const sizeLabel = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
 
@@ -281,13 +283,16 @@ async function importRun(store: StoreArtefact) {
     db.close();
     const scanner = await connectHost(host.origin, host.token);
     const scans: number[] = [];
+    // A refused scan answers fast: counted apart, it never flatters the round trip (issue 14's first run had 644).
+    let refused = 0;
     let scanning = true;
     const scanLoop = (async () => {
       let k = 0;
       while (scanning) {
         const start = performance.now();
-        await scanner.raw('pos:cart.scan', { code: codes[k % codes.length], source: 'wedge' });
-        scans.push(performance.now() - start);
+        const reply = await scanner.raw('pos:cart.scan', { code: codes[k % codes.length], source: 'wedge' });
+        if (reply.ok) scans.push(performance.now() - start);
+        else refused += 1;
         k += 1;
         if (k % 50 === 0) await scanner.raw('pos:cart.cancel', { reason: 'bench' });
         await sleep(Math.max(0, 20 - (performance.now() - start)));
@@ -345,6 +350,7 @@ async function importRun(store: StoreArtefact) {
       scanP99: percentile(sorted, 0.99),
       scanMax: sorted.at(-1) ?? NaN,
       scans: scans.length,
+      refused,
       progressEvents: progressEvents(),
     };
   });
@@ -566,7 +572,7 @@ export async function scaleBench(options: ScaleOptions): Promise<ScaleResult> {
   const by = <T>(map: Map<number, T>) => new Map<number, T>([...map]);
   const pick = (list: Map<number, Awaited<ReturnType<typeof searchRun>>[]>, key: 'common' | 'two' | 'typo' | 'plu') =>
     new Map([...list].map(([size, runsOf]) => [size, { runs: runsOf.map((r) => r[key]), unit: 'ms' } as Figure]));
-  const importFigure = (key: 'importMs' | 'gridMs' | 'scanP99' | 'scanMax', unit: Figure['unit']) =>
+  const importFigure = (key: 'importMs' | 'gridMs' | 'scanP99' | 'scanMax' | 'refused', unit: Figure['unit']) =>
     new Map([...imports].map(([size, list]) => [size, { runs: list.map((r) => r[key]), unit } as Figure]));
   const largest = sizes.at(-1)!;
   const smallest = sizes[0];
@@ -625,6 +631,14 @@ export async function scaleBench(options: ScaleOptions): Promise<ScaleResult> {
       aim: 'p99 ≤ 50 ms',
       judged: all(importFigure('scanP99', 'ms')),
       limit: 50,
+    },
+    {
+      what: 'scans refused during the import (an error instead of the cart line)',
+      bySize: importFigure('refused', ''),
+      aim: 'none',
+      judged: all(importFigure('refused', '')),
+      limit: 0,
+      everyRun: true,
     },
     {
       what: 'X report, 1,000 orders in the open shift, with N orders of history',
@@ -708,7 +722,7 @@ export async function scaleBench(options: ScaleOptions): Promise<ScaleResult> {
     }),
   };
   const importDetails: BenchTable = {
-    header: ['size', 'run', 'how', 'import', 'scans', 'scan p50', 'scan p99', 'scan max', 'progress events'],
+    header: ['size', 'run', 'how', 'import', 'scans', 'refused', 'scan p50', 'scan p99', 'scan max', 'progress events'],
     rows: [...imports].flatMap(([size, list]) =>
       list.map((r, i) => [
         sizeLabel(size),
@@ -716,6 +730,7 @@ export async function scaleBench(options: ScaleOptions): Promise<ScaleResult> {
         r.how,
         show(r.importMs, 's'),
         String(r.scans),
+        String(r.refused),
         show(r.scanP50, 'ms'),
         show(r.scanP99, 'ms'),
         show(r.scanMax, 'ms'),
