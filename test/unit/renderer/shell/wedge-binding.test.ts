@@ -105,6 +105,21 @@ function fakeWindow(active: ({ tagName: string; type?: string } & Partial<FakeFi
   return { win: win as unknown as Window, press, runTimers, inserted, listeners };
 }
 
+/** A focused text input holding `value`, the caret at its end. */
+function textField(value: string) {
+  return {
+    tagName: 'INPUT',
+    type: 'text',
+    value,
+    selectionStart: value.length,
+    selectionEnd: value.length,
+    setSelectionRange(start: number, end: number) {
+      this.selectionStart = start;
+      this.selectionEnd = end;
+    },
+  };
+}
+
 describe('wedge scanner DOM binding', () => {
   it('swallows a scan whatever has focus: keys prevented, Enter stopped, scan reported, nothing inserted', () => {
     const page = fakeWindow({ tagName: 'INPUT', type: 'text' });
@@ -151,17 +166,7 @@ describe('wedge scanner DOM binding', () => {
 
   it('a scan whose keys reach the page late is still one scan: the early replay is taken back out of the field', () => {
     // A search box with "ab" typed; the caret at its end.
-    const field = {
-      tagName: 'INPUT',
-      type: 'text',
-      value: 'ab',
-      selectionStart: 2,
-      selectionEnd: 2,
-      setSelectionRange(start: number, end: number) {
-        this.selectionStart = start;
-        this.selectionEnd = end;
-      },
-    };
+    const field = textField('ab');
     const page = fakeWindow(field);
     const scans: string[] = [];
     bindWedgeScanner(page.win, { onScan: (code) => scans.push(code) });
@@ -180,17 +185,7 @@ describe('wedge scanner DOM binding', () => {
   });
 
   it('leaves the early replay where it is when the cashier moved the caret, and still scans the whole code', () => {
-    const field = {
-      tagName: 'INPUT',
-      type: 'text',
-      value: '',
-      selectionStart: 0,
-      selectionEnd: 0,
-      setSelectionRange(start: number, end: number) {
-        this.selectionStart = start;
-        this.selectionEnd = end;
-      },
-    };
+    const field = textField('');
     const page = fakeWindow(field);
     const scans: string[] = [];
     bindWedgeScanner(page.win, { onScan: (code) => scans.push(code) });
