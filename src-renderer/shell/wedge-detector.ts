@@ -10,17 +10,17 @@
  *    comes for settleMs (which also bounds any single gap inside a scan).
  * Averaging rather than capping each gap keeps one late key (a busy machine, a Bluetooth
  * scanner's radio) from splitting a scan and leaking its first digits into the focused
- * field.
+ * field. Holding every key back is what keeps scanned digits out of whatever input has
+ * focus (a quantity field must never receive a barcode), and swallowing the terminator
+ * keeps the scanner's Enter from clicking a button or submitting a form (DESIGN §5).
+ * Similar heuristics: onscan.js (avgTimeByChar 30 ms, minLength 6, suffix keys 9/13).
  *
  * Only the keys' own timestamps decide. The settle timer runs on the page's clock, and
  * keys can reach the page later than they were pressed (a busy browser or test machine
  * delivers a burst in pieces), so the timer may fire in the middle of a scan. When the
  * next key's timestamp says the burst was not over, the settled text is taken back
  * (`resumed`: the binding removes it from the field it went into) and the burst goes on
- * as if the timer had not fired. Holding every key back is what keeps scanned digits out of whatever input has
- * focus (a quantity field must never receive a barcode), and swallowing the terminator
- * keeps the scanner's Enter from clicking a button or submitting a form (DESIGN §5).
- * Similar heuristics: onscan.js (avgTimeByChar 30 ms, minLength 6, suffix keys 9/13).
+ * as if the timer had not fired.
  */
 
 export interface WedgeOptions {
