@@ -14,11 +14,10 @@ export type Db = Database.Database;
 
 /**
  * Every transaction a connection runs begins IMMEDIATE unless it asks for another kind (`.deferred`).
- * A deferred transaction that reads and then writes cannot wait for another connection's write lock
- * (the catalogue import's batch, the integrity check's reads do not take one): SQLite answers
- * SQLITE_BUSY at once, without the busy timeout, when its snapshot is older than the other writer's
- * commit. During an import that failed about one scan in seven, and would fail an audit entry, a sale's
- * completion or a chain seal the same way. Nested calls are savepoints, whatever their kind.
+ * A deferred transaction that has read cannot wait to write while another connection is writing (the
+ * catalogue import's batches): SQLite fails its first write with SQLITE_BUSY at once, without the busy
+ * timeout. During a 1M-row import that failed about one scan in seven, and would fail an audit entry, a
+ * sale's completion or a chain seal the same way. Nested calls are savepoints, whatever their kind.
  */
 function immediateByDefault(db: Db): Db {
   const original = db.transaction.bind(db);
